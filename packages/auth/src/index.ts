@@ -1,0 +1,5 @@
+export * from "./api-key";
+export * from "./crypto";
+export * from "./jwt";
+export * from "./middleware";
+export * from "./password";

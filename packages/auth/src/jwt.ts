@@ -1,0 +1,120 @@
+import { createLocalJWKSet, type JSONWebKeySet, errors as joseErrors, jwtVerify } from "jose";
+
+/** Who is calling: the result of verifying an access token or an API key. */
+export interface Principal {
+  userId: string;
+  scopes: string[];
+  /** The refresh-token family (session) the access token came from; absent for API keys. */
+  sessionId?: string;
+  /** How the caller authenticated. */
+  method: "jwt" | "api_key";
+}
+
+export interface VerifierOptions {
+  /** Loads the public keys (e.g. from accounts' `/.well-known/jwks.json` over a service binding). */
+  loadJwks: () => Promise<JSONWebKeySet>;
+  issuer: string;
+  audience: string;
+  /** How long fetched keys are trusted before they are fetched again (default 5 minutes). */
+  cacheTtlMs?: number;
+  /** An unknown `kid` forces a refetch, but at most this often (default 30 s). */
+  minRefetchMs?: number;
+  now?: () => number;
+}
+
+/** Thrown for any token that does not verify; the middleware maps it to 401. */
+export class InvalidTokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidTokenError";
+  }
+}
+
+export const ACCESS_TOKEN_ALGORITHM = "ES256";
+
+/**
+ * A verifier for access tokens that keeps the JWKS in memory: fetched once, refreshed after its TTL
+ * or when a token names a `kid` we have not seen (key rotation), and never more often than
+ * `minRefetchMs`. Only ES256 is accepted, so `alg: none` and HMAC confusion are refused.
+ *
+ * @example
+ * const verify = createTokenVerifier({ loadJwks, issuer: "https://accounts.edgeworks", audience: "edgeworks" });
+ * const principal = await verify(token);
+ */
+export function createTokenVerifier(options: VerifierOptions): (token: string) => Promise<Principal> {
+  const ttl = options.cacheTtlMs ?? 5 * 60_000;
+  const minRefetch = options.minRefetchMs ?? 30_000;
+  const now = options.now ?? Date.now;
+  let cached: { keys: ReturnType<typeof createLocalJWKSet>; kids: Set<string>; at: number } | undefined;
+  let inflight: Promise<NonNullable<typeof cached>> | undefined;
+
+  const refresh = () => {
+    inflight ??= options
+      .loadJwks()
+      .then((jwks) => {
+        cached = { keys: createLocalJWKSet(jwks), kids: new Set(jwks.keys.map((k) => k.kid ?? "")), at: now() };
+        return cached;
+      })
+      .finally(() => {
+        inflight = undefined;
+      });
+    return inflight;
+  };
+
+  const keysFor = async (kid: string | undefined) => {
+    if (!cached || now() - cached.at > ttl) return refresh();
+    if (kid && !cached.kids.has(kid) && now() - cached.at > minRefetch) return refresh();
+    return cached;
+  };
+
+  return async function verifyAccessToken(token: string): Promise<Principal> {
+    const kid = peekKid(token);
+    const { keys } = await keysFor(kid);
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        requiredClaims: ["sub", "exp", "iat"],
+        currentDate: new Date(now()),
+      });
+      if (typeof payload.sub !== "string" || payload.sub === "") throw new InvalidTokenError("Token has no subject");
+      const scope = typeof payload.scope === "string" ? payload.scope : "";
+      return {
+        userId: payload.sub,
+        scopes: scope.split(" ").filter(Boolean),
+        sessionId: typeof payload.sid === "string" ? payload.sid : undefined,
+        method: "jwt",
+      };
+    } catch (err) {
+      if (err instanceof InvalidTokenError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw new InvalidTokenError("The access token has expired");
+      if (err instanceof joseErrors.JOSEError) throw new InvalidTokenError("The access token is invalid");
+      throw err;
+    }
+  };
+}
+
+function peekKid(token: string): string | undefined {
+  const header = token.split(".")[0];
+  if (!header) return undefined;
+  try {
+    const parsed = JSON.parse(atob(header.replaceAll("-", "+").replaceAll("_", "/"))) as { kid?: unknown };
+    return typeof parsed.kid === "string" ? parsed.kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Loads the JWKS from the accounts Worker through a service binding (no public network hop).
+ *
+ * @example loadJwks: jwksFromService(env.ACCOUNTS)
+ */
+export function jwksFromService(service: Fetcher, path = "/auth/.well-known/jwks.json"): () => Promise<JSONWebKeySet> {
+  return async () => {
+    const res = await service.fetch(`https://accounts.internal${path}`);
+    if (!res.ok) throw new Error(`JWKS fetch failed with ${res.status}`);
+    return (await res.json()) as JSONWebKeySet;
+  };
+}

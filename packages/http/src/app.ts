@@ -1,0 +1,81 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Env as HonoEnv, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { etag } from "hono/etag";
+import { requestId } from "hono/request-id";
+import { ApiError, onError, onNotFound } from "./errors";
+import { requestLogger } from "./logging";
+import { validationHook } from "./validation";
+
+/** Default cap on request bodies: 1 MiB. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Context variables every platform app has. */
+export type BaseVariables = { requestId: string };
+
+/** The Hono environment of a platform app: its bindings and context variables. */
+export type AppEnv<B extends object = object, V extends object = object> = {
+  Bindings: B;
+  Variables: BaseVariables & V;
+};
+
+export interface CreateAppOptions {
+  /** Maximum request body in bytes (default 1 MiB); larger bodies get 413. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Middleware answering 413 with a problem body when the request body exceeds `maxBytes`.
+ *
+ * @example app.use(limitBody(64 * 1024));
+ */
+export function limitBody(maxBytes = DEFAULT_BODY_LIMIT): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new ApiError("payload_too_large", `The request body exceeds ${maxBytes} bytes`);
+    },
+  });
+}
+
+/**
+ * Keeps a client-supplied `X-Request-Id` when it is at most 128 characters of `[A-Za-z0-9_=-]`
+ * (nothing to inject into logs), else makes a new UUID; echoes it on the response.
+ */
+export function requestIds(): MiddlewareHandler {
+  return requestId({
+    headerName: "X-Request-Id",
+    limitLength: 128,
+    generator: () => crypto.randomUUID(),
+  });
+}
+
+/** `ETag` on GET/HEAD responses, and 304 when `If-None-Match` matches (RFC 9110 §13.1.2). */
+export function conditionalGet(): MiddlewareHandler {
+  const tag = etag();
+  return async function conditionalGet(c, next) {
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") return next();
+    return tag(c, next);
+  };
+}
+
+/**
+ * Creates a product app with the platform's middleware in the platform's order: request id, request
+ * log, body limit, conditional GET, the zod validation hook, problem+json errors and 404s.
+ *
+ * @example
+ * const app = createApp<AppEnv<Env, AuthVariables>>();
+ * app.route("/todo/v1", todos);
+ */
+export function createApp<E extends HonoEnv = AppEnv>(options: CreateAppOptions = {}): OpenAPIHono<E> {
+  const app = new OpenAPIHono<E>({ defaultHook: validationHook as never });
+  app.use(requestIds(), requestLogger(), limitBody(options.maxBodyBytes), conditionalGet());
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}
+
+/** A router for one resource, mounted with `app.route()`; shares the validation hook. */
+export function createRouter<E extends HonoEnv = AppEnv>(): OpenAPIHono<E> {
+  return new OpenAPIHono<E>({ defaultHook: validationHook as never });
+}

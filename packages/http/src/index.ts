@@ -1,0 +1,7 @@
+export * from "./app";
+export * from "./docs";
+export * from "./errors";
+export * from "./logging";
+export * from "./openapi";
+export * from "./pagination";
+export * from "./validation";

@@ -1,0 +1,3 @@
+export * from "./gcra";
+export * from "./middleware";
+export { RateLimiter } from "./rate-limiter";

@@ -1,0 +1,64 @@
+import { ApiError } from "@edgeworks/http";
+import type { Context, MiddlewareHandler } from "hono";
+import type { RateDecision, RatePolicy } from "./gcra";
+import type { RateLimiter } from "./rate-limiter";
+
+/** The binding type a Worker declares for the RateLimiter class. */
+export type RateLimiterNamespace = DurableObjectNamespace<RateLimiter>;
+
+/**
+ * Asks the RateLimiter for `key` to take `cost` tokens.
+ *
+ * @example const d = await consumeRateLimit(env.RATE_LIMITER, `login:ip:${ip}`, { limit: 20, periodMs: 60_000 });
+ */
+export async function consumeRateLimit(ns: RateLimiterNamespace, key: string, policy: RatePolicy, cost = 1): Promise<RateDecision> {
+  return ns.get(ns.idFromName(key)).consume(policy, cost);
+}
+
+/** The IETF draft `RateLimit-*` headers (delta seconds) for a decision. */
+export function rateLimitHeaders(d: RateDecision): Record<string, string> {
+  const headers: Record<string, string> = {
+    "RateLimit-Limit": String(d.limit),
+    "RateLimit-Remaining": String(d.remaining),
+    "RateLimit-Reset": String(Math.ceil(d.resetMs / 1000)),
+  };
+  if (!d.allowed) headers["Retry-After"] = String(Math.max(1, Math.ceil(d.retryAfterMs / 1000)));
+  return headers;
+}
+
+/** Throws the 429 problem for a refused decision. */
+export function throwIfLimited(d: RateDecision, what = "requests"): void {
+  if (d.allowed) return;
+  throw new ApiError("rate_limited", `Too many ${what}; retry after ${Math.max(1, Math.ceil(d.retryAfterMs / 1000))} s`, {
+    headers: rateLimitHeaders(d),
+  });
+}
+
+export interface RateLimitOptions<B extends object> {
+  /** A name for this limit, part of the key (`login`, `create-link`, …). */
+  name: string;
+  policy: RatePolicy;
+  binding: (env: B) => RateLimiterNamespace;
+  /** The key to limit by; null skips limiting for this request. Default: the client IP. */
+  key?: (c: Context<{ Bindings: B }>) => string | null;
+}
+
+/** The client IP as Cloudflare reports it. */
+export const clientIp = (c: Context): string => c.req.header("CF-Connecting-IP") ?? c.req.header("X-Real-IP") ?? "unknown";
+
+/**
+ * Middleware: sets `RateLimit-Limit/-Remaining/-Reset` on every response and answers 429 with
+ * `Retry-After` when the key is over its limit.
+ *
+ * @example app.use("/links/v1/links", rateLimit({ name: "create", policy: { limit: 10, periodMs: 60_000 }, binding: (e) => e.RATE_LIMITER }));
+ */
+export function rateLimit<B extends object>(options: RateLimitOptions<B>): MiddlewareHandler<{ Bindings: B }> {
+  return async function rateLimit(c, next) {
+    const key = options.key ? options.key(c) : clientIp(c);
+    if (key === null) return next();
+    const decision = await consumeRateLimit(options.binding(c.env), `${options.name}:${key}`, options.policy);
+    throwIfLimited(decision);
+    await next();
+    for (const [k, v] of Object.entries(rateLimitHeaders(decision))) c.res.headers.set(k, v);
+  };
+}

@@ -1,0 +1,20 @@
+// Copies Swagger UI (from the swagger-ui-dist npm package) into the front door's static assets, so
+// every product's /docs page works offline and never loads a CDN. Runs on install, dev, test and bench.
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { ROOT } from "./lib.mjs";
+
+const require = createRequire(join(ROOT, "packages", "http", "package.json"));
+const dist = dirname(require.resolve("swagger-ui-dist/package.json"));
+const out = join(ROOT, "workers", "edge", "public", "_docs");
+mkdirSync(out, { recursive: true });
+const files = [
+  [join(dist, "swagger-ui-bundle.js"), "swagger-ui-bundle.js"],
+  [join(dist, "swagger-ui.css"), "swagger-ui.css"],
+  [join(ROOT, "packages", "http", "assets", "init.js"), "init.js"],
+];
+for (const [from, name] of files) {
+  const to = join(out, name);
+  if (!existsSync(to) || !readFileSync(to).equals(readFileSync(from))) copyFileSync(from, to);
+}

@@ -1,0 +1,2 @@
+export { RateLimiter } from "@edgeworks/ratelimit";
+export default { fetch: () => new Response("x") };
