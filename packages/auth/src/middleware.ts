@@ -24,7 +24,9 @@ const challenge = (error: string, description: string) =>
  *
  * @example app.use("/todo/v1/*", authenticate({ verifier: (env) => verifierFor(env) }));
  */
-export function authenticate<B extends object>(options: AuthenticateOptions<B>): MiddlewareHandler<{ Bindings: B; Variables: AuthVariables }> {
+export function authenticate<B extends object>(
+  options: AuthenticateOptions<B>,
+): MiddlewareHandler<{ Bindings: B; Variables: AuthVariables }> {
   return async function authenticate(c, next) {
     const header = c.req.header("Authorization");
     if (!header) throw challenge("invalid_request", "Authentication required");

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { log } from "./logging";
 
 /** Every error code the platform emits, with the HTTP status it maps to. */
 export const ERROR_STATUS = {
@@ -119,9 +120,8 @@ export const notFound = (what = "Resource"): ApiError => new ApiError("not_found
 /** Renders an ApiError as an `application/problem+json` response. */
 export function problemResponse(c: Context, err: ApiError): Response {
   const instance = c.get("requestId" as never) as string | undefined;
-  const headers = new Headers(err.headers);
-  headers.set("Content-Type", PROBLEM_CONTENT_TYPE);
-  return new Response(JSON.stringify(err.toProblem(instance)), { status: err.status, headers });
+  // c.newResponse keeps headers already set on the context (X-Request-Id, CORS)
+  return c.newResponse(JSON.stringify(err.toProblem(instance)), err.status, { ...err.headers, "Content-Type": PROBLEM_CONTENT_TYPE });
 }
 
 const codeForStatus = (status: number): ErrorCode => {
@@ -153,16 +153,12 @@ export function toApiError(err: unknown): ApiError {
 export function onError(err: unknown, c: Context): Response {
   const apiError = toApiError(err);
   if (apiError.status >= 500) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "unhandled error",
-        requestId: c.get("requestId" as never),
-        method: c.req.method,
-        path: new URL(c.req.url).pathname,
-        error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
-      }),
-    );
+    log((c.env as { LOG_LEVEL?: string } | undefined)?.LOG_LEVEL, "error", "unhandled error", {
+      requestId: c.get("requestId" as never),
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
+    });
   }
   return problemResponse(c, apiError);
 }

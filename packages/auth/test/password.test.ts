@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, PASSWORD_ITERATIONS, verifyPassword } from "../src";
+
+describe("password hashing", () => {
+  it("stores the scheme, 100,000 iterations and a 16-byte salt with the hash", async () => {
+    const stored = await hashPassword("correct horse battery staple");
+    const [scheme, iterations, salt, hash] = stored.split("$");
+    expect(scheme).toBe("pbkdf2-sha256");
+    expect(Number(iterations)).toBe(PASSWORD_ITERATIONS);
+    expect(PASSWORD_ITERATIONS).toBe(100_000);
+    expect(atob(salt ?? "")).toHaveLength(16);
+    expect(atob(hash ?? "")).toHaveLength(32);
+  });
+
+  it("verifies the right password and refuses a wrong one", async () => {
+    const stored = await hashPassword("pässwörd ✓ long enough");
+    expect(await verifyPassword("pässwörd ✓ long enough", stored)).toBe(true);
+    expect(await verifyPassword("pässwörd ✓ long enougH", stored)).toBe(false);
+    expect(await verifyPassword("", stored)).toBe(false);
+  });
+
+  it("salts: the same password hashes differently twice", async () => {
+    expect(await hashPassword("same password")).not.toBe(await hashPassword("same password"));
+  });
+
+  it("normalises Unicode so the same visible password matches (NFKC)", async () => {
+    const stored = await hashPassword("caf\u00e9 password");
+    expect(await verifyPassword("cafe\u0301 password", stored)).toBe(true);
+  });
+
+  it.each([["garbage"], ["pbkdf2-sha256$abc$x$y"], ["pbkdf2-sha256$100001$AAAA$AAAA"], ["md5$1$a$b"], [""]])(
+    "never matches a malformed stored hash %j",
+    async (stored) => {
+      expect(await verifyPassword("anything", stored)).toBe(false);
+    },
+  );
+
+  it("the dummy hash verifies nothing but costs a full derivation", async () => {
+    expect(await verifyPassword("password", DUMMY_PASSWORD_HASH)).toBe(false);
+  });
+
+  it("flags weaker parameters for rehash", async () => {
+    expect(needsRehash(await hashPassword("x", 1000))).toBe(true);
+    expect(needsRehash(await hashPassword("x"))).toBe(false);
+  });
+});

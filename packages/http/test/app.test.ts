@@ -1,0 +1,125 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { describe, expect, it } from "vitest";
+import { ApiError, createApp, errors, jsonBody, jsonResponse, mountDocs, text } from "../src";
+
+const app = createApp({ maxBodyBytes: 1024 });
+app.openapi(
+  createRoute({
+    method: "post",
+    path: "/things",
+    request: { body: jsonBody(z.object({ name: text({ min: 1, max: 10 }), count: z.number().int().min(0) })) },
+    responses: { 201: jsonResponse(z.object({ name: z.string(), count: z.number() }), "Created"), ...errors(400, 413, 415, 422) },
+  }),
+  (c) => c.json(c.req.valid("json"), 201),
+);
+app.get("/boom", () => {
+  throw new Error("secret database password in stack");
+});
+app.get("/conflict", () => {
+  throw new ApiError("conflict", "Already there", { extensions: { existingId: "x1" } });
+});
+app.get("/thing", (c) => c.json({ a: 1 }));
+mountDocs(app, { prefix: "/things", title: "Things <API>", version: "1.2.3", description: "d" });
+
+const post = (body: string, type = "application/json") =>
+  app.request("/things", { method: "POST", headers: { "Content-Type": type }, body });
+
+const problemOf = async (res: Response) => {
+  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  return (await res.json()) as Record<string, unknown>;
+};
+
+describe("problem+json errors", () => {
+  it("422 lists each failing field with its path and location", async () => {
+    const res = await post(JSON.stringify({ name: "", count: -1 }));
+    expect(res.status).toBe(422);
+    const body = await problemOf(res);
+    expect(body).toMatchObject({
+      type: "https://edgeworks.dev/problems/validation-failed",
+      title: "Validation failed",
+      status: 422,
+      code: "validation_failed",
+    });
+    expect(body.instance).toBe(res.headers.get("X-Request-Id"));
+    expect((body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(["count", "name"]);
+    expect((body.errors as { location: string }[])[0]?.location).toBe("body");
+  });
+
+  it.each([
+    ["malformed JSON", '{"name":', 400, "malformed_json"],
+    ["deeply nested JSON", `${"[".repeat(200_000)}${"]".repeat(200_000)}`.slice(0, 1000), 400, "malformed_json"],
+    ["a lone surrogate", '{"name":"a\\ud800","count":1}', 422, "validation_failed"],
+    ["a NUL character", '{"name":"a\\u0000b","count":1}', 422, "validation_failed"],
+    ["a body over the limit", JSON.stringify({ name: "x".repeat(2000), count: 1 }), 413, "payload_too_large"],
+  ])("%s is a %i problem", async (_label, body, status, code) => {
+    const res = await post(body);
+    expect(res.status).toBe(status);
+    expect(await problemOf(res)).toMatchObject({ status, code });
+  });
+
+  it("a wrong content type is 415", async () => {
+    const res = await post("name=x", "application/x-www-form-urlencoded");
+    expect(res.status).toBe(415);
+    expect(await problemOf(res)).toMatchObject({ status: 415, code: "unsupported_media_type" });
+  });
+
+  it("a missing body is validated as empty: 422", async () => {
+    const res = await app.request("/things", { method: "POST" });
+    expect(res.status).toBe(422);
+  });
+
+  it("an unexpected error is a generic 500 with no stack or message", async () => {
+    const res = await app.request("/boom");
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toContain("secret");
+    expect(text).not.toContain("at ");
+    expect(JSON.parse(text)).toMatchObject({ status: 500, code: "internal", detail: "An unexpected error occurred" });
+  });
+
+  it("ApiError extensions are kept", async () => {
+    const res = await app.request("/conflict");
+    expect(res.status).toBe(409);
+    expect(await problemOf(res)).toMatchObject({ code: "conflict", detail: "Already there", existingId: "x1" });
+  });
+
+  it("unknown routes are 404 problems", async () => {
+    const res = await app.request("/nope");
+    expect(res.status).toBe(404);
+    expect(await problemOf(res)).toMatchObject({ code: "not_found", detail: "No route for GET /nope" });
+  });
+});
+
+describe("conditional GET", () => {
+  it("sends an ETag and answers 304 to a matching If-None-Match", async () => {
+    const first = await app.request("/thing");
+    const tag = first.headers.get("ETag");
+    expect(tag).toMatch(/^"[0-9a-f]+"$/);
+    const again = await app.request("/thing", { headers: { "If-None-Match": tag ?? "" } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    const other = await app.request("/thing", { headers: { "If-None-Match": '"other"' } });
+    expect(other.status).toBe(200);
+  });
+});
+
+describe("docs", () => {
+  it("serves OpenAPI 3.1 with every route's request and response schemas", async () => {
+    const res = await app.request("/things/openapi.json");
+    const doc = (await res.json()) as any;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.info).toMatchObject({ title: "Things <API>", version: "1.2.3" });
+    const op = doc.paths["/things"].post;
+    expect(op.requestBody.content["application/json"].schema.required).toEqual(["name", "count"]);
+    expect(Object.keys(op.responses).sort()).toEqual(["201", "400", "413", "415", "422"]);
+    expect(doc.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
+  });
+
+  it("serves the reference page from our own assets, HTML-escaped", async () => {
+    const html = await (await app.request("/things/docs")).text();
+    expect(html).toContain('<script src="/_docs/swagger-ui-bundle.js">');
+    expect(html).toContain('data-spec-url="/things/openapi.json"');
+    expect(html).toContain("Things &lt;API&gt;");
+    expect(html).not.toMatch(/https?:\/\/(cdn|unpkg)/);
+  });
+});
