@@ -8,7 +8,7 @@ import { ROOT } from "./lib.mjs";
 const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const projects = ["packages", "workers"].flatMap((group) =>
   readdirSync(join(ROOT, group))
-    .map((name) => join(group, name))
+    .flatMap((name) => [join(group, name), join(group, name, "e2e")])
     .filter((dir) => existsSync(join(ROOT, dir, "tsconfig.json"))),
 );
 let failed = 0;

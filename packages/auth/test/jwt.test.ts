@@ -6,7 +6,13 @@ import { type AuthVariables, authenticate, createTokenVerifier, InvalidTokenErro
 
 const counting = (jwks: JSONWebKeySet) => {
   const calls = { n: 0 };
-  return { calls, loadJwks: async () => (calls.n++, jwks) };
+  return {
+    calls,
+    loadJwks: async () => {
+      calls.n++;
+      return jwks;
+    },
+  };
 };
 
 describe("createTokenVerifier", () => {
@@ -42,7 +48,10 @@ describe("createTokenVerifier", () => {
     let served = firstKeyOnly;
     const calls = { n: 0 };
     const v = createTokenVerifier({
-      loadJwks: async () => (calls.n++, served),
+      loadJwks: async () => {
+        calls.n++;
+        return served;
+      },
       issuer: TEST_ISSUER,
       audience: TEST_AUDIENCE,
       minRefetchMs: 30_000,

@@ -17,7 +17,7 @@ describe("API keys", () => {
     expect(new Set(keys.map((k) => k.key)).size).toBe(50);
   });
 
-  it.each([["ewk_short"], ["sk_live_abc"], [""], ["ewk_12345678_" + "a".repeat(42)]])("apiKeyPrefix refuses %j", (bad) => {
+  it.each([["ewk_short"], ["sk_live_abc"], [""], [`ewk_12345678_${"a".repeat(42)}`]])("apiKeyPrefix refuses %j", (bad) => {
     expect(apiKeyPrefix(bad)).toBeNull();
   });
 });

@@ -1,0 +1,171 @@
+// `pnpm bench`: starts the stack, seeds a user with 50 todos, and measures requests/s and p50/p99
+// with autocannon for each target next to a bare baseline Worker, in the same run, in two setups:
+//   lean        production bundles served by Miniflare's API (workerd, no dev proxy, no logging)
+//   wrangler    `pnpm dev` itself (wrangler dev, request logging off)
+// Prints a table with each row's ratio to its setup's baseline and writes bench/results.md.
+// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--only lean|wrangler]
+import { generateKeyPairSync } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { buildBundles, startLean } from "./bench/lean.mjs";
+import { measure } from "./bench/measure.mjs";
+import { ROOT, spawnWrangler, workerConfigs } from "./lib.mjs";
+import { migrateAll } from "./migrate.mjs";
+import "./prepare.mjs";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    connections: { type: "string", default: "10" },
+    only: { type: "string" },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+
+/** Targets: each must reach `minRatio` × the baseline's requests/s and at most `maxP99Ratio` × its p99. */
+const TARGETS = [
+  { name: "GET /health through the front door", path: () => "/health", minRatio: 0.7, maxP99Ratio: 2 },
+  {
+    name: "GET /todo/v1/todos?limit=50 (authenticated, 50 todos)",
+    path: () => "/todo/v1/todos?limit=50",
+    auth: true,
+    minRatio: 0.4,
+    maxP99Ratio: 2,
+  },
+];
+
+const signingKey = () => {
+  const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  return JSON.stringify([{ ...privateKey.export({ format: "jwk" }), kid: "bench", alg: "ES256", use: "sig" }]);
+};
+
+async function seed(url) {
+  const post = (path, body, token) =>
+    fetch(`${url}${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  const res = await post("/auth/v1/register", { email: `bench-${Date.now()}@example.com`, password: "benchmark password" });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
+  const { accessToken } = await res.json();
+  for (let i = 0; i < 50; i++) {
+    const r = await post(
+      "/todo/v1/todos",
+      { title: `Todo number ${i}`, description: "Benchmark data", tags: ["bench", `t${i % 5}`], priority: "high" },
+      accessToken,
+    );
+    if (r.status !== 201) throw new Error(`seeding todos failed: ${r.status} ${await r.text()}`);
+  }
+  return accessToken;
+}
+
+async function measureSetup(setup, baselineUrl, stackUrl, token) {
+  const rows = [];
+  const base = await measure({ url: `${baselineUrl}/`, connections, seconds });
+  rows.push({ setup, name: "baseline Worker (fixed 200)", ...base });
+  for (const t of TARGETS) {
+    const m = await measure({
+      url: `${stackUrl}${t.path()}`,
+      headers: t.auth ? { Authorization: `Bearer ${token}` } : {},
+      connections,
+      seconds,
+    });
+    rows.push({ setup, name: t.name, ...m, ratio: m.rps / base.rps, p99Ratio: m.p99 / Math.max(base.p99, 1), target: t });
+  }
+  return rows;
+}
+
+async function waitFor(url) {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function startWranglerDev(port, persistTo, extra) {
+  const child = spawnWrangler(
+    [
+      "dev",
+      ...extra,
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      persistTo,
+      "--log-level",
+      "error",
+      "--show-interactive-dev-session=false",
+    ],
+    { stdio: "ignore", detached: true },
+  );
+  return () => {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {}
+  };
+}
+
+const work = mkdtempSync(join(tmpdir(), "edgeworks-bench-"));
+const rows = [];
+const stops = [];
+try {
+  if (values.only !== "wrangler") {
+    console.log("building bundles…");
+    const bundles = buildBundles(join(work, "dist"));
+    const persistTo = join(work, "lean-state");
+    migrateAll({ persistTo, quiet: true });
+    const lean = await startLean({ bundles, persistTo, secrets: { accounts: { JWT_PRIVATE_KEYS: signingKey(), DEV_MODE: "false" } } });
+    stops.push(lean.dispose);
+    const token = await seed(lean.stackUrl);
+    console.log("measuring lean setup…");
+    rows.push(...(await measureSetup("lean (Miniflare API)", lean.baselineUrl, lean.stackUrl, token)));
+    await lean.dispose();
+    stops.pop();
+  }
+  if (values.only !== "lean") {
+    const persistTo = join(work, "dev-state");
+    migrateAll({ persistTo, quiet: true });
+    const devPort = 18787;
+    const basePort = 18788;
+    stops.push(
+      startWranglerDev(devPort, persistTo, [
+        ...workerConfigs().flatMap((w) => ["-c", relative(ROOT, w.config)]),
+        "--var",
+        "LOG_LEVEL:silent",
+      ]),
+    );
+    stops.push(startWranglerDev(basePort, join(work, "base-state"), ["-c", "scripts/bench/baseline.wrangler.toml"]));
+    await Promise.all([waitFor(`http://127.0.0.1:${devPort}/health`), waitFor(`http://127.0.0.1:${basePort}/`)]);
+    const token = await seed(`http://127.0.0.1:${devPort}`);
+    console.log("measuring wrangler dev setup…");
+    rows.push(...(await measureSetup("wrangler dev", `http://127.0.0.1:${basePort}`, `http://127.0.0.1:${devPort}`, token)));
+  }
+} finally {
+  for (const stop of stops.reverse()) await stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+const fmt = (n, d = 0) => n.toFixed(d);
+const lines = [
+  "| setup | target | req/s | p50 ms | p99 ms | × baseline req/s | × baseline p99 | goal | met |",
+  "|---|---|---:|---:|---:|---:|---:|---|---|",
+  ...rows.map((r) => {
+    if (!r.target) return `| ${r.setup} | ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | 1.00 | 1.00 | ceiling | |`;
+    const met = r.ratio >= r.target.minRatio && r.p99Ratio <= r.target.maxP99Ratio;
+    return `| ${r.setup} | ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(r.ratio, 2)} | ${fmt(r.p99Ratio, 2)} | ≥ ${r.target.minRatio}×, p99 ≤ ${r.target.maxP99Ratio}× | ${met ? "yes" : "NO"} |`;
+  }),
+];
+const header = `# Benchmark results\n\n${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model ?? "?"}) · Node ${process.version} · autocannon ${connections} connections, ${seconds} s per row after a 2 s warm-up.\nRatios are against the baseline Worker measured in the same setup and the same run.\n\n`;
+const table = `${lines.join("\n")}\n`;
+console.log(`\n${table}`);
+mkdirSync(join(ROOT, "bench"), { recursive: true });
+writeFileSync(join(ROOT, "bench", "results.md"), header + table);
+console.log("written to bench/results.md");

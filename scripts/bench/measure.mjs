@@ -1,0 +1,15 @@
+// One autocannon measurement: warm up, then measure; returns requests/s and latency percentiles.
+import autocannon from "autocannon";
+
+const run = (opts) =>
+  new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+
+/** Measures `url` with `connections` for `seconds` after a `warmup`-second warm-up; non-2xx answers fail the run. */
+export async function measure({ url, headers = {}, connections = 10, seconds = 10, warmup = 2 }) {
+  await run({ url, headers, connections, duration: warmup });
+  const r = await run({ url, headers, connections, duration: seconds });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, total: r.requests.total };
+}
