@@ -55,6 +55,7 @@ export async function startLean({ bundles, persistTo, secrets }) {
     workers: [edge, ...productWorkers],
     host: "127.0.0.1",
     port: 0,
+    cf: false, // no request.cf download: there is no internet here
     d1Persist: join(persistTo, "v3", "d1"),
     durableObjectsPersist: join(persistTo, "v3", "do"),
     log,
@@ -65,6 +66,7 @@ export async function startLean({ bundles, persistTo, secrets }) {
     ...COMPAT,
     host: "127.0.0.1",
     port: 0,
+    cf: false,
     log,
   });
   const [stackUrl, baselineUrl] = await Promise.all([stack.ready, baseline.ready]);

@@ -1,3 +1,4 @@
+import type { D1Migration } from "cloudflare:test";
 import { importJWK, type JWTPayload, SignJWT } from "jose";
 import { TEST_AUDIENCE, TEST_ISSUER, TEST_PRIVATE_JWKS } from "./keys";
 
@@ -78,3 +79,44 @@ export const hostileBodies = {
   loneSurrogate: '{"title": "bad \\ud800 text"}',
   twoMiB: JSON.stringify({ title: "x".repeat(2 * 1024 * 1024) }),
 } as const;
+
+/** What `POST /auth/v1/register` answers. */
+export interface RegisteredUser {
+  user: { id: string; email: string; name: string | null; createdAt: string };
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  password: string;
+}
+
+/**
+ * Registers a user through the accounts API (`SELF` in accounts' tests, or a dev server's fetch)
+ * with a unique email unless one is given.
+ *
+ * @example const alice = await registerUser(SELF);
+ */
+export async function registerUser(
+  target: { fetch: (input: string, init?: RequestInit) => Promise<Response> },
+  overrides: { email?: string; password?: string; name?: string } = {},
+  origin = "http://accounts.test",
+): Promise<RegisteredUser> {
+  const password = overrides.password ?? "correct horse battery staple";
+  const email = overrides.email ?? `user-${crypto.randomUUID()}@example.com`;
+  const res = await target.fetch(
+    `${origin}/auth/v1/register`,
+    json("POST", { email, password, ...(overrides.name ? { name: overrides.name } : {}) }),
+  );
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${await res.text()}`);
+  return { ...((await res.json()) as Omit<RegisteredUser, "password">), password };
+}
+
+/**
+ * Applies a Worker's D1 migrations (read in its vitest config with `readD1Migrations`) once per
+ * test file; already-applied ones are skipped.
+ *
+ * @example await applyMigrations(env.DB, env.TEST_MIGRATIONS);
+ */
+export async function applyMigrations(db: D1Database, migrations: D1Migration[]): Promise<void> {
+  const { applyD1Migrations } = await import("cloudflare:test");
+  await applyD1Migrations(db, migrations);
+}
