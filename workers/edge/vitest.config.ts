@@ -32,6 +32,7 @@ export default defineConfig({
   ],
   test: {
     name: "edge",
+    include: ["test/**/*.test.ts"],
     root: fileURLToPath(new URL(".", import.meta.url)),
   },
 });

@@ -1,6 +1,6 @@
 import { ApiError, onError, onNotFound, requestIds, requestLogger } from "@edgeworks/http";
 import { Hono } from "hono";
-import { cors } from "hono/cors";
+import { corsFor } from "./cors";
 import { landingPage } from "./landing";
 import { productFor } from "./products";
 
@@ -12,19 +12,12 @@ const app = new Hono<EdgeEnv>();
 
 app.use(requestIds(), requestLogger());
 app.use(
-  cors({
-    origin: (origin, c) => {
-      const allowed = (c.env.CORS_ORIGINS ?? "")
-        .split(",")
-        .map((o: string) => o.trim())
-        .filter(Boolean);
-      if (allowed.includes("*")) return origin || "*";
-      return allowed.includes(origin) ? origin : null;
-    },
-    allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match", "X-Request-Id"],
+  corsFor({
+    origins: (env) => env.CORS_ORIGINS ?? "",
+    methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    headers: ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match", "X-Request-Id"],
     exposeHeaders: EXPOSED_HEADERS,
-    maxAge: 600,
+    maxAgeSeconds: 600,
   }),
 );
 
@@ -39,7 +32,13 @@ app.all("*", async (c) => {
   headers.set("X-Request-Id", c.var.requestId);
   const forwarded = new Request(c.req.raw, { headers });
   try {
-    return await c.env[product.binding].fetch(forwarded);
+    const res = await c.env[product.binding].fetch(forwarded);
+    // A WebSocket upgrade passes through untouched; anything else gets mutable headers (for CORS,
+    // request id) without copying the body: it streams through.
+    if (res.status === 101) return res;
+    const out = new Response(res.body, res);
+    out.headers.set("X-Request-Id", c.var.requestId);
+    return out;
   } catch (err) {
     console.error(
       JSON.stringify({ level: "error", msg: "upstream failed", requestId: c.var.requestId, product: product.prefix, error: String(err) }),

@@ -94,6 +94,12 @@ describe("CORS", () => {
     expect(res.headers.get("Vary")).toContain("Origin");
   });
 
+  it("adds only Vary when the request has no Origin (not a CORS request)", async () => {
+    const res = await SELF.fetch("http://edge.test/todo/v1/todos");
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(res.headers.get("Vary")).toContain("Origin");
+  });
+
   it("does not allow an unlisted origin", async () => {
     const res = await SELF.fetch("http://edge.test/todo/v1/todos", {
       method: "OPTIONS",
