@@ -1,7 +1,7 @@
 // `pnpm dev`: everything on http://127.0.0.1:8787 in one wrangler dev process, offline.
 // 1. copies the docs UI assets, 2. writes dev secrets (.dev.vars) where missing, 3. applies every
 // D1 migration locally, 4. starts wrangler dev with the front door config plus every product's config.
-// Usage: node scripts/dev.mjs [--port 8787] [--persist-to .wrangler/state] [--log-level info]
+// Usage: node scripts/dev.mjs [--port 8787] [--persist-to .wrangler/state] [--log-level info] [--inspector-port N]
 import { generateKeyPairSync } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     port: { type: "string", default: process.env.PORT ?? "8787" },
     "persist-to": { type: "string", default: join(ROOT, ".wrangler", "state") },
     "log-level": { type: "string", default: "info" },
+    "inspector-port": { type: "string" },
   },
 });
 

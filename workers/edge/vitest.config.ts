@@ -26,6 +26,7 @@ export default defineConfig({
         serviceBindings: {
           ACCOUNTS: echo("accounts"),
           TODO: echo("todo"),
+          LINKS: echo("links"),
         },
       },
     }),

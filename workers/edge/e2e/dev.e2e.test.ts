@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DevServer, startDev } from "./dev-server";
+import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
 
 let dev: DevServer;
 beforeAll(async () => {

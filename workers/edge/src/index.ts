@@ -2,7 +2,7 @@ import { ApiError, onError, onNotFound, requestIds, requestLogger } from "@edgew
 import { Hono } from "hono";
 import { corsFor } from "./cors";
 import { landingPage } from "./landing";
-import { productFor } from "./products";
+import { routeFor } from "./products";
 
 type EdgeEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -24,9 +24,10 @@ app.use(
 app.get("/", (c) => c.html(landingPage()));
 app.get("/health", (c) => c.json({ status: "ok", service: "edge", time: new Date().toISOString() }));
 
-// Everything under a product prefix goes to that product, path and query unchanged, with the request id.
+// Everything under a product prefix goes to that product, path and query unchanged, with the request
+// id; a bare `/{slug}` goes to the URL shortener. The front door's own routes above always win.
 app.all("*", async (c) => {
-  const product = productFor(c.req.path);
+  const product = routeFor(c.req.path);
   if (!product) return onNotFound(c);
   const headers = new Headers(c.req.raw.headers);
   headers.set("X-Request-Id", c.var.requestId);

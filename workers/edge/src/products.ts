@@ -1,7 +1,7 @@
 /** A product behind the front door: its path prefix, the service binding that serves it, and how to list it. */
 export interface Product {
   prefix: string;
-  binding: "ACCOUNTS" | "TODO";
+  binding: "ACCOUNTS" | "TODO" | "LINKS";
   name: string;
   description: string;
 }
@@ -10,7 +10,26 @@ export interface Product {
 export const PRODUCTS: readonly Product[] = [
   { prefix: "/auth", binding: "ACCOUNTS", name: "Identity", description: "Accounts, sessions, JWT + JWKS, API keys" },
   { prefix: "/todo", binding: "TODO", name: "Todo API", description: "Todos with tags, priorities, due dates, bulk actions" },
+  {
+    prefix: "/links",
+    binding: "LINKS",
+    name: "URL shortener",
+    description: "Short links with rules, expiry, QR codes and exact click analytics",
+  },
 ];
+
+/** Short links live at the root (`/{slug}`): one path segment of slug characters, after every product prefix. */
+const SLUG_PATH = /^\/[A-Za-z0-9_-]{1,64}$/;
+
+/** Paths the front door keeps for itself whatever the method; the URL shortener refuses them as slugs too. */
+export const RESERVED_PATHS = new Set(["/health", "/docs", "/_docs", "/api", "/static", "/assets", "/admin"]);
+
+/** The product that serves `pathname`: the one whose prefix owns it, else the URL shortener for a bare slug. */
+export function routeFor(pathname: string): Product | undefined {
+  const product = productFor(pathname);
+  if (product || RESERVED_PATHS.has(pathname) || !SLUG_PATH.test(pathname)) return product;
+  return PRODUCTS.find((p) => p.binding === "LINKS");
+}
 
 /** The product whose prefix owns `pathname` (`/todo` and `/todo/...`, never `/todos`). */
 export function productFor(pathname: string): Product | undefined {

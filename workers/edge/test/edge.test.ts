@@ -10,6 +10,10 @@ describe("routing", () => {
     ["/auth/.well-known/jwks.json", "accounts"],
     ["/todo/v1/todos?status=active&limit=5", "todo"],
     ["/todo/openapi.json", "todo"],
+    ["/links/v1/links", "links"],
+    ["/aB3-x_9", "links"],
+    ["/nope?utm_source=x", "links"],
+    ["/todos", "links"],
   ])("%s goes to %s with path and query unchanged", async (path, service) => {
     const res = await SELF.fetch(`http://edge.test${path}`);
     expect(res.status).toBe(200);
@@ -28,7 +32,7 @@ describe("routing", () => {
     expect(res.headers.get("X-Upstream")).toBe("todo");
   });
 
-  it.each(["/todos", "/authx/v1/login", "/nope", "/todo..", "/%2e%2e/etc/passwd", "/todo%2Fv1"])(
+  it.each(["/authx/v1/login", "/nope/deeper", "/todo..", "/favicon.ico", "/%2e%2e/etc/passwd", "/todo%2Fv1", `/${"a".repeat(65)}`])(
     "unknown path %s is a 404 problem",
     async (path) => {
       const res = await SELF.fetch(`http://edge.test${path}`);
@@ -39,6 +43,12 @@ describe("routing", () => {
       expect(body.instance).toBe(res.headers.get("X-Request-Id"));
     },
   );
+
+  it("the front door's own routes are never shadowed by a slug", async () => {
+    const res = await SELF.fetch("http://edge.test/health");
+    expect(res.headers.get("X-Upstream")).toBeNull();
+    expect(await res.json()).toMatchObject({ status: "ok", service: "edge" });
+  });
 
   it("a path that normalises into a prefix is routed by its normalised form only", async () => {
     const res = await SELF.fetch("http://edge.test/nope/../todo/v1/todos");
@@ -123,7 +133,7 @@ describe("own routes", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toContain("text/html");
     const html = await res.text();
-    for (const prefix of ["/auth", "/todo"]) {
+    for (const prefix of ["/auth", "/todo", "/links"]) {
       expect(html).toContain(`href="${prefix}/docs"`);
       expect(html).toContain(`href="${prefix}/openapi.json"`);
     }

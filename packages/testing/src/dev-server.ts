@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url)); // the repository root
 
 /** A free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -25,14 +25,20 @@ export interface DevServer {
   stop: () => Promise<void>;
 }
 
-/** Starts `pnpm dev` (scripts/dev.mjs) on a free port with its own state directory and waits for /health. */
+/**
+ * Starts `pnpm dev` (scripts/dev.mjs) on a free port with its own state directory and waits for
+ * /health; several can run at once (one per e2e project).
+ *
+ * @example const dev = await startDev(); …; await dev.stop();
+ */
 export async function startDev(): Promise<DevServer> {
   const port = await freePort();
+  const inspectorPort = await freePort();
   const state = mkdtempSync(join(tmpdir(), "edgeworks-e2e-"));
   let log = "";
   const child: ChildProcess = spawn(
     process.execPath,
-    ["scripts/dev.mjs", "--port", String(port), "--persist-to", state, "--log-level", "warn"],
+    ["scripts/dev.mjs", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", state, "--log-level", "warn"],
     {
       cwd: ROOT,
       env: { ...process.env, CI: "true" },
