@@ -1,0 +1,56 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * One row per todo. Times are epoch milliseconds; `completed` is derived from `completed_at` so the
+ * two can never disagree. `priority` is stored as its rank (0 low … 3 urgent) so that sorting by it is
+ * an index scan. `tags` is a JSON array (deduplicated case-insensitively by the service): a list page
+ * reads them with the row, in the same single query, and filters use `json_each`.
+ * Must match migrations/todo/0001_init.sql.
+ */
+export const todos = sqliteTable(
+  "todos",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    title: text("title").notNull(),
+    description: text("description"),
+    completedAt: integer("completed_at"),
+    dueAt: integer("due_at"),
+    priority: integer("priority").notNull().default(1),
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    position: real("position").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [
+    // partial indexes: every query is scoped to one user's live todos; one per sort column
+    index("todos_user_created").on(t.userId, t.createdAt, t.id).where(sql`deleted_at IS NULL`),
+    // dueAt sorts nulls last in both orders: one expression index per order
+    index("todos_user_due_asc").on(t.userId, sql`due_at IS NULL`, t.dueAt, t.id).where(sql`deleted_at IS NULL`),
+    index("todos_user_due_desc").on(t.userId, sql`due_at IS NOT NULL`, t.dueAt, t.id).where(sql`deleted_at IS NULL`),
+    index("todos_user_priority").on(t.userId, t.priority, t.id).where(sql`deleted_at IS NULL`),
+    index("todos_user_position").on(t.userId, t.position, t.id).where(sql`deleted_at IS NULL`),
+  ],
+);
+
+export type TodoRow = typeof todos.$inferSelect;
+
+/**
+ * Idempotency keys of creates: the first response is stored so that a retry replays it exactly.
+ * The primary key (user_id, key) makes two concurrent creates with one key race-safe: the second
+ * batch fails on it and is rolled back as a whole.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    todoId: text("todo_id").notNull(),
+    response: text("response").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);

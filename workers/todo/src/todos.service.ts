@@ -1,0 +1,160 @@
+import { notFound } from "@edgeworks/http";
+import { eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { nanoid } from "nanoid";
+import type { ServiceDeps } from "./deps";
+import { findKey, hashRequest, insertKey, isUniqueViolation, purgeExpiredKeys, replayOrThrow } from "./idempotency";
+import { type TodoRow, todos } from "./schema";
+import { nextPositionSql, ownedLive, priorityRank, toTodo } from "./todo-row";
+import { type CreateTodoInput, DEFAULT_PRIORITY, type ReplaceTodoInput, type Todo, type UpdateTodoInput } from "./validation";
+
+type TodoSet = Partial<{ [K in keyof TodoRow]: TodoRow[K] | SQL }>;
+
+const byId = (userId: string, id: string) => ownedLive(userId, eq(todos.id, id));
+
+/** `completed: true` keeps an existing completedAt; `false` clears it. */
+const completedAtFor = (completed: boolean, now: number): SQL | null => (completed ? sql`coalesce(${todos.completedAt}, ${now})` : null);
+
+/** Loads one of the user's live todos, or throws 404 (also for another user's todo). */
+export async function getTodoOrThrow({ db, userId }: ServiceDeps, id: string): Promise<Todo> {
+  const [row] = await db.select().from(todos).where(byId(userId, id)).limit(1);
+  if (!row) throw notFound("Todo");
+  return toTodo(row);
+}
+
+async function updateOrThrow({ db, userId }: ServiceDeps, id: string, set: TodoSet): Promise<Todo> {
+  const [row] = await db.update(todos).set(set).where(byId(userId, id)).returning();
+  if (!row) throw notFound("Todo");
+  return toTodo(row);
+}
+
+const newRow = (userId: string, input: CreateTodoInput, position: number, now: number): TodoRow => ({
+  id: nanoid(),
+  userId,
+  title: input.title,
+  description: input.description ?? null,
+  completedAt: null,
+  dueAt: input.dueAt ?? null,
+  priority: priorityRank(input.priority ?? DEFAULT_PRIORITY),
+  tags: input.tags ?? [],
+  position,
+  createdAt: now,
+  updatedAt: now,
+  deletedAt: null,
+});
+
+/**
+ * Creates a todo. With an idempotency key, a retry (same key, same request, within 24 h) gets the
+ * first response back instead of a second todo; the key is written in the same batch as the todo,
+ * so of two concurrent requests with one key exactly one inserts and the other replays.
+ */
+export async function createTodo(
+  deps: ServiceDeps,
+  input: CreateTodoInput,
+  idempotencyKey?: string,
+): Promise<{ todo: Todo; replayed: boolean }> {
+  const { db, userId } = deps;
+  const now = deps.now();
+  if (idempotencyKey === undefined) {
+    const row = newRow(userId, input, 0, now);
+    const [created] = await db
+      .insert(todos)
+      .values({ ...row, position: input.position ?? nextPositionSql(userId) })
+      .returning();
+    return { todo: toTodo(created ?? row), replayed: false };
+  }
+  const hash = await hashRequest(input);
+  const [[stored], [next]] = await db.batch([
+    findKey(db, userId, idempotencyKey, now),
+    db
+      .select({ position: sql<number>`coalesce(max(${todos.position}), 0) + 1` })
+      .from(todos)
+      .where(ownedLive(userId)),
+  ]);
+  if (stored) return { todo: replayOrThrow(stored, hash), replayed: true };
+  const row = newRow(userId, input, input.position ?? next?.position ?? 1, now);
+  const todo = toTodo(row);
+  try {
+    await db.batch([
+      purgeExpiredKeys(db, userId, now),
+      insertKey(db, userId, idempotencyKey, hash, todo, now),
+      db.insert(todos).values(row),
+    ]);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    // a concurrent request with the same key won the race: answer as its retry
+    const [winner] = await findKey(db, userId, idempotencyKey, now);
+    if (!winner) throw err;
+    return { todo: replayOrThrow(winner, hash), replayed: true };
+  }
+  return { todo, replayed: false };
+}
+
+/** Changes only the given fields; `{}` changes nothing (and keeps updatedAt). */
+export async function updateTodo(deps: ServiceDeps, id: string, patch: UpdateTodoInput): Promise<Todo> {
+  const { completed, priority, ...fields } = patch;
+  if (Object.keys(patch).length === 0) return getTodoOrThrow(deps, id);
+  const now = deps.now();
+  return updateOrThrow(deps, id, {
+    ...fields,
+    ...(priority === undefined ? {} : { priority: priorityRank(priority) }),
+    ...(completed === undefined ? {} : { completedAt: completedAtFor(completed, now) }),
+    updatedAt: now,
+  });
+}
+
+/** Replaces every field; omitted ones get their defaults (position: after the user's last todo). */
+export async function replaceTodo(deps: ServiceDeps, id: string, input: ReplaceTodoInput): Promise<Todo> {
+  const now = deps.now();
+  return updateOrThrow(deps, id, {
+    title: input.title,
+    description: input.description ?? null,
+    dueAt: input.dueAt ?? null,
+    priority: priorityRank(input.priority ?? DEFAULT_PRIORITY),
+    tags: input.tags ?? [],
+    position: input.position ?? nextPositionSql(deps.userId),
+    completedAt: completedAtFor(input.completed ?? false, now),
+    updatedAt: now,
+  });
+}
+
+/**
+ * Marks a todo complete or not. Repeating it is a no-op: completedAt and updatedAt are kept when the
+ * state does not change.
+ */
+export async function setCompleted(deps: ServiceDeps, id: string, completed: boolean): Promise<Todo> {
+  const now = deps.now();
+  const changes = completed ? sql`${todos.completedAt} IS NULL` : sql`${todos.completedAt} IS NOT NULL`;
+  return updateOrThrow(deps, id, {
+    completedAt: completedAtFor(completed, now),
+    updatedAt: sql`CASE WHEN ${changes} THEN ${now} ELSE ${todos.updatedAt} END`,
+  });
+}
+
+/** Soft-deletes one todo, or throws 404. */
+export async function deleteTodo({ db, userId, now }: ServiceDeps, id: string): Promise<void> {
+  const t = now();
+  const deleted = await db.update(todos).set({ deletedAt: t, updatedAt: t }).where(byId(userId, id)).returning({ id: todos.id });
+  if (deleted.length === 0) throw notFound("Todo");
+}
+
+/** Completes every open todo of the user; returns how many changed. */
+export async function completeAll({ db, userId, now }: ServiceDeps): Promise<number> {
+  const t = now();
+  const res = await db
+    .update(todos)
+    .set({ completedAt: t, updatedAt: t })
+    .where(ownedLive(userId, isNull(todos.completedAt)))
+    .run();
+  return res.meta.changes;
+}
+
+/** Soft-deletes every completed todo of the user; returns how many. */
+export async function clearCompleted({ db, userId, now }: ServiceDeps): Promise<number> {
+  const t = now();
+  const res = await db
+    .update(todos)
+    .set({ deletedAt: t, updatedAt: t })
+    .where(ownedLive(userId, isNotNull(todos.completedAt)))
+    .run();
+  return res.meta.changes;
+}
