@@ -1,0 +1,69 @@
+import { type AuthVariables, authenticate, InvalidTokenError, type Principal } from "@edgeworks/auth";
+import { ApiError, type AppEnv, log } from "@edgeworks/http";
+import { drizzle } from "drizzle-orm/d1";
+import type { Context, MiddlewareHandler } from "hono";
+import { verifyApiKey } from "./api-keys.service";
+import type { MailDeps, ServiceDeps, SessionDeps } from "./deps";
+import { loadSigningKeys, localVerifier } from "./keys";
+import { isSessionLive } from "./sessions.service";
+
+/** The Hono environment of the accounts app. */
+export type AccountsEnv = AppEnv<Env, AuthVariables>;
+type Ctx = Context<AccountsEnv>;
+
+/** Runs `work` after the response (waitUntil); a failure is logged with the request id, never lost silently. */
+export function afterResponse(c: Ctx, work: Promise<unknown>, what = "background work"): void {
+  c.executionCtx.waitUntil(
+    work.catch((err: unknown) =>
+      log(c.env.LOG_LEVEL, "error", `${what} failed`, {
+        requestId: c.get("requestId"),
+        error: err instanceof Error ? { name: err.name, message: err.message } : String(err),
+      }),
+    ),
+  );
+}
+
+/** The explicit dependencies of the services, built from a request's bindings. */
+export function serviceDeps(c: Ctx): ServiceDeps {
+  return { db: drizzle(c.env.DB), now: Date.now, defer: (work) => afterResponse(c, work) };
+}
+
+/** Dependencies of the routes that send email (links point back at the origin the client called). */
+export const mailDeps = (c: Ctx): MailDeps => ({ ...serviceDeps(c), origin: new URL(c.req.url).origin });
+
+/** Dependencies of the routes that issue sessions: the signing keys too. */
+export async function sessionDeps(c: Ctx): Promise<SessionDeps & MailDeps> {
+  const keys = await loadSigningKeys(c.env.JWT_PRIVATE_KEYS);
+  return { ...mailDeps(c), tokens: { keys, issuer: c.env.JWT_ISSUER, audience: c.env.JWT_AUDIENCE } };
+}
+
+/**
+ * Authenticates with an access token or an API key. Unlike other products, accounts knows its
+ * sessions, so an access token whose session was logged out or revoked is refused at once here
+ * (elsewhere it lives out its 15 minutes).
+ */
+export const requireAuth: MiddlewareHandler<AccountsEnv> = async function requireAuth(c, next) {
+  const deps = serviceDeps(c);
+  const verifyToken = async (token: string): Promise<Principal> => {
+    const principal = await localVerifier(c.env)(token);
+    if (principal.sessionId === undefined || !(await isSessionLive(deps.db, principal.userId, principal.sessionId))) {
+      throw new InvalidTokenError("The session of this access token has ended");
+    }
+    return principal;
+  };
+  const middleware = authenticate<Env>({ verifier: () => verifyToken, verifyApiKey: (_env, key) => verifyApiKey(deps, key) });
+  return middleware(c as never, next);
+};
+
+/** For actions that only a person in a session may take (managing API keys, passwords): API keys get 403. */
+export const requireSession: MiddlewareHandler<AccountsEnv> = async function requireSession(c, next) {
+  if (c.var.auth.method !== "jwt") throw new ApiError("forbidden", "This action needs an access token from a session, not an API key");
+  return next();
+};
+
+/** The caller's session id (set for access tokens, which `requireSession` guarantees). */
+export const callerSession = (c: Ctx): string => {
+  const sid = c.var.auth.sessionId;
+  if (sid === undefined) throw new ApiError("forbidden", "This action needs an access token from a session, not an API key");
+  return sid;
+};

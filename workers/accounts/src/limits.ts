@@ -1,0 +1,51 @@
+import {
+  consumeRateLimit,
+  type RateDecision,
+  type RateLimiterNamespace,
+  type RatePolicy,
+  rateLimitHeaders,
+  throwIfLimited,
+} from "@edgeworks/ratelimit";
+
+const MINUTE = 60_000;
+
+/**
+ * Every limit of the accounts API, as GCRA token buckets (`limit` per `periodMs`, bursts of `limit`):
+ * - login: 30 attempts a minute per client IP, and 10 per 15 minutes per email (one more every 90 s
+ *   after a burst of 10), so guessing one account's password is slow even from many IPs. A successful
+ *   login clears its email's bucket, so a user's own typos do not lock them out later.
+ * - forgot password: 10 per 15 minutes per IP (429); 3 emails per hour per address (beyond that the
+ *   answer is still 202 but nothing is sent, so the limit reveals nothing about the account).
+ * - verification email requests: 5 per hour per user; password changes: 10 per 15 minutes per user
+ *   (a stolen access token cannot brute-force the current password quickly).
+ */
+export const LIMITS = {
+  loginPerIp: { limit: 30, periodMs: MINUTE },
+  loginPerEmail: { limit: 10, periodMs: 15 * MINUTE },
+  forgotPerIp: { limit: 10, periodMs: 15 * MINUTE },
+  forgotPerEmail: { limit: 3, periodMs: 60 * MINUTE },
+  verifyRequestPerUser: { limit: 5, periodMs: 60 * MINUTE },
+  passwordChangePerUser: { limit: 10, periodMs: 15 * MINUTE },
+} as const satisfies Record<string, RatePolicy>;
+
+export type LimitName = keyof typeof LIMITS;
+
+/** Takes one token from the named limit for `key` (the bucket is `<name>:<key>`). */
+export const consume = (ns: RateLimiterNamespace, name: LimitName, key: string): Promise<RateDecision> =>
+  consumeRateLimit(ns, `${name}:${key}`, LIMITS[name]);
+
+/** Forgets a key's bucket (after a successful login). */
+export const forget = (ns: RateLimiterNamespace, name: LimitName, key: string): Promise<void> =>
+  ns.get(ns.idFromName(`${name}:${key}`)).reset();
+
+/**
+ * Applies several limits at once: a 429 (with Retry-After and RateLimit-* headers) when any refuses;
+ * otherwise the RateLimit-* headers of the tightest one, for the response.
+ */
+export async function enforce(checks: Promise<RateDecision>[], what: string): Promise<Record<string, string>> {
+  const decisions = await Promise.all(checks);
+  const refused = decisions.filter((d) => !d.allowed).sort((a, b) => b.retryAfterMs - a.retryAfterMs)[0];
+  if (refused) throwIfLimited(refused, what);
+  const tightest = decisions.sort((a, b) => a.remaining - b.remaining)[0];
+  return tightest ? rateLimitHeaders(tightest) : {};
+}

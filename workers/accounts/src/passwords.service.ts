@@ -1,0 +1,78 @@
+import { hashPassword, verifyPassword } from "@edgeworks/auth";
+import { ApiError } from "@edgeworks/http";
+import { and, eq, sql } from "drizzle-orm";
+import type { MailDeps, ServiceDeps } from "./deps";
+import { claimToken, expireTokensOf, findUsableToken, newOneTimeToken } from "./one-time-tokens";
+import { queueEmail } from "./outbox.service";
+import { users } from "./schema";
+import { revokeSessionsOf } from "./sessions.service";
+import { findUserByEmail, getUserRowOrThrow } from "./user-row";
+
+const invalidResetToken = () => new ApiError("bad_request", "The reset token is invalid, expired or already used");
+
+/**
+ * Changes the password after checking the current one (403 when wrong: the caller is authenticated,
+ * the proof is not). Every other session ends; the caller's own (`keepSessionId`) stays.
+ */
+export async function changePassword(
+  deps: ServiceDeps,
+  caller: { userId: string; sessionId?: string },
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const { db } = deps;
+  const user = await getUserRowOrThrow(db, caller.userId);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw new ApiError("forbidden", "The current password is incorrect");
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  const now = deps.now();
+  await db.batch([
+    db.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id)),
+    revokeSessionsOf(db, user.id, now, { keep: caller.sessionId }),
+    expireTokensOf(db, "password_reset", user.id, now),
+  ]);
+}
+
+/**
+ * Queues a password-reset email when the address has an account, and does nothing otherwise; the
+ * caller answers 202 either way and runs this after the response, so neither the status nor the
+ * response time tells whether the account exists.
+ */
+export async function forgotPassword(deps: MailDeps, email: string): Promise<void> {
+  const { db } = deps;
+  const user = await findUserByEmail(db, email);
+  if (!user) return;
+  const now = deps.now();
+  const reset = await newOneTimeToken(db, "password_reset", user, now);
+  await db.batch([
+    reset.insert,
+    queueEmail(db, { kind: "password_reset", to: user.email, token: reset.token, expiresAt: reset.expiresAt, origin: deps.origin }, now),
+  ]);
+}
+
+/**
+ * Sets a new password with a reset token and ends every session. One batch: the token is claimed by
+ * a conditional UPDATE, and the statements after it only act if that claim won (`changes() = 1`, then
+ * the new hash, which is unique thanks to its salt), so a token works once even under concurrency.
+ * Receiving the email proves the address, so it also counts as verified.
+ */
+export async function resetPassword(deps: ServiceDeps, input: { token: string; newPassword: string }): Promise<void> {
+  const { db } = deps;
+  const now = deps.now();
+  const found = await findUsableToken(db, "password_reset", input.token, now);
+  if (!found) throw invalidResetToken();
+  const user = await getUserRowOrThrow(db, found.userId);
+  if (user.email !== found.email) throw invalidResetToken();
+  const passwordHash = await hashPassword(input.newPassword);
+  const wonClaim = sql`EXISTS (SELECT 1 FROM users WHERE id = ${user.id} AND password_hash = ${passwordHash})`;
+  const [claim] = await db.batch([
+    claimToken(db, found.tokenHash, now),
+    db
+      .update(users)
+      .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, updatedAt: now })
+      .where(and(eq(users.id, user.id), sql`changes() = 1`)),
+    revokeSessionsOf(db, user.id, now, { when: wonClaim }),
+    expireTokensOf(db, "password_reset", user.id, now),
+  ]);
+  if (claim.meta.changes !== 1) throw invalidResetToken();
+}

@@ -1,0 +1,38 @@
+import { requireScope } from "@edgeworks/auth";
+import { createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
+import { createRoute } from "@hono/zod-openapi";
+import { type AccountsEnv, mailDeps, requireAuth, serviceDeps } from "../context";
+import { getMe, updateMe } from "../users.service";
+import { updateMeBody, userEnvelope } from "../validation";
+
+/** The caller's own profile. API keys need the `account:read` / `account:write` scope (or `*`). */
+export const meRoutes = createRouter<AccountsEnv>();
+
+meRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/me",
+    tags: ["Profile"],
+    summary: "The current user",
+    security: [{ bearerAuth: [] }],
+    middleware: [requireAuth, requireScope("account:read")] as const,
+    responses: { 200: jsonResponse(userEnvelope, "The current user"), ...errors(401, 403, 404) },
+  }),
+  async (c) => c.json({ user: await getMe(serviceDeps(c), c.var.auth.userId) }, 200),
+);
+
+meRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/me",
+    tags: ["Profile"],
+    summary: "Change the name or email",
+    description:
+      "A new email must not belong to another account (409); it becomes unverified and a verification message is queued. `{}` changes nothing.",
+    security: [{ bearerAuth: [] }],
+    middleware: [requireAuth, requireScope("account:write")] as const,
+    request: { body: jsonBody(updateMeBody) },
+    responses: { 200: jsonResponse(userEnvelope, "The updated user"), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+  }),
+  async (c) => c.json({ user: await updateMe(mailDeps(c), c.var.auth.userId, c.req.valid("json")) }, 200),
+);

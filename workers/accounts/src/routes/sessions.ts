@@ -1,0 +1,88 @@
+import { createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
+import { clientIp } from "@edgeworks/ratelimit";
+import { createRoute } from "@hono/zod-openapi";
+import { type AccountsEnv, afterResponse, callerSession, requireAuth, requireSession, serviceDeps, sessionDeps } from "../context";
+import { consume, enforce, forget } from "../limits";
+import { login, logout, refresh } from "../sessions.service";
+import { register } from "../users.service";
+import { loginBody, logoutBody, refreshBody, registerBody, sessionSchema } from "../validation";
+
+/** Registration, login, refresh and logout: the routes that start and end sessions. */
+export const sessionRoutes = createRouter<AccountsEnv>();
+
+// RFC 6749 §5.1: responses carrying tokens must not be cached
+const NO_STORE = { "Cache-Control": "no-store" };
+
+sessionRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/register",
+    tags: ["Sessions"],
+    summary: "Create an account and start a session",
+    description: "Also queues an email-verification message. The email is trimmed and lower-cased; a duplicate is 409.",
+    request: { body: jsonBody(registerBody) },
+    responses: { 201: jsonResponse(sessionSchema, "The account and its first session"), ...errors(400, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const session = await register(await sessionDeps(c), c.req.valid("json"));
+    return c.json(session, 201, NO_STORE);
+  },
+);
+
+sessionRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/login",
+    tags: ["Sessions"],
+    summary: "Start a session with email and password",
+    description:
+      "Wrong email and wrong password get the same 401. Limited to 30 attempts a minute per client IP and 10 per 15 minutes per email (then one every 90 s); over the limit is 429 with Retry-After.",
+    request: { body: jsonBody(loginBody) },
+    responses: { 200: jsonResponse(sessionSchema, "A new session"), ...errors(400, 401, 413, 415, 422, 429) },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    const ns = c.env.RATE_LIMITER;
+    const limitHeaders = await enforce(
+      [consume(ns, "loginPerIp", clientIp(c)), consume(ns, "loginPerEmail", input.email)],
+      "login attempts",
+    );
+    const session = await login(await sessionDeps(c), input);
+    afterResponse(c, forget(ns, "loginPerEmail", input.email), "login limit reset");
+    return c.json(session, 200, { ...limitHeaders, ...NO_STORE });
+  },
+);
+
+sessionRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/refresh",
+    tags: ["Sessions"],
+    summary: "Exchange a refresh token for a new pair",
+    description:
+      "Refresh tokens are single use and rotate: the response carries the next one. Presenting a token that was already used revokes its whole session (every token of the family) and is 401.",
+    request: { body: jsonBody(refreshBody) },
+    responses: { 200: jsonResponse(sessionSchema, "A new access token and the next refresh token"), ...errors(400, 401, 413, 415, 422) },
+  }),
+  async (c) => c.json(await refresh(await sessionDeps(c), c.req.valid("json").refreshToken), 200, NO_STORE),
+);
+
+sessionRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/logout",
+    tags: ["Sessions"],
+    summary: "End the current session",
+    description:
+      "Revokes the session of the access token (its `sid`) and, if a `refreshToken` of the same user is given, that token's session too. Needs an access token, not an API key.",
+    security: [{ bearerAuth: [] }],
+    middleware: [requireAuth, requireSession] as const,
+    request: { body: { required: false, content: { "application/json": { schema: logoutBody } } } },
+    responses: { 204: { description: "Logged out" }, ...errors(400, 401, 403, 413, 415, 422) },
+  }),
+  async (c) => {
+    const deps = serviceDeps(c);
+    await logout(deps.db, c.var.auth.userId, callerSession(c), deps.now(), c.req.valid("json").refreshToken);
+    return c.body(null, 204);
+  },
+);
