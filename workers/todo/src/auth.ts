@@ -1,7 +1,7 @@
 import { type AuthVariables, authenticate, createTokenVerifier, hasScope, jwksFromService, type Principal } from "@edgeworks/auth";
 import { ApiError, log } from "@edgeworks/http";
 import { rateLimit } from "@edgeworks/ratelimit";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { TodoEnv } from "./env";
 
 /** The RPC surface of the accounts Worker's default entrypoint that this Worker uses. */
@@ -29,9 +29,6 @@ async function verifyApiKey(env: Env, key: string): Promise<Omit<Principal, "met
 const READ_METHODS = new Set(["GET", "HEAD"]);
 const isRead = (method: string) => READ_METHODS.has(method);
 
-/** Writes per user per minute: generous for people and scripts, a ceiling for runaway clients. */
-export const WRITE_POLICY = { limit: 600, periodMs: 60_000 };
-
 /** Authentication: a Bearer access token (verified locally) or an `ewk_` API key (verified by accounts). */
 export const authenticateCaller = authenticate<Env>({ verifier: verifierFor, verifyApiKey });
 
@@ -42,10 +39,23 @@ export const requireTodoScope: MiddlewareHandler<TodoEnv> = async function requi
   return next();
 };
 
-/** The per-user write rate limit (reads are not limited), with `RateLimit-*` headers. */
-export const limitWrites = rateLimit<Env>({
-  name: "todo-write",
-  policy: WRITE_POLICY,
-  binding: (env) => env.RATE_LIMITER,
-  key: (c) => (isRead(c.req.method) ? null : ((c.var as Partial<AuthVariables>).auth?.userId ?? null)),
-});
+/** Writes per user per minute (`WRITE_RATE_LIMIT_PER_MINUTE`): generous for people and scripts, a ceiling for runaway clients. */
+export const DEFAULT_WRITES_PER_MINUTE = 600;
+const writesPerMinute = (env: Env) => {
+  const n = Number(env.WRITE_RATE_LIMIT_PER_MINUTE);
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_WRITES_PER_MINUTE;
+};
+
+// built on first use, because the limit comes from the environment
+let writeLimiter: MiddlewareHandler<{ Bindings: Env }> | undefined;
+
+/** The per-user write rate limit (reads are not limited), with `RateLimit-*` headers and 429 past it. */
+export const limitWrites: MiddlewareHandler<TodoEnv> = async function limitWrites(c, next) {
+  writeLimiter ??= rateLimit<Env>({
+    name: "todo-write",
+    policy: { limit: writesPerMinute(c.env), periodMs: 60_000 },
+    binding: (env) => env.RATE_LIMITER,
+    key: (ctx) => (isRead(ctx.req.method) ? null : ((ctx.var as Partial<AuthVariables>).auth?.userId ?? null)),
+  });
+  return writeLimiter(c as unknown as Context<{ Bindings: Env }>, next);
+};

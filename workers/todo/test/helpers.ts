@@ -1,0 +1,96 @@
+import { env, SELF } from "cloudflare:test";
+import { json, mintToken } from "@edgeworks/testing";
+import { expect } from "vitest";
+
+export const BASE = "http://todo.test/todo/v1";
+
+export type Todo = {
+  id: string;
+  title: string;
+  description: string | null;
+  completed: boolean;
+  completedAt: string | null;
+  dueAt: string | null;
+  priority: "low" | "medium" | "high" | "urgent";
+  tags: string[];
+  position: number;
+  createdAt: string;
+  updatedAt: string;
+};
+export type Page = { items: Todo[]; nextCursor: string | null };
+
+let seq = 0;
+/** A fresh user (unique per call, so tests never see each other's data) and their token. */
+export async function newUser(scope = "*"): Promise<{ id: string; token: string }> {
+  const id = `user_${Date.now().toString(36)}_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
+  return { id, token: await mintToken({ sub: id, scope }) };
+}
+
+/** A request to the Worker; `body` is JSON-encoded unless it is a string. */
+export function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
+  return SELF.fetch(`${BASE}${path}`, json(method, body, token, headers));
+}
+
+export async function createTodo(token: string, body: Record<string, unknown> = {}): Promise<Todo> {
+  const res = await call("POST", "/todos", token, { title: "A todo", ...body });
+  expect(res.status).toBe(201);
+  return (await res.json()) as Todo;
+}
+
+export async function getTodo(token: string, id: string): Promise<Todo | null> {
+  const res = await call("GET", `/todos/${id}`, token);
+  if (res.status === 404) return null;
+  expect(res.status).toBe(200);
+  return (await res.json()) as Todo;
+}
+
+/** Every todo of the user through the API (all pages), for "nothing changed" checks. */
+export async function listAll(token: string, query = ""): Promise<Todo[]> {
+  const out: Todo[] = [];
+  let cursor: string | null = null;
+  do {
+    const q = new URLSearchParams(query);
+    q.set("limit", "100");
+    if (cursor) q.set("cursor", cursor);
+    const res = await call("GET", `/todos?${q}`, token);
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as Page;
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/** The rows of the todos table for a user, straight from D1 (including soft-deleted ones). */
+export async function rowsOf(userId: string): Promise<Record<string, unknown>[]> {
+  const { results } = await env.DB.prepare("SELECT * FROM todos WHERE user_id = ? ORDER BY id").bind(userId).all();
+  return results;
+}
+
+/**
+ * Asserts a whole problem+json body: type/title/status/detail/instance/code, and for 422 an
+ * `errors` list whose paths include `paths`.
+ */
+export async function expectProblem(res: Response, status: number, code: string, paths: string[] = []) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  const body = (await res.json()) as { errors?: { path: string; message: string; location?: string }[] };
+  expect(body).toEqual({
+    type: `https://edgeworks.dev/problems/${code.replaceAll("_", "-")}`,
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+    instance: res.headers.get("X-Request-Id"),
+    code,
+    ...(status === 422 ? { errors: expect.any(Array) } : {}),
+  });
+  if (status === 422) {
+    expect(body.errors?.length).toBeGreaterThan(0);
+    for (const e of body.errors ?? [])
+      expect(e).toEqual({ path: expect.any(String), location: expect.any(String), message: expect.any(String) });
+    expect(body.errors?.map((e) => e.path)).toEqual(expect.arrayContaining(paths));
+  }
+  return body;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
