@@ -120,9 +120,21 @@ export async function refresh(deps: SessionDeps, refreshToken: string): Promise<
       .update(refreshTokens)
       .set({ usedAt: now, replacedBy: nextHash })
       .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt))),
-    db.run(sql`INSERT INTO refresh_tokens (token_hash, session_id, user_id, created_at, expires_at)
-      SELECT ${nextHash}, session_id, user_id, ${now}, ${now + REFRESH_TOKEN_TTL_MS}
-      FROM refresh_tokens WHERE token_hash = ${hash} AND replaced_by = ${nextHash}`),
+    // the successor exists only if the claim above was this request's (replaced_by = our new hash)
+    db.insert(refreshTokens).select(
+      db
+        .select({
+          tokenHash: sql<string>`${nextHash}`.as("token_hash"),
+          sessionId: refreshTokens.sessionId,
+          userId: refreshTokens.userId,
+          createdAt: sql<number>`${now}`.as("created_at"),
+          expiresAt: sql<number>`${now + REFRESH_TOKEN_TTL_MS}`.as("expires_at"),
+          usedAt: sql<null>`NULL`.as("used_at"),
+          replacedBy: sql<null>`NULL`.as("replaced_by"),
+        })
+        .from(refreshTokens)
+        .where(and(eq(refreshTokens.tokenHash, hash), eq(refreshTokens.replacedBy, nextHash))),
+    ),
   ]);
   if (claim.meta.changes !== 1) {
     await revokeSession(db, row.userId, row.sessionId, now);
