@@ -1,0 +1,23 @@
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { UrlPolicy } from "./url-safety";
+
+/** The drizzle database of this Worker. */
+export type Db = DrizzleD1Database;
+
+/** What the link services need; never a Hono Context. */
+export interface LinkDeps {
+  db: Db;
+  /** The slug → link cache (KV), invalidated on every write. */
+  cache: KVNamespace;
+  /** The caller; every owner query is scoped to this user's live links. Null: anonymous (create only). */
+  userId: string | null;
+  /** Epoch milliseconds; injected so tests can control time. */
+  now: () => number;
+  /** The origin short URLs are built on (`PUBLIC_ORIGIN`, else the request's origin). */
+  origin: string;
+  /** Hosts and domains targets may not point at. */
+  urlPolicy: UrlPolicy;
+}
+
+/** LinkDeps for an authenticated caller (owner routes). */
+export type OwnerDeps = LinkDeps & { userId: string };

@@ -1,0 +1,81 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db } from "./deps";
+import { type LinkRow, links } from "./schema";
+import type { LinkRule, RedirectType } from "./validation";
+
+/**
+ * The slug → link cache in front of D1 for the redirect: one module with the key, the TTL, the
+ * read-through, the write-back and the invalidation. Every write to a link (PATCH, DELETE, a slug
+ * change) deletes its key before answering, so the next redirect reads D1 again.
+ * Misses are not cached: a slug created a moment ago must redirect at once.
+ */
+
+/** What the redirect needs to know about a link; nothing else is cached. */
+export interface CachedLink {
+  id: string;
+  slug: string;
+  url: string;
+  redirectType: RedirectType;
+  expiresAt: number | null;
+  maxClicks: number | null;
+  expiredUrl: string | null;
+  passwordHash: string | null;
+  rules: LinkRule[];
+  passQuery: boolean;
+  disabled: boolean;
+  /** Set when the click cap was reached, so later visits answer 410 without asking the counter. */
+  exhausted?: boolean;
+}
+
+/** Cache entries live an hour; invalidation on write keeps them right, the TTL bounds a lost race. */
+export const LINK_CACHE_TTL_SECONDS = 3600;
+
+const KEY_VERSION = "v1";
+/** The cache key of a slug (versioned, so a change of the cached shape never reads old entries). */
+export const linkCacheKey = (slug: string): string => `link:${KEY_VERSION}:${slug}`;
+
+export const toCachedLink = (row: LinkRow): CachedLink => ({
+  id: row.id,
+  slug: row.slug,
+  url: row.url,
+  redirectType: row.redirectType as RedirectType,
+  expiresAt: row.expiresAt,
+  maxClicks: row.maxClicks,
+  expiredUrl: row.expiredUrl,
+  passwordHash: row.passwordHash,
+  rules: row.rules,
+  passQuery: row.passQuery,
+  disabled: row.disabled,
+});
+
+/** Writes a link into the cache (call inside `waitUntil` on the hot path). */
+export function writeCachedLink(cache: KVNamespace, link: CachedLink): Promise<void> {
+  return cache.put(linkCacheKey(link.slug), JSON.stringify(link), { expirationTtl: LINK_CACHE_TTL_SECONDS });
+}
+
+/** Forgets a slug; awaited by every write so the next redirect sees the change. */
+export function invalidateCachedLink(cache: KVNamespace, slug: string): Promise<void> {
+  return cache.delete(linkCacheKey(slug));
+}
+
+/**
+ * Read-through: the cached link, else the live row from D1, written back through `waitUntil`.
+ * Null when no live link has this slug (deleted links are not found). `db` is built only on a miss.
+ */
+export async function readLinkThrough(
+  deps: { cache: KVNamespace; db: () => Db; waitUntil: (p: Promise<unknown>) => void },
+  slug: string,
+): Promise<CachedLink | null> {
+  const cached = await deps.cache.get<CachedLink>(linkCacheKey(slug), "json").catch(() => null); // KV down: D1 answers
+  if (cached) return cached;
+  const row = await deps
+    .db()
+    .select()
+    .from(links)
+    .where(and(eq(links.slug, slug), isNull(links.deletedAt)))
+    .get();
+  if (!row) return null;
+  const link = toCachedLink(row);
+  deps.waitUntil(writeCachedLink(deps.cache, link).catch(() => undefined));
+  return link;
+}
