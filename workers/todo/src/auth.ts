@@ -18,7 +18,7 @@ const verifierFor = (env: Env) =>
 async function verifyApiKey(env: Env, key: string): Promise<Omit<Principal, "method"> | null> {
   try {
     const found = await (env.ACCOUNTS as unknown as AccountsRpc).verifyApiKey(key);
-    if (!found || typeof found.userId !== "string" || !Array.isArray(found.scopes)) return null;
+    if (!found || typeof found.userId !== "string" || found.userId === "" || !Array.isArray(found.scopes)) return null;
     return { userId: found.userId, scopes: found.scopes.filter((s): s is string => typeof s === "string") };
   } catch (err) {
     log(env.LOG_LEVEL, "warn", "API key verification failed", { error: err instanceof Error ? err.message : String(err) });

@@ -43,28 +43,33 @@ const newRow = (userId: string, input: CreateTodoInput, position: number, now: n
 });
 
 /**
- * Creates a todo. With an idempotency key, a retry (same key, same request, within 24 h) gets the
- * first response back instead of a second todo; the key is written in the same batch as the todo,
- * so of two concurrent requests with one key exactly one inserts and the other replays.
+ * Creates a todo after the user's last one (unless `position` is given). With an idempotency key,
+ * a retry (same key, same request, within 24 h) gets the first response back instead of a second todo.
  */
 export async function createTodo(
   deps: ServiceDeps,
   input: CreateTodoInput,
   idempotencyKey?: string,
 ): Promise<{ todo: Todo; replayed: boolean }> {
+  if (idempotencyKey !== undefined) return createIdempotently(deps, input, idempotencyKey);
+  const [created] = await deps.db
+    .insert(todos)
+    .values({ ...newRow(deps.userId, input, 0, deps.now()), position: input.position ?? nextPositionSql(deps.userId) })
+    .returning();
+  if (!created) throw new Error("INSERT … RETURNING returned no row");
+  return { todo: toTodo(created), replayed: false };
+}
+
+/**
+ * The key is written in the same batch as the todo and is unique per user, so of two concurrent
+ * requests with one key exactly one inserts; the other fails as a whole and replays the winner.
+ */
+async function createIdempotently(deps: ServiceDeps, input: CreateTodoInput, key: string): Promise<{ todo: Todo; replayed: boolean }> {
   const { db, userId } = deps;
   const now = deps.now();
-  if (idempotencyKey === undefined) {
-    const row = newRow(userId, input, 0, now);
-    const [created] = await db
-      .insert(todos)
-      .values({ ...row, position: input.position ?? nextPositionSql(userId) })
-      .returning();
-    return { todo: toTodo(created ?? row), replayed: false };
-  }
   const hash = await hashRequest(input);
   const [[stored], [next]] = await db.batch([
-    findKey(db, userId, idempotencyKey, now),
+    findKey(db, userId, key, now),
     db
       .select({ position: sql<number>`coalesce(max(${todos.position}), 0) + 1` })
       .from(todos)
@@ -74,15 +79,10 @@ export async function createTodo(
   const row = newRow(userId, input, input.position ?? next?.position ?? 1, now);
   const todo = toTodo(row);
   try {
-    await db.batch([
-      purgeExpiredKeys(db, userId, now),
-      insertKey(db, userId, idempotencyKey, hash, todo, now),
-      db.insert(todos).values(row),
-    ]);
+    await db.batch([purgeExpiredKeys(db, userId, now), insertKey(db, userId, key, hash, todo, now), db.insert(todos).values(row)]);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    // a concurrent request with the same key won the race: answer as its retry
-    const [winner] = await findKey(db, userId, idempotencyKey, now);
+    const [winner] = await findKey(db, userId, key, now);
     if (!winner) throw err;
     return { todo: replayOrThrow(winner, hash), replayed: true };
   }

@@ -122,7 +122,9 @@ export const listTodosQuery = z.object({
   status: z.enum(["all", "active", "completed"]).default("all").openapi({ description: "Default `all`" }),
   tag: tagName().optional().openapi({ description: "Only todos with this tag (ASCII case ignored)" }),
   priority: z.enum(PRIORITIES).optional(),
-  q: text({ min: 1, max: 200 }).optional().openapi({ description: "Case-insensitive text search in title and description" }),
+  q: text({ min: 1, max: 200 })
+    .optional()
+    .openapi({ description: "Text search in title and description, ignoring ASCII case; `%` and `_` match literally" }),
   dueBefore: isoDateTime().optional().openapi({ description: "Only todos due before this instant (exclusive)" }),
   dueAfter: isoDateTime().optional().openapi({ description: "Only todos due at or after this instant" }),
   overdue: queryBoolean().optional().openapi({ description: "`true`: only open todos past their due time; `false`: only the others" }),
