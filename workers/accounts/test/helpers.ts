@@ -162,3 +162,35 @@ export const rawBody = (method: string, body: string, token?: string, contentTyp
   body,
   headers: { "Content-Type": contentType, "CF-Connecting-IP": freshIp(), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
 });
+
+export type ApiKeyBody = {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+};
+export type CreatedApiKey = ApiKeyBody & { key: string };
+export type ApiKeyPage = { items: ApiKeyBody[]; nextCursor: string | null };
+
+/** Creates an API key for `owner` (asserting 201). */
+export async function createKey(owner: TestUser, body: Record<string, unknown> = { name: "CI" }): Promise<CreatedApiKey> {
+  const res = await call("POST", "/api-keys", owner.accessToken, body);
+  expect(res.status).toBe(201);
+  return (await res.json()) as CreatedApiKey;
+}
+
+/** One page of `owner`'s API keys (asserting 200). */
+export async function listKeys(owner: TestUser, query = ""): Promise<ApiKeyPage> {
+  const res = await call("GET", `/api-keys${query}`, owner.accessToken);
+  expect(res.status).toBe(200);
+  return (await res.json()) as ApiKeyPage;
+}
+
+/** SHA-256 hex, as the database stores tokens and keys. */
+export const sha256 = async (s: string): Promise<string> =>
+  [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)))]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("");

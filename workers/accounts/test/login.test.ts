@@ -1,4 +1,5 @@
 import { env, SELF } from "cloudflare:test";
+import { hashPassword } from "@edgeworks/auth";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { consume } from "../src/limits";
@@ -44,6 +45,17 @@ describe("POST /auth/v1/login", () => {
     );
     expect({ ...wrong, instance: null }).toEqual({ ...unknown, instance: null });
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("upgrades a hash made with weaker parameters on the next successful login", async () => {
+    const alice = await register();
+    await env.DB.prepare("UPDATE users SET password_hash = ? WHERE id = ?")
+      .bind(await hashPassword(alice.password, 1000), alice.user.id)
+      .run();
+    expect((await attempt(alice.user.email, alice.password)).status).toBe(200);
+    const row = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?").bind(alice.user.id).first<{ password_hash: string }>();
+    expect(row?.password_hash).toMatch(/^pbkdf2-sha256\$100000\$/);
+    expect((await attempt(alice.user.email, alice.password)).status).toBe(200);
   });
 
   it("a short password is checked, not refused by validation (no hint about the rules)", async () => {

@@ -1,5 +1,5 @@
 import { requireScope } from "@edgeworks/auth";
-import { createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
+import { ApiError, createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import { type AccountsEnv, mailDeps, requireAuth, serviceDeps } from "../context";
 import { getMe, updateMe } from "../users.service";
@@ -28,11 +28,18 @@ meRoutes.openapi(
     tags: ["Profile"],
     summary: "Change the name or email",
     description:
-      "A new email must not belong to another account (409); it becomes unverified and a verification message is queued. `{}` changes nothing.",
+      "A new email must not belong to another account (409); it becomes unverified and a verification message is queued. Changing the email needs an access token (an API key gets 403). `{}` changes nothing.",
     security: [{ bearerAuth: [] }],
     middleware: [requireAuth, requireScope("account:write")] as const,
     request: { body: jsonBody(updateMeBody) },
     responses: { 200: jsonResponse(userEnvelope, "The updated user"), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
   }),
-  async (c) => c.json({ user: await updateMe(mailDeps(c), c.var.auth.userId, c.req.valid("json")) }, 200),
+  async (c) => {
+    const input = c.req.valid("json");
+    // the email is what password resets go to: a leaked API key must not be able to redirect them
+    if (input.email !== undefined && c.var.auth.method !== "jwt") {
+      throw new ApiError("forbidden", "Changing the email needs an access token from a session, not an API key");
+    }
+    return c.json({ user: await updateMe(mailDeps(c), c.var.auth.userId, input) }, 200);
+  },
 );
