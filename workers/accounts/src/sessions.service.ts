@@ -1,6 +1,6 @@
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, randomToken, sha256Hex, verifyPassword } from "@edgeworks/auth";
 import { ApiError } from "@edgeworks/http";
-import { and, eq, isNull, ne, type SQL, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, ne, type SQL, sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "./access-token";
 import type { Db, SessionDeps } from "./deps";
@@ -115,11 +115,13 @@ export async function refresh(deps: SessionDeps, refreshToken: string): Promise<
   }
   const next = randomToken();
   const nextHash = await sha256Hex(next);
+  // re-checked inside the claim: a logout between our read and this write must not get a new token out
+  const sessionLive = sql`EXISTS (SELECT 1 FROM sessions s WHERE s.id = refresh_tokens.session_id AND s.revoked_at IS NULL)`;
   const [claim] = await db.batch([
     db
       .update(refreshTokens)
       .set({ usedAt: now, replacedBy: nextHash })
-      .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt))),
+      .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt), gt(refreshTokens.expiresAt, now), sessionLive)),
     // the successor exists only if the claim above was this request's (replaced_by = our new hash)
     db.insert(refreshTokens).select(
       db

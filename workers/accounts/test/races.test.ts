@@ -55,6 +55,23 @@ describe("races decided by one conditional UPDATE", () => {
     expect(rows).toEqual({ n: 2 });
   });
 
+  it("refresh: a logout that lands between the read and the rotation wins; no new token comes out", async () => {
+    const alice = await register();
+    const db = drizzle(env.DB);
+    const interleaved = new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop !== "batch") return Reflect.get(target, prop, receiver);
+        return async (queries: Parameters<Db["batch"]>[0]) => {
+          await env.DB.prepare("UPDATE sessions SET revoked_at = ? WHERE id = ?").bind(Date.now(), alice.sessionId).run();
+          return target.batch(queries);
+        };
+      },
+    });
+    expect(await outcome(refresh(await depsWith(interleaved), alice.refreshToken))).toBe(401);
+    const rows = await env.DB.prepare("SELECT count(*) AS n FROM refresh_tokens WHERE session_id = ?").bind(alice.sessionId).first();
+    expect(rows).toEqual({ n: 1 });
+  });
+
   it("password reset: of two uses of one token that both found it valid, exactly one sets its password", async () => {
     const alice = await register();
     await call("POST", "/password/forgot", undefined, { email: alice.user.email });
