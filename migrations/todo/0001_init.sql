@@ -7,13 +7,15 @@ CREATE TABLE todos (
   completed_at INTEGER,
   due_at INTEGER,
   -- rank: 0 low, 1 medium, 2 high, 3 urgent
-  priority INTEGER NOT NULL DEFAULT 1 CHECK (priority BETWEEN 0 AND 3),
-  -- JSON array of strings, deduplicated case-insensitively
-  tags TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(tags) AND json_type(tags) = 'array'),
+  priority INTEGER NOT NULL DEFAULT 1,
+  -- JSON array of strings, deduplicated ignoring ASCII case
+  tags TEXT NOT NULL DEFAULT '[]',
   position REAL NOT NULL,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
-  deleted_at INTEGER
+  deleted_at INTEGER,
+  CONSTRAINT todos_priority_rank CHECK (priority BETWEEN 0 AND 3),
+  CONSTRAINT todos_tags_array CHECK (json_valid(tags) AND json_type(tags) = 'array')
 );
 
 -- Every list query is one user's live todos ordered by one sort column, ties broken by id.

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * One row per todo. Times are epoch milliseconds; `completed` is derived from `completed_at` so the
@@ -25,6 +25,8 @@ export const todos = sqliteTable(
     deletedAt: integer("deleted_at"),
   },
   (t) => [
+    check("todos_priority_rank", sql`priority BETWEEN 0 AND 3`),
+    check("todos_tags_array", sql`json_valid(tags) AND json_type(tags) = 'array'`),
     // partial indexes: every query is scoped to one user's live todos; one per sort column
     index("todos_user_created").on(t.userId, t.createdAt, t.id).where(sql`deleted_at IS NULL`),
     // dueAt sorts nulls last in both orders: one expression index per order

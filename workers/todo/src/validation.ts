@@ -1,5 +1,6 @@
-import { idParam, isoDateTime, paginationQuery, queryBoolean, text } from "@edgeworks/http";
+import { idParam, paginationQuery, queryBoolean } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
+import { dateTime, dedupeTags, optionalText, requiredText, tagName } from "./fields";
 
 /** Priorities in rank order; the rank is what is stored and sorted. */
 export const PRIORITIES = ["low", "medium", "high", "urgent"] as const;
@@ -11,38 +12,12 @@ export const SORTS = ["createdAt", "dueAt", "priority", "position"] as const;
 export type Sort = (typeof SORTS)[number];
 export type Order = "asc" | "desc";
 
-/**
- * Tag identity ignores ASCII case only: SQLite's `lower()` (used in tag queries) folds ASCII only, so
- * the service dedupes with the same folding and the two can never disagree.
- */
-export const tagKey = (tag: string): string => tag.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
-
-const dedupeTags = (tags: string[]): string[] => {
-  const seen = new Set<string>();
-  return tags.filter((t) => {
-    const key = tagKey(t);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-};
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-
-/** A tag: 1..50 characters after trimming, no control characters. Case is kept. */
-export const tagName = () =>
-  text({ min: 1, max: 50 })
-    .refine((s) => !CONTROL_CHARS.test(s), "Must not contain control characters")
-    .openapi({ example: "work" });
-
 const priority = z.enum(PRIORITIES).openapi({ description: "Defaults to `medium`", example: "high" });
-const title = text({ min: 1, max: 500 }).openapi({ description: "1..500 characters, trimmed", example: "Buy milk" });
-const description = text({ max: 10_000 })
-  .transform((s) => (s === "" ? null : s))
+const title = requiredText(500).openapi({ description: "1..500 characters, trimmed", example: "Buy milk" });
+const description = optionalText(10_000)
   .nullable()
   .openapi({ description: "Up to 10,000 characters; empty or null clears it", example: "Two litres, semi-skimmed" });
-const dueAt = isoDateTime()
+const dueAt = dateTime()
   .nullable()
   .openapi({ description: "ISO-8601 date-time with a zone; null clears it", example: "2026-05-01T17:00:00Z" });
 const tags = z
@@ -122,11 +97,11 @@ export const listTodosQuery = z.object({
   status: z.enum(["all", "active", "completed"]).default("all").openapi({ description: "Default `all`" }),
   tag: tagName().optional().openapi({ description: "Only todos with this tag (ASCII case ignored)" }),
   priority: z.enum(PRIORITIES).optional(),
-  q: text({ min: 1, max: 200 })
+  q: requiredText(200)
     .optional()
     .openapi({ description: "Text search in title and description, ignoring ASCII case; `%` and `_` match literally" }),
-  dueBefore: isoDateTime().optional().openapi({ description: "Only todos due before this instant (exclusive)" }),
-  dueAfter: isoDateTime().optional().openapi({ description: "Only todos due at or after this instant" }),
+  dueBefore: dateTime().optional().openapi({ description: "Only todos due before this instant (exclusive)" }),
+  dueAfter: dateTime().optional().openapi({ description: "Only todos due at or after this instant" }),
   overdue: queryBoolean().optional().openapi({ description: "`true`: only open todos past their due time; `false`: only the others" }),
   sort: z.enum(SORTS).default("createdAt").openapi({ description: "Default `createdAt`; dueAt puts todos without a due time last" }),
   order: z
