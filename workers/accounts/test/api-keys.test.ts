@@ -35,7 +35,6 @@ describe("POST /auth/v1/api-keys", () => {
       key: expect.stringMatching(/^ewk_[A-Za-z0-9_-]{8}_[A-Za-z0-9_-]{43}$/),
     });
     expect(created.key.startsWith(`${created.prefix}_`)).toBe(true);
-    expect(res.headers.get("Location")).toBe(`/auth/v1/api-keys/${created.id}`);
     const row = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?").bind(created.id).first<Record<string, unknown>>();
     expect(row).toMatchObject({ user_id: alice.user.id, prefix: created.prefix, key_hash: await sha256(created.key) });
     expect(JSON.stringify(await snapshot())).not.toContain(created.key);

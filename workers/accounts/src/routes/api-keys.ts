@@ -26,7 +26,7 @@ apiKeyRoutes.openapi(
   }),
   async (c) => {
     const created = await createApiKey(serviceDeps(c), c.var.auth.userId, c.req.valid("json"));
-    return c.json(created, 201, { "Cache-Control": "no-store", Location: `/auth/v1/api-keys/${created.id}` });
+    return c.json(created, 201, { "Cache-Control": "no-store" });
   },
 );
 
