@@ -19,6 +19,12 @@ export interface VerifierOptions {
   cacheTtlMs?: number;
   /** An unknown `kid` forces a refetch, but at most this often (default 30 s). */
   minRefetchMs?: number;
+  /**
+   * How many verified tokens to remember per isolate (default 1,000; 0 turns it off). A token is an
+   * immutable signed string, so re-verifying the same one on every request only burns CPU; an entry
+   * is used only until the token's own `exp` and never longer than the JWKS cache TTL.
+   */
+  verifiedCacheSize?: number;
   now?: () => number;
 }
 
@@ -45,6 +51,8 @@ export function createTokenVerifier(options: VerifierOptions): (token: string) =
   const ttl = options.cacheTtlMs ?? 5 * 60_000;
   const minRefetch = options.minRefetchMs ?? 30_000;
   const now = options.now ?? Date.now;
+  const verified = new Map<string, { principal: Principal; until: number }>();
+  const verifiedMax = options.verifiedCacheSize ?? 1000;
   let cached: { keys: ReturnType<typeof createLocalJWKSet>; kids: Set<string>; at: number } | undefined;
   let inflight: Promise<NonNullable<typeof cached>> | undefined;
 
@@ -67,7 +75,18 @@ export function createTokenVerifier(options: VerifierOptions): (token: string) =
     return cached;
   };
 
+  const remember = (token: string, principal: Principal, exp: number) => {
+    if (verifiedMax === 0) return;
+    if (verified.size >= verifiedMax) verified.delete(verified.keys().next().value as string); // oldest first
+    verified.set(token, { principal, until: Math.min(exp * 1000, now() + ttl) });
+  };
+
   return async function verifyAccessToken(token: string): Promise<Principal> {
+    const hit = verified.get(token);
+    if (hit) {
+      if (now() < hit.until) return hit.principal;
+      verified.delete(token);
+    }
     const kid = peekKid(token);
     const { keys } = await keysFor(kid);
     try {
@@ -80,12 +99,14 @@ export function createTokenVerifier(options: VerifierOptions): (token: string) =
       });
       if (typeof payload.sub !== "string" || payload.sub === "") throw new InvalidTokenError("Token has no subject");
       const scope = typeof payload.scope === "string" ? payload.scope : "";
-      return {
+      const principal: Principal = Object.freeze({
         userId: payload.sub,
-        scopes: scope.split(" ").filter(Boolean),
+        scopes: Object.freeze(scope.split(" ").filter(Boolean)) as string[],
         sessionId: typeof payload.sid === "string" ? payload.sid : undefined,
-        method: "jwt",
-      };
+        method: "jwt" as const,
+      });
+      remember(token, principal, payload.exp as number);
+      return principal;
     } catch (err) {
       if (err instanceof InvalidTokenError) throw err;
       if (err instanceof joseErrors.JWTExpired) throw new InvalidTokenError("The access token has expired");

@@ -115,3 +115,44 @@ describe("authenticate middleware", () => {
     expect(await res.json()).toMatchObject({ code: "forbidden", detail: 'This credential lacks the "todo:write" scope' });
   });
 });
+
+describe("verified-token cache", () => {
+  it("verifies a token once, then answers from memory until the token expires", async () => {
+    let now = Date.now();
+    const src = counting(TEST_PUBLIC_JWKS);
+    const v = createTokenVerifier({ loadJwks: src.loadJwks, issuer: TEST_ISSUER, audience: TEST_AUDIENCE, now: () => now });
+    const token = await mintToken({ sub: "u_c", expiresIn: 60 });
+    const first = await v(token);
+    expect(await v(token)).toBe(first); // the same frozen object: no second verification
+    now += 61_000; // past exp: the cache must not outlive the token
+    await expect(v(token)).rejects.toThrow("The access token has expired");
+  });
+
+  it("never caches a refusal", async () => {
+    const v = createTokenVerifier({ loadJwks: async () => TEST_PUBLIC_JWKS, issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
+    const bad = tamper(await mintToken());
+    await expect(v(bad)).rejects.toThrow(InvalidTokenError);
+    await expect(v(bad)).rejects.toThrow(InvalidTokenError);
+  });
+
+  it("evicts the oldest entry when full", async () => {
+    const v = createTokenVerifier({
+      loadJwks: async () => TEST_PUBLIC_JWKS,
+      issuer: TEST_ISSUER,
+      audience: TEST_AUDIENCE,
+      verifiedCacheSize: 2,
+    });
+    const [a, b, c] = await Promise.all([mintToken({ sub: "a" }), mintToken({ sub: "b" }), mintToken({ sub: "c" })]);
+    const pa = await v(a);
+    await v(b);
+    await v(c); // evicts a
+    expect(await v(a)).not.toBe(pa);
+    expect(await v(a)).toEqual(pa);
+  });
+
+  it("returns principals that callers cannot mutate", async () => {
+    const v = createTokenVerifier({ loadJwks: async () => TEST_PUBLIC_JWKS, issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
+    const p = await v(await mintToken({ scope: "todo:read" }));
+    expect(() => p.scopes.push("*")).toThrow(TypeError);
+  });
+});
