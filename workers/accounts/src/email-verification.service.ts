@@ -5,7 +5,7 @@ import type { MailDeps, ServiceDeps } from "./deps";
 import { claimToken, findUsableToken, newOneTimeToken } from "./one-time-tokens";
 import { queueEmail } from "./outbox.service";
 import { users } from "./schema";
-import { getUserRowOrThrow, toUser } from "./user-row";
+import { findUser, getUserRowOrThrow, toUser } from "./user-row";
 import type { User } from "./validation";
 
 const invalidToken = () => new ApiError("bad_request", "The verification token is invalid, expired or already used");
@@ -37,9 +37,9 @@ export async function verifyEmail(deps: ServiceDeps, token: string): Promise<Use
   const now = deps.now();
   const found = await findUsableToken(db, "email_verification", token, now);
   if (!found) throw invalidToken();
-  const user = await getUserRowOrThrow(db, found.userId);
+  const user = await findUser(db, found.userId);
   // a link sent to a previous address proves nothing about the current one
-  if (user.email !== found.email) throw invalidToken();
+  if (!user || user.email !== found.email) throw invalidToken();
   const [claim] = await db.batch([
     claimToken(db, await sha256Hex(token), now),
     db

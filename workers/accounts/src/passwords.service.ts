@@ -6,7 +6,7 @@ import { claimToken, expireTokensOf, findUsableToken, newOneTimeToken } from "./
 import { queueEmail } from "./outbox.service";
 import { users } from "./schema";
 import { revokeSessionsOf } from "./sessions.service";
-import { findUserByEmail, getUserRowOrThrow } from "./user-row";
+import { findUser, findUserByEmail, getUserRowOrThrow } from "./user-row";
 
 const invalidResetToken = () => new ApiError("bad_request", "The reset token is invalid, expired or already used");
 
@@ -61,8 +61,8 @@ export async function resetPassword(deps: ServiceDeps, input: { token: string; n
   const now = deps.now();
   const found = await findUsableToken(db, "password_reset", input.token, now);
   if (!found) throw invalidResetToken();
-  const user = await getUserRowOrThrow(db, found.userId);
-  if (user.email !== found.email) throw invalidResetToken();
+  const user = await findUser(db, found.userId);
+  if (!user || user.email !== found.email) throw invalidResetToken();
   const passwordHash = await hashPassword(input.newPassword);
   const wonClaim = sql`EXISTS (SELECT 1 FROM users WHERE id = ${user.id} AND password_hash = ${passwordHash})`;
   const [claim] = await db.batch([

@@ -5,7 +5,7 @@ import { nanoid } from "nanoid";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "./access-token";
 import type { Db, SessionDeps } from "./deps";
 import { refreshTokens, sessions, type UserRow, users } from "./schema";
-import { findUserByEmail, getUserRowOrThrow, toUser } from "./user-row";
+import { findUser, findUserByEmail, toUser } from "./user-row";
 import type { Session } from "./validation";
 
 /** Refresh tokens are valid 30 days from issue; each refresh issues a new one (sliding sessions). */
@@ -142,7 +142,8 @@ export async function refresh(deps: SessionDeps, refreshToken: string): Promise<
     await revokeSession(db, row.userId, row.sessionId, now);
     throw new ApiError("unauthorized", INVALID_REFRESH);
   }
-  const user = await getUserRowOrThrow(db, row.userId);
+  const user = await findUser(db, row.userId);
+  if (!user) throw new ApiError("unauthorized", INVALID_REFRESH);
   return sessionResponse(deps, user, row.sessionId, next);
 }
 

@@ -20,6 +20,9 @@ export async function getUserRowOrThrow(db: Db, userId: string): Promise<UserRow
   return row;
 }
 
+/** Loads a user by id, or undefined. */
+export const findUser = (db: Db, userId: string): Promise<UserRow | undefined> => db.select().from(users).where(eq(users.id, userId)).get();
+
 /** Loads a user by normalised email. */
 export const findUserByEmail = (db: Db, email: string): Promise<UserRow | undefined> =>
   db.select().from(users).where(eq(users.email, email)).get();

@@ -1,36 +1,24 @@
-import { idParam, isoDateTime, paginationQuery, text } from "@edgeworks/http";
+import { idParam, paginationQuery } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
+import { dateTimeField, emailField, passwordField, textField, tokenField } from "./fields";
 import { OUTBOX_KINDS } from "./schema";
 
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
-export const EMAIL_MAX = 254;
 export const MAX_SCOPES = 20;
 
-/** Trimmed and lower-cased before it is checked, so `Ann@Example.COM ` and `ann@example.com` are one account. */
-export const email = () =>
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .max(EMAIL_MAX, `Must be at most ${EMAIL_MAX} characters`)
-    .pipe(z.email("Must be an email address"))
-    .openapi({
-      format: "email",
-      description: `An email address, at most ${EMAIL_MAX} characters; case is ignored`,
-      example: "ann@example.com",
-    });
-
+export const email = emailField;
 /** A new password: 8..256 characters, kept exactly as typed (not trimmed). */
-const newPassword = text({ min: PASSWORD_MIN, max: PASSWORD_MAX, trim: false }).openapi({
-  description: `${PASSWORD_MIN}..${PASSWORD_MAX} characters`,
+const newPassword = passwordField(PASSWORD_MIN, PASSWORD_MAX).openapi({
+  description: `${PASSWORD_MIN}..${PASSWORD_MAX} characters, kept exactly as typed`,
   example: "correct horse battery staple",
 });
-/** A password being checked: any length up to the maximum, so old passwords still work. */
-const givenPassword = text({ min: 1, max: PASSWORD_MAX, trim: false }).openapi({ example: "correct horse battery staple" });
-const name = text({ min: 1, max: 100 }).openapi({ description: "1..100 characters, trimmed", example: "Ann Lee" });
-/** An opaque token from a response or an email; never trimmed. */
-const opaqueToken = (description: string) => text({ min: 1, max: 512, trim: false }).openapi({ description });
+/** A password being checked: any length up to the maximum, so that validation says nothing about the rules. */
+const givenPassword = passwordField(1, PASSWORD_MAX).openapi({ example: "correct horse battery staple" });
+const name = () =>
+  textField({ min: 1, max: 100, trim: true }).openapi({ description: "1..100 characters, not blank; trimmed", example: "Ann Lee" });
+/** An opaque token from a response or an email. */
+const opaqueToken = (description: string) => tokenField().openapi({ description });
 
 /** `<resource>:<action>` in lower case (e.g. `todo:read`), or `*` for everything. */
 export const SCOPE_PATTERN = /^(\*|[a-z][a-z0-9-]{0,31}:[a-z][a-z0-9-]{0,31})$/;
@@ -63,7 +51,7 @@ export const sessionSchema = z
   .openapi("Session");
 export type Session = z.infer<typeof sessionSchema>;
 
-export const registerBody = z.strictObject({ email: email(), password: newPassword, name: name.optional() }).openapi("Register");
+export const registerBody = z.strictObject({ email: email(), password: newPassword, name: name().optional() }).openapi("Register");
 export const loginBody = z.strictObject({ email: email(), password: givenPassword }).openapi("Login");
 export const refreshBody = z
   .strictObject({ refreshToken: opaqueToken("The refresh token from the last session response") })
@@ -73,7 +61,7 @@ export const logoutBody = z
   .openapi("Logout");
 export const updateMeBody = z
   .strictObject({
-    name: name.nullable().optional().openapi({ description: "1..100 characters; null clears it" }),
+    name: name().nullable().optional().openapi({ description: "1..100 characters, not blank; null clears it" }),
     email: email().optional().openapi({ description: "A new address: it must be verified again" }),
   })
   .openapi("UpdateMe");
@@ -87,7 +75,7 @@ export const verifyEmailBody = z.strictObject({ token: opaqueToken("The token fr
 
 export const createApiKeyBody = z
   .strictObject({
-    name: text({ min: 1, max: 100 }).openapi({ description: "1..100 characters, trimmed", example: "CI deploys" }),
+    name: name().openapi({ description: "1..100 characters, not blank; trimmed", example: "CI deploys" }),
     scopes: z
       .array(scope)
       .min(1, "At least one scope")
@@ -95,7 +83,7 @@ export const createApiKeyBody = z
       .transform((s) => [...new Set(s)])
       .optional()
       .openapi({ description: 'Default `["*"]`; duplicates are dropped', example: ["todo:read", "todo:write"] }),
-    expiresAt: isoDateTime().nullable().optional().openapi({
+    expiresAt: dateTimeField().nullable().optional().openapi({
       description: "ISO-8601 date-time with a zone, in the future; omitted or null: never expires",
       example: "2027-01-01T00:00:00Z",
     }),

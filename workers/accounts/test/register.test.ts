@@ -103,7 +103,16 @@ describe("POST /auth/v1/register", () => {
     ["password of 257 characters", { email: "x@example.com", password: "p".repeat(257) }, "password", /at most 256/],
     ["password with a lone surrogate", { email: "x@example.com", password: "abcdefgh\ud800" }, "password", /Unicode/],
     ["empty name", { email: "x@example.com", password: PASSWORD, name: "" }, "name", /empty/],
-    ["blank name", { email: "x@example.com", password: PASSWORD, name: "   " }, "name", /empty/],
+    ["blank name", { email: "x@example.com", password: PASSWORD, name: "   " }, "name", /blank/],
+    ["name of Unicode spaces", { email: "x@example.com", password: PASSWORD, name: "\u2003\u00a0\u3000" }, "name", /blank/],
+    [
+      "name of 101 characters with spaces around",
+      { email: "x@example.com", password: PASSWORD, name: ` ${"n".repeat(99)} ` },
+      "name",
+      /at most 100/,
+    ],
+    ["email with a space inside", { email: "a b@example.com", password: PASSWORD }, "email", /email address/],
+    ["email without a dotted domain", { email: "a@localhost", password: PASSWORD }, "email", /email address/],
     ["name of 101 characters", { email: "x@example.com", password: PASSWORD, name: "n".repeat(101) }, "name", /at most 100/],
     ["name with NUL", { email: "x@example.com", password: PASSWORD, name: "a\u0000b" }, "name", /NUL/],
     ["unknown field", { email: "x@example.com", password: PASSWORD, admin: true }, ""],
@@ -121,6 +130,18 @@ describe("POST /auth/v1/register", () => {
     expect(short.status).toBe(201);
     const long = await call("POST", "/register", undefined, { email: uniqueEmail(), password: "p".repeat(256) });
     expect(long.status).toBe(201);
+  });
+
+  it("counts characters as code points, as the OpenAPI limits do", async () => {
+    const emoji = "😀".repeat(100); // 100 code points, 200 UTF-16 units
+    const res = await call("POST", "/register", undefined, { email: uniqueEmail(), password: "🔑".repeat(8), name: emoji });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as SessionBody).user.name).toBe(emoji);
+    await expectInvalid(
+      await call("POST", "/register", undefined, { email: uniqueEmail(), password: "🔑".repeat(7) }),
+      "password",
+      /at least 8/,
+    );
   });
 
   it("a password is kept exactly, spaces included", async () => {

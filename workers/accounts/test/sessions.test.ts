@@ -82,9 +82,9 @@ describe("POST /auth/v1/refresh", () => {
     await expectProblem(await refresh(alice.refreshToken), "unauthorized", INVALID_REFRESH);
   });
 
-  it("an access token is not a refresh token", async () => {
+  it("an access token is not a refresh token (a JWT is not even shaped like one: 422)", async () => {
     const alice = await register();
-    await expectProblem(await refresh(alice.accessToken), "unauthorized", INVALID_REFRESH);
+    await expectInvalid(await refresh(alice.accessToken), "refreshToken", /URL-safe base64/);
   });
 
   it.each([
@@ -93,6 +93,7 @@ describe("POST /auth/v1/refresh", () => {
     ["too long", { refreshToken: "r".repeat(513) }, /at most 512/],
     ["a number", { refreshToken: 5 }, /expected string/],
     ["a lone surrogate", { refreshToken: "abc\ud800" }, /Unicode/],
+    ["SQL-ish", { refreshToken: "x' OR '1'='1" }, /URL-safe base64/],
   ] as const)("422 for a refreshToken that is %s", async (_, body, message) => {
     await expectInvalid(await call("POST", "/refresh", undefined, body), "refreshToken", message);
   });
