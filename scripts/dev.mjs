@@ -48,6 +48,10 @@ const child = spawnWrangler(
     "--log-level",
     values["log-level"],
     "--show-interactive-dev-session=false",
+    // the dev outbox (GET /auth/v1/dev/outbox): [secrets] in accounts' config makes wrangler read only
+    // the declared secrets from .dev.vars, so dev-only vars are passed here
+    "--var",
+    "DEV_MODE:true",
   ],
   { stdio: "inherit" },
 );

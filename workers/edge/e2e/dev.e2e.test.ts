@@ -68,6 +68,10 @@ describe("pnpm dev, end to end through the front door", () => {
     const reused = await call("/auth/v1/refresh", { method: "POST", json: { refreshToken } });
     expect(reused.status).toBe(401);
 
+    const outbox = await call(`/auth/v1/dev/outbox?to=${encodeURIComponent(email)}`);
+    expect(outbox.status).toBe(200); // pnpm dev turns the dev outbox on
+    expect(JSON.stringify(await outbox.json())).toContain(email);
+
     const anonymous = await call("/todo/v1/todos");
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("Content-Type")).toBe("application/problem+json");
