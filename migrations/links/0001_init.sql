@@ -47,8 +47,9 @@ CREATE TABLE link_click_dimensions (
   PRIMARY KEY (link_id, dimension, hour, value)
 ) WITHOUT ROWID;
 
--- Click events already counted (by event id), so a redelivered message or a duplicate send is counted
--- once. Rows older than the queue's retry horizon are pruned by the consumer.
+-- Click messages already counted, by key (the id of a batch of clicks, or of a single click), so a
+-- redelivered message or a duplicate send is counted once. Rows older than the queue's retry horizon
+-- are pruned by the consumer.
 CREATE TABLE processed_clicks (
   event_id TEXT PRIMARY KEY NOT NULL,
   processed_at INTEGER NOT NULL

@@ -4,9 +4,13 @@ import { type LinkRow, links } from "./schema";
 import type { LinkRule, RedirectType } from "./validation";
 
 /**
- * The slug → link cache in front of D1 for the redirect: one module with the key, the TTL, the
- * read-through, the write-back and the invalidation. Every write to a link (PATCH, DELETE, a slug
- * change) deletes its key before answering, so the next redirect reads D1 again.
+ * The slug → link cache in front of D1 for the redirect: one module with the keys, the TTLs, the
+ * read-through, the write-back and the invalidation. Two layers:
+ * 1. this isolate's memory (a few seconds, bounded size): a hot link costs no I/O at all;
+ * 2. KV (an hour): shared by every isolate and location.
+ * Every write to a link (PATCH, DELETE) drops both before answering, so the next redirect reads D1
+ * again; in `wrangler dev` (one isolate) that is immediate. Another production isolate may serve its
+ * memory copy for up to MEMORY_TTL_MS, well inside KV's own propagation time.
  * Misses are not cached: a slug created a moment ago must redirect at once.
  */
 
@@ -30,6 +34,26 @@ export interface CachedLink {
 /** Cache entries live an hour; invalidation on write keeps them right, the TTL bounds a lost race. */
 export const LINK_CACHE_TTL_SECONDS = 3600;
 
+/** How long this isolate trusts its memory copy of a link. */
+export const MEMORY_TTL_MS = 10_000;
+/** Most links kept in memory; the oldest entry goes first. */
+const MEMORY_MAX_ENTRIES = 5_000;
+const memory = new Map<string, { link: CachedLink; until: number }>();
+
+function remember(link: CachedLink): void {
+  memory.delete(link.slug);
+  memory.set(link.slug, { link, until: Date.now() + MEMORY_TTL_MS });
+  if (memory.size > MEMORY_MAX_ENTRIES) memory.delete(memory.keys().next().value as string);
+}
+
+function recall(slug: string): CachedLink | null {
+  const hit = memory.get(slug);
+  if (!hit) return null;
+  if (hit.until > Date.now()) return hit.link;
+  memory.delete(slug);
+  return null;
+}
+
 const KEY_VERSION = "v1";
 /** The cache key of a slug (versioned, so a change of the cached shape never reads old entries). */
 export const linkCacheKey = (slug: string): string => `link:${KEY_VERSION}:${slug}`;
@@ -48,26 +72,33 @@ export const toCachedLink = (row: LinkRow): CachedLink => ({
   disabled: row.disabled,
 });
 
-/** Writes a link into the cache (call inside `waitUntil` on the hot path). */
+/** Writes a link into both layers (call inside `waitUntil` on the hot path). */
 export function writeCachedLink(cache: KVNamespace, link: CachedLink): Promise<void> {
+  remember(link);
   return cache.put(linkCacheKey(link.slug), JSON.stringify(link), { expirationTtl: LINK_CACHE_TTL_SECONDS });
 }
 
-/** Forgets a slug; awaited by every write so the next redirect sees the change. */
+/** Forgets a slug in both layers; awaited by every write so the next redirect sees the change. */
 export function invalidateCachedLink(cache: KVNamespace, slug: string): Promise<void> {
+  memory.delete(slug);
   return cache.delete(linkCacheKey(slug));
 }
 
 /**
- * Read-through: the cached link, else the live row from D1, written back through `waitUntil`.
+ * Read-through: memory, else KV, else the live row from D1 (written back through `waitUntil`).
  * Null when no live link has this slug (deleted links are not found). `db` is built only on a miss.
  */
 export async function readLinkThrough(
   deps: { cache: KVNamespace; db: () => Db; waitUntil: (p: Promise<unknown>) => void },
   slug: string,
 ): Promise<CachedLink | null> {
+  const local = recall(slug);
+  if (local) return local;
   const cached = await deps.cache.get<CachedLink>(linkCacheKey(slug), "json").catch(() => null); // KV down: D1 answers
-  if (cached) return cached;
+  if (cached) {
+    remember(cached);
+    return cached;
+  }
   const row = await deps
     .db()
     .select()

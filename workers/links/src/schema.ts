@@ -65,7 +65,7 @@ export const clickDimensions = sqliteTable(
   (t) => [primaryKey({ columns: [t.linkId, t.dimension, t.hour, t.value] })],
 );
 
-/** Click events already counted, by event id (idempotent consumer). */
+/** Click messages already counted, by key: a batch id or a single event id (idempotent consumer). */
 export const processedClicks = sqliteTable("processed_clicks", {
   eventId: text("event_id").primaryKey(),
   processedAt: integer("processed_at").notNull(),

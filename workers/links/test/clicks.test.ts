@@ -107,12 +107,25 @@ describe("the click consumer", () => {
     expect(stats.countries).toEqual([{ value: "PL", clicks: 4, humans: 4 }]);
   });
 
+  it("counts a message carrying a batch of clicks (as the redirect sends them) once, however often it arrives", async () => {
+    const { token } = await newUser();
+    const link = await createLink(token);
+    const message = { v: 1, id: crypto.randomUUID(), events: [event(link.id), event(link.id, { ua: GOOGLEBOT_UA }), event(link.id)] };
+    const first = await deliver([message]);
+    expect(first.explicitAcks).toEqual([message.id]);
+    await deliver([message]);
+    await deliver([message, message], ["copy-1", "copy-2"]);
+    const stats = await statsOf(token, link.id);
+    expect({ clicks: stats.clicks, humans: stats.humans, bots: stats.bots }).toEqual({ clicks: 3, humans: 2, bots: 1 });
+  });
+
   it("acks a malformed message (it can never succeed) and still counts the others", async () => {
     const { token } = await newUser();
     const link = await createLink(token);
     const good = event(link.id);
-    const result = await deliver([good, { hello: "world" }, "text", null], [good.id, "bad-1", "bad-2", "bad-3"]);
-    expect(result.explicitAcks.sort()).toEqual([good.id, "bad-1", "bad-2", "bad-3"].sort());
+    const badBatch = { v: 1, id: "b1", events: [good, { not: "a click" }] };
+    const result = await deliver([good, { hello: "world" }, "text", null, badBatch], [good.id, "bad-1", "bad-2", "bad-3", "bad-4"]);
+    expect(result.explicitAcks.sort()).toEqual([good.id, "bad-1", "bad-2", "bad-3", "bad-4"].sort());
     expect(result.retryMessages).toEqual([]);
     expect((await statsOf(token, link.id)).clicks).toBe(1);
   });

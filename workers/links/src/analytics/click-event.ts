@@ -1,7 +1,7 @@
 /**
- * One click, as the redirect sends it to the Queue (in `waitUntil`, never awaited by the visitor).
- * The hot path only copies what the request already has; the consumer derives device, browser, OS
- * and the bot flag from `ua`, so parsing costs the redirect nothing.
+ * One click, as the redirect records it (in `waitUntil`, never awaited by the visitor). The hot path
+ * only copies what the request already has; the consumer derives device, browser, OS and the bot flag
+ * from `ua`, so parsing costs the redirect nothing.
  */
 export interface ClickEvent {
   v: 1;
@@ -50,6 +50,19 @@ export function clickEventOf(request: Request, link: { id: string; slug: string 
   };
 }
 
+/**
+ * What a Queue message carries: the clicks of one isolate over a few milliseconds (see
+ * send-clicks.ts). `id` makes the whole message count once, however often it is delivered.
+ */
+export interface ClickBatch {
+  v: 1;
+  id: string;
+  events: ClickEvent[];
+}
+
+/** At most this many clicks travel in one message (well under the Queue's 128 KB message limit). */
+export const MAX_EVENTS_PER_MESSAGE = 100;
+
 const nullableString = (v: unknown) => v === null || typeof v === "string";
 
 /** True when a queue message body is a click event this consumer understands. */
@@ -70,4 +83,30 @@ export function isClickEvent(body: unknown): body is ClickEvent {
     nullableString(e.city) &&
     typeof e.ua === "string"
   );
+}
+
+/** True when a queue message body is a batch of click events. */
+export function isClickBatch(body: unknown): body is ClickBatch {
+  if (typeof body !== "object" || body === null) return false;
+  const b = body as Record<string, unknown>;
+  return (
+    b.v === 1 &&
+    typeof b.id === "string" &&
+    b.id.length > 0 &&
+    b.id.length <= 64 &&
+    Array.isArray(b.events) &&
+    b.events.length > 0 &&
+    b.events.length <= MAX_EVENTS_PER_MESSAGE &&
+    b.events.every(isClickEvent)
+  );
+}
+
+/**
+ * The clicks of a message body and the key it is counted once under: a batch by its id, a single
+ * event (also accepted) by the event id. Null for anything else.
+ */
+export function clicksOf(body: unknown): { key: string; events: ClickEvent[] } | null {
+  if (isClickBatch(body)) return { key: body.id, events: body.events };
+  if (isClickEvent(body)) return { key: body.id, events: [body] };
+  return null;
 }

@@ -10,6 +10,10 @@ export interface AgentInfo {
   os: string;
 }
 
+/** Parsed agents, by User-Agent string: a batch mostly repeats a few browsers, and parsing is the consumer's main CPU cost. */
+const parsed = new Map<string, AgentInfo>();
+const MAX_PARSED = 2_000;
+
 /**
  * Classifies a User-Agent: crawlers, link-preview fetchers (Slack, WhatsApp, Facebook…), HTTP
  * libraries and an empty agent are bots; they are counted in `clicks` and `bots`, never in `humans`.
@@ -17,13 +21,23 @@ export interface AgentInfo {
  * @example describeAgent("Mozilla/5.0 (iPhone; …) Safari/604.1") // { bot: false, device: "mobile", browser: "Safari", os: "iOS" }
  */
 export function describeAgent(ua: string): AgentInfo {
+  let info = parsed.get(ua);
+  if (!info) {
+    info = parseAgent(ua);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(ua, info);
+  }
+  return info;
+}
+
+function parseAgent(ua: string): AgentInfo {
   const bot = ua.trim() === "" || isbot(ua);
   if (ua.trim() === "") return { bot, device: "bot", browser: "unknown", os: "unknown" };
-  const parsed = Bowser.parse(ua);
+  const result = Bowser.parse(ua);
   return {
     bot,
-    device: bot ? "bot" : parsed.platform.type || "unknown",
-    browser: parsed.browser.name || "unknown",
-    os: parsed.os.name || "unknown",
+    device: bot ? "bot" : result.platform.type || "unknown",
+    browser: result.browser.name || "unknown",
+    os: result.os.name || "unknown",
   };
 }

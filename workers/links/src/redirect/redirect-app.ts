@@ -4,6 +4,7 @@ import { clientIp, consumeRateLimit, throwIfLimited } from "@edgeworks/ratelimit
 import { drizzle } from "drizzle-orm/d1";
 import { type Context, Hono } from "hono";
 import { clickEventOf } from "../analytics/click-event";
+import { sendClick } from "../analytics/send-clicks";
 import { type CachedLink, readLinkThrough, writeCachedLink } from "../link-cache";
 import { assertAvailable, cacheControlFor, LinkGone, NO_STORE, pickTarget, withQuery } from "./guards";
 import { errorPage, PAGE_HEADERS, passwordPage } from "./pages";
@@ -54,7 +55,8 @@ function passwordPrompt(c: RedirectContext, link: CachedLink, error: string | nu
 
 /**
  * The last rungs: the exact click cap (one Durable Object call, only for capped links), the rules,
- * the query pass-through; then the redirect. The click event goes to the Queue in `waitUntil`.
+ * the query pass-through; then the redirect. The click event goes to the Queue in `waitUntil`
+ * (coalesced with concurrent clicks).
  */
 async function redirectTo(c: RedirectContext, link: CachedLink, status: 301 | 302 | 303 | 307 | 308): Promise<Response> {
   const now = Date.now();
@@ -77,11 +79,11 @@ async function redirectTo(c: RedirectContext, link: CachedLink, status: 301 | 30
     const q = request.url.indexOf("?");
     if (q !== -1) target = withQuery(target, request.url.slice(q));
   }
-  const event = clickEventOf(request, link, now);
-  c.executionCtx.waitUntil(
-    c.env.CLICKS.send(event, { contentType: "json" }).catch((err: unknown) =>
-      log(c.env.LOG_LEVEL, "error", "click event not sent", { requestId: c.var.requestId, linkId: link.id, error: String(err) }),
-    ),
+  sendClick(
+    c.env.CLICKS,
+    clickEventOf(request, link, now),
+    (p) => c.executionCtx.waitUntil(p),
+    (err) => log(c.env.LOG_LEVEL, "error", "click events not sent", { requestId: c.var.requestId, error: String(err) }),
   );
   c.header("Cache-Control", status === 303 ? NO_STORE : cacheControlFor(link, now));
   return c.redirect(target, status);

@@ -1,6 +1,6 @@
 import { ApiError } from "@edgeworks/http";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
-import { HOUR_MS } from "../analytics/record-clicks";
+import { HOUR_MS } from "../analytics/aggregate-clicks";
 import type { Db } from "../deps";
 import { clickDimensions, clicksHourly, type Dimension } from "../schema";
 
