@@ -17,6 +17,8 @@ export interface LinkDeps {
   origin: string;
   /** Hosts and domains targets may not point at. */
   urlPolicy: UrlPolicy;
+  /** Runs work after the response (`ctx.waitUntil`). */
+  defer: (work: Promise<unknown>) => void;
 }
 
 /** LinkDeps for an authenticated caller (owner routes). */

@@ -32,6 +32,7 @@ export const depsOf = (c: Context<MaybeAuthEnv>): LinkDeps => ({
   now: Date.now,
   origin: shortOrigin(c.env, c.req.url),
   urlPolicy: urlPolicyOf(c.env, c.req.url),
+  defer: (work) => c.executionCtx.waitUntil(work),
 });
 
 /** The service dependencies of an authenticated request. */

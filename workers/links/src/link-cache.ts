@@ -78,10 +78,21 @@ export function writeCachedLink(cache: KVNamespace, link: CachedLink): Promise<v
   return cache.put(linkCacheKey(link.slug), JSON.stringify(link), { expirationTtl: LINK_CACHE_TTL_SECONDS });
 }
 
-/** Forgets a slug in both layers; awaited by every write so the next redirect sees the change. */
-export function invalidateCachedLink(cache: KVNamespace, slug: string): Promise<void> {
-  memory.delete(slug);
-  return cache.delete(linkCacheKey(slug));
+/** A redirect that read D1 just before a write may write its old copy back after it; a second delete this much later removes it. */
+export const SECOND_INVALIDATION_MS = 2_000;
+
+/**
+ * Forgets a slug in both layers; awaited by every write so the next redirect sees the change. With
+ * `defer` (waitUntil), the slug is forgotten once more a moment later: the delayed double delete that
+ * closes the race with a concurrent read-through write-back.
+ */
+export async function invalidateCachedLink(cache: KVNamespace, slug: string, defer?: (p: Promise<unknown>) => void): Promise<void> {
+  const forget = () => {
+    memory.delete(slug);
+    return cache.delete(linkCacheKey(slug));
+  };
+  await forget();
+  defer?.(new Promise((r) => setTimeout(r, SECOND_INVALIDATION_MS)).then(forget).catch(() => undefined));
 }
 
 /**

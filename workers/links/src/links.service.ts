@@ -50,7 +50,7 @@ export async function updateLink(deps: OwnerDeps, id: string, input: UpdateLinkI
     .returning()
     .get();
   if (!row) throw notFound("Link");
-  await invalidateCachedLink(deps.cache, row.slug);
+  await invalidateCachedLink(deps.cache, row.slug, deps.defer);
   return toLink(row, deps.origin);
 }
 
@@ -63,5 +63,5 @@ export async function deleteLink(deps: OwnerDeps, id: string): Promise<void> {
     .returning({ slug: links.slug })
     .get();
   if (!row) throw notFound("Link");
-  await invalidateCachedLink(deps.cache, row.slug);
+  await invalidateCachedLink(deps.cache, row.slug, deps.defer);
 }

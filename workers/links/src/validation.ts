@@ -1,7 +1,8 @@
-import { idParam, isoDateTime, paginationQuery, text } from "@edgeworks/http";
+import { idParam, paginationQuery } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
+import { dateTime, httpUrl, optionalLine, requiredLine, secret } from "./fields";
 import { CUSTOM_SLUG_PATTERN, isReservedSlug } from "./slug";
-import { canParseUrl, MAX_URL_LENGTH } from "./url-safety";
+import { MAX_URL_LENGTH } from "./url-safety";
 
 export const REDIRECT_TYPES = [301, 302, 307, 308] as const;
 export type RedirectType = (typeof REDIRECT_TYPES)[number];
@@ -12,14 +13,8 @@ export const MAX_RULES = 20;
 export const MAX_CLICKS_LIMIT = 1_000_000_000;
 export const MAX_BULK = 100;
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-
 /** A target URL as typed; the full safety check (src/url-safety.ts) runs in the service, which knows the hosts. */
-export const targetUrl = () =>
-  text({ min: 1, max: MAX_URL_LENGTH })
-    .refine((s) => canParseUrl(s), "Must be an absolute http(s) URL")
-    .openapi({ format: "uri", example: "https://example.com/landing?utm_source=newsletter" });
+export const targetUrl = () => httpUrl(MAX_URL_LENGTH).openapi({ example: "https://example.com/landing?utm_source=newsletter" });
 
 export const customSlug = () =>
   z
@@ -31,10 +26,7 @@ export const customSlug = () =>
 /** Tag identity ignores ASCII case (as SQLite's lower() does), so `Work` and `work` are one tag. */
 export const tagKey = (tag: string): string => tag.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
 
-const tagName = () =>
-  text({ min: 1, max: 50 })
-    .refine((s) => !CONTROL_CHARS.test(s), "Must not contain control characters")
-    .openapi({ example: "newsletter" });
+const tagName = () => requiredLine(50).openapi({ example: "newsletter" });
 
 const tags = z
   .array(tagName())
@@ -73,11 +65,17 @@ export const linkRule = z
 export type LinkRule = z.output<typeof linkRule>;
 
 const rules = z.array(linkRule).max(MAX_RULES, `At most ${MAX_RULES} rules`);
+const isRedirectType = (n: number): n is RedirectType => (REDIRECT_TYPES as readonly number[]).includes(n);
 const redirectType = z
-  .union([z.literal(301), z.literal(302), z.literal(307), z.literal(308)], { error: "Must be 301, 302, 307 or 308" })
-  .openapi({ description: "302 (default) and 307 are never cached, so every click is counted; 301 and 308 are cacheable" });
+  .number()
+  .int("Must be 301, 302, 307 or 308")
+  .refine(isRedirectType, "Must be 301, 302, 307 or 308")
+  .openapi({
+    enum: [...REDIRECT_TYPES],
+    description: "302 (default) and 307 are never cached, so every click is counted; 301 and 308 are cacheable",
+  });
 const futureTime = () =>
-  isoDateTime()
+  dateTime()
     .refine((ms) => ms > Date.now(), "Must be in the future")
     .openapi({
       format: "date-time",
@@ -91,14 +89,11 @@ const maxClicks = z
   .max(MAX_CLICKS_LIMIT, `Must be at most ${MAX_CLICKS_LIMIT}`)
   .openapi({ description: "Exact cap on redirects, enforced under concurrency; then 410 (or `expiredUrl`)" });
 const expiredUrl = targetUrl().openapi({ description: "Where an expired or used-up link sends visitors (302) instead of 410" });
-const password = text({ min: 4, max: 128, trim: false }).openapi({
+const password = secret(4, 128).openapi({
   description: "Visitors must enter it on a form before the redirect; stored as a PBKDF2 hash",
   example: "open sesame",
 });
-const title = text({ max: 200 })
-  .refine((s) => !CONTROL_CHARS.test(s), "Must not contain control characters")
-  .transform((s) => (s === "" ? null : s))
-  .openapi({ description: "Up to 200 characters; empty clears it", example: "Spring sale" });
+const title = optionalLine(200).openapi({ description: "Up to 200 characters; empty clears it", example: "Spring sale" });
 const passQuery = z.boolean().openapi({ description: "Append the short URL's query string (e.g. UTM tags) to the target" });
 
 export const createLinkBody = z
@@ -178,6 +173,6 @@ export const linkIdParams = z.object({ id: idParam("Link id") });
 export const listLinksQuery = z.object({
   ...paginationQuery,
   tag: tagName().optional().openapi({ description: "Only links with this tag (ASCII case ignored)" }),
-  q: text({ min: 1, max: 200 }).optional().openapi({ description: "Case-insensitive search in url, slug and title" }),
+  q: requiredLine(200).optional().openapi({ description: "Case-insensitive search in url, slug and title" }),
 });
 export type ListLinksQuery = z.output<typeof listLinksQuery>;

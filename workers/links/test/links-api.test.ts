@@ -122,6 +122,39 @@ describe("POST /links/v1/links", () => {
   });
 });
 
+describe("the documented limits are exactly what is accepted", () => {
+  test.each([
+    [
+      "a url of 2048 characters",
+      { url: `https://example.com/${"a".repeat(2048 - 20)}` },
+      { url: `https://example.com/${"a".repeat(2049 - 20)}` },
+      "url",
+    ],
+    ["a slug of 64 characters", { slug: `x${"-".repeat(62)}y` }, { slug: "z".repeat(65) }, "slug"],
+    ["a slug of 3 characters", { slug: "q_Z" }, { slug: "qZ" }, "slug"],
+    ["a title of 200 characters", { title: "t".repeat(200) }, { title: "t".repeat(201) }, "title"],
+    ["a title padded with spaces to 200", { title: ` ${"t".repeat(198)} ` }, { title: ` ${"t".repeat(199)} ` }, "title"],
+    ["a password of 4..128 characters", { password: "p".repeat(128) }, { password: "p".repeat(129) }, "password"],
+    ["a tag of 50 characters", { tags: ["g".repeat(50)] }, { tags: ["g".repeat(51)] }, "tags.0"],
+    ["20 tags", { tags: Array.from({ length: 20 }, (_, i) => `t${i}`) }, { tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, "tags"],
+    ["maxClicks of 1e9", { maxClicks: 1_000_000_000 }, { maxClicks: 1_000_000_001 }, "maxClicks"],
+    ["redirect type 308", { redirectType: 308 }, { redirectType: 300 }, "redirectType"],
+  ])("%s", async (_label, ok, bad, path) => {
+    const { token } = await newUser();
+    expect((await call("POST", "/links", token, { url: "https://example.com/limits", ...ok })).status).toBe(201);
+    await expectProblem(await call("POST", "/links", token, { url: "https://example.com/limits", ...bad }), 422, "validation_failed", [
+      path,
+    ]);
+  });
+
+  it("the redirect types are documented as an integer enum", async () => {
+    const doc = (await (await SELF.fetch(`${ORIGIN}/links/openapi.json`)).json()) as {
+      components: { schemas: { CreateLink: { properties: Record<string, Record<string, unknown>> } } };
+    };
+    expect(doc.components.schemas.CreateLink.properties.redirectType).toMatchObject({ type: "integer", enum: [301, 302, 307, 308] });
+  });
+});
+
 describe("anonymous creation", () => {
   it("works without a token, has no owner, and is limited to 10 per hour per IP", async () => {
     const ip = newIp();

@@ -1,5 +1,6 @@
-import { errors, isoDateTime, jsonResponse } from "@edgeworks/http";
+import { errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
+import { dateTime } from "../fields";
 import { QR_DEFAULT_SIZE, QR_FORMATS, QR_MAX_SIZE, QR_MIN_SIZE } from "../qr/qr-code";
 import { INTERVALS, MAX_BUCKETS } from "../stats/stats.service";
 import { linkIdParams } from "../validation";
@@ -7,8 +8,8 @@ import { linkIdParams } from "../validation";
 const base = { tags: ["Analytics"], security: [{ bearerAuth: [] }] };
 
 export const statsQuery = z.object({
-  from: isoDateTime().optional().openapi({ description: "Start (ISO-8601); default: 24 h (hour) or 30 days (day) before `to`" }),
-  to: isoDateTime().optional().openapi({ description: "End (ISO-8601); default: now" }),
+  from: dateTime().optional().openapi({ description: "Start (ISO-8601); default: 24 h (hour) or 30 days (day) before `to`" }),
+  to: dateTime().optional().openapi({ description: "End (ISO-8601); default: now" }),
   interval: z
     .enum(INTERVALS)
     .default("day")
