@@ -1,0 +1,44 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { shortOrigin, urlPolicyOf } from "../src/env";
+import { call, createLink, expectProblem, newUser } from "./helpers";
+
+const envWith = (vars: Partial<Env>) => ({ PUBLIC_ORIGIN: "", BLOCKED_DOMAINS: "", ...vars }) as Env;
+
+describe("configuration", () => {
+  it("short URLs use PUBLIC_ORIGIN when set, else the request's origin", () => {
+    expect(shortOrigin(envWith({ PUBLIC_ORIGIN: "https://edgew.rk/" }), "http://127.0.0.1:8787/links/v1/links")).toBe("https://edgew.rk");
+    expect(shortOrigin(envWith({}), "http://127.0.0.1:8787/links/v1/links")).toBe("http://127.0.0.1:8787");
+  });
+
+  it("targets may not loop to the configured or the actual host; the blocklist is parsed leniently", () => {
+    const policy = urlPolicyOf(
+      envWith({ PUBLIC_ORIGIN: "https://edgew.rk", BLOCKED_DOMAINS: " Evil.Example , spam.test\nbad.example. " }),
+      "https://sho.rt/x",
+    );
+    expect(policy).toEqual({ ownHosts: ["sho.rt", "edgew.rk"], blockedDomains: ["evil.example", "spam.test", "bad.example"] });
+  });
+});
+
+describe("concurrency", () => {
+  it("ten concurrent creates of one custom slug: exactly one wins, the rest are 409", async () => {
+    const users = await Promise.all(Array.from({ length: 10 }, () => newUser()));
+    const responses = await Promise.all(
+      users.map((u) => call("POST", "/links", u.token, { url: "https://example.com/race", slug: "race-for-it" })),
+    );
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+    for (const r of responses.filter((r) => r.status !== 201)) await expectProblem(r, 409, "conflict", ["slug"]);
+    expect((await SELF.fetch("https://sho.rt/race-for-it", { redirect: "manual" })).status).toBe(302);
+  });
+
+  it("concurrent PATCHes and a DELETE leave the link deleted and the redirect 404", async () => {
+    const { token } = await newUser();
+    const link = await createLink(token);
+    await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => call("PATCH", `/links/${link.id}`, token, { title: `t${i}` })),
+      call("DELETE", `/links/${link.id}`, token),
+    ]);
+    await call("DELETE", `/links/${link.id}`, token);
+    expect((await SELF.fetch(`https://sho.rt/${link.slug}`, { redirect: "manual" })).status).toBe(404);
+  });
+});
