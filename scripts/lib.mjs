@@ -16,7 +16,7 @@ export const OFFLINE_ENV = {
   NO_UPDATE_NOTIFIER: "1",
 };
 
-/** The front door first, then every product Worker (workers/<name>/wrangler.toml). */
+/** The front door first, then every other Worker (workers/<name>/wrangler.toml): products and the docs assets. */
 export function workerConfigs() {
   const products = readdirSync(join(ROOT, "workers"))
     .filter((name) => name !== "edge" && existsSync(join(ROOT, "workers", name, "wrangler.toml")))

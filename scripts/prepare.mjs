@@ -1,4 +1,5 @@
-// Copies Swagger UI (from the swagger-ui-dist npm package) into the front door's static assets, so
+// Copies Swagger UI (from the swagger-ui-dist npm package) into workers/docs/public (the front door
+// serves it at /_docs/ through the docs Worker), so
 // every product's /docs page works offline and never loads a CDN. Runs on install, dev, test and bench.
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -7,7 +8,7 @@ import { ROOT } from "./lib.mjs";
 
 const require = createRequire(join(ROOT, "packages", "http", "package.json"));
 const dist = dirname(require.resolve("swagger-ui-dist/package.json"));
-const out = join(ROOT, "workers", "edge", "public", "_docs");
+const out = join(ROOT, "workers", "docs", "public", "_docs");
 mkdirSync(out, { recursive: true });
 const files = [
   [join(dist, "swagger-ui-bundle.js"), "swagger-ui-bundle.js"],

@@ -27,6 +27,7 @@ export default defineConfig({
           ACCOUNTS: echo("accounts"),
           TODO: echo("todo"),
           LINKS: echo("links"),
+          DOCS: echo("docs"),
         },
       },
     }),

@@ -8,6 +8,12 @@ type EdgeEnv = { Bindings: Env; Variables: { requestId: string } };
 
 const EXPOSED_HEADERS = ["X-Request-Id", "ETag", "Location", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"];
 
+/**
+ * A fetched response has immutable headers; re-wrap it (the body streams through, nothing is copied)
+ * so CORS and the request id can be added. A WebSocket upgrade (101) must pass through untouched.
+ */
+const mutable = (res: Response): Response => (res.status === 101 ? res : new Response(res.body, res));
+
 const app = new Hono<EdgeEnv>();
 
 app.use(requestIds(), requestLogger());
@@ -23,6 +29,8 @@ app.use(
 
 app.get("/", (c) => c.html(landingPage()));
 app.get("/health", (c) => c.json({ status: "ok", service: "edge", time: new Date().toISOString() }));
+// The reference UI's static files, from the assets-only docs Worker.
+app.get("/_docs/*", async (c) => mutable(await c.env.DOCS.fetch(c.req.raw)));
 
 // Everything under a product prefix goes to that product, path and query unchanged, with the request
 // id; a bare `/{slug}` goes to the URL shortener. The front door's own routes above always win.
@@ -34,10 +42,8 @@ app.all("*", async (c) => {
   const forwarded = new Request(c.req.raw, { headers });
   try {
     const res = await c.env[product.binding].fetch(forwarded);
-    // A WebSocket upgrade passes through untouched; anything else gets mutable headers (for CORS,
-    // request id) without copying the body: it streams through.
     if (res.status === 101) return res;
-    const out = new Response(res.body, res);
+    const out = mutable(res);
     out.headers.set("X-Request-Id", c.var.requestId);
     return out;
   } catch (err) {

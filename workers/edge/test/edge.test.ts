@@ -11,6 +11,7 @@ describe("routing", () => {
     ["/todo/v1/todos?status=active&limit=5", "todo"],
     ["/todo/openapi.json", "todo"],
     ["/links/v1/links", "links"],
+    ["/_docs/swagger-ui-bundle.js", "docs"],
     ["/aB3-x_9", "links"],
     ["/nope?utm_source=x", "links"],
     ["/todos", "links"],
