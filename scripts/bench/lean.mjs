@@ -29,7 +29,8 @@ export function buildBundles(outDir) {
 function workerFrom(w, bundleDir, name) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(w.config);
   // an assets-only Worker: the assets router answers; this script only sees misses
-  if (!bundleDir) return { ...workerOptions, name, modules: true, script: "export default { fetch: () => new Response(null, { status: 404 }) };" };
+  if (!bundleDir)
+    return { ...workerOptions, name, modules: true, script: "export default { fetch: () => new Response(null, { status: 404 }) };" };
   return {
     ...workerOptions,
     name,
