@@ -4,7 +4,7 @@ import { consumeClicks } from "./analytics/consume-clicks";
 import { authenticateCaller, limitWrites, requireLinksScope } from "./auth";
 import type { LinksEnv } from "./env";
 import { documentRedirect } from "./redirect/redirect.openapi";
-import { redirectApp } from "./redirect/redirect-app";
+import { serveRedirect } from "./redirect/serve-redirect";
 import { analyticsRouter } from "./routes/analytics";
 import { createRouterForLinks, linksRouter } from "./routes/links";
 import { isReservedSlug } from "./slug";
@@ -47,17 +47,18 @@ mountDocs(app, {
 /** `/{slug}` as the front door forwards it: one segment of slug characters that is not a reserved word. */
 const SLUG_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*\/([A-Za-z0-9_-]{1,64})(?:[?#]|$)/i;
 
-/** GET/HEAD/POST of a slug go to the lean redirect app; everything else to the API. */
-function isRedirect(request: Request): boolean {
+/** The slug of a GET/HEAD/POST of `/{slug}` (the redirect's lean path), or null: the API answers. */
+function redirectSlug(request: Request): string | null {
   const method = request.method;
-  if (method !== "GET" && method !== "HEAD" && method !== "POST") return false;
+  if (method !== "GET" && method !== "HEAD" && method !== "POST") return null;
   const slug = SLUG_URL.exec(request.url)?.[1];
-  return slug !== undefined && !isReservedSlug(slug);
+  return slug !== undefined && !isReservedSlug(slug) ? slug : null;
 }
 
 export default {
   fetch(request, env, ctx) {
-    return isRedirect(request) ? redirectApp.fetch(request, env, ctx) : app.fetch(request, env, ctx);
+    const slug = redirectSlug(request);
+    return slug !== null ? serveRedirect(request, env, ctx, slug) : app.fetch(request, env, ctx);
   },
   queue: consumeClicks,
 } satisfies ExportedHandler<Env>;

@@ -1,13 +1,14 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ClickEvent } from "../src/analytics/click-event";
+import { sendClick } from "../src/analytics/send-clicks";
 import worker from "../src/index";
 import { CHROME_UA, call, createLink, eventually, GOOGLEBOT_UA, IPHONE_UA, newUser, visit } from "./helpers";
 
 const HOUR = 3_600_000;
 const QUEUE = "edgeworks-link-clicks";
 
-const event = (linkId: string, overrides: Partial<ClickEvent> = {}): ClickEvent => ({
+const event = (linkId: string, overrides: Partial<ClickEvent> = {}): ClickEvent & { id: string } => ({
   v: 1,
   id: crypto.randomUUID(),
   linkId,
@@ -143,6 +144,54 @@ describe("the click consumer", () => {
     const result = await deliver(events, undefined, { ...env, DB: broken });
     expect(result.explicitAcks).toEqual([]);
     expect(result.retryMessages.map((m: { msgId: string }) => m.msgId).sort()).toEqual(events.map((e) => e.id).sort());
+  });
+
+  it("the redirect folds identical clicks into one event with a count, and sends them as one message", async () => {
+    const sent: unknown[] = [];
+    const queue = { send: async (body: unknown) => void sent.push(body) } as unknown as Queue;
+    const pending: Promise<unknown>[] = [];
+    const base = event("L1");
+    for (let i = 0; i < 5; i++)
+      sendClick(
+        queue,
+        { ...base, ts: base.ts + i },
+        (p) => pending.push(p),
+        () => undefined,
+      );
+    sendClick(
+      queue,
+      { ...base, ua: IPHONE_UA },
+      (p) => pending.push(p),
+      () => undefined,
+    );
+    sendClick(
+      queue,
+      { ...base, country: "DE" },
+      (p) => pending.push(p),
+      () => undefined,
+    );
+    expect(sent).toEqual([]); // nothing leaves before the window closes
+    await Promise.all(pending);
+    expect(sent).toHaveLength(1);
+    const message = sent[0] as { v: number; id: string; events: (ClickEvent & { n: number })[] };
+    expect(message.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(message.events.map((e) => [e.ua === IPHONE_UA ? "iphone" : e.country, e.n])).toEqual([
+      ["PL", 5],
+      ["iphone", 1],
+      ["DE", 1],
+    ]);
+  });
+
+  it("end to end: 25 identical concurrent clicks are all counted", async () => {
+    const { token } = await newUser();
+    const link = await createLink(token);
+    const responses = await Promise.all(Array.from({ length: 25 }, () => visit(link.slug)));
+    expect(responses.every((r) => r.status === 302)).toBe(true);
+    const stats = await eventually(async () => {
+      const s = await statsOf(token, link.id);
+      return s.clicks >= 25 ? s : null;
+    }, 15_000);
+    expect({ clicks: stats.clicks, humans: stats.humans }).toEqual({ clicks: 25, humans: 25 });
   });
 
   it("end to end: real redirects reach the Queue and show up in stats within seconds", async () => {

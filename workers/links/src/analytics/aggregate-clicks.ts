@@ -1,5 +1,5 @@
 import type { Dimension } from "../schema";
-import type { ClickEvent } from "./click-event";
+import { type ClickEvent, countOf } from "./click-event";
 import { describeAgent } from "./describe-agent";
 
 export const HOUR_MS = 3_600_000;
@@ -29,19 +29,19 @@ export interface Aggregates {
   perLink: Map<string, number>;
 }
 
-const bump = (map: Map<string, Counts>, key: string, bot: boolean) => {
+const bump = (map: Map<string, Counts>, key: string, bot: boolean, n: number) => {
   let c = map.get(key);
   if (!c) {
     c = { clicks: 0, humans: 0, bots: 0 };
     map.set(key, c);
   }
-  c.clicks++;
-  if (bot) c.bots++;
-  else c.humans++;
+  c.clicks += n;
+  if (bot) c.bots += n;
+  else c.humans += n;
 };
 
 /**
- * Folds click events into per-link-per-hour counts and per-dimension counts (referrer host or
+ * Folds click events (each standing for `n` clicks) into per-link-per-hour counts and per-dimension counts (referrer host or
  * `direct`, country, city, device, browser, OS; `unknown` when absent). Bots count in `clicks` and
  * `bots`, never in `humans`.
  */
@@ -53,15 +53,16 @@ export async function aggregateClicks(events: ClickEvent[]): Promise<Aggregates>
     if (i > 0 && i % SLICE === 0) await new Promise((r) => setTimeout(r, 0));
     const e = events[i] as ClickEvent;
     const agent = describeAgent(e.ua);
+    const n = countOf(e);
     const base = `${e.linkId}${SEP}${Math.floor(e.ts / HOUR_MS) * HOUR_MS}`;
-    bump(hourly, base, agent.bot);
-    bump(dims, `${base}${SEP}referrer${SEP}${e.referrerHost ?? "direct"}`, agent.bot);
-    bump(dims, `${base}${SEP}country${SEP}${e.country ?? "unknown"}`, agent.bot);
-    bump(dims, `${base}${SEP}city${SEP}${e.city ?? "unknown"}`, agent.bot);
-    bump(dims, `${base}${SEP}device${SEP}${agent.device}`, agent.bot);
-    bump(dims, `${base}${SEP}browser${SEP}${agent.browser}`, agent.bot);
-    bump(dims, `${base}${SEP}os${SEP}${agent.os}`, agent.bot);
-    perLink.set(e.linkId, (perLink.get(e.linkId) ?? 0) + 1);
+    bump(hourly, base, agent.bot, n);
+    bump(dims, `${base}${SEP}referrer${SEP}${e.referrerHost ?? "direct"}`, agent.bot, n);
+    bump(dims, `${base}${SEP}country${SEP}${e.country ?? "unknown"}`, agent.bot, n);
+    bump(dims, `${base}${SEP}city${SEP}${e.city ?? "unknown"}`, agent.bot, n);
+    bump(dims, `${base}${SEP}device${SEP}${agent.device}`, agent.bot, n);
+    bump(dims, `${base}${SEP}browser${SEP}${agent.browser}`, agent.bot, n);
+    bump(dims, `${base}${SEP}os${SEP}${agent.os}`, agent.bot, n);
+    perLink.set(e.linkId, (perLink.get(e.linkId) ?? 0) + n);
   }
   return {
     hourly: [...hourly].map(([key, c]) => {

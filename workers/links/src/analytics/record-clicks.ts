@@ -3,7 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../deps";
 import { clickDimensions, clicksHourly, links, processedClicks } from "../schema";
 import { aggregateClicks, HOUR_MS } from "./aggregate-clicks";
-import type { ClickEvent } from "./click-event";
+import { type ClickEvent, countOf } from "./click-event";
 
 /** Processed message keys are kept this long: longer than a message can live in the queue with its retries. */
 export const DEDUPE_WINDOW_MS = 7 * 24 * HOUR_MS;
@@ -84,5 +84,5 @@ export async function recordClicks(db: Db, messages: ClickMessage[], now: number
   }
   statements.push(db.delete(processedClicks).where(lt(processedClicks.processedAt, now - DEDUPE_WINDOW_MS)));
   await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  return fresh.length;
+  return fresh.reduce((n, e) => n + countOf(e), 0);
 }

@@ -2,12 +2,16 @@ import { type ClickEvent, MAX_EVENTS_PER_MESSAGE } from "./click-event";
 
 /** Clicks wait at most this long in the isolate before they are sent together. */
 export const FLUSH_DELAY_MS = 50;
+const HOUR_MS = 3_600_000;
+const SEP = "\u0001";
 
-let buffer: ClickEvent[] = [];
+/** Clicks waiting to be sent, identical ones (link, hour, referrer, place, agent) folded into one with a count. */
+let pending = new Map<string, ClickEvent>();
+let scheduled = false;
 
 async function flush(queue: Queue, onError: (err: unknown) => void): Promise<void> {
-  const events = buffer;
-  buffer = [];
+  const events = [...pending.values()];
+  pending = new Map();
   if (events.length === 0) return;
   try {
     await queue.send({ v: 1, id: crypto.randomUUID(), events }, { contentType: "json" });
@@ -17,10 +21,11 @@ async function flush(queue: Queue, onError: (err: unknown) => void): Promise<voi
 }
 
 /**
- * Hands a click to the Queue without making the visitor wait: the clicks of concurrent redirects in
- * this isolate are coalesced for up to FLUSH_DELAY_MS into one message of up to 100 clicks (one Queue
- * call and one dedupe row per message instead of per click). The request that opens a message keeps
- * it alive with its `waitUntil`; a full message is sent at once.
+ * Hands a click to the Queue without making the visitor wait. The clicks of concurrent redirects in
+ * this isolate are gathered for up to FLUSH_DELAY_MS and sent as one message; identical clicks travel
+ * once with a count, so a burst on one link costs one small message, not one per click. The request
+ * that opens a message keeps it alive with its `waitUntil`; a message with 100 distinct clicks is
+ * sent at once.
  *
  * @example sendClick(env.CLICKS, event, (p) => ctx.waitUntil(p), (err) => log(…));
  */
@@ -30,7 +35,18 @@ export function sendClick(
   waitUntil: (p: Promise<unknown>) => void,
   onError: (err: unknown) => void,
 ): void {
-  buffer.push(event);
-  if (buffer.length >= MAX_EVENTS_PER_MESSAGE) waitUntil(flush(queue, onError));
-  else if (buffer.length === 1) waitUntil(new Promise((r) => setTimeout(r, FLUSH_DELAY_MS)).then(() => flush(queue, onError)));
+  const key = [event.linkId, Math.floor(event.ts / HOUR_MS), event.referrerHost, event.country, event.city, event.ua].join(SEP);
+  const same = pending.get(key);
+  if (same) same.n = (same.n ?? 1) + 1;
+  else pending.set(key, { ...event, n: 1 });
+  if (pending.size >= MAX_EVENTS_PER_MESSAGE) waitUntil(flush(queue, onError));
+  if (!scheduled) {
+    scheduled = true;
+    waitUntil(
+      new Promise((r) => setTimeout(r, FLUSH_DELAY_MS)).then(() => {
+        scheduled = false;
+        return flush(queue, onError);
+      }),
+    );
+  }
 }

@@ -1,7 +1,7 @@
 import { problemSchema } from "@edgeworks/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Env as HonoEnv } from "hono";
-import { MAX_FORM_BYTES, PASSWORD_POLICY } from "./redirect-app";
+import { MAX_FORM_BYTES, PASSWORD_POLICY } from "./serve-redirect";
 
 const slugParam = z
   .string()
