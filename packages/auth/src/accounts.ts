@@ -1,0 +1,62 @@
+import { ApiError, log } from "@edgeworks/http";
+import type { MiddlewareHandler } from "hono";
+import { createTokenVerifier, jwksFromService, type Principal } from "./jwt";
+import { type AuthVariables, authenticate, hasScope } from "./middleware";
+
+/** The bindings a product needs to authenticate callers against the accounts Worker. */
+export interface AccountsBindings {
+  /** Service binding to accounts: JWKS over fetch, API keys over RPC. */
+  ACCOUNTS: Fetcher;
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  LOG_LEVEL?: string;
+}
+
+/** The RPC surface of the accounts Worker's default entrypoint that products use. */
+interface AccountsRpc {
+  verifyApiKey(key: string): Promise<{ userId: string; scopes: string[] } | null>;
+}
+
+// One verifier per isolate: it caches the JWKS and verified tokens, so most requests verify without I/O.
+let verifier: ReturnType<typeof createTokenVerifier> | undefined;
+const verifierFor = (env: AccountsBindings) =>
+  (verifier ??= createTokenVerifier({ loadJwks: jwksFromService(env.ACCOUNTS), issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }));
+
+/** Asks accounts about an API key over RPC. Any failure (accounts down, no RPC, odd answer) counts as an invalid key: 401, not 500. */
+async function verifyApiKeyWithAccounts(env: AccountsBindings, key: string): Promise<Omit<Principal, "method"> | null> {
+  try {
+    const found = await (env.ACCOUNTS as unknown as AccountsRpc).verifyApiKey(key);
+    if (!found || typeof found.userId !== "string" || found.userId === "" || !Array.isArray(found.scopes)) return null;
+    return { userId: found.userId, scopes: found.scopes.filter((s): s is string => typeof s === "string") };
+  } catch (err) {
+    log(env.LOG_LEVEL, "warn", "API key verification failed", { error: err instanceof Error ? err.message : String(err) });
+    return null;
+  }
+}
+
+/**
+ * The authentication every product uses: a Bearer access token verified locally against accounts'
+ * JWKS (fetched over the ACCOUNTS service binding, cached), or an `ewk_` API key verified by accounts
+ * over RPC. Puts `{userId, scopes}` in `c.var.auth`.
+ *
+ * @example router.use(authenticateWithAccounts<Env>());
+ */
+export function authenticateWithAccounts<B extends AccountsBindings>(): MiddlewareHandler<{ Bindings: B; Variables: AuthVariables }> {
+  return authenticate<B>({ verifier: verifierFor, verifyApiKey: verifyApiKeyWithAccounts });
+}
+
+const isRead = (method: string) => method === "GET" || method === "HEAD";
+
+/**
+ * Requires `<product>:read` for GET/HEAD and `<product>:write` for anything else (`*` passes both);
+ * 403 otherwise. Goes after an authenticate middleware.
+ *
+ * @example router.use(authenticateWithAccounts<Env>(), requireMethodScope("todo"));
+ */
+export function requireMethodScope(product: string): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async function requireMethodScope(c, next) {
+    const scope = `${product}:${isRead(c.req.method) ? "read" : "write"}`;
+    if (!hasScope(c.var.auth, scope)) throw new ApiError("forbidden", `This credential lacks the "${scope}" scope`);
+    return next();
+  };
+}
