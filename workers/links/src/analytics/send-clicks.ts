@@ -7,7 +7,8 @@ const SEP = "\u0001";
 
 /** Clicks waiting to be sent, identical ones (link, hour, referrer, place, agent) folded into one with a count. */
 let pending = new Map<string, ClickEvent>();
-let scheduled = false;
+/** When the pending flush was scheduled; a flush whose request context died never runs, so a stale one is replaced. */
+let scheduledAt: number | null = null;
 
 async function flush(queue: Queue, onError: (err: unknown) => void): Promise<void> {
   const events = [...pending.values()];
@@ -40,11 +41,12 @@ export function sendClick(
   if (same) same.n = (same.n ?? 1) + 1;
   else pending.set(key, { ...event, n: 1 });
   if (pending.size >= MAX_EVENTS_PER_MESSAGE) waitUntil(flush(queue, onError));
-  if (!scheduled) {
-    scheduled = true;
+  const now = Date.now();
+  if (scheduledAt === null || now - scheduledAt > 20 * FLUSH_DELAY_MS) {
+    scheduledAt = now;
     waitUntil(
       new Promise((r) => setTimeout(r, FLUSH_DELAY_MS)).then(() => {
-        scheduled = false;
+        scheduledAt = null;
         return flush(queue, onError);
       }),
     );
