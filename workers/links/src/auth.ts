@@ -1,42 +1,16 @@
-import { type AuthVariables, authenticate, createTokenVerifier, hasScope, jwksFromService, type Principal } from "@edgeworks/auth";
-import { ApiError, log } from "@edgeworks/http";
+import { type AuthVariables, authenticateWithAccounts, hasScope, type Principal, requireMethodScope } from "@edgeworks/auth";
+import { ApiError } from "@edgeworks/http";
 import { clientIp, consumeRateLimit, rateLimit, rateLimitHeaders, throwIfLimited } from "@edgeworks/ratelimit";
 import type { Context, MiddlewareHandler } from "hono";
-import type { LinksEnv, MaybeAuthEnv } from "./env";
-
-/** The RPC surface of the accounts Worker's default entrypoint that this Worker uses. */
-interface AccountsRpc {
-  verifyApiKey(key: string): Promise<{ userId: string; scopes: string[] } | null>;
-}
-
-// One verifier per isolate: it caches the JWKS, so a request verifies its token without a fetch.
-let verifier: ReturnType<typeof createTokenVerifier> | undefined;
-const verifierFor = (env: Env) =>
-  (verifier ??= createTokenVerifier({ loadJwks: jwksFromService(env.ACCOUNTS), issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }));
-
-/** Asks accounts about an API key over RPC. Any failure (accounts down, no RPC) counts as an invalid key: 401, not 500. */
-async function verifyApiKey(env: Env, key: string): Promise<Omit<Principal, "method"> | null> {
-  try {
-    const found = await (env.ACCOUNTS as unknown as AccountsRpc).verifyApiKey(key);
-    if (!found || typeof found.userId !== "string" || !Array.isArray(found.scopes)) return null;
-    return { userId: found.userId, scopes: found.scopes.filter((s): s is string => typeof s === "string") };
-  } catch (err) {
-    log(env.LOG_LEVEL, "warn", "API key verification failed", { error: err instanceof Error ? err.message : String(err) });
-    return null;
-  }
-}
+import type { MaybeAuthEnv } from "./env";
 
 const isRead = (method: string) => method === "GET" || method === "HEAD";
 
 /** Authentication: a Bearer access token (verified locally) or an `ewk_` API key (verified by accounts). */
-export const authenticateCaller = authenticate<Env>({ verifier: verifierFor, verifyApiKey });
+export const authenticateCaller = authenticateWithAccounts<Env>();
 
 /** The scope for the method: reads need `links:read`, writes `links:write` (`*` passes both). */
-export const requireLinksScope: MiddlewareHandler<LinksEnv> = async function requireLinksScope(c, next) {
-  const scope = isRead(c.req.method) ? "links:read" : "links:write";
-  if (!hasScope(c.var.auth, scope)) throw new ApiError("forbidden", `This credential lacks the "${scope}" scope`);
-  return next();
-};
+export const requireLinksScope = requireMethodScope("links");
 
 /** Writes per user per minute on existing links (PATCH, DELETE). */
 export const WRITE_POLICY = { limit: 600, periodMs: 60_000 };
