@@ -7,14 +7,27 @@ export * from "./keys.ts";
 /** Absolute path of a migrations folder, from the repository root. */
 export const migrationsDir = (database: string): string => fileURLToPath(new URL(`../../../migrations/${database}`, import.meta.url));
 
+/** The API keys a fake accounts Worker knows: valid ones with their principal, and two that misbehave. */
+export interface FakeApiKeys {
+  valid: Record<string, { userId: string; scopes: string[] }>;
+  /** verifyApiKey throws for this one (accounts down). */
+  broken?: string;
+  /** verifyApiKey answers a wrong shape for this one. */
+  malformed?: string;
+}
+
 /**
- * A stand-in for the accounts Worker behind a service binding: serves the test JWKS, so a product's
- * real verification path (service binding → JWKS → cache → jose) runs in tests.
+ * A Miniflare auxiliary Worker standing in for accounts behind a product's ACCOUNTS service binding:
+ * the test JWKS over fetch and `verifyApiKey` over RPC, so the product's real auth path runs.
  *
- * @example miniflare: { serviceBindings: { ACCOUNTS: fakeAccounts } }
+ * @example miniflare: { serviceBindings: { ACCOUNTS: "fake-accounts" }, workers: [fakeAccountsWorker(TEST_API_KEYS)] }
  */
-export async function fakeAccounts(request: Request): Promise<Response> {
-  const { pathname } = new URL(request.url);
-  if (pathname === "/auth/.well-known/jwks.json") return Response.json(TEST_PUBLIC_JWKS);
-  return new Response("not found", { status: 404 });
+export function fakeAccountsWorker(apiKeys: FakeApiKeys) {
+  return {
+    name: "fake-accounts",
+    modules: true,
+    scriptPath: fileURLToPath(new URL("./fake-accounts.js", import.meta.url)),
+    compatibilityDate: "2026-04-01",
+    bindings: { JWKS: JSON.stringify(TEST_PUBLIC_JWKS), API_KEYS: JSON.stringify(apiKeys) },
+  };
 }

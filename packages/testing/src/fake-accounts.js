@@ -1,5 +1,6 @@
-// A stand-in for the accounts Worker (an auxiliary Worker in vitest.config.ts): serves the test JWKS
-// for token verification and answers the `verifyApiKey` RPC for a few fixed keys.
+// A stand-in for the accounts Worker in products' tests (an auxiliary Worker: see fakeAccountsWorker in
+// node.ts): serves the test JWKS, so the real token verification path runs, and answers the
+// `verifyApiKey` RPC for a product's fixed test keys (`valid`, plus `broken` and `malformed` ones).
 import { WorkerEntrypoint } from "cloudflare:workers";
 
 export default class FakeAccounts extends WorkerEntrypoint {
