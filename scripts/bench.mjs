@@ -110,7 +110,7 @@ async function waitFor(url) {
   throw new Error(`${url} did not come up`);
 }
 
-function startWranglerDev(port, persistTo, extra) {
+function startWranglerDev(port, inspectorPort, persistTo, extra) {
   const child = spawnWrangler(
     [
       "dev",
@@ -119,6 +119,8 @@ function startWranglerDev(port, persistTo, extra) {
       "127.0.0.1",
       "--port",
       String(port),
+      "--inspector-port", // two dev servers run side by side: each needs its own
+      String(inspectorPort),
       "--persist-to",
       persistTo,
       "--log-level",
@@ -163,13 +165,13 @@ try {
     const devPort = 18787;
     const basePort = 18788;
     stops.push(
-      startWranglerDev(devPort, persistTo, [
+      startWranglerDev(devPort, devPort + 10, persistTo, [
         ...workerConfigs().flatMap((w) => ["-c", relative(ROOT, w.config)]),
         "--var",
         "LOG_LEVEL:silent",
       ]),
     );
-    stops.push(startWranglerDev(basePort, join(work, "base-state"), ["-c", "scripts/bench/baseline.wrangler.toml"]));
+    stops.push(startWranglerDev(basePort, basePort + 10, join(work, "base-state"), ["-c", "scripts/bench/baseline.wrangler.toml"]));
     await Promise.all([waitFor(`http://127.0.0.1:${devPort}/health`), waitFor(`http://127.0.0.1:${basePort}/`)]);
     const seeded = await seed(`http://127.0.0.1:${devPort}`);
     console.log("measuring wrangler dev setup…");
