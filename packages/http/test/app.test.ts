@@ -46,12 +46,17 @@ describe("problem+json errors", () => {
   });
 
   it.each([
-    ["malformed JSON", '{"name":', 400, "malformed_json"],
-    ["deeply nested JSON", `${"[".repeat(200_000)}${"]".repeat(200_000)}`.slice(0, 1000), 400, "malformed_json"],
-    ["a lone surrogate", '{"name":"a\\ud800","count":1}', 422, "validation_failed"],
-    ["a NUL character", '{"name":"a\\u0000b","count":1}', 422, "validation_failed"],
-    ["a body over the limit", JSON.stringify({ name: "x".repeat(2000), count: 1 }), 413, "payload_too_large"],
-  ])("%s is a %i problem", async (_label, body, status, code) => {
+    { label: "malformed JSON", body: '{"name":', status: 400, code: "malformed_json" },
+    {
+      label: "deeply nested JSON",
+      body: `${"[".repeat(200_000)}${"]".repeat(200_000)}`.slice(0, 1000),
+      status: 400,
+      code: "malformed_json",
+    },
+    { label: "a lone surrogate", body: '{"name":"a\\ud800","count":1}', status: 422, code: "validation_failed" },
+    { label: "a NUL character", body: '{"name":"a\\u0000b","count":1}', status: 422, code: "validation_failed" },
+    { label: "a body over the limit", body: JSON.stringify({ name: "x".repeat(2000), count: 1 }), status: 413, code: "payload_too_large" },
+  ])("$label is a $status problem", async ({ body, status, code }) => {
     const res = await post(body);
     expect(res.status).toBe(status);
     expect(await problemOf(res)).toMatchObject({ status, code });
