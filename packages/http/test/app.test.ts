@@ -1,13 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { ApiError, createApp, errors, jsonBody, jsonResponse, mountDocs, text } from "../src";
+import { ApiError, createApp, errors, jsonBody, jsonResponse, mountDocs, textField } from "../src";
 
 const app = createApp({ maxBodyBytes: 1024 });
 app.openapi(
   createRoute({
     method: "post",
     path: "/things",
-    request: { body: jsonBody(z.object({ name: text({ min: 1, max: 10 }), count: z.number().int().min(0) })) },
+    request: { body: jsonBody(z.object({ name: textField({ min: 1, max: 10, trim: true }), count: z.number().int().min(0) })) },
     responses: { 201: jsonResponse(z.object({ name: z.string(), count: z.number() }), "Created"), ...errors(400, 413, 415, 422) },
   }),
   (c) => c.json(c.req.valid("json"), 201),
@@ -41,7 +41,11 @@ describe("problem+json errors", () => {
       code: "validation_failed",
     });
     expect(body.instance).toBe(res.headers.get("X-Request-Id"));
-    expect((body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(["count", "name"]);
+    // one entry per broken rule: an empty name is both too short and blank
+    expect([...new Set((body.errors as { path: string }[]).map((e) => e.path))].sort()).toEqual(["count", "name"]);
+    expect((body.errors as { path: string; message: string }[]).filter((e) => e.path === "name").map((e) => e.message)).toContain(
+      "Must not be empty",
+    );
     expect((body.errors as { location: string }[])[0]?.location).toBe("body");
   });
 

@@ -1,16 +1,6 @@
-import { isoDateTime } from "@edgeworks/http";
+import { isoDateTime, NO_NUL, textField } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 
-// Every limit here is documented in the OpenAPI document exactly as it is enforced, because clients and
-// fuzzers generate requests from it: lengths count code points (as JSON Schema does) before trimming,
-// and the character rules are one `pattern`. Only "no lone surrogates" cannot be said in JSON Schema.
-
-// Whitespace is spelled out (JavaScript's \s, which is what trim() removes) rather than written \s,
-// because other regex engines (Python's, used by fuzzers) disagree on \s; digits are [0-9] for the same reason.
-const WS = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing NUL is the point
-const NO_NUL = /^[^\u0000]*$/;
-const NOT_BLANK_NO_NUL = new RegExp(`^[^\\u0000]*[^${WS}\\u0000][^\\u0000]*$`);
 /** What our emailed and issued tokens are made of (base64url). */
 const TOKEN_CHARS = /^[A-Za-z0-9_-]+$/;
 /**
@@ -21,39 +11,6 @@ export const EMAIL_PATTERN = /^[ \t]*[A-Za-z0-9._%+'-]{1,64}@(?:[A-Za-z0-9](?:[A
 /** The shape `isoDateTime` accepts, for the OpenAPI document. */
 const DATE_TIME_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:[0-9]{2})$";
 export const EMAIL_MAX = 254;
-
-const codePoints = (s: string): number => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
-
-/**
- * A string of `min..max` code points matching `pattern`, well-formed Unicode; trimmed afterwards if asked.
- *
- * @example const name = textField({ min: 1, max: 100, trim: true });
- */
-export function textField({
-  min,
-  max,
-  pattern = min > 0 ? NOT_BLANK_NO_NUL : NO_NUL,
-  rule = min > 0 ? "Must not be blank or contain NUL characters" : "Must not contain NUL characters",
-  trim = false,
-}: {
-  min: number;
-  max: number;
-  pattern?: RegExp;
-  rule?: string;
-  trim?: boolean;
-}) {
-  const checked = z
-    .string()
-    .refine((s) => codePoints(s) >= min, min === 1 ? "Must not be empty" : `Must be at least ${min} characters`)
-    .refine((s) => codePoints(s) <= max, `Must be at most ${max} characters`)
-    .regex(pattern, rule)
-    .refine((s) => s.isWellFormed(), "Must be valid Unicode (no lone surrogates)");
-  return (trim ? checked.trim() : checked).openapi({ minLength: min, maxLength: max });
-}
 
 /** A secret typed by a person: kept exactly as given (not trimmed); blank is allowed, NUL is not. */
 export const passwordField = (min: number, max: number) =>

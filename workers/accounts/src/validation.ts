@@ -1,6 +1,6 @@
-import { idParam, paginationQuery } from "@edgeworks/http";
+import { idParam, paginationQuery, textField } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
-import { dateTimeField, emailField, passwordField, textField, tokenField } from "./fields";
+import { dateTimeField, emailField, passwordField, tokenField } from "./fields";
 import { OUTBOX_KINDS } from "./schema";
 
 export const PASSWORD_MIN = 8;
