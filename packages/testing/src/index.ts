@@ -120,3 +120,4 @@ export async function applyMigrations(db: D1Database, migrations: D1Migration[])
   const { applyD1Migrations } = await import("cloudflare:test");
   await applyD1Migrations(db, migrations);
 }
+export * from "./problem";

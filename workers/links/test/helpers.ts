@@ -73,29 +73,7 @@ export async function rowsOf(userId: string): Promise<Record<string, unknown>[]>
   return results;
 }
 
-/**
- * Asserts a whole problem+json body: type/title/status/detail/instance/code, and for 422 an
- * `errors` list whose paths include `paths`.
- */
-export async function expectProblem(res: Response, status: number, code: string, paths: string[] = []) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
-  const body = (await res.json()) as { errors?: { path: string; message: string; location?: string }[]; detail: string };
-  expect(body).toEqual({
-    type: `https://edgeworks.dev/problems/${code.replaceAll("_", "-")}`,
-    title: expect.any(String),
-    status,
-    detail: expect.any(String),
-    instance: res.headers.get("X-Request-Id"),
-    code,
-    ...(status === 422 || (status === 409 && paths.length) ? { errors: expect.any(Array) } : {}),
-  });
-  if (body.errors) {
-    for (const e of body.errors) expect(e).toEqual({ path: expect.any(String), location: expect.any(String), message: expect.any(String) });
-    expect(body.errors.map((e) => e.path)).toEqual(expect.arrayContaining(paths));
-  }
-  return body;
-}
+export { expectProblem } from "@edgeworks/testing";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
