@@ -1,7 +1,7 @@
 /** A product behind the front door: its path prefix, the service binding that serves it, and how to list it. */
 export interface Product {
   prefix: string;
-  binding: "ACCOUNTS" | "TODO" | "LINKS";
+  binding: "ACCOUNTS" | "TODO" | "LINKS" | "NOTES" | "BLOG" | "CHAT" | "BOARDS";
   name: string;
   description: string;
 }
@@ -16,6 +16,10 @@ export const PRODUCTS: readonly Product[] = [
     name: "URL shortener",
     description: "Short links with rules, expiry, QR codes and exact click analytics",
   },
+  { prefix: "/notes", binding: "NOTES", name: "Notes API", description: "Nested notebooks, Markdown notes, full-text search, sharing" },
+  { prefix: "/blog", binding: "BLOG", name: "Blog API", description: "RealWorld-compatible blog with drafts, feeds and search" },
+  { prefix: "/chat", binding: "CHAT", name: "Chat API", description: "Real-time rooms on Durable Objects with gapless resume" },
+  { prefix: "/boards", binding: "BOARDS", name: "Boards API", description: "Trello-like boards with race-free ordering, live updates" },
 ];
 
 /** Short links live at the root (`/{slug}`): one path segment of slug characters, after every product prefix. */

@@ -11,6 +11,12 @@ describe("routing", () => {
     ["/todo/v1/todos?status=active&limit=5", "todo"],
     ["/todo/openapi.json", "todo"],
     ["/links/v1/links", "links"],
+    ["/notes/v1/notes?tag=a", "notes"],
+    ["/blog/api/articles?limit=2", "blog"],
+    ["/chat/", "chat"],
+    ["/chat/v1/rooms", "chat"],
+    ["/boards/v1/boards", "boards"],
+    ["/blogs", "links"],
     ["/_docs/swagger-ui-bundle.js", "docs"],
     ["/aB3-x_9", "links"],
     ["/nope?utm_source=x", "links"],
@@ -134,7 +140,7 @@ describe("own routes", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toContain("text/html");
     const html = await res.text();
-    for (const prefix of ["/auth", "/todo", "/links"]) {
+    for (const prefix of ["/auth", "/todo", "/links", "/notes", "/blog", "/chat", "/boards"]) {
       expect(html).toContain(`href="${prefix}/docs"`);
       expect(html).toContain(`href="${prefix}/openapi.json"`);
     }
