@@ -1,5 +1,6 @@
 import { createApp, jsonResponse, mountDocs } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
+import { webRouter } from "./web/routes";
 
 export { RateLimiter } from "@edgeworks/ratelimit";
 
@@ -13,6 +14,7 @@ const healthRoute = createRoute({
 
 const app = createApp<{ Bindings: Env }>();
 app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
+app.route("/", webRouter);
 mountDocs(app, { prefix: "/chat", title: "Chat API", version: "0.1.0", description: "Chat API." });
 
 export default app;
