@@ -4,6 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { buildChatWeb } from "../workers/chat/web/build.mjs";
 import { ROOT } from "./lib.mjs";
 
 const require = createRequire(join(ROOT, "packages", "http", "package.json"));
@@ -19,3 +20,6 @@ for (const [from, name] of files) {
   const to = join(out, name);
   if (!existsSync(to) || !readFileSync(to).equals(readFileSync(from))) copyFileSync(from, to);
 }
+
+// The chat page (workers/chat/web) into the git-ignored module the chat Worker serves it from.
+buildChatWeb();
