@@ -91,7 +91,7 @@ function onSignal(frame: ServerFrame): void {
       typing.delete(frame.userId);
       break;
     case "error":
-      notify(frame.message);
+      notify(frame.code === "rate_limited" ? "Slow down: the message will be sent again in a moment" : frame.message);
       break;
   }
   rerender();

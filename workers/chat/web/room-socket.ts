@@ -1,7 +1,7 @@
 // One live connection to a room: a fresh ticket for every attempt, `since` = the last seq seen, backoff
 // between attempts, a heartbeat that notices a dead link, and unacknowledged messages sent again.
 import { ApiFailure, api } from "./api";
-import { type ClientFrame, parseFrame, type ServerFrame } from "./protocol";
+import { type ClientFrame, isStored, parseFrame, type ServerFrame } from "./protocol";
 import { acknowledge, applyEvent, loadRoom, type RoomState, saveRoom } from "./store";
 
 export type ConnectionStatus = "connecting" | "online" | "offline" | "closed";
@@ -9,7 +9,7 @@ export type ConnectionStatus = "connecting" | "online" | "offline" | "closed";
 export interface RoomSocketHandlers {
   /** The room's messages or pending list changed (already saved). */
   onChange: (state: RoomState) => void;
-  /** A frame that is not a stored event: typing, read, presence, reaction, error. */
+  /** Every frame after the room state took it in (typing, read, presence, error; events too). */
   onSignal: (frame: ServerFrame) => void;
   onStatus: (status: ConnectionStatus, detail?: string) => void;
 }
@@ -18,6 +18,7 @@ const PING_EVERY_MS = 20_000;
 const SILENT_LIMIT_MS = 45_000;
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 15_000;
+const RATE_LIMITED_RETRY_MS = 2_000;
 
 export class RoomSocket {
   readonly state: RoomState;
@@ -96,9 +97,6 @@ export class RoomSocket {
     this.socket = socket;
     socket.onopen = () => {
       this.lastHeard = Date.now();
-      this.handlers.onStatus("online");
-      // not yet acknowledged: the server knows clientIds, so one it already stored is not stored twice
-      for (const p of this.state.pending) if (p.seq === undefined) this.send({ type: "message", clientId: p.clientId, text: p.text });
       clearInterval(this.heartbeat);
       this.heartbeat = setInterval(() => this.beat(socket), PING_EVERY_MS);
     };
@@ -117,13 +115,33 @@ export class RoomSocket {
   }
 
   private receive(frame: ServerFrame): void {
-    if (frame.type === "ack") {
+    if (isStored(frame)) {
+      if (applyEvent(this.state, frame)) this.changed();
+    } else if (frame.type === "ready") {
+      // the replay after `since` is complete and live events follow
+      this.handlers.onStatus("online");
+      // not yet acknowledged: the server knows clientIds, so one it already stored is only acknowledged again
+      for (const p of this.state.pending) if (p.seq === undefined) this.send({ type: "message", clientId: p.clientId, text: p.text });
+    } else if (frame.type === "ack") {
       if (acknowledge(this.state, frame.clientId, frame.seq)) this.changed();
+    } else if (frame.type === "error" && frame.clientId) {
+      this.refused(frame.clientId, frame.code);
+    }
+    this.handlers.onSignal(frame);
+  }
+
+  /** A message the server refused: sent again later when it was only too fast, else dropped. */
+  private refused(clientId: string, code: string): void {
+    const pending = this.state.pending.find((p) => p.clientId === clientId);
+    if (!pending) return;
+    if (code === "rate_limited") {
+      setTimeout(() => {
+        if (this.state.pending.includes(pending) && pending.seq === undefined) this.send({ type: "message", clientId, text: pending.text });
+      }, RATE_LIMITED_RETRY_MS);
       return;
     }
-    if (frame.type === "pong") return;
-    if (applyEvent(this.state, frame)) this.changed();
-    if (frame.type !== "message" && frame.type !== "edited" && frame.type !== "deleted") this.handlers.onSignal(frame);
+    this.state.pending = this.state.pending.filter((p) => p !== pending);
+    this.changed();
   }
 
   private beat(socket: WebSocket): void {

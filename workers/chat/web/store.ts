@@ -1,6 +1,6 @@
 // What the tab remembers about a room across reloads: the last seq it has seen, the messages it has
 // shown (so a reload paints at once and resumes with `since`) and the messages not yet acknowledged.
-import type { ChatMessage, ServerFrame } from "./protocol";
+import type { ChatMessage, StoredEvent } from "./protocol";
 
 export interface Pending {
   clientId: string;
@@ -58,8 +58,7 @@ export function clearRooms(): void {
  * reconnect can repeat what was already seen: anything at or below `lastSeq` is a duplicate.
  * Returns false for a duplicate (nothing changed).
  */
-export function applyEvent(state: RoomState, frame: ServerFrame): boolean {
-  if (!("seq" in frame) || frame.type === "ack" || frame.type === "read") return false;
+export function applyEvent(state: RoomState, frame: StoredEvent): boolean {
   if (frame.seq <= state.lastSeq) return false;
   state.lastSeq = frame.seq;
   const target = "messageId" in frame ? state.messages.find((m) => m.id === frame.messageId) : undefined;
@@ -71,11 +70,21 @@ export function applyEvent(state: RoomState, frame: ServerFrame): boolean {
       break;
     }
     case "edited":
-      if (target) Object.assign(target, { text: frame.text, editedAt: frame.editedAt ?? new Date().toISOString() });
+      if (target) Object.assign(target, { text: frame.text, editedAt: frame.editedAt });
       break;
     case "deleted":
-      if (target) Object.assign(target, { text: "", deleted: true });
+      if (target) Object.assign(target, { text: "", deleted: true, reactions: undefined });
       break;
+    case "reaction": {
+      if (!target) break;
+      target.reactions ??= {};
+      const reactions = target.reactions;
+      const users = (reactions[frame.emoji] ?? []).filter((u) => u !== frame.userId);
+      if (frame.action === "added") users.push(frame.userId);
+      if (users.length) reactions[frame.emoji] = users;
+      else delete reactions[frame.emoji];
+      break;
+    }
   }
   return true;
 }

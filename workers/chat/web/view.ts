@@ -30,6 +30,8 @@ function messageItem(m: ChatMessage, author: string): HTMLLIElement {
   const time = h("time", "time", `${timeOf(m.createdAt)}${m.editedAt ? " (edited)" : ""}`);
   time.dateTime = m.createdAt;
   li.append(time);
+  const reactions = Object.entries(m.reactions ?? {}).map(([emoji, users]) => `${emoji} ${users.length}`);
+  if (reactions.length) li.append(h("span", "reactions", reactions.join("  ")));
   return li;
 }
 
