@@ -6,14 +6,18 @@ import { type ConnectionStatus, RoomSocket } from "./room-socket";
 import { clearRooms } from "./store";
 import { byId, notify, renderMessages, renderRooms } from "./view";
 
-interface Room {
-  id: string;
-  name: string;
-}
 interface Member {
   userId: string;
+  role: string;
+  /** Not (yet) in chat's member shape: used when the server includes them. */
   name?: string | null;
   email?: string | null;
+}
+interface Room {
+  id: string;
+  kind: "dm" | "group";
+  name: string | null;
+  members: Member[];
 }
 
 const TYPING_SEND_EVERY_MS = 2500;
@@ -40,25 +44,24 @@ function showLoggedIn(user: User | null): void {
   byId("login-view").hidden = !!user;
   byId("chat-view").hidden = !user;
   byId("logout").hidden = !user;
-  byId("whoami").textContent = user ? (user.name ? `${user.name} <${user.email}>` : user.email) : "";
+  byId("whoami").textContent = user ? `${user.name ? `${user.name} <${user.email}>` : user.email} · your user id: ${user.id}` : "";
 }
 
+const roomLabel = (room: Room) => room.name ?? `Direct: ${room.members.map((m) => nameOf(m.userId)).join(", ")}`;
+const goTo = (id: string) => {
+  location.hash = `room=${encodeURIComponent(id)}`;
+};
+
+/** The rooms I am in (the first 100, most recently active first), with their members. */
 async function loadRooms(): Promise<void> {
-  const body = await api<Room[] | { items: Room[] }>("/chat/v1/rooms");
-  rooms = Array.isArray(body) ? body : body.items;
-  renderRooms(byId<HTMLUListElement>("rooms"), rooms, openRoomId(), (id) => {
-    location.hash = `room=${encodeURIComponent(id)}`;
-  });
-}
-
-async function loadMembers(roomId: string): Promise<void> {
-  try {
-    const body = await api<Member[] | { items: Member[] }>(`/chat/v1/rooms/${encodeURIComponent(roomId)}/members`);
-    for (const m of Array.isArray(body) ? body : body.items) names.set(m.userId, m.name || m.email || m.userId);
-    rerender();
-  } catch {
-    // names are a nicety: ids are shown instead
-  }
+  const body = await api<{ items: Room[] }>("/chat/v1/rooms?limit=100");
+  rooms = body.items;
+  for (const room of rooms) for (const m of room.members) if (m.name || m.email) names.set(m.userId, (m.name || m.email)!);
+  const labelled = rooms.map((r) => ({ id: r.id, name: roomLabel(r) }));
+  renderRooms(byId<HTMLUListElement>("rooms"), labelled, openRoomId(), goTo);
+  const open = rooms.find((r) => r.id === openRoomId());
+  if (open) byId("room-title").textContent = roomLabel(open);
+  rerender();
 }
 
 function rerender(): void {
@@ -109,13 +112,17 @@ function openRoom(roomId: string | null): void {
   online = [];
   typing.clear();
   lastReadSent = 0;
-  renderRooms(byId<HTMLUListElement>("rooms"), rooms, roomId, (id) => {
-    location.hash = `room=${encodeURIComponent(id)}`;
-  });
+  renderRooms(
+    byId<HTMLUListElement>("rooms"),
+    rooms.map((r) => ({ id: r.id, name: roomLabel(r) })),
+    roomId,
+    goTo,
+  );
   byId("room-empty").hidden = !!roomId;
   byId("room-panel").hidden = !roomId;
   if (!roomId) return;
-  byId("room-title").textContent = rooms.find((r) => r.id === roomId)?.name ?? "";
+  const room = rooms.find((r) => r.id === roomId);
+  byId("room-title").textContent = room ? roomLabel(room) : "Room";
   const status = byId("connection");
   const current = new RoomSocket(me().id, roomId, {
     onChange: () => {
@@ -133,7 +140,6 @@ function openRoom(roomId: string | null): void {
   socket = current;
   rerender();
   current.start();
-  void loadMembers(roomId);
 }
 
 async function enter(): Promise<void> {
@@ -180,7 +186,7 @@ function wireForms(): void {
       const room = await api<Room>("/chat/v1/rooms", { method: "POST", json: { name } });
       form.reset();
       await loadRooms();
-      location.hash = `room=${encodeURIComponent(room.id)}`;
+      goTo(room.id);
     } catch (err) {
       notify(`Could not create the room: ${message(err)}`);
     }
@@ -189,13 +195,13 @@ function wireForms(): void {
   byId<HTMLFormElement>("invite-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
-    const email = String(new FormData(form).get("email") ?? "").trim();
+    const userId = String(new FormData(form).get("userId") ?? "").trim();
     if (!socket) return;
     try {
-      await api(`/chat/v1/rooms/${encodeURIComponent(socket.roomId)}/members`, { method: "POST", json: { email } });
+      await api(`/chat/v1/rooms/${encodeURIComponent(socket.roomId)}/members`, { method: "POST", json: { userId } });
       form.reset();
-      notify(`Invited ${email}`);
-      void loadMembers(socket.roomId);
+      notify(`Added ${userId}`);
+      await loadRooms();
     } catch (err) {
       notify(`Could not invite: ${message(err)}`);
     }

@@ -1,7 +1,7 @@
 // One live connection to a room: a fresh ticket for every attempt, `since` = the last seq seen, backoff
 // between attempts, a heartbeat that notices a dead link, and unacknowledged messages sent again.
 import { ApiFailure, api } from "./api";
-import { type ClientFrame, isStored, parseFrame, type ServerFrame } from "./protocol";
+import { type ChatMessage, type ClientFrame, isStored, parseFrame, type ServerFrame } from "./protocol";
 import { acknowledge, applyEvent, loadRoom, type RoomState, saveRoom } from "./store";
 
 export type ConnectionStatus = "connecting" | "online" | "offline" | "closed";
@@ -19,6 +19,15 @@ const SILENT_LIMIT_MS = 45_000;
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 15_000;
 const RATE_LIMITED_RETRY_MS = 2_000;
+/** A room opened for the first time in this tab starts from its newest messages, not from seq 0. */
+const FIRST_PAGE = 50;
+
+/** A message as GET /chat/v1/rooms/{id}/messages returns it. */
+interface HistoryMessage extends Omit<ChatMessage, "reactions" | "editedAt"> {
+  editedAt: string | null;
+  deletedAt: string | null;
+  reactions: { emoji: string; userIds: string[] }[];
+}
 
 export class RoomSocket {
   readonly state: RoomState;
@@ -73,9 +82,30 @@ export class RoomSocket {
     this.handlers.onChange(this.state);
   }
 
+  /**
+   * First visit in this tab: the newest page of history, then `since` its last seq (a long history is not
+   * replayed event by event). Without history (none yet, or it failed) the replay starts at 0.
+   */
+  private async seed(): Promise<void> {
+    if (this.state.lastSeq > 0 || this.state.messages.length > 0) return;
+    const path = `/chat/v1/rooms/${encodeURIComponent(this.roomId)}/messages?limit=${FIRST_PAGE}`;
+    const page = await api<{ items: HistoryMessage[] }>(path).catch(() => null);
+    if (!page?.items.length || this.state.lastSeq > 0) return;
+    this.state.messages = page.items.map(({ editedAt, deletedAt, reactions, ...m }) => ({
+      ...m,
+      ...(editedAt ? { editedAt } : {}),
+      ...(deletedAt ? { deleted: true } : {}),
+      reactions: Object.fromEntries(reactions.map((r) => [r.emoji, r.userIds])),
+    }));
+    this.state.lastSeq = page.items[page.items.length - 1]!.seq;
+    this.changed();
+  }
+
   private async connect(): Promise<void> {
     if (this.stopped) return;
     this.handlers.onStatus("connecting");
+    await this.seed();
+    if (this.stopped) return;
     let ticket: string;
     try {
       ({ ticket } = await api<{ ticket: string }>(`/chat/v1/rooms/${encodeURIComponent(this.roomId)}/ticket`, { method: "POST" }));
