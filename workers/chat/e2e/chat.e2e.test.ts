@@ -1,0 +1,196 @@
+import { existsSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
+
+// Debian's package; CI installs it with `apt-get install -y chromium`. Override with CHROMIUM_PATH.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const PASSWORD = "correct horse battery staple";
+
+let dev: Pick<DevServer, "url" | "stop">;
+let browser: Browser;
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: this test drives a real browser (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+    );
+  }
+  // CHAT_E2E_URL: drive an already running `pnpm dev` instead of starting one
+  const running = process.env.CHAT_E2E_URL;
+  [dev, browser] = await Promise.all([
+    running ? { url: running.replace(/\/$/, ""), stop: async () => undefined } : startDev(),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-quic",
+      ],
+    }),
+  ]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await dev?.stop();
+});
+
+const call = async <T>(
+  path: string,
+  init: { method?: string; token?: string; json?: unknown } = {},
+): Promise<{ status: number; body: T }> => {
+  const headers: Record<string, string> = {};
+  if (init.token) headers.Authorization = `Bearer ${init.token}`;
+  if (init.json !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(`${dev.url}${path}`, {
+    method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+    headers,
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+};
+
+interface Registered {
+  email: string;
+  accessToken: string;
+  user: { id: string };
+}
+async function registerUser(label: string, name: string): Promise<Registered> {
+  const email = `chat-e2e-${label}-${Date.now()}@example.com`;
+  const res = await call<Registered>("/auth/v1/register", { json: { email, password: PASSWORD, name } });
+  expect(res.status).toBe(201);
+  return { ...res.body, email };
+}
+
+/** A browser context of its own (its own storage), with every console error and page error recorded. */
+async function openChat(user: Registered): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") problems.push(`${msg.text()} (${msg.location().url})`);
+  });
+  page.on("pageerror", (err) => problems.push(String(err)));
+  await page.goto(`${dev.url}/chat`); // the 301 to /chat/
+  expect(page.url()).toBe(`${dev.url}/chat/`);
+  await page.fill("#login-form input[name=email]", user.email);
+  await page.fill("#login-form input[name=password]", PASSWORD);
+  await page.click("#login-form button[value=login]");
+  await page.waitForSelector("#chat-view", { state: "visible" });
+  return { context, page, problems };
+}
+
+const shownTexts = (page: Page) => page.$$eval("#messages li:not(.pending) .text", (els) => els.map((e) => e.textContent ?? ""));
+const shownSeqs = (page: Page) =>
+  page.$$eval("#messages li:not(.pending)", (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
+const pendingCount = (page: Page) => page.$$eval("#messages li.pending", (els) => els.length);
+
+async function enterRoom(page: Page, roomName: string): Promise<void> {
+  await page.getByRole("button", { name: roomName, exact: true }).click();
+  await page.waitForSelector("#connection[data-status=online]");
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.fill("#composer input[name=text]", text);
+  await page.press("#composer input[name=text]", "Enter");
+}
+
+describe("chat page under pnpm dev, two Chromium pages through the front door", () => {
+  it("serves the page with a strict CSP, cacheable hashed assets and a 304 on revalidation", async () => {
+    const res = await fetch(`${dev.url}/chat/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
+    expect(res.headers.get("Cache-Control")).toBe("no-cache");
+    const etag = res.headers.get("ETag");
+    expect(etag).toMatch(/^"[^"]+"$/);
+    const html = await res.text();
+    const script = html.match(/src="(\/chat\/app\.[\w-]+\.js)"/)?.[1];
+    expect(script).toBeTruthy();
+    const js = await fetch(`${dev.url}${script}`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get("Content-Type")).toBe("text/javascript; charset=utf-8");
+    expect(js.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+    const again = await fetch(`${dev.url}/chat/`, { headers: { "If-None-Match": etag! } });
+    expect(again.status).toBe(304);
+    expect((await fetch(`${dev.url}/chat/app.nosuchhash.js`)).status).toBe(404);
+  });
+
+  it("logs in, lists the room, chats live both ways, and a reload resumes with every message exactly once", async () => {
+    const [ann, bob] = await Promise.all([registerUser("ann", "Ann"), registerUser("bob", "Bob")]);
+    const roomName = `e2e room ${Date.now()}`;
+    const room = await call<{ id: string }>("/chat/v1/rooms", { token: ann.accessToken, json: { name: roomName } });
+    expect(room.status).toBe(201);
+    const invite = await call(`/chat/v1/rooms/${room.body.id}/members`, { token: ann.accessToken, json: { userId: bob.user.id } });
+    expect(invite.status).toBe(201);
+
+    const a = await openChat(ann);
+    const b = await openChat(bob);
+    await enterRoom(a.page, roomName);
+    await enterRoom(b.page, roomName);
+
+    await send(a.page, "hello from Ann");
+    await expect.poll(() => shownTexts(b.page)).toEqual(["hello from Ann"]);
+    await send(b.page, "hi Ann, Bob here");
+    await expect.poll(() => shownTexts(a.page)).toEqual(["hello from Ann", "hi Ann, Bob here"]);
+    expect(await a.page.textContent("#messages li:first-child .author")).toBe("You");
+    expect(await b.page.textContent("#messages li:first-child .author")).not.toBe("You");
+
+    // Bob reloads while Ann keeps talking. His new page is held before it may reconnect (its ticket
+    // request waits) until Ann has sent more, so at least those exist only on the server: they must
+    // come back through `since`, after what the page kept, once each.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await b.page.route("**/chat/v1/rooms/*/ticket", async (route) => {
+      await gate;
+      await route.continue();
+    });
+    const sockets: string[] = [];
+    b.page.on("websocket", (ws) => sockets.push(ws.url()));
+    const during = Array.from({ length: 5 }, (_, i) => `while Bob reloads ${i + 1}`);
+    await Promise.all([
+      b.page.reload(),
+      (async () => {
+        for (const text of during.slice(0, 3)) await send(a.page, text);
+      })(),
+    ]);
+    for (const text of during.slice(3)) await send(a.page, text);
+    await expect.poll(() => pendingCount(a.page)).toBe(0);
+    // the reloaded page shows at once what it had kept in the tab's storage (at least the first two;
+    // the old page may have seen some of Ann's first sends before it unloaded), while still offline
+    const all = ["hello from Ann", "hi Ann, Bob here", ...during, "after the reload"];
+    const kept = await shownTexts(b.page);
+    expect(kept.length).toBeGreaterThanOrEqual(2);
+    expect(kept.length).toBeLessThanOrEqual(5);
+    expect(kept).toEqual(all.slice(0, kept.length));
+    expect(await b.page.getAttribute("#connection", "data-status")).not.toBe("online");
+    const keptUpTo = Math.max(...(await shownSeqs(b.page)));
+    release();
+    await b.page.waitForSelector("#connection[data-status=online]");
+    expect(new URL(sockets.at(-1)!).searchParams.get("since")).toBe(String(keptUpTo));
+    await b.page.unroute("**/chat/v1/rooms/*/ticket");
+    await send(a.page, "after the reload");
+    await expect.poll(() => shownTexts(b.page), { timeout: 20_000 }).toEqual(all);
+    await expect.poll(() => shownTexts(a.page)).toEqual(all);
+    await expect.poll(() => pendingCount(a.page)).toBe(0);
+
+    const seqs = await shownSeqs(b.page);
+    expect(seqs).toEqual(await shownSeqs(a.page));
+    expect(seqs.every((s, i) => i === 0 || s > seqs[i - 1]!)).toBe(true);
+
+    // and the room is still live for Bob after his reload
+    await send(b.page, "still here");
+    await expect.poll(() => shownTexts(a.page)).toEqual([...all, "still here"]);
+
+    expect(a.problems).toEqual([]);
+    expect(b.problems).toEqual([]);
+    await Promise.all([a.context.close(), b.context.close()]);
+  });
+});
