@@ -1,8 +1,16 @@
-import { createApp, jsonResponse, mountDocs } from "@edgeworks/http";
+import { authenticateWithAccounts, requireMethodScope } from "@edgeworks/auth";
+import { createApp, createRouter, jsonResponse, mountDocs } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
+import type { ChatEnv, OpenEnv } from "./env";
+import { consumeNotify } from "./queues/notify";
+import { consumeSearch } from "./queues/search-index";
+import { realtimeRouter } from "./routes/realtime";
+import { roomsRouter } from "./routes/rooms";
 import { webRouter } from "./web/routes";
 
 export { RateLimiter } from "@edgeworks/ratelimit";
+export { ChatRoom } from "./do/chat-room";
+export { Presence } from "./do/presence";
 
 const healthRoute = createRoute({
   method: "get",
@@ -12,9 +20,34 @@ const healthRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ status: z.literal("ok") }).openapi("Health"), "The Worker is up") },
 });
 
-const app = createApp<{ Bindings: Env }>();
-app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
-app.route("/", webRouter);
-mountDocs(app, { prefix: "/chat", title: "Chat API", version: "0.1.0", description: "Chat API." });
+// the WebSocket endpoint is authenticated by its ticket; it is registered before the guarded router
+const open = createRouter<OpenEnv>();
+open.route("/", realtimeRouter);
 
-export default app;
+const v1 = createRouter<ChatEnv>();
+v1.use(authenticateWithAccounts<Env>(), requireMethodScope("chat"));
+v1.route("/", roomsRouter);
+
+const app = createApp<ChatEnv>();
+app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
+app.route("/chat/v1", open as never);
+app.route("/chat/v1", v1);
+app.route("/", webRouter);
+mountDocs(app, {
+  prefix: "/chat",
+  title: "Chat API",
+  version: "1.0.0",
+  description:
+    "Real-time rooms on Durable Objects: one-on-one and group rooms, WebSockets with acks, typing, read receipts, " +
+    "reactions, edits and gapless resume (`since`), presence, file sharing, search and notifications. Every route " +
+    "under `/chat/v1` needs a Bearer access token (or an `ewk_` API key) with `chat:read` for reads and `chat:write` " +
+    "for writes, except the WebSocket endpoint, which takes a single-use ticket. Errors are `application/problem+json`.",
+});
+
+export default {
+  fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue === "edgeworks-chat-search") return consumeSearch(batch, env);
+    if (batch.queue === "edgeworks-chat-notify") return consumeNotify(batch, env);
+  },
+} satisfies ExportedHandler<Env>;

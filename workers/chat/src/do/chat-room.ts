@@ -1,0 +1,284 @@
+import { DurableObject } from "cloudflare:workers";
+import { sha256Hex } from "@edgeworks/auth";
+import { log } from "@edgeworks/http";
+import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
+import { RateBuckets } from "./rate-bucket";
+import { handleFrame, type RoomContext } from "./room-frames";
+import { appendEvent, eventsAfter, headSeq, historyPage, migrateRoom, readMeta, summaryFor, writeMeta } from "./room-store";
+import { consumeTicket, dropTicketsOf, findTicket, issueTicket } from "./tickets";
+
+/** Per-socket state, kept in the socket's attachment so that it survives hibernation. */
+export interface SocketState {
+  userId: string;
+  connId: string;
+  connectedAt: number;
+  /** The last frame received from the client (auto-answered pings are tracked by the runtime). */
+  lastSeenAt: number;
+}
+
+/** A socket that has sent nothing (not even a ping) for this long is closed: the user stops answering. */
+export const IDLE_TIMEOUT_MS = 70_000;
+/** How often the room checks for silent sockets and refreshes its users' presence. */
+export const SWEEP_INTERVAL_MS = 30_000;
+/** Close code for a socket the server closes because its user left or was removed. */
+export const CLOSE_REMOVED = 4003;
+/** Close code for a socket that stopped answering. */
+export const CLOSE_IDLE = 4000;
+
+export const PING_FRAME = '{"type":"ping"}';
+export const PONG_FRAME = '{"type":"pong"}';
+
+export type MemberChange = { userId: string; action: "joined" | "left" | "removed" | "role"; role: string | null; byUserId: string };
+
+const refuse = (status: number, code: string, detail: string) => Response.json({ code, detail }, { status });
+
+/**
+ * One chat room (`idFromName(roomId)`): its sockets (WebSocket Hibernation API), its event log in
+ * SQLite (every stored event numbered by `seq`), its messages, tickets and read positions. Nothing
+ * lives only in memory except a rate bucket: after hibernation the constructor reloads the head seq
+ * from storage and each socket's user from its attachment.
+ */
+export class ChatRoom extends DurableObject<Env> implements RoomContext {
+  head = 0;
+  roomId: string | null = null;
+  readonly buckets = new RateBuckets();
+  readonly typingAt = new Map<string, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      migrateRoom(ctx.storage.sql);
+      this.head = headSeq(ctx.storage.sql);
+      this.roomId = readMeta(ctx.storage.sql, "roomId");
+    });
+    // plain pings are answered without waking the object; the runtime records when
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
+  }
+
+  get sql(): SqlStorage {
+    return this.ctx.storage.sql;
+  }
+
+  get bindings(): Env {
+    return this.env;
+  }
+
+  get state(): DurableObjectState {
+    return this.ctx;
+  }
+
+  private bind(roomId: string): void {
+    if (this.roomId === roomId) return;
+    if (this.roomId !== null) throw new Error("room id mismatch");
+    writeMeta(this.sql, "roomId", roomId);
+    this.roomId = roomId;
+  }
+
+  /** Issues a single-use ticket for `userId` (the Worker has checked membership). */
+  async issueTicket(roomId: string, userId: string): Promise<{ ticket: string; expiresAt: number }> {
+    this.bind(roomId);
+    return issueTicket(this.sql, userId, Date.now());
+  }
+
+  /** A page of history, readable with nobody connected. */
+  async history(roomId: string, before: number | null, limit: number) {
+    this.bind(roomId);
+    return historyPage(this.sql, before, limit);
+  }
+
+  /** The last message and the user's unread count, for the room list. */
+  async summary(roomId: string, userId: string) {
+    this.bind(roomId);
+    return { ...summaryFor(this.sql, userId), headSeq: this.head };
+  }
+
+  /** Records a membership change as a stored event; a user who left or was removed is disconnected. */
+  async memberChanged(roomId: string, change: MemberChange): Promise<number> {
+    this.bind(roomId);
+    const event = this.store({ type: "member", ...change, createdAt: new Date().toISOString() });
+    if (change.action === "left" || change.action === "removed") {
+      dropTicketsOf(this.sql, change.userId);
+      for (const ws of this.ctx.getWebSockets(change.userId)) {
+        try {
+          ws.close(CLOSE_REMOVED, "No longer a member of this room");
+        } catch {
+          // already closing
+        }
+        await this.socketGone(ws);
+      }
+    }
+    return event.seq;
+  }
+
+  /** Records a rename as a stored event. */
+  async renamed(roomId: string, name: string | null, byUserId: string): Promise<number> {
+    this.bind(roomId);
+    return this.store({ type: "room", name, byUserId, createdAt: new Date().toISOString() }).seq;
+  }
+
+  /** Remembers an uploaded file so that a message of its uploader can attach it. */
+  async addAttachment(roomId: string, a: { id: string; userId: string; name: string; contentType: string; size: number }) {
+    this.bind(roomId);
+    this.sql.exec(
+      "INSERT INTO attachments (id, user_id, name, content_type, size, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      a.id,
+      a.userId,
+      a.name,
+      a.contentType,
+      a.size,
+      Date.now(),
+    );
+  }
+
+  /** An attachment's metadata, or null; a file of a deleted message is gone. */
+  async getAttachment(roomId: string, id: string) {
+    this.bind(roomId);
+    const row = this.sql
+      .exec(
+        `SELECT a.id, a.name, a.content_type, a.size FROM attachments a LEFT JOIN messages m ON m.id = a.message_id
+         WHERE a.id = ? AND m.deleted_at IS NULL`,
+        id,
+      )
+      .toArray()[0];
+    return row ? { id: String(row.id), name: String(row.name), contentType: String(row.content_type), size: Number(row.size) } : null;
+  }
+
+  /** Appends a stored event and sends it to every socket. */
+  store(body: Parameters<typeof appendEvent>[2]): StoredEvent {
+    const event = appendEvent(this.sql, this.head, body, Date.now());
+    this.head = event.seq;
+    this.broadcast(event);
+    return event;
+  }
+
+  broadcast(frame: ServerFrame, filter: (s: SocketState) => boolean = () => true): void {
+    const data = JSON.stringify(frame);
+    for (const ws of this.ctx.getWebSockets()) {
+      const state = ws.deserializeAttachment() as SocketState | null;
+      if (!state || !filter(state)) continue;
+      try {
+        ws.send(data);
+      } catch {
+        // a socket that is closing; its close handler cleans up
+      }
+    }
+  }
+
+  /** The distinct users with an open socket in this room. */
+  onlineUsers(except?: WebSocket): string[] {
+    const users = new Set<string>();
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
+      const state = ws.deserializeAttachment() as SocketState | null;
+      if (state) users.add(state.userId);
+    }
+    return [...users].sort();
+  }
+
+  presenceOf(userId: string) {
+    return this.env.PRESENCE.get(this.env.PRESENCE.idFromName(userId));
+  }
+
+  /** The upgrade: ticket (401), WebSocket (426), membership (403), then replay after `since` and `ready`. */
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const roomId = request.headers.get("X-Chat-Room-Id") ?? "";
+    this.bind(roomId);
+    const hash = await sha256Hex(url.searchParams.get("ticket") ?? "");
+    const now = Date.now();
+    const ticket = findTicket(this.sql, hash, now);
+    if (!ticket) return refuse(401, "unauthorized", "The ticket is invalid, expired or already used");
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return refuse(426, "upgrade_required", "This endpoint only accepts WebSocket upgrades");
+    }
+    if (!consumeTicket(this.sql, hash)) return refuse(401, "unauthorized", "The ticket is invalid, expired or already used");
+    const member = await this.env.DB.prepare(
+      "SELECT 1 AS ok FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.room_id = ? AND m.user_id = ? AND r.deleted_at IS NULL",
+    )
+      .bind(roomId, ticket.userId)
+      .first();
+    if (!member) return refuse(403, "forbidden", "You are no longer a member of this room");
+
+    const sinceParam = url.searchParams.get("since");
+    const wasOnline = this.onlineUsers().includes(ticket.userId);
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server, [ticket.userId]);
+    const state: SocketState = { userId: ticket.userId, connId: crypto.randomUUID(), connectedAt: now, lastSeenAt: now };
+    server.serializeAttachment(state);
+    // synchronous from here to `ready`: no live event can slip between the replay and the head
+    if (sinceParam !== null) for (const event of eventsAfter(this.sql, Number(sinceParam))) server.send(JSON.stringify(event));
+    server.send(JSON.stringify({ type: "ready", seq: this.head, userId: ticket.userId } satisfies ServerFrame));
+    const presence: ServerFrame = { type: "presence", online: this.onlineUsers() };
+    if (wasOnline) server.send(JSON.stringify(presence));
+    else this.broadcast(presence);
+    await this.scheduleSweep();
+    try {
+      await this.presenceOf(ticket.userId).socketOpened(state.connId, roomId);
+    } catch (err) {
+      log(this.env.LOG_LEVEL, "warn", "presence connect failed", { error: String(err) });
+    }
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const state = ws.deserializeAttachment() as SocketState | null;
+    if (!state) return ws.close(1011, "Unknown socket");
+    state.lastSeenAt = Date.now();
+    ws.serializeAttachment(state);
+    await handleFrame(this, ws, state, message);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "Closed");
+    } catch {
+      // already closed
+    }
+    await this.socketGone(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    await this.socketGone(ws);
+  }
+
+  /** A socket closed (by either side or for silence): presence is updated, here and for the user. */
+  async socketGone(ws: WebSocket): Promise<void> {
+    const state = ws.deserializeAttachment() as SocketState | null;
+    if (!state) return;
+    ws.serializeAttachment(null);
+    const online = this.onlineUsers(ws);
+    if (!online.includes(state.userId)) this.broadcast({ type: "presence", online }, (s) => s.connId !== state.connId);
+    try {
+      await this.presenceOf(state.userId).socketClosed(state.connId);
+    } catch (err) {
+      log(this.env.LOG_LEVEL, "warn", "presence disconnect failed", { error: String(err) });
+    }
+  }
+
+  private async scheduleSweep(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_INTERVAL_MS);
+  }
+
+  /** Closes sockets that stopped answering and keeps the users' presence of the others fresh. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const alive = new Map<string, string[]>();
+    for (const ws of this.ctx.getWebSockets()) {
+      const state = ws.deserializeAttachment() as SocketState | null;
+      if (!state) continue;
+      const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+      if (now - Math.max(state.lastSeenAt, pinged) > IDLE_TIMEOUT_MS) {
+        try {
+          ws.close(CLOSE_IDLE, "No ping received");
+        } catch {
+          // already closing
+        }
+        await this.socketGone(ws);
+        continue;
+      }
+      alive.set(state.userId, [...(alive.get(state.userId) ?? []), state.connId]);
+    }
+    await Promise.allSettled([...alive].map(([userId, connIds]) => this.presenceOf(userId).heartbeat(connIds, this.roomId ?? "")));
+    if (alive.size > 0) await this.ctx.storage.setAlarm(now + SWEEP_INTERVAL_MS);
+  }
+}

@@ -1,0 +1,228 @@
+import { log } from "@edgeworks/http";
+import { nanoid } from "nanoid";
+import type { SocketState } from "./chat-room";
+import {
+  type AttachmentView,
+  type ClientFrame,
+  clientFrame,
+  type FrameErrorCode,
+  MAX_FRAME_BYTES,
+  type ServerFrame,
+  type StoredEvent,
+} from "./chat-room.protocol";
+import type { RateBuckets } from "./rate-bucket";
+import {
+  type appendEvent,
+  distinctReactions,
+  findByClientId,
+  findMessage,
+  insertMessage,
+  iso,
+  markRead,
+  redactMessageEvent,
+  toggleReaction,
+} from "./room-store";
+
+/** How long a `typing` indicator lasts on clients unless renewed. */
+export const TYPING_TTL_MS = 5_000;
+/** A user's typing frames are relayed at most this often. */
+const TYPING_THROTTLE_MS = 1_000;
+/** Distinct emoji on one message. */
+const MAX_DISTINCT_REACTIONS = 50;
+
+/** What the frame handlers need from the room (the ChatRoom Durable Object). */
+export interface RoomContext {
+  readonly sql: SqlStorage;
+  readonly bindings: Env;
+  readonly state: DurableObjectState;
+  readonly roomId: string | null;
+  head: number;
+  readonly buckets: RateBuckets;
+  readonly typingAt: Map<string, number>;
+  store(body: Parameters<typeof appendEvent>[2]): StoredEvent;
+  broadcast(frame: ServerFrame, filter?: (s: SocketState) => boolean): void;
+  onlineUsers(except?: WebSocket): string[];
+}
+
+const send = (ws: WebSocket, frame: ServerFrame) => ws.send(JSON.stringify(frame));
+const fail = (ws: WebSocket, code: FrameErrorCode, message: string, clientId?: string) =>
+  send(ws, { type: "error", code, message, ...(clientId ? { clientId } : {}) });
+
+const byteLength = (message: string | ArrayBuffer) =>
+  typeof message === "string"
+    ? message.length * 3 <= MAX_FRAME_BYTES
+      ? message.length
+      : new TextEncoder().encode(message).byteLength
+    : message.byteLength;
+
+/** Parses and validates one client frame; answers an `error` frame (the socket stays up) when it is not one. */
+function parseFrame(ws: WebSocket, message: string | ArrayBuffer): ClientFrame | null {
+  if (byteLength(message) > MAX_FRAME_BYTES) {
+    fail(ws, "too_large", `Frames are limited to ${MAX_FRAME_BYTES} bytes`);
+    return null;
+  }
+  if (typeof message !== "string") {
+    fail(ws, "invalid_frame", "Frames must be JSON text");
+    return null;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(message);
+  } catch {
+    fail(ws, "invalid_frame", "The frame is not valid JSON");
+    return null;
+  }
+  const parsed = clientFrame.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    const clientId =
+      typeof (raw as { clientId?: unknown })?.clientId === "string" ? (raw as { clientId: string }).clientId.slice(0, 128) : undefined;
+    fail(ws, "invalid_frame", `${where}${issue?.message ?? "Invalid frame"}`, clientId);
+    return null;
+  }
+  return parsed.data;
+}
+
+/** Handles one frame from a member's socket. */
+export async function handleFrame(room: RoomContext, ws: WebSocket, state: SocketState, message: string | ArrayBuffer): Promise<void> {
+  const frame = parseFrame(ws, message);
+  if (!frame) return;
+  const now = Date.now();
+  switch (frame.type) {
+    case "ping":
+      return send(ws, { type: "pong" });
+    case "typing":
+      return relayTyping(room, state, now);
+    case "read": {
+      const seq = markRead(room.sql, state.userId, Math.min(frame.seq, room.head));
+      return room.broadcast({ type: "read", userId: state.userId, seq });
+    }
+    case "message":
+      return postMessage(room, ws, state, frame, now);
+    case "edit":
+    case "delete":
+    case "react":
+      return changeMessage(room, ws, state, frame, now);
+  }
+}
+
+function relayTyping(room: RoomContext, state: SocketState, now: number): void {
+  if (now - (room.typingAt.get(state.userId) ?? 0) < TYPING_THROTTLE_MS) return;
+  room.typingAt.set(state.userId, now);
+  room.broadcast({ type: "typing", userId: state.userId, expiresAt: iso(now + TYPING_TTL_MS) }, (s) => s.userId !== state.userId);
+}
+
+/** The attachments a message may carry: uploaded to this room by the sender and not yet sent. */
+function claimAttachments(room: RoomContext, userId: string, ids: string[]): AttachmentView[] | null {
+  const out: AttachmentView[] = [];
+  for (const id of new Set(ids)) {
+    const row = room.sql
+      .exec("SELECT id, name, content_type, size FROM attachments WHERE id = ? AND user_id = ? AND message_id IS NULL", id, userId)
+      .toArray()[0];
+    if (!row) return null;
+    out.push({
+      id,
+      name: String(row.name),
+      contentType: String(row.content_type),
+      size: Number(row.size),
+      url: `/chat/v1/rooms/${room.roomId}/attachments/${id}`,
+    });
+  }
+  return out;
+}
+
+function postMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "message" }>, now: number) {
+  const { clientId } = frame;
+  const existing = findByClientId(room.sql, state.userId, clientId);
+  if (existing) return send(ws, { type: "ack", clientId, seq: existing.seq, id: existing.id });
+  const text = frame.text ?? "";
+  if (text.trim() === "" && (frame.attachments ?? []).length === 0) {
+    return fail(ws, "invalid_frame", "text: A message needs text or an attachment", clientId);
+  }
+  if (!room.buckets.take(state.userId, now)) return fail(ws, "rate_limited", "Too many messages; slow down", clientId);
+  const attachments = claimAttachments(room, state.userId, frame.attachments ?? []);
+  if (!attachments) return fail(ws, "invalid_attachment", "An attachment is unknown, not yours or already sent", clientId);
+
+  const id = nanoid();
+  const event = room.store({ type: "message", id, userId: state.userId, clientId, text, attachments, createdAt: iso(now) });
+  insertMessage(room.sql, {
+    id,
+    seq: event.seq,
+    userId: state.userId,
+    clientId,
+    text,
+    attachments,
+    createdAt: now,
+    editedAt: null,
+    deletedAt: null,
+  });
+  for (const a of attachments) room.sql.exec("UPDATE attachments SET message_id = ? WHERE id = ?", id, a.id);
+  markRead(room.sql, state.userId, event.seq);
+  send(ws, { type: "ack", clientId, seq: event.seq, id });
+  const roomId = room.roomId ?? "";
+  defer(room, [
+    room.bindings.SEARCH_QUEUE.send({
+      kind: "upsert",
+      roomId,
+      messageId: id,
+      seq: event.seq,
+      version: event.seq,
+      userId: state.userId,
+      text,
+      createdAt: now,
+    }),
+    room.bindings.NOTIFY_QUEUE.send({
+      roomId,
+      messageId: id,
+      seq: event.seq,
+      senderId: state.userId,
+      text: text.slice(0, 200),
+      connected: room.onlineUsers(),
+      createdAt: now,
+    }),
+  ]);
+}
+
+type ChangeFrame = Extract<ClientFrame, { type: "edit" | "delete" | "react" }>;
+
+function changeMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame: ChangeFrame, now: number) {
+  const message = findMessage(room.sql, frame.messageId);
+  if (!message || message.deletedAt !== null) return fail(ws, "not_found", "No such message in this room");
+  if (frame.type !== "react" && message.userId !== state.userId)
+    return fail(ws, "forbidden", `Only the author may ${frame.type} a message`);
+  if (!room.buckets.take(state.userId, now)) return fail(ws, "rate_limited", "Too many changes; slow down");
+  const roomId = room.roomId ?? "";
+  const base = { roomId, messageId: message.id, userId: message.userId, createdAt: message.createdAt };
+  if (frame.type === "edit") {
+    room.sql.exec("UPDATE messages SET text = ?, edited_at = ? WHERE id = ?", frame.text, now, message.id);
+    const event = room.store({ type: "edited", messageId: message.id, userId: state.userId, text: frame.text, editedAt: iso(now) });
+    defer(room, [room.bindings.SEARCH_QUEUE.send({ kind: "upsert", ...base, seq: message.seq, version: event.seq, text: frame.text })]);
+    return;
+  }
+  if (frame.type === "delete") {
+    room.sql.exec("UPDATE messages SET deleted_at = ?, text = '' WHERE id = ?", now, message.id);
+    room.sql.exec("DELETE FROM reactions WHERE message_id = ?", message.id);
+    redactMessageEvent(room.sql, message.seq);
+    const event = room.store({ type: "deleted", messageId: message.id, userId: state.userId, deletedAt: iso(now) });
+    defer(room, [room.bindings.SEARCH_QUEUE.send({ kind: "delete", ...base, seq: message.seq, version: event.seq, text: "" })]);
+    return;
+  }
+  const known =
+    room.sql.exec("SELECT 1 FROM reactions WHERE message_id = ? AND emoji = ? LIMIT 1", message.id, frame.emoji).toArray().length > 0;
+  if (!known && distinctReactions(room.sql, message.id) >= MAX_DISTINCT_REACTIONS) {
+    return fail(ws, "invalid_frame", `A message has at most ${MAX_DISTINCT_REACTIONS} different reactions`);
+  }
+  const action = toggleReaction(room.sql, message.id, state.userId, frame.emoji, now);
+  room.store({ type: "reaction", messageId: message.id, userId: state.userId, emoji: frame.emoji, action, createdAt: iso(now) });
+}
+
+/** Side effects off the socket's path: Queue sends that are logged, never thrown, when they fail. */
+function defer(room: RoomContext, work: Promise<unknown>[]): void {
+  room.state.waitUntil(
+    Promise.allSettled(work).then((results) => {
+      for (const r of results)
+        if (r.status === "rejected") log(room.bindings.LOG_LEVEL, "error", "queue send failed", { error: String(r.reason) });
+    }),
+  );
+}

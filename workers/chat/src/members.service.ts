@@ -1,0 +1,121 @@
+import { ApiError, notFound } from "@edgeworks/http";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { type ChatDeps, roomStub } from "./deps";
+import { getRoomOrThrow, loadMembershipOrThrow, requireManageable, unknownUsers } from "./rooms.service";
+import { type Role, roomMembers, rooms } from "./schema";
+import { MAX_MEMBERS, type Member, type Room } from "./validation";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+async function memberOrThrow({ db }: ChatDeps, roomId: string, userId: string) {
+  const [m] = await db
+    .select()
+    .from(roomMembers)
+    .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+  if (!m) throw notFound("Member");
+  return m;
+}
+
+/** Invites a user (owner or admin; only the owner adds admins). */
+export async function addMember(deps: ChatDeps, roomId: string, input: { userId: string; role?: "admin" | "member" }): Promise<Member> {
+  const { room, role } = await loadMembershipOrThrow(deps, roomId);
+  requireManageable(room, role, ["owner", "admin"], "have members invited");
+  const newRole = input.role ?? "member";
+  if (newRole === "admin" && role !== "owner") throw new ApiError("forbidden", "Only the owner may add admins");
+  if ((await unknownUsers(deps.env, [input.userId])).length > 0) {
+    throw new ApiError("validation_failed", "No such user", { errors: [{ path: "userId", location: "body", message: "No such user" }] });
+  }
+  const t = deps.now();
+  // one conditional statement: not already a member, and the room below its member cap
+  const res = await deps.db.run(
+    sql`INSERT INTO room_members (room_id, user_id, role, joined_at)
+        SELECT ${roomId}, ${input.userId}, ${newRole}, ${t}
+        WHERE (SELECT count(*) FROM room_members WHERE room_id = ${roomId}) < ${MAX_MEMBERS}
+        ON CONFLICT (room_id, user_id) DO NOTHING`,
+  );
+  if (res.meta.changes === 0) {
+    const [existing] = await deps.db
+      .select()
+      .from(roomMembers)
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, input.userId)));
+    if (existing) throw new ApiError("conflict", "The user is already a member");
+    throw new ApiError("conflict", `A room has at most ${MAX_MEMBERS} members`);
+  }
+  await deps.db.update(rooms).set({ updatedAt: t }).where(eq(rooms.id, roomId));
+  await roomStub(deps.env, roomId).memberChanged(roomId, { userId: input.userId, action: "joined", role: newRole, byUserId: deps.userId });
+  return { userId: input.userId, role: newRole, joinedAt: iso(t) };
+}
+
+/** Changes a member's role (owner only); `owner` hands ownership over and makes the old owner an admin. */
+export async function updateMember(deps: ChatDeps, roomId: string, userId: string, newRole: Role): Promise<Room> {
+  const { room, role } = await loadMembershipOrThrow(deps, roomId);
+  requireManageable(room, role, ["owner"], "have roles changed");
+  const target = await memberOrThrow(deps, roomId, userId);
+  if (userId === deps.userId) throw new ApiError("conflict", "The owner's role changes only by handing ownership to another member");
+  const stub = roomStub(deps.env, roomId);
+  if (newRole === "owner") {
+    await deps.db.batch([
+      deps.db
+        .update(roomMembers)
+        .set({ role: "owner" })
+        .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, target.userId))),
+      deps.db
+        .update(roomMembers)
+        .set({ role: "admin" })
+        .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, deps.userId))),
+    ]);
+    await stub.memberChanged(roomId, { userId: target.userId, action: "role", role: "owner", byUserId: deps.userId });
+    await stub.memberChanged(roomId, { userId: deps.userId, action: "role", role: "admin", byUserId: deps.userId });
+  } else if (target.role !== newRole) {
+    await deps.db
+      .update(roomMembers)
+      .set({ role: newRole })
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+    await stub.memberChanged(roomId, { userId, action: "role", role: newRole, byUserId: deps.userId });
+  }
+  return getRoomOrThrow(deps, roomId);
+}
+
+/** Removes a member: the owner removes anyone, an admin removes members; removing yourself is leaving. */
+export async function removeMember(deps: ChatDeps, roomId: string, userId: string): Promise<void> {
+  if (userId === deps.userId) return leaveRoom(deps, roomId);
+  const { room, role } = await loadMembershipOrThrow(deps, roomId);
+  requireManageable(room, role, ["owner", "admin"], "have members removed");
+  const target = await memberOrThrow(deps, roomId, userId);
+  if (role === "admin" && target.role !== "member") throw new ApiError("forbidden", "Admins may remove members only");
+  await deps.db.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+  await roomStub(deps.env, roomId).memberChanged(roomId, { userId, action: "removed", role: null, byUserId: deps.userId });
+}
+
+/**
+ * Leaves a group room. An owner who leaves hands the room to the longest-standing admin, else the
+ * longest-standing member; the last one out deletes the room. One-on-one rooms cannot be left.
+ */
+export async function leaveRoom(deps: ChatDeps, roomId: string): Promise<void> {
+  const { db, userId } = deps;
+  const { room, role } = await loadMembershipOrThrow(deps, roomId);
+  requireManageable(room, role, ["owner", "admin", "member"], "be left");
+  const stub = roomStub(deps.env, roomId);
+  const others = await db
+    .select()
+    .from(roomMembers)
+    .where(and(eq(roomMembers.roomId, roomId), ne(roomMembers.userId, userId)))
+    .orderBy(sql`CASE role WHEN 'admin' THEN 0 ELSE 1 END`, asc(roomMembers.joinedAt), asc(roomMembers.userId));
+  const leave = db.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
+  const heir = role === "owner" ? others[0] : undefined;
+  if (others.length === 0) {
+    await db.batch([leave, db.update(rooms).set({ deletedAt: deps.now() }).where(eq(rooms.id, roomId))]);
+  } else if (heir) {
+    await db.batch([
+      leave,
+      db
+        .update(roomMembers)
+        .set({ role: "owner" })
+        .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, heir.userId))),
+    ]);
+  } else {
+    await leave;
+  }
+  await stub.memberChanged(roomId, { userId, action: "left", role: null, byUserId: userId });
+  if (heir) await stub.memberChanged(roomId, { userId: heir.userId, action: "role", role: "owner", byUserId: userId });
+}

@@ -1,0 +1,40 @@
+import { ApiError, createRouter, errors, problemSchema } from "@edgeworks/http";
+import { createRoute } from "@hono/zod-openapi";
+import { roomStub } from "../deps";
+import type { OpenEnv } from "../env";
+import { refusalToError, upgradeRequired } from "../problem";
+import { roomParams, wsQuery } from "../validation";
+
+export const wsRoute = createRoute({
+  tags: ["Realtime"],
+  method: "get",
+  path: "/rooms/{id}/ws",
+  summary: "Open the room's WebSocket",
+  description:
+    "Authenticated by the single-use `ticket` (no Bearer header: browsers cannot set one on a WebSocket). " +
+    "A missing, bad, expired or reused ticket is 401; a ticket of someone who is no longer a member is 403; " +
+    "a request without `Upgrade: websocket` is 426 (and leaves the ticket unused). All before any upgrade. " +
+    "See the README for the frames.",
+  request: { params: roomParams, query: wsQuery },
+  responses: {
+    101: { description: "Switching protocols: the socket is open; replay (if `since`) then `ready` follow" },
+    ...errors(401, 403, 422),
+    426: { description: "Not a WebSocket request", content: { "application/problem+json": { schema: problemSchema } } },
+  },
+});
+
+const TICKET = /^[A-Za-z0-9_-]{20,100}$/;
+
+/** The WebSocket endpoint: the room object checks and consumes the ticket, then takes the socket. */
+export const realtimeRouter = createRouter<OpenEnv>().openapi(wsRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const { ticket, since } = c.req.valid("query");
+  if (!ticket || !TICKET.test(ticket)) throw new ApiError("unauthorized", "The ticket is invalid, expired or already used");
+  const forward = new Request(`https://room.internal/ws?${new URLSearchParams({ ticket, ...(since ? { since } : {}) })}`, {
+    headers: { Upgrade: c.req.header("Upgrade") ?? "", "X-Chat-Room-Id": id, "X-Request-Id": c.get("requestId") },
+  });
+  const res = await roomStub(c.env, id).fetch(forward);
+  if (res.status === 101) return res;
+  if (res.status === 426) return upgradeRequired(c);
+  throw await refusalToError(res);
+});

@@ -1,0 +1,63 @@
+import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+// Must match migrations/chat/0001_init.sql (the FTS table and its triggers are only there).
+
+export const ROLES = ["owner", "admin", "member"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const rooms = sqliteTable("rooms", {
+  id: text("id").primaryKey(),
+  kind: text("kind", { enum: ["dm", "group"] }).notNull(),
+  name: text("name"),
+  dmKey: text("dm_key"),
+  createdBy: text("created_by").notNull(),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  lastActivityAt: integer("last_activity_at").notNull(),
+  deletedAt: integer("deleted_at"),
+});
+export type RoomRow = typeof rooms.$inferSelect;
+
+export const roomMembers = sqliteTable(
+  "room_members",
+  {
+    roomId: text("room_id").notNull(),
+    userId: text("user_id").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    joinedAt: integer("joined_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
+);
+export type MemberRow = typeof roomMembers.$inferSelect;
+
+export const messageIndex = sqliteTable("message_index", {
+  id: integer("id").primaryKey(),
+  messageId: text("message_id").notNull(),
+  roomId: text("room_id").notNull(),
+  seq: integer("seq").notNull(),
+  version: integer("version").notNull(),
+  userId: text("user_id").notNull(),
+  text: text("text").notNull(),
+  createdAt: integer("created_at").notNull(),
+  deletedAt: integer("deleted_at"),
+});
+
+export const pushSubscriptions = sqliteTable("push_subscriptions", {
+  id: text("id").primaryKey(),
+  userId: text("user_id").notNull(),
+  endpoint: text("endpoint").notNull(),
+  p256dh: text("p256dh").notNull(),
+  auth: text("auth").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const notifications = sqliteTable("notifications", {
+  id: text("id").primaryKey(),
+  userId: text("user_id").notNull(),
+  roomId: text("room_id").notNull(),
+  messageId: text("message_id").notNull(),
+  senderId: text("sender_id").notNull(),
+  body: text("body").notNull(),
+  pushed: integer("pushed").notNull().default(0),
+  createdAt: integer("created_at").notNull(),
+});

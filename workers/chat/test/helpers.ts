@@ -1,0 +1,122 @@
+import { SELF } from "cloudflare:test";
+import { json, mintToken } from "@edgeworks/testing";
+import { expect } from "vitest";
+
+export const BASE = "http://chat.test/chat/v1";
+
+export type Frame = { type: string; [k: string]: any };
+export type User = { id: string; token: string };
+export type Room = { id: string; kind: string; name: string | null; myRole: string; members: { userId: string; role: string }[] };
+
+let n = 0;
+/** A fresh user (unique per call, so tests never see each other's data) and their token. */
+export async function newUser(scope = "*"): Promise<User> {
+  const id = `u${Date.now().toString(36)}${++n}${Math.random().toString(36).slice(2, 6)}`;
+  return { id, token: await mintToken({ sub: id, scope }) };
+}
+
+/** A request to the Worker; `body` is JSON-encoded unless it is a string. */
+export function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
+  return SELF.fetch(`${BASE}${path}`, json(method, body, token, headers));
+}
+
+export async function createRoom(owner: User, members: User[] = [], name = "Room"): Promise<Room> {
+  const res = await call("POST", "/rooms", owner.token, { name, memberIds: members.map((m) => m.id) });
+  expect(res.status).toBe(201);
+  return (await res.json()) as Room;
+}
+
+export async function ticketFor(user: User, roomId: string): Promise<string> {
+  const res = await call("POST", `/rooms/${roomId}/ticket`, user.token);
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { ticket: string }).ticket;
+}
+
+/** Opens the room's socket the way a client does (ticket, then upgrade); waits for `ready`. */
+export async function connect(user: User, roomId: string, since?: number): Promise<TestSocket> {
+  const ticket = await ticketFor(user, roomId);
+  const q = new URLSearchParams({ ticket, ...(since === undefined ? {} : { since: String(since) }) });
+  const res = await SELF.fetch(`${BASE}/rooms/${roomId}/ws?${q}`, { headers: { Upgrade: "websocket" } });
+  expect(res.status).toBe(101);
+  const ws = res.webSocket;
+  if (!ws) throw new Error("no webSocket on the 101");
+  const socket = new TestSocket(ws);
+  ws.accept();
+  await socket.take((f) => f.type === "ready");
+  return socket;
+}
+
+/** A client socket that collects frames; `take` waits for (and consumes) the first matching one. */
+export class TestSocket {
+  readonly frames: Frame[] = [];
+  /** Every frame ever received, in order (not consumed by take). */
+  readonly all: Frame[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private wake: () => void = () => {};
+
+  constructor(readonly ws: WebSocket) {
+    ws.addEventListener("message", (e) => {
+      const frame = JSON.parse(String(e.data)) as Frame;
+      this.frames.push(frame);
+      this.all.push(frame);
+      this.wake();
+    });
+    ws.addEventListener("close", (e) => {
+      this.closed = { code: e.code, reason: e.reason };
+      this.wake();
+    });
+  }
+
+  send(frame: unknown): void {
+    this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+  }
+
+  async take(match: (f: Frame) => boolean = () => true, timeoutMs = 5000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.frames.findIndex(match);
+      if (i >= 0) return this.frames.splice(i, 1)[0] as Frame;
+      if (Date.now() > deadline) throw new Error(`no matching frame; got ${JSON.stringify(this.frames).slice(0, 500)}`);
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+
+  /** Waits until the server closes the socket. */
+  async closedWith(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error("socket not closed");
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+    return this.closed;
+  }
+
+  /** Sends a message and waits for its ack. */
+  async post(text: string, clientId = crypto.randomUUID()): Promise<Frame> {
+    this.send({ type: "message", clientId, text });
+    return this.take((f) => f.type === "ack" && f.clientId === clientId);
+  }
+
+  close(): void {
+    this.ws.close(1000, "bye");
+  }
+}
+
+/** Polls `check` until it returns a value that is not undefined (for eventually consistent things: queues, presence). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export { expectProblem } from "@edgeworks/testing";
