@@ -1,0 +1,165 @@
+import type { Role } from "../validation";
+import type { Card, List, Member } from "../views";
+
+/**
+ * The board's own SQLite schema (Durable Object storage). Positions are unique per list (lists per
+ * board), so even a bug could never store two items at one position: the write would fail instead.
+ */
+export const BOARD_DDL = `
+CREATE TABLE IF NOT EXISTS board (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, is_template INTEGER NOT NULL, created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, deleted_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS members (user_id TEXT PRIMARY KEY, role TEXT NOT NULL, added_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS lists (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, pos TEXT NOT NULL UNIQUE, done INTEGER NOT NULL DEFAULT 0,
+  archived INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS cards (
+  id TEXT PRIMARY KEY, list_id TEXT NOT NULL, pos TEXT NOT NULL, title TEXT NOT NULL, description TEXT,
+  due_at INTEGER, labels TEXT NOT NULL DEFAULT '[]', assignees TEXT NOT NULL DEFAULT '[]',
+  archived INTEGER NOT NULL DEFAULT 0, version INTEGER NOT NULL DEFAULT 1, created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (list_id, pos)
+);
+CREATE INDEX IF NOT EXISTS cards_due ON cards (due_at) WHERE due_at IS NOT NULL;
+CREATE TABLE IF NOT EXISTS checklists (id TEXT PRIMARY KEY, card_id TEXT NOT NULL, title TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS checklists_card ON checklists (card_id);
+CREATE TABLE IF NOT EXISTS checklist_items (
+  id TEXT PRIMARY KEY, checklist_id TEXT NOT NULL, card_id TEXT NOT NULL, text TEXT NOT NULL,
+  done INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checklist_items_card ON checklist_items (card_id);
+CREATE TABLE IF NOT EXISTS comments (id TEXT PRIMARY KEY, card_id TEXT NOT NULL, author_id TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS comments_card ON comments (card_id);
+CREATE TABLE IF NOT EXISTS attachments (
+  id TEXT PRIMARY KEY, card_id TEXT NOT NULL, filename TEXT NOT NULL, content_type TEXT NOT NULL,
+  size INTEGER NOT NULL, r2_key TEXT NOT NULL, created_by TEXT NOT NULL, created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attachments_card ON attachments (card_id);
+CREATE TABLE IF NOT EXISTS dependencies (card_id TEXT NOT NULL, blocker_id TEXT NOT NULL, PRIMARY KEY (card_id, blocker_id));
+CREATE INDEX IF NOT EXISTS dependencies_blocker ON dependencies (blocker_id);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, actor_id TEXT NOT NULL, at INTEGER NOT NULL,
+  list_id TEXT, card_id TEXT, detail TEXT NOT NULL, payload TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_card ON events (card_id, seq) WHERE card_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+`;
+
+export type BoardRow = {
+  id: string;
+  name: string;
+  is_template: number;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+};
+export type MemberRow = { user_id: string; role: Role; added_at: number };
+export type ListRow = { id: string; name: string; pos: string; done: number; archived: number; created_at: number; updated_at: number };
+export type CardRow = {
+  id: string;
+  list_id: string;
+  pos: string;
+  title: string;
+  description: string | null;
+  due_at: number | null;
+  labels: string;
+  assignees: string;
+  archived: number;
+  version: number;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+};
+export type ChecklistRow = { id: string; card_id: string; title: string; created_at: number };
+export type ItemRow = { id: string; checklist_id: string; card_id: string; text: string; done: number; created_at: number };
+export type CommentRow = { id: string; card_id: string; author_id: string; text: string; created_at: number };
+export type AttachmentRow = {
+  id: string;
+  card_id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  r2_key: string;
+  created_by: string;
+  created_at: number;
+};
+export type DependencyRow = { card_id: string; blocker_id: string };
+export type EventRow = {
+  seq: number;
+  type: string;
+  actor_id: string;
+  at: number;
+  list_id: string | null;
+  card_id: string | null;
+  detail: string;
+  payload: string;
+};
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+export const toMember = (r: MemberRow): Member => ({ userId: r.user_id, role: r.role, addedAt: iso(r.added_at) });
+
+export const toList = (boardId: string, r: ListRow): List => ({
+  id: r.id,
+  boardId,
+  name: r.name,
+  pos: r.pos,
+  done: r.done === 1,
+  archived: r.archived === 1,
+});
+
+/** What a card's view needs besides its own row, grouped by card id. */
+export interface CardExtras {
+  checklists: Map<string, ChecklistRow[]>;
+  items: Map<string, ItemRow[]>;
+  comments: Map<string, CommentRow[]>;
+  attachments: Map<string, AttachmentRow[]>;
+  blockedBy: Map<string, string[]>;
+  blocks: Map<string, string[]>;
+}
+
+export const groupBy = <T, K>(rows: T[], key: (r: T) => K): Map<K, T[]> => {
+  const out = new Map<K, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
+};
+
+export const toCard = (boardId: string, r: CardRow, x: CardExtras): Card => ({
+  id: r.id,
+  boardId,
+  listId: r.list_id,
+  title: r.title,
+  description: r.description,
+  pos: r.pos,
+  dueAt: r.due_at === null ? null : iso(r.due_at),
+  labels: JSON.parse(r.labels) as string[],
+  assignees: JSON.parse(r.assignees) as string[],
+  archived: r.archived === 1,
+  version: r.version,
+  checklists: (x.checklists.get(r.id) ?? []).map((c) => ({
+    id: c.id,
+    title: c.title,
+    items: (x.items.get(c.id) ?? []).map((i) => ({ id: i.id, text: i.text, done: i.done === 1 })),
+  })),
+  comments: (x.comments.get(r.id) ?? []).map((c) => ({ id: c.id, authorId: c.author_id, text: c.text, createdAt: iso(c.created_at) })),
+  attachments: (x.attachments.get(r.id) ?? []).map((a) => ({
+    id: a.id,
+    filename: a.filename,
+    contentType: a.content_type,
+    size: a.size,
+    createdBy: a.created_by,
+    createdAt: iso(a.created_at),
+  })),
+  blockedBy: x.blockedBy.get(r.id) ?? [],
+  blocks: x.blocks.get(r.id) ?? [],
+  createdBy: r.created_by,
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+});

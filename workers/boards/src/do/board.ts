@@ -1,0 +1,323 @@
+import { DurableObject } from "cloudflare:workers";
+import { randomToken, sha256Hex } from "@edgeworks/auth";
+import { type ErrorCode, log } from "@edgeworks/http";
+import type { Placement } from "../positions";
+import type { CreateCardInput, MoveCardInput, Role, SearchQuery, UpdateCardInput } from "../validation";
+import type { Activity, Board as BoardView, Card, List, Member } from "../views";
+import { type ControlFrame, clientFrame, type EventFrame, MAX_CLIENT_FRAME_BYTES, type SocketAttachment } from "./board.protocol";
+import * as admin from "./board-admin";
+import { type AttachmentRow, BOARD_DDL } from "./board-schema";
+import { BoardStore } from "./board-store";
+import * as cards from "./card-ops";
+import { asResult, type Result } from "./result";
+
+export const TICKET_TTL_MS = 60_000;
+
+const keyMaxLength = (env: Env) => {
+  const n = Number(env.POSITION_KEY_MAX_LENGTH);
+  return Number.isInteger(n) && n >= 4 ? n : 50;
+};
+
+/** Refusal of a WebSocket upgrade: the Worker turns `{code, detail}` into a problem response. */
+const refuse = (status: number, code: ErrorCode, detail: string) => Response.json({ code, detail }, { status });
+
+/**
+ * One board (`idFromName(boardId)`): its lists, cards, members and event log in SQLite, every write to
+ * it, and its WebSockets (hibernation API). Writes run in a storage transaction and their events are
+ * broadcast only once it has committed, so a refused write leaves no trace and sends nothing.
+ */
+export class Board extends DurableObject<Env> {
+  private readonly store: BoardStore;
+  private outbox: EventFrame[] = [];
+  private syncing: Promise<void> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new BoardStore(ctx.storage.sql, (frame) => this.outbox.push(frame), keyMaxLength(env));
+    ctx.blockConcurrencyWhile(async () => {
+      ctx.storage.sql.exec(BOARD_DDL);
+    });
+  }
+
+  private write<T>(fn: (s: BoardStore) => T): Promise<Result<T>> {
+    return asResult(() => {
+      this.outbox = [];
+      try {
+        const value = this.ctx.storage.transactionSync(() => fn(this.store));
+        for (const frame of this.outbox) this.broadcast(JSON.stringify(frame));
+        return value;
+      } finally {
+        this.outbox = [];
+      }
+    });
+  }
+
+  private read<T>(fn: (s: BoardStore) => T): Promise<Result<T>> {
+    return asResult(() => fn(this.store));
+  }
+
+  /**
+   * Mirrors the members into D1 (the cross-board index: "my boards", the feed). Chained, so mirrors
+   * apply in order; each reads the state when it runs, so the last one always wins with the truth.
+   */
+  private async syncIndex(): Promise<void> {
+    const run = async () => {
+      const board = this.store.one<{ id: string; name: string; is_template: number; deleted_at: number | null }>("SELECT * FROM board");
+      if (!board) return;
+      const db = this.env.DB;
+      const members =
+        board.deleted_at === null ? this.store.all<{ user_id: string; role: Role; added_at: number }>("SELECT * FROM members") : [];
+      await db.batch([
+        db.prepare("DELETE FROM board_members WHERE board_id = ?").bind(board.id),
+        ...members.map((m) =>
+          db
+            .prepare("INSERT INTO board_members (board_id, user_id, role, board_name, is_template, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(board.id, m.user_id, m.role, board.name, board.is_template, m.added_at),
+        ),
+      ]);
+    };
+    this.syncing = this.syncing.then(run).catch((err) => {
+      log(this.env.LOG_LEVEL, "error", "board index sync failed", { error: err instanceof Error ? err.message : String(err) });
+    });
+    return this.syncing;
+  }
+
+  private async writeAndSync<T>(fn: (s: BoardStore) => T): Promise<Result<T>> {
+    const result = await this.write(fn);
+    if (result.ok) await this.syncIndex();
+    return result;
+  }
+
+  // ---- board and members ----------------------------------------------------------------------
+
+  init(input: admin.InitInput): Promise<Result<BoardView>> {
+    return this.writeAndSync((s) => admin.initBoard(s, input));
+  }
+  getBoard(actorId: string): Promise<Result<BoardView>> {
+    return this.read((s) => s.assemble(s.requireRole(actorId, "observer").role));
+  }
+  updateBoard(actorId: string, name: string | undefined): Promise<Result<BoardView>> {
+    return this.writeAndSync((s) => {
+      admin.renameBoard(s, actorId, name);
+      return s.assemble("admin");
+    });
+  }
+  async deleteBoard(actorId: string): Promise<Result<null>> {
+    const result = await this.writeAndSync((s) => admin.deleteBoard(s, actorId) ?? null);
+    if (result.ok) for (const ws of this.ctx.getWebSockets()) ws.close(4404, "The board was deleted");
+    return result;
+  }
+  snapshot(actorId: string): Promise<Result<{ name: string; snapshot: admin.BoardSnapshot }>> {
+    return this.read((s) => admin.snapshotBoard(s, actorId));
+  }
+  addMember(actorId: string, userId: string, role: Role): Promise<Result<Member>> {
+    return this.writeAndSync((s) => admin.addMember(s, actorId, userId, role));
+  }
+  updateMember(actorId: string, userId: string, role: Role): Promise<Result<Member>> {
+    return this.writeAndSync((s) => admin.changeRole(s, actorId, userId, role));
+  }
+  async removeMember(actorId: string, userId: string): Promise<Result<null>> {
+    const result = await this.writeAndSync((s) => admin.removeMember(s, actorId, userId) ?? null);
+    if (result.ok) {
+      for (const ws of this.ctx.getWebSockets(userId)) ws.close(4403, "No longer a member of this board");
+    }
+    return result;
+  }
+  activity(
+    actorId: string,
+    cardId: string | null,
+    before: number | undefined,
+    limit: number,
+  ): Promise<Result<{ items: Activity[]; nextBefore: number | null }>> {
+    return this.read((s) => {
+      s.requireRole(actorId, "observer");
+      if (cardId) s.cardRowOrThrow(cardId);
+      return s.activity(cardId, before, limit);
+    });
+  }
+
+  // ---- lists and cards -----------------------------------------------------------------------
+
+  createList(actorId: string, input: { name: string; pos?: Placement; done?: boolean }): Promise<Result<List>> {
+    return this.write((s) => s.createList(actorId, input));
+  }
+  updateList(actorId: string, listId: string, patch: { name?: string; done?: boolean; archived?: boolean }): Promise<Result<List>> {
+    return this.write((s) => s.updateList(actorId, listId, patch));
+  }
+  moveList(actorId: string, listId: string, pos: Placement): Promise<Result<List>> {
+    return this.write((s) => s.moveList(actorId, listId, pos));
+  }
+  createCard(actorId: string, listId: string, input: CreateCardInput): Promise<Result<Card>> {
+    return this.write((s) => cards.createCard(s, actorId, listId, input));
+  }
+  getCard(actorId: string, cardId: string): Promise<Result<Card>> {
+    return this.read((s) => cards.getCard(s, actorId, cardId));
+  }
+  updateCard(actorId: string, cardId: string, patch: UpdateCardInput, ifMatch?: string): Promise<Result<Card>> {
+    return this.write((s) => cards.updateCard(s, actorId, cardId, patch, ifMatch));
+  }
+  moveCard(actorId: string, cardId: string, input: MoveCardInput, ifMatch?: string): Promise<Result<Card>> {
+    return this.write((s) => cards.moveCard(s, actorId, cardId, input, ifMatch));
+  }
+  deleteCard(actorId: string, cardId: string, ifMatch?: string): Promise<Result<string[]>> {
+    return this.write((s) => cards.deleteCard(s, actorId, cardId, ifMatch));
+  }
+  addChecklist(actorId: string, cardId: string, input: { title: string; items?: string[] }): Promise<Result<Card>> {
+    return this.write((s) => cards.addChecklist(s, actorId, cardId, input));
+  }
+  deleteChecklist(actorId: string, cardId: string, checklistId: string): Promise<Result<Card>> {
+    return this.write((s) => cards.deleteChecklist(s, actorId, cardId, checklistId));
+  }
+  addChecklistItem(actorId: string, cardId: string, checklistId: string, text: string): Promise<Result<Card>> {
+    return this.write((s) => cards.addChecklistItem(s, actorId, cardId, checklistId, text));
+  }
+  updateChecklistItem(
+    actorId: string,
+    cardId: string,
+    ids: { checklistId: string; itemId: string },
+    patch: { text?: string; done?: boolean },
+  ): Promise<Result<Card>> {
+    return this.write((s) => cards.updateChecklistItem(s, actorId, cardId, ids, patch));
+  }
+  addComment(actorId: string, cardId: string, text: string): Promise<Result<Card>> {
+    return this.write((s) => cards.addComment(s, actorId, cardId, text));
+  }
+  addDependency(actorId: string, cardId: string, blockerId: string): Promise<Result<Card>> {
+    return this.write((s) => cards.addDependency(s, actorId, cardId, blockerId));
+  }
+  removeDependency(actorId: string, cardId: string, blockerId: string): Promise<Result<Card>> {
+    return this.write((s) => cards.removeDependency(s, actorId, cardId, blockerId));
+  }
+  /** Checks that the caller may attach files to the card (before the upload is stored). */
+  canWriteCard(actorId: string, cardId: string): Promise<Result<null>> {
+    return this.read((s) => {
+      s.requireRole(actorId, "member");
+      s.cardRowOrThrow(cardId);
+      return null;
+    });
+  }
+  addAttachment(actorId: string, cardId: string, a: Omit<AttachmentRow, "card_id" | "created_by" | "created_at">): Promise<Result<Card>> {
+    return this.write((s) => cards.addAttachment(s, actorId, cardId, a));
+  }
+  getAttachment(actorId: string, cardId: string, attachmentId: string): Promise<Result<AttachmentRow>> {
+    return this.read((s) => {
+      s.requireRole(actorId, "observer");
+      return cards.attachmentOrThrow(s, cardId, attachmentId);
+    });
+  }
+  removeAttachment(actorId: string, cardId: string, attachmentId: string): Promise<Result<string>> {
+    return this.write((s) => cards.removeAttachment(s, actorId, cardId, attachmentId));
+  }
+  searchCards(actorId: string, q: SearchQuery): Promise<Result<Card[]>> {
+    return this.read((s) => cards.searchCards(s, actorId, q));
+  }
+  calendar(actorId: string, from: number, to: number): Promise<Result<Card[]>> {
+    return this.read((s) => cards.calendar(s, actorId, from, to));
+  }
+  dueCards(userId: string): Promise<cards.DueCard[]> {
+    return Promise.resolve(cards.dueCards(this.store, userId));
+  }
+
+  // ---- real time -----------------------------------------------------------------------------
+
+  /** A single-use ticket for opening the board's WebSocket within 60 s; only its hash is stored. */
+  async issueTicket(actorId: string): Promise<Result<{ ticket: string; expiresAt: string }>> {
+    const ticket = randomToken(32);
+    const hash = await sha256Hex(ticket);
+    return this.write((s) => {
+      s.requireRole(actorId, "observer");
+      const now = Date.now();
+      s.sql.exec("DELETE FROM tickets WHERE expires_at <= ?", now);
+      s.sql.exec("INSERT INTO tickets (hash, user_id, expires_at) VALUES (?, ?, ?)", hash, actorId, now + TICKET_TTL_MS);
+      return { ticket, expiresAt: new Date(now + TICKET_TTL_MS).toISOString() };
+    });
+  }
+
+  /**
+   * The WebSocket upgrade (`?ticket=…&since=N`): the ticket is consumed atomically (DELETE … RETURNING),
+   * so it works once. Events after `since` are replayed before `ready`, in the same synchronous turn
+   * as the accept, so no live event can slip between the replay and the live stream.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return refuse(426, "bad_request", "Expected a WebSocket upgrade");
+    const url = new URL(request.url);
+    const ticket = url.searchParams.get("ticket") ?? "";
+    const since = Number(url.searchParams.get("since") ?? "-1");
+    if (ticket === "" || ticket.length > 200) return refuse(401, "unauthorized", "A valid ticket is required");
+    const hash = await sha256Hex(ticket);
+    const row = this.store.one<{ user_id: string; expires_at: number }>(
+      "DELETE FROM tickets WHERE hash = ? RETURNING user_id, expires_at",
+      hash,
+    );
+    if (!row || row.expires_at <= Date.now() || !this.store.board())
+      return refuse(401, "unauthorized", "The ticket is invalid, expired or already used");
+    if (this.store.roleOf(row.user_id) === null) return refuse(403, "forbidden", "You are no longer a member of this board");
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [row.user_id]);
+    server.serializeAttachment({ userId: row.user_id } satisfies SocketAttachment);
+    if (since >= 0) for (const frame of this.store.eventsSince(since)) server.send(JSON.stringify(frame));
+    this.send(server, { type: "ready", seq: this.store.lastSeq() });
+    this.broadcastPresence();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
+    if (bytes > MAX_CLIENT_FRAME_BYTES) {
+      ws.close(1009, "Frame too large");
+      return;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message));
+    } catch {
+      this.send(ws, { type: "error", code: "malformed_json", detail: "Frames must be JSON" });
+      return;
+    }
+    const parsed = clientFrame.safeParse(data);
+    if (!parsed.success) {
+      this.send(ws, { type: "error", code: "validation_failed", detail: 'Unknown or invalid frame; send {"type":"ping"}' });
+      return;
+    }
+    this.send(ws, { type: "pong", ...(parsed.data.id === undefined ? {} : { id: parsed.data.id }) });
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "Bye");
+    } catch {
+      // already closed
+    }
+    this.broadcastPresence(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.broadcastPresence(ws);
+  }
+
+  private send(ws: WebSocket, frame: ControlFrame): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // the socket is closing; its close handler updates presence
+    }
+  }
+
+  private broadcast(message: string, except?: WebSocket): void {
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except) continue;
+      try {
+        ws.send(message);
+      } catch {
+        // closing
+      }
+    }
+  }
+
+  /** Who is viewing: the distinct members with an open socket (`leaving` is on its way out). */
+  private broadcastPresence(leaving?: WebSocket): void {
+    const open = this.ctx.getWebSockets().filter((ws) => ws !== leaving && ws.readyState === WebSocket.OPEN);
+    const viewers = [...new Set(open.map((ws) => (ws.deserializeAttachment() as SocketAttachment).userId))].sort();
+    this.broadcast(JSON.stringify({ type: "presence", viewers } satisfies ControlFrame), leaving);
+  }
+}

@@ -1,0 +1,142 @@
+import { ApiError, createRouter, errors, textField } from "@edgeworks/http";
+import { createRoute, z } from "@hono/zod-openapi";
+import { boardOfChild } from "../board-client";
+import { unwrap } from "../do/result";
+import type { BoardsEnv } from "../env";
+import { newLocalId } from "../ids";
+import { attachmentParams, cardIdParams } from "../validation";
+import { cardSchema } from "../views";
+import { auth, cardHeaders, etagOf } from "./common";
+
+/** Largest attachment: 5 MiB (the app's body limit is set to match). */
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
+/** Types a card may carry; anything else is 415 (no HTML or SVG: they could run script when opened). */
+export const ATTACHMENT_TYPES = [
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "application/pdf",
+  "text/plain",
+  "text/csv",
+  "text/markdown",
+  "application/json",
+  "application/zip",
+  "application/octet-stream",
+] as const;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const FILENAME = /^[^\u0000-\u001f\u007f/\\]*[^\s\u0000-\u001f\u007f/\\][^\u0000-\u001f\u007f/\\]*$/;
+
+const uploadRoute = createRoute({
+  tags: ["Attachments"],
+  ...auth,
+  method: "post",
+  path: "/cards/{id}/attachments",
+  summary: "Attach a file to a card (raw body)",
+  description: `The body is the file (at most ${MAX_ATTACHMENT_BYTES} bytes, 413 above); its \`Content-Type\` must be one of ${ATTACHMENT_TYPES.join(", ")} (415 otherwise).`,
+  request: {
+    params: cardIdParams,
+    query: z.object({
+      filename: textField({ min: 1, max: 255, pattern: FILENAME, rule: "Must not be blank or contain control characters or slashes" }),
+    }),
+    body: {
+      required: true,
+      content: Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: z.string().openapi({ format: "binary" }) }])),
+    },
+  },
+  responses: {
+    201: { description: "The card with its new attachment", headers: cardHeaders, content: { "application/json": { schema: cardSchema } } },
+    ...errors(401, 403, 404, 413, 415, 422, 429),
+  },
+});
+
+const downloadRoute = createRoute({
+  tags: ["Attachments"],
+  ...auth,
+  method: "get",
+  path: "/cards/{id}/attachments/{attachmentId}",
+  summary: "Download an attachment (board members only)",
+  request: { params: attachmentParams },
+  responses: {
+    200: {
+      description: "The file, as an attachment download",
+      content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+    ...errors(401, 403, 404, 422),
+  },
+});
+
+const deleteRoute = createRoute({
+  tags: ["Attachments"],
+  ...auth,
+  method: "delete",
+  path: "/cards/{id}/attachments/{attachmentId}",
+  summary: "Remove an attachment",
+  request: { params: attachmentParams },
+  responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 422, 429) },
+});
+
+/** RFC 6266 `Content-Disposition` with an ASCII fallback and the UTF-8 name. */
+const disposition = (filename: string) =>
+  `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\%]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+
+/** Card attachments in R2 under keys made of ids only (never the filename). */
+export const attachmentsRouter = createRouter<BoardsEnv>()
+  .openapi(uploadRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { filename } = c.req.valid("query");
+    const contentType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (!(ATTACHMENT_TYPES as readonly string[]).includes(contentType)) {
+      throw new ApiError("unsupported_media_type", `Attachments may be ${ATTACHMENT_TYPES.join(", ")}`);
+    }
+    const userId = c.var.auth.userId;
+    const { boardId, board } = await boardOfChild(c.env, "card", id, userId);
+    unwrap(await board.canWriteCard(userId, id));
+    const bytes = await c.req.arrayBuffer();
+    if (bytes.byteLength === 0)
+      throw new ApiError("validation_failed", "The file is empty", {
+        errors: [{ path: "", location: "body", message: "Must not be empty" }],
+      });
+    if (bytes.byteLength > MAX_ATTACHMENT_BYTES)
+      throw new ApiError("payload_too_large", `Attachments are at most ${MAX_ATTACHMENT_BYTES} bytes`);
+    const attachmentId = newLocalId();
+    const key = `boards/${boardId}/cards/${id}/${attachmentId}`;
+    await c.env.BOARD_FILES.put(key, bytes, { httpMetadata: { contentType } });
+    const result = await board.addAttachment(userId, id, {
+      id: attachmentId,
+      filename,
+      content_type: contentType,
+      size: bytes.byteLength,
+      r2_key: key,
+    });
+    if (!result.ok) await c.env.BOARD_FILES.delete(key); // the card went away meanwhile
+    const card = unwrap(result);
+    c.header("ETag", etagOf(card.version));
+    return c.json(card, 201);
+  })
+  .openapi(downloadRoute, async (c) => {
+    const { id, attachmentId } = c.req.valid("param");
+    const userId = c.var.auth.userId;
+    const { board } = await boardOfChild(c.env, "card", id, userId);
+    const meta = unwrap(await board.getAttachment(userId, id, attachmentId));
+    const object = await c.env.BOARD_FILES.get(meta.r2_key);
+    if (!object) throw new ApiError("not_found", "Attachment not found");
+    return new Response(object.body, {
+      headers: {
+        "Content-Type": meta.content_type,
+        "Content-Length": String(meta.size),
+        "Content-Disposition": disposition(meta.filename),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+      },
+    }) as never;
+  })
+  .openapi(deleteRoute, async (c) => {
+    const { id, attachmentId } = c.req.valid("param");
+    const userId = c.var.auth.userId;
+    const { board } = await boardOfChild(c.env, "card", id, userId);
+    const key = unwrap(await board.removeAttachment(userId, id, attachmentId));
+    c.executionCtx.waitUntil(c.env.BOARD_FILES.delete(key));
+    return c.body(null, 204);
+  });

@@ -1,0 +1,94 @@
+import { randomToken, sha256Hex } from "@edgeworks/auth";
+import { createRouter, errors, jsonResponse, notFound } from "@edgeworks/http";
+import { createRoute, z } from "@hono/zod-openapi";
+import { boardStub } from "../board-client";
+import { dueCardsCalendar } from "../calendar/ics";
+import type { BoardsEnv, PublicEnv } from "../env";
+import { feedSchema } from "../views";
+import { auth } from "./common";
+
+const FEED_FILE = /^([A-Za-z0-9_-]{43})\.ics$/;
+/** Boards per feed: a feed reads every board of the user, so it is bounded. */
+export const MAX_FEED_BOARDS = 100;
+
+const createFeedRoute = createRoute({
+  tags: ["Calendar"],
+  ...auth,
+  method: "post",
+  path: "/calendar-feed",
+  summary: "Create (or regenerate) my iCalendar feed URL",
+  description:
+    "The URL carries a secret and needs no other credential: keep it private. Calling again makes a new URL and the old one stops working.",
+  responses: { 201: jsonResponse(feedSchema, "The feed URL (shown once)"), ...errors(401, 403, 429) },
+});
+
+const revokeFeedRoute = createRoute({
+  tags: ["Calendar"],
+  ...auth,
+  method: "delete",
+  path: "/calendar-feed",
+  summary: "Revoke my iCalendar feed URL",
+  responses: { 204: { description: "Revoked" }, ...errors(401, 403, 404, 429) },
+});
+
+const feedRoute = createRoute({
+  tags: ["Calendar"],
+  method: "get",
+  path: "/calendar/{file}",
+  summary: "iCalendar feed of my due cards (`<secret>.ics`)",
+  description:
+    "RFC 5545, `text/calendar`: one VEVENT per live card with a due date, from every board (not templates) I belong to. " +
+    "The secret is looked up by its SHA-256, so comparing it leaks nothing by timing. Unknown or revoked: 404.",
+  request: {
+    params: z.object({
+      file: z
+        .string()
+        .regex(FEED_FILE, "Must be `<secret>.ics`")
+        .openapi({ param: { name: "file", in: "path" }, example: "Qm9hcmRzIGFyZSBmdW4gYW5kIHNlY3JldHMgYXJlIGdvb2Q.ics" }),
+    }),
+  },
+  responses: {
+    200: { description: "The calendar", content: { "text/calendar": { schema: z.string() } } },
+    ...errors(404, 422),
+  },
+});
+
+/** POST/DELETE /calendar-feed (authenticated). */
+export const feedAdminRouter = createRouter<BoardsEnv>()
+  .openapi(createFeedRoute, async (c) => {
+    const secret = randomToken(32);
+    const now = Date.now();
+    await c.env.DB.prepare(
+      "INSERT INTO calendar_feeds (user_id, secret_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at",
+    )
+      .bind(c.var.auth.userId, await sha256Hex(secret), now)
+      .run();
+    const url = `${new URL(c.req.url).origin}/boards/v1/calendar/${secret}.ics`;
+    c.header("Cache-Control", "no-store");
+    return c.json({ url, createdAt: new Date(now).toISOString() }, 201);
+  })
+  .openapi(revokeFeedRoute, async (c) => {
+    const res = await c.env.DB.prepare("DELETE FROM calendar_feeds WHERE user_id = ?").bind(c.var.auth.userId).run();
+    if (res.meta.changes === 0) throw notFound("Calendar feed");
+    return c.body(null, 204);
+  });
+
+/** GET /calendar/{secret}.ics: the secret is the credential (calendar apps send no headers). */
+export const feedRouter = createRouter<PublicEnv>().openapi(feedRoute, async (c) => {
+  const secret = FEED_FILE.exec(c.req.valid("param").file)?.[1] ?? "";
+  const feed = await c.env.DB.prepare("SELECT user_id FROM calendar_feeds WHERE secret_hash = ?")
+    .bind(await sha256Hex(secret))
+    .first<{ user_id: string }>();
+  if (!feed) throw notFound("Calendar feed");
+  const { results } = await c.env.DB.prepare(
+    "SELECT board_id FROM board_members WHERE user_id = ? AND is_template = 0 ORDER BY created_at LIMIT ?",
+  )
+    .bind(feed.user_id, MAX_FEED_BOARDS)
+    .all<{ board_id: string }>();
+  const perBoard = await Promise.all(results.map((r) => boardStub(c.env, r.board_id).dueCards(feed.user_id)));
+  const body = dueCardsCalendar(perBoard.flat(), new URL(c.req.url).origin);
+  return c.body(body, 200, {
+    "Content-Type": "text/calendar; charset=utf-8",
+    "Cache-Control": "private, max-age=300",
+  }) as never;
+});

@@ -1,0 +1,46 @@
+import { ApiError, createRouter, type ErrorCode, PROBLEM_CONTENT_TYPE } from "@edgeworks/http";
+import { boardForMember, boardStub } from "../board-client";
+import { unwrap } from "../do/result";
+import type { BoardsEnv, PublicEnv } from "../env";
+import { isBoardId } from "../ids";
+import { ticketRoute, wsRoute } from "./realtime.openapi";
+
+/** POST …/ticket (authenticated with the API's usual credentials). */
+export const ticketRouter = createRouter<BoardsEnv>().openapi(ticketRoute, async (c) => {
+  const userId = c.var.auth.userId;
+  const board = await boardForMember(c.env, c.req.valid("param").id, userId);
+  return c.json(unwrap(await board.issueTicket(userId)), 201);
+});
+
+const boardExists = async (env: Env, boardId: string) =>
+  isBoardId(boardId) &&
+  (await env.DB.prepare("SELECT 1 AS one FROM board_members WHERE board_id = ? LIMIT 1").bind(boardId).first()) !== null;
+
+/**
+ * GET …/ws: the ticket is the credential. Refusals are problem responses, never a socket: 426 for a
+ * plain request (the ticket is not spent), 401 for a bad ticket or an unknown board (a ticket can
+ * only be valid for a real board, so nothing is revealed), 403 for someone no longer a member.
+ */
+export const wsRouter = createRouter<PublicEnv>().openapi(wsRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  c.req.valid("query");
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    return c.newResponse(
+      JSON.stringify({
+        type: "https://edgeworks.dev/problems/upgrade-required",
+        title: "Upgrade required",
+        status: 426,
+        detail: "This endpoint only speaks WebSocket",
+        instance: c.get("requestId"),
+        code: "upgrade_required",
+      }),
+      426,
+      { "Content-Type": PROBLEM_CONTENT_TYPE, Upgrade: "websocket", Connection: "Upgrade" },
+    ) as never;
+  }
+  if (!(await boardExists(c.env, id))) throw new ApiError("unauthorized", "The ticket is invalid, expired or already used");
+  const res = await boardStub(c.env, id).fetch(c.req.raw);
+  if (res.status === 101) return res as never;
+  const { code, detail } = (await res.json()) as { code: ErrorCode; detail: string };
+  throw new ApiError(code, detail);
+});
