@@ -1,9 +1,13 @@
 import { authenticateWithAccounts, requireMethodScope } from "@edgeworks/auth";
-import { createApp, createRouter, jsonResponse, mountDocs } from "@edgeworks/http";
+import { createApp, createRouter, jsonResponse, limitBody, mountDocs } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
+import { MAX_FILE_BYTES } from "./attachments.service";
 import type { ChatEnv, OpenEnv } from "./env";
 import { consumeNotify } from "./queues/notify";
 import { consumeSearch } from "./queues/search-index";
+import { attachmentsRouter } from "./routes/attachments";
+import { devRouter } from "./routes/dev";
+import { miscRouter } from "./routes/misc";
 import { realtimeRouter } from "./routes/realtime";
 import { roomsRouter } from "./routes/rooms";
 import { webRouter } from "./web/routes";
@@ -23,12 +27,20 @@ const healthRoute = createRoute({
 // the WebSocket endpoint is authenticated by its ticket; it is registered before the guarded router
 const open = createRouter<OpenEnv>();
 open.route("/", realtimeRouter);
+open.route("/", devRouter);
 
 const v1 = createRouter<ChatEnv>();
+const jsonLimit = limitBody(64 * 1024);
 v1.use(authenticateWithAccounts<Env>(), requireMethodScope("chat"));
+// uploads may be up to MAX_FILE_BYTES (the app's limit); every JSON body is held to 64 KiB
+v1.use(async function limitJsonBodies(c, next) {
+  return c.req.method === "POST" && c.req.path.endsWith("/attachments") ? next() : jsonLimit(c, next);
+});
 v1.route("/", roomsRouter);
+v1.route("/", attachmentsRouter);
+v1.route("/", miscRouter);
 
-const app = createApp<ChatEnv>();
+const app = createApp<ChatEnv>({ maxBodyBytes: MAX_FILE_BYTES + 1024 });
 app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
 app.route("/chat/v1", open as never);
 app.route("/chat/v1", v1);

@@ -103,8 +103,11 @@ export class TestSocket {
     return this.take((f) => f.type === "ack" && f.clientId === clientId);
   }
 
-  close(): void {
+  /** Closes from the client side and waits for the server's close. */
+  async close(): Promise<void> {
+    if (this.closed) return;
     this.ws.close(1000, "bye");
+    await this.closedWith().catch(() => undefined);
   }
 }
 

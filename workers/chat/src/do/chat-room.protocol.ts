@@ -9,7 +9,9 @@ export const MAX_TEXT = 4000;
 export const MAX_ATTACHMENTS = 10;
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Must be an id of 1-64 URL-safe characters");
-const clientId = z.string().regex(/^[\x21-\x7e]{1,128}$/, "Must be 1..128 printable ASCII characters without spaces");
+/** What a clientId looks like; an error frame echoes only a clientId of this shape. */
+export const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
+const clientId = z.string().regex(CLIENT_ID, "Must be 1..128 printable ASCII characters without spaces");
 const text = textField({ min: 1, max: MAX_TEXT });
 // an emoji or a :shortcode:, never whitespace or control characters
 const emoji = z

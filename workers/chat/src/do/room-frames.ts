@@ -3,6 +3,7 @@ import { nanoid } from "nanoid";
 import type { SocketState } from "./chat-room";
 import {
   type AttachmentView,
+  CLIENT_ID,
   type ClientFrame,
   clientFrame,
   type FrameErrorCode,
@@ -76,8 +77,8 @@ function parseFrame(ws: WebSocket, message: string | ArrayBuffer): ClientFrame |
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    const clientId =
-      typeof (raw as { clientId?: unknown })?.clientId === "string" ? (raw as { clientId: string }).clientId.slice(0, 128) : undefined;
+    const rawId = (raw as { clientId?: unknown } | null)?.clientId;
+    const clientId = typeof rawId === "string" && CLIENT_ID.test(rawId) ? rawId : undefined;
     fail(ws, "invalid_frame", `${where}${issue?.message ?? "Invalid frame"}`, clientId);
     return null;
   }

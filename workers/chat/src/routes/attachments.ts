@@ -1,0 +1,55 @@
+import { createRouter, errors, jsonResponse } from "@edgeworks/http";
+import { createRoute, z } from "@hono/zod-openapi";
+import { acceptedType, downloadAttachment, FILE_TYPES, MAX_FILE_BYTES, uploadAttachment } from "../attachments.service";
+import { type ChatEnv, depsOf } from "../env";
+import { attachmentParams, attachmentSchema, roomParams, uploadQuery } from "../validation";
+
+const binary = z.string().openapi({ format: "binary" });
+const base = { tags: ["Files"], security: [{ bearerAuth: [] }] };
+
+export const uploadRoute = createRoute({
+  ...base,
+  method: "post",
+  path: "/rooms/{id}/attachments",
+  summary: "Upload a file to a room",
+  description:
+    `The raw bytes as the body, with their Content-Type (${Object.keys(FILE_TYPES).join(", ")}), at most ${MAX_FILE_BYTES} bytes; ` +
+    "the bytes must match the type. Then send a `message` frame with the returned id in `attachments`.",
+  request: {
+    params: roomParams,
+    query: uploadQuery,
+    body: { required: true, content: Object.fromEntries(Object.keys(FILE_TYPES).map((t) => [t, { schema: binary }])) },
+  },
+  responses: { 201: jsonResponse(attachmentSchema, "Stored"), ...errors(401, 403, 404, 413, 415, 422, 429) },
+});
+
+export const downloadRoute = createRoute({
+  ...base,
+  method: "get",
+  path: "/rooms/{id}/attachments/{attachmentId}",
+  summary: "Download a file (members only)",
+  description: "Supports `Range` (206). Images are inline, other files are downloads; always `nosniff` and a sandbox CSP.",
+  request: { params: attachmentParams },
+  responses: {
+    200: { description: "The file", content: { "application/octet-stream": { schema: binary } } },
+    206: { description: "Part of the file", content: { "application/octet-stream": { schema: binary } } },
+    ...errors(401, 403, 404, 422),
+  },
+});
+
+/** File sharing: uploads to R2 and member-only downloads. */
+export const attachmentsRouter = createRouter<ChatEnv>()
+  .openapi(uploadRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const type = acceptedType(c.req.header("Content-Type"));
+    const attachment = await uploadAttachment(depsOf(c), id, {
+      type,
+      name: c.req.valid("query").name ?? "file",
+      body: await c.req.arrayBuffer(),
+    });
+    return c.json(attachment, 201);
+  })
+  .openapi(downloadRoute, async (c) => {
+    const { id, attachmentId } = c.req.valid("param");
+    return downloadAttachment(depsOf(c), id, attachmentId, c.req.raw);
+  });

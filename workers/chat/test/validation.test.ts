@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { call, connect, createRoom, newUser } from "./helpers";
+
+describe("protocol validation: an error frame, and the socket stays up", () => {
+  const bad: [string, string | ArrayBuffer, string][] = [
+    ["not JSON", "{nope", "invalid_frame"],
+    ["a JSON array", "[1,2]", "invalid_frame"],
+    ["a JSON string", '"message"', "invalid_frame"],
+    ["null", "null", "invalid_frame"],
+    ["no type", '{"text":"hi"}', "invalid_frame"],
+    ["an unknown type", '{"type":"shout","text":"hi"}', "invalid_frame"],
+    ["a message without clientId", '{"type":"message","text":"hi"}', "invalid_frame"],
+    ["a message with a numeric text", '{"type":"message","clientId":"x","text":5}', "invalid_frame"],
+    ["a message with an extra field", '{"type":"message","clientId":"x","text":"hi","admin":true}', "invalid_frame"],
+    ["a blank message", '{"type":"message","clientId":"x","text":"   "}', "invalid_frame"],
+    ["a message with NUL", '{"type":"message","clientId":"x","text":"a\\u0000b"}', "invalid_frame"],
+    ["a lone surrogate", '{"type":"message","clientId":"x","text":"bad \\ud800"}', "invalid_frame"],
+    ["a text of 4001 characters", JSON.stringify({ type: "message", clientId: "x", text: "é".repeat(4001) }), "invalid_frame"],
+    ["a clientId with spaces", '{"type":"message","clientId":"a b","text":"hi"}', "invalid_frame"],
+    ["a read with a negative seq", '{"type":"read","seq":-1}', "invalid_frame"],
+    ["a read with a fractional seq", '{"type":"read","seq":1.5}', "invalid_frame"],
+    ["a react with a spaced emoji", '{"type":"react","messageId":"abc","emoji":"a b"}', "invalid_frame"],
+    ["an edit with a path-like id", '{"type":"edit","messageId":"../x","text":"hi"}', "invalid_frame"],
+    ["a frame over 64 KiB", JSON.stringify({ type: "message", clientId: "x", text: "x".repeat(70_000) }), "too_large"],
+    ["a binary frame", new Uint8Array([1, 2, 3]).buffer, "invalid_frame"],
+  ];
+
+  it.each(bad)("%s", async (_what, frame, code) => {
+    const alice = await newUser();
+    const room = await createRoom(alice);
+    const a = await connect(alice, room.id);
+    a.send(frame as string);
+    expect(await a.take((f) => f.type === "error")).toEqual({
+      type: "error",
+      code,
+      message: expect.any(String),
+      ...(typeof frame === "string" && frame.includes('"clientId":"x"') && code === "invalid_frame" ? { clientId: "x" } : {}),
+    });
+    a.send({ type: "ping" });
+    await a.take((f) => f.type === "pong");
+    const ok = await a.post("still here");
+    expect(ok.seq).toBe(1);
+    expect(a.closed).toBeNull();
+    await a.close();
+  });
+
+  it("stores nothing for invalid frames", async () => {
+    const alice = await newUser();
+    const room = await createRoom(alice);
+    const a = await connect(alice, room.id);
+    for (const [, frame] of bad) a.send(frame as string);
+    for (let i = 0; i < bad.length; i++) await a.take((f) => f.type === "error");
+    const page = (await (await call("GET", `/rooms/${room.id}/messages`, alice.token)).json()) as { items: unknown[] };
+    expect(page.items).toEqual([]);
+    await a.close();
+  });
+
+  it("odd but valid unicode is stored exactly", async () => {
+    const alice = await newUser();
+    const room = await createRoom(alice);
+    const a = await connect(alice, room.id);
+    const text = "zażółć 🧑‍🚀 \u202e RTL 表 <script>alert(1)</script> '; DROP TABLE x; --";
+    await a.post(text);
+    const m = await a.take((f) => f.type === "message");
+    expect(m.text).toBe(text);
+    await a.close();
+  });
+});
+
+describe("rate limit", () => {
+  it("a flooder gets rate_limited error frames, not a crash; the socket stays open", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const room = await createRoom(alice, [bob]);
+    const a = await connect(alice, room.id);
+    for (let i = 0; i < 40; i++) a.send({ type: "message", clientId: `flood-${i}`, text: `flood ${i}` });
+    const limited = await a.take((f) => f.type === "error" && f.code === "rate_limited");
+    expect(limited).toEqual({
+      type: "error",
+      code: "rate_limited",
+      message: expect.any(String),
+      clientId: expect.stringMatching(/^flood-/),
+    });
+    a.send({ type: "ping" });
+    await a.take((f) => f.type === "pong");
+    const acks = a.all.filter((f) => f.type === "ack").length;
+    expect(acks).toBeGreaterThanOrEqual(20);
+    expect(acks).toBeLessThan(40);
+    // the limit is per user: bob can still talk
+    const b = await connect(bob, room.id);
+    expect((await b.post("bob is fine")).type).toBe("ack");
+    expect(a.closed).toBeNull();
+    await a.close();
+    await b.close();
+  });
+});
