@@ -22,6 +22,8 @@ interface Room {
 
 const TYPING_SEND_EVERY_MS = 2500;
 const TYPING_SHOWN_MS = 4000;
+/** Rooms I was added to elsewhere show up within this long (and whenever the tab comes back). */
+const ROOMS_REFRESH_MS = 30_000;
 
 let rooms: Room[] = [];
 let socket: RoomSocket | null = null;
@@ -230,7 +232,15 @@ whenLoggedOut(() => {
   showLoggedIn(null);
   notify("Your session has ended; please log in again.");
 });
+function refreshRooms(): void {
+  if (currentUser() && document.visibilityState === "visible") loadRooms().catch(() => undefined);
+}
+
 addEventListener("hashchange", () => openRoom(openRoomId()));
-document.addEventListener("visibilitychange", markRead);
+document.addEventListener("visibilitychange", () => {
+  markRead();
+  refreshRooms();
+});
+setInterval(refreshRooms, ROOMS_REFRESH_MS);
 wireForms();
 void enter();
