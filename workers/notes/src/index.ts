@@ -1,7 +1,24 @@
-import { createApp, jsonResponse, mountDocs } from "@edgeworks/http";
+import { createApp, createRouter, jsonResponse, limitBody, mountDocs } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
+import { MAX_ATTACHMENT_BYTES } from "./attachments/sniff";
+import { authenticateCaller, limitWrites, requireNotesScope } from "./auth";
+import type { NotesEnv } from "./env";
+import { attachmentsRouter } from "./routes/attachments";
+import { notebooksRouter } from "./routes/notebooks";
+import { notesRouter } from "./routes/notes";
+import { publicRouter } from "./routes/public";
+import { revisionsRouter } from "./routes/revisions";
+import { searchRouter } from "./routes/search";
+import { sharingRouter } from "./routes/sharing";
+import { trashRouter } from "./routes/trash";
+import { scheduled } from "./trash/purge-trash";
 
 export { RateLimiter } from "@edgeworks/ratelimit";
+
+/** Request bodies: 4 MiB for JSON and imports (a 1 MiB note fits even with heavy JSON escaping); uploads get 10 MiB plus form overhead. */
+export const MAX_JSON_BODY = 4 * 1024 * 1024;
+const MAX_UPLOAD_BODY = MAX_ATTACHMENT_BYTES + 64 * 1024;
 
 const healthRoute = createRoute({
   method: "get",
@@ -11,8 +28,42 @@ const healthRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ status: z.literal("ok") }).openapi("Health"), "The Worker is up") },
 });
 
-const app = createApp<{ Bindings: Env }>();
-app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
-mountDocs(app, { prefix: "/notes", title: "Notes API", version: "0.1.0", description: "Notes API." });
+const UPLOAD_PATH = /\/notes\/v1\/notes\/[^/]+\/attachments\/?$/;
+const jsonLimit = limitBody(MAX_JSON_BODY);
+/** The tighter body limit everywhere but attachment uploads. */
+const limitNonUploadBodies: MiddlewareHandler = async function limitNonUploadBodies(c, next) {
+  if (c.req.method === "POST" && UPLOAD_PATH.test(new URL(c.req.url).pathname)) return next();
+  return jsonLimit(c, next);
+};
 
-export default app;
+// one guarded router, so authentication runs once per request and also answers unknown /v1 paths
+const v1 = createRouter<NotesEnv>();
+v1.use(authenticateCaller, requireNotesScope, limitWrites, limitNonUploadBodies);
+v1.route("/", notebooksRouter);
+v1.route("/", notesRouter);
+v1.route("/", searchRouter);
+v1.route("/", trashRouter);
+v1.route("/", revisionsRouter);
+v1.route("/", sharingRouter);
+v1.route("/", attachmentsRouter);
+
+const app = createApp<NotesEnv>({ maxBodyBytes: MAX_UPLOAD_BODY });
+app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
+// public links first: they serve anonymous readers, before the guarded router's authentication
+app.route("/notes/v1", publicRouter as never);
+app.route("/notes/v1", v1);
+mountDocs(app, {
+  prefix: "/notes",
+  title: "Notes API",
+  version: "1.0.0",
+  description:
+    "Markdown notes in nested notebooks, with tags, pins, archive, trash (purged after 30 days), revisions, FTS5 full-text search, " +
+    "sanitised HTML rendering, sharing (viewer/editor by email, revocable public links), export (Markdown, PDF, ZIP), import and " +
+    "attachments in R2. Every route under `/notes/v1` except `/notes/v1/public/*` needs a Bearer access token (or an `ewk_` API key) " +
+    "with `notes:read` for reads and `notes:write` for writes; writes are rate limited per user (600/min, `RateLimit-*` headers). " +
+    "Sharees with too little right get 403, anyone else 404. Limits: title 1..500 characters, content ≤ 1 MiB of UTF-8, ≤ 20 tags " +
+    "of ≤ 50 characters, notebooks nest ≤ 10 deep, attachments ≤ 10 MiB, JSON bodies ≤ 4 MiB. Errors are `application/problem+json` (RFC 9457).",
+});
+
+export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
+export { app };

@@ -1,0 +1,122 @@
+import { ApiError, decodeCursor, encodeCursor, notFound, toPage } from "@edgeworks/http";
+import { sql } from "drizzle-orm";
+import { loadNotebookOrThrow, loadNoteOrThrow } from "./access";
+import type { ServiceDeps } from "./deps";
+import type { Directory } from "./directory";
+import { iso } from "./fields";
+import { invalidCursor } from "./notebooks.service";
+import type { ItemType, Role } from "./schema";
+import type { Share, SharedItem, ShareInput } from "./sharing.validation";
+
+export type SharingDeps = ServiceDeps & { directory: Directory };
+
+/** Only the owner manages an item's shares; sharees get 403, strangers 404. */
+const loadOwned = (deps: ServiceDeps, type: ItemType, id: string) =>
+  type === "note" ? loadNoteOrThrow(deps, id, "own") : loadNotebookOrThrow(deps, id, "own");
+
+interface RawShare {
+  grantee_id: string;
+  role: Role;
+  created_at: number;
+}
+
+/**
+ * Shares an item with the user who has this email, or changes their role. Returns whether the share is new.
+ * Sharing a notebook shares its whole subtree.
+ */
+export async function shareItem(
+  deps: SharingDeps,
+  type: ItemType,
+  id: string,
+  input: ShareInput,
+): Promise<{ share: Share; created: boolean }> {
+  await loadOwned(deps, type, id);
+  const user = await deps.directory.findUserByEmail(input.email);
+  if (!user) {
+    throw new ApiError("validation_failed", "No user has this email", {
+      errors: [{ path: "email", location: "body", message: "No user has this email" }],
+    });
+  }
+  if (user.id === deps.userId) {
+    throw new ApiError("validation_failed", "You cannot share with yourself", {
+      errors: [{ path: "email", location: "body", message: "This is your own email" }],
+    });
+  }
+  const now = deps.now();
+  const [row] = await deps.db.all<
+    RawShare & { created: number }
+  >(sql`INSERT INTO shares (item_type, item_id, owner_id, grantee_id, role, created_at)
+    VALUES (${type}, ${id}, ${deps.userId}, ${user.id}, ${input.role}, ${now})
+    ON CONFLICT (item_type, item_id, grantee_id) DO UPDATE SET role = excluded.role
+    RETURNING grantee_id, role, created_at, created_at = ${now} AS created`);
+  if (!row) throw new Error("INSERT … RETURNING returned no row");
+  return {
+    share: { userId: user.id, email: user.email, name: user.name, role: row.role, createdAt: iso(row.created_at) },
+    created: row.created === 1,
+  };
+}
+
+/** The item's shares with the sharees' emails and names (owner only). */
+export async function listShares(deps: SharingDeps, type: ItemType, id: string): Promise<Share[]> {
+  await loadOwned(deps, type, id);
+  const rows = await deps.db.all<RawShare>(sql`SELECT grantee_id, role, created_at FROM shares
+    WHERE item_type = ${type} AND item_id = ${id} ORDER BY created_at, grantee_id`);
+  const users = new Map((await deps.directory.getUsers(rows.map((r) => r.grantee_id))).map((u) => [u.id, u]));
+  return rows.map((r) => ({
+    userId: r.grantee_id,
+    email: users.get(r.grantee_id)?.email ?? null,
+    name: users.get(r.grantee_id)?.name ?? null,
+    role: r.role,
+    createdAt: iso(r.created_at),
+  }));
+}
+
+/** Revokes a share: the owner may revoke anyone's, a sharee may leave (revoke their own). 404 if there is none. */
+export async function revokeShare(deps: ServiceDeps, type: ItemType, id: string, granteeId: string): Promise<void> {
+  if (granteeId !== deps.userId) await loadOwned(deps, type, id);
+  const res = await deps.db.run(sql`DELETE FROM shares WHERE item_type = ${type} AND item_id = ${id} AND grantee_id = ${granteeId}
+    AND (owner_id = ${deps.userId} OR grantee_id = ${deps.userId})`);
+  if (res.meta.changes === 0) throw notFound("Share");
+}
+
+interface RawSharedItem {
+  item_type: ItemType;
+  item_id: string;
+  owner_id: string;
+  role: Role;
+  created_at: number;
+  title: string;
+}
+
+/** What others shared with the caller (live notes and notebooks only), most recent first. */
+export async function listSharedWithMe(
+  deps: SharingDeps,
+  query: { limit: number; cursor?: string },
+): Promise<{ items: SharedItem[]; nextCursor: string | null }> {
+  let after = sql``;
+  if (query.cursor !== undefined) {
+    const [createdAt, type, id] = decodeCursor("shared", query.cursor, 3);
+    if (typeof createdAt !== "number" || typeof type !== "string" || typeof id !== "string") throw invalidCursor();
+    after = sql` AND (s.created_at, s.item_type, s.item_id) < (${createdAt}, ${type}, ${id})`;
+  }
+  const rows = await deps.db.all<RawSharedItem>(sql`SELECT s.item_type, s.item_id, s.owner_id, s.role, s.created_at,
+      coalesce(n.title, b.name) AS title
+    FROM shares s
+    LEFT JOIN notes n ON s.item_type = 'note' AND n.id = s.item_id AND n.deleted_at IS NULL
+    LEFT JOIN notebooks b ON s.item_type = 'notebook' AND b.id = s.item_id AND b.deleted_at IS NULL
+    WHERE s.grantee_id = ${deps.userId} AND coalesce(n.id, b.id) IS NOT NULL${after}
+    ORDER BY s.created_at DESC, s.item_type DESC, s.item_id DESC LIMIT ${query.limit + 1}`);
+  const page = toPage(rows, query.limit, (last) => encodeCursor("shared", [last.created_at, last.item_type, last.item_id]));
+  const owners = new Map((await deps.directory.getUsers([...new Set(page.items.map((r) => r.owner_id))])).map((u) => [u.id, u]));
+  return {
+    items: page.items.map((r) => ({
+      type: r.item_type,
+      id: r.item_id,
+      title: r.title,
+      role: r.role,
+      owner: { id: r.owner_id, email: owners.get(r.owner_id)?.email ?? null, name: owners.get(r.owner_id)?.name ?? null },
+      sharedAt: iso(r.created_at),
+    })),
+    nextCursor: page.nextCursor,
+  };
+}
