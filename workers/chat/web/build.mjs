@@ -3,9 +3,10 @@
 // content-hashed names (so they can be cached forever) with their ETags. The output folder is git-ignored
 // (`dist/`); scripts/prepare.mjs runs this on install, dev, test and bench, so a checkout never serves a
 // stale page. esbuild comes from wrangler's own dependency: no extra package.
-// Usage: node workers/chat/web/build.mjs
+// Usage: node workers/chat/web/build.mjs [--watch]   (--watch: rebuild on every change; a running
+// `pnpm dev` then reloads the chat Worker by itself)
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,6 +55,21 @@ export function buildChatWeb() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { changed, out } = buildChatWeb();
-  console.log(`${changed ? "wrote" : "unchanged"} ${out}`);
+  const build = () => {
+    try {
+      const { changed, out } = buildChatWeb();
+      console.log(`${changed ? "wrote" : "unchanged"} ${out}`);
+    } catch (err) {
+      console.error(String(err));
+      if (!process.argv.includes("--watch")) process.exitCode = 1;
+    }
+  };
+  build();
+  if (process.argv.includes("--watch")) {
+    let timer;
+    watch(WEB, () => {
+      clearTimeout(timer);
+      timer = setTimeout(build, 100);
+    });
+  }
 }

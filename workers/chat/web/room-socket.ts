@@ -19,6 +19,8 @@ const SILENT_LIMIT_MS = 45_000;
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 15_000;
 const RATE_LIMITED_RETRY_MS = 2_000;
+/** The server closes a removed member's sockets with this code: reconnecting cannot help. */
+const CLOSE_REMOVED = 4003;
 /** A room opened for the first time in this tab starts from its newest messages, not from seq 0. */
 const FIRST_PAGE = 50;
 
@@ -140,6 +142,11 @@ export class RoomSocket {
       if (this.socket !== socket) return;
       this.socket = null;
       clearInterval(this.heartbeat);
+      if (event.code === CLOSE_REMOVED) {
+        this.stopped = true;
+        this.handlers.onStatus("closed", event.reason || "You are no longer a member of this room");
+        return;
+      }
       this.retry(event.reason || `closed (${event.code})`);
     };
   }
