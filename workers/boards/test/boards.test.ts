@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Board, call, createBoard, createCard, createList, expectProblem, getBoard, newUser, ok, team } from "./helpers";
+import { type Board, call, createCard, createList, expectProblem, getBoard, newUser, ok, team } from "./helpers";
 
 describe("boards", () => {
   it("are created with the caller as admin and listed as mine", async () => {

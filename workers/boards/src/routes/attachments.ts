@@ -40,9 +40,10 @@ const uploadRoute = createRoute({
     query: z.object({
       filename: textField({ min: 1, max: 255, pattern: FILENAME, rule: "Must not be blank or contain control characters or slashes" }),
     }),
+    // plain OpenAPI schemas, not zod: the file is read raw, never parsed (not even when it is JSON)
     body: {
       required: true,
-      content: Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: z.string().openapi({ format: "binary" }) }])),
+      content: Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: { type: "string" as const, format: "binary" } }])),
     },
   },
   responses: {

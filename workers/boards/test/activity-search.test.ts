@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { type Card, call, createCard, createList, expectProblem, ok, team } from "./helpers";
+
+type Page = {
+  items: {
+    seq: number;
+    type: string;
+    actorId: string;
+    at: string;
+    cardId: string | null;
+    listId: string | null;
+    detail: Record<string, unknown>;
+  }[];
+  nextBefore: number | null;
+};
+
+describe("activity", () => {
+  it("logs who did what and when, per board and per card, newest first and paginated", async () => {
+    const { admin, member, board, list } = await team();
+    const done = await createList(admin, board.id, { name: "Done" });
+    const card = await createCard(member, list.id, { title: "Task" });
+    await ok(call("POST", `/cards/${card.id}/move`, admin.token, { listId: done.id }));
+    await ok(call("POST", `/cards/${card.id}/comments`, member.token, { text: "done!" }), 201);
+    const cardLog = await ok<Page>(call("GET", `/cards/${card.id}/activity`, admin.token));
+    expect(cardLog.items.map((e) => [e.type, e.actorId])).toEqual([
+      ["card.commented", member.id],
+      ["card.moved", admin.id],
+      ["card.created", member.id],
+    ]);
+    expect(cardLog.items[1]?.detail).toEqual({ fromListId: list.id, toListId: done.id });
+    expect(Date.parse(cardLog.items[0]?.at ?? "")).toBeGreaterThan(Date.now() - 60_000);
+    const page1 = await ok<Page>(call("GET", `/boards/${board.id}/activity?limit=2`, admin.token));
+    expect(page1.items.map((e) => e.type)).toEqual(["card.commented", "card.moved"]);
+    const page2 = await ok<Page>(call("GET", `/boards/${board.id}/activity?limit=100&before=${page1.nextBefore}`, admin.token));
+    expect(page2.items[0]?.type).toBe("card.created");
+    expect(page2.items.at(-1)?.type).toBe("board.created");
+    expect(page2.nextBefore).toBeNull();
+    await expectProblem(await call("GET", `/boards/${board.id}/activity?limit=0`, admin.token), 422, "validation_failed", ["limit"]);
+  });
+});
+
+describe("search and filters", () => {
+  it("by text, label, assignee, due, list and archive state", async () => {
+    const { admin, member, board, list } = await team();
+    const other = await createList(admin, board.id, { name: "Other" });
+    const a = await createCard(admin, list.id, {
+      title: "Fix the LOGIN bug",
+      labels: ["bug"],
+      assignees: [member.id],
+      dueAt: "2026-12-01T00:00:00Z",
+    });
+    const b = await createCard(admin, other.id, {
+      title: "Write docs",
+      description: "about login",
+      labels: ["docs"],
+      dueAt: "2027-01-01T00:00:00Z",
+    });
+    const c = await createCard(admin, list.id, { title: "Refactor", labels: ["bug"] });
+    const d = await createCard(admin, list.id, { title: "Old login page" });
+    await ok(call("PATCH", `/cards/${d.id}`, admin.token, { archived: true }));
+    const ids = async (q: string) =>
+      (await ok<{ items: Card[] }>(call("GET", `/boards/${board.id}/cards?${q}`, member.token))).items.map((x) => x.id);
+    expect(await ids("q=login")).toEqual([a.id, b.id]);
+    expect(await ids("label=bug")).toEqual([a.id, c.id]);
+    expect(await ids(`assignee=${member.id}`)).toEqual([a.id]);
+    expect(await ids("dueBefore=2026-12-15T00:00:00Z")).toEqual([a.id]);
+    expect(await ids("dueAfter=2026-12-15T00:00:00Z")).toEqual([b.id]);
+    expect(await ids("hasDue=false")).toEqual([c.id]);
+    expect(await ids(`listId=${other.id}`)).toEqual([b.id]);
+    expect(await ids("label=bug&q=refactor")).toEqual([c.id]);
+    expect(await ids("archived=true")).toEqual([d.id]);
+    expect(await ids("q=%25")).toEqual([]);
+    await expectProblem(await call("GET", `/boards/${board.id}/cards?dueBefore=tomorrow`, admin.token), 422, "validation_failed", [
+      "dueBefore",
+    ]);
+    await expectProblem(await call("GET", `/boards/${board.id}/cards?hasDue=maybe`, admin.token), 422, "validation_failed", ["hasDue"]);
+  });
+});
