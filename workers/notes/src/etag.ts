@@ -18,7 +18,7 @@ export function ifMatchPasses(ifMatch: string | undefined, version: number): boo
 export function assertIfMatch(ifMatch: string | undefined, version: number): void {
   if (!ifMatchPasses(ifMatch, version)) {
     throw new ApiError("precondition_failed", "The note was changed since you read it (stale If-Match); fetch it again and retry", {
-      extensions: { currentETag: etagOf(version) },
+      headers: { ETag: etagOf(version) },
     });
   }
 }
