@@ -1,5 +1,5 @@
 import { ApiError, notFound } from "@edgeworks/http";
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { type ChatDeps, roomStub } from "./deps";
 import { type MemberRow, type Role, type RoomRow, roomMembers, rooms } from "./schema";
@@ -132,15 +132,19 @@ export async function openDm(deps: ChatDeps, otherId: string): Promise<{ room: R
     deletedAt: null,
   };
   const members: MemberRow[] = [userId, otherId].map((u) => ({ roomId: id, userId: u, role: "member" as const, joinedAt: t }));
-  // the room is inserted only if no DM of the pair exists (a concurrent open won): one atomic batch
-  const [inserted] = await db.batch([
-    db.insert(rooms).values(row).onConflictDoNothing({ target: rooms.dmKey }).returning({ id: rooms.id }),
-    db.run(
-      sql`INSERT INTO room_members (room_id, user_id, role, joined_at)
-          SELECT r.id, m.value, 'member', ${t} FROM rooms r, json_each(${JSON.stringify([userId, otherId])}) m WHERE r.id = ${id}`,
-    ),
+  // the room is inserted only if no DM of the pair exists (a concurrent open won), its members only
+  // if the room was: one atomic batch
+  const [inserted] = await deps.env.DB.batch([
+    deps.env.DB.prepare(
+      `INSERT INTO rooms (id, kind, name, dm_key, created_by, created_at, updated_at, last_activity_at)
+       VALUES (?1, 'dm', NULL, ?2, ?3, ?4, ?4, ?4) ON CONFLICT (dm_key) DO NOTHING`,
+    ).bind(id, dmKey, userId, t),
+    deps.env.DB.prepare(
+      `INSERT INTO room_members (room_id, user_id, role, joined_at)
+       SELECT r.id, m.value, 'member', ?3 FROM rooms r, json_each(?2) m WHERE r.id = ?1`,
+    ).bind(id, JSON.stringify([userId, otherId]), t),
   ]);
-  if (inserted.length === 0) {
+  if (!inserted || inserted.meta.changes === 0) {
     const again = await existing();
     if (again) return again;
     throw new ApiError("conflict", "The room is being created; retry");

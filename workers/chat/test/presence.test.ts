@@ -1,0 +1,101 @@
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { SocketState } from "../src/do/chat-room";
+import { call, connect, createRoom, eventually, expectProblem, newUser, type User } from "./helpers";
+
+type Presence = { items: { userId: string; online: boolean; lastSeenAt: string | null }[] };
+const presence = async (asker: User, ...users: User[]) => {
+  const res = await call("GET", `/presence?userIds=${users.map((u) => u.id).join(",")}`, asker.token);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as Presence).items;
+};
+const isOnline = async (asker: User, user: User) => (await presence(asker, user))[0]?.online;
+
+describe("presence", () => {
+  it("online while a socket is open, offline after the last one closes", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const room = await createRoom(alice, [bob]);
+    expect(await presence(bob, alice)).toEqual([{ userId: alice.id, online: false, lastSeenAt: null }]);
+    const a = await connect(alice, room.id);
+    expect(await presence(bob, alice)).toEqual([{ userId: alice.id, online: true, lastSeenAt: null }]);
+    await a.close();
+    const after = await eventually(async () => ((await isOnline(bob, alice)) === false ? presence(bob, alice) : undefined));
+    expect(after).toEqual([{ userId: alice.id, online: false, lastSeenAt: expect.any(String) }]);
+  });
+
+  it("counts sockets across rooms and devices", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const r1 = await createRoom(alice, [bob]);
+    const r2 = await createRoom(alice);
+    const phone = await connect(alice, r1.id);
+    const laptop = await connect(alice, r1.id);
+    const other = await connect(alice, r2.id);
+    await phone.close();
+    await other.close();
+    expect(await isOnline(bob, alice)).toBe(true);
+    await laptop.close();
+    await eventually(async () => ((await isOnline(bob, alice)) === false ? true : undefined));
+  });
+
+  it("the room sends presence frames when its set of online users changes", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const room = await createRoom(alice, [bob]);
+    const a = await connect(alice, room.id);
+    expect(await a.take((f) => f.type === "presence")).toEqual({ type: "presence", online: [alice.id] });
+    const b = await connect(bob, room.id);
+    expect(await b.take((f) => f.type === "presence")).toEqual({ type: "presence", online: [alice.id, bob.id].sort() });
+    expect(await a.take((f) => f.type === "presence")).toEqual({ type: "presence", online: [alice.id, bob.id].sort() });
+    await b.close();
+    expect(await a.take((f) => f.type === "presence")).toEqual({ type: "presence", online: [alice.id] });
+    await a.close();
+  });
+
+  it("a socket that stops answering is closed (4000) and its user goes offline", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const room = await createRoom(alice, [bob]);
+    const a = await connect(alice, room.id);
+    const b = await connect(bob, room.id);
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
+    await runInDurableObject(stub, (_i, state) => {
+      for (const ws of state.getWebSockets(alice.id)) {
+        const s = ws.deserializeAttachment() as SocketState;
+        ws.serializeAttachment({ ...s, lastSeenAt: Date.now() - 120_000 });
+      }
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await a.closedWith()).code).toBe(4000);
+    expect(await b.take((f) => f.type === "presence" && f.online.length === 1)).toEqual({ type: "presence", online: [bob.id] });
+    await eventually(async () => ((await isOnline(bob, alice)) === false ? true : undefined));
+    expect(await isOnline(alice, bob)).toBe(true);
+    await b.close();
+  });
+
+  it("strangers' presence is never revealed", async () => {
+    const alice = await newUser();
+    const mallory = await newUser();
+    const room = await createRoom(alice);
+    const a = await connect(alice, room.id);
+    expect(await presence(mallory, alice)).toEqual([{ userId: alice.id, online: false, lastSeenAt: null }]);
+    await a.close();
+  });
+
+  it.each([
+    ["", "empty"],
+    [",,,", "only commas"],
+    ["a/b", "a slash"],
+    [Array.from({ length: 101 }, (_, i) => `u${i}`).join(","), "101 ids"],
+  ])("userIds=%s (%s) is 422", async (q) => {
+    const alice = await newUser();
+    await expectProblem(await call("GET", `/presence?userIds=${encodeURIComponent(q)}`, alice.token), 422, "validation_failed");
+  });
+
+  it("no userIds is 422, no token is 401", async () => {
+    const alice = await newUser();
+    await expectProblem(await call("GET", "/presence", alice.token), 422, "validation_failed");
+    await expectProblem(await call("GET", `/presence?userIds=${alice.id}`), 401, "unauthorized");
+  });
+});
