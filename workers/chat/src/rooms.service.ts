@@ -1,5 +1,5 @@
 import { ApiError, notFound } from "@edgeworks/http";
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { type ChatDeps, roomStub } from "./deps";
 import { type MemberRow, type Role, type RoomRow, roomMembers, rooms } from "./schema";
@@ -45,7 +45,8 @@ export async function membersOf({ db }: ChatDeps, roomIds: string[]): Promise<Ma
   const rows = await db
     .select()
     .from(roomMembers)
-    .where(inArray(roomMembers.roomId, roomIds))
+    // one bound parameter however many rooms (D1 allows 100 per statement)
+    .where(sql`${roomMembers.roomId} IN (SELECT value FROM json_each(${JSON.stringify(roomIds)}))`)
     .orderBy(asc(roomMembers.joinedAt), asc(roomMembers.userId));
   for (const r of rows) out.set(r.roomId, [...(out.get(r.roomId) ?? []), r]);
   return out;
@@ -98,7 +99,9 @@ export async function createRoom(deps: ChatDeps, input: { name: string; memberId
     lastActivityAt: t,
     deletedAt: null,
   };
-  await db.batch([db.insert(rooms).values(row), db.insert(roomMembers).values(members)]);
+  // D1 binds at most 100 parameters per statement: members go in chunks of 20 rows (4 columns each)
+  const chunks = Array.from({ length: Math.ceil(members.length / 20) }, (_, i) => members.slice(i * 20, i * 20 + 20));
+  await db.batch([db.insert(rooms).values(row), ...chunks.map((chunk) => db.insert(roomMembers).values(chunk))]);
   return toRoom(row, members, userId);
 }
 

@@ -244,3 +244,16 @@ describe("history validation", () => {
     await expectProblem(await call("GET", `/rooms/${room.id}/messages?${q}`, alice.token), 422, "validation_failed");
   });
 });
+
+describe("large rooms", () => {
+  it("a room created with 100 members (D1's 100-parameter limit is not hit)", async () => {
+    const alice = await newUser();
+    const ids = Array.from({ length: 100 }, (_, i) => `big${Date.now().toString(36)}${i}`);
+    const res = await call("POST", "/rooms", alice.token, { name: "All hands", memberIds: ids });
+    expect(res.status).toBe(201);
+    const room = (await res.json()) as Room;
+    expect(room.members).toHaveLength(101);
+    const list = (await (await call("GET", "/rooms", alice.token)).json()) as { items: Room[] };
+    expect(list.items[0]?.members).toHaveLength(101);
+  });
+});
