@@ -22,6 +22,7 @@ interface Room {
 
 const TYPING_SEND_EVERY_MS = 2500;
 const TYPING_SHOWN_MS = 4000;
+const READ_EVERY_MS = 1000;
 /** Rooms I was added to elsewhere show up within this long (and whenever the tab comes back). */
 const ROOMS_REFRESH_MS = 30_000;
 
@@ -32,6 +33,7 @@ const typing = new Map<string, ReturnType<typeof setTimeout>>();
 let online: string[] = [];
 let lastTypingSent = 0;
 let lastReadSent = 0;
+let readTimer: ReturnType<typeof setTimeout> | undefined;
 
 const me = (): User => {
   const user = currentUser();
@@ -68,6 +70,11 @@ async function loadRooms(): Promise<void> {
 
 function rerender(): void {
   if (socket) renderMessages(byId<HTMLOListElement>("messages"), socket.state, nameOf, me().id);
+  renderMeta();
+}
+
+/** The lines about other people: who is online, who is typing. */
+function renderMeta(): void {
   byId("presence").textContent = online.length ? `Online: ${online.map(nameOf).join(", ")}` : "";
   const typists = [...typing.keys()].map(nameOf);
   byId("typing").textContent = typists.length ? `${typists.join(", ")} ${typists.length === 1 ? "is" : "are"} typing…` : "";
@@ -87,7 +94,7 @@ function onSignal(frame: ServerFrame): void {
         frame.userId,
         setTimeout(() => {
           typing.delete(frame.userId);
-          rerender();
+          renderMeta();
         }, TYPING_SHOWN_MS),
       );
       break;
@@ -99,13 +106,18 @@ function onSignal(frame: ServerFrame): void {
       notify(frame.code === "rate_limited" ? "Slow down: the message will be sent again in a moment" : frame.message);
       break;
   }
-  rerender();
+  renderMeta();
 }
 
+/** Tells the room how far I have read, at most once a second (every member gets each receipt). */
 function markRead(): void {
-  if (!socket || document.visibilityState !== "visible" || socket.state.lastSeq <= lastReadSent) return;
-  lastReadSent = socket.state.lastSeq;
-  socket.send({ type: "read", seq: lastReadSent });
+  if (readTimer !== undefined) return;
+  readTimer = setTimeout(() => {
+    readTimer = undefined;
+    if (!socket || document.visibilityState !== "visible" || socket.state.lastSeq <= lastReadSent) return;
+    lastReadSent = socket.state.lastSeq;
+    socket.send({ type: "read", seq: lastReadSent });
+  }, READ_EVERY_MS);
 }
 
 function openRoom(roomId: string | null): void {
