@@ -121,6 +121,7 @@ export const updateItemBody = z
 export const commentBody = z.strictObject({ text: textField({ min: 1, max: 5000, trim: true }) }).openapi("CreateComment");
 export const dependencyBody = z.strictObject({ blockedBy: refId("The card that blocks this one (same board)") }).openapi("AddDependency");
 
+export const DUE_FILTERS = ["overdue", "day", "week", "month", "none", "any"] as const;
 const queryBool = z.enum(["true", "false"]).transform((v) => v === "true");
 export const searchQuery = z.object({
   q: textField({ min: 1, max: 200 }).optional().openapi({ description: "Text in title or description (case-insensitive)" }),
@@ -129,6 +130,10 @@ export const searchQuery = z.object({
   dueBefore: isoDateTime().optional().openapi({ format: "date-time", description: "Due before this instant" }),
   dueAfter: isoDateTime().optional().openapi({ format: "date-time", description: "Due at or after this instant" }),
   hasDue: queryBool.optional().openapi({ description: "`true`: only cards with a due date; `false`: only without" }),
+  due: z.enum(DUE_FILTERS).optional().openapi({
+    description:
+      "`overdue`: due before now and not in a done list; `day`/`week`/`month`: due from now within 1/7/30 days; `none`: no due date; `any`: has one",
+  }),
   listId: refId("Only cards in this list").optional(),
   archived: queryBool.default(false).openapi({ description: "Search archived cards instead (default false)" }),
 });

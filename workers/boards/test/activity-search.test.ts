@@ -47,13 +47,13 @@ describe("search and filters", () => {
       title: "Fix the LOGIN bug",
       labels: ["bug"],
       assignees: [member.id],
-      dueAt: "2026-12-01T00:00:00Z",
+      dueAt: "2020-12-01T00:00:00Z",
     });
     const b = await createCard(admin, other.id, {
       title: "Write docs",
       description: "about login",
       labels: ["docs"],
-      dueAt: "2027-01-01T00:00:00Z",
+      dueAt: "2021-01-01T00:00:00Z",
     });
     const c = await createCard(admin, list.id, { title: "Refactor", labels: ["bug"] });
     const d = await createCard(admin, list.id, { title: "Old login page" });
@@ -63,13 +63,26 @@ describe("search and filters", () => {
     expect(await ids("q=login")).toEqual([a.id, b.id]);
     expect(await ids("label=bug")).toEqual([a.id, c.id]);
     expect(await ids(`assignee=${member.id}`)).toEqual([a.id]);
-    expect(await ids("dueBefore=2026-12-15T00:00:00Z")).toEqual([a.id]);
-    expect(await ids("dueAfter=2026-12-15T00:00:00Z")).toEqual([b.id]);
+    expect(await ids("dueBefore=2020-12-15T00:00:00Z")).toEqual([a.id]);
+    expect(await ids("dueAfter=2020-12-15T00:00:00Z")).toEqual([b.id]);
     expect(await ids("hasDue=false")).toEqual([c.id]);
     expect(await ids(`listId=${other.id}`)).toEqual([b.id]);
     expect(await ids("label=bug&q=refactor")).toEqual([c.id]);
     expect(await ids("archived=true")).toEqual([d.id]);
     expect(await ids("q=%25")).toEqual([]);
+    // relative to now
+    const soon = await createCard(admin, list.id, { title: "soon", dueAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const nextWeek = await createCard(admin, list.id, { title: "next week", dueAt: new Date(Date.now() + 5 * 86_400_000).toISOString() });
+    const past = await createCard(admin, list.id, { title: "past", dueAt: new Date(Date.now() - 3_600_000).toISOString() });
+    const shipped = await createList(admin, board.id, { name: "Shipped", done: true });
+    const pastDone = await createCard(admin, shipped.id, { title: "past but done", dueAt: new Date(Date.now() - 3_600_000).toISOString() });
+    expect(await ids("due=day")).toEqual([soon.id]);
+    expect(await ids("due=week")).toEqual([soon.id, nextWeek.id]);
+    expect(await ids("due=overdue")).toEqual([a.id, past.id, b.id]); // not the one in a done list
+    expect(pastDone.id).toBeTruthy();
+    expect(await ids("due=none")).toEqual([c.id]);
+    expect((await ids("due=any")).length).toBe(6);
+    await expectProblem(await call("GET", `/boards/${board.id}/cards?due=soonish`, admin.token), 422, "validation_failed", ["due"]);
     await expectProblem(await call("GET", `/boards/${board.id}/cards?dueBefore=tomorrow`, admin.token), 422, "validation_failed", [
       "dueBefore",
     ]);

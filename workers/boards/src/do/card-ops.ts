@@ -279,11 +279,23 @@ export function searchCards(s: BoardStore, actorId: string, q: SearchQuery): Car
   if (q.dueAfter !== undefined) add("c.due_at >= ?", q.dueAfter);
   if (q.hasDue !== undefined) add(q.hasDue ? "c.due_at IS NOT NULL" : "c.due_at IS NULL");
   if (q.listId !== undefined) add("c.list_id = ?", q.listId);
+  if (q.due !== undefined) addDueFilter(q.due, Date.now(), add);
   const rows = s.all<CardRow>(
     `SELECT c.* FROM cards c JOIN lists l ON l.id = c.list_id WHERE ${where.join(" AND ")} ORDER BY l.pos, c.pos LIMIT 500`,
     ...args,
   );
   return s.cardViews(rows);
+}
+
+const DAY_MS = 86_400_000;
+const AHEAD = { day: DAY_MS, week: 7 * DAY_MS, month: 30 * DAY_MS } as const;
+
+/** The `due` shorthand of search, as SQL over `c` (the card) and `l` (its list). */
+function addDueFilter(due: NonNullable<SearchQuery["due"]>, now: number, add: (clause: string, ...values: unknown[]) => void): void {
+  if (due === "none") add("c.due_at IS NULL");
+  else if (due === "any") add("c.due_at IS NOT NULL");
+  else if (due === "overdue") add("c.due_at < ? AND l.done = 0", now);
+  else add("c.due_at >= ? AND c.due_at < ?", now, now + AHEAD[due]);
 }
 
 /** Live cards due in [from, to), soonest first. */
