@@ -18,7 +18,7 @@ export function toMarkdownFile(note: MarkdownNote): string {
   lines.push(`tags: [${note.tags.map(yamlString).join(", ")}]`);
   if (note.createdAt) lines.push(`created: ${note.createdAt}`);
   if (note.updatedAt) lines.push(`updated: ${note.updatedAt}`);
-  lines.push("---", "");
+  lines.push("---", "", "");
   return `${lines.join("\n")}${note.content}`;
 }
 

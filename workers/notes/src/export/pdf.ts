@@ -9,12 +9,12 @@ export function toEncodable(text: string, supported: Set<number>): string {
   let out = "";
   for (const ch of text) {
     const cp = ch.codePointAt(0) ?? 63;
-    if (supported.has(cp) || ch === "\n") {
+    if (supported.has(cp)) {
       out += ch;
       continue;
     }
-    if (ch === "\t") {
-      out += "    ";
+    if (ch === "\t" || ch === "\n" || ch === "\r") {
+      out += ch === "\t" ? "    " : " ";
       continue;
     }
     const base = ch.normalize("NFD").replace(/\p{M}+/gu, "");

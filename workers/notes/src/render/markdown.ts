@@ -62,8 +62,8 @@ export async function renderMarkdown(markdown: string, options: RenderOptions = 
   return sanitize(render(markdown), {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
-      a: ["href", "title"],
-      img: ["src", "alt", "title"],
+      a: ["href", "title", "rel"],
+      img: ["src", "alt", "title", "loading"],
       ol: ["start"],
       th: ["style"],
       td: ["style"],
