@@ -1,7 +1,7 @@
-import { authenticateWithAccounts, requireMethodScope } from "@edgeworks/auth";
 import { createApp, createRouter, jsonResponse, limitBody, mountDocs } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { MAX_FILE_BYTES } from "./attachments.service";
+import { authenticateCaller, limitWrites, requireChatScope } from "./auth";
 import type { ChatEnv, OpenEnv } from "./env";
 import { consumeNotify } from "./queues/notify";
 import { consumeSearch } from "./queues/search-index";
@@ -31,7 +31,7 @@ open.route("/", devRouter);
 
 const v1 = createRouter<ChatEnv>();
 const jsonLimit = limitBody(64 * 1024);
-v1.use(authenticateWithAccounts<Env>(), requireMethodScope("chat"));
+v1.use(authenticateCaller, requireChatScope, limitWrites);
 // uploads may be up to MAX_FILE_BYTES (the app's limit); every JSON body is held to 64 KiB
 v1.use(async function limitJsonBodies(c, next) {
   return c.req.method === "POST" && c.req.path.endsWith("/attachments") ? next() : jsonLimit(c, next);

@@ -257,3 +257,13 @@ describe("large rooms", () => {
     expect(list.items[0]?.members).toHaveLength(101);
   });
 });
+
+describe("HTTP write limit", () => {
+  it("writes carry RateLimit headers (600 per user per minute); reads are not limited", async () => {
+    const alice = await newUser();
+    const res = await call("POST", "/rooms", alice.token, { name: "limited" });
+    expect(res.headers.get("RateLimit-Limit")).toBe("600");
+    expect(Number(res.headers.get("RateLimit-Remaining"))).toBe(599);
+    expect((await call("GET", "/rooms", alice.token)).headers.get("RateLimit-Limit")).toBeNull();
+  });
+});

@@ -5,6 +5,7 @@ import { type ChatEnv, depsOf } from "../env";
 import { attachmentParams, attachmentSchema, roomParams, uploadQuery } from "../validation";
 
 const binary = z.string().openapi({ format: "binary" });
+const fileContent = Object.fromEntries(Object.keys(FILE_TYPES).map((t) => [t, { schema: binary }]));
 const base = { tags: ["Files"], security: [{ bearerAuth: [] }] };
 
 export const uploadRoute = createRoute({
@@ -18,7 +19,7 @@ export const uploadRoute = createRoute({
   request: {
     params: roomParams,
     query: uploadQuery,
-    body: { required: true, content: Object.fromEntries(Object.keys(FILE_TYPES).map((t) => [t, { schema: binary }])) },
+    body: { required: true, content: fileContent },
   },
   responses: { 201: jsonResponse(attachmentSchema, "Stored"), ...errors(401, 403, 404, 413, 415, 422, 429) },
 });
@@ -31,8 +32,8 @@ export const downloadRoute = createRoute({
   description: "Supports `Range` (206). Images are inline, other files are downloads; always `nosniff` and a sandbox CSP.",
   request: { params: attachmentParams },
   responses: {
-    200: { description: "The file", content: { "application/octet-stream": { schema: binary } } },
-    206: { description: "Part of the file", content: { "application/octet-stream": { schema: binary } } },
+    200: { description: "The file, with its own type", content: fileContent },
+    206: { description: "Part of the file (Range)", content: fileContent },
     ...errors(401, 403, 404, 422),
   },
 });

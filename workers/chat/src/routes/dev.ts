@@ -1,4 +1,4 @@
-import { ApiError, createRouter, jsonResponse } from "@edgeworks/http";
+import { ApiError, createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { OpenEnv } from "../env";
