@@ -9,7 +9,7 @@ CREATE TABLE board_members (
   role TEXT NOT NULL CHECK (role IN ('admin', 'member', 'observer')),
   board_name TEXT NOT NULL,
   is_template INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, -- the board's creation time (ms)
   PRIMARY KEY (board_id, user_id)
 ) STRICT;
 CREATE INDEX board_members_user ON board_members (user_id, created_at DESC, board_id);

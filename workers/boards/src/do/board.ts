@@ -62,7 +62,9 @@ export class Board extends DurableObject<Env> {
    */
   private async syncIndex(): Promise<void> {
     const run = async () => {
-      const board = this.store.one<{ id: string; name: string; is_template: number; deleted_at: number | null }>("SELECT * FROM board");
+      const board = this.store.one<{ id: string; name: string; is_template: number; created_at: number; deleted_at: number | null }>(
+        "SELECT * FROM board",
+      );
       if (!board) return;
       const db = this.env.DB;
       const members =
@@ -72,7 +74,7 @@ export class Board extends DurableObject<Env> {
         ...members.map((m) =>
           db
             .prepare("INSERT INTO board_members (board_id, user_id, role, board_name, is_template, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(board.id, m.user_id, m.role, board.name, board.is_template, m.added_at),
+            .bind(board.id, m.user_id, m.role, board.name, board.is_template, board.created_at),
         ),
       ]);
     };
