@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
 
-let dev: DevServer;
+// BOARDS_E2E_URL points the test at a server that is already running (e.g. a deployment); else it
+// starts `pnpm dev` itself.
+let dev: Pick<DevServer, "url"> & Partial<DevServer>;
 beforeAll(async () => {
-  dev = await startDev();
+  dev = process.env.BOARDS_E2E_URL ? { url: process.env.BOARDS_E2E_URL.replace(/\/+$/, "") } : await startDev();
 });
 afterAll(async () => {
-  await dev?.stop();
+  await dev?.stop?.();
 });
 
 type Frame = { type: string; seq?: number; viewers?: string[]; [k: string]: unknown };
