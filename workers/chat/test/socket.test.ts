@@ -68,6 +68,7 @@ describe("messages and acks", () => {
     const b = await connect(bob, room.id);
     const m1 = await a.post("one");
     b.send({ type: "react", messageId: m1.id, emoji: "👍" });
+    await a.take((f) => f.type === "reaction"); // two sockets: wait so the order is known
     a.send({ type: "edit", messageId: m1.id, text: "one (edited)" });
     const m2 = await a.post("two");
     a.send({ type: "delete", messageId: m2.id });

@@ -32,7 +32,7 @@ const outboxRoute = createRoute({
   request: { query: z.object({ userId: userIdField().optional() }) },
   responses: {
     200: jsonResponse(z.object({ items: z.array(notificationSchema) }), "Notifications"),
-    404: { description: "Not in dev mode" },
+    ...errors(404, 422),
   },
 });
 
