@@ -69,6 +69,12 @@ describe("search and filters", () => {
     expect(await ids(`listId=${other.id}`)).toEqual([b.id]);
     expect(await ids("label=bug&q=refactor")).toEqual([c.id]);
     expect(await ids("archived=true")).toEqual([d.id]);
+    // a card in an archived list counts as archived
+    const shelf = await createList(admin, board.id, { name: "Shelf" });
+    const shelved = await createCard(admin, shelf.id, { title: "shelved login" });
+    await ok(call("PATCH", `/lists/${shelf.id}`, admin.token, { archived: true }));
+    expect(await ids("q=login")).toEqual([a.id, b.id]);
+    expect(await ids("archived=true&q=login")).toEqual([d.id, shelved.id]);
     expect(await ids("q=%25")).toEqual([]);
     // relative to now
     const soon = await createCard(admin, list.id, { title: "soon", dueAt: new Date(Date.now() + 3_600_000).toISOString() });

@@ -15,6 +15,9 @@ describe("calendar view", () => {
     const archived = await createCard(admin, list.id, { title: "archived", dueAt: "2026-12-10T10:00:00Z" });
     await ok(call("PATCH", `/cards/${archived.id}`, admin.token, { archived: true }));
     const edge = await createCard(admin, list.id, { title: "at to", dueAt: "2027-01-01T00:00:00Z" });
+    const shelved = await createList(admin, board.id, { name: "Shelved" });
+    await createCard(admin, shelved.id, { title: "in an archived list", dueAt: "2026-12-11T10:00:00Z" });
+    await ok(call("PATCH", `/lists/${shelved.id}`, admin.token, { archived: true }));
     const res = await ok<{ items: Card[] }>(
       call("GET", `/boards/${board.id}/calendar?from=2026-12-01T00:00:00Z&to=2027-01-01T00:00:00Z`, observer.token),
     );

@@ -266,8 +266,9 @@ export function removeAttachment(s: BoardStore, actorId: string, cardId: string,
 /** Cards matching every given filter, in board order (list, then position). */
 export function searchCards(s: BoardStore, actorId: string, q: SearchQuery): Card[] {
   s.requireRole(actorId, "observer");
-  const where = ["c.archived = ?"];
-  const args: unknown[] = [q.archived ? 1 : 0];
+  // a card in an archived list counts as archived (the board view hides both)
+  const where = [q.archived ? "(c.archived = 1 OR l.archived = 1)" : "c.archived = 0 AND l.archived = 0"];
+  const args: unknown[] = [];
   const add = (clause: string, ...values: unknown[]) => {
     where.push(clause);
     args.push(...values);
@@ -302,7 +303,12 @@ function addDueFilter(due: NonNullable<SearchQuery["due"]>, now: number, add: (c
 export function calendar(s: BoardStore, actorId: string, from: number, to: number): Card[] {
   s.requireRole(actorId, "observer");
   return s.cardViews(
-    s.all<CardRow>("SELECT * FROM cards WHERE archived = 0 AND due_at >= ? AND due_at < ? ORDER BY due_at, id LIMIT 1000", from, to),
+    s.all<CardRow>(
+      `SELECT c.* FROM cards c JOIN lists l ON l.id = c.list_id
+       WHERE c.archived = 0 AND l.archived = 0 AND c.due_at >= ? AND c.due_at < ? ORDER BY c.due_at, c.id LIMIT 1000`,
+      from,
+      to,
+    ),
   );
 }
 
@@ -324,7 +330,7 @@ export function dueCards(s: BoardStore, userId: string): DueCard[] {
   if (!board || s.roleOf(userId) === null) return [];
   return s
     .all<CardRow & { list_name: string }>(
-      "SELECT c.*, l.name AS list_name FROM cards c JOIN lists l ON l.id = c.list_id WHERE c.archived = 0 AND c.due_at IS NOT NULL ORDER BY c.due_at LIMIT 1000",
+      "SELECT c.*, l.name AS list_name FROM cards c JOIN lists l ON l.id = c.list_id WHERE c.archived = 0 AND l.archived = 0 AND c.due_at IS NOT NULL ORDER BY c.due_at LIMIT 1000",
     )
     .map((c) => ({
       id: c.id,
