@@ -1,0 +1,97 @@
+// The blog's client of workers/accounts (over the ACCOUNTS service binding): registration, login and
+// email change go through its HTTP API; the user directory through its RPCs.
+import { log } from "@edgeworks/http";
+
+/** An accounts user as the directory returns it. */
+export interface AccountUser {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+/** A session from register/login: the accounts user and its access token (15 minutes). */
+export interface AccountSession {
+  user: AccountUser;
+  accessToken: string;
+}
+
+/** A non-2xx answer from accounts: its status and field errors (`path` → message). */
+export class AccountsError extends Error {
+  constructor(
+    readonly status: number,
+    readonly fieldErrors: { path: string; message: string }[],
+    readonly retryAfter?: string,
+  ) {
+    super(`accounts answered ${status}`);
+    this.name = "AccountsError";
+  }
+}
+
+interface DirectoryRpc {
+  getUsers(ids: string[]): Promise<AccountUser[]>;
+}
+
+const ORIGIN = "https://accounts.internal";
+
+async function call(env: Env, path: string, init: { method: string; body?: unknown; token?: string; clientIp?: string }): Promise<unknown> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (init.body !== undefined) headers["Content-Type"] = "application/json";
+  if (init.token) headers.Authorization = `Bearer ${init.token}`;
+  // accounts rate-limits logins per client IP: pass the caller's, not ours
+  if (init.clientIp) headers["CF-Connecting-IP"] = init.clientIp;
+  const res = await env.ACCOUNTS.fetch(
+    new Request(`${ORIGIN}${path}`, {
+      method: init.method,
+      headers,
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    }),
+  );
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    const errors = (body as { errors?: unknown } | null)?.errors;
+    const fieldErrors = Array.isArray(errors)
+      ? errors
+          .filter((e): e is { path: string; message: string } => typeof e?.path === "string" && typeof e?.message === "string")
+          .map((e) => ({ path: e.path, message: e.message }))
+      : [];
+    if (res.status >= 500) log(env.LOG_LEVEL, "error", "accounts failed", { path, status: res.status });
+    throw new AccountsError(res.status, fieldErrors, res.headers.get("Retry-After") ?? undefined);
+  }
+  return body;
+}
+
+const asSession = (body: unknown): AccountSession => {
+  const b = body as { user?: AccountUser; accessToken?: string };
+  if (!b?.user?.id || typeof b.accessToken !== "string") throw new AccountsError(502, []);
+  return { user: { id: b.user.id, email: b.user.email, name: b.user.name ?? null }, accessToken: b.accessToken };
+};
+
+/** `POST /auth/v1/register`: 409 when the email is taken, 422 for a rule accounts enforces. */
+export async function registerAccount(env: Env, input: { email: string; password: string; name: string }, clientIp?: string) {
+  return asSession(await call(env, "/auth/v1/register", { method: "POST", body: input, clientIp }));
+}
+
+/** `POST /auth/v1/login`: 401 for a wrong email or password, 429 when rate limited. */
+export async function loginAccount(env: Env, input: { email: string; password: string }, clientIp?: string) {
+  return asSession(await call(env, "/auth/v1/login", { method: "POST", body: input, clientIp }));
+}
+
+/** `PATCH /auth/v1/me` with the caller's own access token: 409 when the email is taken, 403 for an API key. */
+export async function changeAccountEmail(env: Env, token: string, email: string): Promise<AccountUser> {
+  const body = (await call(env, "/auth/v1/me", { method: "PATCH", body: { email }, token })) as { user?: AccountUser };
+  if (!body?.user?.id) throw new AccountsError(502, []);
+  return body.user;
+}
+
+/** The accounts users with these ids (unknown ids are left out), over RPC. */
+export async function getAccountUsers(env: Env, ids: string[]): Promise<AccountUser[]> {
+  if (ids.length === 0) return [];
+  const users = await (env.ACCOUNTS as unknown as DirectoryRpc).getUsers([...new Set(ids)]);
+  return Array.isArray(users) ? users.filter((u) => typeof u?.id === "string" && typeof u?.email === "string") : [];
+}

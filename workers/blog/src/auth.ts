@@ -1,0 +1,79 @@
+import { API_KEY_PREFIX, createTokenVerifier, hasScope, InvalidTokenError, jwksFromService, type Principal } from "@edgeworks/auth";
+import { log } from "@edgeworks/http";
+import type { MiddlewareHandler } from "hono";
+import type { BlogEnv, Viewer } from "./env";
+
+/** Why a credential was refused: missing, unreadable, or not valid (expired, tampered, revoked). */
+export type AuthFailure = "missing" | "invalid";
+
+export class AuthError extends Error {
+  constructor(readonly reason: AuthFailure) {
+    super(reason === "missing" ? "is missing" : "is invalid");
+    this.name = "AuthError";
+  }
+}
+
+// One verifier per isolate: it caches the JWKS and verified tokens.
+let verifier: ReturnType<typeof createTokenVerifier> | undefined;
+const verifierFor = (env: Env) =>
+  (verifier ??= createTokenVerifier({ loadJwks: jwksFromService(env.ACCOUNTS), issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }));
+
+interface AccountsKeyRpc {
+  verifyApiKey(key: string): Promise<{ userId: string; scopes: string[] } | null>;
+}
+
+async function verifyApiKey(env: Env, key: string): Promise<Omit<Principal, "method"> | null> {
+  try {
+    const found = await (env.ACCOUNTS as unknown as AccountsKeyRpc).verifyApiKey(key);
+    if (!found || typeof found.userId !== "string" || found.userId === "" || !Array.isArray(found.scopes)) return null;
+    return { userId: found.userId, scopes: found.scopes.filter((s): s is string => typeof s === "string") };
+  } catch (err) {
+    log(env.LOG_LEVEL, "warn", "API key verification failed", { error: err instanceof Error ? err.message : String(err) });
+    return null;
+  }
+}
+
+// RealWorld clients send `Token <jwt>`; everything else on the platform sends `Bearer <jwt>`. Both work.
+const SCHEME = /^(?:Token|Bearer)[ ]+([A-Za-z0-9._~+/=-]{1,4096})$/i;
+
+/**
+ * The caller of this request, or null when no Authorization header was sent. A header that is
+ * present but unusable (wrong scheme, bad signature, expired, unknown API key, lacking the blog
+ * scope) throws AuthError("invalid"): a client that sends a credential should learn it is bad.
+ */
+export async function identify(env: Env, header: string | undefined, method: string): Promise<Viewer | null> {
+  if (header === undefined || header.trim() === "") return null;
+  const credential = SCHEME.exec(header.trim())?.[1];
+  if (!credential) throw new AuthError("invalid");
+  let principal: Principal;
+  if (credential.startsWith(API_KEY_PREFIX)) {
+    const found = await verifyApiKey(env, credential);
+    if (!found) throw new AuthError("invalid");
+    principal = { ...found, method: "api_key" };
+  } else {
+    try {
+      principal = await verifierFor(env)(credential);
+    } catch (err) {
+      if (err instanceof InvalidTokenError) throw new AuthError("invalid");
+      throw err;
+    }
+  }
+  const scope = method === "GET" || method === "HEAD" ? "blog:read" : "blog:write";
+  if (!hasScope(principal, scope)) throw new AuthError("invalid");
+  return { ...principal, token: credential };
+}
+
+/**
+ * Sets `c.var.viewer` from the Authorization header; with `required`, a request without one fails.
+ * Errors are AuthError, rendered by each API in its own shape.
+ *
+ * @example router.use("/user", authenticate({ required: true }));
+ */
+export function authenticate({ required }: { required: boolean }): MiddlewareHandler<BlogEnv> {
+  return async function authenticate(c, next) {
+    const viewer = await identify(c.env, c.req.header("Authorization"), c.req.method);
+    if (!viewer && required) throw new AuthError("missing");
+    if (viewer) c.set("viewer", viewer);
+    await next();
+  };
+}

@@ -1,0 +1,182 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import {
+  type Article,
+  createArticle,
+  deleteArticle,
+  findArticleById,
+  findVisibleArticle,
+  listArticles,
+  listTags,
+  setReaction,
+  updateArticle,
+} from "../articles.service";
+import { authenticate } from "../auth";
+import { type BlogEnv, viewerOf } from "../env";
+import { announcePublished } from "../notifications";
+import { forbiddenError, notFoundError, realWorldHook } from "./errors";
+import { json, jsonBody, presentArticle, presentListItem, rwErrorsFor, TOKEN_SECURITY } from "./present";
+import {
+  articleEnvelope,
+  articlesEnvelope,
+  feedQuery,
+  listQuery,
+  newArticleBody,
+  slugParam,
+  tagsEnvelope,
+  updateArticleBody,
+} from "./validation";
+
+const tags = ["Articles"];
+const single = json(articleEnvelope, "The article");
+const many = json(articlesEnvelope, "A page of articles, most recent first (without `body`), and the total count");
+const optionalAuth = [authenticate({ required: false })];
+const requiredAuth = [authenticate({ required: true })];
+
+const feed = createRoute({
+  method: "get",
+  path: "/articles/feed",
+  tags,
+  summary: "Articles by authors the caller follows",
+  security: TOKEN_SECURITY,
+  middleware: requiredAuth,
+  request: { query: feedQuery },
+  responses: { 200: many, ...rwErrorsFor(401, 422) },
+});
+const list = createRoute({
+  method: "get",
+  path: "/articles",
+  tags,
+  summary: "Published articles, filtered by tag, author or favorited (auth optional)",
+  middleware: optionalAuth,
+  request: { query: listQuery },
+  responses: { 200: many, ...rwErrorsFor(401, 422) },
+});
+const create = createRoute({
+  method: "post",
+  path: "/articles",
+  tags,
+  summary: "Create and publish an article",
+  security: TOKEN_SECURITY,
+  middleware: requiredAuth,
+  request: { body: jsonBody(newArticleBody) },
+  responses: { 201: single, ...rwErrorsFor(401, 413, 422) },
+});
+const get = createRoute({
+  method: "get",
+  path: "/articles/{slug}",
+  tags,
+  summary: "An article (auth optional)",
+  middleware: optionalAuth,
+  request: { params: slugParam },
+  responses: { 200: single, ...rwErrorsFor(401, 404, 422) },
+});
+const update = createRoute({
+  method: "put",
+  path: "/articles/{slug}",
+  tags,
+  summary: "Update your article (a new title gives a new slug; tagList replaces the tags when given)",
+  security: TOKEN_SECURITY,
+  middleware: requiredAuth,
+  request: { params: slugParam, body: jsonBody(updateArticleBody) },
+  responses: { 200: single, ...rwErrorsFor(401, 403, 404, 413, 422) },
+});
+const remove = createRoute({
+  method: "delete",
+  path: "/articles/{slug}",
+  tags,
+  summary: "Delete your article (with its comments and favorites)",
+  security: TOKEN_SECURITY,
+  middleware: requiredAuth,
+  request: { params: slugParam },
+  responses: { 204: { description: "Deleted" }, ...rwErrorsFor(401, 403, 404, 422) },
+});
+const favorite = (method: "post" | "delete") =>
+  createRoute({
+    method,
+    path: "/articles/{slug}/favorite",
+    tags: ["Favorites"],
+    summary: method === "post" ? "Favorite an article (idempotent)" : "Unfavorite an article (idempotent)",
+    security: TOKEN_SECURITY,
+    middleware: requiredAuth,
+    request: { params: slugParam },
+    responses: { 200: single, ...rwErrorsFor(401, 404, 422) },
+  });
+const tagList = createRoute({
+  method: "get",
+  path: "/tags",
+  tags: ["Tags"],
+  summary: "Every tag of a published article, sorted",
+  responses: { 200: json(tagsEnvelope, "Tags, sorted") },
+});
+
+/** The article if the viewer may see it and is its author: 404 before 403, as RealWorld orders them. */
+async function ownArticleOrThrow(db: D1Database, slug: string, userId: string): Promise<Article> {
+  const article = await findVisibleArticle(db, slug, userId);
+  if (!article) throw notFoundError("article");
+  if (article.authorId !== userId) throw forbiddenError("article");
+  return article;
+}
+
+async function reloadOrThrow(db: D1Database, id: number, viewerId: string): Promise<Article> {
+  const article = await findArticleById(db, id, viewerId);
+  if (!article) throw notFoundError("article");
+  return article;
+}
+
+export const articlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
+  .openapi(feed, async (c) => {
+    const viewer = viewerOf(c);
+    const q = c.req.valid("query");
+    const page = await listArticles(c.env.DB, viewer.userId, { feed: true, limit: q.limit, offset: q.offset });
+    return c.json({ articles: page.articles.map(presentListItem), articlesCount: page.count }, 200);
+  })
+  .openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const page = await listArticles(c.env.DB, c.var.viewer?.userId ?? "", q);
+    return c.json({ articles: page.articles.map(presentListItem), articlesCount: page.count }, 200);
+  })
+  .openapi(create, async (c) => {
+    const viewer = viewerOf(c);
+    const { article: input } = c.req.valid("json");
+    const now = Date.now();
+    const { id } = await createArticle(
+      c.env.DB,
+      viewer.userId,
+      { ...input, tagList: input.tagList ?? [], status: "published", publishAt: null, categoryId: null },
+      now,
+    );
+    announcePublished(c.env, c.executionCtx, id);
+    return c.json({ article: presentArticle(await reloadOrThrow(c.env.DB, id, viewer.userId)) }, 201);
+  })
+  .openapi(get, async (c) => {
+    const article = await findVisibleArticle(c.env.DB, c.req.valid("param").slug, c.var.viewer?.userId);
+    if (!article) throw notFoundError("article");
+    return c.json({ article: presentArticle(article) }, 200);
+  })
+  .openapi(update, async (c) => {
+    const viewer = viewerOf(c);
+    const article = await ownArticleOrThrow(c.env.DB, c.req.valid("param").slug, viewer.userId);
+    await updateArticle(c.env.DB, article, c.req.valid("json").article, Date.now());
+    return c.json({ article: presentArticle(await reloadOrThrow(c.env.DB, article.id, viewer.userId)) }, 200);
+  })
+  .openapi(remove, async (c) => {
+    const viewer = viewerOf(c);
+    const article = await ownArticleOrThrow(c.env.DB, c.req.valid("param").slug, viewer.userId);
+    await deleteArticle(c.env.DB, article.id);
+    return c.body(null, 204);
+  })
+  .openapi(favorite("post"), async (c) => {
+    const viewer = viewerOf(c);
+    const article = await findVisibleArticle(c.env.DB, c.req.valid("param").slug, viewer.userId);
+    if (!article) throw notFoundError("article");
+    await setReaction(c.env.DB, "favorites", viewer.userId, article.id, true, Date.now());
+    return c.json({ article: presentArticle(await reloadOrThrow(c.env.DB, article.id, viewer.userId)) }, 200);
+  })
+  .openapi(favorite("delete"), async (c) => {
+    const viewer = viewerOf(c);
+    const article = await findVisibleArticle(c.env.DB, c.req.valid("param").slug, viewer.userId);
+    if (!article) throw notFoundError("article");
+    await setReaction(c.env.DB, "favorites", viewer.userId, article.id, false, Date.now());
+    return c.json({ article: presentArticle(await reloadOrThrow(c.env.DB, article.id, viewer.userId)) }, 200);
+  })
+  .openapi(tagList, async (c) => c.json({ tags: await listTags(c.env.DB) }, 200));

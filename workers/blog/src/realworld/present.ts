@@ -1,0 +1,55 @@
+// Shapes the RealWorld responses, and the OpenAPI pieces every RealWorld route repeats.
+import type { z } from "@hono/zod-openapi";
+import type { Article } from "../articles.service";
+import type { Comment } from "../comments.service";
+import type { Profile } from "../profiles.service";
+import { errorsSchema } from "./validation";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const presentArticle = (a: Article) => ({
+  slug: a.slug,
+  title: a.title,
+  description: a.description,
+  body: a.body,
+  tagList: a.tagList,
+  createdAt: iso(a.createdAt),
+  updatedAt: iso(a.updatedAt),
+  favorited: a.favorited,
+  favoritesCount: a.favoritesCount,
+  author: a.author,
+});
+
+/** List items leave out `body` (RealWorld API 2.0: lists stay small). */
+export const presentListItem = (a: Article) => {
+  const { body: _body, ...item } = presentArticle(a);
+  return item;
+};
+
+export const presentComment = (c: Comment) => ({
+  id: c.id,
+  createdAt: iso(c.createdAt),
+  updatedAt: iso(c.updatedAt),
+  body: c.body,
+  author: c.author,
+});
+
+export const presentProfile = (p: Profile) => ({ username: p.username, bio: p.bio, image: p.image, following: p.following });
+
+const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: errorsSchema } } });
+export const rwErrors = {
+  401: errorResponse('Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}`'),
+  403: errorResponse('Not yours: `{"errors": {"article" | "comment": ["forbidden"]}}`'),
+  404: errorResponse('Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}`'),
+  409: errorResponse('Already taken: `{"errors": {"username" | "email": ["has already been taken"]}}`'),
+  413: errorResponse("Body over 1 MiB"),
+  422: errorResponse("Invalid input (also malformed JSON), keyed by field"),
+  429: errorResponse("Rate limited by accounts (login); see Retry-After"),
+} as const;
+
+export const rwErrorsFor = <S extends keyof typeof rwErrors>(...statuses: S[]): Pick<typeof rwErrors, S> =>
+  Object.fromEntries(statuses.map((s) => [s, rwErrors[s]])) as Pick<typeof rwErrors, S>;
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
+export const TOKEN_SECURITY = [{ Token: [] }];

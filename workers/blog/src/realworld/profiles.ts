@@ -1,0 +1,54 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { authenticate } from "../auth";
+import { type BlogEnv, viewerOf } from "../env";
+import { findProfileByUsername, follow, isFollowing, toProfile, unfollow } from "../profiles.service";
+import { notFoundError, RealWorldError, realWorldHook } from "./errors";
+import { json, rwErrorsFor, TOKEN_SECURITY } from "./present";
+import { profileEnvelope, usernameParam } from "./validation";
+
+const tags = ["Profile"];
+const profileResponse = json(profileEnvelope, "The profile, with `following` for the caller");
+
+const getProfile = createRoute({
+  method: "get",
+  path: "/profiles/{username}",
+  tags,
+  summary: "A profile (auth optional)",
+  middleware: [authenticate({ required: false })],
+  request: { params: usernameParam },
+  responses: { 200: profileResponse, ...rwErrorsFor(401, 404, 422) },
+});
+const followRoute = (method: "post" | "delete") =>
+  createRoute({
+    method,
+    path: "/profiles/{username}/follow",
+    tags,
+    summary: method === "post" ? "Follow a user (idempotent)" : "Unfollow a user (idempotent)",
+    security: TOKEN_SECURITY,
+    middleware: [authenticate({ required: true })],
+    request: { params: usernameParam },
+    responses: { 200: profileResponse, ...rwErrorsFor(401, 404, 422) },
+  });
+
+export const profilesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
+  .openapi(getProfile, async (c) => {
+    const row = await findProfileByUsername(c.env.DB, c.req.valid("param").username);
+    if (!row) throw notFoundError("profile");
+    const following = await isFollowing(c.env.DB, c.var.viewer?.userId, row.user_id);
+    return c.json({ profile: toProfile(row, following) }, 200);
+  })
+  .openapi(followRoute("post"), async (c) => {
+    const viewer = viewerOf(c);
+    const row = await findProfileByUsername(c.env.DB, c.req.valid("param").username);
+    if (!row) throw notFoundError("profile");
+    if (row.user_id === viewer.userId) throw new RealWorldError(422, "profile", "can't follow yourself");
+    await follow(c.env.DB, viewer.userId, row.user_id, Date.now());
+    return c.json({ profile: toProfile(row, true) }, 200);
+  })
+  .openapi(followRoute("delete"), async (c) => {
+    const viewer = viewerOf(c);
+    const row = await findProfileByUsername(c.env.DB, c.req.valid("param").username);
+    if (!row) throw notFoundError("profile");
+    await unfollow(c.env.DB, viewer.userId, row.user_id);
+    return c.json({ profile: toProfile(row, false) }, 200);
+  });

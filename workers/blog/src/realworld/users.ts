@@ -1,0 +1,129 @@
+// RealWorld users: register and login go through workers/accounts (one identity for every product);
+// the blog keeps the profile (username, bio, image) keyed by the accounts user id.
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { AccountsError, changeAccountEmail, getAccountUsers, loginAccount, registerAccount } from "../accounts";
+import { authenticate } from "../auth";
+import { type BlogEnv, type Viewer, viewerOf } from "../env";
+import { createProfile, ensureProfile, findProfileByUserId, isUsernameTaken, type ProfileRow, updateProfile } from "../profiles.service";
+import { groupFieldErrors, RealWorldError, realWorldHook, takenError } from "./errors";
+import { json, jsonBody, rwErrorsFor, TOKEN_SECURITY } from "./present";
+import { loginBody, newUserBody, updateUserBody, userEnvelope } from "./validation";
+
+const userResponse = json(userEnvelope, "The user, with a token for `Authorization: Token <token>`");
+const tags = ["User and Authentication"];
+
+const register = createRoute({
+  method: "post",
+  path: "/users",
+  tags,
+  summary: "Register (creates an Edgeworks account and its blog profile)",
+  request: { body: jsonBody(newUserBody) },
+  responses: { 201: userResponse, ...rwErrorsFor(409, 413, 422, 429) },
+});
+const login = createRoute({
+  method: "post",
+  path: "/users/login",
+  tags,
+  summary: "Log in with the Edgeworks account's email and password",
+  request: { body: jsonBody(loginBody) },
+  responses: { 200: userResponse, ...rwErrorsFor(401, 413, 422, 429) },
+});
+const current = createRoute({
+  method: "get",
+  path: "/user",
+  tags,
+  summary: "The current user (`token` is the credential sent)",
+  security: TOKEN_SECURITY,
+  middleware: [authenticate({ required: true })],
+  responses: { 200: userResponse, ...rwErrorsFor(401) },
+});
+const update = createRoute({
+  method: "put",
+  path: "/user",
+  tags,
+  summary: "Update the current user (email changes the Edgeworks account; password is refused)",
+  security: TOKEN_SECURITY,
+  middleware: [authenticate({ required: true })],
+  request: { body: jsonBody(updateUserBody) },
+  responses: { 200: userResponse, ...rwErrorsFor(401, 403, 409, 413, 422) },
+});
+
+const clientIp = (c: Context) => c.req.header("CF-Connecting-IP") ?? undefined;
+
+/** Maps an accounts failure onto RealWorld's errors. */
+function fromAccounts(err: unknown, on401: RealWorldError): never {
+  if (!(err instanceof AccountsError)) throw err;
+  if (err.status === 409) throw takenError("email");
+  if (err.status === 401) throw on401;
+  if (err.status === 403) throw new RealWorldError(403, "email", "can't be changed with this credential (use a session token)");
+  if (err.status === 422 || err.status === 400) {
+    throw new RealWorldError(422, groupFieldErrors(err.fieldErrors, "user"));
+  }
+  if (err.status === 429)
+    throw new RealWorldError(
+      429,
+      "request",
+      "is rate limited, retry later",
+      err.retryAfter ? { "Retry-After": err.retryAfter } : undefined,
+    );
+  throw new RealWorldError(503, "accounts", "is unavailable, retry later");
+}
+
+const present = (profile: ProfileRow, email: string, token: string) => ({
+  user: { email, token, username: profile.username, bio: profile.bio, image: profile.image },
+});
+
+/** The viewer's profile and email (the email lives in accounts). */
+async function currentUser(env: Env, viewer: Viewer) {
+  const [account] = await getAccountUsers(env, [viewer.userId]);
+  if (!account) throw new RealWorldError(401, "token", "is invalid");
+  const profile = await ensureProfile(env.DB, viewer.userId, account.name ?? account.email, Date.now());
+  return { account, profile };
+}
+
+export const usersRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
+  .openapi(register, async (c) => {
+    const { user } = c.req.valid("json");
+    if (await isUsernameTaken(c.env.DB, user.username)) throw takenError("username");
+    const session = await registerAccount(c.env, { email: user.email, password: user.password, name: user.username }, clientIp(c)).catch(
+      (err) => fromAccounts(err, new RealWorldError(401, "credentials", "invalid")),
+    );
+    // the unique index decides a race for the username; the account then exists without a blog
+    // profile and gets one (with a free username) on its first login
+    if (!(await createProfile(c.env.DB, session.user.id, user.username, Date.now()))) throw takenError("username");
+    const profile = await findProfileByUserId(c.env.DB, session.user.id);
+    if (!profile) throw new Error("profile vanished after insert");
+    return c.json(present(profile, session.user.email, session.accessToken), 201);
+  })
+  .openapi(login, async (c) => {
+    const { user } = c.req.valid("json");
+    const session = await loginAccount(c.env, user, clientIp(c)).catch((err) =>
+      fromAccounts(err, new RealWorldError(401, "credentials", "invalid")),
+    );
+    const profile = await ensureProfile(c.env.DB, session.user.id, session.user.name ?? session.user.email, Date.now());
+    return c.json(present(profile, session.user.email, session.accessToken), 200);
+  })
+  .openapi(current, async (c) => {
+    const viewer = viewerOf(c);
+    const { account, profile } = await currentUser(c.env, viewer);
+    return c.json(present(profile, account.email, viewer.token), 200);
+  })
+  .openapi(update, async (c) => {
+    const viewer = viewerOf(c);
+    const { user } = c.req.valid("json");
+    if (user.password) {
+      throw new RealWorldError(422, "password", "can't be changed here: use POST /auth/v1/password with the current password");
+    }
+    let { account, profile } = await currentUser(c.env, viewer);
+    if (user.username !== undefined && (await isUsernameTaken(c.env.DB, user.username, viewer.userId))) throw takenError("username");
+    if (user.email !== undefined && user.email !== account.email) {
+      account = await changeAccountEmail(c.env, viewer.token, user.email).catch((err) =>
+        fromAccounts(err, new RealWorldError(401, "token", "is invalid")),
+      );
+    }
+    const changes = { username: user.username, bio: user.bio, image: user.image };
+    if (!(await updateProfile(c.env.DB, viewer.userId, changes, Date.now()))) throw takenError("username");
+    profile = (await findProfileByUserId(c.env.DB, viewer.userId)) ?? profile;
+    return c.json(present(profile, account.email, viewer.token), 200);
+  });

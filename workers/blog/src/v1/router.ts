@@ -1,0 +1,23 @@
+import { ApiError, onError, validationHook } from "@edgeworks/http";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { AuthError } from "../auth";
+import type { BlogEnv } from "../env";
+
+/** problem+json for `/blog/v1`; a refused credential is 401 with a Bearer challenge. */
+export function v1ErrorResponse(err: unknown, c: Context): Response {
+  if (err instanceof AuthError) {
+    const description = err.reason === "missing" ? "Authentication required" : "The credential is invalid, expired or lacks the blog scope";
+    return onError(
+      new ApiError("unauthorized", description, {
+        headers: {
+          "WWW-Authenticate": `Bearer realm="edgeworks", error="${err.reason === "missing" ? "invalid_request" : "invalid_token"}"`,
+        },
+      }),
+      c,
+    );
+  }
+  return onError(err, c);
+}
+
+export const v1Router = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never });

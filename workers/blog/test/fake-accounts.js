@@ -1,0 +1,91 @@
+// A stand-in for workers/accounts in the blog's tests (an auxiliary Worker, see vitest.config.ts):
+// the parts of its HTTP API the blog calls (register, login, PATCH /me), its JWKS, and the directory
+// RPCs. It signs real ES256 access tokens with the test key, so the blog's real verification runs.
+// Users live in memory; ids not registered here follow the shared convention (`<id>@users.test`).
+import { WorkerEntrypoint } from "cloudflare:workers";
+
+const users = new Map(); // email -> { id, email, name, password }
+const b64url = (bytes) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replaceAll("=", "")
+    .replaceAll("+", "-")
+    .replaceAll("/", "_");
+const enc = (obj) => b64url(new TextEncoder().encode(JSON.stringify(obj)));
+const problem = (status, errors = []) =>
+  Response.json(
+    { type: "about:blank", title: "error", status, detail: "fake accounts", errors },
+    { status, headers: { "Content-Type": "application/problem+json" } },
+  );
+
+async function sign(env, sub) {
+  const jwk = JSON.parse(env.PRIVATE_JWK);
+  const key = await crypto.subtle.importKey(
+    "jwk",
+    { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d },
+    { name: "ECDSA", namedCurve: "P-256" },
+    false,
+    ["sign"],
+  );
+  const now = Math.floor(Date.now() / 1000);
+  const input = `${enc({ alg: "ES256", kid: jwk.kid, typ: "JWT" })}.${enc({ sub, iss: "edgeworks-accounts", aud: "edgeworks", scope: "*", sid: "s1", iat: now - 1, exp: now + 900, jti: crypto.randomUUID() })}`;
+  const sig = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, new TextEncoder().encode(input));
+  return `${input}.${b64url(sig)}`;
+}
+
+const session = async (env, u) => ({
+  user: { id: u.id, email: u.email, name: u.name, createdAt: new Date().toISOString(), emailVerified: false },
+  accessToken: await sign(env, u.id),
+  refreshToken: "r",
+  expiresIn: 900,
+});
+
+export default class FakeAccounts extends WorkerEntrypoint {
+  async fetch(request) {
+    const { pathname } = new URL(request.url);
+    if (pathname === "/auth/.well-known/jwks.json") return Response.json(JSON.parse(this.env.JWKS));
+    const body = request.method === "GET" ? {} : await request.json().catch(() => ({}));
+    const email = String(body.email ?? "")
+      .trim()
+      .toLowerCase();
+    if (pathname === "/auth/v1/register" && request.method === "POST") {
+      if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(email)) return problem(422, [{ path: "email", message: "Must be an email address" }]);
+      if (String(body.password ?? "").length < 8) return problem(422, [{ path: "password", message: "Must be at least 8 characters" }]);
+      if (users.has(email)) return problem(409);
+      const user = { id: `acc_${crypto.randomUUID().slice(0, 12)}`, email, name: body.name ?? null, password: body.password };
+      users.set(email, user);
+      return Response.json(await session(this.env, user), { status: 201 });
+    }
+    if (pathname === "/auth/v1/login" && request.method === "POST") {
+      if (email === "limited@example.com") return problem(429);
+      const user = users.get(email);
+      if (!user || user.password !== body.password) return problem(401);
+      return Response.json(await session(this.env, user));
+    }
+    if (pathname === "/auth/v1/me" && request.method === "PATCH") {
+      const token = (request.headers.get("Authorization") ?? "").replace(/^Bearer /, "");
+      if (token.startsWith("ewk_")) return problem(403);
+      const sub = JSON.parse(atob(token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/"))).sub;
+      if (users.has(email) && users.get(email).id !== sub) return problem(409);
+      const current = [...users.values()].find((u) => u.id === sub) ?? { id: sub, email: `${sub}@users.test`, name: sub, password: "" };
+      users.delete(current.email);
+      const updated = { ...current, email };
+      users.set(email, updated);
+      return Response.json({ user: { id: sub, email, name: updated.name, createdAt: new Date().toISOString(), emailVerified: false } });
+    }
+    return problem(404);
+  }
+
+  async verifyApiKey(key) {
+    if (key === "ewk_blog_writer_secret") return { userId: "keyuser", scopes: ["blog:read", "blog:write"] };
+    if (key === "ewk_blog_reader_secret") return { userId: "keyuser", scopes: ["blog:read"] };
+    return null;
+  }
+
+  async getUsers(ids) {
+    const byId = new Map([...users.values()].map((u) => [u.id, u]));
+    return [...new Set(ids)]
+      .filter((id) => byId.has(id) || /^[A-Za-z0-9_-]{1,64}$/.test(id))
+      .map((id) => byId.get(id) ?? { id, email: `${id}@users.test`, name: id })
+      .map(({ id, email, name }) => ({ id, email, name }));
+  }
+}

@@ -1,0 +1,173 @@
+import { mintToken, tamper, unsignedToken } from "@edgeworks/testing";
+import { describe, expect, it } from "vitest";
+import { expectErrors, register, rw, uid } from "./helpers";
+
+describe("POST /api/users", () => {
+  it("registers through accounts and returns the user with a token", async () => {
+    const name = `reg_${uid()}`;
+    const res = await rw("POST", "/users", { user: { username: name, email: `${name}@Example.com`, password: "password123" } });
+    expect(res.status).toBe(201);
+    const { user } = (await res.json()) as { user: Record<string, unknown> };
+    expect(user).toEqual({ username: name, email: `${name}@example.com`, bio: null, image: null, token: expect.any(String) });
+    const me = await rw("GET", "/user", undefined, user.token as string);
+    expect(me.status).toBe(200);
+  });
+
+  it.each([
+    ["blank username", { username: "", email: "a@example.com", password: "password123" }, { username: ["can't be blank"] }],
+    ["missing username", { email: "a@example.com", password: "password123" }, { username: ["can't be blank"] }],
+    ["blank email", { username: "x1", email: "", password: "password123" }, { email: ["can't be blank"] }],
+    ["bad email", { username: "x1", email: "nope", password: "password123" }, { email: ["is invalid"] }],
+    ["blank password", { username: "x1", email: "a@example.com", password: "" }, { password: ["can't be blank"] }],
+    [
+      "short password",
+      { username: "x1", email: "a@example.com", password: "short" },
+      { password: ["is too short (minimum is 8 characters)"] },
+    ],
+    [
+      "username with spaces",
+      { username: "a b", email: "a@example.com", password: "password123" },
+      { username: ["is invalid (letters, digits, '_', '.', '-')"] },
+    ],
+    ["number as username", { username: 42, email: "a@example.com", password: "password123" }, { username: ["must be a string"] }],
+  ])("refuses %s with 422", async (_label, user, errors) => {
+    await expectErrors(await rw("POST", "/users", { user }), 422, errors);
+  });
+
+  it("refuses a missing user object and malformed JSON with 422", async () => {
+    await expectErrors(await rw("POST", "/users", {}), 422, { user: ["can't be blank"] });
+    await expectErrors(await rw("POST", "/users", '{"user": {'), 422, { body: ["is not valid JSON"] });
+  });
+
+  it("refuses a taken username (any case) and a taken email with 409", async () => {
+    const taken = await register("dup");
+    await expectErrors(
+      await rw("POST", "/users", {
+        user: { username: taken.username.toUpperCase(), email: `other_${uid()}@example.com`, password: "password123" },
+      }),
+      409,
+      { username: ["has already been taken"] },
+    );
+    await expectErrors(
+      await rw("POST", "/users", { user: { username: `other_${uid()}`, email: taken.email, password: "password123" } }),
+      409,
+      { email: ["has already been taken"] },
+    );
+  });
+
+  it("refuses a body over 1 MiB with 413", async () => {
+    const res = await rw("POST", "/users", {
+      user: { username: "x".repeat(2 * 1024 * 1024), email: "a@example.com", password: "password123" },
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ errors: { body: ["is too large"] } });
+  });
+});
+
+describe("POST /api/users/login", () => {
+  it("logs in and returns the profile", async () => {
+    const user = await register("login");
+    const res = await rw("POST", "/users/login", { user: { email: user.email, password: "password123" } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { user: Record<string, unknown> };
+    expect(body.user).toMatchObject({ username: user.username, email: user.email, bio: null, image: null });
+  });
+
+  it("answers 401 credentials invalid for a wrong password or unknown email", async () => {
+    const user = await register("login");
+    await expectErrors(await rw("POST", "/users/login", { user: { email: user.email, password: "wrong-password" } }), 401, {
+      credentials: ["invalid"],
+    });
+    await expectErrors(await rw("POST", "/users/login", { user: { email: `nobody_${uid()}@example.com`, password: "x" } }), 401, {
+      credentials: ["invalid"],
+    });
+  });
+
+  it("passes accounts' rate limit on as 429", async () => {
+    const res = await rw("POST", "/users/login", { user: { email: "limited@example.com", password: "password123" } });
+    expect(res.status).toBe(429);
+  });
+
+  it("creates a blog profile on first login of an account made elsewhere", async () => {
+    // an accounts user who never used the blog: a token for an id the blog has no profile for
+    const token = await mintToken({ sub: `outsider${uid()}` });
+    const res = await rw("GET", "/user", undefined, token);
+    expect(res.status).toBe(200);
+    const { user } = (await res.json()) as { user: { username: string; email: string } };
+    expect(user.email).toMatch(/@users\.test$/);
+    expect(user.username).toMatch(/^outsider/);
+  });
+});
+
+describe("GET/PUT /api/user", () => {
+  it("accepts Token and Bearer schemes and refuses missing, tampered, unsigned and expired tokens", async () => {
+    const user = await register("me");
+    expect((await rw("GET", "/user", undefined, undefined, { Authorization: `Bearer ${user.token}` })).status).toBe(200);
+    await expectErrors(await rw("GET", "/user"), 401, { token: ["is missing"] });
+    await expectErrors(await rw("GET", "/user", undefined, tamper(user.token)), 401, { token: ["is invalid"] });
+    await expectErrors(await rw("GET", "/user", undefined, unsignedToken("x")), 401, { token: ["is invalid"] });
+    await expectErrors(await rw("GET", "/user", undefined, await mintToken({ sub: "x", expiresIn: -60 })), 401, { token: ["is invalid"] });
+    await expectErrors(await rw("GET", "/user", undefined, undefined, { Authorization: "Basic abc" }), 401, { token: ["is invalid"] });
+  });
+
+  it("accepts an API key with the blog scopes, and refuses one that can only read for writes", async () => {
+    expect((await rw("GET", "/user", undefined, "ewk_blog_writer_secret")).status).toBe(200);
+    await expectErrors(await rw("PUT", "/user", { user: { bio: "x" } }, "ewk_blog_reader_secret"), 401, { token: ["is invalid"] });
+    await expectErrors(await rw("GET", "/user", undefined, "ewk_unknown"), 401, { token: ["is invalid"] });
+  });
+
+  it("updates bio and image, normalises empty strings to null and keeps other fields", async () => {
+    const user = await register("upd");
+    let res = await rw("PUT", "/user", { user: { bio: "Hello", image: "https://example.com/a.png" } }, user.token);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { user: object }).user).toMatchObject({
+      bio: "Hello",
+      image: "https://example.com/a.png",
+      username: user.username,
+    });
+    res = await rw("PUT", "/user", { user: { bio: "", image: null } }, user.token);
+    expect(((await res.json()) as { user: object }).user).toMatchObject({ bio: null, image: null });
+  });
+
+  it("changes username and email (the email in accounts)", async () => {
+    const user = await register("chg");
+    const name = `new_${uid()}`;
+    const res = await rw("PUT", "/user", { user: { username: name, email: `${name}@example.com` } }, user.token);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { user: object }).user).toMatchObject({ username: name, email: `${name}@example.com` });
+    const login = await rw("POST", "/users/login", { user: { email: `${name}@example.com`, password: "password123" } });
+    expect(login.status).toBe(200);
+  });
+
+  it("refuses a taken username or email with 409 and changes nothing", async () => {
+    const a = await register("a");
+    const b = await register("b");
+    await expectErrors(await rw("PUT", "/user", { user: { username: b.username } }, a.token), 409, {
+      username: ["has already been taken"],
+    });
+    await expectErrors(await rw("PUT", "/user", { user: { email: b.email } }, a.token), 409, { email: ["has already been taken"] });
+    const me = (await (await rw("GET", "/user", undefined, a.token)).json()) as { user: { username: string; email: string } };
+    expect(me.user).toMatchObject({ username: a.username, email: a.email });
+  });
+
+  it.each([
+    ["empty email", { email: "" }, { email: ["can't be blank"] }],
+    ["null email", { email: null }, { email: ["can't be blank"] }],
+    ["empty username", { username: "" }, { username: ["can't be blank"] }],
+    ["null username", { username: null }, { username: ["can't be blank"] }],
+    ["a javascript: image", { image: "javascript:alert(1)" }, { image: ["must be an http(s) URL"] }],
+    [
+      "a password",
+      { password: "newpassword1" },
+      { password: ["can't be changed here: use POST /auth/v1/password with the current password"] },
+    ],
+  ])("refuses %s with 422", async (_label, user, errors) => {
+    const u = await register("bad");
+    await expectErrors(await rw("PUT", "/user", { user }, u.token), 422, errors);
+  });
+
+  it("refuses an email change with an API key (accounts allows it only with a session)", async () => {
+    const res = await rw("PUT", "/user", { user: { email: `k_${uid()}@example.com` } }, "ewk_blog_writer_secret");
+    expect(res.status).toBe(403);
+  });
+});
