@@ -8,7 +8,7 @@ export default defineConfig(async () => {
     dir: new URL(".", import.meta.url),
     database: "notes",
     // lower than production's 600 so that the 429 test stays fast
-    bindings: { WRITE_RATE_LIMIT_PER_MINUTE: "400", LOG_LEVEL: process.env.NOTES_TEST_LOG_LEVEL ?? "silent" },
+    bindings: { WRITE_RATE_LIMIT_PER_MINUTE: "120", LOG_LEVEL: process.env.NOTES_TEST_LOG_LEVEL ?? "silent" },
     fakeAccounts: TEST_API_KEYS,
   });
   // sanitize-html (postcss) is CommonJS that only works under vitest when pre-bundled (LIBRARIES.md)
