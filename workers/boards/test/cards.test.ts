@@ -113,6 +113,23 @@ describe("optimistic concurrency", () => {
   });
 });
 
+describe("optimistic concurrency under a race", () => {
+  it("of 10 concurrent writes holding the same ETag exactly one wins; the rest are 412", async () => {
+    const { admin, member, list } = await team();
+    const card = await createCard(admin, list.id, { title: "v1" });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call("PATCH", `/cards/${card.id}`, i % 2 ? admin.token : member.token, { title: `writer ${i}` }, { "If-Match": '"1"' }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, ...Array(9).fill(412)]);
+    const winner = (await results.find((r) => r.status === 200)?.json()) as Card;
+    const now = await ok<Card>(call("GET", `/cards/${card.id}`, admin.token));
+    expect(now).toMatchObject({ title: winner.title, version: 2 });
+  });
+});
+
 describe("dependencies", () => {
   it("block a card from entering a done list until its blocker is done", async () => {
     const { admin, board, list } = await team();

@@ -1,3 +1,4 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
   type Board,
@@ -191,6 +192,13 @@ describe("50 concurrent moves by several users", () => {
         .map(([id]) => id),
     }));
     expect(fromEvents).toEqual(snapshotOf(first));
+    // and in storage: no two cards share a (list, position), every card sits in a live list
+    await runInDurableObject(env.BOARD.get(env.BOARD.idFromName(board.id)), async (_i, state) => {
+      const sql = state.storage.sql;
+      expect(sql.exec("SELECT list_id, pos FROM cards GROUP BY list_id, pos HAVING count(*) > 1").toArray()).toEqual([]);
+      expect(sql.exec("SELECT id FROM cards WHERE list_id NOT IN (SELECT id FROM lists)").toArray()).toEqual([]);
+      expect(sql.exec("SELECT count(*) AS n FROM cards").one().n).toBe(cards.length);
+    });
     const seqs = watcher.events().map((f) => f.seq as number);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
