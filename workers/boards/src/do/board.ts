@@ -12,6 +12,7 @@ import * as cards from "./card-ops";
 import { asResult, type Result } from "./result";
 
 export const TICKET_TTL_MS = 60_000;
+const PING = JSON.stringify({ type: "ping" });
 
 const keyMaxLength = (env: Env) => {
   const n = Number(env.POSITION_KEY_MAX_LENGTH);
@@ -37,6 +38,8 @@ export class Board extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.sql.exec(BOARD_DDL);
     });
+    // keep-alive pings are answered by the runtime without waking a hibernating board
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, JSON.stringify({ type: "pong" } satisfies ControlFrame)));
   }
 
   private write<T>(fn: (s: BoardStore) => T): Promise<Result<T>> {
