@@ -94,3 +94,22 @@ describe("resume with since", () => {
     await a.close();
   });
 });
+
+describe("concurrency", () => {
+  it("three members sending at once: every socket sees the same contiguous sequence", async () => {
+    const users = [await newUser(), await newUser(), await newUser()];
+    const [owner, ...rest] = users as [Awaited<ReturnType<typeof newUser>>, ...Awaited<ReturnType<typeof newUser>>[]];
+    const room = await createRoom(owner, rest);
+    const sockets = await Promise.all(users.map((u) => connect(u, room.id)));
+    await Promise.all(sockets.map(async (s, i) => Promise.all(Array.from({ length: 10 }, (_, k) => s.post(`u${i} m${k}`)))));
+    for (const s of sockets) await s.take((f) => f.type === "message" && f.seq === 30);
+    const views = sockets.map((s) => s.all.filter((f) => f.type === "message").map((f) => `${f.seq}:${f.id}`));
+    expect(views[0]).toHaveLength(30);
+    expect(views[1]).toEqual(views[0]);
+    expect(views[2]).toEqual(views[0]);
+    expect(storedSeqs(sockets[0]?.all ?? [])).toEqual(range(1, 30));
+    const acks = sockets.flatMap((s) => s.all.filter((f) => f.type === "ack").map((f) => f.seq as number));
+    expect(acks.sort((x, y) => x - y)).toEqual(range(1, 30));
+    for (const s of sockets) await s.close();
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, connect, createRoom, expectProblem, newUser, type Room } from "./helpers";
+import { call, connect, createRoom, eventually, expectProblem, newUser, type Room } from "./helpers";
 
 describe("group rooms", () => {
   it("POST /rooms creates a room owned by the caller with the named members", async () => {
@@ -265,5 +265,22 @@ describe("HTTP write limit", () => {
     expect(res.headers.get("RateLimit-Limit")).toBe("600");
     expect(Number(res.headers.get("RateLimit-Remaining"))).toBe(599);
     expect((await call("GET", "/rooms", alice.token)).headers.get("RateLimit-Limit")).toBeNull();
+  });
+});
+
+describe("activity order", () => {
+  it("a room with a new message moves to the top of my rooms", async () => {
+    const alice = await newUser();
+    const older = await createRoom(alice, [], "older");
+    const newer = await createRoom(alice, [], "newer");
+    const first = (await (await call("GET", "/rooms", alice.token)).json()) as { items: Room[] };
+    expect(first.items.map((r) => r.id)).toEqual([newer.id, older.id]);
+    const a = await connect(alice, older.id);
+    await a.post("bump");
+    await a.close();
+    await eventually(async () => {
+      const list = (await (await call("GET", "/rooms", alice.token)).json()) as { items: Room[] };
+      return list.items[0]?.id === older.id ? true : undefined;
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { sha256Hex } from "@edgeworks/auth";
 import { log } from "@edgeworks/http";
+import { addAttachment, findAttachment, type NewAttachment } from "./attachment-store";
 import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
 import { RateBuckets } from "./rate-bucket";
 import { handleFrame, type RoomContext } from "./room-frames";
@@ -117,30 +118,15 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   }
 
   /** Remembers an uploaded file so that a message of its uploader can attach it. */
-  async addAttachment(roomId: string, a: { id: string; userId: string; name: string; contentType: string; size: number }) {
+  async addAttachment(roomId: string, a: NewAttachment): Promise<void> {
     this.bind(roomId);
-    this.sql.exec(
-      "INSERT INTO attachments (id, user_id, name, content_type, size, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-      a.id,
-      a.userId,
-      a.name,
-      a.contentType,
-      a.size,
-      Date.now(),
-    );
+    addAttachment(this.sql, a, Date.now());
   }
 
   /** An attachment's metadata, or null; a file of a deleted message is gone. */
   async getAttachment(roomId: string, id: string) {
     this.bind(roomId);
-    const row = this.sql
-      .exec(
-        `SELECT a.id, a.name, a.content_type, a.size FROM attachments a LEFT JOIN messages m ON m.id = a.message_id
-         WHERE a.id = ? AND m.deleted_at IS NULL`,
-        id,
-      )
-      .toArray()[0];
-    return row ? { id: String(row.id), name: String(row.name), contentType: String(row.content_type), size: Number(row.size) } : null;
+    return findAttachment(this.sql, id);
   }
 
   /** Appends a stored event and sends it to every socket. */
@@ -230,7 +216,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "Closed");
+      // echo the client's code; the reserved ones (1005, 1006, 1015: never sent on the wire) become 1000
+      ws.close(code >= 3000 || (code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) ? code : 1000, "Closed");
     } catch {
       // already closed
     }

@@ -1,8 +1,8 @@
 import { log } from "@edgeworks/http";
 import { nanoid } from "nanoid";
+import { claimAttachments } from "./attachment-store";
 import type { SocketState } from "./chat-room";
 import {
-  type AttachmentView,
   CLIENT_ID,
   type ClientFrame,
   clientFrame,
@@ -114,25 +114,6 @@ function relayTyping(room: RoomContext, state: SocketState, now: number): void {
   room.broadcast({ type: "typing", userId: state.userId, expiresAt: iso(now + TYPING_TTL_MS) }, (s) => s.userId !== state.userId);
 }
 
-/** The attachments a message may carry: uploaded to this room by the sender and not yet sent. */
-function claimAttachments(room: RoomContext, userId: string, ids: string[]): AttachmentView[] | null {
-  const out: AttachmentView[] = [];
-  for (const id of new Set(ids)) {
-    const row = room.sql
-      .exec("SELECT id, name, content_type, size FROM attachments WHERE id = ? AND user_id = ? AND message_id IS NULL", id, userId)
-      .toArray()[0];
-    if (!row) return null;
-    out.push({
-      id,
-      name: String(row.name),
-      contentType: String(row.content_type),
-      size: Number(row.size),
-      url: `/chat/v1/rooms/${room.roomId}/attachments/${id}`,
-    });
-  }
-  return out;
-}
-
 function postMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "message" }>, now: number) {
   const { clientId } = frame;
   const existing = findByClientId(room.sql, state.userId, clientId);
@@ -142,7 +123,7 @@ function postMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame
     return fail(ws, "invalid_frame", "text: A message needs text or an attachment", clientId);
   }
   if (!room.buckets.take(state.userId, now)) return fail(ws, "rate_limited", "Too many messages; slow down", clientId);
-  const attachments = claimAttachments(room, state.userId, frame.attachments ?? []);
+  const attachments = claimAttachments(room.sql, room.roomId ?? "", state.userId, frame.attachments ?? []);
   if (!attachments) return fail(ws, "invalid_attachment", "An attachment is unknown, not yours or already sent", clientId);
 
   const id = nanoid();
