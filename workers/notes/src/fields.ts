@@ -13,13 +13,16 @@ export const MAX_NOTEBOOK_DEPTH = 10;
 // spelled as strings (not \s) so the OpenAPI pattern means the same in every regex engine, like packages/http's
 const CONTROL = "\\u0000-\\u001f\\u007f";
 const WS = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
-const TAG_CHARS = new RegExp(`^[^${CONTROL}]*[^${WS}${CONTROL}][^${CONTROL}]*$`);
+/** One line of text: not blank, no control characters (titles, names and tags). */
+const LINE_CHARS = new RegExp(`^[^${CONTROL}]*[^${WS}${CONTROL}][^${CONTROL}]*$`);
+
+const LINE_RULE = "Must not be blank or contain control characters (such as line breaks)";
 
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).byteLength;
 
 export const title = () =>
-  textField({ min: 1, max: MAX_TITLE, trim: true }).openapi({
-    description: `1..${MAX_TITLE} characters, not blank; trimmed`,
+  textField({ min: 1, max: MAX_TITLE, pattern: LINE_CHARS, rule: LINE_RULE, trim: true }).openapi({
+    description: `1..${MAX_TITLE} characters on one line (no control characters), not blank; trimmed`,
     example: "Meeting notes",
   });
 
@@ -29,14 +32,14 @@ export const content = () =>
     .openapi({ description: "Markdown, at most 1 MiB of UTF-8; no NUL characters", example: "# Agenda\n\n- budget\n- **launch**" });
 
 export const notebookName = () =>
-  textField({ min: 1, max: MAX_NOTEBOOK_NAME, trim: true }).openapi({
-    description: `1..${MAX_NOTEBOOK_NAME} characters, not blank; trimmed`,
+  textField({ min: 1, max: MAX_NOTEBOOK_NAME, pattern: LINE_CHARS, rule: LINE_RULE, trim: true }).openapi({
+    description: `1..${MAX_NOTEBOOK_NAME} characters on one line (no control characters), not blank; trimmed`,
     example: "Work",
   });
 
 /** A tag: 1..50 characters, not blank, no control characters; trimmed, case kept. */
 export const tagName = () =>
-  textField({ min: 1, max: MAX_TAG, pattern: TAG_CHARS, rule: "Must not be blank or contain control characters", trim: true }).openapi({
+  textField({ min: 1, max: MAX_TAG, pattern: LINE_CHARS, rule: LINE_RULE, trim: true }).openapi({
     example: "work",
   });
 

@@ -46,22 +46,32 @@ export async function getNotebook(deps: ServiceDeps, id: string): Promise<Notebo
   return toNotebook(row, access);
 }
 
-/** The caller's own live notebooks, oldest first, keyset-paginated. */
+/**
+ * The caller's own live notebooks, oldest first, keyset-paginated; with `parentId`, the sub-notebooks of a
+ * notebook the caller may read (how a sharee walks a shared tree), with the parent's access.
+ */
 export async function listNotebooks(
-  { db, userId }: ServiceDeps,
-  query: { limit: number; cursor?: string },
+  deps: ServiceDeps,
+  query: { limit: number; cursor?: string; parentId?: string },
 ): Promise<{ items: Notebook[]; nextCursor: string | null }> {
-  const scope = "notebooks";
+  const { db, userId } = deps;
+  let scope = sql`user_id = ${userId}`;
+  let access: Access = "owner";
+  if (query.parentId !== undefined) {
+    access = (await loadNotebookOrThrow(deps, query.parentId, "read")).access;
+    scope = sql`parent_id = ${query.parentId}`;
+  }
+  const cursorScope = "notebooks";
   let after = sql``;
   if (query.cursor !== undefined) {
-    const [t, id] = decodeCursor(scope, query.cursor, 2);
+    const [t, id] = decodeCursor(cursorScope, query.cursor, 2);
     if (typeof t !== "number" || typeof id !== "string") throw invalidCursor();
     after = sql`AND (created_at, id) > (${t}, ${id})`;
   }
   const rows = await db.all<RawNotebook>(sql`SELECT id, user_id, parent_id, name, created_at, updated_at FROM notebooks
-    WHERE user_id = ${userId} AND deleted_at IS NULL ${after} ORDER BY created_at, id LIMIT ${query.limit + 1}`);
-  const page = toPage(rows, query.limit, (last) => encodeCursor(scope, [last.created_at, last.id]));
-  return { items: page.items.map((r) => toNotebook(r, "owner")), nextCursor: page.nextCursor };
+    WHERE ${scope} AND deleted_at IS NULL ${after} ORDER BY created_at, id LIMIT ${query.limit + 1}`);
+  const page = toPage(rows, query.limit, (last) => encodeCursor(cursorScope, [last.created_at, last.id]));
+  return { items: page.items.map((r) => toNotebook(r, access)), nextCursor: page.nextCursor };
 }
 
 export const invalidCursor = () =>

@@ -50,7 +50,10 @@ export const updateNotebookBody = z
 export type UpdateNotebookInput = z.output<typeof updateNotebookBody>;
 
 export const notebookIdParams = z.object({ id: idParam("Notebook id") });
-export const listNotebooksQuery = z.object({ ...paginationQuery });
+export const listNotebooksQuery = z.object({
+  ...paginationQuery,
+  parentId: requiredId("The sub-notebooks of this notebook (yours or shared with you); default: all your own notebooks").optional(),
+});
 
 // ---- notes
 const noteBase = {

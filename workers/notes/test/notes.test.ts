@@ -57,6 +57,7 @@ describe("POST /notes", () => {
   test.each([
     ["a missing title", { title: undefined }, "title"],
     ["a blank title", { title: " \t " }, "title"],
+    ["a title with a line break", { title: "two\nlines" }, "title"],
     ["a 501-character title", { title: "é".repeat(501) }, "title"],
     ["content over 1 MiB of UTF-8", { content: `${"é".repeat(524_288)}x` }, "content"],
     ["content over 1 MiB of ASCII", { content: `${big}x` }, "content"],

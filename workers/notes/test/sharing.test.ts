@@ -167,6 +167,9 @@ describe("sharing a notebook shares its subtree", () => {
     const listed = await listAll<NoteSummary>(viewer.token, `/notes?notebookId=${top.id}&includeSubNotebooks=true`);
     expect(listed.map((n) => n.id)).toEqual([deep.id]);
     expect((await ok<{ access: string }>(call("GET", `/notebooks/${sub.id}`, viewer.token))).access).toBe("viewer");
+    const children = await listAll<{ id: string; access: string }>(viewer.token, `/notebooks?parentId=${top.id}`);
+    expect(children.map((c) => [c.id, c.access])).toEqual([[sub.id, "viewer"]]);
+    await expectProblem(await call("GET", `/notebooks?parentId=${top.id}`, stranger.token), 404, "not_found");
     await expectProblem(await call("PATCH", `/notes/${deep.id}`, viewer.token, { content: "x" }), 403, "forbidden");
     await expectProblem(await call("POST", "/notes", viewer.token, { notebookId: sub.id, title: "v", content: "" }), 403, "forbidden");
 

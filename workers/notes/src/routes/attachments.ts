@@ -1,4 +1,4 @@
-import { ApiError, createRouter, errors, jsonResponse } from "@edgeworks/http";
+import { ApiError, createRouter, errors, jsonResponse, problemSchema } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteAttachment, listAttachments, readableAttachment, uploadAttachment } from "../attachments/attachments.service";
@@ -10,6 +10,7 @@ import {
   uploadForm,
 } from "../attachments/attachments.validation";
 import { serveAttachment } from "../attachments/serve";
+import { ATTACHMENT_TYPES } from "../attachments/sniff";
 import { depsOf, type NotesEnv } from "../env";
 import { noteIdParams } from "../validation";
 
@@ -23,14 +24,18 @@ export const requireMultipart: MiddlewareHandler = async function requireMultipa
   return next();
 };
 
+const binary = z.string().openapi({ format: "binary" });
+/** Each stored type, as the download's Content-Type. */
+const fileContent = Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: binary }]));
+
 /** The bytes of a file, with Range support, as a route response. */
 export const fileResponses = {
-  200: { description: "The whole file", content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } },
-  206: {
-    description: "The requested byte range (`Content-Range`)",
-    content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+  200: { description: "The whole file, with its stored type", content: fileContent },
+  206: { description: "The requested byte range (`Content-Range`)", content: fileContent },
+  416: {
+    description: "The range starts past the end (`Content-Range: bytes */size`)",
+    content: { "application/problem+json": { schema: problemSchema } },
   },
-  416: { description: "The range starts past the end (problem+json with `Content-Range: bytes */size`)" },
 };
 
 const uploadRoute = createRoute({

@@ -11,10 +11,15 @@ const listNotebooksRoute = createRoute({
   ...base,
   method: "get",
   path: "/notebooks",
-  summary: "List your notebooks",
-  description: "Your own live notebooks, oldest first, each with its `parentId` (build the tree from them); cursor-paginated.",
+  summary: "List notebooks",
+  description:
+    "Your own live notebooks, oldest first, each with its `parentId` (build the tree from them); with `parentId`, the " +
+    "sub-notebooks of a notebook you own or that is shared with you. Cursor-paginated.",
   request: { query: listNotebooksQuery },
-  responses: { 200: jsonResponse(pageSchema(notebookSchema).openapi("NotebookPage"), "A page of notebooks"), ...errors(401, 403, 422) },
+  responses: {
+    200: jsonResponse(pageSchema(notebookSchema).openapi("NotebookPage"), "A page of notebooks"),
+    ...errors(401, 403, 404, 422),
+  },
 });
 
 const createNotebookRoute = createRoute({

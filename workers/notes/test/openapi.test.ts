@@ -1,0 +1,75 @@
+import { SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+
+type Schema = {
+  properties?: Record<string, Schema>;
+  maxLength?: number;
+  minLength?: number;
+  maxItems?: number;
+  items?: Schema;
+  $ref?: string;
+};
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+  components: { schemas: Record<string, Schema> };
+};
+
+describe("the OpenAPI document", () => {
+  let doc: Doc;
+  it("is OpenAPI 3.1 at /notes/openapi.json, with a docs page", async () => {
+    const res = await SELF.fetch("http://notes.test/notes/openapi.json");
+    expect(res.status).toBe(200);
+    doc = (await res.json()) as Doc;
+    expect(doc.openapi).toBe("3.1.0");
+    expect((await SELF.fetch("http://notes.test/notes/docs")).headers.get("Content-Type")).toMatch(/^text\/html/);
+  });
+
+  it("describes every route of the contract", () => {
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        "POST /notes/v1/notebooks",
+        "PATCH /notes/v1/notebooks/{id}",
+        "POST /notes/v1/notes",
+        "GET /notes/v1/notes/{id}",
+        "PATCH /notes/v1/notes/{id}",
+        "DELETE /notes/v1/notes/{id}",
+        "POST /notes/v1/notes/{id}/restore",
+        "GET /notes/v1/search",
+        "GET /notes/v1/trash",
+        "GET /notes/v1/notes/{id}/revisions",
+        "POST /notes/v1/notes/{id}/revisions/{revisionId}/restore",
+        "GET /notes/v1/notes/{id}/html",
+        "POST /notes/v1/notes/{id}/shares",
+        "POST /notes/v1/notebooks/{id}/shares",
+        "GET /notes/v1/shared",
+        "POST /notes/v1/notes/{id}/public-link",
+        "GET /notes/v1/public/{token}",
+        "GET /notes/v1/notes/{id}/export",
+        "GET /notes/v1/notebooks/{id}/export",
+        "POST /notes/v1/notes/import",
+        "POST /notes/v1/notes/{id}/attachments",
+        "GET /notes/v1/attachments/{id}",
+      ]),
+    );
+    expect(routes).toHaveLength(39);
+  });
+
+  it("documents the limits exactly as enforced", () => {
+    const create = doc.components.schemas.CreateNote?.properties ?? {};
+    expect(create.title).toMatchObject({ minLength: 1, maxLength: 500 });
+    expect(create.content).toMatchObject({ minLength: 0, maxLength: 1048576 });
+    expect(create.tags).toMatchObject({ maxItems: 20, items: { minLength: 1, maxLength: 50 } });
+    expect(doc.components.schemas.CreateNotebook?.properties?.name).toMatchObject({ minLength: 1, maxLength: 200 });
+  });
+
+  it("marks every route but health, docs and public links as needing a bearer token", () => {
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const op of Object.values(ops)) {
+        const open = path === "/notes/health" || path.startsWith("/notes/v1/public/");
+        expect(op.security === undefined, path).toBe(open);
+      }
+    }
+  });
+});
