@@ -1,5 +1,5 @@
 import ical, { ICalCalendarMethod } from "ical-generator";
-import type { DueCard } from "../do/card-ops";
+import type { DueCard } from "../do/card-queries";
 
 /**
  * An RFC 5545 calendar of due cards: one VEVENT per card at its due instant (UTC), with a UID that

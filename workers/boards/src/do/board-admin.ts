@@ -26,7 +26,7 @@ export interface InitInput {
 /** Creates the board (once), its first admin, and the template's lists and cards if any. */
 export function initBoard(s: BoardStore, input: InitInput): Board {
   if (s.one("SELECT 1 FROM board")) throw new ApiError("conflict", "The board already exists");
-  const now = Date.now();
+  const now = s.now();
   s.sql.exec(
     "INSERT INTO board (id, name, is_template, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
     input.id,
@@ -117,7 +117,7 @@ export function snapshotBoard(s: BoardStore, actorId: string): { name: string; s
 export function renameBoard(s: BoardStore, actorId: string, name: string | undefined): void {
   s.requireRole(actorId, "admin");
   if (name === undefined) return;
-  s.sql.exec("UPDATE board SET name = ?, updated_at = ?", name, Date.now());
+  s.sql.exec("UPDATE board SET name = ?, updated_at = ?", name, s.now());
   s.emit(actorId, "board.updated", { detail: { fields: ["name"] }, payload: { name } });
 }
 
@@ -125,7 +125,7 @@ export function renameBoard(s: BoardStore, actorId: string, name: string | undef
 export function deleteBoard(s: BoardStore, actorId: string): void {
   s.requireRole(actorId, "admin");
   s.emit(actorId, "board.deleted", { payload: {} });
-  s.sql.exec("UPDATE board SET deleted_at = ?", Date.now());
+  s.sql.exec("UPDATE board SET deleted_at = ?", s.now());
   s.sql.exec("DELETE FROM tickets");
 }
 
@@ -140,7 +140,7 @@ const admins = (s: BoardStore) => s.one<{ n: number }>("SELECT count(*) AS n FRO
 export function addMember(s: BoardStore, actorId: string, userId: string, role: Role): Member {
   s.requireRole(actorId, "admin");
   if (s.roleOf(userId) !== null) throw new ApiError("conflict", "Already a member of this board");
-  s.sql.exec("INSERT INTO members (user_id, role, added_at) VALUES (?, ?, ?)", userId, role, Date.now());
+  s.sql.exec("INSERT INTO members (user_id, role, added_at) VALUES (?, ?, ?)", userId, role, s.now());
   const member = memberOrThrow(s, userId);
   s.emit(actorId, "member.added", {
     detail: { userId, role },

@@ -1,5 +1,4 @@
 import { ApiError, notFound } from "@edgeworks/http";
-import { newListId } from "../ids";
 import { evenKeys, keyFor, type Placement, PlacementError, type Positioned } from "../positions";
 import type { Role } from "../validation";
 import type { Activity, Board, Card, List, Member } from "../views";
@@ -43,7 +42,8 @@ export class BoardStore {
     readonly sql: SqlStorage,
     private readonly onEvent: (frame: EventFrame) => void,
     private readonly keyMaxLength: number,
-    private readonly now: () => number = Date.now,
+    /** Epoch ms; injectable so tests can control time. */
+    readonly now: () => number = Date.now,
   ) {}
 
   all<T>(query: string, ...bindings: unknown[]): T[] {
@@ -145,7 +145,8 @@ export class BoardStore {
     return b.id;
   }
 
-  private listSequence(exceptId?: string): Positioned[] {
+  /** The board's lists in order (archived ones hidden), without `exceptId`. */
+  listSequence(exceptId?: string): Positioned[] {
     return this.all<ListRow>("SELECT * FROM lists WHERE id IS NOT ? ORDER BY pos", exceptId ?? null).map((l) => ({
       id: l.id,
       pos: l.pos,
@@ -164,10 +165,12 @@ export class BoardStore {
   }
 
   /**
-   * Re-spaces the keys of a sequence whose keys grew past the limit, in one transaction. Keys are
+   * Re-spaces every key of a sequence (a list's cards, or the board's lists) once a new `key` grew
+   * past the limit, in the caller's transaction, and says so with an event. Keys are
    * first parked on unique temporary values so the UNIQUE position index never sees a collision.
    */
-  private rebalance(table: "lists" | "cards", listId: string | null, actorId: string): void {
+  respaceIfLong(key: string, table: "lists" | "cards", listId: string | null, actorId: string): void {
+    if (key.length <= this.keyMaxLength) return;
     const where = table === "cards" ? "WHERE list_id = ?" : "";
     const args = table === "cards" ? [listId] : [];
     const rows = this.all<{ id: string }>(`SELECT id FROM ${table} ${where} ORDER BY pos`, ...args);
@@ -177,59 +180,6 @@ export class BoardStore {
     for (const p of positions) this.sql.exec(`UPDATE ${table} SET pos = ? WHERE id = ?`, p.pos, p.id);
     if (table === "lists") this.emit(actorId, "lists.rebalanced", { payload: { positions } });
     else this.emit(actorId, "cards.rebalanced", { listId, payload: { listId, positions } });
-  }
-
-  private needsRebalance(key: string): boolean {
-    return key.length > this.keyMaxLength;
-  }
-
-  createList(actorId: string, input: { name: string; pos?: Placement; done?: boolean }): List {
-    const boardId = this.requireRole(actorId, "member").board.id;
-    const pos = this.placeAmong(this.listSequence(), input.pos ?? "bottom");
-    const id = newListId(boardId);
-    const now = this.now();
-    this.sql.exec(
-      "INSERT INTO lists (id, name, pos, done, archived, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-      id,
-      input.name,
-      pos,
-      input.done ? 1 : 0,
-      now,
-      now,
-    );
-    if (this.needsRebalance(pos)) this.rebalance("lists", null, actorId);
-    const list = this.list(id);
-    this.emit(actorId, "list.created", { listId: id, detail: { name: list.name }, payload: { list } });
-    return list;
-  }
-
-  updateList(actorId: string, listId: string, patch: { name?: string; done?: boolean; archived?: boolean }): List {
-    this.requireRole(actorId, "member");
-    const row = this.listRowOrThrow(listId);
-    const fields = Object.keys(patch);
-    if (fields.length === 0) return this.list(listId);
-    this.sql.exec(
-      "UPDATE lists SET name = ?, done = ?, archived = ?, updated_at = ? WHERE id = ?",
-      patch.name ?? row.name,
-      patch.done === undefined ? row.done : patch.done ? 1 : 0,
-      patch.archived === undefined ? row.archived : patch.archived ? 1 : 0,
-      this.now(),
-      listId,
-    );
-    const list = this.list(listId);
-    this.emit(actorId, "list.updated", { listId, detail: { fields }, payload: { list } });
-    return list;
-  }
-
-  moveList(actorId: string, listId: string, placement: Placement): List {
-    this.requireRole(actorId, "member");
-    this.listRowOrThrow(listId);
-    const pos = this.placeAmong(this.listSequence(listId), placement);
-    this.sql.exec("UPDATE lists SET pos = ?, updated_at = ? WHERE id = ?", pos, this.now(), listId);
-    if (this.needsRebalance(pos)) this.rebalance("lists", null, actorId);
-    const list = this.list(listId);
-    this.emit(actorId, "list.moved", { listId, payload: { list } });
-    return list;
   }
 
   // ---- cards ---------------------------------------------------------------------------------
@@ -290,7 +240,7 @@ export class BoardStore {
   placeCard(actorId: string, cardId: string, listId: string, placement: Placement): void {
     const pos = this.placeAmong(this.cardSequence(listId, cardId), placement);
     this.sql.exec("UPDATE cards SET list_id = ?, pos = ? WHERE id = ?", listId, pos, cardId);
-    if (this.needsRebalance(pos)) this.rebalance("cards", listId, actorId);
+    this.respaceIfLong(pos, "cards", listId, actorId);
   }
 
   /** 412 unless `ifMatch` (an If-Match header) is absent, `*`, or names the card's current version. */

@@ -8,7 +8,10 @@ import { type ControlFrame, clientFrame, type EventFrame, MAX_CLIENT_FRAME_BYTES
 import * as admin from "./board-admin";
 import { type AttachmentRow, BOARD_DDL } from "./board-schema";
 import { BoardStore } from "./board-store";
+import * as details from "./card-details";
 import * as cards from "./card-ops";
+import * as queries from "./card-queries";
+import * as lists from "./list-ops";
 import { asResult, type Result } from "./result";
 
 export const TICKET_TTL_MS = 60_000;
@@ -144,13 +147,13 @@ export class Board extends DurableObject<Env> {
   // ---- lists and cards -----------------------------------------------------------------------
 
   createList(actorId: string, input: { name: string; pos?: Placement; done?: boolean }): Promise<Result<List>> {
-    return this.write((s) => s.createList(actorId, input));
+    return this.write((s) => lists.createList(s, actorId, input));
   }
   updateList(actorId: string, listId: string, patch: { name?: string; done?: boolean; archived?: boolean }): Promise<Result<List>> {
-    return this.write((s) => s.updateList(actorId, listId, patch));
+    return this.write((s) => lists.updateList(s, actorId, listId, patch));
   }
   moveList(actorId: string, listId: string, pos: Placement): Promise<Result<List>> {
-    return this.write((s) => s.moveList(actorId, listId, pos));
+    return this.write((s) => lists.moveList(s, actorId, listId, pos));
   }
   createCard(actorId: string, listId: string, input: CreateCardInput): Promise<Result<Card>> {
     return this.write((s) => cards.createCard(s, actorId, listId, input));
@@ -168,13 +171,13 @@ export class Board extends DurableObject<Env> {
     return this.write((s) => cards.deleteCard(s, actorId, cardId, ifMatch));
   }
   addChecklist(actorId: string, cardId: string, input: { title: string; items?: string[] }): Promise<Result<Card>> {
-    return this.write((s) => cards.addChecklist(s, actorId, cardId, input));
+    return this.write((s) => details.addChecklist(s, actorId, cardId, input));
   }
   deleteChecklist(actorId: string, cardId: string, checklistId: string): Promise<Result<Card>> {
-    return this.write((s) => cards.deleteChecklist(s, actorId, cardId, checklistId));
+    return this.write((s) => details.deleteChecklist(s, actorId, cardId, checklistId));
   }
   addChecklistItem(actorId: string, cardId: string, checklistId: string, text: string): Promise<Result<Card>> {
-    return this.write((s) => cards.addChecklistItem(s, actorId, cardId, checklistId, text));
+    return this.write((s) => details.addChecklistItem(s, actorId, cardId, checklistId, text));
   }
   updateChecklistItem(
     actorId: string,
@@ -182,16 +185,16 @@ export class Board extends DurableObject<Env> {
     ids: { checklistId: string; itemId: string },
     patch: { text?: string; done?: boolean },
   ): Promise<Result<Card>> {
-    return this.write((s) => cards.updateChecklistItem(s, actorId, cardId, ids, patch));
+    return this.write((s) => details.updateChecklistItem(s, actorId, cardId, ids, patch));
   }
   addComment(actorId: string, cardId: string, text: string): Promise<Result<Card>> {
-    return this.write((s) => cards.addComment(s, actorId, cardId, text));
+    return this.write((s) => details.addComment(s, actorId, cardId, text));
   }
   addDependency(actorId: string, cardId: string, blockerId: string): Promise<Result<Card>> {
-    return this.write((s) => cards.addDependency(s, actorId, cardId, blockerId));
+    return this.write((s) => details.addDependency(s, actorId, cardId, blockerId));
   }
   removeDependency(actorId: string, cardId: string, blockerId: string): Promise<Result<Card>> {
-    return this.write((s) => cards.removeDependency(s, actorId, cardId, blockerId));
+    return this.write((s) => details.removeDependency(s, actorId, cardId, blockerId));
   }
   /** Checks that the caller may attach files to the card (before the upload is stored). */
   canWriteCard(actorId: string, cardId: string): Promise<Result<null>> {
@@ -202,25 +205,25 @@ export class Board extends DurableObject<Env> {
     });
   }
   addAttachment(actorId: string, cardId: string, a: Omit<AttachmentRow, "card_id" | "created_by" | "created_at">): Promise<Result<Card>> {
-    return this.write((s) => cards.addAttachment(s, actorId, cardId, a));
+    return this.write((s) => details.addAttachment(s, actorId, cardId, a));
   }
   getAttachment(actorId: string, cardId: string, attachmentId: string): Promise<Result<AttachmentRow>> {
     return this.read((s) => {
       s.requireRole(actorId, "observer");
-      return cards.attachmentOrThrow(s, cardId, attachmentId);
+      return details.attachmentOrThrow(s, cardId, attachmentId);
     });
   }
   removeAttachment(actorId: string, cardId: string, attachmentId: string): Promise<Result<string>> {
-    return this.write((s) => cards.removeAttachment(s, actorId, cardId, attachmentId));
+    return this.write((s) => details.removeAttachment(s, actorId, cardId, attachmentId));
   }
   searchCards(actorId: string, q: SearchQuery): Promise<Result<Card[]>> {
-    return this.read((s) => cards.searchCards(s, actorId, q));
+    return this.read((s) => queries.searchCards(s, actorId, q));
   }
   calendar(actorId: string, from: number, to: number): Promise<Result<Card[]>> {
-    return this.read((s) => cards.calendar(s, actorId, from, to));
+    return this.read((s) => queries.calendar(s, actorId, from, to));
   }
-  dueCards(userId: string): Promise<cards.DueCard[]> {
-    return Promise.resolve(cards.dueCards(this.store, userId));
+  dueCards(userId: string): Promise<queries.DueCard[]> {
+    return Promise.resolve(queries.dueCards(this.store, userId));
   }
 
   // ---- real time -----------------------------------------------------------------------------
