@@ -1,6 +1,6 @@
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, call, connect, createRoom, expectProblem, newUser, type User } from "./helpers";
+import { BASE, call, connect, createRoom, eventually, expectProblem, newUser, type User } from "./helpers";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8]);
 const upload = (user: User, roomId: string, body: BodyInit, type: string, name = "pic.png") =>
@@ -76,6 +76,7 @@ describe("file sharing", () => {
       404,
       "not_found",
     );
+    await eventually(async () => ((await env.CHAT_FILES.head(`rooms/${room.id}/${file.id}`)) === null ? true : undefined));
     await a.close();
   });
 

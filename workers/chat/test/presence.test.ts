@@ -61,9 +61,9 @@ describe("presence", () => {
     const b = await connect(bob, room.id);
     const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
     await runInDurableObject(stub, (_i, state) => {
-      for (const ws of state.getWebSockets(alice.id)) {
+      for (const ws of state.getWebSockets()) {
         const s = ws.deserializeAttachment() as SocketState;
-        ws.serializeAttachment({ ...s, lastSeenAt: Date.now() - 120_000 });
+        if (s.userId === alice.id) ws.serializeAttachment({ ...s, lastSeenAt: Date.now() - 120_000 });
       }
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);

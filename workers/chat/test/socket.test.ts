@@ -169,3 +169,16 @@ describe("ephemeral frames", () => {
     await a.close();
   });
 });
+
+describe("odd user ids", () => {
+  it("a user whose id is long and unusual (from the token) can connect and chat", async () => {
+    const { mintToken } = await import("@edgeworks/testing");
+    const id = `user:${"x".repeat(300)}@weird/ünïcode`;
+    const odd = { id, token: await mintToken({ sub: id }) };
+    const room = await createRoom(odd);
+    const s = await connect(odd, room.id);
+    const ack = await s.post("hi from a long id");
+    expect(ack.seq).toBe(1);
+    await s.close();
+  });
+});

@@ -99,7 +99,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     const event = this.store({ type: "member", ...change, createdAt: new Date().toISOString() });
     if (change.action === "left" || change.action === "removed") {
       dropTicketsOf(this.sql, change.userId);
-      for (const ws of this.ctx.getWebSockets(change.userId)) {
+      for (const ws of this.socketsOf(change.userId)) {
         try {
           ws.close(CLOSE_REMOVED, "No longer a member of this room");
         } catch {
@@ -150,6 +150,11 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     }
   }
 
+  /** The open sockets of one user (from the attachments: user ids are not limited like socket tags). */
+  socketsOf(userId: string): WebSocket[] {
+    return this.ctx.getWebSockets().filter((ws) => (ws.deserializeAttachment() as SocketState | null)?.userId === userId);
+  }
+
   /** The distinct users with an open socket in this room. */
   onlineUsers(except?: WebSocket): string[] {
     const users = new Set<string>();
@@ -188,7 +193,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     const sinceParam = url.searchParams.get("since");
     const wasOnline = this.onlineUsers().includes(ticket.userId);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server, [ticket.userId]);
+    this.ctx.acceptWebSocket(server);
     const state: SocketState = { userId: ticket.userId, connId: crypto.randomUUID(), connectedAt: now, lastSeenAt: now };
     server.serializeAttachment(state);
     // synchronous from here to `ready`: no live event can slip between the replay and the head

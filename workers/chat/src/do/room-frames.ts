@@ -187,7 +187,12 @@ function changeMessage(room: RoomContext, ws: WebSocket, state: SocketState, fra
     room.sql.exec("DELETE FROM reactions WHERE message_id = ?", message.id);
     redactMessageEvent(room.sql, message.seq);
     const event = room.store({ type: "deleted", messageId: message.id, userId: state.userId, deletedAt: iso(now) });
-    defer(room, [room.bindings.SEARCH_QUEUE.send({ kind: "delete", ...base, seq: message.seq, version: event.seq, text: "" })]);
+    const files = message.attachments.map((a) => `rooms/${roomId}/${a.id}`);
+    defer(room, [
+      room.bindings.SEARCH_QUEUE.send({ kind: "delete", ...base, seq: message.seq, version: event.seq, text: "" }),
+      // a deleted message's files are deleted too (downloads already refuse them)
+      ...(files.length > 0 ? [room.bindings.CHAT_FILES.delete(files)] : []),
+    ]);
     return;
   }
   const known =
