@@ -119,7 +119,17 @@ export const updateItemBody = z
   .strictObject({ text: textField({ min: 1, max: 500, trim: true }).optional(), done: z.boolean().optional() })
   .openapi("UpdateChecklistItem");
 export const commentBody = z.strictObject({ text: textField({ min: 1, max: 5000, trim: true }) }).openapi("CreateComment");
-export const dependencyBody = z.strictObject({ blockedBy: refId("The card that blocks this one (same board)") }).openapi("AddDependency");
+export const dependencyBody = z
+  .strictObject({
+    blockedBy: refId("The card that blocks this one (same board)").optional(),
+    blocks: refId("The card this one blocks (same board)").optional(),
+  })
+  .refine((b) => (b.blockedBy === undefined) !== (b.blocks === undefined), {
+    message: "Give exactly one of `blockedBy` or `blocks`",
+    path: ["blockedBy"],
+  })
+  .openapi("AddDependency");
+export type DependencyInput = z.output<typeof dependencyBody>;
 
 export const DUE_FILTERS = ["overdue", "day", "week", "month", "none", "any"] as const;
 const queryBool = z.enum(["true", "false"]).transform((v) => v === "true");

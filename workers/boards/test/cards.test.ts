@@ -158,6 +158,24 @@ describe("dependencies", () => {
     await ok(call("POST", `/cards/${b.id}/move`, admin.token, { listId: shipped.id }));
   });
 
+  it("can be added from the blocking side with `blocks`", async () => {
+    const { admin, board, list } = await team();
+    const done = await createList(admin, board.id, { name: "Done", done: true });
+    const blocker = await createCard(admin, list.id, { title: "blocker" });
+    const blocked = await createCard(admin, list.id, { title: "blocked" });
+    const c = await ok<Card>(call("POST", `/cards/${blocker.id}/dependencies`, admin.token, { blocks: blocked.id }), 201);
+    expect(c).toMatchObject({ id: blocker.id, blocks: [blocked.id], blockedBy: [] });
+    expect((await ok<Card>(call("GET", `/cards/${blocked.id}`, admin.token))).blockedBy).toEqual([blocker.id]);
+    await expectProblem(await call("POST", `/cards/${blocked.id}/move`, admin.token, { listId: done.id }), 409, "conflict");
+    await expectProblem(await call("POST", `/cards/${blocked.id}/dependencies`, admin.token, { blocks: blocker.id }), 409, "conflict");
+    await expectProblem(
+      await call("POST", `/cards/${blocked.id}/dependencies`, admin.token, { blocks: blocker.id, blockedBy: blocker.id }),
+      422,
+      "validation_failed",
+    );
+    await expectProblem(await call("POST", `/cards/${blocked.id}/dependencies`, admin.token, {}), 422, "validation_failed");
+  });
+
   it("refuse cycles, duplicates, self-blocks and cards of other boards", async () => {
     const { admin, list } = await team();
     const [a, b, c] = [await createCard(admin, list.id), await createCard(admin, list.id), await createCard(admin, list.id)];

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { randomToken, sha256Hex } from "@edgeworks/auth";
 import { type ErrorCode, log } from "@edgeworks/http";
 import type { Placement } from "../positions";
-import type { CreateCardInput, MoveCardInput, Role, SearchQuery, UpdateCardInput } from "../validation";
+import type { CreateCardInput, DependencyInput, MoveCardInput, Role, SearchQuery, UpdateCardInput } from "../validation";
 import type { Activity, Board as BoardView, Card, List, Member } from "../views";
 import { type ControlFrame, clientFrame, type EventFrame, MAX_CLIENT_FRAME_BYTES, type SocketAttachment } from "./board.protocol";
 import * as admin from "./board-admin";
@@ -190,8 +190,8 @@ export class Board extends DurableObject<Env> {
   addComment(actorId: string, cardId: string, text: string): Promise<Result<Card>> {
     return this.write((s) => details.addComment(s, actorId, cardId, text));
   }
-  addDependency(actorId: string, cardId: string, blockerId: string): Promise<Result<Card>> {
-    return this.write((s) => details.addDependency(s, actorId, cardId, blockerId));
+  addDependency(actorId: string, cardId: string, input: DependencyInput): Promise<Result<Card>> {
+    return this.write((s) => details.addDependency(s, actorId, cardId, input));
   }
   removeDependency(actorId: string, cardId: string, blockerId: string): Promise<Result<Card>> {
     return this.write((s) => details.removeDependency(s, actorId, cardId, blockerId));

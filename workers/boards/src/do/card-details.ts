@@ -1,5 +1,6 @@
 import { ApiError, notFound } from "@edgeworks/http";
 import { newLocalId } from "../ids";
+import type { DependencyInput } from "../validation";
 import type { Card } from "../views";
 import type { AttachmentRow, ChecklistRow, ItemRow } from "./board-schema";
 import type { BoardStore } from "./board-store";
@@ -88,13 +89,19 @@ export function addComment(s: BoardStore, actorId: string, cardId: string, text:
   return s.touchCard(actorId, cardId, "card.commented", { commentId: id });
 }
 
-/** Blocks `cardId` by `blockerId` (same board; no self-block, no cycle). */
-export function addDependency(s: BoardStore, actorId: string, cardId: string, blockerId: string): Card {
+/**
+ * Adds a dependency of the card in the path: `{blockedBy: X}` (X blocks it) or `{blocks: Y}` (it blocks
+ * Y). Same board only (422), no self-block, no duplicate or cycle (409); returns the path's card.
+ */
+export function addDependency(s: BoardStore, actorId: string, cardId: string, input: DependencyInput): Card {
   s.requireRole(actorId, "member");
-  const card = s.cardRowOrThrow(cardId);
-  if (blockerId === cardId) throw invalidField("blockedBy", "A card cannot block itself");
-  if (!s.one("SELECT 1 FROM cards WHERE id = ?", blockerId)) throw invalidField("blockedBy", "No such card on this board");
-  if (s.one("SELECT 1 FROM dependencies WHERE card_id = ? AND blocker_id = ?", cardId, blockerId)) {
+  s.cardRowOrThrow(cardId);
+  const field = input.blockedBy !== undefined ? "blockedBy" : "blocks";
+  const otherId = (input.blockedBy ?? input.blocks) as string;
+  const [blockedId, blockerId] = field === "blockedBy" ? [cardId, otherId] : [otherId, cardId];
+  if (otherId === cardId) throw invalidField(field, "A card cannot block itself");
+  if (!s.one("SELECT 1 FROM cards WHERE id = ?", otherId)) throw invalidField(field, "No such card on this board");
+  if (s.one("SELECT 1 FROM dependencies WHERE card_id = ? AND blocker_id = ?", blockedId, blockerId)) {
     throw new ApiError("conflict", "That dependency already exists");
   }
   const cycle = s.one(
@@ -102,16 +109,18 @@ export function addDependency(s: BoardStore, actorId: string, cardId: string, bl
        UNION SELECT d.blocker_id FROM dependencies d JOIN up ON d.card_id = up.id)
      SELECT 1 FROM up WHERE id = ? LIMIT 1`,
     blockerId,
-    cardId,
+    blockedId,
   );
   if (cycle) throw new ApiError("conflict", "That dependency would make a cycle");
-  const doneList = (listId: string) => s.one<{ done: number }>("SELECT done FROM lists WHERE id = ?", listId)?.done === 1;
-  if (doneList(card.list_id) && !doneList(s.cardRowOrThrow(blockerId).list_id)) {
-    throw new ApiError("conflict", "The card is in a done list: an unfinished card cannot block it");
+  const doneList = (id: string) =>
+    s.one<{ done: number }>("SELECT l.done FROM cards c JOIN lists l ON l.id = c.list_id WHERE c.id = ?", id)?.done === 1;
+  if (doneList(blockedId) && !doneList(blockerId)) {
+    throw new ApiError("conflict", "The blocked card is in a done list: an unfinished card cannot block it");
   }
-  s.sql.exec("INSERT INTO dependencies (card_id, blocker_id) VALUES (?, ?)", cardId, blockerId);
-  s.touchCard(actorId, blockerId, "card.dependency_added", { blockedCardId: cardId });
-  return s.touchCard(actorId, cardId, "card.dependency_added", { blockerId });
+  s.sql.exec("INSERT INTO dependencies (card_id, blocker_id) VALUES (?, ?)", blockedId, blockerId);
+  const blocker = s.touchCard(actorId, blockerId, "card.dependency_added", { blockedCardId: blockedId });
+  const blocked = s.touchCard(actorId, blockedId, "card.dependency_added", { blockerId });
+  return cardId === blockedId ? blocked : blocker;
 }
 
 export function removeDependency(s: BoardStore, actorId: string, cardId: string, blockerId: string): Card {

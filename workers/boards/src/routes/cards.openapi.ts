@@ -158,7 +158,7 @@ export const addDependencyRoute = createRoute({
   ...cards,
   method: "post",
   path: "/cards/{id}/dependencies",
-  summary: "Mark the card as blocked by another card of the same board",
+  summary: "Mark the card as blocked by (`blockedBy`) or blocking (`blocks`) another card of the same board",
   description: "Another board's or an unknown card is 422; a cycle or a duplicate is 409.",
   request: { params: cardIdParams, body: jsonBody(dependencyBody) },
   responses: { 201: cardResponse("The card"), ...writeErrors },

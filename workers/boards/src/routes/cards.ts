@@ -109,7 +109,7 @@ export const cardsRouter = createRouter<BoardsEnv>()
   .openapi(addDependencyRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { board } = await cardBoard(c, id);
-    return cardJson(c, unwrap(await board.addDependency(c.var.auth.userId, id, c.req.valid("json").blockedBy)), 201);
+    return cardJson(c, unwrap(await board.addDependency(c.var.auth.userId, id, c.req.valid("json"))), 201);
   })
   .openapi(removeDependencyRoute, async (c) => {
     const { id, blockerId } = c.req.valid("param");
