@@ -36,6 +36,9 @@ describe("notifications for offline members", () => {
         createdAt: expect.any(String),
       },
     ]);
+    const mine = (await (await call("GET", "/notifications", bob.token)).json()) as Outbox;
+    expect(mine.items).toEqual(box.items);
+    expect(await (await call("GET", "/notifications", carol.token)).json()).toEqual({ items: [] });
     expect((await outboxOf(carol)).items).toEqual([]);
     expect((await outboxOf(alice)).items).toEqual([]);
     expect((await outboxOf(dave)).items).toEqual([]);

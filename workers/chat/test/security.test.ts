@@ -20,6 +20,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: "/rooms/ID/attachments/abc", read: true },
   { method: "GET", path: "/search?q=x", read: true },
   { method: "GET", path: "/presence?userIds=x", read: true },
+  { method: "GET", path: "/notifications", read: true },
   { method: "GET", path: "/push/vapid-public-key", read: true },
   { method: "GET", path: "/push/subscriptions", read: true },
   { method: "POST", path: "/push/subscriptions", body: { endpoint: "https://p.example/x", keys: { p256dh: "x", auth: "y" } }, read: false },

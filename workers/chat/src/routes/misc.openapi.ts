@@ -1,5 +1,6 @@
 import { errors, jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
+import { notificationSchema } from "../notifications.service";
 import {
   presenceQuery,
   presenceSchema,
@@ -83,4 +84,16 @@ export const unsubscribeRoute = createRoute({
   summary: "Remove a Web Push subscription",
   request: { params: subscriptionParams },
   responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 422, 429) },
+});
+
+export const myNotificationsRoute = createRoute({
+  tags: ["Notifications"],
+  security,
+  method: "get",
+  path: "/notifications",
+  summary: "My notifications",
+  description:
+    "What was recorded for me while I was offline (newest first, up to 100): the same payloads Web Push delivers. " +
+    "Recorded by the notification Queue consumer a moment after the message.",
+  responses: { 200: jsonResponse(z.object({ items: z.array(notificationSchema) }), "Notifications"), ...errors(401, 403) },
 });

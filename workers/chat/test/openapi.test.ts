@@ -1,0 +1,66 @@
+import { SELF } from "cloudflare:test";
+import { expect, it } from "vitest";
+
+type Op = {
+  security?: unknown[];
+  parameters?: { name: string; in: string }[];
+  responses: Record<string, { content?: Record<string, unknown> }>;
+};
+type Doc = { openapi: string; paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, unknown> } };
+
+const load = async () => (await (await SELF.fetch("http://chat.test/chat/openapi.json")).json()) as Doc;
+
+it("documents every route, and only those", async () => {
+  const doc = await load();
+  expect(doc.openapi).toBe("3.1.0");
+  const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  expect(ops.sort()).toEqual(
+    [
+      "GET /chat/health",
+      "GET /chat/v1/rooms/{id}/ws",
+      "GET /chat/v1/dev/outbox",
+      "POST /chat/v1/rooms",
+      "GET /chat/v1/rooms",
+      "POST /chat/v1/dm",
+      "GET /chat/v1/rooms/{id}",
+      "PATCH /chat/v1/rooms/{id}",
+      "POST /chat/v1/rooms/{id}/members",
+      "PATCH /chat/v1/rooms/{id}/members/{userId}",
+      "DELETE /chat/v1/rooms/{id}/members/{userId}",
+      "POST /chat/v1/rooms/{id}/leave",
+      "GET /chat/v1/rooms/{id}/messages",
+      "POST /chat/v1/rooms/{id}/ticket",
+      "POST /chat/v1/rooms/{id}/attachments",
+      "GET /chat/v1/rooms/{id}/attachments/{attachmentId}",
+      "GET /chat/v1/search",
+      "GET /chat/v1/presence",
+      "GET /chat/v1/notifications",
+      "GET /chat/v1/push/vapid-public-key",
+      "POST /chat/v1/push/subscriptions",
+      "GET /chat/v1/push/subscriptions",
+      "DELETE /chat/v1/push/subscriptions/{id}",
+    ].sort(),
+  );
+});
+
+it("every error response is problem+json, and Bearer routes say so", async () => {
+  const doc = await load();
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      for (const [status, res] of Object.entries(op.responses)) {
+        if (Number(status) >= 400)
+          expect(Object.keys(res.content ?? {}), `${method} ${path} ${status}`).toEqual(["application/problem+json"]);
+      }
+      const bearer = path.startsWith("/chat/v1/") && !path.endsWith("/ws") && !path.startsWith("/chat/v1/dev/");
+      expect(op.security !== undefined, `${method} ${path} security`).toBe(bearer);
+      if (bearer) expect(Object.keys(op.responses)).toContain("401");
+    }
+  }
+});
+
+it("the WebSocket endpoint documents its refusals", async () => {
+  const doc = await load();
+  const ws = doc.paths["/chat/v1/rooms/{id}/ws"]?.get;
+  expect(Object.keys(ws?.responses ?? {}).sort()).toEqual(["101", "401", "403", "422", "426"]);
+  expect(ws?.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual(["path:id", "query:since", "query:ticket"]);
+});
