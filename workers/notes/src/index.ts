@@ -17,7 +17,7 @@ import { scheduled } from "./trash/purge-trash";
 export { RateLimiter } from "@edgeworks/ratelimit";
 
 /** Request bodies: 4 MiB for JSON and imports (a 1 MiB note fits even with heavy JSON escaping); uploads get 10 MiB plus form overhead. */
-export const MAX_JSON_BODY = 4 * 1024 * 1024;
+const MAX_JSON_BODY = 4 * 1024 * 1024;
 const MAX_UPLOAD_BODY = MAX_ATTACHMENT_BYTES + 64 * 1024;
 
 const healthRoute = createRoute({
@@ -66,4 +66,3 @@ mountDocs(app, {
 });
 
 export default { fetch: app.fetch, scheduled } satisfies ExportedHandler<Env>;
-export { app };
