@@ -3,12 +3,15 @@
 //   lean        production bundles served by Miniflare's API (workerd, no dev proxy, no logging)
 //   wrangler    `pnpm dev` itself (wrangler dev, request logging off)
 // Prints a table with each row's ratio to its setup's baseline and writes bench/results.md.
-// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--only lean|wrangler]
+// Then, in the lean setup, chat fan-out (scripts/bench/chat-fanout.mjs): one room, 200 sockets, 50 messages/s,
+// next to a plain Node `ws` broadcast server; its section of bench/results.md is replaced on its own.
+// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--chat-seconds 15] [--only lean|wrangler|chat]
 import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
+import { benchChatFanout, fanoutMarkdown, writeFanoutSection } from "./bench/chat-fanout.mjs";
 import { buildBundles, startLean } from "./bench/lean.mjs";
 import { measure } from "./bench/measure.mjs";
 import { ROOT, spawnWrangler, workerConfigs } from "./lib.mjs";
@@ -20,6 +23,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "10" },
     only: { type: "string" },
+    "chat-seconds": { type: "string", default: "15" },
   },
 });
 const seconds = Number(values.seconds);
@@ -139,6 +143,7 @@ function startWranglerDev(port, inspectorPort, persistTo, extra) {
 const work = mkdtempSync(join(tmpdir(), "edgeworks-bench-"));
 const rows = [];
 const stops = [];
+let chat;
 try {
   if (values.only !== "wrangler") {
     console.log("building bundles…");
@@ -147,19 +152,32 @@ try {
     migrateAll({ persistTo, quiet: true });
     const lean = await startLean({ bundles, persistTo, secrets: { accounts: { JWT_PRIVATE_KEYS: signingKey(), DEV_MODE: "false" } } });
     stops.push(lean.dispose);
-    const seeded = await seed(lean.stackUrl);
-    console.log("measuring lean setup…");
-    rows.push(
-      ...(await measureSetup(
-        "lean (Miniflare API)",
-        { baseline: lean.baselineUrl, floor: lean.floorUrl, stack: lean.stackUrl, direct: lean.direct },
-        seeded,
-      )),
-    );
+    if (values.only !== "chat") {
+      const seeded = await seed(lean.stackUrl);
+      console.log("measuring lean setup…");
+      rows.push(
+        ...(await measureSetup(
+          "lean (Miniflare API)",
+          { baseline: lean.baselineUrl, floor: lean.floorUrl, stack: lean.stackUrl, direct: lean.direct },
+          seeded,
+        )),
+      );
+    }
+    if (values.only === undefined || values.only === "chat") {
+      console.log("measuring chat fan-out (lean setup)…");
+      chat = await benchChatFanout({
+        targets: [
+          { name: "chat Worker directly", origin: lean.direct.chat },
+          { name: "chat through the front door", origin: lean.stackUrl },
+        ],
+        authOrigin: lean.stackUrl,
+        seconds: Number(values["chat-seconds"]),
+      });
+    }
     await lean.dispose();
     stops.pop();
   }
-  if (values.only !== "lean") {
+  if (values.only !== "lean" && values.only !== "chat") {
     const persistTo = join(work, "dev-state");
     migrateAll({ persistTo, quiet: true });
     const devPort = 18787;
@@ -198,7 +216,14 @@ const lines = [
 ];
 const header = `# Benchmark results\n\n${new Date().toISOString()} · ${cpus().length} cores (${cpus()[0]?.model ?? "?"}) · Node ${process.version} · autocannon ${connections} connections, ${seconds} s per row after a 2 s warm-up.\nRatios are against the baseline Worker measured in the same setup and the same run.\n\n`;
 const table = `${lines.join("\n")}\n`;
-console.log(`\n${table}`);
 mkdirSync(join(ROOT, "bench"), { recursive: true });
-writeFileSync(join(ROOT, "bench", "results.md"), header + table);
+if (values.only !== "chat") {
+  console.log(`\n${table}`);
+  writeFileSync(join(ROOT, "bench", "results.md"), header + table);
+}
+if (chat) {
+  const section = fanoutMarkdown(chat, "lean (Miniflare API)");
+  console.log(`\n${section}`);
+  writeFanoutSection(section);
+}
 console.log("written to bench/results.md");

@@ -4,6 +4,7 @@
 // Used by scripts/bench.mjs (`pnpm bench`, or `pnpm bench --only chat` for this part alone).
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
@@ -193,6 +194,7 @@ function closeAll(sockets) {
 export async function benchChatFanout({ targets, authOrigin, sockets = 200, users = 40, rate = 50, seconds = 15, warmup = 3 }) {
   const opts = { rate, seconds, warmup };
   const rows = [];
+  const load = loadavg()[0]; // the machine may be shared: latencies under load are not comparable
   const reference = await startReference();
   try {
     const socks = await pool(
@@ -215,7 +217,7 @@ export async function benchChatFanout({ targets, authOrigin, sockets = 200, user
   }
   const ref = rows[0].delivered;
   return {
-    config: { sockets, users, rate, seconds, warmup },
+    config: { sockets, users, rate, seconds, warmup, load },
     rows: rows.map((r, i) =>
       i === 0 ? r : { ...r, ratio: r.delivered / ref, met: r.p99 < FANOUT_GOAL.maxP99 && r.delivered / ref >= FANOUT_GOAL.minRatio },
     ),
@@ -228,7 +230,7 @@ export function fanoutMarkdown({ config, rows }, setup) {
   const lines = [
     "## Chat fan-out",
     "",
-    `${new Date().toISOString()} · ${setup} · one room, ${config.sockets} sockets (${config.users} users × ${config.sockets / config.users}), ` +
+    `${new Date().toISOString()} · ${setup} · load average ${config.load.toFixed(1)} on ${cpus().length} cores at the start · one room, ${config.sockets} sockets (${config.users} users × ${config.sockets / config.users}), ` +
       `${config.rate} messages/s sent by ${config.users} members in turn, ${config.seconds} s after a ${config.warmup} s warm-up. ` +
       "Delivered = bench messages received by all sockets per second; latency = receive − send time on this machine, for every delivery " +
       `of a message sent in the measured window. Goal: p99 < ${FANOUT_GOAL.maxP99} ms and ≥ ${FANOUT_GOAL.minRatio}× the reference's delivered rate.`,
