@@ -36,6 +36,9 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/cards/CARD/dependencies", body: { blockedBy: "CARD2" }, read: false },
   { method: "DELETE", path: "/cards/CARD/dependencies/CARD2", read: false },
   { method: "GET", path: "/cards/CARD/activity", read: true },
+  { method: "POST", path: "/cards/CARD/attachments?filename=a.txt", read: false },
+  { method: "GET", path: "/cards/CARD/attachments/ATT", read: true },
+  { method: "DELETE", path: "/cards/CARD/attachments/ATT", read: false },
   { method: "POST", path: "/calendar-feed", read: false },
   { method: "DELETE", path: "/calendar-feed", read: false },
 ];
@@ -45,7 +48,7 @@ let owner: User;
 let board: Board;
 let card: Card;
 let ids: Record<string, string>;
-const fill = (s: string) => s.replace(/BOARD|LIST|CARD2|CARD|CL|ITEM|MEMBER/g, (k) => ids[k] ?? k);
+const fill = (s: string) => s.replace(/BOARD|LIST|CARD2|CARD|CL|ITEM|MEMBER|ATT/g, (k) => ids[k] ?? k);
 const at = (r: Route) => fill(r.path);
 const bodyOf = (r: Route) => (r.body === undefined ? undefined : JSON.parse(fill(JSON.stringify(r.body))));
 let snapshot: Board;
@@ -62,7 +65,16 @@ beforeAll(async () => {
   card = await createCard(owner, t.list.id, { title: "secret card", description: "private" });
   const card2 = await createCard(owner, t.list.id, { title: "other" });
   const withList = await ok<Card>(call("POST", `/cards/${card.id}/checklists`, owner.token, { title: "c", items: ["i"] }), 201);
+  const withFile = await ok<Card>(
+    SELF.fetch(`${BASE}/cards/${card.id}/attachments?filename=f.txt`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${owner.token}`, "Content-Type": "text/plain" },
+      body: "private file",
+    }),
+    201,
+  );
   ids = {
+    ATT: withFile.attachments[0]?.id as string,
     BOARD: board.id,
     LIST: t.list.id,
     CARD: card.id,

@@ -87,13 +87,14 @@ export const attachmentsRouter = createRouter<BoardsEnv>()
   .openapi(uploadRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { filename } = c.req.valid("query");
+    // who may write comes first: a stranger learns nothing, not even which types are accepted
+    const userId = c.var.auth.userId;
+    const { boardId, board } = await boardOfChild(c.env, "card", id, userId);
+    unwrap(await board.canWriteCard(userId, id));
     const contentType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
     if (!(ATTACHMENT_TYPES as readonly string[]).includes(contentType)) {
       throw new ApiError("unsupported_media_type", `Attachments may be ${ATTACHMENT_TYPES.join(", ")}`);
     }
-    const userId = c.var.auth.userId;
-    const { boardId, board } = await boardOfChild(c.env, "card", id, userId);
-    unwrap(await board.canWriteCard(userId, id));
     const bytes = await c.req.arrayBuffer();
     if (bytes.byteLength === 0)
       throw new ApiError("validation_failed", "The file is empty", {
