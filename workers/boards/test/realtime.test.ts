@@ -59,6 +59,19 @@ describe("tickets", () => {
     await expectProblem(await connect("AAAAAAAAAAAAAAAA", stale), 401, "unauthorized");
   });
 
+  it("open exactly one socket when the same ticket is raced by 5 upgrades", async () => {
+    const { admin, board } = await team();
+    const ticket = await ticketFor(admin, board.id);
+    const results = await Promise.all(Array.from({ length: 5 }, () => connect(board.id, ticket)));
+    expect(results.map((r) => r.status).sort()).toEqual([101, 401, 401, 401, 401]);
+    for (const r of results) {
+      if (r.webSocket) {
+        r.webSocket.accept();
+        r.webSocket.close();
+      } else await r.body?.cancel();
+    }
+  });
+
   it("refuse someone who is no longer a member with 403, and a plain request with 426 (ticket kept)", async () => {
     const { admin, member, board } = await team();
     const ticket = await ticketFor(member, board.id);
