@@ -134,6 +134,11 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     await enterRoom(a.page, roomName);
     await enterRoom(b.page, roomName);
 
+    // presence: each sees both; typing: Bob sees Ann typing before her message arrives
+    await expect.poll(() => a.page.textContent("#presence")).toMatch(/^Online: .+, .+$/);
+    await expect.poll(() => b.page.textContent("#presence")).toMatch(/^Online: .+, .+$/);
+    await a.page.fill("#composer input[name=text]", "hello");
+    await expect.poll(() => b.page.textContent("#typing")).toMatch(/ is typing…$/);
     await send(a.page, "hello from Ann");
     await expect.poll(() => shownTexts(b.page)).toEqual(["hello from Ann"]);
     await send(b.page, "hi Ann, Bob here");
