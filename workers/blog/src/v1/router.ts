@@ -3,6 +3,12 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AuthError } from "../auth";
 import type { BlogEnv } from "../env";
+import { v1ArticlesRouter } from "./articles";
+import { v1AvatarsRouter } from "./avatars";
+import { v1CategoriesRouter } from "./categories";
+import { v1DevRouter } from "./dev";
+import { v1FeedsRouter } from "./feeds";
+import { v1SearchRouter } from "./search";
 
 /** problem+json for `/blog/v1`; a refused credential is 401 with a Bearer challenge. */
 export function v1ErrorResponse(err: unknown, c: Context): Response {
@@ -21,3 +27,5 @@ export function v1ErrorResponse(err: unknown, c: Context): Response {
 }
 
 export const v1Router = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never });
+for (const router of [v1ArticlesRouter, v1CategoriesRouter, v1SearchRouter, v1FeedsRouter, v1AvatarsRouter]) v1Router.route("/", router);
+v1Router.route("/", v1DevRouter);

@@ -1,0 +1,130 @@
+// Avatars in R2: PNG, JPEG, WebP or GIF (recognised by their magic bytes, not the declared type), at
+// most 2 MiB, stored under a random key per upload, so the URL never changes meaning and is served
+// with a year of immutable caching. Resizing needs an image codec that workerd lacks; clients get the
+// original bytes.
+import { ApiError, errors, jsonResponse, notFound, validationHook } from "@edgeworks/http";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { authenticate } from "../auth";
+import { type BlogEnv, viewerOf } from "../env";
+import { ensureProfile, updateProfile } from "../profiles.service";
+import { publicOrigin } from "./present";
+
+export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
+const TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
+type ImageType = (typeof TYPES)[number];
+
+/** The image type these bytes really are, or null. */
+export function sniffImageType(b: Uint8Array): ImageType | null {
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  if (b.length >= 8 && [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((v, i) => b[i] === v)) return "image/png";
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "image/jpeg";
+  if (b.length >= 6 && (ascii(0, 6) === "GIF87a" || ascii(0, 6) === "GIF89a")) return "image/gif";
+  if (b.length >= 12 && ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "image/webp";
+  return null;
+}
+
+const KEY = /^[a-f0-9]{32}$/;
+const avatarSchema = z
+  .object({ image: z.string().openapi({ format: "uri" }), contentType: z.enum(TYPES), size: z.number().int() })
+  .openapi("Avatar");
+
+const upload = createRoute({
+  method: "put",
+  path: "/user/avatar",
+  tags: ["Avatars"],
+  summary: "Upload your avatar (raw image body, ≤ 2 MiB); your profile image becomes its URL",
+  security: [{ bearerAuth: [] }],
+  middleware: [authenticate({ required: true })],
+  request: {
+    body: {
+      required: true,
+      content: Object.fromEntries(TYPES.map((t) => [t, { schema: z.string().openapi({ format: "binary" }) }])),
+    },
+  },
+  responses: { 201: jsonResponse(avatarSchema, "Stored; `image` is the new profile image"), ...errors(401, 413, 415, 422) },
+});
+const serve = createRoute({
+  method: "get",
+  path: "/avatars/{key}",
+  tags: ["Avatars"],
+  summary: "An avatar image (immutable: cached for a year, ETag / If-None-Match → 304)",
+  request: {
+    params: z.object({
+      key: z
+        .string()
+        .regex(KEY, "Must be an avatar key")
+        .openapi({ param: { name: "key", in: "path" } }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The image",
+      content: Object.fromEntries(TYPES.map((t) => [t, { schema: z.string().openapi({ format: "binary" }) }])),
+    },
+    304: { description: "Not modified" },
+    ...errors(404, 422),
+  },
+});
+
+export const v1AvatarsRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never })
+  .openapi(upload, async (c) => {
+    const viewer = viewerOf(c);
+    const declared = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (!(TYPES as readonly string[]).includes(declared))
+      throw new ApiError("unsupported_media_type", `Send the image as one of ${TYPES.join(", ")}`);
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    if (bytes.byteLength > AVATAR_MAX_BYTES) throw new ApiError("payload_too_large", `An avatar is at most ${AVATAR_MAX_BYTES} bytes`);
+    if (bytes.byteLength === 0)
+      throw new ApiError("validation_failed", "The image is empty", {
+        errors: [{ path: "", location: "body", message: "Must not be empty" }],
+      });
+    const actual = sniffImageType(bytes);
+    if (actual !== declared) throw new ApiError("unsupported_media_type", `The body is not a ${declared} image`);
+    const key = crypto.randomUUID().replaceAll("-", "");
+    const object = await c.env.AVATARS.put(key, bytes, {
+      httpMetadata: { contentType: actual },
+      customMetadata: { userId: viewer.userId },
+    });
+    const now = Date.now();
+    const { results: previous } = await c.env.DB.prepare("SELECT key FROM avatars WHERE user_id = ?1")
+      .bind(viewer.userId)
+      .all<{ key: string }>();
+    await c.env.DB.prepare("INSERT INTO avatars (key, user_id, content_type, size, etag, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+      .bind(key, viewer.userId, actual, bytes.byteLength, object.httpEtag, now)
+      .run();
+    const image = `${publicOrigin(c.env, c.req.url)}/blog/v1/avatars/${key}`;
+    await ensureProfile(c.env.DB, viewer.userId, viewer.userId, now);
+    await updateProfile(c.env.DB, viewer.userId, { image }, now);
+    // the previous uploads are no longer anyone's image
+    if (previous.length > 0) {
+      const keys = previous.map((p) => p.key);
+      c.executionCtx.waitUntil(
+        Promise.all([
+          c.env.AVATARS.delete(keys),
+          c.env.DB.prepare("DELETE FROM avatars WHERE user_id = ?1 AND key IN (SELECT value FROM json_each(?2))")
+            .bind(viewer.userId, JSON.stringify(keys))
+            .run(),
+        ]),
+      );
+    }
+    return c.json({ image, contentType: actual, size: bytes.byteLength }, 201);
+  })
+  .openapi(serve, async (c) => {
+    const object = await c.env.AVATARS.get(c.req.valid("param").key);
+    if (!object) throw notFound("Avatar");
+    const headers = {
+      ETag: object.httpEtag,
+      "Cache-Control": "public, max-age=31536000, immutable",
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": "default-src 'none'; sandbox",
+    };
+    const inm = c.req.header("If-None-Match");
+    if (inm?.split(",").some((t) => t.trim() === object.httpEtag || t.trim() === `W/${object.httpEtag}`)) {
+      object.body.cancel();
+      return c.body(null, 304, headers) as never;
+    }
+    return c.body(object.body, 200, {
+      ...headers,
+      "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream",
+    }) as never;
+  });

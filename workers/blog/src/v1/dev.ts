@@ -1,0 +1,18 @@
+import { Hono } from "hono";
+import type { BlogEnv } from "../env";
+
+/**
+ * `GET /blog/v1/dev/outbox?limit=` — the notification emails the queue consumer wrote, newest first.
+ * Only when DEV_MODE is "true" (pnpm dev, tests); otherwise the same 404 as any unknown route. Not in
+ * the OpenAPI document: it does not exist in production.
+ */
+export const v1DevRouter = new Hono<BlogEnv>().get("/dev/outbox", async (c, next) => {
+  if (c.env.DEV_MODE !== "true") return next();
+  const limit = Math.min(Math.max(Number.parseInt(c.req.query("limit") ?? "50", 10) || 50, 1), 200);
+  const { results } = await c.env.DB.prepare(
+    "SELECT id, article_id AS articleId, user_id AS userId, to_email AS toEmail, subject, body, created_at AS createdAt FROM outbox ORDER BY id DESC LIMIT ?1",
+  )
+    .bind(limit)
+    .all();
+  return c.json({ items: results });
+});

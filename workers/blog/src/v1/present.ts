@@ -1,0 +1,31 @@
+import type { Article } from "../articles.service";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The /blog/v1 representation of an article: RealWorld's fields plus status, schedule, category and likes. */
+export const presentV1Article = (a: Article) => ({
+  slug: a.slug,
+  title: a.title,
+  description: a.description,
+  body: a.body,
+  tagList: a.tagList,
+  status: a.status,
+  publishAt: iso(a.publishAt),
+  publishedAt: iso(a.publishedAt),
+  category: a.category,
+  createdAt: new Date(a.createdAt).toISOString(),
+  updatedAt: new Date(a.updatedAt).toISOString(),
+  favorited: a.favorited,
+  favoritesCount: a.favoritesCount,
+  liked: a.liked,
+  likesCount: a.likesCount,
+  author: a.author,
+});
+
+export const presentV1ListItem = (a: Article) => {
+  const { body: _body, ...item } = presentV1Article(a);
+  return item;
+};
+
+/** The origin for absolute URLs in feeds and emails: PUBLIC_ORIGIN, else the one the request came to. */
+export const publicOrigin = (env: Env, requestUrl: string) => env.PUBLIC_ORIGIN || new URL(requestUrl).origin;
