@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { SocketState } from "../src/do/chat-room";
+import type { ChatRoom, SocketState } from "../src/do/chat-room";
 import { call, connect, createRoom, eventually, expectProblem, newUser, type User } from "./helpers";
 
 type Presence = { items: { userId: string; online: boolean; lastSeenAt: string | null }[] };
@@ -60,10 +60,10 @@ describe("presence", () => {
     const a = await connect(alice, room.id);
     const b = await connect(bob, room.id);
     const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
-    await runInDurableObject(stub, (_i, state) => {
+    await runInDurableObject(stub, (instance: ChatRoom, state) => {
       for (const ws of state.getWebSockets()) {
         const s = ws.deserializeAttachment() as SocketState;
-        if (s.userId === alice.id) ws.serializeAttachment({ ...s, lastSeenAt: Date.now() - 120_000 });
+        if (s.userId === alice.id) instance.setState(ws, { ...s, lastSeenAt: Date.now() - 120_000 });
       }
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);

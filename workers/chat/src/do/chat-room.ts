@@ -19,6 +19,8 @@ export interface SocketState {
 
 /** A socket that has sent nothing (not even a ping) for this long is closed: the user stops answering. */
 export const IDLE_TIMEOUT_MS = 70_000;
+/** How stale `lastSeenAt` may be (it is rewritten at most this often). */
+const LAST_SEEN_RESOLUTION_MS = 10_000;
 /** How often the room checks for silent sockets and refreshes its users' presence. */
 export const SWEEP_INTERVAL_MS = 30_000;
 /** Close code for a socket the server closes because its user left or was removed. */
@@ -44,6 +46,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   roomId: string | null = null;
   readonly buckets = new RateBuckets();
   readonly typingAt = new Map<string, number>();
+  /** A cache of the sockets' attachments (empty after hibernation, refilled on first use). */
+  private readonly states = new WeakMap<WebSocket, SocketState | null>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -54,6 +58,18 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     });
     // plain pings are answered without waking the object; the runtime records when
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
+  }
+
+  /** A socket's state: its attachment, read once per instance. */
+  stateOf(ws: WebSocket): SocketState | null {
+    if (!this.states.has(ws)) this.states.set(ws, ws.deserializeAttachment() as SocketState | null);
+    return this.states.get(ws) ?? null;
+  }
+
+  /** Writes a socket's state to its attachment (what survives hibernation) and to the cache. */
+  setState(ws: WebSocket, state: SocketState | null): void {
+    ws.serializeAttachment(state);
+    this.states.set(ws, state);
   }
 
   get sql(): SqlStorage {
@@ -140,7 +156,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   broadcast(frame: ServerFrame, filter: (s: SocketState) => boolean = () => true): void {
     const data = JSON.stringify(frame);
     for (const ws of this.ctx.getWebSockets()) {
-      const state = ws.deserializeAttachment() as SocketState | null;
+      const state = this.stateOf(ws);
       if (!state || !filter(state)) continue;
       try {
         ws.send(data);
@@ -152,7 +168,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
 
   /** The open sockets of one user (from the attachments: user ids are not limited like socket tags). */
   socketsOf(userId: string): WebSocket[] {
-    return this.ctx.getWebSockets().filter((ws) => (ws.deserializeAttachment() as SocketState | null)?.userId === userId);
+    return this.ctx.getWebSockets().filter((ws) => this.stateOf(ws)?.userId === userId);
   }
 
   /** The distinct users with an open socket in this room. */
@@ -160,7 +176,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     const users = new Set<string>();
     for (const ws of this.ctx.getWebSockets()) {
       if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
-      const state = ws.deserializeAttachment() as SocketState | null;
+      const state = this.stateOf(ws);
       if (state) users.add(state.userId);
     }
     return [...users].sort();
@@ -195,7 +211,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server);
     const state: SocketState = { userId: ticket.userId, connId: crypto.randomUUID(), connectedAt: now, lastSeenAt: now };
-    server.serializeAttachment(state);
+    this.setState(server, state);
     // synchronous from here to `ready`: no live event can slip between the replay and the head
     if (sinceParam !== null) for (const event of eventsAfter(this.sql, Number(sinceParam))) server.send(JSON.stringify(event));
     server.send(JSON.stringify({ type: "ready", seq: this.head, userId: ticket.userId } satisfies ServerFrame));
@@ -212,10 +228,11 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const state = ws.deserializeAttachment() as SocketState | null;
+    const state = this.stateOf(ws);
     if (!state) return ws.close(1011, "Unknown socket");
-    state.lastSeenAt = Date.now();
-    ws.serializeAttachment(state);
+    const now = Date.now();
+    // the idle check has 30 s granularity: refreshing the attachment every 10 s is enough
+    if (now - state.lastSeenAt > LAST_SEEN_RESOLUTION_MS) this.setState(ws, { ...state, lastSeenAt: now });
     await handleFrame(this, ws, state, message);
   }
 
@@ -235,9 +252,9 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
 
   /** A socket closed (by either side or for silence): presence is updated, here and for the user. */
   async socketGone(ws: WebSocket): Promise<void> {
-    const state = ws.deserializeAttachment() as SocketState | null;
+    const state = this.stateOf(ws);
     if (!state) return;
-    ws.serializeAttachment(null);
+    this.setState(ws, null);
     const online = this.onlineUsers(ws);
     if (!online.includes(state.userId)) this.broadcast({ type: "presence", online }, (s) => s.connId !== state.connId);
     try {
@@ -256,7 +273,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     const now = Date.now();
     const alive = new Map<string, string[]>();
     for (const ws of this.ctx.getWebSockets()) {
-      const state = ws.deserializeAttachment() as SocketState | null;
+      const state = this.stateOf(ws);
       if (!state) continue;
       const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
       if (now - Math.max(state.lastSeenAt, pinged) > IDLE_TIMEOUT_MS) {
