@@ -11,5 +11,7 @@ export default defineConfig({
     environment: "node",
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // the machine may be busy (CI, or five engineers on two cores): DOM waits are generous, never timed
+    expect: { poll: { timeout: 20_000, interval: 50 } },
   },
 });

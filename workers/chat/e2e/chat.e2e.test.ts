@@ -182,7 +182,7 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     expect(new URL(sockets.at(-1)!).searchParams.get("since")).toBe(String(keptUpTo));
     await b.page.unroute("**/chat/v1/rooms/*/ticket");
     await send(a.page, "after the reload");
-    await expect.poll(() => shownTexts(b.page), { timeout: 20_000 }).toEqual(all);
+    await expect.poll(() => shownTexts(b.page)).toEqual(all);
     await expect.poll(() => shownTexts(a.page)).toEqual(all);
     await expect.poll(() => pendingCount(a.page)).toBe(0);
 
