@@ -45,7 +45,10 @@ async function call(env: Env, path: string, init: { method: string; body?: unkno
       headers,
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     }),
-  );
+  ).catch((err: unknown) => {
+    log(env.LOG_LEVEL, "error", "accounts unreachable", { path, error: String(err) });
+    throw new AccountsError(503, []);
+  });
   const text = await res.text();
   let body: unknown = null;
   try {
@@ -92,6 +95,9 @@ export async function changeAccountEmail(env: Env, token: string, email: string)
 /** The accounts users with these ids (unknown ids are left out), over RPC. */
 export async function getAccountUsers(env: Env, ids: string[]): Promise<AccountUser[]> {
   if (ids.length === 0) return [];
-  const users = await (env.ACCOUNTS as unknown as DirectoryRpc).getUsers([...new Set(ids)]);
+  const users = await (env.ACCOUNTS as unknown as DirectoryRpc).getUsers([...new Set(ids)]).catch((err: unknown) => {
+    log(env.LOG_LEVEL, "error", "accounts directory unreachable", { error: String(err) });
+    throw new AccountsError(503, []);
+  });
   return Array.isArray(users) ? users.filter((u) => typeof u?.id === "string" && typeof u?.email === "string") : [];
 }

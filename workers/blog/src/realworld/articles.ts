@@ -59,7 +59,7 @@ const create = createRoute({
   security: TOKEN_SECURITY,
   middleware: requiredAuth,
   request: { body: jsonBody(newArticleBody) },
-  responses: { 201: single, ...rwErrorsFor(401, 413, 422) },
+  responses: { 201: single, ...rwErrorsFor(401, 413, 415, 422) },
 });
 const get = createRoute({
   method: "get",
@@ -78,7 +78,7 @@ const update = createRoute({
   security: TOKEN_SECURITY,
   middleware: requiredAuth,
   request: { params: slugParam, body: jsonBody(updateArticleBody) },
-  responses: { 200: single, ...rwErrorsFor(401, 403, 404, 413, 422) },
+  responses: { 200: single, ...rwErrorsFor(401, 403, 404, 413, 415, 422) },
 });
 const remove = createRoute({
   method: "delete",

@@ -26,7 +26,7 @@ const create = createRoute({
   security: TOKEN_SECURITY,
   middleware: [authenticate({ required: true })],
   request: { params: slugParam, body: jsonBody(newCommentBody) },
-  responses: { 201: json(commentEnvelope, "The new comment"), ...rwErrorsFor(401, 404, 413, 422) },
+  responses: { 201: json(commentEnvelope, "The new comment"), ...rwErrorsFor(401, 404, 413, 415, 422) },
 });
 const remove = createRoute({
   method: "delete",

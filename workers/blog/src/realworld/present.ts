@@ -43,8 +43,10 @@ export const rwErrors = {
   404: errorResponse('Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}`'),
   409: errorResponse('Already taken: `{"errors": {"username" | "email": ["has already been taken"]}}`'),
   413: errorResponse("Body over 1 MiB"),
+  415: errorResponse('Body is not JSON: `{"errors": {"body": ["must be JSON"]}}`'),
   422: errorResponse("Invalid input (also malformed JSON), keyed by field"),
   429: errorResponse("Rate limited by accounts (login); see Retry-After"),
+  503: errorResponse('Accounts is unreachable: `{"errors": {"accounts": ["is unavailable, retry later"]}}`'),
 } as const;
 
 export const rwErrorsFor = <S extends keyof typeof rwErrors>(...statuses: S[]): Pick<typeof rwErrors, S> =>

@@ -19,7 +19,7 @@ const register = createRoute({
   tags,
   summary: "Register (creates an Edgeworks account and its blog profile)",
   request: { body: jsonBody(newUserBody) },
-  responses: { 201: userResponse, ...rwErrorsFor(409, 413, 422, 429) },
+  responses: { 201: userResponse, ...rwErrorsFor(409, 413, 415, 422, 429, 503) },
 });
 const login = createRoute({
   method: "post",
@@ -27,7 +27,7 @@ const login = createRoute({
   tags,
   summary: "Log in with the Edgeworks account's email and password",
   request: { body: jsonBody(loginBody) },
-  responses: { 200: userResponse, ...rwErrorsFor(401, 413, 422, 429) },
+  responses: { 200: userResponse, ...rwErrorsFor(401, 413, 415, 422, 429, 503) },
 });
 const current = createRoute({
   method: "get",
@@ -36,7 +36,7 @@ const current = createRoute({
   summary: "The current user (`token` is the credential sent)",
   security: TOKEN_SECURITY,
   middleware: [authenticate({ required: true })],
-  responses: { 200: userResponse, ...rwErrorsFor(401) },
+  responses: { 200: userResponse, ...rwErrorsFor(401, 503) },
 });
 const update = createRoute({
   method: "put",
@@ -46,7 +46,7 @@ const update = createRoute({
   security: TOKEN_SECURITY,
   middleware: [authenticate({ required: true })],
   request: { body: jsonBody(updateUserBody) },
-  responses: { 200: userResponse, ...rwErrorsFor(401, 403, 409, 413, 422) },
+  responses: { 200: userResponse, ...rwErrorsFor(401, 403, 409, 413, 415, 422, 503) },
 });
 
 const clientIp = (c: Context) => c.req.header("CF-Connecting-IP") ?? undefined;
@@ -76,7 +76,9 @@ const present = (profile: ProfileRow, email: string, token: string) => ({
 
 /** The viewer's profile and email (the email lives in accounts). */
 async function currentUser(env: Env, viewer: Viewer) {
-  const [account] = await getAccountUsers(env, [viewer.userId]);
+  const [account] = await getAccountUsers(env, [viewer.userId]).catch((err) =>
+    fromAccounts(err, new RealWorldError(401, "token", "is invalid")),
+  );
   if (!account) throw new RealWorldError(401, "token", "is invalid");
   const profile = await ensureProfile(env.DB, viewer.userId, account.name ?? account.email, Date.now());
   return { account, profile };
