@@ -177,4 +177,5 @@ export const memberParams = z.object({ id: idParam("Board id"), userId: userId()
 export const checklistParams = z.object({ id: idParam("Card id"), checklistId: sub("checklistId") });
 export const itemParams = z.object({ id: idParam("Card id"), checklistId: sub("checklistId"), itemId: sub("itemId") });
 export const attachmentParams = z.object({ id: idParam("Card id"), attachmentId: sub("attachmentId") });
+export const commentParams = z.object({ id: idParam("Card id"), commentId: sub("commentId") });
 export const dependencyParams = z.object({ id: idParam("Card id"), blockerId: sub("blockerId") });

@@ -11,7 +11,9 @@ export const checklistSchema = z
     items: z.array(z.object({ id: z.string(), text: z.string(), done: z.boolean() }).openapi("ChecklistItem")),
   })
   .openapi("Checklist");
-export const commentSchema = z.object({ id: z.string(), authorId: z.string(), text: z.string(), createdAt: iso }).openapi("Comment");
+export const commentSchema = z
+  .object({ id: z.string(), authorId: z.string(), text: z.string(), createdAt: iso, editedAt: iso.nullable() })
+  .openapi("Comment");
 export const attachmentSchema = z
   .object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number().int(), createdBy: z.string(), createdAt: iso })
   .openapi("Attachment");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Card, call, createCard, createList, expectProblem, getBoard, ok, team } from "./helpers";
+import { addMember, type Card, call, createCard, createList, expectProblem, getBoard, newUser, ok, team } from "./helpers";
 
 describe("cards", () => {
   it("carry title, description, assignees, due date, labels, checklists, comments and an archive state", async () => {
@@ -41,7 +41,9 @@ describe("cards", () => {
     c = await ok<Card>(call("POST", `/cards/${card.id}/checklists/${checklist?.id}/items`, member.token, { text: "deploy" }), 201);
     expect(c.checklists[0]?.items.map((i) => i.text)).toEqual(["build", "test", "deploy"]);
     c = await ok<Card>(call("POST", `/cards/${card.id}/comments`, member.token, { text: "On it" }), 201);
-    expect(c.comments).toEqual([{ id: expect.any(String), authorId: member.id, text: "On it", createdAt: expect.any(String) }]);
+    expect(c.comments).toEqual([
+      { id: expect.any(String), authorId: member.id, text: "On it", createdAt: expect.any(String), editedAt: null },
+    ]);
     c = await ok<Card>(call("PATCH", `/cards/${card.id}`, member.token, { archived: true, description: null, dueAt: null }));
     expect(c).toMatchObject({ archived: true, description: null, dueAt: null, version: 6 });
     // archived cards leave the board view but stay readable
@@ -50,6 +52,26 @@ describe("cards", () => {
     c = await ok<Card>(call("DELETE", `/cards/${card.id}/checklists/${checklist?.id}`, member.token));
     expect(c.checklists).toEqual([]);
     await expectProblem(await call("DELETE", `/cards/${card.id}/checklists/${checklist?.id}`, member.token), 404, "not_found");
+  });
+
+  it("comments are edited by their author only and deleted by the author or an admin", async () => {
+    const { admin, member, observer, list, board } = await team();
+    const other = await newUser();
+    await addMember(admin, board.id, other, "member");
+    const card = await createCard(admin, list.id);
+    const c = await ok<Card>(call("POST", `/cards/${card.id}/comments`, member.token, { text: "frist" }), 201);
+    const commentId = c.comments[0]?.id as string;
+    expect(c.comments[0]?.editedAt).toBeNull();
+    const path = `/cards/${card.id}/comments/${commentId}`;
+    await expectProblem(await call("PATCH", path, admin.token, { text: "admin edit" }), 403, "forbidden");
+    await expectProblem(await call("PATCH", path, observer.token, { text: "x" }), 403, "forbidden");
+    const edited = await ok<Card>(call("PATCH", path, member.token, { text: "first" }));
+    expect(edited.comments[0]).toMatchObject({ text: "first", authorId: member.id, editedAt: expect.any(String) });
+    await expectProblem(await call("PATCH", path, member.token, { text: "" }), 422, "validation_failed", ["text"]);
+    await expectProblem(await call("DELETE", path, other.token), 403, "forbidden");
+    expect((await ok<Card>(call("DELETE", path, admin.token))).comments).toEqual([]);
+    await expectProblem(await call("DELETE", path, member.token), 404, "not_found");
+    await expectProblem(await call("PATCH", `/cards/${card.id}/comments/nope`, member.token, { text: "x" }), 404, "not_found");
   });
 
   it("refuse assignees who are not members (422) and unknown fields", async () => {

@@ -18,7 +18,7 @@ export type Card = {
   archived: boolean;
   version: number;
   checklists: { id: string; title: string; items: { id: string; text: string; done: boolean }[] }[];
-  comments: { id: string; authorId: string; text: string; createdAt: string }[];
+  comments: { id: string; authorId: string; text: string; createdAt: string; editedAt: string | null }[];
   attachments: { id: string; filename: string; contentType: string; size: number }[];
   blockedBy: string[];
   blocks: string[];

@@ -33,6 +33,8 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/cards/CARD/checklists/CL/items", body: { text: "x" }, read: false },
   { method: "PATCH", path: "/cards/CARD/checklists/CL/items/ITEM", body: { done: true }, read: false },
   { method: "POST", path: "/cards/CARD/comments", body: { text: "x" }, read: false },
+  { method: "PATCH", path: "/cards/CARD/comments/COMMENT", body: { text: "x" }, read: false },
+  { method: "DELETE", path: "/cards/CARD/comments/COMMENT", read: false },
   { method: "POST", path: "/cards/CARD/dependencies", body: { blockedBy: "CARD2" }, read: false },
   { method: "DELETE", path: "/cards/CARD/dependencies/CARD2", read: false },
   { method: "GET", path: "/cards/CARD/activity", read: true },
@@ -48,7 +50,7 @@ let owner: User;
 let board: Board;
 let card: Card;
 let ids: Record<string, string>;
-const fill = (s: string) => s.replace(/BOARD|LIST|CARD2|CARD|CL|ITEM|MEMBER|ATT/g, (k) => ids[k] ?? k);
+const fill = (s: string) => s.replace(/BOARD|LIST|CARD2|CARD|CL|ITEM|MEMBER|ATT|COMMENT/g, (k) => ids[k] ?? k);
 const at = (r: Route) => fill(r.path);
 const bodyOf = (r: Route) => (r.body === undefined ? undefined : JSON.parse(fill(JSON.stringify(r.body))));
 let snapshot: Board;
@@ -73,7 +75,9 @@ beforeAll(async () => {
     }),
     201,
   );
+  const commented = await ok<Card>(call("POST", `/cards/${card.id}/comments`, owner.token, { text: "owner's words" }), 201);
   ids = {
+    COMMENT: commented.comments[0]?.id as string,
     ATT: withFile.attachments[0]?.id as string,
     BOARD: board.id,
     LIST: t.list.id,

@@ -29,7 +29,9 @@ CREATE TABLE IF NOT EXISTS checklist_items (
   done INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS checklist_items_card ON checklist_items (card_id);
-CREATE TABLE IF NOT EXISTS comments (id TEXT PRIMARY KEY, card_id TEXT NOT NULL, author_id TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS comments (
+  id TEXT PRIMARY KEY, card_id TEXT NOT NULL, author_id TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL, edited_at INTEGER
+);
 CREATE INDEX IF NOT EXISTS comments_card ON comments (card_id);
 CREATE TABLE IF NOT EXISTS attachments (
   id TEXT PRIMARY KEY, card_id TEXT NOT NULL, filename TEXT NOT NULL, content_type TEXT NOT NULL,
@@ -74,7 +76,7 @@ export type CardRow = {
 };
 export type ChecklistRow = { id: string; card_id: string; title: string; created_at: number };
 export type ItemRow = { id: string; checklist_id: string; card_id: string; text: string; done: number; created_at: number };
-export type CommentRow = { id: string; card_id: string; author_id: string; text: string; created_at: number };
+export type CommentRow = { id: string; card_id: string; author_id: string; text: string; created_at: number; edited_at: number | null };
 export type AttachmentRow = {
   id: string;
   card_id: string;
@@ -148,7 +150,13 @@ export const toCard = (boardId: string, r: CardRow, x: CardExtras): Card => ({
     title: c.title,
     items: (x.items.get(c.id) ?? []).map((i) => ({ id: i.id, text: i.text, done: i.done === 1 })),
   })),
-  comments: (x.comments.get(r.id) ?? []).map((c) => ({ id: c.id, authorId: c.author_id, text: c.text, createdAt: iso(c.created_at) })),
+  comments: (x.comments.get(r.id) ?? []).map((c) => ({
+    id: c.id,
+    authorId: c.author_id,
+    text: c.text,
+    createdAt: iso(c.created_at),
+    editedAt: c.edited_at === null ? null : iso(c.edited_at),
+  })),
   attachments: (x.attachments.get(r.id) ?? []).map((a) => ({
     id: a.id,
     filename: a.filename,

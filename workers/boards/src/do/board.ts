@@ -190,6 +190,12 @@ export class Board extends DurableObject<Env> {
   addComment(actorId: string, cardId: string, text: string): Promise<Result<Card>> {
     return this.write((s) => details.addComment(s, actorId, cardId, text));
   }
+  editComment(actorId: string, cardId: string, commentId: string, text: string): Promise<Result<Card>> {
+    return this.write((s) => details.editComment(s, actorId, cardId, commentId, text));
+  }
+  deleteComment(actorId: string, cardId: string, commentId: string): Promise<Result<Card>> {
+    return this.write((s) => details.deleteComment(s, actorId, cardId, commentId));
+  }
   addDependency(actorId: string, cardId: string, input: DependencyInput): Promise<Result<Card>> {
     return this.write((s) => details.addDependency(s, actorId, cardId, input));
   }

@@ -2,7 +2,7 @@ import { ApiError, notFound } from "@edgeworks/http";
 import { newLocalId } from "../ids";
 import type { DependencyInput } from "../validation";
 import type { Card } from "../views";
-import type { AttachmentRow, ChecklistRow, ItemRow } from "./board-schema";
+import type { AttachmentRow, ChecklistRow, CommentRow, ItemRow } from "./board-schema";
 import type { BoardStore } from "./board-store";
 import { invalidField } from "./result";
 
@@ -87,6 +87,32 @@ export function addComment(s: BoardStore, actorId: string, cardId: string, text:
   const id = newLocalId();
   s.sql.exec("INSERT INTO comments (id, card_id, author_id, text, created_at) VALUES (?, ?, ?, ?, ?)", id, cardId, actorId, text, s.now());
   return s.touchCard(actorId, cardId, "card.commented", { commentId: id });
+}
+
+function commentOrThrow(s: BoardStore, cardId: string, commentId: string): CommentRow {
+  const row = s.one<CommentRow>("SELECT * FROM comments WHERE id = ? AND card_id = ?", commentId, cardId);
+  if (!row) throw notFound("Comment");
+  return row;
+}
+
+/** Only the author edits a comment (403 for anyone else, admins included: words are not put in mouths). */
+export function editComment(s: BoardStore, actorId: string, cardId: string, commentId: string, text: string): Card {
+  s.requireRole(actorId, "member");
+  s.cardRowOrThrow(cardId);
+  if (commentOrThrow(s, cardId, commentId).author_id !== actorId) throw new ApiError("forbidden", "Only its author may edit a comment");
+  s.sql.exec("UPDATE comments SET text = ?, edited_at = ? WHERE id = ?", text, s.now(), commentId);
+  return s.touchCard(actorId, cardId, "card.comment_edited", { commentId });
+}
+
+/** The author or a board admin deletes a comment. */
+export function deleteComment(s: BoardStore, actorId: string, cardId: string, commentId: string): Card {
+  const { role } = s.requireRole(actorId, "member");
+  s.cardRowOrThrow(cardId);
+  if (commentOrThrow(s, cardId, commentId).author_id !== actorId && role !== "admin") {
+    throw new ApiError("forbidden", "Only its author or a board admin may delete a comment");
+  }
+  s.sql.exec("DELETE FROM comments WHERE id = ?", commentId);
+  return s.touchCard(actorId, cardId, "card.comment_deleted", { commentId });
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   cardIdParams,
   checklistParams,
   commentBody,
+  commentParams,
   createCardBody,
   createChecklistBody,
   createListBody,
@@ -152,6 +153,25 @@ export const addCommentRoute = createRoute({
   summary: "Comment on a card",
   request: { params: cardIdParams, body: jsonBody(commentBody) },
   responses: { 201: cardResponse("The card"), ...writeErrors },
+});
+
+export const editCommentRoute = createRoute({
+  ...cards,
+  method: "patch",
+  path: "/cards/{id}/comments/{commentId}",
+  summary: "Edit your comment",
+  description: "Only the author may (403 for anyone else, admins included).",
+  request: { params: commentParams, body: jsonBody(commentBody) },
+  responses: { 200: cardResponse("The card"), ...writeErrors },
+});
+
+export const deleteCommentRoute = createRoute({
+  ...cards,
+  method: "delete",
+  path: "/cards/{id}/comments/{commentId}",
+  summary: "Delete a comment (its author or a board admin)",
+  request: { params: commentParams },
+  responses: { 200: cardResponse("The card"), ...errors(401, 403, 404, 422, 429) },
 });
 
 export const addDependencyRoute = createRoute({

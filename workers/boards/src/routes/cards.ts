@@ -14,6 +14,8 @@ import {
   createListRoute,
   deleteCardRoute,
   deleteChecklistRoute,
+  deleteCommentRoute,
+  editCommentRoute,
   getCardRoute,
   moveCardRoute,
   moveListRoute,
@@ -105,6 +107,16 @@ export const cardsRouter = createRouter<BoardsEnv>()
     const { id } = c.req.valid("param");
     const { board } = await cardBoard(c, id);
     return cardJson(c, unwrap(await board.addComment(c.var.auth.userId, id, c.req.valid("json").text)), 201);
+  })
+  .openapi(editCommentRoute, async (c) => {
+    const { id, commentId } = c.req.valid("param");
+    const { board } = await cardBoard(c, id);
+    return cardJson(c, unwrap(await board.editComment(c.var.auth.userId, id, commentId, c.req.valid("json").text)), 200);
+  })
+  .openapi(deleteCommentRoute, async (c) => {
+    const { id, commentId } = c.req.valid("param");
+    const { board } = await cardBoard(c, id);
+    return cardJson(c, unwrap(await board.deleteComment(c.var.auth.userId, id, commentId)), 200);
   })
   .openapi(addDependencyRoute, async (c) => {
     const { id } = c.req.valid("param");
