@@ -1,4 +1,4 @@
-import { ApiError } from "@edgeworks/http";
+import { notFound } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { loadNotebookOrThrow, loadNoteOrThrow, type Need } from "./access";
@@ -41,51 +41,44 @@ export async function getNote(deps: ServiceDeps, id: string): Promise<Note> {
   return toNote(row, access);
 }
 
-const MAX_ATTEMPTS = 3;
-
 /**
- * Applies a partial update as one compare-and-set on the note's version: the revision (when title or
- * content change) and the update are one batch conditioned on the version read. With `If-Match` a stale
- * version is 412; without it a concurrent change is re-read and the update re-applied (last write wins),
- * so every change still gets its own revision.
+ * Applies a partial update as one D1 batch (one transaction) that computes the new values in SQL from
+ * the row as it is at that moment: the revision (when title or content change) is inserted first, then the
+ * update bumps the version. Without `If-Match` concurrent edits therefore all apply in some order (last
+ * write wins) and each gets its own version and revision; with `If-Match` both statements are also
+ * conditioned on the version the client named, so a stale one is 412 and changes nothing.
  */
 export async function updateNote(deps: ServiceDeps, id: string, patch: UpdateNoteInput, ifMatch?: string): Promise<Note> {
   const need: Need = patch.archived !== undefined || patch.notebookId !== undefined ? "own" : "edit";
-  for (let attempt = 1; ; attempt++) {
-    const { row, access } = await loadNoteOrThrow(deps, id, need);
-    assertIfMatch(ifMatch, row.version);
-    if (Object.keys(patch).length === 0) return toNote(row, access);
-    if (patch.notebookId !== undefined && patch.notebookId !== row.notebook_id) await loadNotebookOrThrow(deps, patch.notebookId, "own");
-    const updated = await applyUpdate(deps, row, patch);
-    if (updated) return toNote(updated, access);
-    if (ifMatch !== undefined) assertIfMatch(ifMatch, row.version + 1); // someone else won the race: 412
-    if (attempt >= MAX_ATTEMPTS) throw new ApiError("conflict", "The note is being changed by others right now; retry");
-  }
+  const { row, access } = await loadNoteOrThrow(deps, id, need);
+  assertIfMatch(ifMatch, row.version);
+  if (Object.keys(patch).length === 0) return toNote(row, access);
+  if (patch.notebookId !== undefined && patch.notebookId !== row.notebook_id) await loadNotebookOrThrow(deps, patch.notebookId, "own");
+  const expected = ifMatch === undefined || ifMatch.trim() === "*" ? undefined : row.version;
+  const updated = await applyUpdate(deps, id, patch, expected);
+  if (updated) return toNote(updated, access);
+  if (expected !== undefined) assertIfMatch(ifMatch, expected + 1); // another write won the race: 412
+  throw notFound("Note"); // it went to the trash meanwhile
 }
 
-async function applyUpdate(deps: ServiceDeps, row: RawNote, patch: UpdateNoteInput): Promise<RawNote | undefined> {
+async function applyUpdate(deps: ServiceDeps, id: string, patch: UpdateNoteInput, expectedVersion?: number): Promise<RawNote | undefined> {
   const now = deps.now();
-  const next: RawNote = {
-    ...row,
-    title: patch.title ?? row.title,
-    content: patch.content ?? row.content,
-    tags: patch.tags === undefined ? row.tags : JSON.stringify(patch.tags),
-    pinned: patch.pinned === undefined ? row.pinned : patch.pinned ? 1 : 0,
-    archived_at: patch.archived === undefined ? row.archived_at : patch.archived ? (row.archived_at ?? now) : null,
-    notebook_id: patch.notebookId ?? row.notebook_id,
-    version: row.version + 1,
-    updated_at: now,
-  };
-  const textChanged = next.title !== row.title || next.content !== row.content;
-  const { db } = deps;
-  const results = await runBatch(db, [
-    // first, so it sees the version the update is conditioned on (a batch is one transaction)
+  const title = patch.title ?? null;
+  const content = patch.content ?? null;
+  const tags = patch.tags === undefined ? null : JSON.stringify(patch.tags);
+  const pinned = patch.pinned === undefined ? null : patch.pinned ? 1 : 0;
+  const archived = patch.archived === undefined ? null : patch.archived ? 1 : 0;
+  const notebookId = patch.notebookId ?? null;
+  const scope = sql`id = ${id} AND deleted_at IS NULL${expectedVersion === undefined ? sql`` : sql` AND version = ${expectedVersion}`}`;
+  const results = await runBatch(deps.db, [
     sql`INSERT INTO revisions (id, note_id, version, title, content, author_id, created_at)
-      SELECT ${nanoid()}, id, ${next.version}, ${next.title}, ${next.content}, ${deps.userId}, ${now}
-      FROM notes WHERE ${textChanged ? 1 : 0} = 1 AND id = ${row.id} AND version = ${row.version} AND deleted_at IS NULL`,
-    sql`UPDATE notes SET title = ${next.title}, content = ${next.content}, tags = ${next.tags}, pinned = ${next.pinned},
-        archived_at = ${next.archived_at}, notebook_id = ${next.notebook_id}, version = ${next.version}, updated_at = ${now}
-      WHERE id = ${row.id} AND version = ${row.version} AND deleted_at IS NULL RETURNING *`,
+      SELECT ${nanoid()}, id, version + 1, coalesce(${title}, title), coalesce(${content}, content), ${deps.userId}, ${now}
+      FROM notes WHERE ${scope} AND (coalesce(${title}, title) != title OR coalesce(${content}, content) != content)`,
+    sql`UPDATE notes SET title = coalesce(${title}, title), content = coalesce(${content}, content), tags = coalesce(${tags}, tags),
+        pinned = coalesce(${pinned}, pinned),
+        archived_at = CASE ${archived} WHEN 1 THEN coalesce(archived_at, ${now}) WHEN 0 THEN NULL ELSE archived_at END,
+        notebook_id = coalesce(${notebookId}, notebook_id), version = version + 1, updated_at = ${now}
+      WHERE ${scope} RETURNING *`,
   ]);
   const [updated] = (results[1]?.results ?? []) as unknown as RawNote[];
   return updated;

@@ -195,11 +195,16 @@ describe("concurrent edits: ETag and If-Match", () => {
     expect((await noteRow(note.id))?.version).toBe(2);
   });
 
-  it("without If-Match concurrent edits all apply (last write wins), each with its own version", async () => {
+  it("without If-Match concurrent edits all apply (last write wins), each with its own version and revision", async () => {
     const { user, note } = await userWithNote();
-    const results = await Promise.all(["one", "two", "three"].map((t) => call("PATCH", `/notes/${note.id}`, user.token, { content: t })));
-    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect((await noteRow(note.id))?.version).toBe(4);
+    const edits = Array.from({ length: 12 }, (_, i) => `edit ${i}`);
+    const results = await Promise.all(edits.map((t) => call("PATCH", `/notes/${note.id}`, user.token, { content: t })));
+    expect(results.map((r) => r.status)).toEqual(edits.map(() => 200));
+    const versions = await Promise.all(results.map(async (r) => ((await r.json()) as Note).version));
+    expect(versions.sort((a, b) => a - b)).toEqual(edits.map((_, i) => i + 2));
+    expect((await noteRow(note.id))?.version).toBe(13);
+    const revisions = await listAll<{ version: number }>(user.token, `/notes/${note.id}/revisions`);
+    expect(revisions.map((r) => r.version)).toEqual(Array.from({ length: 13 }, (_, i) => 13 - i));
   });
 
   it("DELETE honours If-Match too", async () => {
