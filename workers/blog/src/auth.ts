@@ -1,7 +1,9 @@
 import { API_KEY_PREFIX, createTokenVerifier, hasScope, InvalidTokenError, jwksFromService, type Principal } from "@edgeworks/auth";
 import { log } from "@edgeworks/http";
 import type { MiddlewareHandler } from "hono";
+import { getAccountUsers } from "./accounts";
 import type { BlogEnv, Viewer } from "./env";
+import { ensureProfile } from "./profiles.service";
 
 /** Why a credential was refused: missing, unreadable, or not valid (expired, tampered, revoked). */
 export type AuthFailure = "missing" | "invalid";
@@ -73,7 +75,26 @@ export function authenticate({ required }: { required: boolean }): MiddlewareHan
   return async function authenticate(c, next) {
     const viewer = await identify(c.env, c.req.header("Authorization"), c.req.method);
     if (!viewer && required) throw new AuthError("missing");
-    if (viewer) c.set("viewer", viewer);
+    if (viewer) {
+      c.set("viewer", viewer);
+      // an account made in another product has no blog profile yet; whatever it writes needs one
+      if (c.req.method !== "GET" && c.req.method !== "HEAD") await ensureViewerProfile(c.env, viewer.userId);
+    }
     await next();
   };
+}
+
+// user ids known to have a profile in this isolate (profiles are never deleted)
+const withProfile = new Set<string>();
+
+/** Creates the blog profile of an accounts user on first use (username from their name or email). */
+export async function ensureViewerProfile(env: Env, userId: string): Promise<void> {
+  if (withProfile.has(userId)) return;
+  const existing = await env.DB.prepare("SELECT 1 AS p FROM profiles WHERE user_id = ?1").bind(userId).first();
+  if (!existing) {
+    const [account] = await getAccountUsers(env, [userId]);
+    await ensureProfile(env.DB, userId, account?.name ?? account?.email ?? userId, Date.now());
+  }
+  if (withProfile.size > 10_000) withProfile.clear();
+  withProfile.add(userId);
 }

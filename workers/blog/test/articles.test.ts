@@ -1,3 +1,4 @@
+import { mintToken } from "@edgeworks/testing";
 import { describe, expect, it } from "vitest";
 import { type ArticleJson, createArticle, expectErrors, register, rw, uid } from "./helpers";
 
@@ -141,6 +142,14 @@ describe("articles", () => {
     const { tags } = (await res.json()) as { tags: string[] };
     expect(tags).toEqual([...tags].sort());
     expect(tags).toEqual(expect.arrayContaining([`a${t}`, `b${t}`]));
+  });
+
+  it("lets an account that never used the blog write right away (its profile is made on first write)", async () => {
+    const token = await mintToken({ sub: `newcomer${uid()}` });
+    const res = await rw("POST", "/articles", { article: { title: "First post", description: "d", body: "b" } }, token);
+    expect(res.status).toBe(201);
+    const { article } = (await res.json()) as { article: ArticleJson };
+    expect(article.author.username).toMatch(/^newcomer/);
   });
 
   it("answers 404 in RealWorld's shape for unknown routes under /api", async () => {

@@ -27,7 +27,12 @@ describe("POST /api/users", () => {
     [
       "username with spaces",
       { username: "a b", email: "a@example.com", password: "password123" },
-      { username: ["is invalid (letters, digits, '_', '.', '-')"] },
+      { username: ["is invalid (letters, digits, '_', '.', '-'; not starting with '.')"] },
+    ],
+    [
+      "dot-dot username",
+      { username: "..", email: "a@example.com", password: "password123" },
+      { username: ["is invalid (letters, digits, '_', '.', '-'; not starting with '.')"] },
     ],
     ["number as username", { username: 42, email: "a@example.com", password: "password123" }, { username: ["must be a string"] }],
   ])("refuses %s with 422", async (_label, user, errors) => {

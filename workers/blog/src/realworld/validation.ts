@@ -16,13 +16,13 @@ const text = (max: number, keep = false) => {
   return (keep ? checked : checked.trim()).openapi({ minLength: 1, maxLength: max });
 };
 
-export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/;
+export const USERNAME_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
 export const EMAIL_PATTERN = /^[ \t]*[A-Za-z0-9._%+'-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}[ \t]*$/;
 
 const username = () =>
   text(64)
-    .refine((s) => USERNAME_PATTERN.test(s), "is invalid (letters, digits, '_', '.', '-')")
-    .openapi({ maxLength: 64, pattern: "^[A-Za-z0-9_.-]+$", example: "jake" });
+    .refine((s) => USERNAME_PATTERN.test(s), "is invalid (letters, digits, '_', '.', '-'; not starting with '.')")
+    .openapi({ maxLength: 64, pattern: "^[A-Za-z0-9_-][A-Za-z0-9_.-]*$", example: "jake" });
 const email = () =>
   z
     .string({ error: isString })
