@@ -1,5 +1,7 @@
 import { type ChatDeps, presenceStub } from "./deps";
 
+const pick = ({ online, lastSeenAt }: { online: boolean; lastSeenAt: string | null }) => ({ online, lastSeenAt });
+
 /**
  * Online/offline of some users. Only users who share a room with the caller (and the caller) are
  * looked up; anyone else is reported offline, so presence reveals nothing about strangers.
@@ -16,7 +18,7 @@ export async function presenceOf({ env, userId }: ChatDeps, userIds: string[]) {
   const visible = new Set([userId, ...results.map((r) => r.user_id)]);
   const items = await Promise.all(
     userIds.map(async (id) =>
-      visible.has(id) ? { userId: id, ...(await presenceStub(env, id).status()) } : { userId: id, online: false, lastSeenAt: null },
+      visible.has(id) ? { userId: id, ...pick(await presenceStub(env, id).status()) } : { userId: id, online: false, lastSeenAt: null },
     ),
   );
   return { items };

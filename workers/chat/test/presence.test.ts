@@ -53,6 +53,30 @@ describe("presence", () => {
     await a.close();
   });
 
+  it("a room's presence shows its members online anywhere, not only in this room", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const shared = await createRoom(bob, [alice]);
+    const alone = await createRoom(alice);
+    const b = await connect(bob, shared.id);
+    expect(await b.take((f) => f.type === "presence")).toEqual({ type: "presence", online: [bob.id] });
+    const a = await connect(alice, alone.id); // alice comes online in another room
+    expect(await b.take((f) => f.type === "presence")).toEqual({ type: "presence", online: [alice.id, bob.id].sort() });
+    await a.close();
+    expect(await b.take((f) => f.type === "presence")).toEqual({ type: "presence", online: [bob.id] });
+    // a member who joins while online elsewhere shows up at once
+    const carol = await newUser();
+    const elsewhere = await createRoom(carol);
+    const c = await connect(carol, elsewhere.id);
+    expect((await call("POST", `/rooms/${shared.id}/members`, bob.token, { userId: carol.id })).status).toBe(201);
+    expect(await b.take((f) => f.type === "presence")).toEqual({ type: "presence", online: [bob.id, carol.id].sort() });
+    // and one who is removed disappears
+    expect((await call("DELETE", `/rooms/${shared.id}/members/${carol.id}`, bob.token)).status).toBe(204);
+    expect(await b.take((f) => f.type === "presence")).toEqual({ type: "presence", online: [bob.id] });
+    await c.close();
+    await b.close();
+  });
+
   it("a socket that stops answering is closed (4000) and its user goes offline", async () => {
     const alice = await newUser();
     const bob = await newUser();

@@ -112,8 +112,14 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** Records a membership change as a stored event; a user who left or was removed is disconnected. */
   async memberChanged(roomId: string, change: MemberChange): Promise<number> {
     this.bind(roomId);
+    const onlineBefore = this.onlineUsers().join(",");
     const event = this.store({ type: "member", ...change, createdAt: new Date().toISOString() });
+    if (change.action === "joined") {
+      const status = await this.presenceOf(change.userId).status();
+      this.applyPresence(change.userId, status.online, status.version);
+    }
     if (change.action === "left" || change.action === "removed") {
+      this.sql.exec("DELETE FROM presence WHERE user_id = ?", change.userId);
       dropTicketsOf(this.sql, change.userId);
       for (const ws of this.socketsOf(change.userId)) {
         try {
@@ -124,6 +130,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
         await this.socketGone(ws);
       }
     }
+    const online = this.onlineUsers();
+    if (online.join(",") !== onlineBefore) this.broadcast({ type: "presence", online });
     return event.seq;
   }
 
@@ -172,14 +180,40 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   }
 
   /** The distinct users with an open socket in this room. */
-  onlineUsers(except?: WebSocket): string[] {
+  connectedUsers(except?: WebSocket): string[] {
     const users = new Set<string>();
     for (const ws of this.ctx.getWebSockets()) {
       if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
       const state = this.stateOf(ws);
       if (state) users.add(state.userId);
     }
+    return [...users];
+  }
+
+  /** The members online anywhere: connected here, or announced online by their presence object. */
+  onlineUsers(except?: WebSocket): string[] {
+    const users = new Set(this.connectedUsers(except));
+    for (const row of this.sql.exec("SELECT user_id FROM presence WHERE online = 1")) users.add(String(row.user_id));
     return [...users].sort();
+  }
+
+  /** A member's presence object announces a transition; older announcements than the last applied are ignored. */
+  async presenceChanged(roomId: string, userId: string, online: boolean, version: number): Promise<void> {
+    this.bind(roomId);
+    const before = this.onlineUsers().join(",");
+    this.applyPresence(userId, online, version);
+    const after = this.onlineUsers();
+    if (after.join(",") !== before) this.broadcast({ type: "presence", online: after });
+  }
+
+  private applyPresence(userId: string, online: boolean, version: number): void {
+    this.sql.exec(
+      `INSERT INTO presence (user_id, online, version) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET online = excluded.online, version = excluded.version WHERE excluded.version > presence.version`,
+      userId,
+      online ? 1 : 0,
+      version,
+    );
   }
 
   presenceOf(userId: string) {
@@ -220,7 +254,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     else this.broadcast(presence);
     await this.scheduleSweep();
     try {
-      await this.presenceOf(ticket.userId).socketOpened(state.connId, roomId);
+      await this.presenceOf(ticket.userId).socketOpened(ticket.userId, state.connId, roomId);
     } catch (err) {
       log(this.env.LOG_LEVEL, "warn", "presence connect failed", { error: String(err) });
     }

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { log } from "@edgeworks/http";
 
 /** A connection not refreshed by its room for this long is presumed dead (its room crashed or was evicted). */
 export const STALE_CONNECTION_MS = 120_000;
@@ -13,6 +14,8 @@ export interface PresenceStatus {
  * The presence of one user (`idFromName(userId)`) across all rooms and devices: the set of open
  * sockets, registered by the rooms on connect and removed on close; rooms refresh them every 30 s, so
  * a socket whose room vanished without a close expires. Online = at least one live socket.
+ * Each transition (online ↔ offline) is announced to every room the user is a member of, numbered by
+ * a version so that a room applies announcements in order even if they arrive out of order.
  */
 export class Presence extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -32,49 +35,72 @@ export class Presence extends DurableObject<Env> {
     return this.sql.exec("SELECT count(*) AS n FROM conns").one().n as number;
   }
 
-  /** Drops stale connections; if that leaves none, the user went offline when the newest of them was last seen. */
-  private purge(now: number): void {
-    const before = this.count();
-    if (before === 0) return;
-    const newest = this.sql.exec("SELECT max(last_seen) AS t FROM conns").one().t as number;
-    this.sql.exec("DELETE FROM conns WHERE last_seen < ?", now - STALE_CONNECTION_MS);
-    if (this.count() === 0) this.ctx.storage.kv.put("lastSeenAt", newest);
-  }
-
-  async socketOpened(connId: string, roomId: string): Promise<void> {
-    const now = Date.now();
+  private upsert(connId: string, roomId: string, now: number): void {
     this.sql.exec(
       "INSERT INTO conns (conn_id, room_id, last_seen) VALUES (?, ?, ?) ON CONFLICT (conn_id) DO UPDATE SET last_seen = excluded.last_seen",
       connId,
       roomId,
       now,
     );
+  }
+
+  /** Records a transition and tells the user's rooms, off the caller's path. */
+  private announce(online: boolean): void {
+    const userId = this.ctx.storage.kv.get<string>("userId");
+    if (userId === undefined) return;
+    const version = (this.ctx.storage.kv.get<number>("version") ?? 0) + 1;
+    this.ctx.storage.kv.put("version", version);
+    if (!online) this.ctx.storage.kv.put("lastSeenAt", Date.now());
+    this.ctx.waitUntil(
+      (async () => {
+        const { results } = await this.env.DB.prepare("SELECT room_id FROM room_members WHERE user_id = ?")
+          .bind(userId)
+          .all<{ room_id: string }>();
+        await Promise.all(
+          results.map(({ room_id: roomId }) =>
+            this.env.CHAT_ROOM.get(this.env.CHAT_ROOM.idFromName(roomId)).presenceChanged(roomId, userId, online, version),
+          ),
+        );
+      })().catch((err) => log(this.env.LOG_LEVEL, "warn", "presence announcement failed", { error: String(err) })),
+    );
+  }
+
+  /** Drops stale connections; if that leaves none, the user goes offline. */
+  private purge(now: number): void {
+    if (this.count() === 0) return;
+    this.sql.exec("DELETE FROM conns WHERE last_seen < ?", now - STALE_CONNECTION_MS);
+    if (this.count() === 0) this.announce(false);
+  }
+
+  async socketOpened(userId: string, connId: string, roomId: string): Promise<void> {
+    const now = Date.now();
+    this.ctx.storage.kv.put("userId", userId);
+    const before = this.count();
+    this.upsert(connId, roomId, now);
+    if (before === 0) this.announce(true);
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + STALE_CONNECTION_MS);
   }
 
   async socketClosed(connId: string): Promise<void> {
     const removed = this.sql.exec("DELETE FROM conns WHERE conn_id = ?", connId).rowsWritten;
-    if (removed > 0 && this.count() === 0) this.ctx.storage.kv.put("lastSeenAt", Date.now());
+    if (removed > 0 && this.count() === 0) this.announce(false);
   }
 
   /** A room vouches that these sockets are still open. */
   async heartbeat(connIds: string[], roomId: string): Promise<void> {
     const now = Date.now();
-    for (const connId of connIds) {
-      this.sql.exec(
-        "INSERT INTO conns (conn_id, room_id, last_seen) VALUES (?, ?, ?) ON CONFLICT (conn_id) DO UPDATE SET last_seen = excluded.last_seen",
-        connId,
-        roomId,
-        now,
-      );
-    }
+    const before = this.count();
+    for (const connId of connIds) this.upsert(connId, roomId, now);
+    if (before === 0 && connIds.length > 0) this.announce(true);
   }
 
-  async status(): Promise<PresenceStatus> {
+  /** Online or not, with the version of the last transition (for a room that starts following this user). */
+  async status(): Promise<PresenceStatus & { version: number }> {
     this.purge(Date.now());
-    if (this.count() > 0) return { online: true, lastSeenAt: null };
+    const version = this.ctx.storage.kv.get<number>("version") ?? 0;
+    if (this.count() > 0) return { online: true, lastSeenAt: null, version };
     const at = this.ctx.storage.kv.get<number>("lastSeenAt");
-    return { online: false, lastSeenAt: at === undefined ? null : new Date(at).toISOString() };
+    return { online: false, lastSeenAt: at === undefined ? null : new Date(at).toISOString(), version };
   }
 
   override async alarm(): Promise<void> {

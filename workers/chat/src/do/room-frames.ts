@@ -42,7 +42,7 @@ export interface RoomContext {
   readonly typingAt: Map<string, number>;
   store(body: Parameters<typeof appendEvent>[2]): StoredEvent;
   broadcast(frame: ServerFrame, filter?: (s: SocketState) => boolean): void;
-  onlineUsers(except?: WebSocket): string[];
+  connectedUsers(except?: WebSocket): string[];
 }
 
 const send = (ws: WebSocket, frame: ServerFrame) => ws.send(JSON.stringify(frame));
@@ -160,7 +160,7 @@ function postMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame
       seq: event.seq,
       senderId: state.userId,
       text: text.slice(0, 200),
-      connected: room.onlineUsers(),
+      connected: room.connectedUsers(),
       createdAt: now,
     }),
   ]);

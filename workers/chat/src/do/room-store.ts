@@ -14,6 +14,7 @@ export function migrateRoom(sql: SqlStorage): void {
       PRIMARY KEY (message_id, emoji, user_id));
     CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS reads (user_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS presence (user_id TEXT PRIMARY KEY, online INTEGER NOT NULL, version INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS attachments (
       id TEXT PRIMARY KEY, user_id TEXT NOT NULL, name TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,
       created_at INTEGER NOT NULL, message_id TEXT);
