@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
 
 // Debian's package; CI installs it with `apt-get install -y chromium`. Override with CHROMIUM_PATH.
@@ -211,5 +212,44 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     expect(a.problems).toEqual([]);
     expect(b.problems.filter((p) => !p.includes("401"))).toEqual([]);
     await Promise.all([a.context.close(), b.context.close()]);
+  });
+
+  it("a first visit shows the newest 50 messages and loads older ones on demand", async () => {
+    const users = await Promise.all(["dee", "eve", "fay"].map((n) => registerUser(n, n)));
+    const [dee, eve, fay] = users as [Registered, Registered, Registered];
+    const roomName = `e2e history ${Date.now()}`;
+    const room = await call<{ id: string }>("/chat/v1/rooms", {
+      token: dee.accessToken,
+      json: { name: roomName, memberIds: [eve.user.id, fay.user.id] },
+    });
+    expect(room.status).toBe(201);
+    // 57 messages from Node, 19 per member (a member may post 20 per 10 s)
+    for (const [u, user] of [dee, eve, fay].entries()) {
+      const ticket = await call<{ ticket: string }>(`/chat/v1/rooms/${room.body.id}/ticket`, { token: user.accessToken, method: "POST" });
+      const ws = new WebSocket(`${dev.url.replace(/^http/, "ws")}/chat/v1/rooms/${room.body.id}/ws?ticket=${ticket.body.ticket}`);
+      await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+      for (let i = 0; i < 19; i++) {
+        const acked = new Promise<void>((resolve) => {
+          const onFrame = (data: WebSocket.RawData) => {
+            if (JSON.parse(String(data)).type !== "ack") return;
+            ws.off("message", onFrame);
+            resolve();
+          };
+          ws.on("message", onFrame);
+        });
+        ws.send(JSON.stringify({ type: "message", clientId: `h-${u}-${i}`, text: `m${u * 19 + i + 1}` }));
+        await acked;
+      }
+      ws.close();
+    }
+    const all = Array.from({ length: 57 }, (_, i) => `m${i + 1}`);
+    const f = await openChat(fay);
+    await enterRoom(f.page, roomName);
+    await expect.poll(() => shownTexts(f.page)).toEqual(all.slice(-50));
+    await f.page.click("#older");
+    await expect.poll(() => shownTexts(f.page)).toEqual(all);
+    await expect.poll(() => f.page.isHidden("#older")).toBe(true);
+    expect(f.problems).toEqual([]);
+    await f.context.close();
   });
 });

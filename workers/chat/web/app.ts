@@ -137,6 +137,7 @@ function openRoom(roomId: string | null): void {
   if (!roomId) return;
   const room = rooms.find((r) => r.id === roomId);
   byId("room-title").textContent = room ? roomLabel(room) : "Room";
+  byId("older").hidden = false;
   const status = byId("connection");
   const current = new RoomSocket(me().id, roomId, {
     onChange: () => {
@@ -218,6 +219,22 @@ function wireForms(): void {
       await loadRooms();
     } catch (err) {
       notify(`Could not invite: ${message(err)}`);
+    }
+  });
+
+  const older = byId<HTMLButtonElement>("older");
+  older.addEventListener("click", async () => {
+    if (!socket) return;
+    const list = byId<HTMLOListElement>("messages");
+    const height = list.scrollHeight;
+    older.disabled = true;
+    try {
+      older.hidden = !(await socket.loadOlder());
+      list.scrollTop += list.scrollHeight - height; // keep the message that was on top in place
+    } catch (err) {
+      notify(`Could not load older messages: ${message(err)}`);
+    } finally {
+      older.disabled = false;
     }
   });
 

@@ -1,7 +1,8 @@
 // One live connection to a room: a fresh ticket for every attempt, `since` = the last seq seen, backoff
 // between attempts, a heartbeat that notices a dead link, and unacknowledged messages sent again.
 import { ApiFailure, api } from "./api";
-import { type ChatMessage, type ClientFrame, isStored, parseFrame, type ServerFrame } from "./protocol";
+import { fetchHistory } from "./history";
+import { type ClientFrame, isStored, parseFrame, type ServerFrame } from "./protocol";
 import { acknowledge, applyEvent, loadRoom, type RoomState, saveRoom } from "./store";
 
 export type ConnectionStatus = "connecting" | "online" | "offline" | "closed";
@@ -22,14 +23,7 @@ const RATE_LIMITED_RETRY_MS = 2_000;
 /** The server closes a removed member's sockets with this code: reconnecting cannot help. */
 const CLOSE_REMOVED = 4003;
 /** A room opened for the first time in this tab starts from its newest messages, not from seq 0. */
-const FIRST_PAGE = 50;
-
-/** A message as GET /chat/v1/rooms/{id}/messages returns it. */
-interface HistoryMessage extends Omit<ChatMessage, "reactions" | "editedAt"> {
-  editedAt: string | null;
-  deletedAt: string | null;
-  reactions: { emoji: string; userIds: string[] }[];
-}
+const PAGE = 50;
 
 export class RoomSocket {
   readonly state: RoomState;
@@ -90,17 +84,22 @@ export class RoomSocket {
    */
   private async seed(): Promise<void> {
     if (this.state.lastSeq > 0 || this.state.messages.length > 0) return;
-    const path = `/chat/v1/rooms/${encodeURIComponent(this.roomId)}/messages?limit=${FIRST_PAGE}`;
-    const page = await api<{ items: HistoryMessage[] }>(path).catch(() => null);
-    if (!page?.items.length || this.state.lastSeq > 0) return;
-    this.state.messages = page.items.map(({ editedAt, deletedAt, reactions, ...m }) => ({
-      ...m,
-      ...(editedAt ? { editedAt } : {}),
-      ...(deletedAt ? { deleted: true } : {}),
-      reactions: Object.fromEntries(reactions.map((r) => [r.emoji, r.userIds])),
-    }));
-    this.state.lastSeq = page.items[page.items.length - 1]!.seq;
+    const page = await fetchHistory(this.roomId, PAGE).catch(() => null);
+    if (!page?.messages.length || this.state.lastSeq > 0) return;
+    this.state.messages = page.messages;
+    this.state.lastSeq = page.messages[page.messages.length - 1]!.seq;
     this.changed();
+  }
+
+  /** Prepends the page of messages before the oldest one shown; false when the room has no older ones. */
+  async loadOlder(): Promise<boolean> {
+    const oldest = this.state.messages[0]?.seq;
+    if (oldest === undefined || oldest <= 1) return false;
+    const page = await fetchHistory(this.roomId, PAGE, oldest);
+    const older = page.messages.filter((m) => m.seq < (this.state.messages[0]?.seq ?? Number.POSITIVE_INFINITY));
+    this.state.messages.unshift(...older);
+    this.changed();
+    return page.nextBefore !== null;
   }
 
   private async connect(): Promise<void> {

@@ -16,7 +16,7 @@ export interface RoomState {
   pending: Pending[];
 }
 
-/** Older messages are dropped from the tab's copy beyond this many (the server still has them). */
+/** The tab's stored copy keeps the newest this many messages (older ones are loaded again on demand). */
 const KEEP = 500;
 
 const key = (userId: string, roomId: string) => `chat:room:${userId}:${roomId}`;
@@ -40,9 +40,9 @@ export function loadRoom(userId: string, roomId: string): RoomState {
  * replays from the start rather than resuming after messages it never kept.
  */
 export function saveRoom(userId: string, roomId: string, state: RoomState): void {
-  if (state.messages.length > KEEP) state.messages.splice(0, state.messages.length - KEEP);
+  const kept = state.messages.length > KEEP ? { ...state, messages: state.messages.slice(-KEEP) } : state;
   try {
-    sessionStorage.setItem(key(userId, roomId), JSON.stringify(state));
+    sessionStorage.setItem(key(userId, roomId), JSON.stringify(kept));
   } catch {
     sessionStorage.removeItem(key(userId, roomId));
   }
