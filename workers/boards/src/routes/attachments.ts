@@ -58,11 +58,12 @@ const downloadRoute = createRoute({
   method: "get",
   path: "/cards/{id}/attachments/{attachmentId}",
   summary: "Download an attachment (board members only)",
+  description: "Served with the type it was uploaded with, as `Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`.",
   request: { params: attachmentParams },
   responses: {
     200: {
       description: "The file, as an attachment download",
-      content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+      content: Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: { type: "string" as const, format: "binary" } }])),
     },
     ...errors(401, 403, 404, 422),
   },

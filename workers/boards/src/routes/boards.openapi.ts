@@ -16,6 +16,11 @@ import { activityPageSchema, boardSchema, boardSummarySchema, cardListSchema, me
 import { auth } from "./common";
 
 const base = { tags: ["Boards"], ...auth };
+const created = (description: string) => ({
+  description,
+  headers: z.object({ Location: z.string().openapi({ example: "/boards/v1/boards/Ab3dEf6hIj9kLm2n" }) }),
+  content: { "application/json": { schema: boardSchema } },
+});
 const readErrors = errors(401, 403, 404, 422);
 const writeErrors = errors(400, 401, 403, 404, 409, 413, 415, 422, 429);
 
@@ -27,7 +32,7 @@ export const createBoardRoute = createRoute({
   description:
     "The caller becomes its admin. With `templateId`, the template's lists and cards (titles, descriptions, labels, checklists) are copied.",
   request: { body: jsonBody(createBoardBody) },
-  responses: { 201: jsonResponse(boardSchema, "The new board"), ...writeErrors },
+  responses: { 201: created("The new board"), ...writeErrors },
 });
 
 export const listBoardsRoute = createRoute({
@@ -82,7 +87,7 @@ export const saveTemplateRoute = createRoute({
   summary: "Save a board as a template",
   description: "Any member may: a new board with `isTemplate: true`, owned by the caller, holding a copy of the live lists and cards.",
   request: { params: boardIdParams, body: jsonBody(saveTemplateBody) },
-  responses: { 201: jsonResponse(boardSchema, "The template"), ...writeErrors },
+  responses: { 201: created("The template"), ...writeErrors },
 });
 
 export const addMemberRoute = createRoute({

@@ -1,5 +1,5 @@
 import { errors, jsonBody, jsonResponse } from "@edgeworks/http";
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import {
   activityQuery,
   addItemBody,
@@ -67,7 +67,14 @@ export const createCardRoute = createRoute({
   summary: "Add a card to a list",
   description: "`pos` defaults to `bottom`. Assignees must be members of the board (422).",
   request: { params: listIdParams, body: jsonBody(createCardBody) },
-  responses: { 201: cardResponse("The card"), ...writeErrors },
+  responses: {
+    201: {
+      description: "The card",
+      headers: cardHeaders.extend({ Location: z.string().openapi({ example: "/boards/v1/cards/Ab3dEf6hIj9kLm2n-cQr5sTu8vWx1" }) }),
+      content: { "application/json": { schema: cardSchema } },
+    },
+    ...writeErrors,
+  },
 });
 
 export const getCardRoute = createRoute({
