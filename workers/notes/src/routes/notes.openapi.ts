@@ -57,7 +57,7 @@ export const updateNoteRoute = createRoute({
     "Owner or editor (viewers get 403). `archived` and `notebookId` are the owner's. With `If-Match`, a stale ETag is 412 and " +
     "nothing changes; without it the last write wins. A title or content change records a revision.",
   request: { params: noteIdParams, headers: ifMatchHeaders, body: jsonBody(updateNoteBody) },
-  responses: { 200: noteWithEtag("The updated note"), ...errors(400, 401, 403, 404, 409, 412, 413, 415, 422, 429) },
+  responses: { 200: noteWithEtag("The updated note"), ...errors(400, 401, 403, 404, 412, 413, 415, 422, 429) },
 });
 
 export const deleteNoteRoute = createRoute({

@@ -44,7 +44,7 @@ const restoreRevisionRoute = createRoute({
   request: { params: revisionParams, headers: ifMatchHeaders },
   responses: {
     200: { ...jsonResponse(noteSchema, "The note"), headers: z.object({ ETag: z.string() }) },
-    ...errors(401, 403, 404, 409, 412, 422, 429),
+    ...errors(401, 403, 404, 412, 422, 429),
   },
 });
 
