@@ -38,6 +38,14 @@ describe("GET /search", () => {
     expect(await ids(user.token, `q=${encodeURIComponent('"launch product"')}`)).toEqual([]);
   });
 
+  it("ignores diacritics", async () => {
+    const n = await createNote(user.token, nb.id, { title: "Żółw", content: "Zażółć gęślą jaźń" });
+    // ż, ó, ę, ś, ą, ź, ń fold to their base letters (ł is a letter of its own in Unicode)
+    expect((await search(user.token, "q=jazn")).items.map((h) => h.id)).toEqual([n.id]);
+    expect((await search(user.token, "q=gesla")).items.map((h) => h.id)).toEqual([n.id]);
+    await call("DELETE", `/notes/${n.id}`, user.token);
+  });
+
   it("requires every term", async () => {
     expect(await ids(user.token, "q=budgeting+families")).toEqual(["Reading list"]);
   });
