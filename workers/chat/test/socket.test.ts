@@ -122,6 +122,21 @@ describe("messages and acks", () => {
   });
 });
 
+describe("moderation", () => {
+  it("the owner (or an admin) may delete anyone's message, but not edit it", async () => {
+    const { alice, bob, room } = await setup();
+    const a = await connect(alice, room.id);
+    const b = await connect(bob, room.id);
+    const m = await b.post("spam");
+    a.send({ type: "edit", messageId: m.id, text: "edited by owner" });
+    expect(await a.take((f) => f.type === "error")).toMatchObject({ code: "forbidden" });
+    a.send({ type: "delete", messageId: m.id });
+    expect(await b.take((f) => f.type === "deleted")).toMatchObject({ messageId: m.id, userId: alice.id });
+    await a.close();
+    await b.close();
+  });
+});
+
 describe("ephemeral frames", () => {
   it("typing goes to the others, not to the typist", async () => {
     const { alice, bob, room } = await setup();

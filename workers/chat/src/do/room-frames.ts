@@ -168,11 +168,24 @@ function postMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame
 
 type ChangeFrame = Extract<ClientFrame, { type: "edit" | "delete" | "react" }>;
 
-function changeMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame: ChangeFrame, now: number) {
+/** Owners and admins moderate: they may delete anyone's message (asked of D1, the source of roles). */
+async function isModerator(room: RoomContext, userId: string): Promise<boolean> {
+  const role = await room.bindings.DB.prepare("SELECT role FROM room_members WHERE room_id = ? AND user_id = ?")
+    .bind(room.roomId ?? "", userId)
+    .first<string>("role");
+  return role === "owner" || role === "admin";
+}
+
+async function changeMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame: ChangeFrame, now: number) {
+  const found = findMessage(room.sql, frame.messageId);
+  if (!found || found.deletedAt !== null) return fail(ws, "not_found", "No such message in this room");
+  if (frame.type === "edit" && found.userId !== state.userId) return fail(ws, "forbidden", "Only the author may edit a message");
+  if (frame.type === "delete" && found.userId !== state.userId && !(await isModerator(room, state.userId))) {
+    return fail(ws, "forbidden", "Only the author, the owner or an admin may delete a message");
+  }
+  // read again: other frames may have run while the role was looked up
   const message = findMessage(room.sql, frame.messageId);
   if (!message || message.deletedAt !== null) return fail(ws, "not_found", "No such message in this room");
-  if (frame.type !== "react" && message.userId !== state.userId)
-    return fail(ws, "forbidden", `Only the author may ${frame.type} a message`);
   if (!room.buckets.take(state.userId, now)) return fail(ws, "rate_limited", "Too many changes; slow down");
   const roomId = room.roomId ?? "";
   const base = { roomId, messageId: message.id, userId: message.userId, createdAt: message.createdAt };
