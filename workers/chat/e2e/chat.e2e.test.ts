@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
@@ -68,10 +68,17 @@ async function registerUser(label: string, name: string): Promise<Registered> {
   return { ...res.body, email };
 }
 
-/** A browser context of its own (its own storage), with every console error and page error recorded. */
-async function openChat(user: Registered): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+/**
+ * A browser context of its own (its own storage), with every console error and page error recorded.
+ * `beforeLoad` runs before the page is opened (to route its WebSockets, say).
+ */
+async function openChat(
+  user: Registered,
+  beforeLoad?: (page: Page) => Promise<void>,
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  await beforeLoad?.(page);
   const problems: string[] = [];
   page.on("console", (msg) => {
     if (msg.type() === "error") problems.push(`${msg.text()} (${msg.location().url})`);
@@ -251,5 +258,56 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     await expect.poll(() => f.page.isHidden("#older")).toBe(true);
     expect(f.problems).toEqual([]);
     await f.context.close();
+  });
+
+  it("a dropped connection comes back with what was missed, and sends what was typed while offline", async () => {
+    const [gil, hal] = await Promise.all([registerUser("gil", "Gil"), registerUser("hal", "Hal")]);
+    const roomName = `e2e drop ${Date.now()}`;
+    const room = await call<{ id: string }>("/chat/v1/rooms", {
+      token: gil.accessToken,
+      json: { name: roomName, memberIds: [hal.user.id] },
+    });
+    expect(room.status).toBe(201);
+    const g = await openChat(gil);
+    // Hal's sockets go through Playwright, so the test can cut them like a network drop would
+    const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+    const h = await openChat(hal, (page) =>
+      page.routeWebSocket(/\/chat\/v1\/rooms\/[^/]+\/ws/, (ws) => {
+        sockets.push({ page: ws, server: ws.connectToServer() });
+      }),
+    );
+    await enterRoom(g.page, roomName);
+    await enterRoom(h.page, roomName);
+    await send(g.page, "one");
+    await expect.poll(() => shownTexts(h.page)).toEqual(["one"]);
+
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await h.page.route("**/chat/v1/rooms/*/ticket", async (route) => {
+      await gate;
+      await route.continue();
+    });
+    const first = sockets.at(-1)!;
+    await first.server.close();
+    await first.page.close({ code: 4001, reason: "network drop" });
+    await h.page.waitForSelector("#connection:not([data-status=online])");
+    await send(h.page, "typed offline");
+    expect(await pendingCount(h.page)).toBe(1);
+    await send(g.page, "two");
+    await send(g.page, "three");
+    await expect.poll(() => pendingCount(g.page)).toBe(0);
+    release();
+
+    const all = ["one", "two", "three", "typed offline"];
+    await expect.poll(() => shownTexts(h.page)).toEqual(all);
+    await expect.poll(() => shownTexts(g.page)).toEqual(all);
+    await expect.poll(() => pendingCount(h.page)).toBe(0);
+    expect(sockets.length).toBe(2);
+    expect(new URL(sockets[1]!.page.url()).searchParams.get("since")).toBe(String((await shownSeqs(g.page))[0]));
+    expect(g.problems).toEqual([]);
+    expect(h.problems).toEqual([]);
+    await Promise.all([g.context.close(), h.context.close()]);
   });
 });

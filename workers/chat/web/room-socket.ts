@@ -29,6 +29,8 @@ export class RoomSocket {
   readonly state: RoomState;
   private socket: WebSocket | null = null;
   private stopped = false;
+  /** Between asking for a ticket and having a socket: a wake-up must not start a second attempt. */
+  private connecting = false;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -103,7 +105,16 @@ export class RoomSocket {
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.connecting) return;
+    this.connecting = true;
+    try {
+      await this.open();
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private async open(): Promise<void> {
     this.handlers.onStatus("connecting");
     await this.seed();
     if (this.stopped) return;
@@ -190,7 +201,7 @@ export class RoomSocket {
 
   private retry(reason: string): void {
     if (this.stopped) return;
-    // exponential with full jitter, so that a restarted server is not hit by every client at once
+    // exponential, with jitter in the upper half, so that a restarted server is not hit by every client at once
     const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt++);
     const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
     this.handlers.onStatus("offline", `${reason}; retrying in ${Math.ceil(delay / 1000)} s`);
@@ -199,7 +210,7 @@ export class RoomSocket {
   }
 
   private reconnectNow(): void {
-    if (this.stopped || this.socket) return;
+    if (this.stopped || this.socket || this.connecting) return;
     clearTimeout(this.retryTimer);
     this.attempt = 0;
     void this.connect();
