@@ -1,4 +1,6 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { BOARD_MIGRATIONS } from "../src/do/board-schema";
 import { type Board, call, createCard, createList, expectProblem, getBoard, newUser, ok, team } from "./helpers";
 
 describe("boards", () => {
@@ -66,6 +68,15 @@ describe("boards", () => {
     await expectProblem(await call("GET", "/cards/not-a-card-id", admin.token), 404, "not_found");
     await expectProblem(await call("GET", `/cards/${board.id}-cAAAAAAAAAAAA`, admin.token), 404, "not_found");
     await expectProblem(await call("PATCH", `/lists/${board.id}-lAAAAAAAAAAAA`, admin.token, { name: "x" }), 404, "not_found");
+  });
+});
+
+describe("storage", () => {
+  it("records the board's schema version, so later deploys can migrate old boards", async () => {
+    const { board } = await team();
+    await runInDurableObject(env.BOARD.get(env.BOARD.idFromName(board.id)), async (_i, state) => {
+      expect(state.storage.sql.exec("SELECT version FROM schema_version").toArray()).toEqual([{ version: BOARD_MIGRATIONS.length }]);
+    });
   });
 });
 

@@ -48,6 +48,24 @@ CREATE INDEX IF NOT EXISTS events_card ON events (card_id, seq) WHERE card_id IS
 CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
 `;
 
+/**
+ * The board's schema migrations, in order: a board created by an older deploy is brought up to date
+ * when it wakes (its version is kept in `schema_version`). Append, never edit, once deployed.
+ */
+export const BOARD_MIGRATIONS: readonly string[] = [BOARD_DDL];
+
+/** Applies the migrations a board's storage has not seen yet, in one transaction. */
+export function migrateBoard(storage: DurableObjectStorage): void {
+  storage.transactionSync(() => {
+    const sql = storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    const current = (sql.exec("SELECT version FROM schema_version").toArray()[0]?.version as number | undefined) ?? 0;
+    for (let v = current; v < BOARD_MIGRATIONS.length; v++) sql.exec(BOARD_MIGRATIONS[v] as string);
+    if (current === 0) sql.exec("INSERT INTO schema_version (version) VALUES (?)", BOARD_MIGRATIONS.length);
+    else if (current < BOARD_MIGRATIONS.length) sql.exec("UPDATE schema_version SET version = ?", BOARD_MIGRATIONS.length);
+  });
+}
+
 export type BoardRow = {
   id: string;
   name: string;

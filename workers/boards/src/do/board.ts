@@ -6,7 +6,7 @@ import type { CreateCardInput, DependencyInput, MoveCardInput, Role, SearchQuery
 import type { Activity, Board as BoardView, Card, List, Member } from "../views";
 import { type ControlFrame, clientFrame, type EventFrame, MAX_CLIENT_FRAME_BYTES, type SocketAttachment } from "./board.protocol";
 import * as admin from "./board-admin";
-import { type AttachmentRow, BOARD_DDL } from "./board-schema";
+import { type AttachmentRow, migrateBoard } from "./board-schema";
 import { BoardStore } from "./board-store";
 import * as details from "./card-details";
 import * as cards from "./card-ops";
@@ -38,9 +38,7 @@ export class Board extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new BoardStore(ctx.storage.sql, (frame) => this.outbox.push(frame), keyMaxLength(env));
-    ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec(BOARD_DDL);
-    });
+    ctx.blockConcurrencyWhile(async () => migrateBoard(ctx.storage));
     // keep-alive pings are answered by the runtime without waking a hibernating board
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, JSON.stringify({ type: "pong" } satisfies ControlFrame)));
   }
