@@ -37,6 +37,9 @@ async function verifyApiKey(env: Env, key: string): Promise<Omit<Principal, "met
 
 // RealWorld clients send `Token <jwt>`; everything else on the platform sends `Bearer <jwt>`. Both work.
 const SCHEME = /^(?:Token|Bearer)[ ]+([A-Za-z0-9._~+/=-]{1,4096})$/i;
+// Some RealWorld frontends send the scheme with no token, or "null"/"undefined", when logged out:
+// that is no credential (anonymous, or "is missing" where one is required), not a bad one.
+const NO_CREDENTIAL = /^\s*(?:(?:Token|Bearer)(?:\s+(?:null|undefined))?)?\s*$/i;
 
 /**
  * The caller of this request, or null when no Authorization header was sent. A header that is
@@ -44,7 +47,7 @@ const SCHEME = /^(?:Token|Bearer)[ ]+([A-Za-z0-9._~+/=-]{1,4096})$/i;
  * scope) throws AuthError("invalid"): a client that sends a credential should learn it is bad.
  */
 export async function identify(env: Env, header: string | undefined, method: string): Promise<Viewer | null> {
-  if (header === undefined || header.trim() === "") return null;
+  if (header === undefined || NO_CREDENTIAL.test(header)) return null;
   const credential = SCHEME.exec(header.trim())?.[1];
   if (!credential) throw new AuthError("invalid");
   let principal: Principal;

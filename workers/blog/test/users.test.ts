@@ -115,6 +115,11 @@ describe("GET/PUT /api/user", () => {
     await expectErrors(await rw("GET", "/user", undefined, undefined, { Authorization: "Basic abc" }), 401, { token: ["is invalid"] });
   });
 
+  it.each(["Token", "Token null", "Bearer undefined", "Token   "])("treats %j (a logged-out frontend) as no credential", async (header) => {
+    expect((await rw("GET", "/articles", undefined, undefined, { Authorization: header })).status).toBe(200);
+    await expectErrors(await rw("GET", "/user", undefined, undefined, { Authorization: header }), 401, { token: ["is missing"] });
+  });
+
   it("accepts an API key with the blog scopes, and refuses one that can only read for writes", async () => {
     expect((await rw("GET", "/user", undefined, "ewk_blog_writer_secret")).status).toBe(200);
     await expectErrors(await rw("PUT", "/user", { user: { bio: "x" } }, "ewk_blog_reader_secret"), 401, { token: ["is invalid"] });
