@@ -1,5 +1,5 @@
 import { ApiError, notFound } from "@edgeworks/http";
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { type ChatDeps, roomStub } from "./deps";
 import { getRoomOrThrow, loadMembershipOrThrow, requireManageable, unknownUsers } from "./rooms.service";
 import { type Role, roomMembers, rooms } from "./schema";
@@ -88,34 +88,34 @@ export async function removeMember(deps: ChatDeps, roomId: string, userId: strin
 }
 
 /**
- * Leaves a group room. An owner who leaves hands the room to the longest-standing admin, else the
- * longest-standing member; the last one out deletes the room. One-on-one rooms cannot be left.
+ * Leaves a group room. One atomic batch: my membership goes; if that leaves the room without an owner,
+ * the longest-standing admin (else member) becomes owner; if it leaves it empty, the room is deleted.
+ * Written as conditions on the rows, so leaving at the same time as others never strands a room
+ * without an owner. One-on-one rooms cannot be left.
  */
 export async function leaveRoom(deps: ChatDeps, roomId: string): Promise<void> {
-  const { db, userId } = deps;
+  const { userId, env } = deps;
   const { room, role } = await loadMembershipOrThrow(deps, roomId);
   requireManageable(room, role, ["owner", "admin", "member"], "be left");
-  const stub = roomStub(deps.env, roomId);
-  const others = await db
-    .select()
-    .from(roomMembers)
-    .where(and(eq(roomMembers.roomId, roomId), ne(roomMembers.userId, userId)))
-    .orderBy(sql`CASE role WHEN 'admin' THEN 0 ELSE 1 END`, asc(roomMembers.joinedAt), asc(roomMembers.userId));
-  const leave = db.delete(roomMembers).where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
-  const heir = role === "owner" ? others[0] : undefined;
-  if (others.length === 0) {
-    await db.batch([leave, db.update(rooms).set({ deletedAt: deps.now() }).where(eq(rooms.id, roomId))]);
-  } else if (heir) {
-    await db.batch([
-      leave,
-      db
-        .update(roomMembers)
-        .set({ role: "owner" })
-        .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, heir.userId))),
-    ]);
-  } else {
-    await leave;
-  }
+  const [left, promoted] = await env.DB.batch([
+    env.DB.prepare("DELETE FROM room_members WHERE room_id = ?1 AND user_id = ?2").bind(roomId, userId),
+    env.DB.prepare(
+      `UPDATE room_members SET role = 'owner'
+       WHERE room_id = ?1 AND NOT EXISTS (SELECT 1 FROM room_members WHERE room_id = ?1 AND role = 'owner')
+         AND user_id = (SELECT user_id FROM room_members WHERE room_id = ?1
+                        ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, joined_at, user_id LIMIT 1)`,
+    ).bind(roomId),
+    env.DB.prepare(
+      "UPDATE rooms SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM room_members WHERE room_id = ?1)",
+    ).bind(roomId, deps.now()),
+  ]);
+  if (!left || left.meta.changes === 0) throw notFound("Room"); // a concurrent leave of mine won
+  const stub = roomStub(env, roomId);
   await stub.memberChanged(roomId, { userId, action: "left", role: null, byUserId: userId });
-  if (heir) await stub.memberChanged(roomId, { userId: heir.userId, action: "role", role: "owner", byUserId: userId });
+  if (promoted && promoted.meta.changes > 0) {
+    const heir = await env.DB.prepare("SELECT user_id FROM room_members WHERE room_id = ? AND role = 'owner'")
+      .bind(roomId)
+      .first<string>("user_id");
+    if (heir) await stub.memberChanged(roomId, { userId: heir, action: "role", role: "owner", byUserId: userId });
+  }
 }

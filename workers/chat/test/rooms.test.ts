@@ -1,5 +1,6 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, connect, createRoom, eventually, expectProblem, newUser, type Room } from "./helpers";
+import { call, connect, createRoom, eventually, expectProblem, newUser, type Room, type User } from "./helpers";
 
 describe("group rooms", () => {
   it("POST /rooms creates a room owned by the caller with the named members", async () => {
@@ -282,5 +283,31 @@ describe("activity order", () => {
       const list = (await (await call("GET", "/rooms", alice.token)).json()) as { items: Room[] };
       return list.items[0]?.id === older.id ? true : undefined;
     });
+  });
+});
+
+describe("leaving at the same time", () => {
+  it("owner and admin leaving together never leave the room without an owner", async () => {
+    const owner = await newUser();
+    const admin = await newUser();
+    const member = await newUser();
+    const room = await createRoom(owner, [member]);
+    await call("POST", `/rooms/${room.id}/members`, owner.token, { userId: admin.id, role: "admin" });
+    const results = await Promise.all([
+      call("POST", `/rooms/${room.id}/leave`, owner.token),
+      call("POST", `/rooms/${room.id}/leave`, admin.token),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([204, 204]);
+    const left = (await (await call("GET", `/rooms/${room.id}`, member.token)).json()) as Room;
+    expect(left.members).toEqual([{ userId: member.id, role: "owner", joinedAt: expect.any(String) }]);
+  });
+
+  it("everyone leaving at once deletes the room", async () => {
+    const users = [await newUser(), await newUser(), await newUser()];
+    const room = await createRoom(users[0] as User, users.slice(1));
+    const results = await Promise.all(users.map((u) => call("POST", `/rooms/${room.id}/leave`, u.token)));
+    expect(results.map((r) => r.status)).toEqual([204, 204, 204]);
+    const row = await env.DB.prepare("SELECT deleted_at FROM rooms WHERE id = ?").bind(room.id).first<number | null>("deleted_at");
+    expect(row).toEqual(expect.any(Number));
   });
 });
