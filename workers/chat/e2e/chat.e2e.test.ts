@@ -1,116 +1,19 @@
-import { existsSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page, type WebSocketRoute } from "playwright-core";
+import type { WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
+import { enterRoom, type Harness, pendingCount, type Registered, send, shownSeqs, shownTexts, startHarness } from "./harness";
 
-// Debian's package; CI installs it with `apt-get install -y chromium`. Override with CHROMIUM_PATH.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const PASSWORD = "correct horse battery staple";
-
-let dev: Pick<DevServer, "url" | "stop">;
-let browser: Browser;
+let chat: Harness;
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: this test drives a real browser (apt-get install -y chromium, or set CHROMIUM_PATH)`,
-    );
-  }
-  // CHAT_E2E_URL: drive an already running `pnpm dev` instead of starting one
-  const running = process.env.CHAT_E2E_URL;
-  [dev, browser] = await Promise.all([
-    running ? { url: running.replace(/\/$/, ""), stop: async () => undefined } : startDev(),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-quic",
-      ],
-    }),
-  ]);
+  chat = await startHarness();
 });
 afterAll(async () => {
-  await browser?.close();
-  await dev?.stop();
+  await chat?.stop();
 });
-
-const call = async <T>(
-  path: string,
-  init: { method?: string; token?: string; json?: unknown } = {},
-): Promise<{ status: number; body: T }> => {
-  const headers: Record<string, string> = {};
-  if (init.token) headers.Authorization = `Bearer ${init.token}`;
-  if (init.json !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(`${dev.url}${path}`, {
-    method: init.method ?? (init.json === undefined ? "GET" : "POST"),
-    headers,
-    body: init.json === undefined ? undefined : JSON.stringify(init.json),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-};
-
-interface Registered {
-  email: string;
-  accessToken: string;
-  user: { id: string };
-}
-async function registerUser(label: string, name: string): Promise<Registered> {
-  const email = `chat-e2e-${label}-${Date.now()}@example.com`;
-  const res = await call<Registered>("/auth/v1/register", { json: { email, password: PASSWORD, name } });
-  expect(res.status).toBe(201);
-  return { ...res.body, email };
-}
-
-/**
- * A browser context of its own (its own storage), with every console error and page error recorded.
- * `beforeLoad` runs before the page is opened (to route its WebSockets, say).
- */
-async function openChat(
-  user: Registered,
-  beforeLoad?: (page: Page) => Promise<void>,
-): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await beforeLoad?.(page);
-  const problems: string[] = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error") problems.push(`${msg.text()} (${msg.location().url})`);
-  });
-  page.on("pageerror", (err) => problems.push(String(err)));
-  await page.goto(`${dev.url}/chat`); // the 301 to /chat/
-  expect(page.url()).toBe(`${dev.url}/chat/`);
-  await page.fill("#login-form input[name=email]", user.email);
-  await page.fill("#login-form input[name=password]", PASSWORD);
-  await page.click("#login-form button[value=login]");
-  await page.waitForSelector("#chat-view", { state: "visible" });
-  return { context, page, problems };
-}
-
-const shownTexts = (page: Page) => page.$$eval("#messages li:not(.pending) .text", (els) => els.map((e) => e.textContent ?? ""));
-const shownSeqs = (page: Page) =>
-  page.$$eval("#messages li:not(.pending)", (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
-const pendingCount = (page: Page) => page.$$eval("#messages li.pending", (els) => els.length);
-
-async function enterRoom(page: Page, roomName: string): Promise<void> {
-  await page.getByRole("button", { name: roomName, exact: true }).click();
-  await page.waitForSelector("#connection[data-status=online]");
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.fill("#composer input[name=text]", text);
-  await page.press("#composer input[name=text]", "Enter");
-}
 
 describe("chat page under pnpm dev, two Chromium pages through the front door", () => {
   it("serves the page with a strict CSP, cacheable hashed assets and a 304 on revalidation", async () => {
-    const res = await fetch(`${dev.url}/chat/`);
+    const res = await fetch(`${chat.url}/chat/`);
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
     expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
@@ -120,25 +23,25 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     const html = await res.text();
     const script = html.match(/src="(\/chat\/app\.[\w-]+\.js)"/)?.[1];
     expect(script).toBeTruthy();
-    const js = await fetch(`${dev.url}${script}`);
+    const js = await fetch(`${chat.url}${script}`);
     expect(js.status).toBe(200);
     expect(js.headers.get("Content-Type")).toBe("text/javascript; charset=utf-8");
     expect(js.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
-    const again = await fetch(`${dev.url}/chat/`, { headers: { "If-None-Match": etag! } });
+    const again = await fetch(`${chat.url}/chat/`, { headers: { "If-None-Match": etag! } });
     expect(again.status).toBe(304);
-    expect((await fetch(`${dev.url}/chat/app.nosuchhash.js`)).status).toBe(404);
+    expect((await fetch(`${chat.url}/chat/app.nosuchhash.js`)).status).toBe(404);
   });
 
   it("logs in, lists the room, chats live both ways, and a reload resumes with every message exactly once", async () => {
-    const [ann, bob] = await Promise.all([registerUser("ann", "Ann"), registerUser("bob", "Bob")]);
+    const [ann, bob] = await Promise.all([chat.registerUser("ann", "Ann"), chat.registerUser("bob", "Bob")]);
     const roomName = `e2e room ${Date.now()}`;
-    const room = await call<{ id: string }>("/chat/v1/rooms", { token: ann.accessToken, json: { name: roomName } });
+    const room = await chat.call<{ id: string }>("/chat/v1/rooms", { token: ann.accessToken, json: { name: roomName } });
     expect(room.status).toBe(201);
-    const invite = await call(`/chat/v1/rooms/${room.body.id}/members`, { token: ann.accessToken, json: { userId: bob.user.id } });
+    const invite = await chat.call(`/chat/v1/rooms/${room.body.id}/members`, { token: ann.accessToken, json: { userId: bob.user.id } });
     expect(invite.status).toBe(201);
 
-    const a = await openChat(ann);
-    const b = await openChat(bob);
+    const a = await chat.openChat(ann);
+    const b = await chat.openChat(bob);
     await enterRoom(a.page, roomName);
     await enterRoom(b.page, roomName);
 
@@ -222,18 +125,21 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
   });
 
   it("a first visit shows the newest 50 messages and loads older ones on demand", async () => {
-    const users = await Promise.all(["dee", "eve", "fay"].map((n) => registerUser(n, n)));
+    const users = await Promise.all(["dee", "eve", "fay"].map((n) => chat.registerUser(n, n)));
     const [dee, eve, fay] = users as [Registered, Registered, Registered];
     const roomName = `e2e history ${Date.now()}`;
-    const room = await call<{ id: string }>("/chat/v1/rooms", {
+    const room = await chat.call<{ id: string }>("/chat/v1/rooms", {
       token: dee.accessToken,
       json: { name: roomName, memberIds: [eve.user.id, fay.user.id] },
     });
     expect(room.status).toBe(201);
     // 57 messages from Node, 19 per member (a member may post 20 per 10 s)
     for (const [u, user] of [dee, eve, fay].entries()) {
-      const ticket = await call<{ ticket: string }>(`/chat/v1/rooms/${room.body.id}/ticket`, { token: user.accessToken, method: "POST" });
-      const ws = new WebSocket(`${dev.url.replace(/^http/, "ws")}/chat/v1/rooms/${room.body.id}/ws?ticket=${ticket.body.ticket}`);
+      const ticket = await chat.call<{ ticket: string }>(`/chat/v1/rooms/${room.body.id}/ticket`, {
+        token: user.accessToken,
+        method: "POST",
+      });
+      const ws = new WebSocket(`${chat.url.replace(/^http/, "ws")}/chat/v1/rooms/${room.body.id}/ws?ticket=${ticket.body.ticket}`);
       await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
       for (let i = 0; i < 19; i++) {
         const acked = new Promise<void>((resolve) => {
@@ -250,7 +156,7 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
       ws.close();
     }
     const all = Array.from({ length: 57 }, (_, i) => `m${i + 1}`);
-    const f = await openChat(fay);
+    const f = await chat.openChat(fay);
     await enterRoom(f.page, roomName);
     await expect.poll(() => shownTexts(f.page)).toEqual(all.slice(-50));
     await f.page.click("#older");
@@ -261,17 +167,17 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
   });
 
   it("a dropped connection comes back with what was missed, and sends what was typed while offline", async () => {
-    const [gil, hal] = await Promise.all([registerUser("gil", "Gil"), registerUser("hal", "Hal")]);
+    const [gil, hal] = await Promise.all([chat.registerUser("gil", "Gil"), chat.registerUser("hal", "Hal")]);
     const roomName = `e2e drop ${Date.now()}`;
-    const room = await call<{ id: string }>("/chat/v1/rooms", {
+    const room = await chat.call<{ id: string }>("/chat/v1/rooms", {
       token: gil.accessToken,
       json: { name: roomName, memberIds: [hal.user.id] },
     });
     expect(room.status).toBe(201);
-    const g = await openChat(gil);
+    const g = await chat.openChat(gil);
     // Hal's sockets go through Playwright, so the test can cut them like a network drop would
     const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
-    const h = await openChat(hal, (page) =>
+    const h = await chat.openChat(hal, (page) =>
       page.routeWebSocket(/\/chat\/v1\/rooms\/[^/]+\/ws/, (ws) => {
         sockets.push({ page: ws, server: ws.connectToServer() });
       }),

@@ -1,0 +1,127 @@
+// The e2e harness: `pnpm dev` (or CHAT_E2E_URL) plus Debian's Chromium through playwright-core, and
+// the few steps every test takes (register over the API, log in through the page, read the DOM).
+import { existsSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { startDev } from "../../../packages/testing/src/dev-server.ts";
+
+// Debian's package; CI installs it with `apt-get install -y chromium`. Override with CHROMIUM_PATH.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const PASSWORD = "correct horse battery staple";
+
+export interface Registered {
+  email: string;
+  accessToken: string;
+  user: { id: string };
+}
+
+export interface ChatPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught page errors, with where they came from. */
+  problems: string[];
+}
+
+export interface Harness {
+  url: string;
+  call: <T>(path: string, init?: { method?: string; token?: string; json?: unknown }) => Promise<{ status: number; body: T }>;
+  registerUser: (label: string, name: string) => Promise<Registered>;
+  /** A browser context of its own (its own storage), logged in through the page; `beforeLoad` runs before it loads. */
+  openChat: (user: Registered, beforeLoad?: (page: Page) => Promise<void>) => Promise<ChatPage>;
+  stop: () => Promise<void>;
+}
+
+/** Starts the dev server (unless CHAT_E2E_URL names a running one) and Chromium; fails clearly without it. */
+export async function startHarness(): Promise<Harness> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: this test drives a real browser (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+    );
+  }
+  const running = process.env.CHAT_E2E_URL;
+  const [dev, browser]: [{ url: string; stop: () => Promise<void> }, Browser] = await Promise.all([
+    running ? { url: running.replace(/\/$/, ""), stop: async () => undefined } : startDev(),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-quic",
+      ],
+    }),
+  ]);
+
+  const call: Harness["call"] = async (path, init = {}) => {
+    const headers: Record<string, string> = {};
+    if (init.token) headers.Authorization = `Bearer ${init.token}`;
+    if (init.json !== undefined) headers["Content-Type"] = "application/json";
+    const res = await fetch(`${dev.url}${path}`, {
+      method: init.method ?? (init.json === undefined ? "GET" : "POST"),
+      headers,
+      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  const registerUser: Harness["registerUser"] = async (label, name) => {
+    const email = `chat-e2e-${label}-${Date.now()}@example.com`;
+    const res = await call<Registered>("/auth/v1/register", { json: { email, password: PASSWORD, name } });
+    expect(res.status).toBe(201);
+    return { ...res.body, email };
+  };
+
+  const openChat: Harness["openChat"] = async (user, beforeLoad) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await beforeLoad?.(page);
+    const problems: string[] = [];
+    page.on("console", (msg) => {
+      if (msg.type() === "error") problems.push(`${msg.text()} (${msg.location().url})`);
+    });
+    page.on("pageerror", (err) => problems.push(String(err)));
+    await page.goto(`${dev.url}/chat`); // the 301 to /chat/
+    expect(page.url()).toBe(`${dev.url}/chat/`);
+    await page.fill("#login-form input[name=email]", user.email);
+    await page.fill("#login-form input[name=password]", PASSWORD);
+    await page.click("#login-form button[value=login]");
+    await page.waitForSelector("#chat-view", { state: "visible" });
+    return { context, page, problems };
+  };
+
+  return {
+    url: dev.url,
+    call,
+    registerUser,
+    openChat,
+    stop: async () => {
+      await browser.close();
+      await dev.stop();
+    },
+  };
+}
+
+/** The texts of the delivered messages, in the order shown (pending ones left out). */
+export const shownTexts = (page: Page) => page.$$eval("#messages li:not(.pending) .text", (els) => els.map((e) => e.textContent ?? ""));
+/** The seqs of the delivered messages, in the order shown. */
+export const shownSeqs = (page: Page) =>
+  page.$$eval("#messages li:not(.pending)", (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
+/** Messages sent from this page and not yet acknowledged. */
+export const pendingCount = (page: Page) => page.$$eval("#messages li.pending", (els) => els.length);
+
+/** Opens the room from the list and waits until it is live (replay done). */
+export async function enterRoom(page: Page, roomName: string): Promise<void> {
+  await page.getByRole("button", { name: roomName, exact: true }).click();
+  await page.waitForSelector("#connection[data-status=online]");
+}
+
+/** Types a message and presses Enter. */
+export async function send(page: Page, text: string): Promise<void> {
+  await page.fill("#composer input[name=text]", text);
+  await page.press("#composer input[name=text]", "Enter");
+}
