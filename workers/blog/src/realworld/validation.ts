@@ -13,7 +13,7 @@ const text = (max: number, keep = false) => {
     .refine((s) => s.trim().length > 0, { message: "can't be blank", abort: true })
     .refine((s) => codePoints(s) <= max, `is too long (maximum is ${max} characters)`)
     .refine(clean, "is invalid");
-  return (keep ? checked : checked.trim()).openapi({ minLength: 1, maxLength: max });
+  return (keep ? checked : checked.trim()).openapi({ minLength: 1, maxLength: max, pattern: "\\S" });
 };
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
@@ -31,7 +31,7 @@ const email = () =>
     .refine((s) => EMAIL_PATTERN.test(s), "is invalid")
     .trim()
     .toLowerCase()
-    .openapi({ maxLength: 254, format: "email", example: "jake@jake.jake" });
+    .openapi({ maxLength: 254, format: "email", pattern: EMAIL_PATTERN.source, example: "jake@jake.jake" });
 const password = (min: number) =>
   z
     .string({ error: isString })
@@ -39,7 +39,7 @@ const password = (min: number) =>
     .refine((s) => codePoints(s) >= min, `is too short (minimum is ${min} characters)`)
     .refine((s) => codePoints(s) <= 256, "is too long (maximum is 256 characters)")
     .refine(clean, "is invalid")
-    .openapi({ minLength: 1, maxLength: 256, format: "password" });
+    .openapi({ minLength: min, maxLength: 256, format: "password" });
 
 /** bio: text or null; "" is stored as null. */
 const bio = () =>
@@ -138,14 +138,14 @@ const pageParams = {
     .min(1, "must be at least 1")
     .max(100, "must be at most 100")
     .default(20)
-    .openapi({ type: "integer", description: "Page size, 1..100 (default 20)" }),
+    .openapi({ type: "integer", minimum: 1, maximum: 100, default: 20, description: "Page size, 1..100 (default 20)" }),
   offset: z.coerce
     .number({ error: "must be an integer" })
     .int("must be an integer")
     .min(0, "must be at least 0")
     .max(1_000_000, "must be at most 1000000")
     .default(0)
-    .openapi({ type: "integer", description: "Articles to skip (default 0)" }),
+    .openapi({ type: "integer", minimum: 0, maximum: 1_000_000, default: 0, description: "Articles to skip (default 0)" }),
 };
 const filter = (description: string) => z.string().max(300).optional().openapi({ description });
 export const feedQuery = z.object(pageParams);

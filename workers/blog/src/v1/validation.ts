@@ -62,8 +62,20 @@ export const usernameParams = z.object({
     .openapi({ param: { name: "username", in: "path" }, example: "jake" }),
 });
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ type: "integer", description: "1..100 (default 20)" }),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).openapi({ type: "integer", description: "Default 0" }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ type: "integer", minimum: 1, maximum: 100, default: 20, description: "1..100 (default 20)" }),
+  offset: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .default(0)
+    .openapi({ type: "integer", minimum: 0, maximum: 1_000_000, default: 0, description: "Default 0" }),
 });
 export const searchQuery = pageQuery.extend({
   q: z
