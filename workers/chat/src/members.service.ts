@@ -54,16 +54,21 @@ export async function updateMember(deps: ChatDeps, roomId: string, userId: strin
   if (userId === deps.userId) throw new ApiError("conflict", "The owner's role changes only by handing ownership to another member");
   const stub = roomStub(deps.env, roomId);
   if (newRole === "owner") {
-    await deps.db.batch([
-      deps.db
-        .update(roomMembers)
-        .set({ role: "owner" })
-        .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, target.userId))),
-      deps.db
-        .update(roomMembers)
-        .set({ role: "admin" })
-        .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, deps.userId))),
+    // conditional, so that a target removed meanwhile never leaves the room without an owner: the
+    // target is promoted only while I am the owner, and I step down only if there are then two
+    const { env } = deps;
+    const [promoted] = await env.DB.batch([
+      env.DB.prepare(
+        `UPDATE room_members SET role = 'owner' WHERE room_id = ?1 AND user_id = ?2
+         AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ?1 AND user_id = ?3 AND role = 'owner')`,
+      ).bind(roomId, target.userId, deps.userId),
+      env.DB.prepare(
+        `UPDATE room_members SET role = 'admin' WHERE room_id = ?1 AND user_id = ?2 AND role = 'owner'
+         AND (SELECT count(*) FROM room_members WHERE room_id = ?1 AND role = 'owner') > 1`,
+      ).bind(roomId, deps.userId),
     ]);
+    if (!promoted || promoted.meta.changes === 0)
+      throw new ApiError("conflict", "The member or your ownership changed meanwhile; reload and retry");
     await stub.memberChanged(roomId, { userId: target.userId, action: "role", role: "owner", byUserId: deps.userId });
     await stub.memberChanged(roomId, { userId: deps.userId, action: "role", role: "admin", byUserId: deps.userId });
   } else if (target.role !== newRole) {
