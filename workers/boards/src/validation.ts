@@ -150,13 +150,34 @@ export const searchQuery = z.object({
 export type SearchQuery = z.output<typeof searchQuery>;
 
 export const MAX_CALENDAR_DAYS = 366;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DAY = 86_400_000;
+
+/**
+ * A calendar bound: an ISO date-time with a zone, or a date (`YYYY-MM-DD`, UTC). A date as `from` is
+ * the start of that day; as `to` it is the end of that day, so `from=2026-12-01&to=2026-12-31` is all
+ * of December.
+ */
+const calendarBound = (edge: "from" | "to") =>
+  z
+    .string()
+    .max(40)
+    .refine(
+      (v) =>
+        (DATE_ONLY.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v)) ||
+        (DATE_TIME.test(v) && !Number.isNaN(Date.parse(v))),
+      "Must be an ISO-8601 date (2026-12-01) or date-time with a zone (2026-12-01T00:00:00Z)",
+    )
+    .transform((v) => (DATE_ONLY.test(v) ? Date.parse(`${v}T00:00:00Z`) + (edge === "to" ? DAY : 0) : Date.parse(v)));
+
 export const calendarQuery = z
   .object({
-    from: isoDateTime().openapi({ format: "date-time", example: "2026-12-01T00:00:00Z" }),
-    to: isoDateTime().openapi({ format: "date-time", example: "2027-01-01T00:00:00Z" }),
+    from: calendarBound("from").openapi({ description: "Inclusive; a date means the start of that day (UTC)", example: "2026-12-01" }),
+    to: calendarBound("to").openapi({ description: "Exclusive; a date means the end of that day (UTC)", example: "2026-12-31" }),
   })
   .refine((q) => q.to > q.from, { message: "`to` must be after `from`", path: ["to"] })
-  .refine((q) => q.to - q.from <= MAX_CALENDAR_DAYS * 86_400_000, { message: `At most ${MAX_CALENDAR_DAYS} days`, path: ["to"] });
+  .refine((q) => q.to - q.from <= MAX_CALENDAR_DAYS * DAY, { message: `At most ${MAX_CALENDAR_DAYS} days`, path: ["to"] });
 
 export const activityQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ description: "1..100, default 50" }),

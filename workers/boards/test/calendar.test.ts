@@ -22,6 +22,11 @@ describe("calendar view", () => {
       call("GET", `/boards/${board.id}/calendar?from=2026-12-01T00:00:00Z&to=2027-01-01T00:00:00Z`, observer.token),
     );
     expect(res.items.map((c) => c.id)).toEqual([early.id, late.id]);
+    // plain dates: from the start of the first day to the end of the last
+    const byDates = await ok<{ items: Card[] }>(call("GET", `/boards/${board.id}/calendar?from=2026-12-02&to=2026-12-20`, observer.token));
+    expect(byDates.items.map((c) => c.id)).toEqual([early.id, late.id]);
+    const oneDay = await ok<{ items: Card[] }>(call("GET", `/boards/${board.id}/calendar?from=2026-12-20&to=2026-12-20`, observer.token));
+    expect(oneDay.items.map((c) => c.id)).toEqual([late.id]);
     expect(edge.id).toBeTruthy();
   });
 
@@ -32,6 +37,9 @@ describe("calendar view", () => {
     await expectProblem(await q("from=yesterday&to=2026-12-01T00:00:00Z"), 422, "validation_failed", ["from"]);
     await expectProblem(await q("from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z"), 422, "validation_failed", ["to"]);
     await expectProblem(await q("from=2026-01-01T00:00:00Z&to=2027-06-01T00:00:00Z"), 422, "validation_failed", ["to"]);
+    await expectProblem(await q("from=2026-02-30&to=2026-03-02"), 422, "validation_failed", ["from"]);
+    await expectProblem(await q("from=2026-12-01&to=2026-12-01T00:00:00"), 422, "validation_failed", ["to"]);
+    await expectProblem(await q("from=2026-12-02&to=2026-12-01"), 422, "validation_failed", ["to"]);
     await expectProblem(
       await call("GET", `/boards/${board.id}/calendar?from=2026-12-01T00:00:00Z&to=2026-12-02T00:00:00Z`, stranger.token),
       404,
