@@ -112,6 +112,14 @@ describe("members", () => {
     await expectProblem(await call("POST", `/boards/${board.id}/members`, member.token, { userId: dave.id }), 403, "forbidden");
   });
 
+  it("who leaves is unassigned from the board's cards", async () => {
+    const { admin, member, board, list } = await team();
+    const card = await createCard(admin, list.id, { assignees: [member.id, admin.id] });
+    await ok(call("DELETE", `/boards/${board.id}/members/${member.id}`, member.token), 204);
+    const after = await ok<{ assignees: string[]; version: number }>(call("GET", `/cards/${card.id}`, admin.token));
+    expect(after).toMatchObject({ assignees: [admin.id], version: card.version + 1 });
+  });
+
   it("change roles; the last admin can neither be demoted nor leave; anyone may leave", async () => {
     const { admin, member, observer, board, list } = await team();
     await expectProblem(await call("PATCH", `/boards/${board.id}/members/${admin.id}`, admin.token, { role: "member" }), 409, "conflict");

@@ -166,4 +166,14 @@ export function removeMember(s: BoardStore, actorId: string, userId: string): vo
   if (row.role === "admin" && admins(s) === 1) throw new ApiError("conflict", "A board needs at least one admin");
   s.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
   s.emit(actorId, "member.removed", { detail: { userId }, payload: { userId } });
+  // someone who left is no longer assigned to anything here
+  const assigned = s.all<{ id: string; assignees: string }>(
+    "SELECT id, assignees FROM cards WHERE EXISTS (SELECT 1 FROM json_each(cards.assignees) WHERE value = ?)",
+    userId,
+  );
+  for (const card of assigned) {
+    const rest = (JSON.parse(card.assignees) as string[]).filter((a) => a !== userId);
+    s.sql.exec("UPDATE cards SET assignees = ? WHERE id = ?", JSON.stringify(rest), card.id);
+    s.touchCard(actorId, card.id, "card.updated", { fields: ["assignees"] });
+  }
 }
