@@ -212,6 +212,9 @@ describe("my rooms", () => {
       lastActivityAt: expect.any(String),
     });
     await expectProblem(await call("GET", "/rooms?cursor=garbage", alice.token), 422, "validation_failed");
+    // a hand-made cursor with the right scope but values of the wrong types
+    const forged = btoa(JSON.stringify(["rooms:activity", "x", 5])).replaceAll("=", "");
+    await expectProblem(await call("GET", `/rooms?cursor=${forged}`, alice.token), 422, "validation_failed", ["cursor"]);
     await expectProblem(await call("GET", "/rooms?limit=0", alice.token), 422, "validation_failed");
   });
 });
