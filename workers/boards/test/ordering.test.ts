@@ -108,6 +108,23 @@ describe("positions", () => {
   }, 30_000);
 });
 
+describe("list positions", () => {
+  it("are re-spaced too when they grow long, keeping the order", async () => {
+    const { admin, board, list } = await team();
+    const client = await openClient(admin, board.id);
+    const names = [list.name];
+    for (let i = 1; i <= 30; i++) {
+      await createList(admin, board.id, { name: `L${i}`, pos: { after: list.id } });
+      names.splice(1, 0, `L${i}`);
+    }
+    const lists = (await getBoard(admin, board.id)).lists;
+    expect(lists.map((l) => l.name)).toEqual(names);
+    expect(Math.max(...lists.map((l) => l.pos.length))).toBeLessThanOrEqual(6);
+    await client.until((f) => f.some((x) => x.type === "lists.rebalanced"), "a lists rebalance");
+    client.close();
+  }, 30_000);
+});
+
 /** A small deterministic PRNG (mulberry32), so a failing run can be replayed. */
 function rng(seed: number) {
   let a = seed;
