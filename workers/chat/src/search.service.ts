@@ -1,7 +1,9 @@
-import { decodeCursor, encodeCursor } from "@edgeworks/http";
+import { ApiError, decodeCursor, encodeCursor } from "@edgeworks/http";
 import type { ChatDeps } from "./deps";
 
 const SCOPE = "search";
+/** Results beyond this many are not paged to (refine the words instead). */
+const MAX_OFFSET = 10_000;
 
 /**
  * The user's words as an FTS5 query that cannot be malformed: each term becomes a quoted string
@@ -35,7 +37,12 @@ export async function searchMessages(
 ): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
   const match = toMatchQuery(query.q);
   if (!match) return { items: [], nextCursor: null };
-  const offset = query.cursor === undefined ? 0 : Number(decodeCursor(`${SCOPE}:${query.q}`, query.cursor, 1)[0]);
+  const offset = query.cursor === undefined ? 0 : decodeCursor(`${SCOPE}:${query.q}`, query.cursor, 1)[0];
+  if (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
+    throw new ApiError("validation_failed", "The cursor is invalid", {
+      errors: [{ path: "cursor", location: "query", message: "Invalid or foreign cursor" }],
+    });
+  }
   const { results } = await env.DB.prepare(
     `SELECT mi.room_id, mi.message_id, mi.seq, mi.user_id, mi.text, mi.created_at,
             snippet(message_fts, 0, '[', ']', '…', 12) AS snippet
@@ -47,7 +54,7 @@ export async function searchMessages(
      ORDER BY bm25(message_fts), mi.created_at DESC, mi.id
      LIMIT ?4 OFFSET ?5`,
   )
-    .bind(userId, match, query.roomId ?? null, query.limit + 1, Number.isInteger(offset) && offset >= 0 ? offset : 0)
+    .bind(userId, match, query.roomId ?? null, query.limit + 1, offset)
     .all<Record<string, string | number>>();
   const items = results.slice(0, query.limit).map((r) => ({
     roomId: String(r.room_id),
@@ -58,6 +65,7 @@ export async function searchMessages(
     snippet: String(r.snippet),
     createdAt: new Date(Number(r.created_at)).toISOString(),
   }));
-  const nextCursor = results.length > query.limit ? encodeCursor(`${SCOPE}:${query.q}`, [offset + query.limit]) : null;
+  const nextCursor =
+    results.length > query.limit && offset + query.limit <= MAX_OFFSET ? encodeCursor(`${SCOPE}:${query.q}`, [offset + query.limit]) : null;
   return { items, nextCursor };
 }

@@ -86,6 +86,10 @@ describe("search", () => {
     expect(p2.nextCursor).toBeNull();
     expect(new Set([...p1.items, ...p2.items].map((h) => h.messageId)).size).toBe(5);
     await expectProblem(await call("GET", `/search?q=other&cursor=${p1.nextCursor}`, alice.token), 422, "validation_failed");
+    for (const value of [1e300, -1, "x", 1.5]) {
+      const forged = btoa(JSON.stringify(["search:zebra", value])).replaceAll("=", "");
+      await expectProblem(await call("GET", `/search?q=zebra&cursor=${forged}`, alice.token), 422, "validation_failed", ["cursor"]);
+    }
     await a.close();
   });
 
