@@ -1,5 +1,6 @@
 import { API_KEY_PREFIX, createTokenVerifier, hasScope, InvalidTokenError, jwksFromService, type Principal } from "@edgeworks/auth";
 import { log } from "@edgeworks/http";
+import { consumeRateLimit, throwIfLimited } from "@edgeworks/ratelimit";
 import type { MiddlewareHandler } from "hono";
 import { getAccountUsers } from "./accounts";
 import type { BlogEnv, Viewer } from "./env";
@@ -80,8 +81,11 @@ export function authenticate({ required }: { required: boolean }): MiddlewareHan
     if (!viewer && required) throw new AuthError("missing");
     if (viewer) {
       c.set("viewer", viewer);
-      // an account made in another product has no blog profile yet; whatever it writes needs one
-      if (c.req.method !== "GET" && c.req.method !== "HEAD") await ensureViewerProfile(c.env, viewer.userId);
+      if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+        await limitWrites(c.env, viewer.userId);
+        // an account made in another product has no blog profile yet; whatever it writes needs one
+        await ensureViewerProfile(c.env, viewer.userId);
+      }
     }
     await next();
   };
@@ -100,4 +104,14 @@ export async function ensureViewerProfile(env: Env, userId: string): Promise<voi
   }
   if (withProfile.size > 10_000) withProfile.clear();
   withProfile.add(userId);
+}
+
+/** Writes per user per minute: generous for people and scripts, a ceiling for a runaway client. */
+export const WRITES_PER_MINUTE = 600;
+export const writeLimitKey = (userId: string) => `blog-write:${userId}`;
+
+/** 429 (with Retry-After and RateLimit-* headers) past the user's write budget. */
+async function limitWrites(env: Env, userId: string): Promise<void> {
+  const decision = await consumeRateLimit(env.RATE_LIMITER, writeLimitKey(userId), { limit: WRITES_PER_MINUTE, periodMs: 60_000 });
+  throwIfLimited(decision, "writes");
 }
