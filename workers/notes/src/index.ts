@@ -11,6 +11,7 @@ import { publicRouter } from "./routes/public";
 import { revisionsRouter } from "./routes/revisions";
 import { searchRouter } from "./routes/search";
 import { sharingRouter } from "./routes/sharing";
+import { tagsRouter } from "./routes/tags";
 import { trashRouter } from "./routes/trash";
 import { scheduled } from "./trash/purge-trash";
 
@@ -46,6 +47,7 @@ v1.route("/", trashRouter);
 v1.route("/", revisionsRouter);
 v1.route("/", sharingRouter);
 v1.route("/", attachmentsRouter);
+v1.route("/", tagsRouter);
 
 const app = createApp<NotesEnv>({ maxBodyBytes: MAX_UPLOAD_BODY });
 app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));

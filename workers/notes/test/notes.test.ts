@@ -261,6 +261,22 @@ describe("GET /notes (lists)", () => {
     await expectProblem(await call("GET", `/notes?${"tag=a&".repeat(21)}`, token), 422, "validation_failed");
   });
 
+  it("GET /tags counts the caller's tags (ASCII case folded), without trashed notes", async () => {
+    const { token } = await newUser();
+    const nb = await createNotebook(token);
+    await createNote(token, nb.id, { tags: ["Work", "b"] });
+    await createNote(token, nb.id, { tags: ["work"] });
+    const gone = await createNote(token, nb.id, { tags: ["trashed"] });
+    await call("DELETE", `/notes/${gone.id}`, token);
+    expect(await ok(call("GET", "/tags", token))).toEqual({
+      items: [
+        { name: "b", count: 1 },
+        { name: "Work", count: 2 },
+      ],
+    });
+    expect(await ok(call("GET", "/tags", (await newUser()).token))).toEqual({ items: [] });
+  });
+
   it("hides archived notes unless archived=true", async () => {
     const { user, note } = await userWithNote();
     const archived = await ok<Note>(call("PATCH", `/notes/${note.id}`, user.token, { archived: true }));

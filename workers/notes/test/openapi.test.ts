@@ -53,7 +53,7 @@ describe("the OpenAPI document", () => {
         "GET /notes/v1/attachments/{id}",
       ]),
     );
-    expect(routes).toHaveLength(39);
+    expect(routes).toHaveLength(40);
   });
 
   it("documents the limits exactly as enforced", () => {

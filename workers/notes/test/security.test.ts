@@ -42,6 +42,7 @@ const ROUTES: Route[] = [
   { method: "DELETE", path: "/trash", read: false },
   { method: "DELETE", path: "/trash/NOTE", read: false },
   { method: "GET", path: "/shared", read: true },
+  { method: "GET", path: "/tags", read: true },
 ];
 const label = (r: Route) => `${r.method} ${r.path}`;
 
@@ -135,7 +136,7 @@ describe("isolation: a stranger gets 404 for everything of the owner's", () => {
   );
 
   it("lists, search, trash and shared show nothing of the owner's", async () => {
-    for (const path of ["/notes", "/notebooks", "/search?q=secret", "/trash", "/shared", "/notes?tag=secret"]) {
+    for (const path of ["/notes", "/notebooks", "/search?q=secret", "/trash", "/shared", "/notes?tag=secret", "/tags"]) {
       expect((await ok<{ items: unknown[] }>(call("GET", path, intruder.token))).items).toEqual([]);
     }
   });
