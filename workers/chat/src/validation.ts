@@ -117,6 +117,10 @@ export const historySchema = z
   .object({
     items: z.array(messageSchema).openapi({ description: "Oldest first" }),
     nextBefore: z.number().int().nullable().openapi({ description: "Pass as `before` for older messages; null at the start" }),
+    headSeq: z.number().int().openapi({
+      description:
+        "The room's newest event seq when this page was read: the page reflects every event up to it, so connect with `since=headSeq`",
+    }),
   })
   .openapi("MessagePage");
 

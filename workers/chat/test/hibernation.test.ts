@@ -55,6 +55,6 @@ describe("state survives hibernation", () => {
     const older = (await (await call("GET", `/rooms/${room.id}/messages?limit=2&before=4`, alice.token)).json()) as typeof page;
     expect(older.items.map((m) => m.seq)).toEqual([2, 3]);
     const oldest = (await (await call("GET", `/rooms/${room.id}/messages?limit=2&before=2`, alice.token)).json()) as typeof page;
-    expect(oldest).toEqual({ items: [expect.objectContaining({ seq: 1, text: "m1" })], nextBefore: null });
+    expect(oldest).toEqual({ items: [expect.objectContaining({ seq: 1, text: "m1" })], nextBefore: null, headSeq: 5 });
   });
 });

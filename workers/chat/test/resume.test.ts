@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connect, createRoom, type Frame, newUser } from "./helpers";
+import { call, connect, createRoom, type Frame, newUser } from "./helpers";
 
 const storedTypes = new Set(["message", "edited", "deleted", "reaction", "member", "room"]);
 const storedSeqs = (frames: Frame[]) => frames.filter((f) => storedTypes.has(f.type)).map((f) => f.seq as number);
@@ -92,6 +92,26 @@ describe("resume with since", () => {
     expect(again).toEqual(ack);
     expect(storedSeqs(a.all)).toEqual([1]);
     await a.close();
+  });
+});
+
+describe("history, then the socket", () => {
+  it("a history page's headSeq is where the socket continues: every later event once, nothing before it", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const room = await createRoom(alice, [bob]);
+    const a = await connect(alice, room.id);
+    const m = await a.post("one");
+    a.send({ type: "react", messageId: m.id, emoji: "👍" });
+    await a.take((f) => f.type === "reaction");
+    const page = (await (await call("GET", `/rooms/${room.id}/messages`, bob.token)).json()) as { items: Frame[]; headSeq: number };
+    expect(page.headSeq).toBe(2);
+    expect(page.items[0]?.reactions).toEqual([{ emoji: "👍", userIds: [alice.id], count: 1 }]);
+    await a.post("two");
+    const b = await connect(bob, room.id, page.headSeq);
+    expect(storedSeqs(b.all)).toEqual([3]);
+    await a.close();
+    await b.close();
   });
 });
 

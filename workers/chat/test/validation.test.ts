@@ -24,7 +24,7 @@ describe("protocol validation: an error frame, and the socket stays up", () => {
     ["a frame over 64 KiB", JSON.stringify({ type: "message", clientId: "x", text: "x".repeat(70_000) }), "too_large"],
     ["a binary frame", new Uint8Array([1, 2, 3]).buffer, "invalid_frame"],
     ["deeply nested JSON", `${"[".repeat(30_000)}${"]".repeat(30_000)}`, "invalid_frame"],
-    ["a nested extra field", `{"type":"ping","x":${"{\"a\":".repeat(5000)}1${"}".repeat(5000)}}`, "invalid_frame"],
+    ["a nested extra field", `{"type":"ping","x":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}`, "invalid_frame"],
     ["__proto__ keys", '{"type":"read","seq":1,"__proto__":{"admin":true}}', "invalid_frame"],
   ];
 

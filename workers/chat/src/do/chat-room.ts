@@ -100,7 +100,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** A page of history, readable with nobody connected. */
   async history(roomId: string, before: number | null, limit: number) {
     this.bind(roomId);
-    return historyPage(this.sql, before, limit);
+    // the page and the head come from one synchronous read: connect with since=headSeq to continue it
+    return { ...historyPage(this.sql, before, limit), headSeq: this.head };
   }
 
   /** The last message and the user's unread count, for the room list. */
