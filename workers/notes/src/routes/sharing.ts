@@ -15,7 +15,7 @@ import {
   shareParams,
   shareSchema,
 } from "../sharing.validation";
-import { noteIdParams } from "../validation";
+import { notebookIdParams, noteIdParams } from "../validation";
 
 const base = { tags: ["Sharing"], security: [{ bearerAuth: [] }] };
 const sharingDeps = (c: Context<NotesEnv>): SharingDeps => ({ ...depsOf(c), directory: directoryOf(c.env) });
@@ -24,6 +24,7 @@ const collection = { note: "notes", notebook: "notebooks" } as const;
 
 const shareRoutes = (type: ItemType) => {
   const path = `/${collection[type]}/{id}/shares`;
+  const idParams = type === "note" ? noteIdParams : notebookIdParams;
   return {
     share: createRoute({
       ...base,
@@ -32,7 +33,7 @@ const shareRoutes = (type: ItemType) => {
       summary: `Share a ${label[type]} with a user by email`,
       description:
         "Owner only. `viewer` reads; `editor` also edits. Sharing again changes the role (200). An unknown email, or your own, is 422.",
-      request: { params: noteIdParams, body: jsonBody(shareBody) },
+      request: { params: idParams, body: jsonBody(shareBody) },
       responses: {
         201: jsonResponse(shareSchema, "Shared"),
         200: jsonResponse(shareSchema, "The role of an existing share was set"),
@@ -49,7 +50,7 @@ const shareRoutes = (type: ItemType) => {
       path,
       summary: `Who a ${type} is shared with`,
       description: "Owner only.",
-      request: { params: noteIdParams },
+      request: { params: idParams },
       responses: { 200: jsonResponse(shareListSchema, "The shares"), ...errors(401, 403, 404, 422) },
     }),
     revoke: createRoute({
