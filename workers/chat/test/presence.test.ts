@@ -98,6 +98,19 @@ describe("presence", () => {
     await b.close();
   });
 
+  it("a connection its room stopped vouching for (the room vanished) expires after 2 minutes", async () => {
+    const alice = await newUser();
+    const room = await createRoom(alice);
+    const a = await connect(alice, room.id);
+    expect(await isOnline(alice, alice)).toBe(true);
+    const stub = env.PRESENCE.get(env.PRESENCE.idFromName(alice.id));
+    await runInDurableObject(stub, (_i, state) => {
+      state.storage.sql.exec("UPDATE conns SET last_seen = ?", Date.now() - 121_000);
+    });
+    expect(await presence(alice, alice)).toEqual([{ userId: alice.id, online: false, lastSeenAt: expect.any(String) }]);
+    await a.close();
+  });
+
   it("strangers' presence is never revealed", async () => {
     const alice = await newUser();
     const mallory = await newUser();
