@@ -74,8 +74,13 @@ export async function uploadAttachment(deps: AttachmentDeps, noteId: string, fil
     created_at: deps.now(),
   };
   await deps.bucket.put(row.r2_key, bytes, { httpMetadata: { contentType } });
-  await deps.db.run(sql`INSERT INTO attachments (id, note_id, owner_id, filename, content_type, size, r2_key, created_at)
-    VALUES (${row.id}, ${row.note_id}, ${row.owner_id}, ${row.filename}, ${row.content_type}, ${row.size}, ${row.r2_key}, ${row.created_at})`);
+  try {
+    await deps.db.run(sql`INSERT INTO attachments (id, note_id, owner_id, filename, content_type, size, r2_key, created_at)
+      VALUES (${row.id}, ${row.note_id}, ${row.owner_id}, ${row.filename}, ${row.content_type}, ${row.size}, ${row.r2_key}, ${row.created_at})`);
+  } catch (err) {
+    await deps.bucket.delete(row.r2_key); // no row, no bytes: nothing unreferenced stays in R2
+    throw err;
+  }
   return toAttachment(row);
 }
 
