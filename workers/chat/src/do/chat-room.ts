@@ -6,7 +6,7 @@ import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
 import { RateBuckets } from "./rate-bucket";
 import { handleFrame, type RoomContext } from "./room-frames";
 import { appendEvent, eventsAfter, headSeq, historyPage, migrateRoom, readMeta, summaryFor, writeMeta } from "./room-store";
-import { consumeTicket, dropTicketsOf, findTicket, issueTicket } from "./tickets";
+import { consumeTicket, findTicket, issueTicket } from "./tickets";
 
 /** Per-socket state, kept in the socket's attachment so that it survives hibernation. */
 export interface SocketState {
@@ -121,7 +121,6 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     }
     if (change.action === "left" || change.action === "removed") {
       this.sql.exec("DELETE FROM presence WHERE user_id = ?", change.userId);
-      dropTicketsOf(this.sql, change.userId);
       for (const ws of this.socketsOf(change.userId)) {
         try {
           ws.close(CLOSE_REMOVED, "No longer a member of this room");

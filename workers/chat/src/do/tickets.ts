@@ -22,7 +22,3 @@ export function findTicket(sql: SqlStorage, hash: string, now: number): { userId
 /** Consumes a ticket (single use). Synchronous, so two upgrades with one ticket cannot both pass. */
 export const consumeTicket = (sql: SqlStorage, hash: string): boolean =>
   sql.exec("DELETE FROM tickets WHERE hash = ?", hash).rowsWritten > 0;
-
-export const dropTicketsOf = (sql: SqlStorage, userId: string): void => {
-  sql.exec("DELETE FROM tickets WHERE user_id = ?", userId);
-};
