@@ -5,10 +5,6 @@ import { createNoteBody, ifMatchHeaders, listNotesQuery, noteIdParams, notePageS
 const base = { tags: ["Notes"], security: [{ bearerAuth: [] }] };
 const etagHeader = { ETag: z.string().openapi({ description: "The note's version, quoted; send it back as `If-Match`", example: '"3"' }) };
 const noteWithEtag = (description: string) => ({ ...jsonResponse(noteSchema, description), headers: z.object(etagHeader) });
-const binary = (type: string, description: string) => ({
-  description,
-  content: { [type]: { schema: z.string().openapi({ format: "binary" }) } },
-});
 
 export const listNotesRoute = createRoute({
   ...base,
@@ -142,5 +138,3 @@ export const importNoteRoute = createRoute({
     ...errors(400, 401, 403, 404, 413, 415, 422, 429),
   },
 });
-
-export { binary };
