@@ -48,6 +48,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   readonly typingAt = new Map<string, number>();
   /** A cache of the sockets' attachments (empty after hibernation, refilled on first use). */
   private readonly states = new WeakMap<WebSocket, SocketState | null>();
+  /** The online set last sent (undefined after hibernation: the next change is sent in any case). */
+  private lastPresence: string | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -113,11 +115,14 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** Records a membership change as a stored event; a user who left or was removed is disconnected. */
   async memberChanged(roomId: string, change: MemberChange): Promise<number> {
     this.bind(roomId);
-    const onlineBefore = this.onlineUsers().join(",");
     const event = this.store({ type: "member", ...change, createdAt: new Date().toISOString() });
     if (change.action === "joined") {
-      const status = await this.presenceOf(change.userId).status();
-      this.applyPresence(change.userId, status.online, status.version);
+      try {
+        const status = await this.presenceOf(change.userId).status();
+        this.applyPresence(change.userId, status.online, status.version);
+      } catch (err) {
+        log(this.env.LOG_LEVEL, "warn", "presence lookup failed", { error: String(err) });
+      }
     }
     if (change.action === "left" || change.action === "removed") {
       this.sql.exec("DELETE FROM presence WHERE user_id = ?", change.userId);
@@ -130,8 +135,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
         await this.socketGone(ws);
       }
     }
-    const online = this.onlineUsers();
-    if (online.join(",") !== onlineBefore) this.broadcast({ type: "presence", online });
+    this.announcePresence();
     return event.seq;
   }
 
@@ -200,10 +204,21 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** A member's presence object announces a transition; older announcements than the last applied are ignored. */
   async presenceChanged(roomId: string, userId: string, online: boolean, version: number): Promise<void> {
     this.bind(roomId);
-    const before = this.onlineUsers().join(",");
     this.applyPresence(userId, online, version);
-    const after = this.onlineUsers();
-    if (after.join(",") !== before) this.broadcast({ type: "presence", online: after });
+    this.announcePresence();
+  }
+
+  /**
+   * Sends `presence` to every socket when the room's online set differs from the last one sent (so
+   * each change is announced once); returns whether it did.
+   */
+  private announcePresence(except?: WebSocket): boolean {
+    const online = this.onlineUsers(except);
+    const key = online.join("\n");
+    if (key === this.lastPresence) return false;
+    this.lastPresence = key;
+    this.broadcast({ type: "presence", online });
+    return true;
   }
 
   private applyPresence(userId: string, online: boolean, version: number): void {
@@ -241,7 +256,6 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     if (!member) return refuse(403, "forbidden", "You are no longer a member of this room");
 
     const sinceParam = url.searchParams.get("since");
-    const wasOnline = this.onlineUsers().includes(ticket.userId);
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server);
     const state: SocketState = { userId: ticket.userId, connId: crypto.randomUUID(), connectedAt: now, lastSeenAt: now };
@@ -249,9 +263,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     // synchronous from here to `ready`: no live event can slip between the replay and the head
     if (sinceParam !== null) for (const event of eventsAfter(this.sql, Number(sinceParam))) server.send(JSON.stringify(event));
     server.send(JSON.stringify({ type: "ready", seq: this.head, userId: ticket.userId } satisfies ServerFrame));
-    const presence: ServerFrame = { type: "presence", online: this.onlineUsers() };
-    if (wasOnline) server.send(JSON.stringify(presence));
-    else this.broadcast(presence);
+    if (!this.announcePresence()) server.send(JSON.stringify({ type: "presence", online: this.onlineUsers() } satisfies ServerFrame));
     await this.scheduleSweep();
     try {
       await this.presenceOf(ticket.userId).socketOpened(ticket.userId, state.connId, roomId);
@@ -289,8 +301,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     const state = this.stateOf(ws);
     if (!state) return;
     this.setState(ws, null);
-    const online = this.onlineUsers(ws);
-    if (!online.includes(state.userId)) this.broadcast({ type: "presence", online }, (s) => s.connId !== state.connId);
+    this.announcePresence(ws);
     try {
       await this.presenceOf(state.userId).socketClosed(state.connId);
     } catch (err) {
