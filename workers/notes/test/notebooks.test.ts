@@ -98,6 +98,19 @@ describe("PATCH /notebooks/{id}", () => {
     expect(await ok(call("GET", `/notebooks/${a.id}`, token))).toEqual(a);
   });
 
+  it("two concurrent moves that would together make a cycle: exactly one wins", async () => {
+    const { token } = await newUser();
+    const a = await createNotebook(token, { name: "A" });
+    const b = await createNotebook(token, { name: "B" });
+    const [ab, ba] = await Promise.all([
+      call("PATCH", `/notebooks/${a.id}`, token, { parentId: b.id }),
+      call("PATCH", `/notebooks/${b.id}`, token, { parentId: a.id }),
+    ]);
+    expect([ab.status, ba.status].sort()).toEqual([200, 409]);
+    const tree = await listAll<Notebook>(token, "/notebooks");
+    expect(tree.filter((n) => n.parentId === null)).toHaveLength(1);
+  });
+
   it("refuses a move that would nest deeper than 10 levels", async () => {
     const { token } = await newUser();
     let chain: Notebook | undefined;
