@@ -3,6 +3,7 @@ import { sha256Hex } from "@edgeworks/auth";
 import { log } from "@edgeworks/http";
 import { addAttachment, findAttachment, type NewAttachment } from "./attachment-store";
 import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
+import { QueueBatcher } from "./queue-batcher";
 import { RateBuckets } from "./rate-bucket";
 import { handleFrame, type RoomContext } from "./room-frames";
 import { appendEvent, eventsAfter, headSeq, historyPage, migrateRoom, readMeta, summaryFor, writeMeta } from "./room-store";
@@ -46,6 +47,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   roomId: string | null = null;
   readonly buckets = new RateBuckets();
   readonly typingAt = new Map<string, number>();
+  readonly searchQueue: QueueBatcher;
+  readonly notifyQueue: QueueBatcher;
   /** A cache of the sockets' attachments (empty after hibernation, refilled on first use). */
   private readonly states = new WeakMap<WebSocket, SocketState | null>();
   /** The online set last sent (undefined after hibernation: the next change is sent in any case). */
@@ -53,6 +56,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.searchQueue = new QueueBatcher(env.SEARCH_QUEUE, ctx, env.LOG_LEVEL);
+    this.notifyQueue = new QueueBatcher(env.NOTIFY_QUEUE, ctx, env.LOG_LEVEL);
     ctx.blockConcurrencyWhile(async () => {
       migrateRoom(ctx.storage.sql);
       this.head = headSeq(ctx.storage.sql);

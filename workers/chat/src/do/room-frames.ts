@@ -11,6 +11,7 @@ import {
   type ServerFrame,
   type StoredEvent,
 } from "./chat-room.protocol";
+import type { QueueBatcher } from "./queue-batcher";
 import type { RateBuckets } from "./rate-bucket";
 import {
   type appendEvent,
@@ -40,6 +41,9 @@ export interface RoomContext {
   head: number;
   readonly buckets: RateBuckets;
   readonly typingAt: Map<string, number>;
+  /** Message changes for the search index and new messages for notifications, sent in batches. */
+  readonly searchQueue: QueueBatcher;
+  readonly notifyQueue: QueueBatcher;
   store(body: Parameters<typeof appendEvent>[2]): StoredEvent;
   broadcast(frame: ServerFrame, filter?: (s: SocketState) => boolean): void;
   connectedUsers(except?: WebSocket): string[];
@@ -143,27 +147,25 @@ function postMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame
   markRead(room.sql, state.userId, event.seq);
   send(ws, { type: "ack", clientId, seq: event.seq, id });
   const roomId = room.roomId ?? "";
-  defer(room, [
-    room.bindings.SEARCH_QUEUE.send({
-      kind: "upsert",
-      roomId,
-      messageId: id,
-      seq: event.seq,
-      version: event.seq,
-      userId: state.userId,
-      text,
-      createdAt: now,
-    }),
-    room.bindings.NOTIFY_QUEUE.send({
-      roomId,
-      messageId: id,
-      seq: event.seq,
-      senderId: state.userId,
-      text: text.slice(0, 200),
-      connected: room.connectedUsers(),
-      createdAt: now,
-    }),
-  ]);
+  room.searchQueue.add({
+    kind: "upsert",
+    roomId,
+    messageId: id,
+    seq: event.seq,
+    version: event.seq,
+    userId: state.userId,
+    text,
+    createdAt: now,
+  });
+  room.notifyQueue.add({
+    roomId,
+    messageId: id,
+    seq: event.seq,
+    senderId: state.userId,
+    text: text.slice(0, 200),
+    connected: room.connectedUsers(),
+    createdAt: now,
+  });
 }
 
 type ChangeFrame = Extract<ClientFrame, { type: "edit" | "delete" | "react" }>;
@@ -192,7 +194,7 @@ async function changeMessage(room: RoomContext, ws: WebSocket, state: SocketStat
   if (frame.type === "edit") {
     room.sql.exec("UPDATE messages SET text = ?, edited_at = ? WHERE id = ?", frame.text, now, message.id);
     const event = room.store({ type: "edited", messageId: message.id, userId: state.userId, text: frame.text, editedAt: iso(now) });
-    defer(room, [room.bindings.SEARCH_QUEUE.send({ kind: "upsert", ...base, seq: message.seq, version: event.seq, text: frame.text })]);
+    room.searchQueue.add({ kind: "upsert", ...base, seq: message.seq, version: event.seq, text: frame.text });
     return;
   }
   if (frame.type === "delete") {
@@ -201,11 +203,15 @@ async function changeMessage(room: RoomContext, ws: WebSocket, state: SocketStat
     redactMessageEvent(room.sql, message.seq);
     const event = room.store({ type: "deleted", messageId: message.id, userId: state.userId, deletedAt: iso(now) });
     const files = message.attachments.map((a) => `rooms/${roomId}/${a.id}`);
-    defer(room, [
-      room.bindings.SEARCH_QUEUE.send({ kind: "delete", ...base, seq: message.seq, version: event.seq, text: "" }),
-      // a deleted message's files are deleted too (downloads already refuse them)
-      ...(files.length > 0 ? [room.bindings.CHAT_FILES.delete(files)] : []),
-    ]);
+    room.searchQueue.add({ kind: "delete", ...base, seq: message.seq, version: event.seq, text: "" });
+    // a deleted message's files are deleted too (downloads already refuse them)
+    if (files.length > 0) {
+      room.state.waitUntil(
+        room.bindings.CHAT_FILES.delete(files).catch((err) =>
+          log(room.bindings.LOG_LEVEL, "error", "file delete failed", { error: String(err) }),
+        ),
+      );
+    }
     return;
   }
   const known =
@@ -215,14 +221,4 @@ async function changeMessage(room: RoomContext, ws: WebSocket, state: SocketStat
   }
   const action = toggleReaction(room.sql, message.id, state.userId, frame.emoji, now);
   room.store({ type: "reaction", messageId: message.id, userId: state.userId, emoji: frame.emoji, action, createdAt: iso(now) });
-}
-
-/** Side effects off the socket's path: Queue sends that are logged, never thrown, when they fail. */
-function defer(room: RoomContext, work: Promise<unknown>[]): void {
-  room.state.waitUntil(
-    Promise.allSettled(work).then((results) => {
-      for (const r of results)
-        if (r.status === "rejected") log(room.bindings.LOG_LEVEL, "error", "queue send failed", { error: String(r.reason) });
-    }),
-  );
 }
