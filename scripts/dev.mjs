@@ -3,7 +3,7 @@
 // D1 migration locally, 4. starts wrangler dev with the front door config plus every product's config.
 // Usage: node scripts/dev.mjs [--port 8787] [--persist-to .wrangler/state] [--log-level info] [--inspector-port N]
 import { generateKeyPairSync } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT, spawnWrangler, workerConfigs } from "./lib.mjs";
@@ -29,6 +29,17 @@ const accountsVars = join(ROOT, "workers", "accounts", ".dev.vars");
 if (!existsSync(accountsVars)) {
   writeFileSync(accountsVars, `JWT_PRIVATE_KEYS='${JSON.stringify([devSigningKey()])}'\nDEV_MODE="true"\n`, { mode: 0o600 });
   console.log(`wrote ${relative(ROOT, accountsVars)} (dev signing key, dev outbox on)`);
+}
+
+// Every other Worker with a DEV_MODE var (its dev outbox route) gets DEV_MODE="true" in its .dev.vars:
+// wrangler's --var reaches only the first config of a multi-config dev session.
+for (const worker of workerConfigs().filter((w) => w.name !== "edge" && w.name !== "accounts")) {
+  if (!/^DEV_MODE\s*=/m.test(readFileSync(worker.config, "utf8"))) continue;
+  const vars = join(worker.dir, ".dev.vars");
+  const current = existsSync(vars) ? readFileSync(vars, "utf8") : "";
+  if (/^DEV_MODE\s*=/m.test(current)) continue;
+  appendFileSync(vars, `${current && !current.endsWith("\n") ? "\n" : ""}DEV_MODE="true"\n`, { mode: 0o600 });
+  console.log(`wrote DEV_MODE="true" to ${relative(ROOT, vars)} (dev outbox on)`);
 }
 
 migrateAll({ persistTo: values["persist-to"], quiet: true });

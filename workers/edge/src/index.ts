@@ -6,7 +6,20 @@ import { routeFor } from "./products";
 
 type EdgeEnv = { Bindings: Env; Variables: { requestId: string } };
 
-const EXPOSED_HEADERS = ["X-Request-Id", "ETag", "Location", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After"];
+// what browser clients may read: ids, caching, created resources, rate limits, and file downloads (Range, names)
+const EXPOSED_HEADERS = [
+  "X-Request-Id",
+  "ETag",
+  "Location",
+  "RateLimit-Limit",
+  "RateLimit-Remaining",
+  "RateLimit-Reset",
+  "Retry-After",
+  "Idempotent-Replayed",
+  "Accept-Ranges",
+  "Content-Range",
+  "Content-Disposition",
+];
 
 /**
  * A fetched response has immutable headers; re-wrap it (the body streams through, nothing is copied)
@@ -21,7 +34,7 @@ app.use(
   corsFor({
     origins: (env) => env.CORS_ORIGINS ?? "",
     methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    headers: ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match", "X-Request-Id"],
+    headers: ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match", "Range", "X-Request-Id"],
     exposeHeaders: EXPOSED_HEADERS,
     maxAgeSeconds: 600,
   }),

@@ -93,10 +93,11 @@ describe("CORS", () => {
       headers: {
         Origin: "https://app.example.com",
         "Access-Control-Request-Method": "PATCH",
-        "Access-Control-Request-Headers": "authorization, content-type, if-match",
+        "Access-Control-Request-Headers": "authorization, content-type, if-match, range",
       },
     });
     expect(res.status).toBe(204);
+    expect(res.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("range");
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://app.example.com");
     expect(res.headers.get("Access-Control-Allow-Methods")).toContain("PATCH");
     expect(res.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
@@ -107,7 +108,8 @@ describe("CORS", () => {
   it("sets allow-origin and exposed headers on proxied responses", async () => {
     const res = await SELF.fetch("http://edge.test/todo/v1/todos", { headers: { Origin: "https://admin.example.com" } });
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://admin.example.com");
-    expect(res.headers.get("Access-Control-Expose-Headers")).toContain("X-Request-Id");
+    const exposed = res.headers.get("Access-Control-Expose-Headers")?.split(", ") ?? [];
+    expect(exposed).toEqual(expect.arrayContaining(["X-Request-Id", "ETag", "Content-Range", "Accept-Ranges", "Content-Disposition"]));
     expect(res.headers.get("Vary")).toContain("Origin");
   });
 
