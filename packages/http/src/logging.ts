@@ -19,6 +19,17 @@ export function log(
   else console.log(line);
 }
 
+/** A run of 40+ URL-safe characters: a secret in a path (32-byte tokens are 43), never an id (21). */
+const SECRET_RUN = /[A-Za-z0-9_-]{40,}/g;
+
+/**
+ * The path as logs may show it: capability secrets carried in paths (public note links, calendar
+ * feed URLs) are replaced by `[redacted]`, so log readers can't use them.
+ *
+ * @example redactPath("/boards/v1/calendar/Zm9v…43 chars….ics") // "/boards/v1/calendar/[redacted].ics"
+ */
+export const redactPath = (path: string): string => path.replace(SECRET_RUN, "[redacted]");
+
 /**
  * One JSON log line per request, with the request id, method, path, status and duration.
  * The threshold comes from the Worker's `LOG_LEVEL` var (default `info`).
@@ -35,7 +46,7 @@ export function requestLogger(): MiddlewareHandler {
     log(threshold, status >= 500 ? "error" : "info", "request", {
       requestId: c.get("requestId" as never),
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: redactPath(new URL(c.req.url).pathname),
       status,
       durationMs: Date.now() - start,
     });

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { ApiError, createApp, errors, jsonBody, jsonResponse, mountDocs, textField } from "../src";
+import { ApiError, createApp, errors, jsonBody, jsonResponse, mountDocs, redactPath, textField } from "../src";
 
 const app = createApp({ maxBodyBytes: 1024 });
 app.openapi(
@@ -130,5 +130,16 @@ describe("docs", () => {
     expect(html).toContain('data-spec-url="/things/openapi.json"');
     expect(html).toContain("Things &lt;API&gt;");
     expect(html).not.toMatch(/https?:\/\/(cdn|unpkg)/);
+  });
+});
+
+describe("redactPath", () => {
+  it.each([
+    ["/boards/v1/calendar/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde.ics", "/boards/v1/calendar/[redacted].ics"],
+    ["/notes/v1/public/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde/html", "/notes/v1/public/[redacted]/html"],
+    ["/todo/v1/todos/V1StGXR8_Z5jdHi6B-myT", "/todo/v1/todos/V1StGXR8_Z5jdHi6B-myT"],
+    ["/aB3-x_9", "/aB3-x_9"],
+  ])("%s is logged as %s", (path, logged) => {
+    expect(redactPath(path)).toBe(logged);
   });
 });
