@@ -233,7 +233,8 @@ export function fanoutMarkdown({ config, rows }, setup) {
     `${new Date().toISOString()} · ${setup} · load average ${config.load.toFixed(1)} on ${cpus().length} cores at the start · one room, ${config.sockets} sockets (${config.users} users × ${config.sockets / config.users}), ` +
       `${config.rate} messages/s sent by ${config.users} members in turn, ${config.seconds} s after a ${config.warmup} s warm-up. ` +
       "Delivered = bench messages received by all sockets per second; latency = receive − send time on this machine, for every delivery " +
-      `of a message sent in the measured window. Goal: p99 < ${FANOUT_GOAL.maxP99} ms and ≥ ${FANOUT_GOAL.minRatio}× the reference's delivered rate.`,
+      `of a message sent in the measured window. Goal: p99 < ${FANOUT_GOAL.maxP99} ms and ≥ ${FANOUT_GOAL.minRatio}× the reference's delivered rate. ` +
+      "The p99 follows other load on the machine (the load average above): compare rows of one run, and rerun on a quiet machine.",
     "",
     "| target | delivered msgs/s | × reference | p50 ms | p99 ms | max ms | received / expected | errors | goal met |",
     "|---|---:|---:|---:|---:|---:|---:|---|---|",
