@@ -211,7 +211,15 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     await expect.poll(() => shownTexts(g.page)).toEqual(all);
     await expect.poll(() => pendingCount(h.page)).toBe(0);
     expect(sockets.length).toBe(2);
+
+    // user text is text: markup arrives as characters, never as elements
+    const hostile = `<img src=x onerror="document.body.dataset.pwned='1'"><b>bold</b>`;
+    await send(g.page, hostile);
+    await expect.poll(async () => (await shownTexts(h.page)).at(-1)).toBe(hostile);
+    expect(await h.page.$$eval("#messages img, #messages b", (els) => els.length)).toBe(0);
+    expect(await h.page.evaluate(() => document.body.dataset.pwned)).toBeUndefined();
     expect(new URL(sockets[1]!.page.url()).searchParams.get("since")).toBe(String((await shownSeqs(g.page))[0]));
+
     expect(g.problems).toEqual([]);
     expect(h.problems).toEqual([]);
     await Promise.all([g.context.close(), h.context.close()]);
