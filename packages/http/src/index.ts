@@ -1,6 +1,7 @@
 export * from "./app";
 export * from "./docs";
 export * from "./errors";
+export * from "./files";
 export * from "./logging";
 export * from "./openapi";
 export * from "./pagination";

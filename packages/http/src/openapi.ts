@@ -28,6 +28,7 @@ export const errorResponses = {
   412: problem("Precondition failed"),
   413: problem("Body too large"),
   415: problem("Body is not application/json"),
+  416: problem("Range not satisfiable; `Content-Range: bytes */size` gives the size"),
   422: problem("Validation failed; `errors` lists each field"),
   429: problem("Rate limited; see Retry-After"),
 } as const;

@@ -1,5 +1,5 @@
+import { parseRange } from "@edgeworks/http";
 import { describe, expect, it, test } from "vitest";
-import { parseRange } from "../src/attachments/serve";
 import { detectType } from "../src/attachments/sniff";
 import { ifMatchPasses } from "../src/etag";
 import { fromMarkdownFile, safeFileName, toMarkdownFile } from "../src/export/markdown-file";

@@ -98,7 +98,7 @@ export const attachmentsRouter = createRouter<NotesEnv>()
   .openapi(listRoute, async (c) => c.json({ items: await listAttachments(depsOf(c), c.req.valid("param").id) }, 200))
   .openapi(downloadRoute, async (c) => {
     const row = await readableAttachment(depsOf(c), c.req.valid("param").id);
-    return relay(c, await serveAttachment(c.env.ATTACHMENTS, row, c.req.valid("header").range, c.get("requestId")));
+    return relay(c, await serveAttachment(c.env.ATTACHMENTS, row, c.req.valid("header").range));
   })
   .openapi(deleteRoute, async (c) => {
     await deleteAttachment({ ...depsOf(c), bucket: c.env.ATTACHMENTS }, c.req.valid("param").id);

@@ -79,5 +79,5 @@ export const publicRouter = createRouter<PublicEnv>()
     const db = drizzle(c.env.DB);
     const note = await noteByPublicToken(db, token);
     const row = await publicAttachment(db, note.id, attachmentId);
-    return relay(c, await serveAttachment(c.env.ATTACHMENTS, row, c.req.valid("header").range, c.get("requestId")));
+    return relay(c, await serveAttachment(c.env.ATTACHMENTS, row, c.req.valid("header").range));
   });

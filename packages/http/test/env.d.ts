@@ -1,0 +1,9 @@
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      FILES: R2Bucket;
+    }
+  }
+}
+
+export {};
