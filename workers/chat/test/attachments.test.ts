@@ -44,7 +44,7 @@ describe("file sharing", () => {
     expect(dl.status).toBe(200);
     expect(dl.headers.get("Content-Type")).toBe("image/png");
     expect(dl.headers.get("X-Content-Type-Options")).toBe("nosniff");
-    expect(dl.headers.get("Content-Disposition")).toBe("inline; filename*=UTF-8''cat%20photo.png");
+    expect(dl.headers.get("Content-Disposition")).toBe(`inline; filename="cat photo.png"; filename*=UTF-8''cat%20photo.png`);
     expect(new Uint8Array(await dl.arrayBuffer())).toEqual(PNG);
     const part = await SELF.fetch(`http://chat.test${file.url}`, { headers: { Authorization: `Bearer ${bob.token}`, Range: "bytes=0-3" } });
     expect(part.status).toBe(206);
@@ -85,6 +85,7 @@ describe("file sharing", () => {
     ["html", "<script>alert(1)</script>", "text/html", 415, "unsupported_media_type"],
     ["no type", "hello", "", 415, "unsupported_media_type"],
     ["bytes that are not a PNG", "<svg onload=alert(1)>", "image/png", 422, "validation_failed"],
+    ["a RIFF that is not WebP", "RIFF\u0004\u0000\u0000\u0000WAVEfmt ", "image/webp", 422, "validation_failed"],
     ["text that is not UTF-8", new Uint8Array([0xff, 0xfe, 0x00]), "text/plain", 422, "validation_failed"],
     ["an empty file", "", "text/plain", 422, "validation_failed"],
     ["more than 10 MiB", new Uint8Array(10 * 1024 * 1024 + 1), "application/zip", 413, "payload_too_large"],
@@ -98,6 +99,41 @@ describe("file sharing", () => {
     const alice = await newUser();
     const room = await createRoom(alice);
     await expectProblem(await upload(alice, room.id, PNG, "image/png", name), 422, "validation_failed", ["name"]);
+  });
+
+  describe("Range", () => {
+    const download = async (range: string) => {
+      const alice = await newUser();
+      const room = await createRoom(alice);
+      const file = (await (await upload(alice, room.id, PNG, "image/png")).json()) as { url: string };
+      return SELF.fetch(`http://chat.test${file.url}`, { headers: { Authorization: `Bearer ${alice.token}`, Range: range } });
+    };
+
+    it.each([
+      ["bytes=-4", "bytes 12-15/16", PNG.slice(12)],
+      ["bytes=-100", "bytes 0-15/16", PNG],
+      ["bytes=10-", "bytes 10-15/16", PNG.slice(10)],
+      ["bytes=15-99", "bytes 15-15/16", PNG.slice(15)],
+    ])("%s is 206 with %s", async (range, contentRange, body) => {
+      const res = await download(range);
+      expect(res.status).toBe(206);
+      expect(res.headers.get("Content-Range")).toBe(contentRange);
+      expect(res.headers.get("Content-Length")).toBe(String(body.length));
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(body);
+    });
+
+    it("a range past the end is 416 with Content-Range: bytes */size", async () => {
+      const res = await download("bytes=16-");
+      expect(res.headers.get("Content-Range")).toBe("bytes */16");
+      await expectProblem(res, 416, "range_not_satisfiable");
+    });
+
+    it.each(["bytes=0-1,4-5", "bytes=5-1", "items=0-1", "garbage"])("an unusable Range %s gets the whole file", async (range) => {
+      const res = await download(range);
+      expect(res.status).toBe(200);
+      expect(res.headers.has("Content-Range")).toBe(false);
+      expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG);
+    });
   });
 
   it("unknown attachment ids are 404", async () => {

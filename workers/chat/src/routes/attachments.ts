@@ -5,7 +5,7 @@ import { type ChatEnv, depsOf } from "../env";
 import { attachmentParams, attachmentSchema, roomParams, uploadQuery } from "../validation";
 
 const binary = z.string().openapi({ format: "binary" });
-const fileContent = Object.fromEntries(Object.keys(FILE_TYPES).map((t) => [t, { schema: binary }]));
+const fileContent = Object.fromEntries(FILE_TYPES.map((t) => [t, { schema: binary }]));
 const base = { tags: ["Files"], security: [{ bearerAuth: [] }] };
 
 export const uploadRoute = createRoute({
@@ -14,7 +14,7 @@ export const uploadRoute = createRoute({
   path: "/rooms/{id}/attachments",
   summary: "Upload a file to a room",
   description:
-    `The raw bytes as the body, with their Content-Type (${Object.keys(FILE_TYPES).join(", ")}), at most ${MAX_FILE_BYTES} bytes; ` +
+    `The raw bytes as the body, with their Content-Type (${FILE_TYPES.join(", ")}), at most ${MAX_FILE_BYTES} bytes; ` +
     "the bytes must match the type. Then send a `message` frame with the returned id in `attachments`.",
   request: {
     params: roomParams,
@@ -29,12 +29,13 @@ export const downloadRoute = createRoute({
   method: "get",
   path: "/rooms/{id}/attachments/{attachmentId}",
   summary: "Download a file (members only)",
-  description: "Supports `Range` (206). Images are inline, other files are downloads; always `nosniff` and a sandbox CSP.",
+  description:
+    "Supports one `Range` (206; past the end 416 with `Content-Range: bytes */size`; others ignored). Images are inline, other files are downloads; always `nosniff` and a sandbox CSP.",
   request: { params: attachmentParams },
   responses: {
     200: { description: "The file, with its own type", content: fileContent },
     206: { description: "Part of the file (Range)", content: fileContent },
-    ...errors(401, 403, 404, 422),
+    ...errors(401, 403, 404, 416, 422),
   },
 });
 
