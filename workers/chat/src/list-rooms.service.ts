@@ -2,7 +2,7 @@ import { ApiError, decodeCursor, encodeCursor, toPage } from "@edgeworks/http";
 import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { type ChatDeps, roomStub } from "./deps";
-import { membersOf, toRoom } from "./rooms.service";
+import { membersOf, toRoom } from "./room-view";
 import { roomMembers, rooms } from "./schema";
 import type { roomListItemSchema } from "./validation";
 

@@ -1,7 +1,8 @@
 import { ApiError, notFound } from "@edgeworks/http";
 import { and, eq, sql } from "drizzle-orm";
 import { type ChatDeps, roomStub } from "./deps";
-import { getRoomOrThrow, loadMembershipOrThrow, requireManageable, unknownUsers } from "./rooms.service";
+import { saveNames } from "./directory";
+import { getRoomOrThrow, loadMembershipOrThrow, requireManageable, resolveUserOrThrow, type UserRef } from "./rooms.service";
 import { type Role, roomMembers, rooms } from "./schema";
 import { MAX_MEMBERS, type Member, type Room } from "./validation";
 
@@ -16,20 +17,18 @@ async function memberOrThrow({ db }: ChatDeps, roomId: string, userId: string) {
   return m;
 }
 
-/** Invites a user (owner or admin; only the owner adds admins). */
-export async function addMember(deps: ChatDeps, roomId: string, input: { userId: string; role?: "admin" | "member" }): Promise<Member> {
+/** Invites a user by id or email (owner or admin; only the owner adds admins), storing their current name. */
+export async function addMember(deps: ChatDeps, roomId: string, input: UserRef & { role?: "admin" | "member" }): Promise<Member> {
   const { room, role } = await loadMembershipOrThrow(deps, roomId);
   requireManageable(room, role, ["owner", "admin"], "have members invited");
   const newRole = input.role ?? "member";
   if (newRole === "admin" && role !== "owner") throw new ApiError("forbidden", "Only the owner may add admins");
-  if ((await unknownUsers(deps.env, [input.userId])).length > 0) {
-    throw new ApiError("validation_failed", "No such user", { errors: [{ path: "userId", location: "body", message: "No such user" }] });
-  }
+  const user = await resolveUserOrThrow(deps.env, input);
   const t = deps.now();
   // one conditional statement: not already a member, and the room below its member cap
   const res = await deps.db.run(
     sql`INSERT INTO room_members (room_id, user_id, role, joined_at)
-        SELECT ${roomId}, ${input.userId}, ${newRole}, ${t}
+        SELECT ${roomId}, ${user.id}, ${newRole}, ${t}
         WHERE (SELECT count(*) FROM room_members WHERE room_id = ${roomId}) < ${MAX_MEMBERS}
         ON CONFLICT (room_id, user_id) DO NOTHING`,
   );
@@ -37,13 +36,14 @@ export async function addMember(deps: ChatDeps, roomId: string, input: { userId:
     const [existing] = await deps.db
       .select()
       .from(roomMembers)
-      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, input.userId)));
+      .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, user.id)));
     if (existing) throw new ApiError("conflict", "The user is already a member");
     throw new ApiError("conflict", `A room has at most ${MAX_MEMBERS} members`);
   }
   await deps.db.update(rooms).set({ updatedAt: t }).where(eq(rooms.id, roomId));
-  await roomStub(deps.env, roomId).memberChanged(roomId, { userId: input.userId, action: "joined", role: newRole, byUserId: deps.userId });
-  return { userId: input.userId, role: newRole, joinedAt: iso(t) };
+  await saveNames(deps, [user]);
+  await roomStub(deps.env, roomId).memberChanged(roomId, { userId: user.id, action: "joined", role: newRole, byUserId: deps.userId });
+  return { userId: user.id, name: user.name, role: newRole, joinedAt: iso(t) };
 }
 
 /** Changes a member's role (owner only); `owner` hands ownership over and makes the old owner an admin. */

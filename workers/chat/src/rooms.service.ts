@@ -1,55 +1,31 @@
 import { ApiError, notFound } from "@edgeworks/http";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { type ChatDeps, roomStub } from "./deps";
+import { findUserByEmailOrThrow, getUsersOrThrow, type NamedUser, saveNames } from "./directory";
+import { membersOf, type NamedMember, toRoom } from "./room-view";
 import { type MemberRow, type Role, type RoomRow, roomMembers, rooms } from "./schema";
 import type { Room } from "./validation";
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
-interface AccountsDirectory {
-  getUsers(ids: string[]): Promise<{ id: string }[]>;
-}
-
-/** The ids among `ids` that accounts does not know; 503 when accounts cannot answer. */
-export async function unknownUsers(env: Env, ids: string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  let found: { id: string }[];
-  try {
-    found = await (env.ACCOUNTS as unknown as AccountsDirectory).getUsers(ids);
-  } catch {
-    throw new ApiError("service_unavailable", "The user directory is unavailable");
-  }
-  const known = new Set(Array.isArray(found) ? found.map((u) => u?.id) : []);
-  return ids.filter((id) => !known.has(id));
-}
+/** A user given by id or by email, as the invite and DM routes accept them. */
+export type UserRef = { userId: string; email?: undefined } | { email: string; userId?: undefined };
 
 const unknownUserError = (path: string) =>
   new ApiError("validation_failed", "No such user", { errors: [{ path, location: "body", message: "No such user" }] });
 
-export const toRoom = (row: RoomRow, members: MemberRow[], me: string): Room => ({
-  id: row.id,
-  kind: row.kind,
-  name: row.name,
-  createdBy: row.createdBy,
-  createdAt: iso(row.createdAt),
-  updatedAt: iso(row.updatedAt),
-  myRole: members.find((m) => m.userId === me)?.role ?? "member",
-  members: members.map((m) => ({ userId: m.userId, role: m.role, joinedAt: iso(m.joinedAt) })),
-});
-
-/** The members of some rooms, oldest first. */
-export async function membersOf({ db }: ChatDeps, roomIds: string[]): Promise<Map<string, MemberRow[]>> {
-  const out = new Map<string, MemberRow[]>();
-  if (roomIds.length === 0) return out;
-  const rows = await db
-    .select()
-    .from(roomMembers)
-    // one bound parameter however many rooms (D1 allows 100 per statement)
-    .where(sql`${roomMembers.roomId} IN (SELECT value FROM json_each(${JSON.stringify(roomIds)}))`)
-    .orderBy(asc(roomMembers.joinedAt), asc(roomMembers.userId));
-  for (const r of rows) out.set(r.roomId, [...(out.get(r.roomId) ?? []), r]);
-  return out;
+/**
+ * The user behind `{userId}` or `{email}`, with their name; unknown is 422 on that field (the same answer
+ * for an email nobody has, so nothing more is revealed), 503 when accounts cannot answer.
+ */
+export async function resolveUserOrThrow(env: Env, ref: UserRef): Promise<NamedUser> {
+  if (ref.email !== undefined) {
+    const found = await findUserByEmailOrThrow(env, ref.email);
+    if (!found) throw unknownUserError("email");
+    return found;
+  }
+  const found = (await getUsersOrThrow(env, [ref.userId])).get(ref.userId);
+  if (!found) throw unknownUserError("userId");
+  return found;
 }
 
 /** A live room the caller is a member of, with the caller's role; 404 otherwise (never "forbidden": not yours). */
@@ -72,7 +48,11 @@ export async function getRoomOrThrow(deps: ChatDeps, roomId: string): Promise<Ro
 export async function createRoom(deps: ChatDeps, input: { name: string; memberIds?: string[] }): Promise<Room> {
   const { db, userId, now } = deps;
   const others = [...new Set(input.memberIds ?? [])].filter((id) => id !== userId);
-  const unknown = await unknownUsers(deps.env, others);
+  // one directory call checks the members and brings everyone's names (mine too, refreshed); a room
+  // of one does not depend on accounts answering
+  const lookup = getUsersOrThrow(deps.env, [userId, ...others]);
+  const found = others.length > 0 ? await lookup : await lookup.catch(() => new Map<string, NamedUser>());
+  const unknown = others.filter((id) => !found.has(id));
   if (unknown.length > 0) {
     throw new ApiError("validation_failed", "Some members are not users", {
       errors: unknown.map((id) => ({
@@ -84,10 +64,11 @@ export async function createRoom(deps: ChatDeps, input: { name: string; memberId
   }
   const t = now();
   const id = nanoid();
-  const members: MemberRow[] = [
+  const rows: MemberRow[] = [
     { roomId: id, userId, role: "owner", joinedAt: t },
     ...others.map((u) => ({ roomId: id, userId: u, role: "member" as const, joinedAt: t })),
   ];
+  const members: NamedMember[] = rows.map((m) => ({ ...m, name: found.get(m.userId)?.name ?? null }));
   const row: RoomRow = {
     id,
     kind: "group",
@@ -100,27 +81,35 @@ export async function createRoom(deps: ChatDeps, input: { name: string; memberId
     deletedAt: null,
   };
   // D1 binds at most 100 parameters per statement: members go in chunks of 20 rows (4 columns each)
-  const chunks = Array.from({ length: Math.ceil(members.length / 20) }, (_, i) => members.slice(i * 20, i * 20 + 20));
+  const chunks = Array.from({ length: Math.ceil(rows.length / 20) }, (_, i) => rows.slice(i * 20, i * 20 + 20));
+  await saveNames(deps, [...found.values()]);
   await db.batch([db.insert(rooms).values(row), ...chunks.map((chunk) => db.insert(roomMembers).values(chunk))]);
   return toRoom(row, members, userId);
 }
 
-/** The one-on-one room of the caller and `otherId`, created if there is none. */
-export async function openDm(deps: ChatDeps, otherId: string): Promise<{ room: Room; created: boolean }> {
+/** The one-on-one room of the caller and another user (by id or email), created if there is none. */
+export async function openDm(deps: ChatDeps, ref: UserRef): Promise<{ room: Room; created: boolean }> {
   const { db, userId, now } = deps;
-  if (otherId === userId) {
-    throw new ApiError("validation_failed", "A one-on-one room needs another user", {
-      errors: [{ path: "userId", location: "body", message: "Must not be yourself" }],
+  const path = ref.email !== undefined ? "email" : "userId";
+  const notMe = () =>
+    new ApiError("validation_failed", "A one-on-one room needs another user", {
+      errors: [{ path, location: "body", message: "Must not be yourself" }],
     });
-  }
+  if (ref.userId === userId) throw notMe();
+  // an email has to be resolved first; an id is only checked (and named) when the room is new
+  const byEmail = ref.email !== undefined ? await resolveUserOrThrow(deps.env, ref) : null;
+  const otherId = byEmail?.id ?? (ref.userId as string);
+  if (otherId === userId) throw notMe();
   const dmKey = JSON.stringify([userId, otherId].sort());
   const existing = async () => {
     const [row] = await db.select().from(rooms).where(eq(rooms.dmKey, dmKey));
     return row ? { room: toRoom(row, (await membersOf(deps, [row.id])).get(row.id) ?? [], userId), created: false } : null;
   };
-  const found = await existing();
-  if (found) return found;
-  if ((await unknownUsers(deps.env, [otherId])).length > 0) throw unknownUserError("userId");
+  const open = await existing();
+  if (open) return open;
+  const found = await getUsersOrThrow(deps.env, [userId, otherId]);
+  if (!found.has(otherId)) throw unknownUserError(path);
+  await saveNames(deps, [...found.values()]);
   const t = now();
   const id = nanoid();
   const row: RoomRow = {
@@ -134,7 +123,13 @@ export async function openDm(deps: ChatDeps, otherId: string): Promise<{ room: R
     lastActivityAt: t,
     deletedAt: null,
   };
-  const members: MemberRow[] = [userId, otherId].map((u) => ({ roomId: id, userId: u, role: "member" as const, joinedAt: t }));
+  const members: NamedMember[] = [userId, otherId].map((u) => ({
+    roomId: id,
+    userId: u,
+    role: "member" as const,
+    joinedAt: t,
+    name: found.get(u)?.name ?? null,
+  }));
   // the room is inserted only if no DM of the pair exists (a concurrent open won), its members only
   // if the room was: one atomic batch
   const [inserted] = await deps.env.DB.batch([

@@ -1,6 +1,6 @@
 import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-// Must match migrations/chat/0001_init.sql (the FTS table and its triggers are only there).
+// Must match migrations/chat/ (the FTS table and its triggers are only there).
 
 export const ROLES = ["owner", "admin", "member"] as const;
 export type Role = (typeof ROLES)[number];
@@ -29,6 +29,13 @@ export const roomMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
 );
 export type MemberRow = typeof roomMembers.$inferSelect;
+
+/** Display names copied from accounts (see migrations/chat/0002_user_names.sql). */
+export const userNames = sqliteTable("user_names", {
+  userId: text("user_id").primaryKey(),
+  name: text("name"),
+  updatedAt: integer("updated_at").notNull(),
+});
 
 export const messageIndex = sqliteTable("message_index", {
   id: integer("id").primaryKey(),

@@ -29,21 +29,49 @@ export const createRoomBody = z
       .openapi({ description: "Users added as members (the creator is the owner); duplicates are ignored" }),
   })
   .openapi("CreateRoom");
-export const dmBody = z.strictObject({ userId: userIdField() }).openapi("OpenDm");
+const emailField = () =>
+  z.email("Must be an email address").max(254, "Must be at most 254 characters").openapi({ example: "bob@example.com" });
+
+/**
+ * `{userId}` or `{email}`, exactly one: a refinement (so each field keeps its own error path), stated in
+ * the document as `oneOf` two `required` lists. Neither or both is 422 on `userId`.
+ */
+const oneUser = <T extends { userId?: string; email?: string }>(body: T, ctx: z.RefinementCtx) => {
+  if ((body.userId === undefined) === (body.email === undefined))
+    ctx.addIssue({ code: "custom", path: ["userId"], message: "Give exactly one of `userId` or `email`" });
+};
+const oneUserDoc = { oneOf: [{ required: ["userId"] }, { required: ["email"] }] };
+
+export const dmBody = z
+  .strictObject({
+    userId: userIdField().optional(),
+    email: emailField().optional().openapi({ description: "The other user's account email (instead of `userId`)" }),
+  })
+  .superRefine(oneUser)
+  .openapi("OpenDm", { ...oneUserDoc, description: "Exactly one of `userId` or `email`" });
 export const renameRoomBody = z.strictObject({ name: roomName }).openapi("RenameRoom");
 export const addMemberBody = z
   .strictObject({
-    userId: userIdField(),
+    userId: userIdField().optional(),
+    email: emailField().optional().openapi({ description: "The invitee's account email (instead of `userId`)" }),
     role: z.enum(["admin", "member"]).optional().openapi({ description: "Default `member`; only the owner may add admins" }),
   })
-  .openapi("AddMember");
+  .superRefine(oneUser)
+  .openapi("AddMember", { ...oneUserDoc, description: "Exactly one of `userId` or `email`, and an optional `role`" });
 export const updateMemberBody = z
   .strictObject({
     role: z.enum(ROLES).openapi({ description: "`owner` transfers ownership (the previous owner becomes admin)" }),
   })
   .openapi("UpdateMember");
 
-export const memberSchema = z.object({ userId: z.string(), role: z.enum(ROLES), joinedAt: isoOut }).openapi("Member");
+export const memberSchema = z
+  .object({
+    userId: z.string(),
+    name: z.string().nullable().openapi({ description: "The display name from accounts (as of the last invite or join); null if none" }),
+    role: z.enum(ROLES),
+    joinedAt: isoOut,
+  })
+  .openapi("Member");
 export type Member = z.infer<typeof memberSchema>;
 
 const roomShape = {

@@ -6,7 +6,13 @@ export const BASE = "http://chat.test/chat/v1";
 
 export type Frame = { type: string; [k: string]: any };
 export type User = { id: string; token: string };
-export type Room = { id: string; kind: string; name: string | null; myRole: string; members: { userId: string; role: string }[] };
+export type Room = {
+  id: string;
+  kind: string;
+  name: string | null;
+  myRole: string;
+  members: { userId: string; name?: string | null; role: string; joinedAt?: string }[];
+};
 
 let n = 0;
 /** A fresh user (unique per call, so tests never see each other's data) and their token. */

@@ -64,3 +64,17 @@ it("the WebSocket endpoint documents its refusals", async () => {
   expect(Object.keys(ws?.responses ?? {}).sort()).toEqual(["101", "401", "403", "422", "426"]);
   expect(ws?.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual(["path:id", "query:since", "query:ticket"]);
 });
+
+it("invites and one-on-one rooms take exactly one of userId or email; members carry a name", async () => {
+  const { schemas } = (await load()).components;
+  for (const name of ["AddMember", "OpenDm"]) {
+    expect(schemas[name], name).toMatchObject({
+      type: "object",
+      properties: { userId: { type: "string" }, email: { type: "string", format: "email", maxLength: 254 } },
+      additionalProperties: false,
+      oneOf: [{ required: ["userId"] }, { required: ["email"] }],
+    });
+    expect((schemas[name] as { required?: string[] }).required ?? []).not.toContain("userId");
+  }
+  expect(schemas.Member).toMatchObject({ properties: { name: { type: ["string", "null"] } }, required: expect.arrayContaining(["name"]) });
+});

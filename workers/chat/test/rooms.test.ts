@@ -19,8 +19,8 @@ describe("group rooms", () => {
       updatedAt: expect.any(String),
       myRole: "owner",
       members: [
-        { userId: alice.id, role: "owner", joinedAt: expect.any(String) },
-        { userId: bob.id, role: "member", joinedAt: expect.any(String) },
+        { userId: alice.id, name: alice.id, role: "owner", joinedAt: expect.any(String) },
+        { userId: bob.id, name: bob.id, role: "member", joinedAt: expect.any(String) },
       ].sort((x, y) => (x.userId < y.userId ? -1 : 1)),
     });
     const seen = (await (await call("GET", `/rooms/${room.id}`, bob.token)).json()) as Room;
@@ -104,7 +104,7 @@ describe("roles and membership", () => {
     const room = await createRoom(owner, [member]);
     const res = await call("POST", `/rooms/${room.id}/members`, owner.token, { userId: admin.id, role: "admin" });
     expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({ userId: admin.id, role: "admin", joinedAt: expect.any(String) });
+    expect(await res.json()).toEqual({ userId: admin.id, name: admin.id, role: "admin", joinedAt: expect.any(String) });
     return { owner, admin, member, room };
   };
 
@@ -224,6 +224,7 @@ describe("isolation: another user's rooms are 404", () => {
     ["GET", "/rooms/ID", undefined],
     ["PATCH", "/rooms/ID", { name: "pwned" }],
     ["POST", "/rooms/ID/members", { userId: "intruder2" }],
+    ["POST", "/rooms/ID/members", { email: "intruder2@users.test" }],
     ["PATCH", "/rooms/ID/members/OWNER", { role: "member" }],
     ["DELETE", "/rooms/ID/members/OWNER", undefined],
     ["POST", "/rooms/ID/leave", undefined],
@@ -302,7 +303,7 @@ describe("leaving at the same time", () => {
     ]);
     expect(results.map((r) => r.status)).toEqual([204, 204]);
     const left = (await (await call("GET", `/rooms/${room.id}`, member.token)).json()) as Room;
-    expect(left.members).toEqual([{ userId: member.id, role: "owner", joinedAt: expect.any(String) }]);
+    expect(left.members).toEqual([{ userId: member.id, name: member.id, role: "owner", joinedAt: expect.any(String) }]);
   });
 
   it("everyone leaving at once deletes the room", async () => {

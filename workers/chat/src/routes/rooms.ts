@@ -3,7 +3,7 @@ import { roomStub } from "../deps";
 import { type ChatEnv, depsOf } from "../env";
 import { listRooms } from "../list-rooms.service";
 import { addMember, leaveRoom, removeMember, updateMember } from "../members.service";
-import { createRoom, getRoomOrThrow, loadMembershipOrThrow, openDm, renameRoom } from "../rooms.service";
+import { createRoom, getRoomOrThrow, loadMembershipOrThrow, openDm, renameRoom, type UserRef } from "../rooms.service";
 import {
   addMemberRoute,
   createRoomRoute,
@@ -18,6 +18,10 @@ import {
   updateMemberRoute,
 } from "./rooms.openapi";
 
+/** The validated `{userId}` or `{email}` (the schema guarantees exactly one). */
+const toUserRef = (body: { userId?: string; email?: string }): UserRef =>
+  body.email !== undefined ? { email: body.email } : { userId: body.userId as string };
+
 /** Rooms, members, history and tickets. Handlers validate (route schemas), call a service, shape the response. */
 export const roomsRouter = createRouter<ChatEnv>()
   .openapi(createRoomRoute, async (c) => {
@@ -26,14 +30,17 @@ export const roomsRouter = createRouter<ChatEnv>()
     return c.json(room, 201);
   })
   .openapi(openDmRoute, async (c) => {
-    const { room, created } = await openDm(depsOf(c), c.req.valid("json").userId);
+    const { room, created } = await openDm(depsOf(c), toUserRef(c.req.valid("json")));
     c.header("Location", `/chat/v1/rooms/${room.id}`);
     return created ? c.json(room, 201) : c.json(room, 200);
   })
   .openapi(listRoomsRoute, async (c) => c.json(await listRooms(depsOf(c), c.req.valid("query")), 200))
   .openapi(getRoomRoute, async (c) => c.json(await getRoomOrThrow(depsOf(c), c.req.valid("param").id), 200))
   .openapi(renameRoomRoute, async (c) => c.json(await renameRoom(depsOf(c), c.req.valid("param").id, c.req.valid("json").name), 200))
-  .openapi(addMemberRoute, async (c) => c.json(await addMember(depsOf(c), c.req.valid("param").id, c.req.valid("json")), 201))
+  .openapi(addMemberRoute, async (c) => {
+    const { role, ...ref } = c.req.valid("json");
+    return c.json(await addMember(depsOf(c), c.req.valid("param").id, { ...toUserRef(ref), role }), 201);
+  })
   .openapi(updateMemberRoute, async (c) => {
     const { id, userId } = c.req.valid("param");
     return c.json(await updateMember(depsOf(c), id, userId, c.req.valid("json").role), 200);
