@@ -2,7 +2,7 @@
 // most 2 MiB, stored under a random key per upload, so the URL never changes meaning and is served
 // with a year of immutable caching. Resizing needs an image codec that workerd lacks; clients get the
 // original bytes.
-import { ApiError, errors, jsonResponse, notFound, validationHook } from "@edgeworks/http";
+import { ApiError, errors, jsonResponse, mediaTypeOf, notFound, sniffBinaryType, validationHook } from "@edgeworks/http";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { authenticate } from "../auth";
 import { type BlogEnv, viewerOf } from "../env";
@@ -11,17 +11,7 @@ import { publicOrigin } from "./present";
 
 export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
 const TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
-type ImageType = (typeof TYPES)[number];
-
-/** The image type these bytes really are, or null. */
-export function sniffImageType(b: Uint8Array): ImageType | null {
-  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
-  if (b.length >= 8 && [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((v, i) => b[i] === v)) return "image/png";
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "image/jpeg";
-  if (b.length >= 6 && (ascii(0, 6) === "GIF87a" || ascii(0, 6) === "GIF89a")) return "image/gif";
-  if (b.length >= 12 && ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "image/webp";
-  return null;
-}
+const isImageType = (type: string): type is (typeof TYPES)[number] => (TYPES as readonly string[]).includes(type);
 
 const KEY = /^[a-f0-9]{32}$/;
 const avatarSchema = z
@@ -69,17 +59,17 @@ const serve = createRoute({
 export const v1AvatarsRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never })
   .openapi(upload, async (c) => {
     const viewer = viewerOf(c);
-    const declared = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    if (!(TYPES as readonly string[]).includes(declared))
-      throw new ApiError("unsupported_media_type", `Send the image as one of ${TYPES.join(", ")}`);
+    const declared = mediaTypeOf(c.req.header("Content-Type"));
+    if (!isImageType(declared)) throw new ApiError("unsupported_media_type", `Send the image as one of ${TYPES.join(", ")}`);
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.byteLength > AVATAR_MAX_BYTES) throw new ApiError("payload_too_large", `An avatar is at most ${AVATAR_MAX_BYTES} bytes`);
     if (bytes.byteLength === 0)
       throw new ApiError("validation_failed", "The image is empty", {
         errors: [{ path: "", location: "body", message: "Must not be empty" }],
       });
-    const actual = sniffImageType(bytes);
-    if (actual !== declared) throw new ApiError("unsupported_media_type", `The body is not a ${declared} image`);
+    // the bytes decide, by magic number: a declared image/png must really be one
+    if (sniffBinaryType(bytes) !== declared) throw new ApiError("unsupported_media_type", `The body is not a ${declared} image`);
+    const actual = declared;
     const key = crypto.randomUUID().replaceAll("-", "");
     const object = await c.env.AVATARS.put(key, bytes, {
       httpMetadata: { contentType: actual },
