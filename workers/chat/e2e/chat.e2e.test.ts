@@ -37,8 +37,9 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     const roomName = `e2e room ${Date.now()}`;
     const room = await chat.call<{ id: string }>("/chat/v1/rooms", { token: ann.accessToken, json: { name: roomName } });
     expect(room.status).toBe(201);
-    const invite = await chat.call(`/chat/v1/rooms/${room.body.id}/members`, { token: ann.accessToken, json: { userId: bob.user.id } });
+    const invite = await chat.call(`/chat/v1/rooms/${room.body.id}/members`, { token: ann.accessToken, json: { email: bob.email } });
     expect(invite.status).toBe(201);
+    expect(invite.body).toEqual({ userId: bob.user.id, name: "Bob", role: "member", joinedAt: expect.any(String) });
 
     const a = await chat.openChat(ann);
     const b = await chat.openChat(bob);
@@ -55,7 +56,8 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     await send(b.page, "hi Ann, Bob here");
     await expect.poll(() => shownTexts(a.page)).toEqual(["hello from Ann", "hi Ann, Bob here"]);
     expect(await a.page.textContent("#messages li:first-child .author")).toBe("You");
-    expect(await b.page.textContent("#messages li:first-child .author")).not.toBe("You");
+    expect(await b.page.textContent("#messages li:first-child .author")).toBe("Ann");
+    expect(await a.page.textContent("#messages li:last-child .author")).toBe("Bob");
 
     // Bob reloads while Ann keeps talking. His new page is held before it may reconnect (its ticket
     // request waits) until Ann has sent more, so at least those exist only on the server: they must
@@ -122,6 +124,50 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     expect(a.problems).toEqual([]);
     expect(b.problems.filter((p) => !p.includes("401"))).toEqual([]);
     await Promise.all([a.context.close(), b.context.close()]);
+  });
+
+  it("adds a member and opens a direct conversation by email through the page, and shows names", async () => {
+    const [ivy, jon] = await Promise.all([chat.registerUser("ivy", "Ivy"), chat.registerUser("jon", "Jon")]);
+    const roomName = `e2e names ${Date.now()}`;
+    const i = await chat.openChat(ivy);
+    await i.page.fill("#create-room-form input[name=name]", roomName);
+    await i.page.click("#create-room-form button");
+    await i.page.waitForSelector("#connection[data-status=online]");
+    await expect.poll(() => i.page.textContent("#members")).toBe("Members: You (owner)");
+
+    // an email nobody has: refused, nobody added
+    await i.page.fill("#invite-form input[name=who]", "nobody-at-all@example.com");
+    await i.page.click("#invite-form button");
+    await expect.poll(() => i.page.textContent("#notice")).toBe("Could not add the member: No such user");
+    await i.page.fill("#invite-form input[name=who]", jon.email.toUpperCase());
+    await i.page.click("#invite-form button");
+    await expect.poll(() => i.page.textContent("#notice")).toBe("Added Jon");
+    await expect.poll(() => i.page.textContent("#members")).toBe("Members: You (owner), Jon");
+
+    const j = await chat.openChat(jon);
+    await enterRoom(j.page, roomName);
+    expect(await j.page.textContent("#members")).toBe("Members: Ivy (owner), You");
+    await send(j.page, "hi from Jon");
+    await expect.poll(() => shownTexts(i.page)).toEqual(["hi from Jon"]);
+    expect(await i.page.textContent("#messages li:first-child .author")).toBe("Jon");
+
+    // a direct conversation by email: named after the other person
+    await i.page.fill("#dm-form input[name=who]", jon.email);
+    await i.page.click("#dm-form button");
+    await expect.poll(() => i.page.textContent("#room-title")).toBe("Direct: You, Jon");
+    await i.page.waitForSelector("#connection[data-status=online]");
+    await send(i.page, "just us");
+    const rooms = await chat.call<{ items: { kind: string; members: { userId: string; name: string | null }[] }[] }>("/chat/v1/rooms", {
+      token: jon.accessToken,
+    });
+    const dm = rooms.body.items.find((r) => r.kind === "dm");
+    expect(dm?.members.map((m) => m.name).sort()).toEqual(["Ivy", "Jon"]);
+    expect(JSON.stringify(rooms.body)).not.toContain("@example.com");
+
+    // the refused invite is the only failed request
+    expect(i.problems.filter((p) => !p.includes("422"))).toEqual([]);
+    expect(j.problems).toEqual([]);
+    await Promise.all([i.context.close(), j.context.close()]);
   });
 
   it("a first visit shows the newest 50 messages and loads older ones on demand", async () => {

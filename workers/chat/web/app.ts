@@ -7,10 +7,9 @@ import { byId, notify, renderRooms } from "./view";
 
 interface Member {
   userId: string;
+  /** The display name from accounts; null when the user has none (the page shows a short id). */
+  name: string | null;
   role: string;
-  /** Not (yet) in chat's member shape: used when the server includes them. */
-  name?: string | null;
-  email?: string | null;
 }
 interface Room {
   id: string;
@@ -21,6 +20,8 @@ interface Room {
 
 /** Rooms I was added to elsewhere show up within this long (and whenever the tab comes back). */
 const ROOMS_REFRESH_MS = 30_000;
+/** Membership events come in bursts (a replay, a room created with many members): one reload per burst. */
+const MEMBERS_RELOAD_MS = 300;
 
 let rooms: Room[] = [];
 const names = new Map<string, string>();
@@ -38,13 +39,26 @@ const goTo = (id: string) => {
   location.hash = `room=${encodeURIComponent(id)}`;
 };
 
-const panel = new RoomPanel(() => me().id, nameOf);
+let membersReload: ReturnType<typeof setTimeout> | undefined;
+/** Someone joined, left or changed role in the open room: reload the rooms for its members and their names. */
+function membersChanged(): void {
+  clearTimeout(membersReload);
+  membersReload = setTimeout(refreshRooms, MEMBERS_RELOAD_MS);
+}
+
+const panel = new RoomPanel(() => me().id, nameOf, membersChanged);
 
 function showLoggedIn(user: User | null): void {
   byId("login-view").hidden = !!user;
   byId("chat-view").hidden = !user;
   byId("logout").hidden = !user;
   byId("whoami").textContent = user ? `${user.name ? `${user.name} <${user.email}>` : user.email} · your user id: ${user.id}` : "";
+}
+
+/** The open room's members by name, the owner and admins marked. */
+function showMembers(room: Room | undefined): void {
+  const label = (m: Member) => `${nameOf(m.userId)}${m.role === "member" ? "" : ` (${m.role})`}`;
+  byId("members").textContent = room ? `Members: ${room.members.map(label).join(", ")}` : "";
 }
 
 function showRooms(): void {
@@ -56,10 +70,11 @@ function showRooms(): void {
 async function loadRooms(): Promise<void> {
   const body = await api<{ items: Room[] }>("/chat/v1/rooms?limit=100");
   rooms = body.items;
-  for (const room of rooms) for (const m of room.members) if (m.name || m.email) names.set(m.userId, (m.name || m.email)!);
+  for (const room of rooms) for (const m of room.members) if (m.name) names.set(m.userId, m.name);
   showRooms();
   const open = rooms.find((r) => r.id === panel.roomId);
   if (open) byId("room-title").textContent = roomLabel(open);
+  showMembers(open);
   panel.render();
 }
 
@@ -67,6 +82,7 @@ function openRoom(roomId: string | null): void {
   showRooms();
   const room = rooms.find((r) => r.id === roomId);
   panel.open(roomId, room ? roomLabel(room) : "Room");
+  showMembers(room);
 }
 
 async function enter(): Promise<void> {
@@ -119,16 +135,33 @@ onSubmit("create-room-form", async (field, form) => {
   }
 });
 
+/** What was typed in a "who" field: an email (anything with an @), else a user id. */
+const userRef = (who: string) => (who.includes("@") ? { email: who } : { userId: who });
+
 onSubmit("invite-form", async (field, form) => {
   const roomId = panel.roomId;
   if (!roomId) return;
   try {
-    await api(`/chat/v1/rooms/${encodeURIComponent(roomId)}/members`, { method: "POST", json: { userId: field("userId") } });
-    notify(`Added ${field("userId")}`);
+    const added = await api<Member>(`/chat/v1/rooms/${encodeURIComponent(roomId)}/members`, {
+      method: "POST",
+      json: userRef(field("who")),
+    });
+    notify(`Added ${added.name ?? field("who")}`);
     form.reset();
     await loadRooms();
   } catch (err) {
     notify(`Could not add the member: ${errorText(err)}`);
+  }
+});
+
+onSubmit("dm-form", async (field, form) => {
+  try {
+    const room = await api<Room>("/chat/v1/dm", { method: "POST", json: userRef(field("who")) });
+    form.reset();
+    await loadRooms();
+    goTo(room.id);
+  } catch (err) {
+    notify(`Could not open the conversation: ${errorText(err)}`);
   }
 });
 

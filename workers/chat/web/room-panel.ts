@@ -20,10 +20,11 @@ export class RoomPanel {
   private lastReadSent = 0;
   private readTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `nameOf` turns a user id into what is shown ("You" for `me()`). */
+  /** `nameOf` turns a user id into what is shown ("You" for `me()`); `onMembers` hears of membership events. */
   constructor(
     private readonly me: () => string,
     private readonly nameOf: (userId: string) => string,
+    private readonly onMembers: () => void = () => undefined,
   ) {
     this.wireComposer();
     this.wireOlder();
@@ -89,6 +90,9 @@ export class RoomPanel {
       case "message":
         clearTimeout(this.typing.get(frame.userId));
         this.typing.delete(frame.userId);
+        break;
+      case "member":
+        this.onMembers();
         break;
       case "error":
         notify(frame.code === "rate_limited" ? "Slow down: the message will be sent again in a moment" : frame.message);
