@@ -62,4 +62,27 @@ describe("attachments", () => {
     await expectProblem(await upload(admin, card.id, "x", "text/plain", "a\u0000b"), 422, "validation_failed", ["filename"]);
     expect((await ok<Card>(call("GET", `/cards/${card.id}`, admin.token))).attachments).toEqual([]);
   });
+
+  it("serve one Range as 206, past the end as 416, and ignore other Range headers", async () => {
+    const { admin, list } = await team();
+    const card = await createCard(admin, list.id);
+    const c = await ok<Card>(await upload(admin, card.id, "0123456789"), 201);
+    const get = (range: string) =>
+      SELF.fetch(`${BASE}/cards/${card.id}/attachments/${c.attachments[0]?.id}`, {
+        headers: { Authorization: `Bearer ${admin.token}`, Range: range },
+      });
+    const part = await get("bytes=-3");
+    expect(part.status).toBe(206);
+    expect(part.headers.get("Content-Range")).toBe("bytes 7-9/10");
+    expect(part.headers.get("Accept-Ranges")).toBe("bytes");
+    expect(await part.text()).toBe("789");
+    const past = await get("bytes=10-");
+    expect(past.headers.get("Content-Range")).toBe("bytes */10");
+    await expectProblem(past, 416, "range_not_satisfiable");
+    for (const range of ["bytes=0-1,4-5", "bytes=5-1", "junk"]) {
+      const whole = await get(range);
+      expect(whole.status).toBe(200);
+      expect(await whole.text()).toBe("0123456789");
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { ApiError, createRouter, errors, textField } from "@edgeworks/http";
+import { ApiError, createRouter, errors, mediaTypeOf, serveR2File, textField } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { boardOfChild } from "../board-client";
 import { unwrap } from "../do/result";
@@ -28,6 +28,8 @@ export const ATTACHMENT_TYPES = [
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const FILENAME = /^[^\u0000-\u001f\u007f/\\]*[^\s\u0000-\u001f\u007f/\\][^\u0000-\u001f\u007f/\\]*$/;
 
+const fileContent = Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: { type: "string" as const, format: "binary" } }]));
+
 const uploadRoute = createRoute({
   tags: ["Attachments"],
   ...auth,
@@ -43,7 +45,7 @@ const uploadRoute = createRoute({
     // plain OpenAPI schemas, not zod: the file is read raw, never parsed (not even when it is JSON)
     body: {
       required: true,
-      content: Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: { type: "string" as const, format: "binary" } }])),
+      content: fileContent,
     },
   },
   responses: {
@@ -58,14 +60,14 @@ const downloadRoute = createRoute({
   method: "get",
   path: "/cards/{id}/attachments/{attachmentId}",
   summary: "Download an attachment (board members only)",
-  description: "Served with the type it was uploaded with, as `Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`.",
+  description:
+    "Served with the type it was uploaded with, as `Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`. " +
+    "One `Range: bytes=…` gets 206; a range past the end 416 (`Content-Range: bytes */size`); other Range headers are ignored.",
   request: { params: attachmentParams },
   responses: {
-    200: {
-      description: "The file, as an attachment download",
-      content: Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: { type: "string" as const, format: "binary" } }])),
-    },
-    ...errors(401, 403, 404, 422),
+    200: { description: "The file, as an attachment download", content: fileContent },
+    206: { description: "The requested byte range (`Content-Range`)", content: fileContent },
+    ...errors(401, 403, 404, 416, 422),
   },
 });
 
@@ -79,10 +81,6 @@ const deleteRoute = createRoute({
   responses: { 204: { description: "Removed" }, ...errors(401, 403, 404, 422, 429) },
 });
 
-/** RFC 6266 `Content-Disposition` with an ASCII fallback and the UTF-8 name. */
-const disposition = (filename: string) =>
-  `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\%]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-
 /** Card attachments in R2 under keys made of ids only (never the filename). */
 export const attachmentsRouter = createRouter<BoardsEnv>()
   .openapi(uploadRoute, async (c) => {
@@ -92,7 +90,7 @@ export const attachmentsRouter = createRouter<BoardsEnv>()
     const userId = c.var.auth.userId;
     const { boardId, board } = await boardOfChild(c.env, "card", id, userId);
     unwrap(await board.canWriteCard(userId, id));
-    const contentType = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    const contentType = mediaTypeOf(c.req.header("Content-Type"));
     if (!(ATTACHMENT_TYPES as readonly string[]).includes(contentType)) {
       throw new ApiError("unsupported_media_type", `Attachments may be ${ATTACHMENT_TYPES.join(", ")}`);
     }
@@ -123,17 +121,17 @@ export const attachmentsRouter = createRouter<BoardsEnv>()
     const userId = c.var.auth.userId;
     const { board } = await boardOfChild(c.env, "card", id, userId);
     const meta = unwrap(await board.getAttachment(userId, id, attachmentId));
-    const object = await c.env.BOARD_FILES.get(meta.r2_key);
-    if (!object) throw new ApiError("not_found", "Attachment not found");
-    return new Response(object.body, {
-      headers: {
-        "Content-Type": meta.content_type,
-        "Content-Length": String(meta.size),
-        "Content-Disposition": disposition(meta.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-      },
-    }) as never;
+    // always a download: the declared type is trusted, so nothing uploaded is ever rendered in place
+    return (await serveR2File(c.env.BOARD_FILES, {
+      key: meta.r2_key,
+      size: meta.size,
+      contentType: meta.content_type,
+      filename: meta.filename,
+      disposition: "attachment",
+      range: c.req.header("Range"),
+      label: "Attachment",
+      headers: { "Cache-Control": "private, no-store" },
+    })) as never;
   })
   .openapi(deleteRoute, async (c) => {
     const { id, attachmentId } = c.req.valid("param");
