@@ -1,4 +1,3 @@
-import { parseRange } from "@edgeworks/http";
 import { describe, expect, it, test } from "vitest";
 import { detectType } from "../src/attachments/sniff";
 import { ifMatchPasses } from "../src/etag";
@@ -30,25 +29,6 @@ describe("toMatchExpression", () => {
 
   it("marks up highlights after escaping", () => {
     expect(markedHtml("<b>\uE000x\uE001</b> & 'q'")).toBe("&lt;b&gt;<mark>x</mark>&lt;/b&gt; &amp; &#39;q&#39;");
-  });
-});
-
-describe("parseRange", () => {
-  test.each([
-    [undefined, "all"],
-    ["bytes=0-9", { offset: 0, length: 10 }],
-    ["bytes=95-", { offset: 95, length: 5 }],
-    ["bytes=-5", { offset: 95, length: 5 }],
-    ["bytes=-500", { offset: 0, length: 100 }],
-    ["bytes=50-1000", { offset: 50, length: 50 }],
-    ["bytes=100-", "unsatisfiable"],
-    ["bytes=-0", "unsatisfiable"],
-    ["bytes=9-1", "all"],
-    ["bytes=0-1, 3-4", "all"],
-    ["lines=0-1", "all"],
-    ["bytes=-", "all"],
-  ])("%s on 100 bytes → %j", (header, expected) => {
-    expect(parseRange(header, 100)).toEqual(expected);
   });
 });
 
