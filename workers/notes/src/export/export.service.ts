@@ -90,9 +90,3 @@ export async function exportNotebookZip(deps: ServiceDeps, id: string): Promise<
   if (notes.length === 0) files[`${rootName}/`] = new Uint8Array();
   return { body: zipSync(files, { level: 6 }), filename: `${rootName}.zip` };
 }
-
-/** `Content-Disposition: attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 8187). */
-export function attachmentDisposition(filename: string, disposition: "attachment" | "inline" = "attachment"): string {
-  const ascii = filename.replace(/[^\x20-\x7e]|["\\%]/g, "_");
-  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}

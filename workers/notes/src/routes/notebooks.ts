@@ -1,7 +1,7 @@
-import { createRouter, errors, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
+import { contentDisposition, createRouter, errors, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { depsOf, type NotesEnv } from "../env";
-import { attachmentDisposition, exportNotebookZip } from "../export/export.service";
+import { exportNotebookZip } from "../export/export.service";
 import { createNotebook, deleteNotebook, getNotebook, listNotebooks, updateNotebook } from "../notebooks.service";
 import { createNotebookBody, listNotebooksQuery, notebookIdParams, notebookSchema, updateNotebookBody } from "../validation";
 
@@ -97,6 +97,6 @@ export const notebooksRouter = createRouter<NotesEnv>()
     const zip = await exportNotebookZip(depsOf(c), c.req.valid("param").id);
     return c.body(zip.body as Uint8Array<ArrayBuffer>, 200, {
       "Content-Type": "application/zip",
-      "Content-Disposition": attachmentDisposition(zip.filename),
+      "Content-Disposition": contentDisposition(zip.filename, "attachment"),
     });
   });

@@ -1,6 +1,6 @@
-import { createRouter } from "@edgeworks/http";
+import { contentDisposition, createRouter } from "@edgeworks/http";
 import { depsOf, type NotesEnv } from "../env";
-import { attachmentDisposition, exportNoteMarkdown, exportNotePdf } from "../export/export.service";
+import { exportNoteMarkdown, exportNotePdf } from "../export/export.service";
 import { importMarkdown } from "../export/import.service";
 import { listNotes } from "../list-notes.service";
 import { etagOf } from "../note-row";
@@ -63,13 +63,13 @@ export const notesRouter = createRouter<NotesEnv>()
       const pdf = await exportNotePdf(depsOf(c), id);
       return c.body(pdf.body as Uint8Array<ArrayBuffer>, 200, {
         "Content-Type": "application/pdf",
-        "Content-Disposition": attachmentDisposition(pdf.filename),
+        "Content-Disposition": contentDisposition(pdf.filename, "attachment"),
       });
     }
     const md = await exportNoteMarkdown(depsOf(c), id);
     return c.body(md.body, 200, {
       "Content-Type": "text/markdown; charset=utf-8",
-      "Content-Disposition": attachmentDisposition(md.filename),
+      "Content-Disposition": contentDisposition(md.filename, "attachment"),
       "X-Content-Type-Options": "nosniff",
     });
   });
