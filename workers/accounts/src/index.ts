@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { verifyApiKey } from "./api-keys.service";
 import { app } from "./app";
 import { users } from "./schema";
+import { type SetPasswordResult, setPassword } from "./set-password.service";
 import { findUserByEmail } from "./user-row";
 
 /** What other products may learn about an account over RPC: never the password hash or sessions. */
@@ -17,6 +18,7 @@ const EMAIL_MAX = 254;
 const MAX_IDS = 100;
 
 export { RateLimiter } from "@edgeworks/ratelimit";
+export type { SetPasswordResult } from "./set-password.service";
 
 /**
  * The accounts Worker: HTTP through the Hono app, plus an RPC method for the products that reach
@@ -26,6 +28,7 @@ export { RateLimiter } from "@edgeworks/ratelimit";
  * // in another Worker, with `[[services]] binding = "ACCOUNTS"`:
  * const principal = await env.ACCOUNTS.verifyApiKey(key); // { userId, scopes } | null
  * const bob = await env.ACCOUNTS.findUserByEmail("Bob@example.com"); // { id, email, name } | null
+ * const set = await env.ACCOUNTS.setPassword(userId, "new passphrase", principal.sessionId); // { ok: true } | { ok: false, reason, message }
  */
 export default class AccountsWorker extends WorkerEntrypoint<Env> {
   override fetch(request: Request): Response | Promise<Response> {
@@ -57,5 +60,26 @@ export default class AccountsWorker extends WorkerEntrypoint<Env> {
       .where(inArray(users.id, wanted))
       .all();
     return rows;
+  }
+
+  /**
+   * Sets a user's password without the current one, for trusted products only (this is RPC on the
+   * service binding; there is no HTTP route). Same rule, hashing and session handling as
+   * `POST /auth/v1/password`: every other session is revoked and `keepSessionId` (the caller's `sid`)
+   * stays; without it every session ends. Expected failures are results, never thrown, and the
+   * password is neither logged nor returned.
+   */
+  async setPassword(userId: string, newPassword: string, keepSessionId?: string | null): Promise<SetPasswordResult> {
+    if (typeof userId !== "string" || userId.length === 0 || userId.length > 64) {
+      return { ok: false, reason: "not_found", message: "The account does not exist" };
+    }
+    if (typeof newPassword !== "string") return { ok: false, reason: "invalid_password", message: "Must be a string" };
+    // null is "no session to keep" (every session ends); anything else that is not a session id changes nothing
+    const keep = keepSessionId ?? undefined;
+    if (keep !== undefined && (typeof keep !== "string" || keep.length > 64)) {
+      return { ok: false, reason: "session_revoked", message: "The session has ended; log in again" };
+    }
+    const deps = { db: drizzle(this.env.DB), now: Date.now, defer: (work: Promise<unknown>) => this.ctx.waitUntil(work) };
+    return setPassword(deps, { userId, newPassword, keepSessionId: keep });
   }
 }
