@@ -1,5 +1,5 @@
 // The blog's client of workers/accounts (over the ACCOUNTS service binding): registration, login and
-// email change go through its HTTP API; the user directory through its RPCs.
+// email change go through its HTTP API; the user directory and password changes through its RPCs.
 import { log } from "@edgeworks/http";
 
 /** An accounts user as the directory returns it. */
@@ -27,8 +27,12 @@ export class AccountsError extends Error {
   }
 }
 
+/** What accounts' `setPassword` RPC answers (its `SetPasswordResult`). */
+export type SetPasswordResult = { ok: true } | { ok: false; reason: "invalid_password" | "not_found" | "session_revoked"; message: string };
+
 interface DirectoryRpc {
   getUsers(ids: string[]): Promise<AccountUser[]>;
+  setPassword(userId: string, newPassword: string, keepSessionId?: string): Promise<SetPasswordResult>;
 }
 
 const ORIGIN = "https://accounts.internal";
@@ -100,4 +104,18 @@ export async function getAccountUsers(env: Env, ids: string[]): Promise<AccountU
     throw new AccountsError(503, []);
   });
   return Array.isArray(users) ? users.filter((u) => typeof u?.id === "string" && typeof u?.email === "string") : [];
+}
+
+/**
+ * Sets the password over RPC (accounts' `setPassword`, no current password needed): the session
+ * `keepSessionId` stays, every other one ends. Throws AccountsError(503) when accounts is unreachable.
+ */
+export async function setAccountPassword(env: Env, userId: string, password: string, keepSessionId?: string): Promise<SetPasswordResult> {
+  const result = await (env.ACCOUNTS as unknown as DirectoryRpc).setPassword(userId, password, keepSessionId).catch((err: unknown) => {
+    // never the password: only what failed
+    log(env.LOG_LEVEL, "error", "accounts setPassword failed", { error: err instanceof Error ? err.name : "unknown" });
+    throw new AccountsError(503, []);
+  });
+  if (typeof result?.ok !== "boolean") throw new AccountsError(502, []);
+  return result;
 }

@@ -1,10 +1,10 @@
 // A stand-in for workers/accounts in the blog's tests (an auxiliary Worker, see vitest.config.ts):
-// the parts of its HTTP API the blog calls (register, login, PATCH /me), its JWKS, and the directory
-// RPCs. It signs real ES256 access tokens with the test key, so the blog's real verification runs.
+// the parts of its HTTP API the blog calls (register, login, PATCH /me), its JWKS, the directory
+// RPCs and `setPassword` (same rule, results and session handling as accounts'). It signs real ES256 access tokens with the test key, so the blog's real verification runs.
 // Users live in memory; ids not registered here follow the shared convention (`<id>@users.test`).
 import { WorkerEntrypoint } from "cloudflare:workers";
 
-const users = new Map(); // email -> { id, email, name, password }
+const users = new Map(); // email -> { id, email, name, password, sessions: Set<sid> }
 const b64url = (bytes) =>
   btoa(String.fromCharCode(...new Uint8Array(bytes)))
     .replaceAll("=", "")
@@ -17,7 +17,7 @@ const problem = (status, errors = []) =>
     { status, headers: { "Content-Type": "application/problem+json" } },
   );
 
-async function sign(env, sub) {
+async function sign(env, sub, sid = "s1") {
   const jwk = JSON.parse(env.PRIVATE_JWK);
   const key = await crypto.subtle.importKey(
     "jwk",
@@ -27,14 +27,20 @@ async function sign(env, sub) {
     ["sign"],
   );
   const now = Math.floor(Date.now() / 1000);
-  const input = `${enc({ alg: "ES256", kid: jwk.kid, typ: "JWT" })}.${enc({ sub, iss: "edgeworks-accounts", aud: "edgeworks", scope: "*", sid: "s1", iat: now - 1, exp: now + 900, jti: crypto.randomUUID() })}`;
+  const input = `${enc({ alg: "ES256", kid: jwk.kid, typ: "JWT" })}.${enc({ sub, iss: "edgeworks-accounts", aud: "edgeworks", scope: "*", sid, iat: now - 1, exp: now + 900, jti: crypto.randomUUID() })}`;
   const sig = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, new TextEncoder().encode(input));
   return `${input}.${b64url(sig)}`;
 }
 
-const session = async (env, u) => ({
+/** A new session of `u`: its `sid` is remembered so that `setPassword` can keep or revoke it. */
+const session = async (env, u) => {
+  const sid = `s_${crypto.randomUUID()}`;
+  u.sessions.add(sid);
+  return sessionBody(env, u, sid);
+};
+const sessionBody = async (env, u, sid) => ({
   user: { id: u.id, email: u.email, name: u.name, createdAt: new Date().toISOString(), emailVerified: false },
-  accessToken: await sign(env, u.id),
+  accessToken: await sign(env, u.id, sid),
   refreshToken: "r",
   expiresIn: 900,
 });
@@ -51,7 +57,13 @@ export default class FakeAccounts extends WorkerEntrypoint {
       if (!/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(email)) return problem(422, [{ path: "email", message: "Must be an email address" }]);
       if (String(body.password ?? "").length < 8) return problem(422, [{ path: "password", message: "Must be at least 8 characters" }]);
       if (users.has(email)) return problem(409);
-      const user = { id: `acc_${crypto.randomUUID().slice(0, 12)}`, email, name: body.name ?? null, password: body.password };
+      const user = {
+        id: `acc_${crypto.randomUUID().slice(0, 12)}`,
+        email,
+        name: body.name ?? null,
+        password: body.password,
+        sessions: new Set(),
+      };
       users.set(email, user);
       return Response.json(await session(this.env, user), { status: 201 });
     }
@@ -66,7 +78,13 @@ export default class FakeAccounts extends WorkerEntrypoint {
       if (token.startsWith("ewk_")) return problem(403);
       const sub = JSON.parse(atob(token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/"))).sub;
       if (users.has(email) && users.get(email).id !== sub) return problem(409);
-      const current = [...users.values()].find((u) => u.id === sub) ?? { id: sub, email: `${sub}@users.test`, name: sub, password: "" };
+      const current = [...users.values()].find((u) => u.id === sub) ?? {
+        id: sub,
+        email: `${sub}@users.test`,
+        name: sub,
+        password: "",
+        sessions: new Set(),
+      };
       users.delete(current.email);
       const updated = { ...current, email };
       users.set(email, updated);
@@ -79,6 +97,33 @@ export default class FakeAccounts extends WorkerEntrypoint {
     if (key === "ewk_blog_writer_secret") return { userId: "keyuser", scopes: ["blog:read", "blog:write"] };
     if (key === "ewk_blog_reader_secret") return { userId: "keyuser", scopes: ["blog:read"] };
     return null;
+  }
+
+  /** Accounts' rule: 8..256 code points, no NUL, valid Unicode; the caller's session stays, the others end. */
+  async setPassword(userId, newPassword, keepSessionId) {
+    if (typeof newPassword !== "string") return { ok: false, reason: "invalid_password", message: "Must be a string" };
+    const length = [...newPassword].length;
+    if (length < 8) return { ok: false, reason: "invalid_password", message: "Must be at least 8 characters" };
+    if (length > 256) return { ok: false, reason: "invalid_password", message: "Must be at most 256 characters" };
+    if (newPassword.includes("\0")) return { ok: false, reason: "invalid_password", message: "Must not contain NUL characters" };
+    if (!newPassword.isWellFormed()) {
+      return { ok: false, reason: "invalid_password", message: "Must be valid Unicode (no lone surrogates)" };
+    }
+    if (newPassword === "accounts is down") throw new Error("fake outage");
+    const user = [...users.values()].find((u) => u.id === userId);
+    if (!user) return { ok: false, reason: "not_found", message: "The account does not exist" };
+    const keep = keepSessionId ?? undefined;
+    if (keep !== undefined && !user.sessions.has(keep)) {
+      return { ok: false, reason: "session_revoked", message: "The session has ended; log in again" };
+    }
+    user.password = newPassword;
+    user.sessions = new Set(keep === undefined ? [] : [keep]);
+    return { ok: true };
+  }
+
+  /** Test hook (not in accounts): ends one session, as a logout does. */
+  async endSession(userId, sessionId) {
+    for (const u of users.values()) if (u.id === userId) u.sessions.delete(sessionId);
   }
 
   async getUsers(ids) {

@@ -1,6 +1,18 @@
+import { env } from "cloudflare:test";
 import { mintToken, tamper, unsignedToken } from "@edgeworks/testing";
 import { describe, expect, it } from "vitest";
 import { expectErrors, register, rw, uid } from "./helpers";
+
+const loginWith = (email: string, password: string) => rw("POST", "/users/login", { user: { email, password } });
+const claims = (token: string) =>
+  JSON.parse(atob((token.split(".")[1] ?? "").replaceAll("-", "+").replaceAll("_", "/"))) as { sub: string; sid: string };
+const idOf = (token: string) => claims(token).sub;
+const sidOf = (token: string) => claims(token).sid;
+/** The fake accounts Worker's RPCs (test/fake-accounts.js), plus its test hook that ends a session. */
+const accounts = env.ACCOUNTS as unknown as {
+  setPassword(userId: string, password: string, keepSessionId?: string): Promise<{ ok: boolean; reason?: string }>;
+  endSession(userId: string, sessionId: string): Promise<void>;
+};
 
 describe("POST /api/users", () => {
   it("registers through accounts and returns the user with a token", async () => {
@@ -166,14 +178,62 @@ describe("GET/PUT /api/user", () => {
     ["empty username", { username: "" }, { username: ["can't be blank"] }],
     ["null username", { username: null }, { username: ["can't be blank"] }],
     ["a javascript: image", { image: "javascript:alert(1)" }, { image: ["must be an http(s) URL"] }],
-    [
-      "a password",
-      { password: "newpassword1" },
-      { password: ["can't be changed here: use POST /auth/v1/password with the current password"] },
-    ],
+    ["a password of 7 characters", { password: "1234567" }, { password: ["is too short (minimum is 8 characters)"] }],
+    ["a password of 257 characters", { password: "p".repeat(257) }, { password: ["is too long (maximum is 256 characters)"] }],
+    ["a password with NUL", { password: "abcdefgh\u0000" }, { password: ["is invalid"] }],
+    ["a number as password", { password: 12345678 }, { password: ["must be a string or null"] }],
   ])("refuses %s with 422", async (_label, user, errors) => {
     const u = await register("bad");
     await expectErrors(await rw("PUT", "/user", { user }, u.token), 422, errors);
+  });
+
+  it.each([
+    ["an empty string", ""],
+    ["null", null],
+  ])("treats %s as password as no change", async (_label, password) => {
+    const u = await register("nopw");
+    const res = await rw("PUT", "/user", { user: { password, bio: "kept" } }, u.token);
+    expect(res.status).toBe(200);
+    expect((await loginWith(u.email, "password123")).status).toBe(200);
+  });
+
+  it("changes the password in accounts: the old one fails, the new one logs in, the token sent stays valid", async () => {
+    const u = await register("pw");
+    const other = (await (await loginWith(u.email, "password123")).json()) as { user: { token: string } };
+    const res = await rw("PUT", "/user", { user: { password: "a new passphrase", bio: "changed" } }, u.token);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { user: Record<string, unknown> };
+    expect(body).toEqual({ user: { email: u.email, token: u.token, username: u.username, bio: "changed", image: null } });
+    expect((await rw("GET", "/user", undefined, u.token)).status).toBe(200);
+    await expectErrors(await loginWith(u.email, "password123"), 401, { credentials: ["invalid"] });
+    expect((await loginWith(u.email, "a new passphrase")).status).toBe(200);
+    // the other session ended in accounts (its refresh token is dead); its access token lives out its 15 minutes here
+    expect(await accounts.setPassword(idOf(other.user.token), "another passphrase", sidOf(other.user.token))).toMatchObject({
+      ok: false,
+      reason: "session_revoked",
+    });
+  });
+
+  it("refuses a password change from a session that already ended (logged out): 401, nothing changes", async () => {
+    const u = await register("ended");
+    await accounts.endSession(idOf(u.token), sidOf(u.token));
+    await expectErrors(await rw("PUT", "/user", { user: { password: "a new passphrase" } }, u.token), 401, { token: ["is invalid"] });
+    expect((await loginWith(u.email, "password123")).status).toBe(200);
+  });
+
+  it("refuses a password change with an API key (accounts allows it only with a session): 403", async () => {
+    await expectErrors(await rw("PUT", "/user", { user: { password: "a new passphrase" } }, "ewk_blog_writer_secret"), 403, {
+      password: ["can't be changed with this credential (use a session token)"],
+    });
+  });
+
+  it("answers 503 when accounts fails, and 401 for an account that no longer exists", async () => {
+    const u = await register("down");
+    await expectErrors(await rw("PUT", "/user", { user: { password: "accounts is down" } }, u.token), 503, {
+      accounts: ["is unavailable, retry later"],
+    });
+    const outsider = await mintToken({ sub: `gone${uid()}` });
+    await expectErrors(await rw("PUT", "/user", { user: { password: "a new passphrase" } }, outsider), 401, { token: ["is invalid"] });
   });
 
   it("refuses an email change with an API key (accounts allows it only with a session)", async () => {

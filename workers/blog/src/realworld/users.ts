@@ -2,7 +2,7 @@
 // the blog keeps the profile (username, bio, image) keyed by the accounts user id.
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { AccountsError, changeAccountEmail, getAccountUsers, loginAccount, registerAccount } from "../accounts";
+import { AccountsError, changeAccountEmail, getAccountUsers, loginAccount, registerAccount, setAccountPassword } from "../accounts";
 import { authenticate } from "../auth";
 import { type BlogEnv, type Viewer, viewerOf } from "../env";
 import { createProfile, ensureProfile, findProfileByUserId, isUsernameTaken, type ProfileRow, updateProfile } from "../profiles.service";
@@ -42,13 +42,16 @@ const update = createRoute({
   method: "put",
   path: "/user",
   tags,
-  summary: "Update the current user (email changes the Edgeworks account; password is refused)",
+  summary: "Update the current user (email and password change the Edgeworks account)",
+  description:
+    'A password is set in accounts without the current one (RealWorld does not send it). The caller\'s session stays, so the token sent keeps working and is returned; every other session of the account ends. Needs a session token, not an API key (403). `""` and `null` change nothing.',
   security: TOKEN_SECURITY,
   middleware: [authenticate({ required: true })],
   request: { body: jsonBody(updateUserBody) },
   responses: { 200: userResponse, ...rwErrorsFor(401, 403, 409, 413, 415, 422, 503) },
 });
 
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const clientIp = (c: Context) => c.req.header("CF-Connecting-IP") ?? undefined;
 
 /** Maps an accounts failure onto RealWorld's errors. */
@@ -84,6 +87,21 @@ async function currentUser(env: Env, viewer: Viewer) {
   return { account, profile };
 }
 
+/**
+ * Sets the password in accounts, keeping the caller's session (its `sid`), so `viewer.token` stays
+ * valid and is what the response returns. A session that already ended (logged out) is refused as
+ * accounts refuses it: 401, log in again.
+ */
+async function changePassword(env: Env, viewer: Viewer, password: string): Promise<void> {
+  const result = await setAccountPassword(env, viewer.userId, password, viewer.sessionId).catch((err) =>
+    fromAccounts(err, new RealWorldError(401, "token", "is invalid")),
+  );
+  if (result.ok) return;
+  // the blog checks the same rule first, so this is only reached if the two ever drift apart
+  if (result.reason === "invalid_password") throw new RealWorldError(422, "password", lowerFirst(result.message));
+  throw new RealWorldError(401, "token", "is invalid");
+}
+
 export const usersRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
   .openapi(register, async (c) => {
     const { user } = c.req.valid("json");
@@ -114,8 +132,9 @@ export const usersRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook
   .openapi(update, async (c) => {
     const viewer = viewerOf(c);
     const { user } = c.req.valid("json");
-    if (user.password) {
-      throw new RealWorldError(422, "password", "can't be changed here: use POST /auth/v1/password with the current password");
+    // like accounts' own password change, only a session may do it (a leaked API key must not take over the account)
+    if (user.password && viewer.method !== "jwt") {
+      throw new RealWorldError(403, "password", "can't be changed with this credential (use a session token)");
     }
     let { account, profile } = await currentUser(c.env, viewer);
     if (user.username !== undefined && (await isUsernameTaken(c.env.DB, user.username, viewer.userId))) throw takenError("username");
@@ -124,6 +143,7 @@ export const usersRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook
         fromAccounts(err, new RealWorldError(401, "token", "is invalid")),
       );
     }
+    if (user.password) await changePassword(c.env, viewer, user.password);
     const changes = { username: user.username, bio: user.bio, image: user.image };
     if (!(await updateProfile(c.env.DB, viewer.userId, changes, Date.now()))) throw takenError("username");
     profile = (await findProfileByUserId(c.env.DB, viewer.userId)) ?? profile;
