@@ -154,7 +154,7 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     // a direct conversation by email: named after the other person
     await i.page.fill("#dm-form input[name=who]", jon.email);
     await i.page.click("#dm-form button");
-    await expect.poll(() => i.page.textContent("#room-title")).toBe("Direct: You, Jon");
+    await expect.poll(() => i.page.textContent("#room-title")).toBe("Direct: Jon");
     await i.page.waitForSelector("#connection[data-status=online]");
     await send(i.page, "just us");
     const rooms = await chat.call<{ items: { kind: string; members: { userId: string; name: string | null }[] }[] }>("/chat/v1/rooms", {

@@ -34,7 +34,12 @@ const me = (): User => {
 const nameOf = (userId: string) => (userId === currentUser()?.id ? "You" : (names.get(userId) ?? `user ${userId.slice(0, 6)}`));
 const openRoomId = () => new URLSearchParams(location.hash.slice(1)).get("room");
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-const roomLabel = (room: Room) => room.name ?? `Direct: ${room.members.map((m) => nameOf(m.userId)).join(", ")}`;
+/** A group room by its name; a direct conversation by the other person ("Direct: Jon"), whatever the member order. */
+const roomLabel = (room: Room) => {
+  if (room.name !== null && room.name !== undefined) return room.name;
+  const others = room.members.filter((m) => m.userId !== currentUser()?.id).map((m) => nameOf(m.userId));
+  return `Direct: ${others.length > 0 ? others.sort().join(", ") : "You"}`;
+};
 const goTo = (id: string) => {
   location.hash = `room=${encodeURIComponent(id)}`;
 };
