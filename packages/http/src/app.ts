@@ -1,5 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env as HonoEnv, MiddlewareHandler } from "hono";
+import type { Context, Env as HonoEnv, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { etag } from "hono/etag";
 import { requestId } from "hono/request-id";
@@ -22,20 +22,36 @@ export type AppEnv<B extends object = object, V extends object = object> = {
 export interface CreateAppOptions {
   /** Maximum request body in bytes (default 1 MiB); larger bodies get 413. */
   maxBodyBytes?: number;
+  /** Raw file uploads, which may be larger than every other body. */
+  uploads?: UploadLimit;
+}
+
+/** The requests that are raw file uploads (`when`), and their own body limit. */
+export interface UploadLimit {
+  maxBytes: number;
+  when: (c: Context) => boolean;
 }
 
 /**
- * Middleware answering 413 with a problem body when the request body exceeds `maxBytes`.
+ * Middleware answering 413 with a problem body when the request body exceeds `maxBytes`; requests
+ * that `uploads.when` picks out are held to `uploads.maxBytes` instead.
  *
- * @example app.use(limitBody(64 * 1024));
+ * @example app.use(limitBody(64 * 1024, { maxBytes: 10 * 1024 * 1024, when: (c) => c.req.path.endsWith("/files") }));
  */
-export function limitBody(maxBytes = DEFAULT_BODY_LIMIT): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new ApiError("payload_too_large", `The request body exceeds ${maxBytes} bytes`);
-    },
-  });
+export function limitBody(maxBytes = DEFAULT_BODY_LIMIT, uploads?: UploadLimit): MiddlewareHandler {
+  const limit = (max: number) =>
+    bodyLimit({
+      maxSize: max,
+      onError: () => {
+        throw new ApiError("payload_too_large", `The request body exceeds ${max} bytes`);
+      },
+    });
+  const body = limit(maxBytes);
+  if (!uploads) return body;
+  const upload = limit(uploads.maxBytes);
+  return async function limitBodies(c, next) {
+    return uploads.when(c) ? upload(c, next) : body(c, next);
+  };
 }
 
 /**
@@ -69,7 +85,7 @@ export function conditionalGet(): MiddlewareHandler {
  */
 export function createApp<E extends HonoEnv = AppEnv>(options: CreateAppOptions = {}): OpenAPIHono<E> {
   const app = new OpenAPIHono<E>({ defaultHook: validationHook as never });
-  app.use(requestIds(), requestLogger(), limitBody(options.maxBodyBytes), conditionalGet());
+  app.use(requestIds(), requestLogger(), limitBody(options.maxBodyBytes, options.uploads), conditionalGet());
   app.onError(onError);
   app.notFound(onNotFound);
   return app;

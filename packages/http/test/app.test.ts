@@ -143,3 +143,23 @@ describe("redactPath", () => {
     expect(redactPath(path)).toBe(logged);
   });
 });
+
+describe("upload body limit", () => {
+  const uploads = createApp({ maxBodyBytes: 16, uploads: { maxBytes: 64, when: (c) => c.req.path === "/up" } });
+  uploads.post("/up", async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+  uploads.post("/json", async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+  const post = (path: string, bytes: number) => uploads.request(path, { method: "POST", body: "x".repeat(bytes) });
+
+  it.each([
+    ["/json", 16, 200],
+    ["/json", 17, 413],
+    ["/up", 17, 200],
+    ["/up", 64, 200],
+    ["/up", 65, 413],
+  ])("POST %s with %i bytes is %i", async (path, bytes, status) => {
+    const res = await post(path, bytes);
+    expect(res.status).toBe(status);
+    if (status === 413) expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+    else expect(await res.json()).toEqual({ bytes });
+  });
+});

@@ -1,4 +1,4 @@
-import { createApp, DEFAULT_BODY_LIMIT, jsonResponse, limitBody, mountDocs, onError, onNotFound } from "@edgeworks/http";
+import { createApp, DEFAULT_BODY_LIMIT, jsonResponse, mountDocs, onError, onNotFound } from "@edgeworks/http";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { BlogEnv } from "./env";
@@ -36,10 +36,11 @@ realworld.route("/", profilesRouter);
 realworld.route("/", articlesRouter);
 realworld.route("/", commentsRouter);
 
-// 2 MiB for avatar uploads; JSON routes keep the platform's 1 MiB
-const app = createApp<BlogEnv>({ maxBodyBytes: AVATAR_MAX_BYTES });
-app.use(`${API}/*`, limitBody(DEFAULT_BODY_LIMIT));
-app.use("/blog/v1/*", async (c, next) => (c.req.path === "/blog/v1/user/avatar" ? next() : limitBody(DEFAULT_BODY_LIMIT)(c, next)));
+// 2 MiB for avatar uploads; every other body keeps the platform's 1 MiB
+const app = createApp<BlogEnv>({
+  maxBodyBytes: DEFAULT_BODY_LIMIT,
+  uploads: { maxBytes: AVATAR_MAX_BYTES, when: (c) => c.req.path === "/blog/v1/user/avatar" },
+});
 app.onError((err, c) => (isRealWorld(c) ? realWorldErrorResponse(err, c) : isV1(c) ? v1ErrorResponse(err, c) : onError(err, c)));
 app.notFound((c) => (isRealWorld(c) ? realWorldErrorResponse(new RealWorldError(404, "route", "not found"), c) : onNotFound(c)));
 app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));

@@ -1,6 +1,5 @@
-import { createApp, createRouter, DEFAULT_BODY_LIMIT, jsonResponse, limitBody, mountDocs } from "@edgeworks/http";
+import { createApp, createRouter, DEFAULT_BODY_LIMIT, jsonResponse, mountDocs } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import { authenticateCaller, limitWrites, requireBoardsScope } from "./auth";
 import type { BoardsEnv } from "./env";
 import { attachmentsRouter, MAX_ATTACHMENT_BYTES } from "./routes/attachments";
@@ -20,23 +19,20 @@ const healthRoute = createRoute({
   responses: { 200: jsonResponse(z.object({ status: z.literal("ok") }).openapi("Health"), "The Worker is up") },
 });
 
-// JSON bodies stay at the platform's 1 MiB; only attachment uploads may be larger (up to 5 MiB).
-const jsonLimit = limitBody(DEFAULT_BODY_LIMIT);
-const limitJsonBodies: MiddlewareHandler = async function limitJsonBodies(c, next) {
-  if (c.req.method === "POST" && /\/attachments$/.test(c.req.path)) return next();
-  return jsonLimit(c, next);
-};
-
 // the authenticated API: one guarded router, so authentication runs once per request
 const v1 = createRouter<BoardsEnv>();
-v1.use(limitJsonBodies, authenticateCaller, requireBoardsScope, limitWrites);
+v1.use(authenticateCaller, requireBoardsScope, limitWrites);
 v1.route("/", boardsRouter);
 v1.route("/", cardsRouter);
 v1.route("/", attachmentsRouter);
 v1.route("/", ticketRouter);
 v1.route("/", feedAdminRouter);
 
-const app = createApp<BoardsEnv>({ maxBodyBytes: MAX_ATTACHMENT_BYTES + 1024 });
+// JSON bodies stay at the platform's 1 MiB; only attachment uploads may be larger (up to 5 MiB).
+const app = createApp<BoardsEnv>({
+  maxBodyBytes: DEFAULT_BODY_LIMIT,
+  uploads: { maxBytes: MAX_ATTACHMENT_BYTES + 1024, when: (c) => c.req.method === "POST" && /\/attachments$/.test(c.req.path) },
+});
 app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
 // credentials of their own (a WebSocket ticket, a feed secret): they answer before the guarded router
 app.route("/boards/v1", wsRouter as never);

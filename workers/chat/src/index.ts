@@ -1,4 +1,4 @@
-import { createApp, createRouter, jsonResponse, limitBody, mountDocs } from "@edgeworks/http";
+import { createApp, createRouter, jsonResponse, mountDocs } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { MAX_FILE_BYTES } from "./attachments.service";
 import { authenticateCaller, limitWrites, requireChatScope } from "./auth";
@@ -30,17 +30,16 @@ open.route("/", realtimeRouter);
 open.route("/", devRouter);
 
 const v1 = createRouter<ChatEnv>();
-const jsonLimit = limitBody(64 * 1024);
 v1.use(authenticateCaller, requireChatScope, limitWrites);
-// uploads may be up to MAX_FILE_BYTES (the app's limit); every JSON body is held to 64 KiB
-v1.use(async function limitJsonBodies(c, next) {
-  return c.req.method === "POST" && c.req.path.endsWith("/attachments") ? next() : jsonLimit(c, next);
-});
 v1.route("/", roomsRouter);
 v1.route("/", attachmentsRouter);
 v1.route("/", miscRouter);
 
-const app = createApp<ChatEnv>({ maxBodyBytes: MAX_FILE_BYTES + 1024 });
+// every JSON body is held to 64 KiB; file uploads may be up to MAX_FILE_BYTES
+const app = createApp<ChatEnv>({
+  maxBodyBytes: 64 * 1024,
+  uploads: { maxBytes: MAX_FILE_BYTES + 1024, when: (c) => c.req.method === "POST" && c.req.path.endsWith("/attachments") },
+});
 app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
 app.route("/chat/v1", open as never);
 app.route("/chat/v1", v1);

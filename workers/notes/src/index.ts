@@ -1,6 +1,5 @@
-import { createApp, createRouter, jsonResponse, limitBody, mountDocs } from "@edgeworks/http";
+import { createApp, createRouter, jsonResponse, mountDocs } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import { MAX_ATTACHMENT_BYTES } from "./attachments/sniff";
 import { authenticateCaller, limitWrites, requireNotesScope } from "./auth";
 import type { NotesEnv } from "./env";
@@ -30,16 +29,10 @@ const healthRoute = createRoute({
 });
 
 const UPLOAD_PATH = /\/notes\/v1\/notes\/[^/]+\/attachments\/?$/;
-const jsonLimit = limitBody(MAX_JSON_BODY);
-/** The tighter body limit everywhere but attachment uploads. */
-const limitNonUploadBodies: MiddlewareHandler = async function limitNonUploadBodies(c, next) {
-  if (c.req.method === "POST" && UPLOAD_PATH.test(new URL(c.req.url).pathname)) return next();
-  return jsonLimit(c, next);
-};
 
 // one guarded router, so authentication runs once per request and also answers unknown /v1 paths
 const v1 = createRouter<NotesEnv>();
-v1.use(authenticateCaller, requireNotesScope, limitWrites, limitNonUploadBodies);
+v1.use(authenticateCaller, requireNotesScope, limitWrites);
 v1.route("/", notebooksRouter);
 v1.route("/", notesRouter);
 v1.route("/", searchRouter);
@@ -49,7 +42,11 @@ v1.route("/", sharingRouter);
 v1.route("/", attachmentsRouter);
 v1.route("/", tagsRouter);
 
-const app = createApp<NotesEnv>({ maxBodyBytes: MAX_UPLOAD_BODY });
+// the tighter body limit everywhere but attachment uploads
+const app = createApp<NotesEnv>({
+  maxBodyBytes: MAX_JSON_BODY,
+  uploads: { maxBytes: MAX_UPLOAD_BODY, when: (c) => c.req.method === "POST" && UPLOAD_PATH.test(c.req.path) },
+});
 app.openapi(healthRoute, (c) => c.json({ status: "ok" as const }, 200));
 // public links first: they serve anonymous readers, before the guarded router's authentication
 app.route("/notes/v1", publicRouter as never);
