@@ -3,6 +3,7 @@ import { inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { verifyApiKey } from "./api-keys.service";
 import { app } from "./app";
+import { EMAIL_MAX } from "./fields";
 import { users } from "./schema";
 import { type SetPasswordResult, setPassword } from "./set-password.service";
 import { findUserByEmail } from "./user-row";
@@ -14,7 +15,6 @@ export interface UserSummary {
   name: string | null;
 }
 
-const EMAIL_MAX = 254;
 const MAX_IDS = 100;
 
 export { RateLimiter } from "@edgeworks/ratelimit";
@@ -35,17 +35,21 @@ export default class AccountsWorker extends WorkerEntrypoint<Env> {
     return app.fetch(request, this.env, this.ctx);
   }
 
+  /** The services' dependencies for one RPC call (a true private method: not callable over RPC). */
+  #deps() {
+    return { db: drizzle(this.env.DB), now: Date.now, defer: (work: Promise<unknown>) => this.ctx.waitUntil(work) };
+  }
+
   /** Checks an API key (`ewk_…`): the owner and scopes, or null when unknown, revoked or expired. */
   async verifyApiKey(key: string): Promise<{ userId: string; scopes: string[] } | null> {
     if (typeof key !== "string" || key.length > 256) return null;
-    const deps = { db: drizzle(this.env.DB), now: Date.now, defer: (work: Promise<unknown>) => this.ctx.waitUntil(work) };
-    return verifyApiKey(deps, key);
+    return verifyApiKey(this.#deps(), key);
   }
 
   /** The account with this email (compared trimmed and lower-cased), or null: how products share with "a user by email". */
   async findUserByEmail(email: string): Promise<UserSummary | null> {
     if (typeof email !== "string" || email.length > EMAIL_MAX) return null;
-    const row = await findUserByEmail(drizzle(this.env.DB), email.trim().toLowerCase());
+    const row = await findUserByEmail(this.#deps().db, email.trim().toLowerCase());
     return row ? { id: row.id, email: row.email, name: row.name } : null;
   }
 
@@ -54,12 +58,11 @@ export default class AccountsWorker extends WorkerEntrypoint<Env> {
     if (!Array.isArray(ids)) return [];
     const wanted = [...new Set(ids.filter((id) => typeof id === "string" && id.length <= 64))].slice(0, MAX_IDS);
     if (wanted.length === 0) return [];
-    const rows = await drizzle(this.env.DB)
-      .select({ id: users.id, email: users.email, name: users.name })
+    return this.#deps()
+      .db.select({ id: users.id, email: users.email, name: users.name })
       .from(users)
       .where(inArray(users.id, wanted))
       .all();
-    return rows;
   }
 
   /**
@@ -79,7 +82,6 @@ export default class AccountsWorker extends WorkerEntrypoint<Env> {
     if (keep !== undefined && (typeof keep !== "string" || keep.length > 64)) {
       return { ok: false, reason: "session_revoked", message: "The session has ended; log in again" };
     }
-    const deps = { db: drizzle(this.env.DB), now: Date.now, defer: (work: Promise<unknown>) => this.ctx.waitUntil(work) };
-    return setPassword(deps, { userId, newPassword, keepSessionId: keep });
+    return setPassword(this.#deps(), { userId, newPassword, keepSessionId: keep });
   }
 }
