@@ -1,5 +1,5 @@
 // Writing articles: create/update/delete, favorites and likes, tags, and publishing a schedule.
-import type { Article, ArticleStatus } from "./article-queries";
+import { type Article, type ArticleStatus, findArticleById, findVisibleArticle } from "./article-queries";
 
 export * from "./article-queries";
 
@@ -120,21 +120,27 @@ export async function deleteArticle(db: D1Database, id: number): Promise<void> {
   ]);
 }
 
-/** Marks (or unmarks) the article for the user in `favorites` or `likes`; idempotent. */
+/**
+ * Marks (or unmarks) the article for the user in `favorites` or `likes`; idempotent. Only an article
+ * the user may see: the article afterwards (with its new count), or null when there is none.
+ */
 export async function setReaction(
   db: D1Database,
   table: "favorites" | "likes",
   userId: string,
-  articleId: number,
+  slug: string,
   on: boolean,
   now: number,
-) {
+): Promise<Article | null> {
+  const article = await findVisibleArticle(db, slug, userId);
+  if (!article) return null;
   await (on
     ? db
         .prepare(`INSERT INTO ${table} (user_id, article_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING`)
-        .bind(userId, articleId, now)
-    : db.prepare(`DELETE FROM ${table} WHERE user_id = ?1 AND article_id = ?2`).bind(userId, articleId)
+        .bind(userId, article.id, now)
+    : db.prepare(`DELETE FROM ${table} WHERE user_id = ?1 AND article_id = ?2`).bind(userId, article.id)
   ).run();
+  return findArticleById(db, article.id, userId);
 }
 
 /** Every tag of a published article, sorted. */

@@ -166,17 +166,13 @@ export const articlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldH
     return c.body(null, 204);
   })
   .openapi(favorite("post"), async (c) => {
-    const viewer = viewerOf(c);
-    const article = await findVisibleArticle(c.env.DB, c.req.valid("param").slug, viewer.userId);
+    const article = await setReaction(c.env.DB, "favorites", viewerOf(c).userId, c.req.valid("param").slug, true, Date.now());
     if (!article) throw notFoundError("article");
-    await setReaction(c.env.DB, "favorites", viewer.userId, article.id, true, Date.now());
-    return c.json({ article: presentArticle(await reloadOrThrow(c.env.DB, article.id, viewer.userId)) }, 200);
+    return c.json({ article: presentArticle(article) }, 200);
   })
   .openapi(favorite("delete"), async (c) => {
-    const viewer = viewerOf(c);
-    const article = await findVisibleArticle(c.env.DB, c.req.valid("param").slug, viewer.userId);
+    const article = await setReaction(c.env.DB, "favorites", viewerOf(c).userId, c.req.valid("param").slug, false, Date.now());
     if (!article) throw notFoundError("article");
-    await setReaction(c.env.DB, "favorites", viewer.userId, article.id, false, Date.now());
-    return c.json({ article: presentArticle(await reloadOrThrow(c.env.DB, article.id, viewer.userId)) }, 200);
+    return c.json({ article: presentArticle(article) }, 200);
   })
   .openapi(tagList, async (c) => c.json({ tags: await listTags(c.env.DB) }, 200));

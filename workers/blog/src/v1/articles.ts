@@ -182,16 +182,12 @@ export const v1ArticlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validati
     return c.json({ slug: a.slug, likesCount: a.likesCount, liked: a.liked }, 200);
   })
   .openapi(likes("post"), async (c) => {
-    const viewer = viewerOf(c);
-    const a = await likesOf(c.env.DB, c.req.valid("param").slug, viewer.userId);
-    await setReaction(c.env.DB, "likes", viewer.userId, a.id, true, Date.now());
-    const after = await reload(c.env.DB, a.id, viewer.userId);
-    return c.json({ slug: after.slug, likesCount: after.likesCount, liked: after.liked }, 200);
+    const a = await setReaction(c.env.DB, "likes", viewerOf(c).userId, c.req.valid("param").slug, true, Date.now());
+    if (!a) throw notFound("Article");
+    return c.json({ slug: a.slug, likesCount: a.likesCount, liked: a.liked }, 200);
   })
   .openapi(likes("delete"), async (c) => {
-    const viewer = viewerOf(c);
-    const a = await likesOf(c.env.DB, c.req.valid("param").slug, viewer.userId);
-    await setReaction(c.env.DB, "likes", viewer.userId, a.id, false, Date.now());
-    const after = await reload(c.env.DB, a.id, viewer.userId);
-    return c.json({ slug: after.slug, likesCount: after.likesCount, liked: after.liked }, 200);
+    const a = await setReaction(c.env.DB, "likes", viewerOf(c).userId, c.req.valid("param").slug, false, Date.now());
+    if (!a) throw notFound("Article");
+    return c.json({ slug: a.slug, likesCount: a.likesCount, liked: a.liked }, 200);
   });
