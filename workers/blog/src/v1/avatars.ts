@@ -6,7 +6,7 @@ import { ApiError, errors, jsonResponse, mediaTypeOf, notFound, sniffBinaryType,
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { authenticate } from "../auth";
 import { type BlogEnv, viewerOf } from "../env";
-import { ensureProfile, updateProfile } from "../profiles.service";
+import { updateProfile } from "../profiles.service";
 import { publicOrigin } from "./present";
 
 export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
@@ -83,7 +83,7 @@ export const v1AvatarsRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validatio
       .bind(key, viewer.userId, actual, bytes.byteLength, object.httpEtag, now)
       .run();
     const image = `${publicOrigin(c.env, c.req.url)}/blog/v1/avatars/${key}`;
-    await ensureProfile(c.env.DB, viewer.userId, viewer.userId, now);
+    // authenticate() made the profile (ensureViewerProfile) before any write
     await updateProfile(c.env.DB, viewer.userId, { image }, now);
     // the previous uploads are no longer anyone's image
     if (previous.length > 0) {
