@@ -1,7 +1,7 @@
 import { ApiError, notFound } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
-import { loadNoteOrThrow } from "../access";
+import { loadNoteOrThrow, type Need } from "../access";
 import type { Db, ServiceDeps } from "../deps";
 import { safeFileName } from "../export/markdown-file";
 import { iso } from "../fields";
@@ -96,11 +96,14 @@ async function attachmentOrThrow(db: Db, id: string): Promise<RawAttachment> {
   return row;
 }
 
-/** An attachment the caller may read (through its note: owner or sharee), else 404. */
-export async function readableAttachment(deps: ServiceDeps, id: string): Promise<RawAttachment> {
+/**
+ * An attachment the caller may read (through its note: owner or sharee), else 404; with `need` "edit",
+ * a viewer of its note gets 403.
+ */
+export async function readableAttachment(deps: ServiceDeps, id: string, need: Need = "read"): Promise<RawAttachment> {
   const row = await attachmentOrThrow(deps.db, id);
   try {
-    await loadNoteOrThrow(deps, row.note_id, "read");
+    await loadNoteOrThrow(deps, row.note_id, need);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) throw notFound("Attachment");
     throw err;
@@ -117,8 +120,7 @@ export async function publicAttachment(db: Db, noteId: string, id: string): Prom
 
 /** Deletes an attachment (owner or editor of its note); its bytes leave R2 too. */
 export async function deleteAttachment(deps: AttachmentDeps, id: string): Promise<void> {
-  const row = await readableAttachment(deps, id);
-  await loadNoteOrThrow(deps, row.note_id, "edit");
+  const row = await readableAttachment(deps, id, "edit");
   await deps.db.run(sql`DELETE FROM attachments WHERE id = ${id}`);
   await deps.bucket.delete(row.r2_key);
 }
