@@ -48,8 +48,8 @@ export async function listRevisions(
   return { items: page.items.map(toRevision), nextCursor: page.nextCursor };
 }
 
-export async function getRevision(deps: ServiceDeps, noteId: string, revisionId: string): Promise<RevisionDetail> {
-  await loadNoteOrThrow(deps, noteId, "read");
+/** A revision of the note, else 404; the caller has already checked access to the note. */
+async function loadRevisionOrThrow(deps: ServiceDeps, noteId: string, revisionId: string): Promise<RevisionDetail> {
   const [row] = await deps.db.all<RawRevision>(sql`SELECT id, note_id, version, title, content, author_id,
       length(CAST(content AS BLOB)) AS size, created_at
     FROM revisions WHERE id = ${revisionId} AND note_id = ${noteId}`);
@@ -57,9 +57,14 @@ export async function getRevision(deps: ServiceDeps, noteId: string, revisionId:
   return { ...toRevision(row), content: row.content ?? "" };
 }
 
+export async function getRevision(deps: ServiceDeps, noteId: string, revisionId: string): Promise<RevisionDetail> {
+  await loadNoteOrThrow(deps, noteId, "read");
+  return loadRevisionOrThrow(deps, noteId, revisionId);
+}
+
 /** Puts a revision's title and content back (owner or editor); that is itself a new revision. */
 export async function restoreRevision(deps: ServiceDeps, noteId: string, revisionId: string, ifMatch?: string): Promise<Note> {
   await loadNoteOrThrow(deps, noteId, "edit");
-  const revision = await getRevision(deps, noteId, revisionId);
+  const revision = await loadRevisionOrThrow(deps, noteId, revisionId);
   return updateNote(deps, noteId, { title: revision.title, content: revision.content }, ifMatch);
 }
