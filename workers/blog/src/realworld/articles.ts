@@ -1,3 +1,4 @@
+import { jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import {
   type Article,
@@ -14,7 +15,7 @@ import { authenticate } from "../auth";
 import { type BlogEnv, viewerOf } from "../env";
 import { announcePublished } from "../notifications";
 import { forbiddenError, notFoundError, realWorldHook } from "./errors";
-import { json, jsonBody, presentArticle, presentListItem, rwErrorsFor, TOKEN_SECURITY } from "./present";
+import { presentArticle, presentListItem, rwErrorsFor, TOKEN_SECURITY } from "./present";
 import {
   articleEnvelope,
   articlesEnvelope,
@@ -27,8 +28,8 @@ import {
 } from "./validation";
 
 const tags = ["Articles"];
-const single = json(articleEnvelope, "The article");
-const many = json(articlesEnvelope, "A page of articles, most recent first (without `body`), and the total count");
+const single = jsonResponse(articleEnvelope, "The article");
+const many = jsonResponse(articlesEnvelope, "A page of articles, most recent first (without `body`), and the total count");
 const optionalAuth = [authenticate({ required: false })];
 const requiredAuth = [authenticate({ required: true })];
 
@@ -106,7 +107,7 @@ const tagList = createRoute({
   path: "/tags",
   tags: ["Tags"],
   summary: "Every tag of a published article, sorted",
-  responses: { 200: json(tagsEnvelope, "Tags, sorted") },
+  responses: { 200: jsonResponse(tagsEnvelope, "Tags, sorted") },
 });
 
 /** The article if the viewer may see it and is its author: 404 before 403, as RealWorld orders them. */

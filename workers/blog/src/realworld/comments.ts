@@ -1,10 +1,11 @@
+import { jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { findVisibleArticle } from "../articles.service";
 import { authenticate } from "../auth";
 import { addComment, deleteComment, findComment, listComments } from "../comments.service";
 import { type BlogEnv, viewerOf } from "../env";
 import { forbiddenError, notFoundError, realWorldHook } from "./errors";
-import { json, jsonBody, presentComment, rwErrorsFor, TOKEN_SECURITY } from "./present";
+import { presentComment, rwErrorsFor, TOKEN_SECURITY } from "./present";
 import { commentEnvelope, commentParams, commentsEnvelope, newCommentBody, slugParam } from "./validation";
 
 const tags = ["Comments"];
@@ -16,7 +17,7 @@ const list = createRoute({
   summary: "Comments of an article, oldest first (auth optional)",
   middleware: [authenticate({ required: false })],
   request: { params: slugParam },
-  responses: { 200: json(commentsEnvelope, "The comments"), ...rwErrorsFor(401, 404, 422) },
+  responses: { 200: jsonResponse(commentsEnvelope, "The comments"), ...rwErrorsFor(401, 404, 422) },
 });
 const create = createRoute({
   method: "post",
@@ -26,7 +27,7 @@ const create = createRoute({
   security: TOKEN_SECURITY,
   middleware: [authenticate({ required: true })],
   request: { params: slugParam, body: jsonBody(newCommentBody) },
-  responses: { 201: json(commentEnvelope, "The new comment"), ...rwErrorsFor(401, 404, 413, 415, 422) },
+  responses: { 201: jsonResponse(commentEnvelope, "The new comment"), ...rwErrorsFor(401, 404, 413, 415, 422) },
 });
 const remove = createRoute({
   method: "delete",

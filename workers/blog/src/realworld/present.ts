@@ -1,8 +1,6 @@
 // Shapes the RealWorld responses, and the OpenAPI pieces every RealWorld route repeats.
-import type { z } from "@hono/zod-openapi";
 import type { Article } from "../articles.service";
 import type { Comment } from "../comments.service";
-import type { Profile } from "../profiles.service";
 import { errorsSchema } from "./validation";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -34,8 +32,6 @@ export const presentComment = (c: Comment) => ({
   author: c.author,
 });
 
-export const presentProfile = (p: Profile) => ({ username: p.username, bio: p.bio, image: p.image, following: p.following });
-
 const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: errorsSchema } } });
 export const rwErrors = {
   401: errorResponse('Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}`'),
@@ -52,6 +48,4 @@ export const rwErrors = {
 export const rwErrorsFor = <S extends keyof typeof rwErrors>(...statuses: S[]): Pick<typeof rwErrors, S> =>
   Object.fromEntries(statuses.map((s) => [s, rwErrors[s]])) as Pick<typeof rwErrors, S>;
 
-export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-export const jsonBody = <T extends z.ZodType>(schema: T) => ({ required: true, content: { "application/json": { schema } } });
 export const TOKEN_SECURITY = [{ Token: [] }];

@@ -1,13 +1,14 @@
+import { jsonResponse } from "@edgeworks/http";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { authenticate } from "../auth";
 import { type BlogEnv, viewerOf } from "../env";
 import { findProfileByUsername, follow, isFollowing, toProfile, unfollow } from "../profiles.service";
 import { notFoundError, RealWorldError, realWorldHook } from "./errors";
-import { json, rwErrorsFor, TOKEN_SECURITY } from "./present";
+import { rwErrorsFor, TOKEN_SECURITY } from "./present";
 import { profileEnvelope, usernameParam } from "./validation";
 
 const tags = ["Profile"];
-const profileResponse = json(profileEnvelope, "The profile, with `following` for the caller");
+const profileResponse = jsonResponse(profileEnvelope, "The profile, with `following` for the caller");
 
 const getProfile = createRoute({
   method: "get",

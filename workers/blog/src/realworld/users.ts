@@ -1,5 +1,6 @@
 // RealWorld users: register and login go through workers/accounts (one identity for every product);
 // the blog keeps the profile (username, bio, image) keyed by the accounts user id.
+import { jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AccountsError, changeAccountEmail, getAccountUsers, loginAccount, registerAccount, setAccountPassword } from "../accounts";
@@ -7,10 +8,10 @@ import { authenticate } from "../auth";
 import { type BlogEnv, type Viewer, viewerOf } from "../env";
 import { createProfile, ensureProfile, findProfileByUserId, isUsernameTaken, type ProfileRow, updateProfile } from "../profiles.service";
 import { groupFieldErrors, RealWorldError, realWorldHook, takenError } from "./errors";
-import { json, jsonBody, rwErrorsFor, TOKEN_SECURITY } from "./present";
+import { rwErrorsFor, TOKEN_SECURITY } from "./present";
 import { loginBody, newUserBody, updateUserBody, userEnvelope } from "./validation";
 
-const userResponse = json(userEnvelope, "The user, with a token for `Authorization: Token <token>`");
+const userResponse = jsonResponse(userEnvelope, "The user, with a token for `Authorization: Token <token>`");
 const tags = ["User and Authentication"];
 
 const register = createRoute({
