@@ -47,7 +47,7 @@ const NO_CREDENTIAL = /^\s*(?:(?:Token|Bearer)(?:\s+(?:null|undefined))?)?\s*$/i
  * present but unusable (wrong scheme, bad signature, expired, unknown API key, lacking the blog
  * scope) throws AuthError("invalid"): a client that sends a credential should learn it is bad.
  */
-export async function identify(env: Env, header: string | undefined, method: string): Promise<Viewer | null> {
+async function identify(env: Env, header: string | undefined, method: string): Promise<Viewer | null> {
   if (header === undefined || NO_CREDENTIAL.test(header)) return null;
   const credential = SCHEME.exec(header.trim())?.[1];
   if (!credential) throw new AuthError("invalid");
@@ -95,7 +95,7 @@ export function authenticate({ required }: { required: boolean }): MiddlewareHan
 const withProfile = new Set<string>();
 
 /** Creates the blog profile of an accounts user on first use (username from their name or email). */
-export async function ensureViewerProfile(env: Env, userId: string): Promise<void> {
+async function ensureViewerProfile(env: Env, userId: string): Promise<void> {
   if (withProfile.has(userId)) return;
   const existing = await env.DB.prepare("SELECT 1 AS p FROM profiles WHERE user_id = ?1").bind(userId).first();
   if (!existing) {
