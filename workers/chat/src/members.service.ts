@@ -2,7 +2,7 @@ import { ApiError, notFound } from "@edgeworks/http";
 import { and, eq, sql } from "drizzle-orm";
 import { type ChatDeps, roomStub } from "./deps";
 import { saveNames } from "./directory";
-import { getRoomOrThrow, loadMembershipOrThrow, requireManageable, resolveUserOrThrow, type UserRef } from "./rooms.service";
+import { loadMembershipOrThrow, requireManageable, resolveUserOrThrow, type UserRef, viewRoom } from "./rooms.service";
 import { type Role, roomMembers, rooms } from "./schema";
 import { MAX_MEMBERS, type Member, type Room } from "./validation";
 
@@ -78,7 +78,8 @@ export async function updateMember(deps: ChatDeps, roomId: string, userId: strin
       .where(and(eq(roomMembers.roomId, roomId), eq(roomMembers.userId, userId)));
     await stub.memberChanged(roomId, { userId, action: "role", role: newRole, byUserId: deps.userId });
   }
-  return getRoomOrThrow(deps, roomId);
+  // the room row is unchanged (a role change does not touch it): only the members are read again
+  return viewRoom(deps, room);
 }
 
 /** Removes a member: the owner removes anyone, an admin removes members; removing yourself is leaving. */

@@ -39,9 +39,13 @@ export async function loadMembershipOrThrow({ db, userId }: ChatDeps, roomId: st
   return row;
 }
 
+/** A room row as the caller sees it, with its members. */
+export async function viewRoom(deps: ChatDeps, room: RoomRow): Promise<Room> {
+  return toRoom(room, (await membersOf(deps, [room.id])).get(room.id) ?? [], deps.userId);
+}
+
 export async function getRoomOrThrow(deps: ChatDeps, roomId: string): Promise<Room> {
-  const { room } = await loadMembershipOrThrow(deps, roomId);
-  return toRoom(room, (await membersOf(deps, [roomId])).get(roomId) ?? [], deps.userId);
+  return viewRoom(deps, (await loadMembershipOrThrow(deps, roomId)).room);
 }
 
 /** Creates a group room; the caller is its owner, the named users its members. */
@@ -103,7 +107,7 @@ export async function openDm(deps: ChatDeps, ref: UserRef): Promise<{ room: Room
   const dmKey = JSON.stringify([userId, otherId].sort());
   const existing = async () => {
     const [row] = await db.select().from(rooms).where(eq(rooms.dmKey, dmKey));
-    return row ? { room: toRoom(row, (await membersOf(deps, [row.id])).get(row.id) ?? [], userId), created: false } : null;
+    return row ? { room: await viewRoom(deps, row), created: false } : null;
   };
   const open = await existing();
   if (open) return open;
@@ -162,5 +166,6 @@ export async function renameRoom(deps: ChatDeps, roomId: string, name: string): 
   const t = deps.now();
   await deps.db.update(rooms).set({ name, updatedAt: t }).where(eq(rooms.id, roomId));
   await roomStub(deps.env, roomId).renamed(roomId, name, deps.userId);
-  return getRoomOrThrow(deps, roomId);
+  // the membership was loaded above: only the members are read again
+  return viewRoom(deps, { ...room, name, updatedAt: t });
 }

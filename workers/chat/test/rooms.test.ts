@@ -111,7 +111,10 @@ describe("roles and membership", () => {
   it("owner and admin rename; a member may not (403)", async () => {
     const { owner, admin, member, room } = await trio();
     const o = await connect(owner, room.id);
-    expect(((await (await call("PATCH", `/rooms/${room.id}`, admin.token, { name: "By admin" })).json()) as Room).name).toBe("By admin");
+    const renamed = (await (await call("PATCH", `/rooms/${room.id}`, admin.token, { name: "By admin" })).json()) as Room;
+    expect(renamed.name).toBe("By admin");
+    // the answer is the room as stored (a fresh GET of the same caller), updatedAt included
+    expect(await (await call("GET", `/rooms/${room.id}`, admin.token)).json()).toEqual(renamed);
     expect(await o.take((f) => f.type === "room")).toMatchObject({ name: "By admin", byUserId: admin.id, seq: expect.any(Number) });
     await expectProblem(await call("PATCH", `/rooms/${room.id}`, member.token, { name: "By member" }), 403, "forbidden");
     expect(((await (await call("GET", `/rooms/${room.id}`, owner.token)).json()) as Room).name).toBe("By admin");
@@ -165,6 +168,7 @@ describe("roles and membership", () => {
     const handed = (await (await call("PATCH", `/rooms/${room.id}/members/${admin.id}`, owner.token, { role: "owner" })).json()) as Room;
     expect(handed.members.find((m) => m.userId === admin.id)?.role).toBe("owner");
     expect(handed.myRole).toBe("admin");
+    expect(await (await call("GET", `/rooms/${room.id}`, owner.token)).json()).toEqual(handed);
     await expectProblem(
       await call("PATCH", `/rooms/${room.id}/members/${member.id}`, owner.token, { role: "bogus" }),
       422,
