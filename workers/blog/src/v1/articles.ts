@@ -55,9 +55,14 @@ async function categoryIdOrThrow(db: D1Database, slug: string | null | undefined
   return category.id;
 }
 
-async function ownArticleOrThrow(db: D1Database, slug: string, userId: string): Promise<Article> {
-  const article = await findVisibleArticle(db, slug, userId);
+async function visibleArticleOrThrow(db: D1Database, slug: string, viewerId: string | undefined): Promise<Article> {
+  const article = await findVisibleArticle(db, slug, viewerId);
   if (!article) throw notFound("Article");
+  return article;
+}
+
+async function ownArticleOrThrow(db: D1Database, slug: string, userId: string): Promise<Article> {
+  const article = await visibleArticleOrThrow(db, slug, userId);
   if (article.authorId !== userId) throw new ApiError("forbidden", "Only the author may change this article");
   return article;
 }
@@ -129,12 +134,6 @@ const likes = (method: "get" | "post" | "delete") =>
     responses: { 200: jsonResponse(likesSchema, "The like count and whether you like it"), ...errors(401, 404, 422) },
   });
 
-async function likesOf(db: D1Database, slug: string, viewerId: string) {
-  const article = await findVisibleArticle(db, slug, viewerId);
-  if (!article) throw notFound("Article");
-  return article;
-}
-
 export const v1ArticlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never })
   .openapi(create, async (c) => {
     const viewer = viewerOf(c);
@@ -147,8 +146,7 @@ export const v1ArticlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validati
     return c.json({ article: presentV1Article(await reload(c.env.DB, id, viewer.userId)) }, 201);
   })
   .openapi(get, async (c) => {
-    const article = await findVisibleArticle(c.env.DB, c.req.valid("param").slug, c.var.viewer?.userId);
-    if (!article) throw notFound("Article");
+    const article = await visibleArticleOrThrow(c.env.DB, c.req.valid("param").slug, c.var.viewer?.userId);
     return c.json({ article: presentV1Article(article) }, 200);
   })
   .openapi(update, async (c) => {
@@ -178,7 +176,7 @@ export const v1ArticlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validati
     return c.json({ articles: page.articles.map(presentV1ListItem), articlesCount: page.count }, 200);
   })
   .openapi(likes("get"), async (c) => {
-    const a = await likesOf(c.env.DB, c.req.valid("param").slug, c.var.viewer?.userId ?? "");
+    const a = await visibleArticleOrThrow(c.env.DB, c.req.valid("param").slug, c.var.viewer?.userId ?? "");
     return c.json({ slug: a.slug, likesCount: a.likesCount, liked: a.liked }, 200);
   })
   .openapi(likes("post"), async (c) => {
