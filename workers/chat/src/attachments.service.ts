@@ -1,6 +1,7 @@
 import { ApiError, isUtf8Text, mediaTypeOf, notFound, serveR2File, sniffBinaryType } from "@edgeworks/http";
 import { nanoid } from "nanoid";
 import { type ChatDeps, roomStub } from "./deps";
+import { attachmentUrl, fileKey } from "./do/attachment-store";
 import { loadMembershipOrThrow } from "./rooms.service";
 
 /** Largest file: 10 MiB. */
@@ -18,9 +19,6 @@ export const FILE_TYPES = [
 ] as const;
 
 const INLINE = new Set<string>(["image/png", "image/jpeg", "image/gif", "image/webp"]);
-
-/** The key of a file in R2: built from ids we generated, never from user input. */
-const fileKey = (roomId: string, id: string) => `rooms/${roomId}/${id}`;
 
 const contentMatches = (type: string, bytes: Uint8Array) => (type === "text/plain" ? isUtf8Text(bytes) : sniffBinaryType(bytes) === type);
 
@@ -59,7 +57,7 @@ export async function uploadAttachment(deps: ChatDeps, roomId: string, input: { 
     contentType: input.type,
     size: bytes.byteLength,
   });
-  return { id, name: input.name, contentType: input.type, size: bytes.byteLength, url: `/chat/v1/rooms/${roomId}/attachments/${id}` };
+  return { id, name: input.name, contentType: input.type, size: bytes.byteLength, url: attachmentUrl(roomId, id) };
 }
 
 /** A file for a member, honouring Range; 404 for non-members, unknown files and files of deleted messages. */

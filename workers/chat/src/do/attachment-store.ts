@@ -1,5 +1,11 @@
 import type { AttachmentView } from "./chat-room.protocol";
 
+/** The key of a file in R2: built from ids we generated, never from user input. */
+export const fileKey = (roomId: string, id: string) => `rooms/${roomId}/${id}`;
+
+/** Where members download a file. */
+export const attachmentUrl = (roomId: string, id: string) => `/chat/v1/rooms/${roomId}/attachments/${id}`;
+
 /** An upload registered by the Worker after it stored the bytes in R2. */
 export interface NewAttachment {
   id: string;
@@ -46,7 +52,7 @@ export function claimAttachments(sql: SqlStorage, roomId: string, userId: string
       name: String(row.name),
       contentType: String(row.content_type),
       size: Number(row.size),
-      url: `/chat/v1/rooms/${roomId}/attachments/${id}`,
+      url: attachmentUrl(roomId, id),
     });
   }
   return out;

@@ -1,6 +1,6 @@
 import { log } from "@edgeworks/http";
 import { nanoid } from "nanoid";
-import { claimAttachments } from "./attachment-store";
+import { claimAttachments, fileKey } from "./attachment-store";
 import type { SocketState } from "./chat-room";
 import {
   CLIENT_ID,
@@ -202,7 +202,7 @@ async function changeMessage(room: RoomContext, ws: WebSocket, state: SocketStat
     room.sql.exec("DELETE FROM reactions WHERE message_id = ?", message.id);
     redactMessageEvent(room.sql, message.seq);
     const event = room.store({ type: "deleted", messageId: message.id, userId: state.userId, deletedAt: iso(now) });
-    const files = message.attachments.map((a) => `rooms/${roomId}/${a.id}`);
+    const files = message.attachments.map((a) => fileKey(roomId, a.id));
     room.searchQueue.add({ kind: "delete", ...base, seq: message.seq, version: event.seq, text: "" });
     // a deleted message's files are deleted too (downloads already refuse them)
     if (files.length > 0) {
