@@ -4,3 +4,4 @@ export * from "./crypto";
 export * from "./jwt";
 export * from "./middleware";
 export * from "./password";
+export * from "./tickets";

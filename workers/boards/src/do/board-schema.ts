@@ -1,3 +1,4 @@
+import { TICKETS_DDL } from "@edgeworks/auth";
 import type { Role } from "../validation";
 import type { Card, List, Member } from "../views";
 
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS events (
   list_id TEXT, card_id TEXT, detail TEXT NOT NULL, payload TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_card ON events (card_id, seq) WHERE card_id IS NOT NULL;
-CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+${TICKETS_DDL}
 `;
 
 /**

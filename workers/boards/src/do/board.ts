@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { randomToken, sha256Hex } from "@edgeworks/auth";
+import { createTicket, sha256Hex, storeTicket, takeTicket } from "@edgeworks/auth";
 import { type ErrorCode, log } from "@edgeworks/http";
 import type { Placement } from "../positions";
 import type { CreateCardInput, DependencyInput, MoveCardInput, Role, SearchQuery, UpdateCardInput } from "../validation";
@@ -14,7 +14,6 @@ import * as queries from "./card-queries";
 import * as lists from "./list-ops";
 import { asResult, type Result } from "./result";
 
-export const TICKET_TTL_MS = 60_000;
 const PING = JSON.stringify({ type: "ping" });
 
 const keyMaxLength = (env: Env) => {
@@ -234,14 +233,10 @@ export class Board extends DurableObject<Env> {
 
   /** A single-use ticket for opening the board's WebSocket within 60 s; only its hash is stored. */
   async issueTicket(actorId: string): Promise<Result<{ ticket: string; expiresAt: string }>> {
-    const ticket = randomToken(32);
-    const hash = await sha256Hex(ticket);
+    const { ticket, hash } = await createTicket();
     return this.write((s) => {
       s.requireRole(actorId, "observer");
-      const now = Date.now();
-      s.sql.exec("DELETE FROM tickets WHERE expires_at <= ?", now);
-      s.sql.exec("INSERT INTO tickets (hash, user_id, expires_at) VALUES (?, ?, ?)", hash, actorId, now + TICKET_TTL_MS);
-      return { ticket, expiresAt: new Date(now + TICKET_TTL_MS).toISOString() };
+      return { ticket, expiresAt: new Date(storeTicket(s.sql, hash, actorId, Date.now())).toISOString() };
     });
   }
 
@@ -257,16 +252,12 @@ export class Board extends DurableObject<Env> {
     const since = Number(url.searchParams.get("since") ?? "-1");
     if (ticket === "" || ticket.length > 200) return refuse(401, "unauthorized", "A valid ticket is required");
     const hash = await sha256Hex(ticket);
-    const row = this.store.one<{ user_id: string; expires_at: number }>(
-      "DELETE FROM tickets WHERE hash = ? RETURNING user_id, expires_at",
-      hash,
-    );
-    if (!row || row.expires_at <= Date.now() || !this.store.board())
-      return refuse(401, "unauthorized", "The ticket is invalid, expired or already used");
-    if (this.store.roleOf(row.user_id) === null) return refuse(403, "forbidden", "You are no longer a member of this board");
+    const taken = takeTicket(this.store.sql, hash, Date.now());
+    if (!taken || !this.store.board()) return refuse(401, "unauthorized", "The ticket is invalid, expired or already used");
+    if (this.store.roleOf(taken.userId) === null) return refuse(403, "forbidden", "You are no longer a member of this board");
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, [row.user_id]);
-    server.serializeAttachment({ userId: row.user_id } satisfies SocketAttachment);
+    this.ctx.acceptWebSocket(server, [taken.userId]);
+    server.serializeAttachment({ userId: taken.userId } satisfies SocketAttachment);
     if (since >= 0) for (const frame of this.store.eventsSince(since)) server.send(JSON.stringify(frame));
     this.send(server, { type: "ready", seq: this.store.lastSeq() });
     this.broadcastPresence();

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { sha256Hex } from "@edgeworks/auth";
+import { createTicket, findTicket, sha256Hex, storeTicket, takeTicket } from "@edgeworks/auth";
 import { log } from "@edgeworks/http";
 import { addAttachment, findAttachment, type NewAttachment } from "./attachment-store";
 import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
@@ -7,7 +7,6 @@ import { QueueBatcher } from "./queue-batcher";
 import { RateBuckets } from "./rate-bucket";
 import { handleFrame, type RoomContext } from "./room-frames";
 import { appendEvent, eventsAfter, headSeq, historyPage, migrateRoom, readMeta, summaryFor, writeMeta } from "./room-store";
-import { consumeTicket, findTicket, issueTicket } from "./tickets";
 
 /** Per-socket state, kept in the socket's attachment so that it survives hibernation. */
 export interface SocketState {
@@ -101,7 +100,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** Issues a single-use ticket for `userId` (the Worker has checked membership). */
   async issueTicket(roomId: string, userId: string): Promise<{ ticket: string; expiresAt: number }> {
     this.bind(roomId);
-    return issueTicket(this.sql, userId, Date.now());
+    const { ticket, hash } = await createTicket();
+    return { ticket, expiresAt: storeTicket(this.sql, hash, userId, Date.now()) };
   }
 
   /** A page of history, readable with nobody connected. */
@@ -252,7 +252,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return refuse(426, "upgrade_required", "This endpoint only accepts WebSocket upgrades");
     }
-    if (!consumeTicket(this.sql, hash)) return refuse(401, "unauthorized", "The ticket is invalid, expired or already used");
+    if (!takeTicket(this.sql, hash, now)) return refuse(401, "unauthorized", "The ticket is invalid, expired or already used");
     const member = await this.env.DB.prepare(
       "SELECT 1 AS ok FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.room_id = ? AND m.user_id = ? AND r.deleted_at IS NULL",
     )

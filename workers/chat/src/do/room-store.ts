@@ -1,3 +1,4 @@
+import { TICKETS_DDL } from "@edgeworks/auth";
 import type { AttachmentView, StoredEvent } from "./chat-room.protocol";
 
 /** The room's own SQLite schema (Durable Object storage); idempotent, run in the constructor. */
@@ -12,7 +13,7 @@ export function migrateRoom(sql: SqlStorage): void {
     CREATE TABLE IF NOT EXISTS reactions (
       message_id TEXT NOT NULL, user_id TEXT NOT NULL, emoji TEXT NOT NULL, created_at INTEGER NOT NULL,
       PRIMARY KEY (message_id, emoji, user_id));
-    CREATE TABLE IF NOT EXISTS tickets (hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+    ${TICKETS_DDL}
     CREATE TABLE IF NOT EXISTS reads (user_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS presence (user_id TEXT PRIMARY KEY, online INTEGER NOT NULL, version INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS attachments (
