@@ -60,8 +60,11 @@ async function notify(env: Env, m: NotifyMessage): Promise<void> {
     )
       .bind(id, userId, m.roomId, m.messageId, m.senderId, body, Date.now())
       .run();
-    const pushed = await env.DB.prepare("SELECT pushed FROM notifications WHERE id = ?").bind(id).first<number>("pushed");
-    if (inserted.meta.changes === 0 && pushed === 1) continue; // a redelivery of one already pushed
+    // a redelivery of one already pushed (only a row that was there before can have been pushed)
+    if (inserted.meta.changes === 0) {
+      const pushed = await env.DB.prepare("SELECT pushed FROM notifications WHERE id = ?").bind(id).first<number>("pushed");
+      if (pushed === 1) continue;
+    }
     if (await pushTo(env, userId, body)) await env.DB.prepare("UPDATE notifications SET pushed = 1 WHERE id = ?").bind(id).run();
   }
 }
