@@ -29,7 +29,8 @@ export const SUMMARY_COLUMNS = sql.raw(
   `n.seq, n.id, n.user_id, n.notebook_id, n.title, substr(n.content, 1, ${EXCERPT_LENGTH}) AS excerpt, n.tags, n.pinned, n.archived_at, n.version, n.created_at, n.updated_at, n.deleted_at`,
 );
 
-const parseTags = (tags: string): string[] => {
+/** The stored JSON tag list of a row (only its strings). */
+export const parseTags = (tags: string): string[] => {
   const parsed: unknown = JSON.parse(tags);
   return Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === "string") : [];
 };

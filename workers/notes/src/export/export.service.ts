@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { loadNotebookOrThrow, loadNoteOrThrow, subtreeCte } from "../access";
 import type { ServiceDeps } from "../deps";
 import { iso } from "../fields";
-import type { RawNote } from "../note-row";
+import { parseTags, type RawNote } from "../note-row";
 import { safeFileName, toMarkdownFile } from "./markdown-file";
 
 /** A notebook export holds at most this much note content (it is built in memory). */
@@ -13,7 +13,7 @@ const noteFile = (r: RawNote) =>
   toMarkdownFile({
     title: r.title,
     content: r.content ?? "",
-    tags: JSON.parse(r.tags) as string[],
+    tags: parseTags(r.tags),
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   });
@@ -31,7 +31,7 @@ export async function exportNotePdf(deps: ServiceDeps, id: string): Promise<{ bo
   const body = await noteToPdf({
     title: row.title,
     content: row.content ?? "",
-    tags: JSON.parse(row.tags) as string[],
+    tags: parseTags(row.tags),
     updatedAt: iso(row.updated_at),
   });
   return { body, filename: `${safeFileName(row.title)}.pdf` };

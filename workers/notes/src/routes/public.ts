@@ -6,6 +6,7 @@ import { rangeHeaders } from "../attachments/attachments.validation";
 import { serveAttachment } from "../attachments/serve";
 import type { PublicEnv } from "../env";
 import { iso } from "../fields";
+import { parseTags } from "../note-row";
 import { noteByPublicToken } from "../public-links.service";
 import { HTML_HEADERS, htmlPage, renderMarkdown } from "../render/markdown";
 import { publicNoteSchema, publicTokenParams } from "../sharing.validation";
@@ -61,7 +62,7 @@ export const publicRouter = createRouter<PublicEnv>()
         id: row.id,
         title: row.title,
         content: row.content ?? "",
-        tags: JSON.parse(row.tags) as string[],
+        tags: parseTags(row.tags),
         createdAt: iso(row.created_at),
         updatedAt: iso(row.updated_at),
       },
