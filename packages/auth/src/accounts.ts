@@ -1,6 +1,7 @@
 import { ApiError, log } from "@edgeworks/http";
 import type { MiddlewareHandler } from "hono";
-import { createTokenVerifier, jwksFromService, type Principal } from "./jwt";
+import { API_KEY_PREFIX } from "./api-key";
+import { createTokenVerifier, InvalidTokenError, jwksFromService, type Principal } from "./jwt";
 import { type AuthVariables, authenticate, hasScope } from "./middleware";
 
 /** The bindings a product needs to authenticate callers against the accounts Worker. */
@@ -31,6 +32,26 @@ async function verifyApiKeyWithAccounts(env: AccountsBindings, key: string): Pro
   } catch (err) {
     log(env.LOG_LEVEL, "warn", "API key verification failed", { error: err instanceof Error ? err.message : String(err) });
     return null;
+  }
+}
+
+/**
+ * Verifies one credential against accounts, for a product that reads it from its own header scheme
+ * (the blog's RealWorld `Token <jwt>`): an access token verified locally (JWKS, cached), or an `ewk_`
+ * API key verified over RPC. The principal, or null when the credential is not valid.
+ *
+ * @example const principal = await verifyWithAccounts(env, credential); if (!principal) throw unauthorized;
+ */
+export async function verifyWithAccounts(env: AccountsBindings, credential: string): Promise<Principal | null> {
+  if (credential.startsWith(API_KEY_PREFIX)) {
+    const found = await verifyApiKeyWithAccounts(env, credential);
+    return found ? { ...found, method: "api_key" } : null;
+  }
+  try {
+    return await verifierFor(env)(credential);
+  } catch (err) {
+    if (err instanceof InvalidTokenError) return null;
+    throw err;
   }
 }
 

@@ -1,5 +1,4 @@
-import { API_KEY_PREFIX, createTokenVerifier, hasScope, InvalidTokenError, jwksFromService, type Principal } from "@edgeworks/auth";
-import { log } from "@edgeworks/http";
+import { hasScope, verifyWithAccounts } from "@edgeworks/auth";
 import { consumeRateLimit, throwIfLimited } from "@edgeworks/ratelimit";
 import type { MiddlewareHandler } from "hono";
 import { getAccountUsers } from "./accounts";
@@ -13,26 +12,6 @@ export class AuthError extends Error {
   constructor(readonly reason: AuthFailure) {
     super(reason === "missing" ? "is missing" : "is invalid");
     this.name = "AuthError";
-  }
-}
-
-// One verifier per isolate: it caches the JWKS and verified tokens.
-let verifier: ReturnType<typeof createTokenVerifier> | undefined;
-const verifierFor = (env: Env) =>
-  (verifier ??= createTokenVerifier({ loadJwks: jwksFromService(env.ACCOUNTS), issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }));
-
-interface AccountsKeyRpc {
-  verifyApiKey(key: string): Promise<{ userId: string; scopes: string[] } | null>;
-}
-
-async function verifyApiKey(env: Env, key: string): Promise<Omit<Principal, "method"> | null> {
-  try {
-    const found = await (env.ACCOUNTS as unknown as AccountsKeyRpc).verifyApiKey(key);
-    if (!found || typeof found.userId !== "string" || found.userId === "" || !Array.isArray(found.scopes)) return null;
-    return { userId: found.userId, scopes: found.scopes.filter((s): s is string => typeof s === "string") };
-  } catch (err) {
-    log(env.LOG_LEVEL, "warn", "API key verification failed", { error: err instanceof Error ? err.message : String(err) });
-    return null;
   }
 }
 
@@ -51,19 +30,8 @@ async function identify(env: Env, header: string | undefined, method: string): P
   if (header === undefined || NO_CREDENTIAL.test(header)) return null;
   const credential = SCHEME.exec(header.trim())?.[1];
   if (!credential) throw new AuthError("invalid");
-  let principal: Principal;
-  if (credential.startsWith(API_KEY_PREFIX)) {
-    const found = await verifyApiKey(env, credential);
-    if (!found) throw new AuthError("invalid");
-    principal = { ...found, method: "api_key" };
-  } else {
-    try {
-      principal = await verifierFor(env)(credential);
-    } catch (err) {
-      if (err instanceof InvalidTokenError) throw new AuthError("invalid");
-      throw err;
-    }
-  }
+  const principal = await verifyWithAccounts(env, credential);
+  if (!principal) throw new AuthError("invalid");
   const scope = method === "GET" || method === "HEAD" ? "blog:read" : "blog:write";
   if (!hasScope(principal, scope)) throw new AuthError("invalid");
   return { ...principal, token: credential };
