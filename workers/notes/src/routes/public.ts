@@ -1,4 +1,4 @@
-import { createRouter, errors, jsonResponse } from "@edgeworks/http";
+import { createRouter, errors, idParam, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { drizzle } from "drizzle-orm/d1";
 import { publicAttachment } from "../attachments/attachments.service";
@@ -42,10 +42,7 @@ const publicAttachmentRoute = createRoute({
   description: "Only attachments of the note behind the token; Range supported.",
   request: {
     params: publicTokenParams.extend({
-      attachmentId: z
-        .string()
-        .regex(/^[A-Za-z0-9_-]{1,64}$/, "Must be an id of 1-64 URL-safe characters")
-        .openapi({ param: { name: "attachmentId", in: "path" } }),
+      attachmentId: idParam("Attachment id").openapi({ param: { name: "attachmentId", in: "path" } }),
     }),
     headers: rangeHeaders,
   },
