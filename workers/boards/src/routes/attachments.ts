@@ -6,7 +6,7 @@ import type { BoardsEnv } from "../env";
 import { newLocalId } from "../ids";
 import { attachmentParams, cardIdParams } from "../validation";
 import { cardSchema } from "../views";
-import { auth, cardHeaders, etagOf } from "./common";
+import { auth, cardHeaders, cardJson } from "./common";
 
 /** Largest attachment: 5 MiB (the app's body limit is set to match). */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
@@ -112,9 +112,7 @@ export const attachmentsRouter = createRouter<BoardsEnv>()
       r2_key: key,
     });
     if (!result.ok) await c.env.BOARD_FILES.delete(key); // the card went away meanwhile
-    const card = unwrap(result);
-    c.header("ETag", etagOf(card.version));
-    return c.json(card, 201);
+    return cardJson(c, unwrap(result), 201);
   })
   .openapi(downloadRoute, async (c) => {
     const { id, attachmentId } = c.req.valid("param");

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { boardForMember, boardOfChild } from "../board-client";
 import { unwrap } from "../do/result";
 import type { BoardsEnv } from "../env";
-import type { ActivityPage, Card } from "../views";
+import type { ActivityPage } from "../views";
 import {
   addChecklistRoute,
   addCommentRoute,
@@ -24,13 +24,7 @@ import {
   updateItemRoute,
   updateListRoute,
 } from "./cards.openapi";
-import { etagOf } from "./common";
-
-/** Sends a card with its ETag (the version), so the next write can say `If-Match`. */
-const cardJson = <S extends 200 | 201>(c: Context<BoardsEnv>, card: Card, status: S) => {
-  c.header("ETag", etagOf(card.version));
-  return c.json(card, status);
-};
+import { cardJson } from "./common";
 
 const cardBoard = (c: Context<BoardsEnv>, cardId: string) => boardOfChild(c.env, "card", cardId, c.var.auth.userId);
 const listBoard = (c: Context<BoardsEnv>, listId: string) => boardOfChild(c.env, "list", listId, c.var.auth.userId);

@@ -1,4 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { BoardsEnv } from "../env";
+import type { Card } from "../views";
 
 /** Documented on the card routes that honour optimistic concurrency. */
 export const ifMatchHeaders = z.object({
@@ -10,7 +13,13 @@ export const ifMatchHeaders = z.object({
 });
 
 /** The `ETag` of a card version. */
-export const etagOf = (version: number): string => `"${version}"`;
+const etagOf = (version: number): string => `"${version}"`;
+
+/** Sends a card with its ETag (the version), so the next write can say `If-Match`. */
+export const cardJson = <S extends 200 | 201>(c: Context<BoardsEnv>, card: Card, status: S) => {
+  c.header("ETag", etagOf(card.version));
+  return c.json(card, status);
+};
 
 export const cardHeaders = z.object({ ETag: z.string().openapi({ example: '"4"' }) });
 
