@@ -15,6 +15,8 @@ export interface WorkerTestOptions {
   bindings?: Record<string, string>;
   /** Replace the ACCOUNTS service binding with the fake accounts Worker knowing these API keys. */
   fakeAccounts?: FakeApiKeys;
+  /** Or with this auxiliary Worker (a product's own stand-in, when it calls more of accounts). */
+  accountsWorker?: { name: string; modules: true; scriptPath: string; compatibilityDate: string; bindings?: Record<string, string> };
 }
 
 /**
@@ -25,9 +27,8 @@ export interface WorkerTestOptions {
  * @example export default defineConfig(() => workerTestConfig({ name: "todo", dir: new URL(".", import.meta.url), database: "todo", fakeAccounts: TEST_API_KEYS }));
  */
 export async function workerTestConfig(options: WorkerTestOptions): Promise<ViteUserConfig> {
-  const accounts = options.fakeAccounts
-    ? { serviceBindings: { ACCOUNTS: "fake-accounts" }, workers: [fakeAccountsWorker(options.fakeAccounts)] }
-    : {};
+  const standIn = options.accountsWorker ?? (options.fakeAccounts ? fakeAccountsWorker(options.fakeAccounts) : undefined);
+  const accounts = standIn ? { serviceBindings: { ACCOUNTS: standIn.name }, workers: [standIn] } : {};
   return {
     plugins: [
       cloudflareTest({
