@@ -62,12 +62,12 @@ export class BoardStore {
   /** The board and the caller's role, or 404 for a stranger and 403 below `min`. */
   requireRole(userId: string, min: Role): { board: BoardRow; role: Role } {
     const board = this.board();
-    const member = board && this.one<MemberRow>("SELECT * FROM members WHERE user_id = ?", userId);
-    if (!board || !member) throw notFound("Board");
-    if (RANK[member.role] < RANK[min]) {
+    const role = board ? this.roleOf(userId) : null;
+    if (!board || role === null) throw notFound("Board");
+    if (RANK[role] < RANK[min]) {
       throw new ApiError("forbidden", min === "admin" ? "Only board admins may do this" : "Observers have read-only access");
     }
-    return { board, role: member.role };
+    return { board, role };
   }
 
   roleOf(userId: string): Role | null {
