@@ -49,7 +49,6 @@ export const placement = z
       "With both, they must be adjacent right now, else 409; an id that is not in the target list is 409 too.",
     example: { after: "abc" },
   });
-export type PlacementInput = z.output<typeof placement>;
 
 export const createBoardBody = z
   .strictObject({
