@@ -1,4 +1,4 @@
-import { ApiError, createRouter, errors, jsonResponse, problemSchema } from "@edgeworks/http";
+import { ApiError, createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteAttachment, listAttachments, readableAttachment, uploadAttachment } from "../attachments/attachments.service";
@@ -32,10 +32,7 @@ const fileContent = Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema:
 export const fileResponses = {
   200: { description: "The whole file, with its stored type", content: fileContent },
   206: { description: "The requested byte range (`Content-Range`)", content: fileContent },
-  416: {
-    description: "The range starts past the end (`Content-Range: bytes */size`)",
-    content: { "application/problem+json": { schema: problemSchema } },
-  },
+  ...errors(416),
 };
 
 const uploadRoute = createRoute({
