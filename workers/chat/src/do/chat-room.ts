@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createTicket, findTicket, sha256Hex, storeTicket, takeTicket } from "@edgeworks/auth";
 import { log } from "@edgeworks/http";
+import { presenceStub } from "../deps";
 import { addAttachment, findAttachment, type NewAttachment } from "./attachment-store";
 import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
 import { QueueBatcher } from "./queue-batcher";
@@ -237,7 +238,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   }
 
   presenceOf(userId: string) {
-    return this.env.PRESENCE.get(this.env.PRESENCE.idFromName(userId));
+    return presenceStub(this.env, userId);
   }
 
   /** The upgrade: ticket (401), WebSocket (426), membership (403), then replay after `since` and `ready`. */

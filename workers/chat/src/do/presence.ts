@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "@edgeworks/http";
+import { roomStub } from "../deps";
 
 /** A connection not refreshed by its room for this long is presumed dead (its room crashed or was evicted). */
 export const STALE_CONNECTION_MS = 120_000;
@@ -57,9 +58,7 @@ export class Presence extends DurableObject<Env> {
           .bind(userId)
           .all<{ room_id: string }>();
         await Promise.all(
-          results.map(({ room_id: roomId }) =>
-            this.env.CHAT_ROOM.get(this.env.CHAT_ROOM.idFromName(roomId)).presenceChanged(roomId, userId, online, version),
-          ),
+          results.map(({ room_id: roomId }) => roomStub(this.env, roomId).presenceChanged(roomId, userId, online, version)),
         );
       })().catch((err) => log(this.env.LOG_LEVEL, "warn", "presence announcement failed", { error: String(err) })),
     );
