@@ -56,14 +56,27 @@ export function limitBody(maxBytes = DEFAULT_BODY_LIMIT, uploads?: UploadLimit):
 
 /**
  * Keeps a client-supplied `X-Request-Id` when it is at most 128 characters of `[A-Za-z0-9_=-]`
- * (nothing to inject into logs), else makes a new UUID; echoes it on the response.
+ * (nothing to inject into logs), else makes a new UUID; echoes it on the response, also on a
+ * Response a handler built itself (a file from R2), which drops headers set before the handler ran.
  */
 export function requestIds(): MiddlewareHandler {
-  return requestId({
+  const assign = requestId({
     headerName: "X-Request-Id",
     limitLength: 128,
     generator: () => crypto.randomUUID(),
   });
+  return async function requestIds(c, next) {
+    await assign(c, next);
+    if (c.res.status === 101 || c.res.headers.has("X-Request-Id")) return;
+    const id = c.get("requestId" as never) as string;
+    try {
+      c.res.headers.set("X-Request-Id", id);
+    } catch {
+      // immutable headers (a fetched Response): re-wrap, the body streams through
+      c.res = new Response(c.res.body, c.res);
+      c.res.headers.set("X-Request-Id", id);
+    }
+  };
 }
 
 /** `ETag` on GET/HEAD responses, and 304 when `If-None-Match` matches (RFC 9110 §13.1.2). */

@@ -163,3 +163,19 @@ describe("upload body limit", () => {
     else expect(await res.json()).toEqual({ bytes });
   });
 });
+
+describe("request ids", () => {
+  const raw = createApp();
+  raw.get("/built", () => new Response("bytes", { headers: { "Content-Type": "application/octet-stream" } }));
+  raw.get("/fetched", () => Response.redirect("https://example.com/", 302)); // immutable headers
+
+  it.each(["/built", "/fetched"])("%s: a Response the handler built itself still carries X-Request-Id", async (path) => {
+    const res = await raw.request(path, { headers: { "X-Request-Id": "req-123" } });
+    expect(res.headers.get("X-Request-Id")).toBe("req-123");
+  });
+
+  it("makes one when the client's is unusable", async () => {
+    const res = await raw.request("/built", { headers: { "X-Request-Id": "bad id!" } });
+    expect(res.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

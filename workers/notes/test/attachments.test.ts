@@ -59,6 +59,7 @@ describe("attachments", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("image/png");
     expect(res.headers.get("Accept-Ranges")).toBe("bytes");
+    expect(res.headers.get("X-Request-Id")).toMatch(/^[0-9a-f-]{36}$/); // kept on a Response built outside the context
     expect(res.headers.get("Content-Length")).toBe("1000");
     expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(res.headers.get("Content-Disposition")).toMatch(/^inline; filename="photo.png"/);

@@ -1,6 +1,6 @@
 import { ApiError, createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import { deleteAttachment, listAttachments, readableAttachment, uploadAttachment } from "../attachments/attachments.service";
 import {
   attachmentIdParams,
@@ -79,9 +79,6 @@ const deleteRoute = createRoute({
   responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429) },
 });
 
-/** Re-issues a Response through the context, so headers set by middleware (request id) are kept. */
-export const relay = (c: Context, res: Response) => c.newResponse(res.body, res.status as 200, Object.fromEntries(res.headers.entries()));
-
 export const attachmentsRouter = createRouter<NotesEnv>()
   .openapi(uploadRoute, async (c) => {
     const attachment = await uploadAttachment(
@@ -95,7 +92,7 @@ export const attachmentsRouter = createRouter<NotesEnv>()
   .openapi(listRoute, async (c) => c.json({ items: await listAttachments(depsOf(c), c.req.valid("param").id) }, 200))
   .openapi(downloadRoute, async (c) => {
     const row = await readableAttachment(depsOf(c), c.req.valid("param").id);
-    return relay(c, await serveAttachment(c.env.ATTACHMENTS, row, c.req.valid("header").range));
+    return serveAttachment(c.env.ATTACHMENTS, row, c.req.valid("header").range);
   })
   .openapi(deleteRoute, async (c) => {
     await deleteAttachment({ ...depsOf(c), bucket: c.env.ATTACHMENTS }, c.req.valid("param").id);

@@ -10,7 +10,7 @@ import { parseTags } from "../note-row";
 import { noteByPublicToken } from "../public-links.service";
 import { HTML_HEADERS, htmlPage, renderMarkdown } from "../render/markdown";
 import { publicNoteSchema, publicTokenParams } from "../sharing.validation";
-import { fileResponses, relay } from "./attachments";
+import { fileResponses } from "./attachments";
 
 const base = { tags: ["Public links"] };
 
@@ -77,5 +77,5 @@ export const publicRouter = createRouter<PublicEnv>()
     const db = drizzle(c.env.DB);
     const note = await noteByPublicToken(db, token);
     const row = await publicAttachment(db, note.id, attachmentId);
-    return relay(c, await serveAttachment(c.env.ATTACHMENTS, row, c.req.valid("header").range));
+    return serveAttachment(c.env.ATTACHMENTS, row, c.req.valid("header").range);
   });
