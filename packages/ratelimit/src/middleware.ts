@@ -1,5 +1,5 @@
 import { ApiError } from "@edgeworks/http";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Env as HonoEnv, MiddlewareHandler } from "hono";
 import type { RateDecision, RatePolicy } from "./gcra";
 import type { RateLimiter } from "./rate-limiter";
 
@@ -60,5 +60,40 @@ export function rateLimit<B extends object>(options: RateLimitOptions<B>): Middl
     throwIfLimited(decision);
     await next();
     for (const [k, v] of Object.entries(rateLimitHeaders(decision))) c.res.headers.set(k, v);
+  };
+}
+
+/** Writes per user per minute when a product sets no `WRITE_RATE_LIMIT_PER_MINUTE`: generous for people and scripts, a ceiling for runaway clients. */
+export const DEFAULT_WRITES_PER_MINUTE = 600;
+
+interface WriteLimitBindings {
+  RATE_LIMITER: RateLimiterNamespace;
+  WRITE_RATE_LIMIT_PER_MINUTE?: string;
+}
+
+const isRead = (method: string) => method === "GET" || method === "HEAD";
+
+/**
+ * The per-user write limit of a product's API (GET and HEAD are not limited), keyed by the caller
+ * that an authenticate middleware before it put in `c.var.auth`; `RateLimit-*` headers, 429 past it.
+ * The budget is the `WRITE_RATE_LIMIT_PER_MINUTE` var when it is a positive integer, else
+ * {@link DEFAULT_WRITES_PER_MINUTE}; the limiter is built on first use, as the limit comes from the environment.
+ *
+ * @example v1.use(authenticateCaller, requireTodoScope, limitUserWrites<TodoEnv>("todo-write"));
+ */
+export function limitUserWrites<E extends HonoEnv>(name: string): MiddlewareHandler<E> {
+  let limiter: MiddlewareHandler<{ Bindings: WriteLimitBindings }> | undefined;
+  return async function limitWrites(c, next) {
+    const ctx = c as unknown as Context<{ Bindings: WriteLimitBindings }>;
+    if (!limiter) {
+      const n = Number(ctx.env.WRITE_RATE_LIMIT_PER_MINUTE);
+      limiter = rateLimit<WriteLimitBindings>({
+        name,
+        policy: { limit: Number.isInteger(n) && n > 0 ? n : DEFAULT_WRITES_PER_MINUTE, periodMs: 60_000 },
+        binding: (env) => env.RATE_LIMITER,
+        key: (k) => (isRead(k.req.method) ? null : ((k.var as { auth?: { userId?: string } }).auth?.userId ?? null)),
+      });
+    }
+    return limiter(ctx, next);
   };
 }

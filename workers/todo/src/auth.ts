@@ -1,9 +1,6 @@
-import { type AuthVariables, authenticateWithAccounts, requireMethodScope } from "@edgeworks/auth";
-import { rateLimit } from "@edgeworks/ratelimit";
-import type { Context, MiddlewareHandler } from "hono";
+import { authenticateWithAccounts, requireMethodScope } from "@edgeworks/auth";
+import { limitUserWrites } from "@edgeworks/ratelimit";
 import type { TodoEnv } from "./env";
-
-const isRead = (method: string) => method === "GET" || method === "HEAD";
 
 /** Authentication: a Bearer access token (verified locally) or an `ewk_` API key (verified by accounts). */
 export const authenticateCaller = authenticateWithAccounts<Env>();
@@ -11,23 +8,5 @@ export const authenticateCaller = authenticateWithAccounts<Env>();
 /** The scope for the method: reads need `todo:read`, writes `todo:write` (`*` passes both). */
 export const requireTodoScope = requireMethodScope("todo");
 
-/** Writes per user per minute (`WRITE_RATE_LIMIT_PER_MINUTE`): generous for people and scripts, a ceiling for runaway clients. */
-export const DEFAULT_WRITES_PER_MINUTE = 600;
-const writesPerMinute = (env: Env) => {
-  const n = Number(env.WRITE_RATE_LIMIT_PER_MINUTE);
-  return Number.isInteger(n) && n > 0 ? n : DEFAULT_WRITES_PER_MINUTE;
-};
-
-// built on first use, because the limit comes from the environment
-let writeLimiter: MiddlewareHandler<{ Bindings: Env }> | undefined;
-
-/** The per-user write rate limit (reads are not limited), with `RateLimit-*` headers and 429 past it. */
-export const limitWrites: MiddlewareHandler<TodoEnv> = async function limitWrites(c, next) {
-  writeLimiter ??= rateLimit<Env>({
-    name: "todo-write",
-    policy: { limit: writesPerMinute(c.env), periodMs: 60_000 },
-    binding: (env) => env.RATE_LIMITER,
-    key: (ctx) => (isRead(ctx.req.method) ? null : ((ctx.var as Partial<AuthVariables>).auth?.userId ?? null)),
-  });
-  return writeLimiter(c as unknown as Context<{ Bindings: Env }>, next);
-};
+/** The per-user write limit (`WRITE_RATE_LIMIT_PER_MINUTE`, default 600/min; reads are not limited), with `RateLimit-*` headers and 429 past it. */
+export const limitWrites = limitUserWrites<TodoEnv>("todo-write");
