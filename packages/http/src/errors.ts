@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   range_not_satisfiable: 416,
   validation_failed: 422,
+  upgrade_required: 426,
   rate_limited: 429,
   internal: 500,
   service_unavailable: 503,
@@ -39,6 +40,7 @@ const TITLES: Record<ErrorCode, string> = {
   unsupported_media_type: "Unsupported media type",
   range_not_satisfiable: "Range not satisfiable",
   validation_failed: "Validation failed",
+  upgrade_required: "Upgrade required",
   rate_limited: "Too many requests",
   internal: "Internal server error",
   service_unavailable: "Service unavailable",
@@ -164,6 +166,14 @@ export function onError(err: unknown, c: Context): Response {
   }
   return problemResponse(c, apiError);
 }
+
+/**
+ * 426 for a plain request to a WebSocket endpoint, naming the protocol to upgrade to (RFC 9110 §15.5.22).
+ *
+ * @example if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw upgradeRequired("This endpoint only speaks WebSocket");
+ */
+export const upgradeRequired = (detail: string): ApiError =>
+  new ApiError("upgrade_required", detail, { headers: { Upgrade: "websocket", Connection: "Upgrade" } });
 
 /** The `notFound` handler: a 404 problem for any unknown route. */
 export function onNotFound(c: Context): Response {

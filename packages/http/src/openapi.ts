@@ -30,6 +30,7 @@ export const errorResponses = {
   415: problem("Body is not application/json"),
   416: problem("Range not satisfiable; `Content-Range: bytes */size` gives the size"),
   422: problem("Validation failed; `errors` lists each field"),
+  426: problem("Not a WebSocket upgrade (`Upgrade: websocket` is answered)"),
   429: problem("Rate limited; see Retry-After"),
 } as const;
 

@@ -77,6 +77,7 @@ describe("tickets", () => {
     const ticket = await ticketFor(member, board.id);
     const plain = await SELF.fetch(`${BASE}/boards/${board.id}/ws?ticket=${ticket}`);
     await expectProblem(plain, 426, "upgrade_required");
+    expect(plain.headers.get("Upgrade")).toBe("websocket");
     await ok(call("DELETE", `/boards/${board.id}/members/${member.id}`, admin.token), 204);
     const res = await connect(board.id, ticket);
     expect(res.webSocket).toBeNull();

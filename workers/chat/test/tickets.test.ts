@@ -138,6 +138,7 @@ describe("the upgrade refuses before any socket", () => {
     const ticket = await ticketFor(alice, room.id);
     const res = await upgrade(room.id, `ticket=${ticket}`, {});
     await expectProblem(res, 426, "upgrade_required");
+    expect(res.headers.get("Upgrade")).toBe("websocket");
     const ok = await upgrade(room.id, `ticket=${ticket}`);
     expect(ok.status).toBe(101);
     ok.webSocket?.accept();

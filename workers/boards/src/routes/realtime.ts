@@ -1,4 +1,4 @@
-import { ApiError, createRouter, type ErrorCode, PROBLEM_CONTENT_TYPE } from "@edgeworks/http";
+import { ApiError, createRouter, type ErrorCode, upgradeRequired } from "@edgeworks/http";
 import { boardForMember, boardStub } from "../board-client";
 import { unwrap } from "../do/result";
 import type { BoardsEnv, PublicEnv } from "../env";
@@ -25,18 +25,7 @@ export const wsRouter = createRouter<PublicEnv>().openapi(wsRoute, async (c) => 
   const { id } = c.req.valid("param");
   c.req.valid("query");
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
-    return c.newResponse(
-      JSON.stringify({
-        type: "https://edgeworks.dev/problems/upgrade-required",
-        title: "Upgrade required",
-        status: 426,
-        detail: "This endpoint only speaks WebSocket",
-        instance: c.get("requestId"),
-        code: "upgrade_required",
-      }),
-      426,
-      { "Content-Type": PROBLEM_CONTENT_TYPE, Upgrade: "websocket", Connection: "Upgrade" },
-    ) as never;
+    throw upgradeRequired("This endpoint only speaks WebSocket");
   }
   if (!(await boardExists(c.env, id))) throw new ApiError("unauthorized", "The ticket is invalid, expired or already used");
   const res = await boardStub(c.env, id).fetch(c.req.raw);

@@ -1,8 +1,8 @@
-import { ApiError, createRouter, errors, problemSchema } from "@edgeworks/http";
+import { ApiError, createRouter, errors, problemSchema, upgradeRequired } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import { roomStub } from "../deps";
 import type { OpenEnv } from "../env";
-import { refusalToError, upgradeRequired } from "../problem";
+import { refusalToError } from "../problem";
 import { roomParams, wsQuery } from "../validation";
 
 export const wsRoute = createRoute({
@@ -35,6 +35,6 @@ export const realtimeRouter = createRouter<OpenEnv>().openapi(wsRoute, async (c)
   });
   const res = await roomStub(c.env, id).fetch(forward);
   if (res.status === 101) return res;
-  if (res.status === 426) return upgradeRequired(c);
+  if (res.status === 426) throw upgradeRequired("This endpoint only accepts WebSocket upgrades");
   throw await refusalToError(res);
 });
