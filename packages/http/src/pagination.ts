@@ -27,22 +27,24 @@ export function encodeCursor(scope: string, values: (string | number | null)[]):
   return b64url(String.fromCharCode(...bytes));
 }
 
+/** The 422 for a cursor that is not one of ours, or not for this list: also for products' checks of a decoded cursor's values. */
+export const invalidCursor = (): ApiError =>
+  new ApiError("validation_failed", "The cursor is invalid", {
+    errors: [{ path: "cursor", location: "query", message: "Invalid or foreign cursor" }],
+  });
+
 /** Decodes a cursor made by `encodeCursor` for the same scope, or throws a 422 problem. */
 export function decodeCursor(scope: string, cursor: string, arity: number): (string | number | null)[] {
-  const invalid = () =>
-    new ApiError("validation_failed", "The cursor is invalid", {
-      errors: [{ path: "cursor", location: "query", message: "Invalid or foreign cursor" }],
-    });
   let parsed: unknown;
   try {
     const bin = unb64url(cursor);
     parsed = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0))));
   } catch {
-    throw invalid();
+    throw invalidCursor();
   }
-  if (!Array.isArray(parsed) || parsed.length !== arity + 1 || parsed[0] !== scope) throw invalid();
+  if (!Array.isArray(parsed) || parsed.length !== arity + 1 || parsed[0] !== scope) throw invalidCursor();
   const values = parsed.slice(1);
-  if (!values.every((v) => v === null || typeof v === "string" || typeof v === "number")) throw invalid();
+  if (!values.every((v) => v === null || typeof v === "string" || typeof v === "number")) throw invalidCursor();
   return values as (string | number | null)[];
 }
 

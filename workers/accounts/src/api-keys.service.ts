@@ -1,5 +1,5 @@
 import { apiKeyPrefix, generateApiKey, hashApiKey, timingSafeEqual } from "@edgeworks/auth";
-import { ApiError, decodeCursor, encodeCursor, notFound, toPage } from "@edgeworks/http";
+import { ApiError, decodeCursor, encodeCursor, invalidCursor, notFound, toPage } from "@edgeworks/http";
 import { and, count, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import type { Db, ServiceDeps } from "./deps";
@@ -62,9 +62,7 @@ export async function listApiKeys(db: Db, userId: string, page: { limit: number;
   if (page.cursor !== undefined) {
     const [createdAt, id] = decodeCursor(CURSOR_SCOPE, page.cursor, 2);
     if (typeof createdAt !== "number" || typeof id !== "string") {
-      throw new ApiError("validation_failed", "The cursor is invalid", {
-        errors: [{ path: "cursor", location: "query", message: "Invalid or foreign cursor" }],
-      });
+      throw invalidCursor();
     }
     after = or(lt(apiKeys.createdAt, createdAt), and(eq(apiKeys.createdAt, createdAt), lt(apiKeys.id, id)));
   }

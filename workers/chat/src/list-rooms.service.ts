@@ -1,4 +1,4 @@
-import { ApiError, decodeCursor, encodeCursor, toPage } from "@edgeworks/http";
+import { decodeCursor, encodeCursor, invalidCursor, toPage } from "@edgeworks/http";
 import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { type ChatDeps, roomStub } from "./deps";
@@ -20,9 +20,7 @@ export async function listRooms(
   const { db, userId } = deps;
   const position = query.cursor === undefined ? undefined : decodeCursor(SCOPE, query.cursor, 2);
   if (position && (typeof position[0] !== "number" || !Number.isSafeInteger(position[0]) || typeof position[1] !== "string")) {
-    throw new ApiError("validation_failed", "The cursor is invalid", {
-      errors: [{ path: "cursor", location: "query", message: "Invalid or foreign cursor" }],
-    });
+    throw invalidCursor();
   }
   const rows = await db
     .select({ room: rooms })

@@ -1,4 +1,4 @@
-import { ApiError, decodeCursor, encodeCursor } from "@edgeworks/http";
+import { decodeCursor, encodeCursor, invalidCursor } from "@edgeworks/http";
 import type { ChatDeps } from "./deps";
 
 const SCOPE = "search";
@@ -39,9 +39,7 @@ export async function searchMessages(
   if (!match) return { items: [], nextCursor: null };
   const offset = query.cursor === undefined ? 0 : decodeCursor(`${SCOPE}:${query.q}`, query.cursor, 1)[0];
   if (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
-    throw new ApiError("validation_failed", "The cursor is invalid", {
-      errors: [{ path: "cursor", location: "query", message: "Invalid or foreign cursor" }],
-    });
+    throw invalidCursor();
   }
   const { results } = await env.DB.prepare(
     `SELECT mi.room_id, mi.message_id, mi.seq, mi.user_id, mi.text, mi.created_at,

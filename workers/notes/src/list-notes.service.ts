@@ -1,9 +1,8 @@
-import { decodeCursor, encodeCursor, toPage } from "@edgeworks/http";
+import { decodeCursor, encodeCursor, invalidCursor, toPage } from "@edgeworks/http";
 import { type SQL, sql } from "drizzle-orm";
 import { loadNotebookOrThrow, subtreeCte } from "./access";
 import type { ServiceDeps } from "./deps";
 import { noteAccessExpr, type RawNote, SUMMARY_COLUMNS, sharedNotebooksCte, toSummary } from "./note-row";
-import { invalidCursor } from "./notebooks.service";
 import type { ListNotesQuery, NoteSummary } from "./validation";
 
 /** Every given tag must be on the note (ASCII case ignored, like the stored tag identity). */

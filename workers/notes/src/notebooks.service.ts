@@ -1,4 +1,4 @@
-import { ApiError, decodeCursor, encodeCursor, toPage } from "@edgeworks/http";
+import { ApiError, decodeCursor, encodeCursor, invalidCursor, toPage } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { loadNotebookOrThrow, type RawNotebook, subtreeCte } from "./access";
@@ -73,11 +73,6 @@ export async function listNotebooks(
   const page = toPage(rows, query.limit, (last) => encodeCursor(cursorScope, [last.created_at, last.id]));
   return { items: page.items.map((r) => toNotebook(r, access)), nextCursor: page.nextCursor };
 }
-
-export const invalidCursor = () =>
-  new ApiError("validation_failed", "The cursor is invalid", {
-    errors: [{ path: "cursor", location: "query", message: "Invalid or foreign cursor" }],
-  });
 
 /**
  * Renames (owner or editor) and/or moves (owner only) a notebook; its subtree moves along. The move is one

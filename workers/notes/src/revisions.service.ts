@@ -1,9 +1,8 @@
-import { decodeCursor, encodeCursor, notFound, toPage } from "@edgeworks/http";
+import { decodeCursor, encodeCursor, invalidCursor, notFound, toPage } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { loadNoteOrThrow } from "./access";
 import type { ServiceDeps } from "./deps";
 import { iso } from "./fields";
-import { invalidCursor } from "./notebooks.service";
 import { updateNote } from "./notes.service";
 import type { Note, Revision, RevisionDetail } from "./validation";
 

@@ -1,10 +1,9 @@
-import { ApiError, decodeCursor, encodeCursor } from "@edgeworks/http";
+import { ApiError, decodeCursor, encodeCursor, invalidCursor } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { loadNotebookOrThrow, subtreeCte } from "./access";
 import type { ServiceDeps } from "./deps";
 import { tagFilter } from "./list-notes.service";
 import { noteAccessExpr, type RawNote, readableNoteExpr, SUMMARY_COLUMNS, sharedNotebooksCte, toSummary } from "./note-row";
-import { invalidCursor } from "./notebooks.service";
 import { MARK_CLOSE, MARK_OPEN, markedHtml, toMatchExpression } from "./search-query";
 import type { SearchHit, SearchQuery } from "./validation";
 

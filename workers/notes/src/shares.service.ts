@@ -1,10 +1,9 @@
-import { ApiError, decodeCursor, encodeCursor, notFound, toPage } from "@edgeworks/http";
+import { ApiError, decodeCursor, encodeCursor, invalidCursor, notFound, toPage } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { loadNotebookOrThrow, loadNoteOrThrow } from "./access";
 import type { ServiceDeps } from "./deps";
 import type { Directory } from "./directory";
 import { iso } from "./fields";
-import { invalidCursor } from "./notebooks.service";
 import type { ItemType, Role } from "./schema";
 import type { Share, SharedItem, ShareInput } from "./sharing.validation";
 

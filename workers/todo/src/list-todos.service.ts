@@ -1,4 +1,4 @@
-import { ApiError, decodeCursor, encodeCursor, toPage } from "@edgeworks/http";
+import { decodeCursor, encodeCursor, invalidCursor, toPage } from "@edgeworks/http";
 import { asc, desc, eq, gte, isNotNull, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { ServiceDeps } from "./deps";
 import { type TodoRow, todos } from "./schema";
@@ -62,9 +62,7 @@ function readCursor(scope: string, sort: Sort, cursor: string): { value: number 
   const [value, id] = decodeCursor(scope, cursor, 2);
   const valueOk = typeof value === "number" || (value === null && sort === "dueAt");
   if (!valueOk || typeof id !== "string") {
-    throw new ApiError("validation_failed", "The cursor is invalid", {
-      errors: [{ path: "cursor", location: "query", message: "Invalid or foreign cursor" }],
-    });
+    throw invalidCursor();
   }
   return { value: value as number | null, id };
 }

@@ -1,9 +1,8 @@
-import { decodeCursor, encodeCursor, notFound, toPage } from "@edgeworks/http";
+import { decodeCursor, encodeCursor, invalidCursor, notFound, toPage } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import type { ServiceDeps } from "../deps";
 import { iso } from "../fields";
 import { baseOf, type RawNote, SUMMARY_COLUMNS } from "../note-row";
-import { invalidCursor } from "../notebooks.service";
 import type { TrashedNote } from "../validation";
 import { purgeNotes } from "./purge-notes";
 import { TRASH_RETENTION_MS } from "./purge-trash";
