@@ -96,3 +96,20 @@ export const idParam = (description = "Resource id") =>
 
 /** `true`/`false` in a query string. */
 export const queryBoolean = () => z.enum(["true", "false"]).transform((v) => v === "true");
+
+/**
+ * Drops later duplicates that differ only in ASCII case, keeping the order: the same folding as
+ * SQLite's `lower()` (ASCII only), so a list deduped here and a query that matches with `lower()`
+ * can never disagree (tags).
+ *
+ * @example dedupeAsciiCaseless(["Work", "work", "Ärger", "ärger"]) // ["Work", "Ärger", "ärger"]
+ */
+export function dedupeAsciiCaseless(items: string[]): string[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = item.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NO_NUL, textField } from "../src";
+import { dedupeAsciiCaseless, NO_NUL, textField } from "../src";
 
 describe("textField", () => {
   const name = textField({ min: 1, max: 5, trim: true });
@@ -26,5 +26,12 @@ describe("textField", () => {
     expect(optional.safeParse("").success).toBe(true);
     expect(optional.safeParse("\u0000").success).toBe(false);
     expect(NO_NUL.test("ok")).toBe(true);
+  });
+});
+
+describe("dedupeAsciiCaseless", () => {
+  it("drops later ASCII-case duplicates in order, as SQLite's lower() folds (ASCII only)", () => {
+    expect(dedupeAsciiCaseless(["Work", "home", "WORK", "work", "Ärger", "ärger", "HOME"])).toEqual(["Work", "home", "Ärger", "ärger"]);
+    expect(dedupeAsciiCaseless([])).toEqual([]);
   });
 });

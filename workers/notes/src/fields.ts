@@ -1,4 +1,4 @@
-import { textField } from "@edgeworks/http";
+import { dedupeAsciiCaseless, textField } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 
 export const MAX_TITLE = 500;
@@ -43,25 +43,11 @@ export const tagName = () =>
     example: "work",
   });
 
-/** Tag identity ignores ASCII case only, like SQLite's `lower()` that the tag filters use. */
-export const tagKey = (tag: string): string => tag.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
-
-/** Drops later duplicates of a tag (ignoring ASCII case), keeping the order. */
-export const dedupeTags = (tags: string[]): string[] => {
-  const seen = new Set<string>();
-  return tags.filter((t) => {
-    const key = tagKey(t);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-};
-
 export const tagList = () =>
   z
     .array(tagName())
     .max(MAX_TAGS, `At most ${MAX_TAGS} tags`)
-    .transform(dedupeTags)
+    .transform(dedupeAsciiCaseless)
     .openapi({
       description: `Up to ${MAX_TAGS} tags of 1..${MAX_TAG} characters; duplicates (ignoring ASCII case) are dropped`,
       example: ["work", "ideas"],
@@ -74,7 +60,7 @@ export const tagList = () =>
 export const repeatedTagQuery = () =>
   z
     .preprocess((v) => (typeof v === "string" ? [v] : v), z.array(tagName()).max(MAX_TAGS, `At most ${MAX_TAGS} tags`))
-    .transform(dedupeTags)
+    .transform(dedupeAsciiCaseless)
     .openapi({
       param: { style: "form", explode: true },
       description: `Only notes carrying this tag (ASCII case ignored); repeat it (up to ${MAX_TAGS} times) to require several`,

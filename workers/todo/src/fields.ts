@@ -41,20 +41,3 @@ export const tagName = () => requiredText(50, TAG_CHARS, "Must not be blank or c
 
 /** An ISO-8601 date-time with a zone, as epoch ms; documented as `format: date-time`. */
 export const dateTime = () => isoDateTime().openapi({ format: "date-time" });
-
-/**
- * Tag identity ignores ASCII case only: SQLite's `lower()` (used in tag queries) folds ASCII only, so
- * the service dedupes with the same folding and the two can never disagree.
- */
-export const tagKey = (tag: string): string => tag.replace(/[A-Z]/g, (ch) => ch.toLowerCase());
-
-/** Drops later duplicates of a tag (ignoring ASCII case), keeping the order. */
-export const dedupeTags = (tags: string[]): string[] => {
-  const seen = new Set<string>();
-  return tags.filter((t) => {
-    const key = tagKey(t);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-};

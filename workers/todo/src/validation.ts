@@ -1,6 +1,6 @@
-import { idParam, paginationQuery, queryBoolean } from "@edgeworks/http";
+import { dedupeAsciiCaseless, idParam, paginationQuery, queryBoolean } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
-import { dateTime, dedupeTags, optionalText, requiredText, tagName } from "./fields";
+import { dateTime, optionalText, requiredText, tagName } from "./fields";
 
 /** Priorities in rank order; the rank is what is stored and sorted. */
 export const PRIORITIES = ["low", "medium", "high", "urgent"] as const;
@@ -23,7 +23,7 @@ const dueAt = dateTime()
 const tags = z
   .array(tagName())
   .max(MAX_TAGS, `At most ${MAX_TAGS} tags`)
-  .transform(dedupeTags)
+  .transform(dedupeAsciiCaseless)
   .openapi({ description: `Up to ${MAX_TAGS} tags; duplicates (ignoring ASCII case) are dropped`, example: ["home", "errands"] });
 const position = z
   .number()
