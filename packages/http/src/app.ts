@@ -10,6 +10,14 @@ import { validationHook } from "./validation";
 /** Default cap on request bodies: 1 MiB. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
+// Every platform app sets the request id first (requestIds), so `c.get("requestId")` is typed on any Context,
+// also in code that only sees a plain `Context` (error rendering, logging) and cannot name the app's Variables.
+declare module "hono" {
+  interface ContextVariableMap {
+    requestId: string;
+  }
+}
+
 /** Context variables every platform app has. */
 export type BaseVariables = { requestId: string };
 
@@ -68,7 +76,7 @@ export function requestIds(): MiddlewareHandler {
   return async function requestIds(c, next) {
     await assign(c, next);
     if (c.res.status === 101 || c.res.headers.has("X-Request-Id")) return;
-    const id = c.get("requestId" as never) as string;
+    const id = c.get("requestId");
     try {
       c.res.headers.set("X-Request-Id", id);
     } catch {
@@ -97,7 +105,7 @@ export function conditionalGet(): MiddlewareHandler {
  * app.route("/todo/v1", todos);
  */
 export function createApp<E extends HonoEnv = AppEnv>(options: CreateAppOptions = {}): OpenAPIHono<E> {
-  const app = new OpenAPIHono<E>({ defaultHook: validationHook as never });
+  const app = new OpenAPIHono<E>({ defaultHook: validationHook });
   app.use(requestIds(), requestLogger(), limitBody(options.maxBodyBytes, options.uploads), conditionalGet());
   app.onError(onError);
   app.notFound(onNotFound);
@@ -106,5 +114,5 @@ export function createApp<E extends HonoEnv = AppEnv>(options: CreateAppOptions 
 
 /** A router for one resource, mounted with `app.route()`; shares the validation hook. */
 export function createRouter<E extends HonoEnv = AppEnv>(): OpenAPIHono<E> {
-  return new OpenAPIHono<E>({ defaultHook: validationHook as never });
+  return new OpenAPIHono<E>({ defaultHook: validationHook });
 }

@@ -123,7 +123,8 @@ export const notFound = (what = "Resource"): ApiError => new ApiError("not_found
 
 /** Renders an ApiError as an `application/problem+json` response. */
 export function problemResponse(c: Context, err: ApiError): Response {
-  const instance = c.get("requestId" as never) as string | undefined;
+  // undefined when the error is rendered outside createApp (no request-id middleware ran)
+  const instance: string | undefined = c.get("requestId");
   // c.newResponse keeps headers already set on the context (X-Request-Id, CORS)
   return c.newResponse(JSON.stringify(err.toProblem(instance)), err.status, { ...err.headers, "Content-Type": PROBLEM_CONTENT_TYPE });
 }
@@ -158,7 +159,7 @@ export function onError(err: unknown, c: Context): Response {
   const apiError = toApiError(err);
   if (apiError.status >= 500) {
     log((c.env as { LOG_LEVEL?: string } | undefined)?.LOG_LEVEL, "error", "unhandled error", {
-      requestId: c.get("requestId" as never),
+      requestId: c.get("requestId"),
       method: c.req.method,
       path: new URL(c.req.url).pathname,
       error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),

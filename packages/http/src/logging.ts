@@ -44,7 +44,7 @@ export function requestLogger(): MiddlewareHandler {
     await next();
     const status = c.res.status;
     log(threshold, status >= 500 ? "error" : "info", "request", {
-      requestId: c.get("requestId" as never),
+      requestId: c.get("requestId"),
       method: c.req.method,
       path: redactPath(new URL(c.req.url).pathname),
       status,
