@@ -121,5 +121,6 @@ export async function applyMigrations(db: D1Database, migrations: D1Migration[])
   await applyD1Migrations(db, migrations);
 }
 export * from "./problem";
+export * from "./schema-drift";
 export * from "./security-cases";
 export * from "./security-suite";
