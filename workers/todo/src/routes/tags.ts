@@ -1,6 +1,6 @@
 import { createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
-import { depsOf, type TodoEnv } from "../env";
+import { depsOf, type TodoEnv } from "../product";
 import { deleteTag, listTags, renameTag } from "../tags.service";
 import { renameTagBody, tagListSchema, tagParams, tagSchema } from "../validation";
 

@@ -1,5 +1,5 @@
 import { createRouter } from "@edgeworks/http";
-import { depsOf, type TodoEnv } from "../env";
+import { depsOf, type TodoEnv } from "../product";
 import { listTodos } from "../list-todos.service";
 import {
   clearCompleted,
