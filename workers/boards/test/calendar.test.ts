@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
-import { type Card, call, createBoard, createCard, createList, expectProblem, ok, team, type User } from "./helpers";
+import { type Board, type Card, call, createBoard, createCard, createList, expectProblem, ok, team, type User } from "./helpers";
 
 const feedUrl = async (u: User) => (await ok<{ url: string; createdAt: string }>(call("POST", "/calendar-feed", u.token), 201)).url;
 
@@ -27,7 +27,11 @@ describe("calendar view", () => {
     expect(byDates.items.map((c) => c.id)).toEqual([early.id, late.id]);
     const oneDay = await ok<{ items: Card[] }>(call("GET", `/boards/${board.id}/calendar?from=2026-12-20&to=2026-12-20`, observer.token));
     expect(oneDay.items.map((c) => c.id)).toEqual([late.id]);
-    expect(edge.id).toBeTruthy();
+    // `to` is exclusive: one second later the card due exactly at it is in, last
+    const past = await ok<{ items: Card[] }>(
+      call("GET", `/boards/${board.id}/calendar?from=2026-12-01T00:00:00Z&to=2027-01-01T00:00:01Z`, observer.token),
+    );
+    expect(past.items.map((c) => c.id)).toEqual([early.id, late.id, edge.id]);
   });
 
   it("validates the range", async () => {
@@ -88,7 +92,15 @@ describe("iCalendar feed", () => {
       .map((v) => new ICAL.Event(v))
       .find((e) => e.uid === `${b.id}@boards.edgeworks`);
     expect(moved?.startDate.toJSDate().toISOString()).toBe("2027-01-06T09:30:00.000Z");
-    expect(board.id).toBeTruthy();
+
+    // a template the member owns, with a due card in it, stays out of the feed
+    const template = await ok<Board>(call("POST", `/boards/${board.id}/template`, member.token, { name: "Sprint template" }), 201);
+    const templateList = template.lists[0]?.id ?? "";
+    const inTemplate = await createCard(member, templateList, { title: "template card", dueAt: "2026-12-26T10:00:00Z" });
+    expect(inTemplate.dueAt).toBe("2026-12-26T10:00:00.000Z");
+    const latest = new ICAL.Component(ICAL.parse(await (await SELF.fetch(url)).text()));
+    expect(latest.getAllSubcomponents("vevent").map((v) => new ICAL.Event(v).uid)).not.toContain(`${inTemplate.id}@boards.edgeworks`);
+    expect(latest.getAllSubcomponents("vevent")).toHaveLength(2);
   });
 
   it("stops working when regenerated or revoked; unknown secrets are 404", async () => {

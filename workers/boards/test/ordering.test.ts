@@ -103,7 +103,11 @@ describe("positions", () => {
       positions: { id: string; pos: string }[];
     };
     expect(ev.listId).toBe(list.id);
-    expect(last.id).toBeTruthy();
+    // the new keys keep the order: sorted by key, the event's cards are in board order
+    const byKey = [...ev.positions].sort((x, y) => (x.pos < y.pos ? -1 : x.pos > y.pos ? 1 : 0)).map((p) => p.id);
+    expect(byKey).toEqual(cards.map((c) => c.id).filter((id) => byKey.includes(id)));
+    expect(byKey.length).toBeGreaterThan(2);
+    expect(cards[1]?.id).toBe(last.id);
     client.close();
   }, 30_000);
 });

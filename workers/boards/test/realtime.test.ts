@@ -27,7 +27,11 @@ describe("tickets", () => {
     expect(ttl).toBeLessThanOrEqual(60_000);
     await expectProblem(await call("POST", `/boards/${board.id}/ticket`, stranger.token), 404, "not_found");
     await expectProblem(await call("POST", `/boards/${board.id}/ticket`), 401, "unauthorized");
-    expect(admin).toBeTruthy();
+    // every call mints a new ticket: another member's (or a second one of mine) is never the same
+    const again = await ticketFor(admin, board.id);
+    expect(again).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(again).not.toBe(body.ticket);
+    expect(await ticketFor(observer, board.id)).not.toBe(body.ticket);
   });
 
   it("refuse missing, made-up, reused and expired tickets with 401 before any upgrade", async () => {

@@ -41,13 +41,18 @@ describe("Web Push delivery", () => {
     const alice = await newUser();
     const bob = await newUser();
     const room = await createRoom(alice, [bob]);
-    await subscribe(bob, `/gone/${bob.id}`);
+    const path = `/gone/${bob.id}`;
+    const endpoint = await subscribe(bob, path);
+    const endpoints = async () =>
+      ((await (await call("GET", "/push/subscriptions", bob.token)).json()) as { items: { endpoint: string }[] }).items.map(
+        (s) => s.endpoint,
+      );
+    // stored first, so the empty list at the end can only come from the 410
+    expect(await endpoints()).toEqual([endpoint]);
     const a = await connect(alice, room.id);
     await a.post("are you still subscribed?");
-    await eventually(async () => {
-      const list = (await (await call("GET", "/push/subscriptions", bob.token)).json()) as { items: unknown[] };
-      return list.items.length === 0 ? true : undefined;
-    });
+    await eventually(async () => (await recorded()).find((r) => r.path === path));
+    await eventually(async () => ((await endpoints()).length === 0 ? true : undefined));
     await a.close();
   });
 

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BASE, createNote, createNotebook, newUser, ORIGIN, type User } from "./helpers";
+import { createNote, createNotebook, newUser, ORIGIN, type User } from "./helpers";
 
 type Param = { name: string; in: "path" | "query" | "header" };
 type Doc = { paths: Record<string, Record<string, { parameters?: Param[]; requestBody?: unknown }>> };
@@ -22,7 +22,7 @@ describe("generated hostile requests never get a 5xx", () => {
 
   it("for every path, query and header parameter of every route", { timeout: 120_000 }, async () => {
     const failures: string[] = [];
-    const requests: { label: string; url: string; init: RequestInit }[] = [];
+    const requests: { label: string; url: string; init: RequestInit; in: Param["in"] }[] = [];
     for (const [template, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         for (const param of op.parameters ?? []) {
@@ -39,6 +39,7 @@ describe("generated hostile requests never get a 5xx", () => {
               label: `${method.toUpperCase()} ${path} (${param.in} ${param.name})`,
               url: `${ORIGIN}${path}`,
               init: { method: method.toUpperCase(), headers },
+              in: param.in,
             });
           }
         }
@@ -53,7 +54,9 @@ describe("generated hostile requests never get a 5xx", () => {
         }),
       );
     }
+    // an empty or unreadable document would generate nothing and pass: every kind of parameter must be tried
+    expect(new Set(requests.map((r) => r.in))).toEqual(new Set(["path", "query", "header"]));
+    expect(requests.length).toBeGreaterThan(100);
     expect(failures).toEqual([]);
-    expect(BASE).toBe(`${ORIGIN}/notes/v1`);
   });
 });
