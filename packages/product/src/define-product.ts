@@ -68,7 +68,10 @@ export interface Product<B extends object, D> {
 const healthBody = z.object({ status: z.literal("ok") }).openapi("Health");
 
 /** The guard's middleware in order; none when `guard` is false. */
-function guardOf(prefix: string, guard: { authenticate?: MiddlewareHandler; scope?: string | false; writeLimit?: string | false } | false | undefined): MiddlewareHandler[] {
+function guardOf(
+  prefix: string,
+  guard: { authenticate?: MiddlewareHandler; scope?: string | false; writeLimit?: string | false } | false | undefined,
+): MiddlewareHandler[] {
   if (guard === false) return [];
   const scope = guard?.scope ?? prefix.slice(1);
   // the default needs AccountsBindings, which ProductOptions guarantees whenever `authenticate` is left out
@@ -132,7 +135,8 @@ export function defineProduct<B extends object, D = never>(options: ProductOptio
     const built = build();
     return {
       ...handlers,
-      fetch: (request, env, ctx) => (before ? (before(request, env, ctx) ?? built.fetch(request, env, ctx)) : built.fetch(request, env, ctx)),
+      fetch: (request, env, ctx) =>
+        before ? (before(request, env, ctx) ?? built.fetch(request, env, ctx)) : built.fetch(request, env, ctx),
     };
   };
 

@@ -1,6 +1,6 @@
 import { createRouter } from "@edgeworks/http";
-import { depsOf, type TodoEnv } from "../product";
 import { listTodos } from "../list-todos.service";
+import { depsOf, type TodoEnv } from "../product";
 import {
   clearCompleted,
   completeAll,

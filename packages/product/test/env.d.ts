@@ -1,0 +1,11 @@
+import type { RateLimiterNamespace } from "@edgeworks/ratelimit";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      RATE_LIMITER: RateLimiterNamespace;
+      WRITE_RATE_LIMIT_PER_MINUTE: string;
+    }
+  }
+  interface Env extends Cloudflare.Env {}
+}

@@ -1,0 +1,38 @@
+// A product for the package's tests. Its authentication is a stand-in (the `X-Test-Scopes` header is the
+// caller's scopes) so the guard's order, scope check and write limit are tested without accounts;
+// todo's tests cover the default authenticateWithAccounts path.
+import { ApiError, createRouter } from "@edgeworks/http";
+import { RateLimiter } from "@edgeworks/ratelimit";
+import { defineProduct, type PublicEnv } from "../src";
+
+export { RateLimiter };
+
+export const demo = defineProduct<Env, { userId: string; now: number }>({
+  prefix: "/demo",
+  title: "Demo API",
+  version: "0.1.0",
+  description: "The product kit's test product.",
+  guard: {
+    authenticate: async (c, next) => {
+      const scopes = c.req.header("X-Test-Scopes");
+      if (scopes === undefined) throw new ApiError("unauthorized", "Authentication required");
+      c.set("auth", { userId: c.req.header("X-Test-User") ?? "user_1", scopes: scopes.split(" "), method: "jwt" });
+      await next();
+    },
+  },
+  deps: (c) => ({ userId: c.var.auth.userId, now: 42 }),
+});
+
+// a router typed for public routes of its own, mounted without a cast
+const tickets = createRouter<PublicEnv<Env>>();
+tickets.get("/tickets/:id", (c) => c.json({ ticket: c.req.param("id"), requestId: c.get("requestId") }));
+demo.open.route("/", tickets);
+
+demo.v1.get("/me", (c) => c.json(demo.deps(c)));
+demo.v1.post("/things", (c) => c.json({ created: true }, 201));
+demo.app.get("/", (c) => c.text("landing"));
+
+export default demo.worker({
+  // the lean path before the app: `/r/<x>` redirects without the app's middleware
+  fetch: (request) => (new URL(request.url).pathname === "/r/x" ? Response.redirect("https://example.com/", 302) : null),
+});
