@@ -1,4 +1,9 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import products from "../../../packages/client/products.json";
+import { createAccountsClient, createTodoClient } from "../../../packages/client/src/index.ts";
 import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
 
 let dev: DevServer;
@@ -39,42 +44,44 @@ describe("pnpm dev, end to end through the front door", () => {
     expect((await asset.text()).length).toBeGreaterThan(100_000);
   });
 
-  it("registers, logs in, and manages todos with a real access token", async () => {
+  it("registers, logs in, and manages todos with a real access token (through the typed clients)", async () => {
+    const accounts = createAccountsClient(dev.url);
     const email = `e2e-${Date.now()}@example.com`;
-    const reg = await call("/auth/v1/register", { method: "POST", json: { email, password: "correct horse battery", name: "E2E" } });
-    expect(reg.status).toBe(201);
-    const login = await call("/auth/v1/login", { method: "POST", json: { email: email.toUpperCase(), password: "correct horse battery" } });
-    expect(login.status).toBe(200);
-    const { accessToken, refreshToken } = (await login.json()) as { accessToken: string; refreshToken: string };
+    const reg = await accounts.POST("/auth/v1/register", { body: { email, password: "correct horse battery", name: "E2E" } });
+    expect(reg.response.status).toBe(201);
+    const login = await accounts.POST("/auth/v1/login", { body: { email: email.toUpperCase(), password: "correct horse battery" } });
+    expect(login.response.status).toBe(200);
+    const { accessToken, refreshToken } = login.data!;
 
-    const jwks = await (await call("/auth/.well-known/jwks.json")).json();
+    const jwks = (await accounts.GET("/auth/.well-known/jwks.json")).data as { keys: Record<string, unknown>[] };
     expect(jwks.keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256" });
-    expect(jwks.keys[0].d).toBeUndefined();
+    expect(jwks.keys[0]!.d).toBeUndefined();
 
-    const created = await call("/todo/v1/todos", { method: "POST", token: accessToken, json: { title: "ship it", tags: ["work"] } });
-    expect(created.status).toBe(201);
-    const todo = (await created.json()) as { id: string };
-    expect(created.headers.get("Location")).toBe(`/todo/v1/todos/${todo.id}`);
+    const todos = createTodoClient(dev.url, { token: accessToken });
+    const created = await todos.POST("/todo/v1/todos", { body: { title: "ship it", tags: ["work"] } });
+    expect(created.response.status).toBe(201);
+    const todo = created.data!;
+    expect(created.response.headers.get("Location")).toBe(`/todo/v1/todos/${todo.id}`);
 
-    const list = await call("/todo/v1/todos?limit=10", { token: accessToken });
-    expect(list.status).toBe(200);
-    expect((await list.json()).items.map((t: { id: string }) => t.id)).toEqual([todo.id]);
+    const list = await todos.GET("/todo/v1/todos", { params: { query: { limit: 10 } } });
+    expect(list.response.status).toBe(200);
+    expect(list.data!.items.map((t) => t.id)).toEqual([todo.id]);
 
-    const done = await call(`/todo/v1/todos/${todo.id}/complete`, { method: "POST", token: accessToken });
-    expect((await done.json()).completed).toBe(true);
+    const done = await todos.POST("/todo/v1/todos/{id}/complete", { params: { path: { id: todo.id } } });
+    expect(done.data!.completed).toBe(true);
 
-    const refreshed = await call("/auth/v1/refresh", { method: "POST", json: { refreshToken } });
-    expect(refreshed.status).toBe(200);
-    const reused = await call("/auth/v1/refresh", { method: "POST", json: { refreshToken } });
-    expect(reused.status).toBe(401);
+    const refreshed = await accounts.POST("/auth/v1/refresh", { body: { refreshToken } });
+    expect(refreshed.response.status).toBe(200);
+    const reused = await accounts.POST("/auth/v1/refresh", { body: { refreshToken } });
+    expect(reused.response.status).toBe(401);
 
-    const outbox = await call(`/auth/v1/dev/outbox?to=${encodeURIComponent(email)}`);
-    expect(outbox.status).toBe(200); // pnpm dev turns the dev outbox on
-    expect(JSON.stringify(await outbox.json())).toContain(email);
+    const outbox = await accounts.GET("/auth/v1/dev/outbox", { params: { query: { to: email } } });
+    expect(outbox.response.status).toBe(200); // pnpm dev turns the dev outbox on
+    expect(JSON.stringify(outbox.data)).toContain(email);
 
-    const anonymous = await call("/todo/v1/todos");
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get("Content-Type")).toBe("application/problem+json");
+    const anonymous = await createTodoClient(dev.url).GET("/todo/v1/todos");
+    expect(anonymous.response.status).toBe(401);
+    expect(anonymous.response.headers.get("Content-Type")).toBe("application/problem+json");
   });
 
   it("answers a CORS preflight for a product route", async () => {
@@ -94,5 +101,23 @@ describe("pnpm dev, end to end through the front door", () => {
     const res = await call("/definitely/not/here");
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ status: 404, code: "not_found" });
+  });
+});
+
+// packages/client's types are generated from committed copies of the products' OpenAPI documents
+// (pnpm client:gen); a route changed without regenerating them fails here, in CI.
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const committed = (name: string): unknown => JSON.parse(readFileSync(`${ROOT}packages/client/openapi/${name}.json`, "utf8"));
+
+describe("packages/client is generated from what the products serve", () => {
+  it.each(products)("$name: $prefix/openapi.json equals packages/client/openapi/$name.json", async ({ name, prefix }) => {
+    const res = await call(`${prefix}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(await res.json(), `${prefix}/openapi.json changed: run pnpm client:gen and commit packages/client`).toEqual(committed(name));
+  });
+
+  it("the generated types are those of the committed documents", () => {
+    const check = spawnSync(process.execPath, ["scripts/client-gen.mjs", "--offline", "--check"], { cwd: ROOT, encoding: "utf8" });
+    expect(check.status, `${check.stdout}${check.stderr}\nrun pnpm client:gen`).toBe(0);
   });
 });
