@@ -1,0 +1,7 @@
+export * from "./backoff";
+export * from "./batcher";
+export * from "./consumer";
+export type { BaseConsumerOptions, Delivery, IdempotencyOptions } from "./deliveries";
+export * from "./idempotency";
+export * from "./outbox";
+export * from "./schema";
