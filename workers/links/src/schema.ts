@@ -66,7 +66,12 @@ export const clickDimensions = sqliteTable(
 );
 
 /** Click messages already counted, by key: a batch id or a single event id (idempotent consumer). */
-export const processedClicks = sqliteTable("processed_clicks", {
-  eventId: text("event_id").primaryKey(),
-  processedAt: integer("processed_at").notNull(),
-});
+export const processedClicks = sqliteTable(
+  "processed_clicks",
+  {
+    eventId: text("event_id").primaryKey(),
+    processedAt: integer("processed_at").notNull(),
+  },
+  // the consumer prunes rows older than the queue's retry horizon
+  (t) => [index("processed_clicks_at").on(t.processedAt)],
+);
