@@ -1,6 +1,7 @@
-import { integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, unique } from "drizzle-orm/sqlite-core";
 
-// Must match migrations/chat/ (the FTS table and its triggers are only there).
+// Must match migrations/chat/ (test/schema.test.ts checks tables and indexes; the FTS table and its
+// triggers are only there).
 
 export const ROLES = ["owner", "admin", "member"] as const;
 export type Role = (typeof ROLES)[number];
@@ -9,7 +10,8 @@ export const rooms = sqliteTable("rooms", {
   id: text("id").primaryKey(),
   kind: text("kind", { enum: ["dm", "group"] }).notNull(),
   name: text("name"),
-  dmKey: text("dm_key"),
+  // one-on-one rooms only: the two user ids, sorted, as JSON; makes "the DM of a and b" unique
+  dmKey: text("dm_key").unique(),
   createdBy: text("created_by").notNull(),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
@@ -26,7 +28,7 @@ export const roomMembers = sqliteTable(
     role: text("role", { enum: ROLES }).notNull(),
     joinedAt: integer("joined_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.roomId, t.userId] })],
+  (t) => [primaryKey({ columns: [t.roomId, t.userId] }), index("room_members_user").on(t.userId, t.roomId)],
 );
 export type MemberRow = typeof roomMembers.$inferSelect;
 
@@ -37,34 +39,46 @@ export const userNames = sqliteTable("user_names", {
   updatedAt: integer("updated_at").notNull(),
 });
 
-export const messageIndex = sqliteTable("message_index", {
-  id: integer("id").primaryKey(),
-  messageId: text("message_id").notNull(),
-  roomId: text("room_id").notNull(),
-  seq: integer("seq").notNull(),
-  version: integer("version").notNull(),
-  userId: text("user_id").notNull(),
-  text: text("text").notNull(),
-  createdAt: integer("created_at").notNull(),
-  deletedAt: integer("deleted_at"),
-});
+export const messageIndex = sqliteTable(
+  "message_index",
+  {
+    id: integer("id").primaryKey(),
+    messageId: text("message_id").notNull().unique(),
+    roomId: text("room_id").notNull(),
+    seq: integer("seq").notNull(),
+    version: integer("version").notNull(),
+    userId: text("user_id").notNull(),
+    text: text("text").notNull(),
+    createdAt: integer("created_at").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [index("message_index_room").on(t.roomId, t.seq)],
+);
 
-export const pushSubscriptions = sqliteTable("push_subscriptions", {
-  id: text("id").primaryKey(),
-  userId: text("user_id").notNull(),
-  endpoint: text("endpoint").notNull(),
-  p256dh: text("p256dh").notNull(),
-  auth: text("auth").notNull(),
-  createdAt: integer("created_at").notNull(),
-});
+export const pushSubscriptions = sqliteTable(
+  "push_subscriptions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    endpoint: text("endpoint").notNull(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [unique().on(t.userId, t.endpoint)],
+);
 
-export const notifications = sqliteTable("notifications", {
-  id: text("id").primaryKey(),
-  userId: text("user_id").notNull(),
-  roomId: text("room_id").notNull(),
-  messageId: text("message_id").notNull(),
-  senderId: text("sender_id").notNull(),
-  body: text("body").notNull(),
-  pushed: integer("pushed").notNull().default(0),
-  createdAt: integer("created_at").notNull(),
-});
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    roomId: text("room_id").notNull(),
+    messageId: text("message_id").notNull(),
+    senderId: text("sender_id").notNull(),
+    body: text("body").notNull(),
+    pushed: integer("pushed").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("notifications_user").on(t.userId, t.createdAt)],
+);
