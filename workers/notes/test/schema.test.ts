@@ -1,5 +1,5 @@
-import { expectSchemaInSync } from "@edgeworks/testing";
 import { env } from "cloudflare:test";
+import { expectSchemaInSync } from "@edgeworks/testing";
 import { it } from "vitest";
 import * as schema from "../src/schema";
 
