@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -16,6 +17,13 @@ const echo = (service: string) => async (request: Request) =>
     { headers: { "X-Upstream": service } },
   );
 
+/** Every Worker the front door binds, from the product registry: each binding gets an echo named after its Worker. */
+type Bound = { worker: string; binding: string };
+const registry: { products: Bound[]; services: Bound[] } = JSON.parse(
+  readFileSync(new URL("../../products.json", import.meta.url), "utf8"),
+);
+const serviceBindings = Object.fromEntries([...registry.products, ...registry.services].map((p) => [p.binding, echo(p.worker)]));
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
@@ -23,16 +31,7 @@ export default defineConfig({
       wrangler: { configPath: "../../wrangler.toml" },
       miniflare: {
         bindings: { LOG_LEVEL: "silent", CORS_ORIGINS: "https://app.example.com, https://admin.example.com" },
-        serviceBindings: {
-          ACCOUNTS: echo("accounts"),
-          TODO: echo("todo"),
-          LINKS: echo("links"),
-          NOTES: echo("notes"),
-          BLOG: echo("blog"),
-          CHAT: echo("chat"),
-          BOARDS: echo("boards"),
-          DOCS: echo("docs"),
-        },
+        serviceBindings,
       },
     }),
   ],

@@ -1,26 +1,28 @@
+import registry from "../../../products.json";
+
+/** The service bindings of the front door (from `wrangler types`), less the reference UI's assets (DOCS). */
+export type ProductBinding = Exclude<{ [K in keyof Env]: Env[K] extends Fetcher ? K : never }[keyof Env], "DOCS">;
+
 /** A product behind the front door: its path prefix, the service binding that serves it, and how to list it. */
 export interface Product {
   prefix: string;
-  binding: "ACCOUNTS" | "TODO" | "LINKS" | "NOTES" | "BLOG" | "CHAT" | "BOARDS";
+  binding: ProductBinding;
   name: string;
   description: string;
 }
 
-/** The routing table. A new product adds one line here and one [[services]] entry in wrangler.toml. */
-export const PRODUCTS: readonly Product[] = [
-  { prefix: "/auth", binding: "ACCOUNTS", name: "Identity", description: "Accounts, sessions, JWT + JWKS, API keys" },
-  { prefix: "/todo", binding: "TODO", name: "Todo API", description: "Todos with tags, priorities, due dates, bulk actions" },
-  {
-    prefix: "/links",
-    binding: "LINKS",
-    name: "URL shortener",
-    description: "Short links with rules, expiry, QR codes and exact click analytics",
-  },
-  { prefix: "/notes", binding: "NOTES", name: "Notes API", description: "Nested notebooks, Markdown notes, full-text search, sharing" },
-  { prefix: "/blog", binding: "BLOG", name: "Blog API", description: "RealWorld-compatible blog with drafts, feeds and search" },
-  { prefix: "/chat", binding: "CHAT", name: "Chat API", description: "Real-time rooms on Durable Objects with gapless resume" },
-  { prefix: "/boards", binding: "BOARDS", name: "Boards API", description: "Trello-like boards with race-free ordering, live updates" },
-];
+/**
+ * The routing table, from the product registry (products.json at the repo root). A new product is one
+ * entry there; `pnpm typecheck` (scripts/check-registry.mjs) fails until wrangler.toml, tsconfig.json,
+ * README.md and worker-configuration.d.ts agree with it.
+ */
+export const PRODUCTS: readonly Product[] = registry.products.map(({ prefix, binding, name, description }) => ({
+  prefix,
+  // JSON widens the binding to string; check-registry.mjs holds it equal to wrangler.toml's [[services]], which Env comes from
+  binding: binding as ProductBinding,
+  name,
+  description,
+}));
 
 /** Short links live at the root (`/{slug}`): one path segment of slug characters, after every product prefix. */
 const SLUG_PATH = /^\/[A-Za-z0-9_-]{1,64}$/;
