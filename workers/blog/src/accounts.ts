@@ -1,13 +1,10 @@
 // The blog's client of workers/accounts (over the ACCOUNTS service binding): registration, login and
 // email change go through its HTTP API; the user directory and password changes through its RPCs.
-import { log } from "@edgeworks/http";
+import { accountsDirectory, type DirectoryUser } from "@edgeworks/auth";
+import { ApiError, log } from "@edgeworks/http";
 
 /** An accounts user as the directory returns it. */
-export interface AccountUser {
-  id: string;
-  email: string;
-  name: string | null;
-}
+export type AccountUser = DirectoryUser;
 
 /** A session from register/login: the accounts user and its access token (15 minutes). */
 export interface AccountSession {
@@ -30,8 +27,7 @@ export class AccountsError extends Error {
 /** What accounts' `setPassword` RPC answers (its `SetPasswordResult`). */
 export type SetPasswordResult = { ok: true } | { ok: false; reason: "invalid_password" | "not_found" | "session_revoked"; message: string };
 
-interface DirectoryRpc {
-  getUsers(ids: string[]): Promise<AccountUser[]>;
+interface PasswordRpc {
   setPassword(userId: string, newPassword: string, keepSessionId?: string): Promise<SetPasswordResult>;
 }
 
@@ -96,14 +92,16 @@ export async function changeAccountEmail(env: Env, token: string, email: string)
   return body.user;
 }
 
-/** The accounts users with these ids (unknown ids are left out), over RPC. */
+/**
+ * The accounts users with these ids (unknown ids are left out), through packages/auth's directory client
+ * (batched); its 503 becomes AccountsError(503), which the RealWorld API answers in its own error shape.
+ */
 export async function getAccountUsers(env: Env, ids: string[]): Promise<AccountUser[]> {
-  if (ids.length === 0) return [];
-  const users = await (env.ACCOUNTS as unknown as DirectoryRpc).getUsers([...new Set(ids)]).catch((err: unknown) => {
-    log(env.LOG_LEVEL, "error", "accounts directory unreachable", { error: String(err) });
-    throw new AccountsError(503, []);
-  });
-  return Array.isArray(users) ? users.filter((u) => typeof u?.id === "string" && typeof u?.email === "string") : [];
+  return accountsDirectory(env)
+    .getUsers(ids)
+    .catch((err: unknown) => {
+      throw err instanceof ApiError && err.status === 503 ? new AccountsError(503, [], err.headers?.["Retry-After"]) : err;
+    });
 }
 
 /**
@@ -111,7 +109,7 @@ export async function getAccountUsers(env: Env, ids: string[]): Promise<AccountU
  * `keepSessionId` stays, every other one ends. Throws AccountsError(503) when accounts is unreachable.
  */
 export async function setAccountPassword(env: Env, userId: string, password: string, keepSessionId?: string): Promise<SetPasswordResult> {
-  const result = await (env.ACCOUNTS as unknown as DirectoryRpc).setPassword(userId, password, keepSessionId).catch((err: unknown) => {
+  const result = await (env.ACCOUNTS as unknown as PasswordRpc).setPassword(userId, password, keepSessionId).catch((err: unknown) => {
     // never the password: only what failed
     log(env.LOG_LEVEL, "error", "accounts setPassword failed", { error: err instanceof Error ? err.name : "unknown" });
     throw new AccountsError(503, []);

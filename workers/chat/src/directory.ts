@@ -1,4 +1,4 @@
-import { ApiError, log } from "@edgeworks/http";
+import { accountsDirectory } from "@edgeworks/auth";
 import type { ChatDeps } from "./deps";
 
 /** What chat keeps of an account: its id and display name (never the email, which other members must not see). */
@@ -7,70 +7,26 @@ export interface NamedUser {
   name: string | null;
 }
 
-/** The user-directory RPCs of the accounts Worker (over the ACCOUNTS service binding). */
-interface AccountsDirectory {
-  findUserByEmail(email: string): Promise<unknown>;
-  getUsers(ids: string[]): Promise<unknown>;
-}
-
-/** accounts answers at most this many ids per `getUsers` call (it ignores the rest). */
-const MAX_IDS_PER_CALL = 100;
-
-const rpcOf = (env: Env) => env.ACCOUNTS as unknown as AccountsDirectory;
-
-/** A checked directory answer: an object with a string id; a name that is not a string counts as none. */
-function toNamedUser(u: unknown): NamedUser | null {
-  if (typeof u !== "object" || u === null || typeof (u as NamedUser).id !== "string") return null;
-  const name = (u as NamedUser).name;
-  return { id: (u as NamedUser).id, name: typeof name === "string" ? name : null };
-}
-
-function unavailable(env: Env, what: string, err: unknown): ApiError {
-  log(env.LOG_LEVEL, "warn", `${what} failed`, { error: err instanceof Error ? err.message : String(err) });
-  return new ApiError("service_unavailable", "The user directory is unavailable");
-}
-
 /**
- * The accounts among `ids` (unknown ids are left out), asked 100 at a time; 503 when accounts cannot answer.
+ * The accounts among `ids` (unknown ids are left out), by id; 503 with Retry-After when accounts cannot
+ * answer (packages/auth's directory client, which also batches). Emails are dropped here.
  *
  * @example const found = await getUsersOrThrow(env, ["alice", "bob"]); // Map { "alice" => {id, name} }
  */
 export async function getUsersOrThrow(env: Env, ids: string[]): Promise<Map<string, NamedUser>> {
-  const wanted = [...new Set(ids)];
-  const chunks = Array.from({ length: Math.ceil(wanted.length / MAX_IDS_PER_CALL) }, (_, i) =>
-    wanted.slice(i * MAX_IDS_PER_CALL, (i + 1) * MAX_IDS_PER_CALL),
-  );
-  let answers: unknown[];
-  try {
-    answers = await Promise.all(chunks.map((chunk) => rpcOf(env).getUsers(chunk)));
-  } catch (err) {
-    throw unavailable(env, "getUsers", err);
-  }
-  const found = new Map<string, NamedUser>();
-  const asked = new Set(wanted);
-  for (const answer of answers) {
-    for (const u of Array.isArray(answer) ? answer : []) {
-      const user = toNamedUser(u);
-      if (user && asked.has(user.id)) found.set(user.id, user);
-    }
-  }
-  return found;
+  const users = await accountsDirectory(env).getUsers(ids);
+  return new Map(users.map((u) => [u.id, { id: u.id, name: u.name }]));
 }
 
 /**
- * The account with this email (accounts compares it trimmed and lower-cased), or null; 503 when accounts
- * cannot answer. Only the id and name are kept: the caller already knows the email.
+ * The account with this email, or null; 503 with Retry-After when accounts cannot answer. Only the id and
+ * name are kept: the caller already knows the email.
  *
  * @example const bob = await findUserByEmailOrThrow(env, "bob@example.com"); // {id, name} | null
  */
 export async function findUserByEmailOrThrow(env: Env, email: string): Promise<NamedUser | null> {
-  let found: unknown;
-  try {
-    found = await rpcOf(env).findUserByEmail(email);
-  } catch (err) {
-    throw unavailable(env, "findUserByEmail", err);
-  }
-  return toNamedUser(found);
+  const found = await accountsDirectory(env).findUserByEmail(email);
+  return found && { id: found.id, name: found.name };
 }
 
 /**

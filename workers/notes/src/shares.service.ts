@@ -1,13 +1,13 @@
+import type { AccountsDirectory } from "@edgeworks/auth";
 import { ApiError, decodeCursor, encodeCursor, invalidCursor, notFound, toPage } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { loadNotebookOrThrow, loadNoteOrThrow } from "./access";
 import type { ServiceDeps } from "./deps";
-import type { Directory } from "./directory";
 import { iso } from "./fields";
 import type { ItemType, Role } from "./schema";
 import type { Share, SharedItem, ShareInput } from "./sharing.validation";
 
-export type SharingDeps = ServiceDeps & { directory: Directory };
+export type SharingDeps = ServiceDeps & { directory: AccountsDirectory };
 
 /** Only the owner manages an item's shares; sharees get 403, strangers 404. */
 const loadOwned = (deps: ServiceDeps, type: ItemType, id: string) =>

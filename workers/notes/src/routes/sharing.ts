@@ -1,7 +1,7 @@
+import { accountsDirectory } from "@edgeworks/auth";
 import { createRouter, errors, jsonBody, jsonResponse, problemSchema } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { directoryOf } from "../directory";
 import { depsOf, type NotesEnv } from "../env";
 import { createPublicLink, revokePublicLink } from "../public-links.service";
 import type { ItemType } from "../schema";
@@ -18,7 +18,7 @@ import {
 import { notebookIdParams, noteIdParams } from "../validation";
 
 const base = { tags: ["Sharing"], security: [{ bearerAuth: [] }] };
-const sharingDeps = (c: Context<NotesEnv>): SharingDeps => ({ ...depsOf(c), directory: directoryOf(c.env) });
+const sharingDeps = (c: Context<NotesEnv>): SharingDeps => ({ ...depsOf(c), directory: accountsDirectory(c.env) });
 const label = { note: "note", notebook: "notebook (and its subtree)" } as const;
 const collection = { note: "notes", notebook: "notebooks" } as const;
 
