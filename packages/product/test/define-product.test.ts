@@ -52,6 +52,7 @@ describe("defineProduct", () => {
     const res = await call("/demo/v1/tickets/t1");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ticket: "t1", requestId: res.headers.get("X-Request-Id") });
+    expect(await (await call("/demo/v1/whoami")).json()).toEqual({ userId: null });
     expect(await (await call("/")).text()).toBe("landing");
   });
 

@@ -1,7 +1,8 @@
 // A product for the package's tests. Its authentication is a stand-in (the `X-Test-Scopes` header is the
 // caller's scopes) so the guard's order, scope check and write limit are tested without accounts;
 // todo's tests cover the default authenticateWithAccounts path.
-import { ApiError, createRouter } from "@edgeworks/http";
+import type { AuthVariables } from "@edgeworks/auth";
+import { ApiError, type AppEnv, createRouter } from "@edgeworks/http";
 import { RateLimiter } from "@edgeworks/ratelimit";
 import { defineProduct, type PublicEnv } from "../src";
 
@@ -27,6 +28,10 @@ export const demo = defineProduct<Env, { userId: string; now: number }>({
 const tickets = createRouter<PublicEnv<Env>>();
 tickets.get("/tickets/:id", (c) => c.json({ ticket: c.req.param("id"), requestId: c.get("requestId") }));
 demo.open.route("/", tickets);
+// optional authentication (links' anonymous create): `c.var.auth` may be missing
+const maybe = createRouter<AppEnv<Env, Partial<AuthVariables>>>();
+maybe.get("/whoami", (c) => c.json({ userId: c.var.auth?.userId ?? null }));
+demo.open.route("/", maybe);
 
 demo.v1.get("/me", (c) => c.json(demo.deps(c)));
 demo.v1.post("/things", (c) => c.json({ created: true }, 201));
