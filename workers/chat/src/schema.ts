@@ -82,3 +82,6 @@ export const notifications = sqliteTable(
   },
   (t) => [index("notifications_user").on(t.userId, t.createdAt)],
 );
+
+/** Queue messages already handled (the notify consumer), defined once in packages/queue; migrations/chat/0003. */
+export { processedMessages } from "@edgeworks/queue";

@@ -80,3 +80,34 @@ describe("notification consumer", () => {
     expect(results).toEqual([{ user_id: "qb" }]);
   });
 });
+
+describe("notification consumer idempotency", () => {
+  it("a chat message is notified once: a later copy skips the handler (processed_messages)", async () => {
+    const roomId = `room-${crypto.randomUUID()}`;
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO rooms (id, kind, name, created_by, created_at, updated_at, last_activity_at) VALUES (?, 'group', 'q', 'a', 0, 0, 0)",
+      ).bind(roomId),
+      env.DB.prepare(
+        "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?, 'ia', 'owner', 0), (?, 'ib', 'member', 0)",
+      ).bind(roomId, roomId),
+    ]);
+    const body = {
+      roomId,
+      messageId: `m-${crypto.randomUUID()}`,
+      seq: 1,
+      senderId: "ia",
+      text: "hi",
+      connected: [],
+      createdAt: Date.now(),
+    };
+    expect((await deliver("edgeworks-chat-notify", [body])).explicitAcks).toEqual(["m0"]);
+    const processed = await env.DB.prepare("SELECT consumer FROM processed_messages WHERE message_key = ?").bind(body.messageId).all();
+    expect(processed.results).toEqual([{ consumer: "chat-notify" }]);
+    // with the row gone, only the processed-message check can keep a second copy from writing it again
+    await env.DB.prepare("DELETE FROM notifications WHERE room_id = ?").bind(roomId).run();
+    expect((await deliver("edgeworks-chat-notify", [body])).explicitAcks).toEqual(["m0"]);
+    const { results } = await env.DB.prepare("SELECT user_id FROM notifications WHERE room_id = ?").bind(roomId).all();
+    expect(results).toEqual([]);
+  });
+});

@@ -1,4 +1,4 @@
-import { log } from "@edgeworks/http";
+import { defineConsumer } from "@edgeworks/queue";
 import { z } from "@hono/zod-openapi";
 import { deserializeVapidKeys, sendPushNotification } from "web-push-browser";
 import { presenceStub } from "../deps";
@@ -69,21 +69,15 @@ async function notify(env: Env, m: NotifyMessage): Promise<void> {
   }
 }
 
-/** The Queue consumer of notifications: each message on its own, retried with backoff (then the DLQ). */
-export async function consumeNotify(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    const parsed = notifyMessage.safeParse(message.body);
-    if (!parsed.success) {
-      log(env.LOG_LEVEL, "warn", "dropped a malformed notify message", { messageId: message.id });
-      message.ack();
-      continue;
-    }
-    try {
-      await notify(env, parsed.data);
-      message.ack();
-    } catch (err) {
-      log(env.LOG_LEVEL, "error", "notify message failed", { error: String(err), attempts: message.attempts });
-      message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
-    }
-  }
-}
+/**
+ * The Queue consumer of notifications: each message on its own, retried with backoff (then the DLQ).
+ * A chat message is notified once: its id is recorded in `processed_messages` after the pushes, so a
+ * redelivery (or a second send) skips the member and presence lookups; the notification rows' own
+ * `ON CONFLICT` and `pushed` flag still cover two copies running at once.
+ */
+export const consumeNotify = defineConsumer<Env, NotifyMessage>({
+  name: "chat-notify",
+  schema: notifyMessage,
+  idempotency: { db: (env) => env.DB, key: (m) => m.messageId },
+  handle: (body, { env }) => notify(env, body),
+});

@@ -1,4 +1,4 @@
-import { log } from "@edgeworks/http";
+import { defineBatchConsumer } from "@edgeworks/queue";
 import { z } from "@hono/zod-openapi";
 
 /** A change to one message, sent by its room after the event is stored. */
@@ -32,34 +32,14 @@ const statements = (db: D1Database, m: SearchMessage): D1PreparedStatement[] => 
 
 /**
  * The Queue consumer feeding the FTS5 index. Idempotent (versioned upserts), so a redelivery or an
- * out-of-order delivery converges; the batch is one D1 transaction, and if it fails each message is
- * retried on its own. A malformed body can never succeed: logged and acked.
+ * out-of-order delivery converges without a processed-message table; the batch is one D1
+ * transaction, and if it fails each message is retried on its own. A malformed body can never
+ * succeed: logged and acked.
  */
-export async function consumeSearch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const valid: { message: Message<unknown>; body: SearchMessage }[] = [];
-  for (const message of batch.messages) {
-    const parsed = searchMessage.safeParse(message.body);
-    if (parsed.success) valid.push({ message, body: parsed.data });
-    else {
-      log(env.LOG_LEVEL, "warn", "dropped a malformed search message", { messageId: message.id });
-      message.ack();
-    }
-  }
-  if (valid.length === 0) return;
-  try {
-    await env.DB.batch(valid.flatMap((v) => statements(env.DB, v.body)));
-    for (const v of valid) v.message.ack();
-    return;
-  } catch (err) {
-    log(env.LOG_LEVEL, "warn", "search batch failed; retrying one by one", { error: String(err) });
-  }
-  for (const { message, body } of valid) {
-    try {
-      await env.DB.batch(statements(env.DB, body));
-      message.ack();
-    } catch (err) {
-      log(env.LOG_LEVEL, "error", "search message failed", { error: String(err), attempts: message.attempts });
-      message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
-    }
-  }
-}
+export const consumeSearch = defineBatchConsumer<Env, SearchMessage>({
+  name: "chat-search",
+  schema: searchMessage,
+  async handleBatch(bodies, { env }) {
+    await env.DB.batch(bodies.flatMap((m) => statements(env.DB, m)));
+  },
+});
