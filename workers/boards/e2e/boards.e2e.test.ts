@@ -13,7 +13,7 @@ afterAll(async () => {
   await dev?.stop?.();
 });
 
-type Frame = { type: string; seq?: number; viewers?: string[]; [k: string]: unknown };
+type Frame = { type: string; seq?: number; online?: string[]; [k: string]: unknown };
 
 const call = async <T = unknown>(path: string, init: { method?: string; token?: string; json?: unknown } = {}) => {
   const headers: Record<string, string> = {};
@@ -113,7 +113,7 @@ describe("boards under pnpm dev, through the front door", () => {
     const a = await open(boardId, await ticket(alice));
     const bTicket = await ticket(bob);
     const b = await open(boardId, bTicket, 0);
-    await a.until((f) => f.some((x) => x.type === "presence" && x.viewers?.length === 2));
+    await a.until((f) => f.some((x) => x.type === "presence" && x.online?.length === 2));
     expect(await refusal(boardId, bTicket)).toBe(401); // single use
     expect(await refusal(boardId, "made-up")).toBe(401);
 
@@ -141,7 +141,7 @@ describe("boards under pnpm dev, through the front door", () => {
     // bob drops, alice keeps changing things, bob resumes from his last seq: no gap, no duplicate
     const lastSeq = Math.max(...b.frames.map((f) => f.seq ?? 0));
     b.ws.close();
-    await a.until((f) => f.filter((x) => x.type === "presence").at(-1)?.viewers?.length === 1);
+    await a.until((f) => f.filter((x) => x.type === "presence").at(-1)?.online?.length === 1);
     await call(`/boards/v1/cards/${cards[0]}`, { method: "PATCH", token: alice.token, json: { title: "renamed" } });
     await call(`/boards/v1/cards/${cards[1]}/move`, { method: "POST", token: alice.token, json: { listId: lists[2], pos: "top" } });
     const b2 = await open(boardId, await ticket(bob), lastSeq);

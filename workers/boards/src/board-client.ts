@@ -1,4 +1,5 @@
 import { notFound } from "@edgeworks/http";
+import { boardsDb, hasBoardMembers, isBoardMember } from "./board-index";
 import { boardOf, isBoardId } from "./ids";
 
 /** The Durable Object of a board. */
@@ -6,8 +7,13 @@ export const boardStub = (env: Env, boardId: string) => env.BOARD.get(env.BOARD.
 
 /** True when the user is a member of the board, per the D1 index the board keeps in sync. */
 export async function isMember(env: Env, boardId: string, userId: string): Promise<boolean> {
-  const row = await env.DB.prepare("SELECT 1 AS one FROM board_members WHERE board_id = ? AND user_id = ?").bind(boardId, userId).first();
-  return row !== null;
+  return isBoardMember(boardsDb(env.DB), boardId, userId);
+}
+
+/** True when the board exists (has members in the D1 index); made-up ids are answered without a query. */
+export async function boardExists(env: Env, boardId: string): Promise<boolean> {
+  if (!isBoardId(boardId)) return false;
+  return hasBoardMembers(boardsDb(env.DB), boardId);
 }
 
 /**

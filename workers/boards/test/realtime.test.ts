@@ -162,15 +162,15 @@ describe("presence", () => {
   it("lists who is viewing on join and leave", async () => {
     const { admin, member, board } = await team();
     const a = await openClient(admin, board.id);
-    await a.until((f) => f.some((x) => x.type === "presence" && (x.viewers as string[]).includes(admin.id)));
+    await a.until((f) => f.some((x) => x.type === "presence" && (x.online as string[]).includes(admin.id)));
     const m = await openClient(member, board.id);
     const both = [admin.id, member.id].sort();
-    await a.until((f) => f.some((x) => x.type === "presence" && JSON.stringify(x.viewers) === JSON.stringify(both)), "both viewers");
-    await m.until((f) => f.some((x) => x.type === "presence" && JSON.stringify(x.viewers) === JSON.stringify(both)), "both viewers");
+    await a.until((f) => f.some((x) => x.type === "presence" && JSON.stringify(x.online) === JSON.stringify(both)), "both online");
+    await m.until((f) => f.some((x) => x.type === "presence" && JSON.stringify(x.online) === JSON.stringify(both)), "both online");
     m.close();
     await a.until((f) => {
       const last = f.filter((x) => x.type === "presence").at(-1);
-      return JSON.stringify(last?.viewers) === JSON.stringify([admin.id]);
+      return JSON.stringify(last?.online) === JSON.stringify([admin.id]);
     }, "member left");
     a.close();
   });

@@ -1,4 +1,5 @@
 import { TICKETS_DDL } from "@edgeworks/auth";
+import { migrate } from "@edgeworks/realtime";
 import type { Role } from "../validation";
 import type { Card, List, Member } from "../views";
 
@@ -56,16 +57,7 @@ ${TICKETS_DDL}
 export const BOARD_MIGRATIONS: readonly string[] = [BOARD_DDL];
 
 /** Applies the migrations a board's storage has not seen yet, in one transaction. */
-export function migrateBoard(storage: DurableObjectStorage): void {
-  storage.transactionSync(() => {
-    const sql = storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-    const current = (sql.exec("SELECT version FROM schema_version").toArray()[0]?.version as number | undefined) ?? 0;
-    for (let v = current; v < BOARD_MIGRATIONS.length; v++) sql.exec(BOARD_MIGRATIONS[v] as string);
-    if (current === 0) sql.exec("INSERT INTO schema_version (version) VALUES (?)", BOARD_MIGRATIONS.length);
-    else if (current < BOARD_MIGRATIONS.length) sql.exec("UPDATE schema_version SET version = ?", BOARD_MIGRATIONS.length);
-  });
-}
+export const migrateBoard = (storage: DurableObjectStorage): number => migrate(storage, BOARD_MIGRATIONS);
 
 export type BoardRow = {
   id: string;

@@ -1,10 +1,14 @@
+import { pingFrame, type SocketState } from "@edgeworks/realtime";
 import { z } from "zod";
+
+// The board's WebSocket protocol: the shared realtime frames (ready, presence, error, pong; see
+// packages/realtime) plus numbered board events. Clients only ping.
 
 /** Largest frame a client may send; bigger ones close the socket with 1009. */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 
 /** What a client may send over the board's WebSocket. */
-export const clientFrame = z.discriminatedUnion("type", [z.strictObject({ type: z.literal("ping"), id: z.string().max(64).optional() })]);
+export const clientFrame = z.discriminatedUnion("type", [pingFrame]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 /** A numbered board change as sent to sockets: `{type, seq, at, actorId, ...payload}`. */
@@ -16,14 +20,7 @@ export interface EventFrame {
   [payload: string]: unknown;
 }
 
-/** Frames that are not board changes (not numbered). */
-export type ControlFrame =
-  | { type: "ready"; seq: number }
-  | { type: "presence"; viewers: string[] }
-  | { type: "pong"; id?: string }
-  | { type: "error"; code: string; detail: string };
+export type { ControlFrame } from "@edgeworks/realtime";
 
 /** Per-socket state kept across hibernation (`serializeAttachment`). */
-export interface SocketAttachment {
-  userId: string;
-}
+export type SocketAttachment = SocketState;

@@ -1,10 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { createTicket, sha256Hex, storeTicket, takeTicket } from "@edgeworks/auth";
-import { type ErrorCode, log } from "@edgeworks/http";
+import { log } from "@edgeworks/http";
+import { badTicket, readFrame, SocketHub } from "@edgeworks/realtime";
 import type { Placement } from "../positions";
 import type { CreateCardInput, DependencyInput, MoveCardInput, Role, SearchQuery, UpdateCardInput } from "../validation";
 import type { Activity, Board as BoardView, Card, List, Member } from "../views";
-import { type ControlFrame, clientFrame, type EventFrame, MAX_CLIENT_FRAME_BYTES, type SocketAttachment } from "./board.protocol";
+import { type ControlFrame, clientFrame, type EventFrame, MAX_CLIENT_FRAME_BYTES } from "./board.protocol";
 import * as admin from "./board-admin";
 import { type AttachmentRow, migrateBoard } from "./board-schema";
 import { BoardStore } from "./board-store";
@@ -21,9 +21,6 @@ const keyMaxLength = (env: Env) => {
   return Number.isInteger(n) && n >= 4 ? n : 50;
 };
 
-/** Refusal of a WebSocket upgrade: the Worker turns `{code, detail}` into a problem response. */
-const refuse = (status: number, code: ErrorCode, detail: string) => Response.json({ code, detail }, { status });
-
 /**
  * One board (`idFromName(boardId)`): its lists, cards, members and event log in SQLite, every write to
  * it, and its WebSockets (hibernation API). Writes run in a storage transaction and their events are
@@ -31,12 +28,14 @@ const refuse = (status: number, code: ErrorCode, detail: string) => Response.jso
  */
 export class Board extends DurableObject<Env> {
   private readonly store: BoardStore;
+  private readonly hub: SocketHub;
   private outbox: EventFrame[] = [];
   private syncing: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new BoardStore(ctx.storage.sql, (frame) => this.outbox.push(frame), keyMaxLength(env));
+    this.hub = new SocketHub(ctx);
     ctx.blockConcurrencyWhile(async () => migrateBoard(ctx.storage));
     // keep-alive pings are answered by the runtime without waking a hibernating board
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, JSON.stringify({ type: "pong" } satisfies ControlFrame)));
@@ -47,7 +46,7 @@ export class Board extends DurableObject<Env> {
       this.outbox = [];
       try {
         const value = this.ctx.storage.transactionSync(() => fn(this.store));
-        for (const frame of this.outbox) this.broadcast(JSON.stringify(frame));
+        for (const frame of this.outbox) this.hub.broadcast(frame);
         return value;
       } finally {
         this.outbox = [];
@@ -109,7 +108,7 @@ export class Board extends DurableObject<Env> {
   }
   async deleteBoard(actorId: string): Promise<Result<null>> {
     const result = await this.writeAndSync((s) => admin.deleteBoard(s, actorId) ?? null);
-    if (result.ok) for (const ws of this.ctx.getWebSockets()) ws.close(4404, "The board was deleted");
+    if (result.ok) for (const ws of this.ctx.getWebSockets()) this.hub.close(ws, 4404, "The board was deleted");
     return result;
   }
   snapshot(actorId: string): Promise<Result<{ name: string; snapshot: admin.BoardSnapshot }>> {
@@ -124,7 +123,7 @@ export class Board extends DurableObject<Env> {
   async removeMember(actorId: string, userId: string): Promise<Result<null>> {
     const result = await this.writeAndSync((s) => admin.removeMember(s, actorId, userId) ?? null);
     if (result.ok) {
-      for (const ws of this.ctx.getWebSockets(userId)) ws.close(4403, "No longer a member of this board");
+      for (const ws of this.ctx.getWebSockets(userId)) this.hub.close(ws, 4403, "No longer a member of this board");
     }
     return result;
   }
@@ -232,95 +231,56 @@ export class Board extends DurableObject<Env> {
   // ---- real time -----------------------------------------------------------------------------
 
   /** A single-use ticket for opening the board's WebSocket within 60 s; only its hash is stored. */
-  async issueTicket(actorId: string): Promise<Result<{ ticket: string; expiresAt: string }>> {
-    const { ticket, hash } = await createTicket();
-    return this.write((s) => {
-      s.requireRole(actorId, "observer");
-      return { ticket, expiresAt: new Date(storeTicket(s.sql, hash, actorId, Date.now())).toISOString() };
+  issueTicket(actorId: string): Promise<Result<{ ticket: string; expiresAt: string }>> {
+    return asResult(async () => {
+      const { ticket, expiresAt } = await this.hub.issueTicket(actorId, () => this.store.requireRole(actorId, "observer"));
+      return { ticket, expiresAt: new Date(expiresAt).toISOString() };
     });
   }
 
   /**
-   * The WebSocket upgrade (`?ticket=…&since=N`): the ticket is consumed atomically (DELETE … RETURNING),
-   * so it works once. Events after `since` are replayed before `ready`, in the same synchronous turn
-   * as the accept, so no live event can slip between the replay and the live stream.
+   * The WebSocket upgrade (`?ticket=…&since=N`, see SocketHub.upgrade): the ticket works once; the
+   * board must still exist (else 401, as for any ticket) and its user still be a member (else 403).
    */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") return refuse(426, "bad_request", "Expected a WebSocket upgrade");
-    const url = new URL(request.url);
-    const ticket = url.searchParams.get("ticket") ?? "";
-    const since = Number(url.searchParams.get("since") ?? "-1");
-    if (ticket === "" || ticket.length > 200) return refuse(401, "unauthorized", "A valid ticket is required");
-    const hash = await sha256Hex(ticket);
-    const taken = takeTicket(this.store.sql, hash, Date.now());
-    if (!taken || !this.store.board()) return refuse(401, "unauthorized", "The ticket is invalid, expired or already used");
-    if (this.store.roleOf(taken.userId) === null) return refuse(403, "forbidden", "You are no longer a member of this board");
-    const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server, [taken.userId]);
-    server.serializeAttachment({ userId: taken.userId } satisfies SocketAttachment);
-    if (since >= 0) for (const frame of this.store.eventsSince(since)) server.send(JSON.stringify(frame));
-    this.send(server, { type: "ready", seq: this.store.lastSeq() });
-    this.broadcastPresence();
-    return new Response(null, { status: 101, webSocket: client });
+    return this.hub.upgrade(request, {
+      authorize: (userId) => {
+        if (!this.store.board()) return badTicket;
+        if (this.store.roleOf(userId) === null)
+          return { status: 403, code: "forbidden", detail: "You are no longer a member of this board" };
+        return null;
+      },
+      tags: (userId) => [userId],
+      state: (userId) => ({ userId }),
+      replay: (since) => this.store.eventsSince(since),
+      head: () => this.store.lastSeq(),
+      opened: (ws) => {
+        // a second socket of someone already here changes nothing for the others, but this one is told
+        if (!this.hub.announcePresence()) this.hub.send(ws, { type: "presence", online: this.hub.connectedUsers() } satisfies ControlFrame);
+      },
+    });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
-    if (bytes > MAX_CLIENT_FRAME_BYTES) {
-      ws.close(1009, "Frame too large");
-      return;
+    const read = readFrame(message, clientFrame, MAX_CLIENT_FRAME_BYTES);
+    if (read.ok) {
+      this.hub.send(ws, { type: "pong", ...(read.frame.id === undefined ? {} : { id: read.frame.id }) } satisfies ControlFrame);
+    } else if (read.reason === "too_large") {
+      this.hub.close(ws, 1009, "Frame too large");
+    } else if (read.reason === "invalid") {
+      this.hub.fail(ws, "validation_failed", 'Unknown or invalid frame; send {"type":"ping"}');
+    } else {
+      this.hub.fail(ws, "malformed_json", "Frames must be JSON");
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message));
-    } catch {
-      this.send(ws, { type: "error", code: "malformed_json", detail: "Frames must be JSON" });
-      return;
-    }
-    const parsed = clientFrame.safeParse(data);
-    if (!parsed.success) {
-      this.send(ws, { type: "error", code: "validation_failed", detail: 'Unknown or invalid frame; send {"type":"ping"}' });
-      return;
-    }
-    this.send(ws, { type: "pong", ...(parsed.data.id === undefined ? {} : { id: parsed.data.id }) });
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "Bye");
-    } catch {
-      // already closed
-    }
-    this.broadcastPresence(ws);
+    this.hub.closed(ws, code);
+    this.hub.announcePresence(this.hub.connectedUsers(ws), ws);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    this.broadcastPresence(ws);
-  }
-
-  private send(ws: WebSocket, frame: ControlFrame): void {
-    try {
-      ws.send(JSON.stringify(frame));
-    } catch {
-      // the socket is closing; its close handler updates presence
-    }
-  }
-
-  private broadcast(message: string, except?: WebSocket): void {
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws === except) continue;
-      try {
-        ws.send(message);
-      } catch {
-        // closing
-      }
-    }
-  }
-
-  /** Who is viewing: the distinct members with an open socket (`leaving` is on its way out). */
-  private broadcastPresence(leaving?: WebSocket): void {
-    const open = this.ctx.getWebSockets().filter((ws) => ws !== leaving && ws.readyState === WebSocket.OPEN);
-    const viewers = [...new Set(open.map((ws) => (ws.deserializeAttachment() as SocketAttachment).userId))].sort();
-    this.broadcast(JSON.stringify({ type: "presence", viewers } satisfies ControlFrame), leaving);
+    this.hub.setState(ws, null);
+    this.hub.announcePresence(this.hub.connectedUsers(ws), ws);
   }
 }

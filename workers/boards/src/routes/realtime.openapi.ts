@@ -33,7 +33,8 @@ export const wsRoute = createRoute({
   summary: "The board's live event stream (WebSocket)",
   description:
     "Authenticated by the ticket alone (browsers cannot send headers on an upgrade). Server frames: numbered events " +
-    "`{type, seq, at, actorId, …}`, then `ready {seq}` after any replay, `presence {viewers}` on join/leave, `pong`, `error`. " +
+    "`{type, seq, at, actorId, …}`, then `ready {seq, userId}` after any replay, `presence {online}` on join/leave, `pong`, " +
+    "`error {code, detail}` (the shared realtime frames of packages/realtime). " +
     'Client frames: `{"type":"ping"}` (64 KiB max; bigger closes with 1009).',
   request: { params: boardIdParams, query: wsQuery },
   responses: {

@@ -1,8 +1,8 @@
-import { ApiError, createRouter, type ErrorCode, upgradeRequired } from "@edgeworks/http";
-import { boardForMember, boardStub } from "../board-client";
+import { ApiError, createRouter, upgradeRequired } from "@edgeworks/http";
+import { refusalToError } from "@edgeworks/realtime";
+import { boardExists, boardForMember, boardStub } from "../board-client";
 import { unwrap } from "../do/result";
 import type { BoardsEnv, PublicEnv } from "../env";
-import { isBoardId } from "../ids";
 import { ticketRoute, wsRoute } from "./realtime.openapi";
 
 /** POST …/ticket (authenticated with the API's usual credentials). */
@@ -11,10 +11,6 @@ export const ticketRouter = createRouter<BoardsEnv>().openapi(ticketRoute, async
   const board = await boardForMember(c.env, c.req.valid("param").id, userId);
   return c.json(unwrap(await board.issueTicket(userId)), 201);
 });
-
-const boardExists = async (env: Env, boardId: string) =>
-  isBoardId(boardId) &&
-  (await env.DB.prepare("SELECT 1 AS one FROM board_members WHERE board_id = ? LIMIT 1").bind(boardId).first()) !== null;
 
 /**
  * GET …/ws: the ticket is the credential. Refusals are problem responses, never a socket: 426 for a
@@ -30,6 +26,5 @@ export const wsRouter = createRouter<PublicEnv>().openapi(wsRoute, async (c) => 
   if (!(await boardExists(c.env, id))) throw new ApiError("unauthorized", "The ticket is invalid, expired or already used");
   const res = await boardStub(c.env, id).fetch(c.req.raw);
   if (res.status === 101) return res as never;
-  const { code, detail } = (await res.json()) as { code: ErrorCode; detail: string };
-  throw new ApiError(code, detail);
+  throw await refusalToError(res);
 });
