@@ -1,12 +1,10 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { ROLES } from "./validation";
 
 // Drizzle tables of the boards database: the cross-board index. Each board's own state lives in its
 // Board Durable Object; D1 holds what spans boards, kept in sync by the Durable Object. Must match
 // migrations/boards/ (test/schema.test.ts checks it).
-
-export const BOARD_ROLES = ["admin", "member", "observer"] as const;
-export type BoardRole = (typeof BOARD_ROLES)[number];
 
 /**
  * Who belongs to which board, and as what (mirror of the board's own member table): "my boards",
@@ -18,7 +16,7 @@ export const boardMembers = sqliteTable(
   {
     boardId: text("board_id").notNull(),
     userId: text("user_id").notNull(),
-    role: text("role", { enum: BOARD_ROLES }).notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
     boardName: text("board_name").notNull(),
     isTemplate: integer("is_template", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull(),

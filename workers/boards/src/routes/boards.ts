@@ -1,11 +1,12 @@
 import { createRouter } from "@edgeworks/http";
 import { boardForMember, boardStub, isMember } from "../board-client";
+import { boardsDb, listBoards } from "../board-index";
 import type { BoardSnapshot } from "../do/board-admin";
 import { invalidField, unwrap } from "../do/result";
 import type { BoardsEnv } from "../env";
 import { isBoardId, newBoardId } from "../ids";
 import { resolveUser } from "../members";
-import type { ActivityPage, BoardSummary } from "../views";
+import type { ActivityPage } from "../views";
 import {
   addMemberRoute,
   boardActivityRoute,
@@ -33,8 +34,6 @@ async function templateSnapshot(env: Env, userId: string, templateId: string): P
   return unwrap(await boardStub(env, templateId).snapshot(userId)).snapshot;
 }
 
-type SummaryRow = { board_id: string; board_name: string; is_template: number; role: BoardSummary["role"]; created_at: number };
-
 /** /boards, and what hangs off one board. */
 export const boardsRouter = createRouter<BoardsEnv>()
   .openapi(createBoardRoute, async (c) => {
@@ -47,19 +46,7 @@ export const boardsRouter = createRouter<BoardsEnv>()
   })
   .openapi(listBoardsRoute, async (c) => {
     const { template } = c.req.valid("query");
-    const filter = template === undefined ? "" : `AND is_template = ${template === "true" ? 1 : 0}`;
-    const { results } = await c.env.DB.prepare(
-      `SELECT board_id, board_name, is_template, role, created_at FROM board_members WHERE user_id = ? ${filter} ORDER BY created_at DESC, board_id LIMIT 1000`,
-    )
-      .bind(c.var.auth.userId)
-      .all<SummaryRow>();
-    const items = results.map((r) => ({
-      id: r.board_id,
-      name: r.board_name,
-      isTemplate: r.is_template === 1,
-      role: r.role,
-      createdAt: new Date(r.created_at).toISOString(),
-    }));
+    const items = await listBoards(boardsDb(c.env.DB), c.var.auth.userId, template === undefined ? undefined : template === "true");
     return c.json({ items }, 200);
   })
   .openapi(getBoardRoute, async (c) => {

@@ -1,15 +1,14 @@
-import { randomToken, sha256Hex } from "@edgeworks/auth";
-import { createRouter, errors, jsonResponse, notFound } from "@edgeworks/http";
+import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { boardStub } from "../board-client";
+import { boardsDb } from "../board-index";
+import { createFeed, feedBoards, revokeFeed } from "../calendar/feeds";
 import { dueCardsCalendar } from "../calendar/ics";
 import type { BoardsEnv, PublicEnv } from "../env";
 import { feedSchema } from "../views";
 import { auth } from "./common";
 
 const FEED_FILE = /^([A-Za-z0-9_-]{43})\.ics$/;
-/** Boards per feed: a feed reads every board of the user, so it is bounded. */
-export const MAX_FEED_BOARDS = 100;
 
 const createFeedRoute = createRoute({
   tags: ["Calendar"],
@@ -56,36 +55,21 @@ const feedRoute = createRoute({
 /** POST/DELETE /calendar-feed (authenticated). */
 export const feedAdminRouter = createRouter<BoardsEnv>()
   .openapi(createFeedRoute, async (c) => {
-    const secret = randomToken(32);
-    const now = Date.now();
-    await c.env.DB.prepare(
-      "INSERT INTO calendar_feeds (user_id, secret_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at",
-    )
-      .bind(c.var.auth.userId, await sha256Hex(secret), now)
-      .run();
+    const { secret, createdAt } = await createFeed({ db: boardsDb(c.env.DB), now: Date.now }, c.var.auth.userId);
     const url = `${new URL(c.req.url).origin}/boards/v1/calendar/${secret}.ics`;
     c.header("Cache-Control", "no-store");
-    return c.json({ url, createdAt: new Date(now).toISOString() }, 201);
+    return c.json({ url, createdAt: new Date(createdAt).toISOString() }, 201);
   })
   .openapi(revokeFeedRoute, async (c) => {
-    const res = await c.env.DB.prepare("DELETE FROM calendar_feeds WHERE user_id = ?").bind(c.var.auth.userId).run();
-    if (res.meta.changes === 0) throw notFound("Calendar feed");
+    await revokeFeed(boardsDb(c.env.DB), c.var.auth.userId);
     return c.body(null, 204);
   });
 
 /** GET /calendar/{secret}.ics: the secret is the credential (calendar apps send no headers). */
 export const feedRouter = createRouter<PublicEnv>().openapi(feedRoute, async (c) => {
   const secret = FEED_FILE.exec(c.req.valid("param").file)?.[1] ?? "";
-  const feed = await c.env.DB.prepare("SELECT user_id FROM calendar_feeds WHERE secret_hash = ?")
-    .bind(await sha256Hex(secret))
-    .first<{ user_id: string }>();
-  if (!feed) throw notFound("Calendar feed");
-  const { results } = await c.env.DB.prepare(
-    "SELECT board_id FROM board_members WHERE user_id = ? AND is_template = 0 ORDER BY created_at LIMIT ?",
-  )
-    .bind(feed.user_id, MAX_FEED_BOARDS)
-    .all<{ board_id: string }>();
-  const perBoard = await Promise.all(results.map((r) => boardStub(c.env, r.board_id).dueCards(feed.user_id)));
+  const { userId, boardIds } = await feedBoards(boardsDb(c.env.DB), secret);
+  const perBoard = await Promise.all(boardIds.map((id) => boardStub(c.env, id).dueCards(userId)));
   const body = dueCardsCalendar(perBoard.flat(), new URL(c.req.url).origin);
   return c.body(body, 200, {
     "Content-Type": "text/calendar; charset=utf-8",
