@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ClickEvent } from "../src/analytics/click-event";
+import { type ClickEvent, clickMessage } from "../src/analytics/click-event";
 import { sendClick } from "../src/analytics/send-clicks";
 import worker from "../src/index";
 import { CHROME_UA, call, createLink, eventually, GOOGLEBOT_UA, IPHONE_UA, newUser, visit } from "./helpers";
@@ -129,6 +129,29 @@ describe("the click consumer", () => {
     expect(result.explicitAcks.sort()).toEqual([good.id, "bad-1", "bad-2", "bad-3", "bad-4"].sort());
     expect(result.retryMessages).toEqual([]);
     expect((await statsOf(token, link.id)).clicks).toBe(1);
+  });
+
+  it("reads a body as a batch or a single click with an id; every other shape fails validation", () => {
+    const e = event("L1");
+    const { id: _id, ...noId } = e;
+    expect(clickMessage.safeParse(e).data).toEqual({ key: e.id, events: [e] });
+    expect(clickMessage.safeParse({ v: 1, id: "b", events: [noId] }).data).toEqual({ key: "b", events: [noId] });
+    const invalid = [
+      noId, // a single click must carry its key
+      { ...e, v: 2 },
+      { ...e, ts: Number.POSITIVE_INFINITY },
+      { ...e, ts: Number.NaN },
+      { ...e, n: 0 },
+      { ...e, n: 1.5 },
+      { ...e, n: 1_000_000_001 },
+      { ...e, id: "x".repeat(65) },
+      { ...e, id: "" },
+      { ...e, country: undefined },
+      { v: 1, id: "b", events: [] },
+      { v: 1, id: "b", events: Array.from({ length: 101 }, () => noId) },
+      { v: 1, events: [noId] },
+    ];
+    for (const body of invalid) expect(clickMessage.safeParse(body).success, JSON.stringify(body)?.slice(0, 80)).toBe(false);
   });
 
   it("retries each message on its own when D1 fails, and counts nothing", async () => {

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /**
  * A click, as the redirect records it (in `waitUntil`, never awaited by the visitor). The hot path
  * only copies what the request already has; the consumer derives device, browser, OS and the bot flag
@@ -68,48 +70,42 @@ export interface ClickBatch {
   events: ClickEvent[];
 }
 
-const nullableString = (v: unknown) => v === null || typeof v === "string";
-const key = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 64;
+/** The key a message is counted once under: a batch id or a single click's id. */
+const key = z.string().min(1).max(64);
 
-/** True when `body` is a click this consumer understands. */
-export function isClickEvent(body: unknown): body is ClickEvent {
-  if (typeof body !== "object" || body === null) return false;
-  const e = body as Record<string, unknown>;
-  return (
-    e.v === 1 &&
-    typeof e.linkId === "string" &&
-    typeof e.slug === "string" &&
-    typeof e.ts === "number" &&
-    Number.isFinite(e.ts) &&
-    nullableString(e.referrerHost) &&
-    nullableString(e.country) &&
-    nullableString(e.city) &&
-    typeof e.ua === "string" &&
-    (e.n === undefined || (Number.isInteger(e.n) && (e.n as number) >= 1 && (e.n as number) <= MAX_N)) &&
-    (e.id === undefined || key(e.id))
-  );
-}
+/** A click this consumer understands. */
+export const clickEvent: z.ZodType<ClickEvent> = z.object({
+  v: z.literal(1),
+  linkId: z.string(),
+  slug: z.string(),
+  // zod 4 numbers are finite: NaN and Infinity fail
+  ts: z.number(),
+  referrerHost: z.string().nullable(),
+  country: z.string().nullable(),
+  city: z.string().nullable(),
+  ua: z.string(),
+  n: z.number().int().min(1).max(MAX_N).optional(),
+  id: key.optional(),
+});
 
-/** True when a queue message body is a batch of clicks. */
-export function isClickBatch(body: unknown): body is ClickBatch {
-  if (typeof body !== "object" || body === null) return false;
-  const b = body as Record<string, unknown>;
-  return (
-    b.v === 1 &&
-    key(b.id) &&
-    Array.isArray(b.events) &&
-    b.events.length > 0 &&
-    b.events.length <= MAX_EVENTS_PER_MESSAGE &&
-    b.events.every(isClickEvent)
-  );
+/** A batch of 1 to 100 clicks, as the redirect sends them. */
+export const clickBatch: z.ZodType<ClickBatch> = z.object({
+  v: z.literal(1),
+  id: key,
+  events: z.array(clickEvent).min(1).max(MAX_EVENTS_PER_MESSAGE),
+});
+
+/** The clicks of one message and the key the message is counted once under. */
+export interface ClickMessage {
+  key: string;
+  events: ClickEvent[];
 }
 
 /**
- * The clicks of a message body and the key it is counted once under: a batch by its id, a single
- * click by its own `id`. Null for anything else.
+ * A Queue message body as the consumer reads it: a batch (counted once by its id) or a single click
+ * carrying its own `id`. Anything else fails, and the consumer acks it as poison.
  */
-export function clicksOf(body: unknown): { key: string; events: ClickEvent[] } | null {
-  if (isClickBatch(body)) return { key: body.id, events: body.events };
-  if (isClickEvent(body) && body.id !== undefined) return { key: body.id, events: [body] };
-  return null;
-}
+export const clickMessage: z.ZodType<ClickMessage> = z.union([
+  clickBatch.transform((b) => ({ key: b.id, events: b.events })),
+  clickEvent.refine((e) => e.id !== undefined, "a single click needs an id").transform((e) => ({ key: e.id ?? "", events: [e] })),
+]);

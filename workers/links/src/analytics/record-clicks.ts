@@ -3,7 +3,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Db } from "../deps";
 import { clickDimensions, clicksHourly, links, processedClicks } from "../schema";
 import { aggregateClicks, HOUR_MS } from "./aggregate-clicks";
-import { type ClickEvent, countOf } from "./click-event";
+import { type ClickMessage, countOf } from "./click-event";
 
 /** Processed message keys are kept this long: longer than a message can live in the queue with its retries. */
 export const DEDUPE_WINDOW_MS = 7 * 24 * HOUR_MS;
@@ -21,12 +21,6 @@ async function alreadyCounted(db: Db, ids: string[]): Promise<Set<string>> {
     for (const r of rows) seen.add(r.id);
   }
   return seen;
-}
-
-/** The clicks of one message and the key the message is counted once under. */
-export interface ClickMessage {
-  key: string;
-  events: ClickEvent[];
 }
 
 /**
