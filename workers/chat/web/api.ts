@@ -1,17 +1,10 @@
-// The same-origin HTTP API: the session (tokens from accounts) and authenticated JSON calls that refresh
-// the access token once when it has expired.
+// The same-origin HTTP API through @edgeworks/client's typed clients: the session (tokens from accounts)
+// and the chat client, whose every call carries the current access token and refreshes it once when it
+// has expired.
+import { type AccountsApi, createAccountsClient, createChatClient, problemText } from "@edgeworks/client";
 
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-}
-
-interface Session {
-  user: User;
-  accessToken: string;
-  refreshToken: string;
-}
+export type User = AccountsApi.components["schemas"]["User"];
+type Session = AccountsApi.components["schemas"]["Session"];
 
 /** An HTTP failure with the problem+json `detail` (or title) as its message. */
 export class ApiFailure extends Error {
@@ -27,19 +20,19 @@ export class ApiFailure extends Error {
 // family when a rotated token is presented again. A reload keeps the tab's session.
 const SESSION_KEY = "chat:session";
 
-let session: Session | null = readSession();
+let session: Pick<Session, "user" | "accessToken" | "refreshToken"> | null = readSession();
 let refreshing: Promise<boolean> | null = null;
 
-function readSession(): Session | null {
+function readSession(): typeof session {
   try {
     const raw = sessionStorage.getItem(SESSION_KEY);
-    return raw ? (JSON.parse(raw) as Session) : null;
+    return raw ? (JSON.parse(raw) as typeof session) : null;
   } catch {
     return null;
   }
 }
 
-function saveSession(next: Session | null): void {
+function saveSession(next: typeof session): void {
   session = next;
   if (next) sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
   else sessionStorage.removeItem(SESSION_KEY);
@@ -48,44 +41,36 @@ function saveSession(next: Session | null): void {
 /** The logged-in user, if any. */
 export const currentUser = (): User | null => session?.user ?? null;
 
-async function failure(res: Response): Promise<ApiFailure> {
-  let message = `${res.status} ${res.statusText}`;
-  try {
-    const body = (await res.json()) as { detail?: string; title?: string };
-    message = body.detail || body.title || message;
-  } catch {
-    // not JSON: keep the status line
-  }
-  return new ApiFailure(res.status, message);
+/** The data of a typed call, or its problem+json as an ApiFailure. */
+export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (error !== undefined || !response.ok) throw new ApiFailure(response.status, problemText(error, response));
+  return data as T;
 }
 
-const post = (path: string, body: unknown, token?: string) =>
-  fetch(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body),
-  });
+// "": the page's own origin (the front door, or chat's own route)
+const accounts = createAccountsClient("");
 
-async function startSession(res: Response): Promise<User> {
-  if (!res.ok) throw await failure(res);
-  const body = (await res.json()) as Session;
+function startSession(body: Session): User {
   saveSession({ user: body.user, accessToken: body.accessToken, refreshToken: body.refreshToken });
   return body.user;
 }
 
 /** Logs in with email and password; throws ApiFailure (401 for a wrong pair, 429 when limited). */
 export const logIn = async (email: string, password: string): Promise<User> =>
-  startSession(await post("/auth/v1/login", { email, password }));
+  startSession(await ok(accounts.POST("/auth/v1/login", { body: { email, password } })));
 
 /** Creates an account and logs in. */
 export const register = async (email: string, password: string, name?: string): Promise<User> =>
-  startSession(await post("/auth/v1/register", name ? { email, password, name } : { email, password }));
+  startSession(await ok(accounts.POST("/auth/v1/register", { body: name ? { email, password, name } : { email, password } })));
 
 /** Ends the session on the server (best effort) and forgets it here. */
 export async function logOut(): Promise<void> {
   const current = session;
   saveSession(null);
-  if (current) await post("/auth/v1/logout", { refreshToken: current.refreshToken }, current.accessToken).catch(() => undefined);
+  if (!current) return;
+  const headers = { Authorization: `Bearer ${current.accessToken}` };
+  await accounts.POST("/auth/v1/logout", { body: { refreshToken: current.refreshToken }, headers }).catch(() => undefined);
 }
 
 /** Trades the refresh token for a new pair; concurrent callers share one attempt. False: logged out. */
@@ -93,13 +78,13 @@ function refresh(): Promise<boolean> {
   refreshing ??= (async () => {
     const current = session;
     if (!current) return false;
-    const res = await post("/auth/v1/refresh", { refreshToken: current.refreshToken }).catch(() => null);
+    const res = await accounts.POST("/auth/v1/refresh", { body: { refreshToken: current.refreshToken } }).catch(() => null);
     if (!res) return false;
-    if (!res.ok) {
-      if (res.status === 401) saveSession(null);
+    if (!res.data) {
+      if (res.response.status === 401) saveSession(null);
       return false;
     }
-    const body = (await res.json()) as Session;
+    const body = res.data;
     saveSession({ user: body.user ?? current.user, accessToken: body.accessToken, refreshToken: body.refreshToken });
     return true;
   })().finally(() => {
@@ -114,27 +99,38 @@ export const whenLoggedOut = (handler: () => void): void => {
   onLoggedOut = handler;
 };
 
-/**
- * An authenticated JSON call. A 401 triggers one refresh and one retry; a failure throws ApiFailure.
- *
- * @example const { items } = await api<{ items: Room[] }>("/chat/v1/rooms");
- */
-export async function api<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
+/** fetch with the session's access token; a 401 triggers one refresh and one retry (of a copy: a body is read once). */
+async function authenticatedFetch(request: Request): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     if (!session) {
       onLoggedOut();
       throw new ApiFailure(401, "Not logged in");
     }
-    const headers: Record<string, string> = { Authorization: `Bearer ${session.accessToken}` };
-    if (init.json !== undefined) headers["Content-Type"] = "application/json";
-    const res = await fetch(path, {
-      method: init.method ?? "GET",
-      headers,
-      body: init.json === undefined ? undefined : JSON.stringify(init.json),
-    });
+    const copy = request.clone();
+    copy.headers.set("Authorization", `Bearer ${session.accessToken}`);
+    const res = await fetch(copy);
     if (res.status === 401 && attempt === 0 && (await refresh())) continue;
     if (res.status === 401 && !session) onLoggedOut();
-    if (!res.ok) throw await failure(res);
-    return (res.status === 204 ? undefined : await res.json()) as T;
+    return res;
   }
+}
+
+/**
+ * The chat API as the logged-in user, typed from chat's OpenAPI document.
+ *
+ * @example const { items } = await ok(chat.GET("/chat/v1/rooms", { params: { query: { limit: 100 } } }));
+ */
+export const chat = createChatClient("", { fetch: authenticatedFetch });
+
+/**
+ * An authenticated JSON call by path, for callers without a typed route (prefer `ok(chat.GET(…))`).
+ *
+ * @example const { ticket } = await api<{ ticket: string }>(`/chat/v1/rooms/${id}/ticket`, { method: "POST" });
+ */
+export async function api<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
+  const headers: Record<string, string> = init.json === undefined ? {} : { "Content-Type": "application/json" };
+  const body = init.json === undefined ? undefined : JSON.stringify(init.json);
+  const res = await authenticatedFetch(new Request(new URL(path, location.href), { method: init.method ?? "GET", headers, body }));
+  if (!res.ok) throw new ApiFailure(res.status, problemText(await res.json().catch(() => undefined), res));
+  return (res.status === 204 ? undefined : await res.json()) as T;
 }

@@ -1,22 +1,14 @@
 // The chat page: log in, list and create rooms, chat live in the room named by the URL hash (#room=<id>),
 // so a reload comes back to the same room and resumes from the last seq it had seen.
-import { ApiFailure, api, currentUser, logIn, logOut, register, type User, whenLoggedOut } from "./api";
+import type { ChatApi } from "@edgeworks/client";
+import { ApiFailure, chat, currentUser, logIn, logOut, ok, register, type User, whenLoggedOut } from "./api";
 import { RoomPanel } from "./room-panel";
 import { clearRooms } from "./store";
 import { byId, notify, renderRooms } from "./view";
 
-interface Member {
-  userId: string;
-  /** The display name from accounts; null when the user has none (the page shows a short id). */
-  name: string | null;
-  role: string;
-}
-interface Room {
-  id: string;
-  kind: "dm" | "group";
-  name: string | null;
-  members: Member[];
-}
+/** A member; `name` is the display name from accounts, null when the user has none (the page shows a short id). */
+type Member = ChatApi.components["schemas"]["Member"];
+type Room = Pick<ChatApi.components["schemas"]["Room"], "id" | "kind" | "name" | "members">;
 
 /** Rooms I was added to elsewhere show up within this long (and whenever the tab comes back). */
 const ROOMS_REFRESH_MS = 30_000;
@@ -40,7 +32,11 @@ const roomLabel = (room: Room) => {
   const others = room.members.filter((m) => m.userId !== currentUser()?.id).map((m) => nameOf(m.userId));
   return `Direct: ${others.length > 0 ? others.sort().join(", ") : "You"}`;
 };
+/** Keyboard users land in the composer of a room they opened (by the list, a new room or a DM). */
+let focusComposer = false;
 const goTo = (id: string) => {
+  focusComposer = true;
+  if (openRoomId() === id) return openRoom(id); // the same hash: no hashchange event
   location.hash = `room=${encodeURIComponent(id)}`;
 };
 
@@ -73,7 +69,7 @@ function showRooms(): void {
 
 /** The rooms I am in (the first 100, most recently active first), with their members. */
 async function loadRooms(): Promise<void> {
-  const body = await api<{ items: Room[] }>("/chat/v1/rooms?limit=100");
+  const body = await ok(chat.GET("/chat/v1/rooms", { params: { query: { limit: 100 } } }));
   rooms = body.items;
   for (const room of rooms) for (const m of room.members) if (m.name) names.set(m.userId, m.name);
   showRooms();
@@ -88,6 +84,8 @@ function openRoom(roomId: string | null): void {
   const room = rooms.find((r) => r.id === roomId);
   panel.open(roomId, room ? roomLabel(room) : "Room");
   showMembers(room);
+  if (focusComposer && roomId) byId("composer-text").focus();
+  focusComposer = false;
 }
 
 async function enter(): Promise<void> {
@@ -124,6 +122,8 @@ onSubmit("login-form", async (field, form, action) => {
     else await logIn(field("email"), field("password"));
     form.reset();
     await enter();
+    // the form is gone: focus moves to the first room, or to naming a new one
+    (document.querySelector<HTMLElement>("#rooms button") ?? byId("new-room-name")).focus();
   } catch (err) {
     notify(err instanceof ApiFailure && err.status === 401 ? "Wrong email or password" : errorText(err));
   }
@@ -131,7 +131,7 @@ onSubmit("login-form", async (field, form, action) => {
 
 onSubmit("create-room-form", async (field, form) => {
   try {
-    const room = await api<Room>("/chat/v1/rooms", { method: "POST", json: { name: field("name") } });
+    const room = await ok(chat.POST("/chat/v1/rooms", { body: { name: field("name") } }));
     form.reset();
     await loadRooms();
     goTo(room.id);
@@ -147,10 +147,7 @@ onSubmit("invite-form", async (field, form) => {
   const roomId = panel.roomId;
   if (!roomId) return;
   try {
-    const added = await api<Member>(`/chat/v1/rooms/${encodeURIComponent(roomId)}/members`, {
-      method: "POST",
-      json: userRef(field("who")),
-    });
+    const added = await ok(chat.POST("/chat/v1/rooms/{id}/members", { params: { path: { id: roomId } }, body: userRef(field("who")) }));
     notify(`Added ${added.name ?? field("who")}`);
     form.reset();
     await loadRooms();
@@ -161,7 +158,7 @@ onSubmit("invite-form", async (field, form) => {
 
 onSubmit("dm-form", async (field, form) => {
   try {
-    const room = await api<Room>("/chat/v1/dm", { method: "POST", json: userRef(field("who")) });
+    const room = await ok(chat.POST("/chat/v1/dm", { body: userRef(field("who")) }));
     form.reset();
     await loadRooms();
     goTo(room.id);
@@ -176,6 +173,7 @@ byId("logout").addEventListener("click", async () => {
   await logOut();
   history.replaceState(null, "", location.pathname);
   showLoggedIn(null);
+  byId<HTMLFormElement>("login-form").querySelector("input")?.focus();
 });
 
 whenLoggedOut(() => {

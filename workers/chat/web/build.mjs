@@ -1,4 +1,5 @@
-// Builds the chat page (web/index.html, web/style.css, web/app.ts and what it imports) into one TS module,
+// Builds the chat page (web/header.html and web/index.html in @edgeworks/ui's page shell, web/style.css with
+// the shared stylesheet, web/app.ts and what it imports, @edgeworks/client included) into one TS module,
 // src/web/dist/assets.ts, that src/web/routes.ts serves: the HTML, and the script and stylesheet under
 // content-hashed names (so they can be cached forever) with their ETags. The output folder is git-ignored
 // (`dist/`); scripts/prepare.mjs runs this on install, dev, test and bench, so a checkout never serves a
@@ -10,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from "node:
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pageShell } from "@edgeworks/ui";
 
 const WEB = dirname(fileURLToPath(import.meta.url));
 const OUT = join(WEB, "..", "src", "web", "dist", "assets.ts");
@@ -26,9 +28,13 @@ export function buildChatWeb() {
   const css = esbuild.buildSync({ ...common, entryPoints: [join(WEB, "style.css")], target: "chrome100" }).outputFiles[0].text;
   const jsName = `app.${hash(js).slice(0, 12)}.js`;
   const cssName = `app.${hash(css).slice(0, 12)}.css`;
-  const html = readFileSync(join(WEB, "index.html"), "utf8")
-    .replace("{{script}}", `/chat/${jsName}`)
-    .replace("{{style}}", `/chat/${cssName}`);
+  const html = pageShell({
+    title: "Edgeworks Chat",
+    header: readFileSync(join(WEB, "header.html"), "utf8").trim(),
+    main: readFileSync(join(WEB, "index.html"), "utf8").trim(),
+    stylesheets: [`/chat/${cssName}`],
+    scripts: [`/chat/${jsName}`],
+  });
   const asset = (body, type) => ({ body, type, etag: `"${hash(body).slice(0, 27)}"` });
   const assets = { [jsName]: asset(js, "text/javascript; charset=utf-8"), [cssName]: asset(css, "text/css; charset=utf-8") };
   const source = [

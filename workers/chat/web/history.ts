@@ -1,13 +1,6 @@
 // Pages of a room's history over HTTP (GET /chat/v1/rooms/{id}/messages), in the page's message shape.
-import { api } from "./api";
+import { chat, ok } from "./api";
 import type { ChatMessage } from "./protocol";
-
-/** A message as the history route returns it. */
-interface HistoryMessage extends Omit<ChatMessage, "reactions" | "editedAt"> {
-  editedAt: string | null;
-  deletedAt: string | null;
-  reactions: { emoji: string; userIds: string[] }[];
-}
 
 export interface HistoryPage {
   /** Oldest first. */
@@ -18,17 +11,23 @@ export interface HistoryPage {
 
 /** The newest `limit` messages with seq < `before` (or the newest of all). */
 export async function fetchHistory(roomId: string, limit: number, before?: number): Promise<HistoryPage> {
-  const query = new URLSearchParams({ limit: String(limit), ...(before ? { before: String(before) } : {}) });
-  const page = await api<{ items: HistoryMessage[]; nextBefore: number | null }>(
-    `/chat/v1/rooms/${encodeURIComponent(roomId)}/messages?${query}`,
+  const page = await ok(
+    chat.GET("/chat/v1/rooms/{id}/messages", { params: { path: { id: roomId }, query: before ? { limit, before } : { limit } } }),
   );
   return {
-    messages: page.items.map(({ editedAt, deletedAt, reactions, ...m }) => ({
-      ...m,
-      ...(editedAt ? { editedAt } : {}),
-      ...(deletedAt ? { deleted: true, text: "" } : {}),
-      reactions: Object.fromEntries(reactions.map((r) => [r.emoji, r.userIds])),
-    })),
+    // the schema's Message is nullable (it is also a room's `lastMessage`); a page never holds null
+    messages: page.items.flatMap((item) => {
+      if (!item) return [];
+      const { editedAt, deletedAt, reactions, ...m } = item;
+      return [
+        {
+          ...m,
+          ...(editedAt ? { editedAt } : {}),
+          ...(deletedAt ? { deleted: true, text: "" } : {}),
+          reactions: Object.fromEntries(reactions.map((r) => [r.emoji, r.userIds])),
+        },
+      ];
+    }),
     nextBefore: page.nextBefore,
   };
 }

@@ -2,7 +2,7 @@
 // messages". One RoomSocket at a time; opening another room (or none) closes the previous one.
 import type { ServerFrame } from "./protocol";
 import { type ConnectionStatus, RoomSocket } from "./room-socket";
-import { byId, notify, renderMessages } from "./view";
+import { announce, byId, notify, renderMessages } from "./view";
 
 const TYPING_SEND_EVERY_MS = 2500;
 const TYPING_SHOWN_MS = 4000;
@@ -19,6 +19,8 @@ export class RoomPanel {
   private lastTypingSent = 0;
   private lastReadSent = 0;
   private readTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Messages above this seq are read out as they arrive; Infinity until the room is live (no replay read out). */
+  private announcedSeq = Number.POSITIVE_INFINITY;
 
   /** `nameOf` turns a user id into what is shown ("You" for `me()`); `onMembers` hears of membership events. */
   constructor(
@@ -43,6 +45,7 @@ export class RoomPanel {
     for (const timer of this.typing.values()) clearTimeout(timer);
     this.typing.clear();
     this.lastReadSent = 0;
+    this.announcedSeq = Number.POSITIVE_INFINITY;
     byId("room-empty").hidden = !!roomId;
     byId("room-panel").hidden = !roomId;
     if (!roomId) return;
@@ -52,6 +55,7 @@ export class RoomPanel {
     this.socket = new RoomSocket(this.me(), roomId, {
       onChange: () => {
         this.render();
+        this.announceNew();
         this.markRead();
       },
       onSignal: (frame) => this.onSignal(frame),
@@ -59,6 +63,7 @@ export class RoomPanel {
         status.textContent = STATUS_TEXT[s];
         status.dataset.status = s;
         status.title = detail ?? "";
+        this.announcedSeq = s === "online" && this.socket ? this.socket.state.lastSeq : Number.POSITIVE_INFINITY;
         if (s === "closed" && detail) notify(detail);
       },
     });
@@ -70,6 +75,18 @@ export class RoomPanel {
   render(): void {
     if (this.socket) renderMessages(byId<HTMLOListElement>("messages"), this.socket.state, this.nameOf, this.me());
     this.renderMeta();
+  }
+
+  /** Reads out messages from others that arrived since the last time (one line for a burst). */
+  private announceNew(): void {
+    const state = this.socket?.state;
+    if (!state || state.lastSeq <= this.announcedSeq) return;
+    const fresh = state.messages.filter((m) => m.seq > this.announcedSeq && m.userId !== this.me() && !m.deleted);
+    this.announcedSeq = state.lastSeq;
+    const last = fresh.at(-1);
+    if (!last) return;
+    const line = `${this.nameOf(last.userId)}: ${last.text}`;
+    announce(fresh.length === 1 ? line : `${fresh.length} new messages. Last, ${line}`);
   }
 
   /** The lines about other people: who is online, who is typing. */

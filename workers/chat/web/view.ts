@@ -21,11 +21,12 @@ const timeOf = (iso: string) => {
   return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 };
 
-function messageItem(m: ChatMessage, author: string): HTMLLIElement {
+function messageItem(m: ChatMessage, author: string, mine: boolean): HTMLLIElement {
   const li = document.createElement("li");
   li.dataset.seq = String(m.seq);
   li.dataset.id = m.id;
   if (m.deleted) li.classList.add("deleted");
+  if (mine) li.classList.add("mine");
   li.append(h("span", "author", author), h("span", "text", m.deleted ? "message deleted" : m.text));
   const time = h("time", "time", `${timeOf(m.createdAt)}${m.editedAt ? " (edited)" : ""}`);
   time.dateTime = m.createdAt;
@@ -41,9 +42,9 @@ function messageItem(m: ChatMessage, author: string): HTMLLIElement {
  */
 export function renderMessages(list: HTMLOListElement, state: RoomState, nameOf: (userId: string) => string, me: string): void {
   const pinned = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  const items: HTMLLIElement[] = state.messages.map((m) => messageItem(m, nameOf(m.userId)));
+  const items: HTMLLIElement[] = state.messages.map((m) => messageItem(m, nameOf(m.userId), m.userId === me));
   for (const p of state.pending) {
-    const li = messageItem({ seq: 0, id: "", userId: me, text: p.text, createdAt: p.createdAt }, nameOf(me));
+    const li = messageItem({ seq: 0, id: "", userId: me, text: p.text, createdAt: p.createdAt }, nameOf(me), true);
     li.classList.add("pending");
     li.removeAttribute("data-seq");
     li.dataset.clientId = p.clientId;
@@ -73,6 +74,14 @@ export function renderRooms(
       return li;
     }),
   );
+}
+
+/**
+ * Has screen readers say `text` (politely, after what they are reading). The message list cannot be a
+ * live region itself: it is redrawn on every change, which would read the whole room out again.
+ */
+export function announce(text: string): void {
+  byId("announcer").textContent = text;
 }
 
 let noticeTimer: ReturnType<typeof setTimeout> | undefined;
