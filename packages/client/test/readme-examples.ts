@@ -7,11 +7,16 @@ import {
   createLinksClient,
   createNotesClient,
   createTodoClient,
+  problemText,
 } from "../src/index";
 
 export async function examples(base: string, token: string, notebookId: string): Promise<unknown[]> {
   const accounts = createAccountsClient(base);
-  const { data: session } = await accounts.POST("/auth/v1/login", { body: { email: "ada@example.com", password: "correct horse battery" } });
+  const login = await accounts.POST("/auth/v1/login", {
+    body: { email: "ada@example.com", password: "correct horse battery" },
+  });
+  if (login.error) throw new Error(problemText(login.error, login.response)); // 401: wrong pair
+  const { accessToken } = login.data; // for the other clients: { token: accessToken }
 
   const todo = createTodoClient(base, { token });
   const { data: created } = await todo.POST("/todo/v1/todos", { body: { title: "Ship it", tags: ["work"] } });
@@ -34,5 +39,5 @@ export async function examples(base: string, token: string, notebookId: string):
   const boards = createBoardsClient(base, { token });
   const { data: board } = await boards.POST("/boards/v1/boards", { body: { name: "Launch" } });
 
-  return [session?.accessToken, created?.id, page?.items, link?.slug, note?.id, hits, articles?.articles, history?.items, board?.id];
+  return [accessToken, created?.id, page?.items, link?.slug, note?.id, hits, articles?.articles, history?.items, board?.id];
 }
