@@ -1,1 +1,2 @@
 export * from "./define-product";
+export * from "./optional-auth";

@@ -56,6 +56,21 @@ describe("defineProduct", () => {
     expect(await (await call("/")).text()).toBe("landing");
   });
 
+  it("authenticateIfPresent: anonymous without Authorization; with it, authenticated (401) and scope-checked (403)", async () => {
+    const post = (headers: Record<string, string>) => call("/demo/v1/optional", { method: "POST", headers });
+    expect(await (await post({})).json()).toEqual({ userId: null });
+    const bearer = { Authorization: "Bearer x" };
+    expect(await (await post({ ...bearer, "X-Test-Scopes": "demo:write", "X-Test-User": "user_opt" })).json()).toEqual({
+      userId: "user_opt",
+    });
+    const unauthenticated = await post(bearer);
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers.get("Content-Type")).toBe("application/problem+json");
+    const denied = await post({ ...bearer, "X-Test-Scopes": "demo:read" });
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toMatchObject({ detail: 'This credential lacks the "demo:write" scope' });
+  });
+
   it("lets the worker's own fetch answer first, and the app otherwise", async () => {
     const res = await call("/r/x", { redirect: "manual" });
     expect(res.status).toBe(302);

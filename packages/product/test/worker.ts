@@ -4,23 +4,23 @@
 import type { AuthVariables } from "@edgeworks/auth";
 import { ApiError, type AppEnv, createRouter } from "@edgeworks/http";
 import { RateLimiter } from "@edgeworks/ratelimit";
-import { defineProduct, type PublicEnv } from "../src";
+import { type Authenticate, authenticateIfPresent, defineProduct, type OptionalAuthEnv, type PublicEnv } from "../src";
 
 export { RateLimiter };
+
+const authenticate: Authenticate<Env> = async (c, next) => {
+  const scopes = c.req.header("X-Test-Scopes");
+  if (scopes === undefined) throw new ApiError("unauthorized", "Authentication required");
+  c.set("auth", { userId: c.req.header("X-Test-User") ?? "user_1", scopes: scopes.split(" "), method: "jwt" });
+  await next();
+};
 
 export const demo = defineProduct<Env, { userId: string; now: number }>({
   prefix: "/demo",
   title: "Demo API",
   version: "0.1.0",
   description: "The product kit's test product.",
-  guard: {
-    authenticate: async (c, next) => {
-      const scopes = c.req.header("X-Test-Scopes");
-      if (scopes === undefined) throw new ApiError("unauthorized", "Authentication required");
-      c.set("auth", { userId: c.req.header("X-Test-User") ?? "user_1", scopes: scopes.split(" "), method: "jwt" });
-      await next();
-    },
-  },
+  guard: { authenticate },
   deps: (c) => ({ userId: c.var.auth.userId, now: 42 }),
 });
 
@@ -32,6 +32,11 @@ demo.open.route("/", tickets);
 const maybe = createRouter<AppEnv<Env, Partial<AuthVariables>>>();
 maybe.get("/whoami", (c) => c.json({ userId: c.var.auth?.userId ?? null }));
 demo.open.route("/", maybe);
+// the same with authenticateIfPresent: anonymous without Authorization, else authenticated and scope-checked
+const optional = createRouter<OptionalAuthEnv<Env>>();
+optional.use("/optional", authenticateIfPresent(authenticate, { scope: "demo:write" }));
+optional.post("/optional", (c) => c.json({ userId: c.var.auth?.userId ?? null }));
+demo.open.route("/", optional);
 
 demo.v1.get("/me", (c) => c.json(demo.deps(c)));
 demo.v1.post("/things", (c) => c.json({ created: true }, 201));
