@@ -23,8 +23,8 @@ export interface BatchConsumerOptions<E, T> extends BaseConsumerOptions<E, T> {
   handleBatch(bodies: T[], ctx: { env: E; messages: Message<unknown>[] }): Promise<void>;
 }
 
-/** The `queue` handler of a Worker (assignable to `ExportedHandler<Env>["queue"]`). */
-export type QueueConsumer<E> = (batch: MessageBatch<unknown>, env: E) => Promise<void>;
+/** The `queue` handler of a Worker (assignable to `ExportedHandler<Env>["queue"]`; `ctx` is unused). */
+export type QueueConsumer<E> = (batch: MessageBatch<unknown>, env: E, ctx?: ExecutionContext) => Promise<void>;
 
 /**
  * A typed Queue consumer: every body is validated with `schema` (an invalid one is acked and logged,

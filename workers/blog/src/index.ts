@@ -2,7 +2,7 @@ import { createApp, DEFAULT_BODY_LIMIT, jsonResponse, mountDocs, onError, onNotF
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { BlogEnv } from "./env";
-import { notifyFollowers } from "./notifications";
+import { consumeNotifications } from "./notifications";
 import { articlesRouter } from "./realworld/articles";
 import { commentsRouter } from "./realworld/comments";
 import { RealWorldError, realWorldErrorResponse, realWorldHook } from "./realworld/errors";
@@ -65,14 +65,5 @@ mountDocs(app, {
 
 export default {
   fetch: app.fetch,
-  async queue(batch, env) {
-    for (const message of batch.messages) {
-      try {
-        await notifyFollowers(env, message.body, Date.now(), env.PUBLIC_ORIGIN || "http://127.0.0.1:8787");
-        message.ack();
-      } catch {
-        message.retry({ delaySeconds: 10 });
-      }
-    }
-  },
+  queue: consumeNotifications,
 } satisfies ExportedHandler<Env>;

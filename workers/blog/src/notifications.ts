@@ -1,13 +1,16 @@
 // Email notifications to followers when an article is published: the publishing request only queues
 // `{articleId}`; the consumer (src/index.ts `queue`) writes one outbox row per follower, idempotently.
 import { log } from "@edgeworks/http";
+import { defineConsumer } from "@edgeworks/queue";
+import { z } from "zod";
 import { getAccountUsers } from "./accounts";
 import { findArticleById } from "./articles.service";
+import { blogDb } from "./db";
 import { followerIds } from "./profiles.service";
 
-export interface PublishedMessage {
-  articleId: number;
-}
+/** The body of a notification message (zod 4's `int()` is a safe integer). */
+export const publishedMessage = z.object({ articleId: z.number().int() });
+export type PublishedMessage = z.infer<typeof publishedMessage>;
 
 /** Queues the notification after the response (a failed send is logged, never fails the request). */
 export function announcePublished(env: Env, ctx: { waitUntil(p: Promise<unknown>): void }, articleId: number): void {
@@ -18,19 +21,15 @@ export function announcePublished(env: Env, ctx: { waitUntil(p: Promise<unknown>
   );
 }
 
-const isMessage = (body: unknown): body is PublishedMessage =>
-  typeof body === "object" && body !== null && Number.isSafeInteger((body as PublishedMessage).articleId);
-
 /**
  * Writes the emails for one published article: one row per follower (UNIQUE(article_id, user_id)
  * makes a redelivery write nothing new). A message for a deleted or unpublished article is dropped.
  */
-export async function notifyFollowers(env: Env, body: unknown, now: number, origin: string): Promise<number> {
-  if (!isMessage(body)) return 0;
-  const article = await findArticleById(env.DB, body.articleId);
+export async function notifyFollowers(env: Env, body: PublishedMessage, now: number, origin: string): Promise<number> {
+  const article = await findArticleById(blogDb(env.DB), body.articleId);
   // deleted, or back to draft since it was queued
   if (article?.status !== "published") return 0;
-  const ids = await followerIds(env.DB, article.authorId);
+  const ids = await followerIds(blogDb(env.DB), article.authorId);
   const users = await getAccountUsers(env, ids);
   if (users.length === 0) return 0;
   const link = `${origin}/blog/api/articles/${encodeURIComponent(article.slug)}`;
@@ -46,3 +45,19 @@ export async function notifyFollowers(env: Env, body: unknown, now: number, orig
   );
   return results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
 }
+
+/**
+ * The Queue consumer: a body that is not `{articleId}` is acked and logged (it can never succeed); a
+ * failure (D1, the accounts directory) retries that message alone with backoff, up to max_retries
+ * and then the DLQ. No processed-message table: the outbox's UNIQUE(article_id, user_id) already makes
+ * a redelivery write nothing new, and a new follower still gets the mail of a re-publish.
+ */
+export const consumeNotifications = defineConsumer<Env, PublishedMessage>({
+  name: "blog-notifications",
+  schema: publishedMessage,
+  // an accounts outage may last minutes: ceilings 10, 20, 40, 80, 160 s over the 5 retries
+  backoff: { baseSeconds: 5, maxSeconds: 300 },
+  async handle(body, { env }) {
+    await notifyFollowers(env, body, Date.now(), env.PUBLIC_ORIGIN || "http://127.0.0.1:8787");
+  },
+});
