@@ -106,7 +106,7 @@ describe("messages and acks", () => {
     const b = await connect(bob, room.id);
     const m = await a.post("mine");
     b.send({ type: "edit", messageId: m.id, text: "hijacked" });
-    expect(await b.take((f) => f.type === "error")).toEqual({ type: "error", code: "forbidden", message: expect.any(String) });
+    expect(await b.take((f) => f.type === "error")).toEqual({ type: "error", code: "forbidden", detail: expect.any(String) });
     b.send({ type: "delete", messageId: m.id });
     expect(await b.take((f) => f.type === "error")).toMatchObject({ code: "forbidden" });
     b.send({ type: "edit", messageId: "nope", text: "x" });

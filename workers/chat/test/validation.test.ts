@@ -36,7 +36,7 @@ describe("protocol validation: an error frame, and the socket stays up", () => {
     expect(await a.take((f) => f.type === "error")).toEqual({
       type: "error",
       code,
-      message: expect.any(String),
+      detail: expect.any(String),
       ...(typeof frame === "string" && frame.includes('"clientId":"x"') && code === "invalid_frame" ? { clientId: "x" } : {}),
     });
     a.send({ type: "ping" });
@@ -81,7 +81,7 @@ describe("rate limit", () => {
     expect(limited).toEqual({
       type: "error",
       code: "rate_limited",
-      message: expect.any(String),
+      detail: expect.any(String),
       clientId: expect.stringMatching(/^flood-/),
     });
     a.send({ type: "ping" });

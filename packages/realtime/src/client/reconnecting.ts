@@ -79,8 +79,8 @@ export class RealtimeClient<F extends { type: string }> {
   private stopped = false;
   private connecting = false;
   private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private beat: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private beat: ReturnType<typeof setInterval> | undefined;
   private lastHeard = 0;
 
   constructor(private readonly opts: RealtimeClientOptions<F>) {
@@ -98,8 +98,7 @@ export class RealtimeClient<F extends { type: string }> {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
-    clearInterval(this.beat);
+    this.clearTimers(true, true);
     this.socket?.close(1000, "leaving");
     this.socket = null;
     this.opts.onStatus?.("closed");
@@ -115,7 +114,7 @@ export class RealtimeClient<F extends { type: string }> {
   /** Reconnects now instead of waiting for the backoff (the network came back). */
   wake(): void {
     if (this.stopped || this.socket || this.connecting) return;
-    clearTimeout(this.retryTimer);
+    this.clearTimers(true, false);
     this.attempt = 0;
     void this.connect();
   }
@@ -149,7 +148,7 @@ export class RealtimeClient<F extends { type: string }> {
     socket.onopen = () => {
       this.lastHeard = Date.now();
       const hb = this.opts.heartbeat ?? { everyMs: 20_000, silentMs: 45_000 };
-      clearInterval(this.beat);
+      this.clearTimers(false, true);
       if (hb.everyMs > 0) this.beat = setInterval(() => this.ping(socket, hb.silentMs), hb.everyMs);
     };
     socket.onmessage = (ev) => this.receive(ev.data);
@@ -157,7 +156,7 @@ export class RealtimeClient<F extends { type: string }> {
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      clearInterval(this.beat);
+      this.clearTimers(false, true);
       if ((this.opts.stopCodes ?? [4003, 4403, 4404]).includes(ev.code)) return this.halt(ev.reason || `closed (${ev.code})`);
       this.retry(ev.reason || `closed (${ev.code})`);
     };
@@ -182,6 +181,12 @@ export class RealtimeClient<F extends { type: string }> {
     else if (socket.readyState === OPEN) socket.send('{"type":"ping"}');
   }
 
+  /** Clears the timers that are set (the runtimes' clear* functions disagree on what else they accept). */
+  private clearTimers(retry: boolean, beat: boolean): void {
+    if (retry && this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    if (beat && this.beat !== undefined) clearInterval(this.beat);
+  }
+
   private halt(reason: string): void {
     this.stopped = true;
     this.opts.onStatus?.("closed", reason);
@@ -194,7 +199,7 @@ export class RealtimeClient<F extends { type: string }> {
     const ceiling = Math.min(maxMs, minMs * 2 ** this.attempt++);
     const delay = Math.round(ceiling / 2 + ((this.opts.random ?? Math.random)() * ceiling) / 2);
     this.opts.onStatus?.("offline", `${reason}; retrying in ${Math.ceil(delay / 1000)} s`);
-    clearTimeout(this.retryTimer);
+    this.clearTimers(true, false);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
 }

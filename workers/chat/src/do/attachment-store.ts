@@ -1,4 +1,4 @@
-import type { AttachmentView } from "./chat-room.protocol";
+import type { AttachmentView } from "./chat-room.events";
 
 /** The key of a file in R2: built from ids we generated, never from user input. */
 export const fileKey = (roomId: string, id: string) => `rooms/${roomId}/${id}`;

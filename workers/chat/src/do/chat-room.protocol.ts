@@ -1,4 +1,5 @@
 import { textField } from "@edgeworks/http";
+import { pingFrame } from "@edgeworks/realtime";
 import { z } from "@hono/zod-openapi";
 
 /** Frames larger than this (UTF-8 bytes) are refused with an `error` frame. */
@@ -36,57 +37,8 @@ export const clientFrame = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("react"), messageId: id, emoji }),
   z.strictObject({ type: z.literal("edit"), messageId: id, text }),
   z.strictObject({ type: z.literal("delete"), messageId: id }),
-  z.strictObject({ type: z.literal("ping") }),
+  pingFrame,
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
-/** An attachment as it appears on a message. */
-export interface AttachmentView {
-  id: string;
-  name: string;
-  contentType: string;
-  size: number;
-  url: string;
-}
-
-/** The stored events (each with a room-wide `seq`), as sent on the socket and replayed. */
-export type StoredEvent =
-  | {
-      type: "message";
-      seq: number;
-      id: string;
-      userId: string;
-      clientId: string;
-      text: string;
-      attachments: AttachmentView[];
-      createdAt: string;
-      deleted?: true;
-    }
-  | { type: "edited"; seq: number; messageId: string; userId: string; text: string; editedAt: string }
-  | { type: "deleted"; seq: number; messageId: string; userId: string; deletedAt: string }
-  | { type: "reaction"; seq: number; messageId: string; userId: string; emoji: string; action: "added" | "removed"; createdAt: string }
-  | {
-      type: "member";
-      seq: number;
-      userId: string;
-      action: "joined" | "left" | "removed" | "role";
-      role: string | null;
-      byUserId: string;
-      createdAt: string;
-    }
-  | { type: "room"; seq: number; name: string | null; byUserId: string; createdAt: string };
-
-/** The error codes of `error` frames. */
-export type FrameErrorCode = "invalid_frame" | "too_large" | "rate_limited" | "not_found" | "forbidden" | "invalid_attachment";
-
-/** Frames that are not stored and carry no `seq` of the event log (a read receipt's `seq` is a position). */
-export type EphemeralFrame =
-  | { type: "ack"; clientId: string; seq: number; id: string }
-  | { type: "ready"; seq: number; userId: string }
-  | { type: "typing"; userId: string; expiresAt: string }
-  | { type: "read"; userId: string; seq: number }
-  | { type: "presence"; online: string[] }
-  | { type: "error"; code: FrameErrorCode; message: string; clientId?: string }
-  | { type: "pong" };
-
-export type ServerFrame = StoredEvent | EphemeralFrame;
+export type { AttachmentView, EphemeralFrame, FrameErrorCode, ServerFrame, StoredEvent } from "./chat-room.events";

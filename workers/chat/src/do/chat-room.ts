@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { createTicket, findTicket, sha256Hex, storeTicket, takeTicket } from "@edgeworks/auth";
 import { log } from "@edgeworks/http";
+import { SocketHub } from "@edgeworks/realtime";
 import { presenceStub } from "../deps";
 import { addAttachment, findAttachment, type NewAttachment } from "./attachment-store";
 import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
@@ -34,8 +34,6 @@ export const PONG_FRAME = '{"type":"pong"}';
 
 export type MemberChange = { userId: string; action: "joined" | "left" | "removed" | "role"; role: string | null; byUserId: string };
 
-const refuse = (status: number, code: string, detail: string) => Response.json({ code, detail }, { status });
-
 /**
  * One chat room (`idFromName(roomId)`): its sockets (WebSocket Hibernation API), its event log in
  * SQLite (every stored event numbered by `seq`), its messages, tickets and read positions. Nothing
@@ -49,17 +47,16 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   readonly typingAt = new Map<string, number>();
   readonly searchQueue: QueueBatcher;
   readonly notifyQueue: QueueBatcher;
-  /** A cache of the sockets' attachments (empty after hibernation, refilled on first use). */
-  private readonly states = new WeakMap<WebSocket, SocketState | null>();
-  /** The online set last sent (undefined after hibernation: the next change is sent in any case). */
-  private lastPresence: string | undefined;
+  /** The sockets: ticket upgrade, attachments, broadcast and presence (packages/realtime). */
+  private readonly hub: SocketHub<SocketState>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.hub = new SocketHub<SocketState>(ctx);
     this.searchQueue = new QueueBatcher(env.SEARCH_QUEUE, ctx, env.LOG_LEVEL);
     this.notifyQueue = new QueueBatcher(env.NOTIFY_QUEUE, ctx, env.LOG_LEVEL);
     ctx.blockConcurrencyWhile(async () => {
-      migrateRoom(ctx.storage.sql);
+      migrateRoom(ctx.storage);
       this.head = headSeq(ctx.storage.sql);
       this.roomId = readMeta(ctx.storage.sql, "roomId");
     });
@@ -69,14 +66,12 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
 
   /** A socket's state: its attachment, read once per instance. */
   stateOf(ws: WebSocket): SocketState | null {
-    if (!this.states.has(ws)) this.states.set(ws, ws.deserializeAttachment() as SocketState | null);
-    return this.states.get(ws) ?? null;
+    return this.hub.stateOf(ws);
   }
 
-  /** Writes a socket's state to its attachment (what survives hibernation) and to the cache. */
+  /** Writes a socket's state to its attachment (what survives hibernation). */
   setState(ws: WebSocket, state: SocketState | null): void {
-    ws.serializeAttachment(state);
-    this.states.set(ws, state);
+    this.hub.setState(ws, state);
   }
 
   get sql(): SqlStorage {
@@ -101,8 +96,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** Issues a single-use ticket for `userId` (the Worker has checked membership). */
   async issueTicket(roomId: string, userId: string): Promise<{ ticket: string; expiresAt: number }> {
     this.bind(roomId);
-    const { ticket, hash } = await createTicket();
-    return { ticket, expiresAt: storeTicket(this.sql, hash, userId, Date.now()) };
+    return this.hub.issueTicket(userId);
   }
 
   /** A page of history, readable with nobody connected. */
@@ -133,11 +127,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     if (change.action === "left" || change.action === "removed") {
       this.sql.exec("DELETE FROM presence WHERE user_id = ?", change.userId);
       for (const ws of this.socketsOf(change.userId)) {
-        try {
-          ws.close(CLOSE_REMOVED, "No longer a member of this room");
-        } catch {
-          // already closing
-        }
+        this.hub.close(ws, CLOSE_REMOVED, "No longer a member of this room");
         await this.socketGone(ws);
       }
     }
@@ -172,32 +162,17 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   }
 
   broadcast(frame: ServerFrame, filter: (s: SocketState) => boolean = () => true): void {
-    const data = JSON.stringify(frame);
-    for (const ws of this.ctx.getWebSockets()) {
-      const state = this.stateOf(ws);
-      if (!state || !filter(state)) continue;
-      try {
-        ws.send(data);
-      } catch {
-        // a socket that is closing; its close handler cleans up
-      }
-    }
+    this.hub.broadcast(frame, filter);
   }
 
   /** The open sockets of one user (from the attachments: user ids are not limited like socket tags). */
   socketsOf(userId: string): WebSocket[] {
-    return this.ctx.getWebSockets().filter((ws) => this.stateOf(ws)?.userId === userId);
+    return this.hub.sockets(userId);
   }
 
   /** The distinct users with an open socket in this room. */
   connectedUsers(except?: WebSocket): string[] {
-    const users = new Set<string>();
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
-      const state = this.stateOf(ws);
-      if (state) users.add(state.userId);
-    }
-    return [...users];
+    return this.hub.connectedUsers(except);
   }
 
   /** The members online anywhere: connected here, or announced online by their presence object. */
@@ -219,12 +194,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
    * each change is announced once); returns whether it did.
    */
   private announcePresence(except?: WebSocket): boolean {
-    const online = this.onlineUsers(except);
-    const key = online.join("\n");
-    if (key === this.lastPresence) return false;
-    this.lastPresence = key;
-    this.broadcast({ type: "presence", online });
-    return true;
+    return this.hub.announcePresence(this.onlineUsers(except), except);
   }
 
   private applyPresence(userId: string, online: boolean, version: number): void {
@@ -241,42 +211,32 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     return presenceStub(this.env, userId);
   }
 
-  /** The upgrade: ticket (401), WebSocket (426), membership (403), then replay after `since` and `ready`. */
+  /** The upgrade (SocketHub.upgrade): ticket (401), WebSocket (426), membership in D1 (403), replay after `since`, `ready`. */
   override async fetch(request: Request): Promise<Response> {
-    const url = new URL(request.url);
     const roomId = request.headers.get("X-Chat-Room-Id") ?? "";
     this.bind(roomId);
-    const hash = await sha256Hex(url.searchParams.get("ticket") ?? "");
-    const now = Date.now();
-    const ticket = findTicket(this.sql, hash, now);
-    if (!ticket) return refuse(401, "unauthorized", "The ticket is invalid, expired or already used");
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return refuse(426, "upgrade_required", "This endpoint only accepts WebSocket upgrades");
-    }
-    if (!takeTicket(this.sql, hash, now)) return refuse(401, "unauthorized", "The ticket is invalid, expired or already used");
-    const member = await this.env.DB.prepare(
-      "SELECT 1 AS ok FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.room_id = ? AND m.user_id = ? AND r.deleted_at IS NULL",
-    )
-      .bind(roomId, ticket.userId)
-      .first();
-    if (!member) return refuse(403, "forbidden", "You are no longer a member of this room");
-
-    const sinceParam = url.searchParams.get("since");
-    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server);
-    const state: SocketState = { userId: ticket.userId, connId: crypto.randomUUID(), connectedAt: now, lastSeenAt: now };
-    this.setState(server, state);
-    // synchronous from here to `ready`: no live event can slip between the replay and the head
-    if (sinceParam !== null) for (const event of eventsAfter(this.sql, Number(sinceParam))) server.send(JSON.stringify(event));
-    server.send(JSON.stringify({ type: "ready", seq: this.head, userId: ticket.userId } satisfies ServerFrame));
-    if (!this.announcePresence()) server.send(JSON.stringify({ type: "presence", online: this.onlineUsers() } satisfies ServerFrame));
-    await this.scheduleSweep();
-    try {
-      await this.presenceOf(ticket.userId).socketOpened(ticket.userId, state.connId, roomId);
-    } catch (err) {
-      log(this.env.LOG_LEVEL, "warn", "presence connect failed", { error: String(err) });
-    }
-    return new Response(null, { status: 101, webSocket: client });
+    return this.hub.upgrade(request, {
+      authorize: async (userId) => {
+        const member = await this.env.DB.prepare(
+          "SELECT 1 AS ok FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.room_id = ? AND m.user_id = ? AND r.deleted_at IS NULL",
+        )
+          .bind(roomId, userId)
+          .first();
+        return member ? null : { status: 403, code: "forbidden", detail: "You are no longer a member of this room" };
+      },
+      state: (userId, now) => ({ userId, connId: crypto.randomUUID(), connectedAt: now, lastSeenAt: now }),
+      replay: (since) => eventsAfter(this.sql, since),
+      head: () => this.head,
+      opened: async (ws, state) => {
+        if (!this.announcePresence()) this.hub.send(ws, { type: "presence", online: this.onlineUsers() } satisfies ServerFrame);
+        await this.scheduleSweep();
+        try {
+          await this.presenceOf(state.userId).socketOpened(state.userId, state.connId, roomId);
+        } catch (err) {
+          log(this.env.LOG_LEVEL, "warn", "presence connect failed", { error: String(err) });
+        }
+      },
+    });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -289,13 +249,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    try {
-      // echo the client's code; the reserved ones (1005, 1006, 1015: never sent on the wire) become 1000
-      ws.close(code >= 3000 || (code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) ? code : 1000, "Closed");
-    } catch {
-      // already closed
-    }
-    await this.socketGone(ws);
+    await this.forget(ws, this.hub.closed(ws, code));
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
@@ -307,6 +261,11 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     const state = this.stateOf(ws);
     if (!state) return;
     this.setState(ws, null);
+    await this.forget(ws, state);
+  }
+
+  private async forget(ws: WebSocket, state: SocketState | null): Promise<void> {
+    if (!state) return;
     this.announcePresence(ws);
     try {
       await this.presenceOf(state.userId).socketClosed(state.connId);
@@ -328,11 +287,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
       if (!state) continue;
       const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
       if (now - Math.max(state.lastSeenAt, pinged) > IDLE_TIMEOUT_MS) {
-        try {
-          ws.close(CLOSE_IDLE, "No ping received");
-        } catch {
-          // already closing
-        }
+        this.hub.close(ws, CLOSE_IDLE, "No ping received");
         await this.socketGone(ws);
         continue;
       }

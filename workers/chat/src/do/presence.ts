@@ -1,6 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "@edgeworks/http";
+import { migrate } from "@edgeworks/realtime";
 import { roomStub } from "../deps";
+
+/**
+ * The presence object's SQLite schema, in order (append only). Version 1 is the table it had before
+ * versioning, with IF NOT EXISTS so that existing objects adopt it unchanged.
+ */
+export const PRESENCE_MIGRATIONS = [
+  "CREATE TABLE IF NOT EXISTS conns (conn_id TEXT PRIMARY KEY, room_id TEXT NOT NULL, last_seen INTEGER NOT NULL)",
+] as const;
 
 /** A connection not refreshed by its room for this long is presumed dead (its room crashed or was evicted). */
 export const STALE_CONNECTION_MS = 120_000;
@@ -22,9 +31,7 @@ export class Presence extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec(
-        "CREATE TABLE IF NOT EXISTS conns (conn_id TEXT PRIMARY KEY, room_id TEXT NOT NULL, last_seen INTEGER NOT NULL)",
-      );
+      migrate(ctx.storage, PRESENCE_MIGRATIONS);
     });
   }
 

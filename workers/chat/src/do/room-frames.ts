@@ -1,4 +1,5 @@
-import { log } from "@edgeworks/http";
+import { iso, log } from "@edgeworks/http";
+import { readFrame } from "@edgeworks/realtime";
 import { nanoid } from "nanoid";
 import { claimAttachments, fileKey } from "./attachment-store";
 import type { SocketState } from "./chat-room";
@@ -19,7 +20,6 @@ import {
   findByClientId,
   findMessage,
   insertMessage,
-  iso,
   markRead,
   redactMessageEvent,
   toggleReaction,
@@ -50,43 +50,23 @@ export interface RoomContext {
 }
 
 const send = (ws: WebSocket, frame: ServerFrame) => ws.send(JSON.stringify(frame));
-const fail = (ws: WebSocket, code: FrameErrorCode, message: string, clientId?: string) =>
-  send(ws, { type: "error", code, message, ...(clientId ? { clientId } : {}) });
-
-const byteLength = (message: string | ArrayBuffer) =>
-  typeof message === "string"
-    ? message.length * 3 <= MAX_FRAME_BYTES
-      ? message.length
-      : new TextEncoder().encode(message).byteLength
-    : message.byteLength;
+const fail = (ws: WebSocket, code: FrameErrorCode, detail: string, clientId?: string) =>
+  send(ws, { type: "error", code, detail, ...(clientId ? { clientId } : {}) });
 
 /** Parses and validates one client frame; answers an `error` frame (the socket stays up) when it is not one. */
 function parseFrame(ws: WebSocket, message: string | ArrayBuffer): ClientFrame | null {
-  if (byteLength(message) > MAX_FRAME_BYTES) {
-    fail(ws, "too_large", `Frames are limited to ${MAX_FRAME_BYTES} bytes`);
-    return null;
+  const read = readFrame(message, clientFrame, MAX_FRAME_BYTES);
+  if (read.ok) return read.frame;
+  if (read.reason === "too_large") {
+    fail(ws, "too_large", read.detail);
+  } else if (read.reason === "invalid") {
+    // echo the clientId of a refused message only when it is one (never reflect arbitrary input)
+    const rawId = (read.raw as { clientId?: unknown } | null)?.clientId;
+    fail(ws, "invalid_frame", read.detail, typeof rawId === "string" && CLIENT_ID.test(rawId) ? rawId : undefined);
+  } else {
+    fail(ws, "invalid_frame", read.detail);
   }
-  if (typeof message !== "string") {
-    fail(ws, "invalid_frame", "Frames must be JSON text");
-    return null;
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(message);
-  } catch {
-    fail(ws, "invalid_frame", "The frame is not valid JSON");
-    return null;
-  }
-  const parsed = clientFrame.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    const rawId = (raw as { clientId?: unknown } | null)?.clientId;
-    const clientId = typeof rawId === "string" && CLIENT_ID.test(rawId) ? rawId : undefined;
-    fail(ws, "invalid_frame", `${where}${issue?.message ?? "Invalid frame"}`, clientId);
-    return null;
-  }
-  return parsed.data;
+  return null;
 }
 
 /** Handles one frame from a member's socket. */
@@ -96,7 +76,7 @@ export async function handleFrame(room: RoomContext, ws: WebSocket, state: Socke
   const now = Date.now();
   switch (frame.type) {
     case "ping":
-      return send(ws, { type: "pong" });
+      return send(ws, { type: "pong", ...(frame.id === undefined ? {} : { id: frame.id }) });
     case "typing":
       return relayTyping(room, state, now);
     case "read": {

@@ -1,9 +1,15 @@
 import { TICKETS_DDL } from "@edgeworks/auth";
-import type { AttachmentView, StoredEvent } from "./chat-room.protocol";
+import { iso } from "@edgeworks/http";
+import { type MigrationStep, migrate } from "@edgeworks/realtime";
+import type { AttachmentView, StoredEvent } from "./chat-room.events";
 
-/** The room's own SQLite schema (Durable Object storage); idempotent, run in the constructor. */
-export function migrateRoom(sql: SqlStorage): void {
-  sql.exec(`
+/**
+ * The room's SQLite schema (Durable Object storage), in order: append, never edit a deployed step.
+ * Version 1 is the schema rooms had before versioning, written with IF NOT EXISTS so that a room
+ * created then adopts it unchanged.
+ */
+export const ROOM_MIGRATIONS: readonly MigrationStep[] = [
+  `
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL);
     CREATE TABLE IF NOT EXISTS messages (
@@ -19,10 +25,11 @@ export function migrateRoom(sql: SqlStorage): void {
     CREATE TABLE IF NOT EXISTS attachments (
       id TEXT PRIMARY KEY, user_id TEXT NOT NULL, name TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,
       created_at INTEGER NOT NULL, message_id TEXT);
-  `);
-}
+  `,
+];
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+/** Brings the room's storage up to date (in the constructor's blockConcurrencyWhile). */
+export const migrateRoom = (storage: DurableObjectStorage): number => migrate(storage, ROOM_MIGRATIONS);
 
 /** The newest seq of the event log (0 when empty). */
 export const headSeq = (sql: SqlStorage): number => (sql.exec("SELECT coalesce(max(seq), 0) AS s FROM events").one().s as number) ?? 0;

@@ -1,8 +1,8 @@
 import { ApiError, createRouter, errors, problemSchema, upgradeRequired } from "@edgeworks/http";
+import { refusalToError } from "@edgeworks/realtime";
 import { createRoute } from "@hono/zod-openapi";
 import { roomStub } from "../deps";
 import type { OpenEnv } from "../env";
-import { refusalToError } from "../problem";
 import { roomParams, wsQuery } from "../validation";
 
 export const wsRoute = createRoute({
@@ -14,7 +14,7 @@ export const wsRoute = createRoute({
     "Authenticated by the single-use `ticket` (no Bearer header: browsers cannot set one on a WebSocket). " +
     "A missing, bad, expired or reused ticket is 401; a ticket of someone who is no longer a member is 403; " +
     "a request without `Upgrade: websocket` is 426 (and leaves the ticket unused). All before any upgrade. " +
-    "See the README for the frames.",
+    "See the README for the frames (`ready`, `presence {online}`, `error {code, detail}` and `pong` are the shared frames of packages/realtime).",
   request: { params: roomParams, query: wsQuery },
   responses: {
     101: { description: "Switching protocols: the socket is open; replay (if `since`) then `ready` follow" },
