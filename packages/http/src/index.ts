@@ -5,4 +5,5 @@ export * from "./files";
 export * from "./logging";
 export * from "./openapi";
 export * from "./pagination";
+export * from "./time";
 export * from "./validation";

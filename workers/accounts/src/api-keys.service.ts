@@ -1,5 +1,5 @@
 import { apiKeyPrefix, generateApiKey, hashApiKey, timingSafeEqual } from "@edgeworks/auth";
-import { ApiError, decodeCursor, encodeCursor, invalidCursor, notFound, toPage } from "@edgeworks/http";
+import { ApiError, decodeCursor, encodeCursor, invalidCursor, iso, notFound, toPage } from "@edgeworks/http";
 import { and, count, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import type { Db, ServiceDeps } from "./deps";
@@ -11,8 +11,6 @@ export const MAX_API_KEYS = 100;
 /** last_used_at is written at most this often per key, so a busy key does not cost a write per request. */
 export const LAST_USED_GRANULARITY_MS = 60_000;
 const CURSOR_SCOPE = "apiKeys:createdAt:desc";
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 const toApiKey = (row: ApiKeyRow): ApiKey => ({
   id: row.id,

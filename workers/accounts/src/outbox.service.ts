@@ -1,10 +1,9 @@
+import { iso } from "@edgeworks/http";
 import { desc, eq, sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import type { Db } from "./deps";
 import { type OutboxKind, type OutboxRow, outbox } from "./schema";
 import type { OutboxMessage } from "./validation";
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** What an email needs: who, which template, the one-time token and when it expires. */
 export interface MailInput {

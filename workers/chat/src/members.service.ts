@@ -1,12 +1,10 @@
-import { ApiError, notFound } from "@edgeworks/http";
+import { ApiError, iso, notFound } from "@edgeworks/http";
 import { and, eq, sql } from "drizzle-orm";
 import { type ChatDeps, roomStub } from "./deps";
 import { saveNames } from "./directory";
 import { loadMembershipOrThrow, requireManageable, resolveUserOrThrow, type UserRef, viewRoom } from "./rooms.service";
 import { type Role, roomMembers, rooms } from "./schema";
 import { MAX_MEMBERS, type Member, type Room } from "./validation";
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 async function memberOrThrow({ db }: ChatDeps, roomId: string, userId: string) {
   const [m] = await db

@@ -1,4 +1,4 @@
-import { log } from "@edgeworks/http";
+import { iso, log } from "@edgeworks/http";
 import { asc, eq, sql } from "drizzle-orm";
 import type { ChatDeps } from "./deps";
 import { getUsersOrThrow, saveNames } from "./directory";
@@ -7,8 +7,6 @@ import type { Room } from "./validation";
 
 /** A membership with the member's display name (null: accounts has none, or it is not known yet). */
 export type NamedMember = MemberRow & { name: string | null };
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A room as the API shows it to `me`. */
 export const toRoom = (row: RoomRow, members: NamedMember[], me: string): Room => ({

@@ -1,9 +1,7 @@
-import { ApiError, type FieldError } from "@edgeworks/http";
+import { ApiError, type FieldError, iso } from "@edgeworks/http";
 import type { LinkRow } from "./schema";
 import { targetUrlProblem, type UrlPolicy } from "./url-safety";
 import type { Link, LinkRule } from "./validation";
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** The API shape of a link row; the password hash never leaves the Worker. */
 export const toLink = (row: LinkRow, origin: string): Link => ({

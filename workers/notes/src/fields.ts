@@ -67,4 +67,3 @@ export const repeatedTagQuery = () =>
     });
 
 export const isoOut = () => z.iso.datetime().openapi({ example: "2026-04-30T09:15:00.000Z" });
-export const iso = (ms: number): string => new Date(ms).toISOString();

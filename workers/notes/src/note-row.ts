@@ -1,5 +1,5 @@
+import { iso } from "@edgeworks/http";
 import { type SQL, sql } from "drizzle-orm";
-import { iso } from "./fields";
 import type { Access, Note, NoteSummary } from "./validation";
 
 /** Characters of content shown in list items. */

@@ -1,10 +1,10 @@
-import { ApiError, decodeCursor, encodeCursor, invalidCursor, toPage } from "@edgeworks/http";
+import { ApiError, decodeCursor, encodeCursor, invalidCursor, iso, toPage } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { loadNotebookOrThrow, type RawNotebook, subtreeCte } from "./access";
 import { runBatch } from "./batch";
 import type { ServiceDeps } from "./deps";
-import { iso, MAX_NOTEBOOK_DEPTH } from "./fields";
+import { MAX_NOTEBOOK_DEPTH } from "./fields";
 import type { Access, CreateNotebookInput, Notebook, UpdateNotebookInput } from "./validation";
 
 export const toNotebook = (r: RawNotebook, access: Access): Notebook => ({

@@ -1,9 +1,8 @@
 import { randomToken, sha256Hex } from "@edgeworks/auth";
-import { notFound } from "@edgeworks/http";
+import { iso, notFound } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { loadNoteOrThrow } from "./access";
 import type { Db, ServiceDeps } from "./deps";
-import { iso } from "./fields";
 import type { RawNote } from "./note-row";
 
 /**

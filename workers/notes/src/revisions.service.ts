@@ -1,8 +1,7 @@
-import { decodeCursor, encodeCursor, invalidCursor, notFound, toPage } from "@edgeworks/http";
+import { decodeCursor, encodeCursor, invalidCursor, iso, notFound, toPage } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { loadNoteOrThrow } from "./access";
 import type { ServiceDeps } from "./deps";
-import { iso } from "./fields";
 import { updateNote } from "./notes.service";
 import type { Note, Revision, RevisionDetail } from "./validation";
 

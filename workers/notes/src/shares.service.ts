@@ -1,9 +1,8 @@
 import type { AccountsDirectory } from "@edgeworks/auth";
-import { ApiError, decodeCursor, encodeCursor, invalidCursor, notFound, toPage } from "@edgeworks/http";
+import { ApiError, decodeCursor, encodeCursor, invalidCursor, iso, notFound, toPage } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { loadNotebookOrThrow, loadNoteOrThrow } from "./access";
 import type { ServiceDeps } from "./deps";
-import { iso } from "./fields";
 import type { ItemType, Role } from "./schema";
 import type { Share, SharedItem, ShareInput } from "./sharing.validation";
 

@@ -1,8 +1,7 @@
+import { iso } from "@edgeworks/http";
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { type TodoRow, todos } from "./schema";
 import { DEFAULT_PRIORITY, PRIORITIES, type Priority, type Todo } from "./validation";
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** The stored rank of a priority (0 low … 3 urgent). */
 export const priorityRank = (p: Priority): number => PRIORITIES.indexOf(p);

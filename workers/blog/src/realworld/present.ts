@@ -1,9 +1,9 @@
 // Shapes the RealWorld responses, and the OpenAPI pieces every RealWorld route repeats.
+
+import { iso } from "@edgeworks/http";
 import type { Article } from "../articles.service";
 import type { Comment } from "../comments.service";
 import { errorsSchema } from "./validation";
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export const presentArticle = (a: Article) => ({
   slug: a.slug,

@@ -1,6 +1,5 @@
+import { iso } from "@edgeworks/http";
 import type { Article } from "../articles.service";
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** The /blog/v1 representation of an article: RealWorld's fields plus status, schedule, category and likes. */
 export const presentV1Article = (a: Article) => ({

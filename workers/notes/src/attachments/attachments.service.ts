@@ -1,10 +1,9 @@
-import { ApiError, notFound } from "@edgeworks/http";
+import { ApiError, iso, notFound } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { loadNoteOrThrow, type Need } from "../access";
 import type { Db, ServiceDeps } from "../deps";
 import { safeFileName } from "../export/markdown-file";
-import { iso } from "../fields";
 import type { Attachment } from "./attachments.validation";
 import { type AttachmentType, detectType, MAX_ATTACHMENT_BYTES } from "./sniff";
 

@@ -1,8 +1,7 @@
-import { ApiError } from "@edgeworks/http";
+import { ApiError, iso } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { loadNotebookOrThrow, loadNoteOrThrow, subtreeCte } from "../access";
 import type { ServiceDeps } from "../deps";
-import { iso } from "../fields";
 import { parseTags, type RawNote } from "../note-row";
 import { safeFileName, toMarkdownFile } from "./markdown-file";
 

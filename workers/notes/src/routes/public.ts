@@ -1,11 +1,10 @@
-import { createRouter, errors, idParam, jsonResponse } from "@edgeworks/http";
+import { createRouter, errors, idParam, iso, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { drizzle } from "drizzle-orm/d1";
 import { publicAttachment } from "../attachments/attachments.service";
 import { rangeHeaders } from "../attachments/attachments.validation";
 import { serveAttachment } from "../attachments/serve";
 import type { PublicEnv } from "../env";
-import { iso } from "../fields";
 import { parseTags } from "../note-row";
 import { noteByPublicToken } from "../public-links.service";
 import { HTML_HEADERS, htmlPage, renderMarkdown } from "../render/markdown";

@@ -1,7 +1,6 @@
-import { decodeCursor, encodeCursor, invalidCursor, notFound, toPage } from "@edgeworks/http";
+import { decodeCursor, encodeCursor, invalidCursor, iso, notFound, toPage } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import type { ServiceDeps } from "../deps";
-import { iso } from "../fields";
 import { baseOf, type RawNote, SUMMARY_COLUMNS } from "../note-row";
 import type { TrashedNote } from "../validation";
 import { purgeNotes } from "./purge-notes";
