@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import products from "../../../packages/client/products.json";
 import { createAccountsClient, createTodoClient } from "../../../packages/client/src/index.ts";
 import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
+import registry from "../../../products.json";
 
 let dev: DevServer;
 beforeAll(async () => {
@@ -110,10 +110,10 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const committed = (name: string): unknown => JSON.parse(readFileSync(`${ROOT}packages/client/openapi/${name}.json`, "utf8"));
 
 describe("packages/client is generated from what the products serve", () => {
-  it.each(products)("$name: $prefix/openapi.json equals packages/client/openapi/$name.json", async ({ name, prefix }) => {
+  it.each(registry.products)("$worker: $prefix/openapi.json equals packages/client/openapi/$worker.json", async ({ worker, prefix }) => {
     const res = await call(`${prefix}/openapi.json`);
     expect(res.status).toBe(200);
-    expect(await res.json(), `${prefix}/openapi.json changed: run pnpm client:gen and commit packages/client`).toEqual(committed(name));
+    expect(await res.json(), `${prefix}/openapi.json changed: run pnpm client:gen and commit packages/client`).toEqual(committed(worker));
   });
 
   it("the generated types are those of the committed documents", () => {
