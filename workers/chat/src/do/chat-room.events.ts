@@ -1,8 +1,9 @@
-import type { ErrorFrame, PongFrame, PresenceFrame, ReadyFrame } from "@edgeworks/realtime/client";
+import type { ErrorFrame, PingFrame, PongFrame, PresenceFrame, ReadyFrame } from "@edgeworks/realtime/client";
 
 // The frames a room sends, as types only (no runtime imports), so the web page (web/protocol.ts)
 // imports them instead of keeping a copy. The shared frames (ready, presence, error, pong) are
-// packages/realtime's; the zod union of client frames is in chat-room.protocol.ts.
+// packages/realtime's; the zod union of client frames is in chat-room.protocol.ts, which checks at
+// compile time that it parses exactly `ClientFrame` below.
 
 /** An attachment as it appears on a message. */
 export interface AttachmentView {
@@ -57,3 +58,13 @@ export type EphemeralFrame =
   | PongFrame;
 
 export type ServerFrame = StoredEvent | EphemeralFrame;
+
+/** What a client may send (validated by `clientFrame` in chat-room.protocol.ts, which must infer this type). */
+export type ClientFrame =
+  | { type: "message"; clientId: string; text?: string; attachments?: string[] }
+  | { type: "typing" }
+  | { type: "read"; seq: number }
+  | { type: "react"; messageId: string; emoji: string }
+  | { type: "edit"; messageId: string; text: string }
+  | { type: "delete"; messageId: string }
+  | PingFrame;

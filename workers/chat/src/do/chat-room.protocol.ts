@@ -41,4 +41,8 @@ export const clientFrame = z.discriminatedUnion("type", [
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
 
+// The page imports the dependency-free ClientFrame of chat-room.events.ts: it must be this type, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies Same<ClientFrame, import("./chat-room.events").ClientFrame>;
+
 export type { AttachmentView, EphemeralFrame, FrameErrorCode, ServerFrame, StoredEvent } from "./chat-room.events";
