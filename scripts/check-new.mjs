@@ -1,0 +1,97 @@
+// CI's check that `pnpm new` makes a product that passes CI untouched (run by .ci/run after lint).
+// In a throw-away copy of the working tree (tracked and unignored files; no node_modules), it generates
+// `zz-kit-check --do Room --queue jobs --r2 --kv`, installs offline from the pnpm store, then runs what CI
+// would run on it: the registry check, `pnpm types --check`, tsc, biome and its vitest project; then
+// `--remove` must restore every file the generator touched. The real tree is never written to.
+// Usage: node scripts/check-new.mjs [--keep] (keep the copy for a look)
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "./lib.mjs";
+
+const NAME = "zz-kit-check";
+const FLAGS = ["--do", "Room", "--queue", "jobs", "--r2", "--kv"];
+const keep = process.argv.includes("--keep");
+const started = Date.now();
+const env = {
+  ...process.env,
+  CI: "true",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_METRICS: "false",
+};
+const copy = mkdtempSync(join(tmpdir(), "edgeworks-check-new-"));
+const timings = [];
+
+function step(label, cmd, args, options = {}) {
+  const t = Date.now();
+  const res = spawnSync(cmd, args, { cwd: copy, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
+  const seconds = ((Date.now() - t) / 1000).toFixed(1);
+  timings.push(`${label} ${seconds} s`);
+  if (res.status !== 0) {
+    console.error(`check-new: ${label} failed (${res.status}) in ${copy}\n${res.stdout ?? ""}${res.stderr ?? ""}`);
+    if (!keep) rmSync(copy, { recursive: true, force: true });
+    process.exit(1);
+  }
+  console.log(`check-new: ${label} ok (${seconds} s)`);
+  return res.stdout ?? "";
+}
+
+const node = (label, args) => step(label, process.execPath, args);
+/** Hashes of the files the generator edits outside its own folders: --remove must give them back. */
+const REGISTERED = [
+  "products.json",
+  "README.md",
+  "wrangler.toml",
+  "tsconfig.json",
+  "pnpm-lock.yaml",
+  "workers/edge/worker-configuration.d.ts",
+];
+const hashes = () =>
+  REGISTERED.map((f) =>
+    createHash("sha256")
+      .update(readFileSync(join(copy, f)))
+      .digest("hex"),
+  );
+
+// the working tree as CI sees it: tracked and untracked-but-not-ignored files that exist
+step("copy", "sh", [
+  "-c",
+  `git -C "${ROOT}" ls-files -z --cached --others --exclude-standard | (cd "${ROOT}" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\\0" "$f"; done' _) | tar -C "${ROOT}" --null -T - -cf - | tar -xf -`,
+]);
+const before = hashes();
+
+node("generate", ["scripts/new.mjs", NAME, ...FLAGS, "--no-client"]);
+const generated = node("dry-run listing", ["scripts/new.mjs", "zz-kit-count", ...FLAGS, "--dry-run"]);
+node("registry check", ["scripts/check-registry.mjs"]);
+node("types --check", ["scripts/types.mjs", "--check"]);
+node("tsc", [join(copy, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", `workers/${NAME}`]);
+node("biome", [
+  join(copy, "node_modules", "@biomejs", "biome", "bin", "biome"),
+  "check",
+  "--error-on-warnings",
+  `workers/${NAME}`,
+  `migrations/${NAME}`,
+]);
+const tests = node("vitest", [join(copy, "node_modules", "vitest", "vitest.mjs"), "run", "--config", `workers/${NAME}/vitest.config.ts`]);
+
+node("remove", ["scripts/new.mjs", NAME, "--remove", "--no-client"]);
+const changed = REGISTERED.filter((_, i) => hashes()[i] !== before[i]);
+if (changed.length || existsSync(join(copy, "workers", NAME)) || existsSync(join(copy, "migrations", NAME))) {
+  console.error(`check-new: --remove left changes in ${changed.join(", ") || `workers/${NAME} or migrations/${NAME}`} (${copy})`);
+  process.exit(1);
+}
+
+const summary = generated
+  .trim()
+  .split("\n")
+  .find((l) => /lines in \d+ files/.test(l))
+  ?.trim();
+const passed = /Tests\s+(\d+) passed/.exec(tests)?.[1];
+if (!keep) rmSync(copy, { recursive: true, force: true });
+console.log(
+  `check-new: a generated product (${FLAGS.join(" ")}) passes: ${summary}, ${passed ?? "?"} tests; ` +
+    `${((Date.now() - started) / 1000).toFixed(0)} s (${timings.join(", ")})${keep ? `; kept ${copy}` : ""}`,
+);
