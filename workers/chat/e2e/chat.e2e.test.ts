@@ -35,11 +35,13 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
   it("logs in, lists the room, chats live both ways, and a reload resumes with every message exactly once", async () => {
     const [ann, bob] = await Promise.all([chat.registerUser("ann", "Ann"), chat.registerUser("bob", "Bob")]);
     const roomName = `e2e room ${Date.now()}`;
-    const room = await chat.call<{ id: string }>("/chat/v1/rooms", { token: ann.accessToken, json: { name: roomName } });
-    expect(room.status).toBe(201);
-    const invite = await chat.call(`/chat/v1/rooms/${room.body.id}/members`, { token: ann.accessToken, json: { email: bob.email } });
-    expect(invite.status).toBe(201);
-    expect(invite.body).toEqual({ userId: bob.user.id, name: "Bob", role: "member", joinedAt: expect.any(String) });
+    const room = await chat.api(ann.accessToken).POST("/chat/v1/rooms", { body: { name: roomName } });
+    expect(room.response.status).toBe(201);
+    const invite = await chat
+      .api(ann.accessToken)
+      .POST("/chat/v1/rooms/{id}/members", { params: { path: { id: room.data!.id } }, body: { email: bob.email } });
+    expect(invite.response.status).toBe(201);
+    expect(invite.data).toEqual({ userId: bob.user.id, name: "Bob", role: "member", joinedAt: expect.any(String) });
 
     const a = await chat.openChat(ann);
     const b = await chat.openChat(bob);
@@ -157,12 +159,10 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     await expect.poll(() => i.page.textContent("#room-title")).toBe("Direct: Jon");
     await i.page.waitForSelector("#connection[data-status=online]");
     await send(i.page, "just us");
-    const rooms = await chat.call<{ items: { kind: string; members: { userId: string; name: string | null }[] }[] }>("/chat/v1/rooms", {
-      token: jon.accessToken,
-    });
-    const dm = rooms.body.items.find((r) => r.kind === "dm");
+    const rooms = await chat.api(jon.accessToken).GET("/chat/v1/rooms");
+    const dm = rooms.data!.items.find((r) => r.kind === "dm");
     expect(dm?.members.map((m) => m.name).sort()).toEqual(["Ivy", "Jon"]);
-    expect(JSON.stringify(rooms.body)).not.toContain("@example.com");
+    expect(JSON.stringify(rooms.data)).not.toContain("@example.com");
 
     // the refused invite is the only failed request
     expect(i.problems.filter((p) => !p.includes("422"))).toEqual([]);
@@ -174,18 +174,14 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     const users = await Promise.all(["dee", "eve", "fay"].map((n) => chat.registerUser(n, n)));
     const [dee, eve, fay] = users as [Registered, Registered, Registered];
     const roomName = `e2e history ${Date.now()}`;
-    const room = await chat.call<{ id: string }>("/chat/v1/rooms", {
-      token: dee.accessToken,
-      json: { name: roomName, memberIds: [eve.user.id, fay.user.id] },
-    });
-    expect(room.status).toBe(201);
+    const room = await chat
+      .api(dee.accessToken)
+      .POST("/chat/v1/rooms", { body: { name: roomName, memberIds: [eve.user.id, fay.user.id] } });
+    expect(room.response.status).toBe(201);
     // 57 messages from Node, 19 per member (a member may post 20 per 10 s)
     for (const [u, user] of [dee, eve, fay].entries()) {
-      const ticket = await chat.call<{ ticket: string }>(`/chat/v1/rooms/${room.body.id}/ticket`, {
-        token: user.accessToken,
-        method: "POST",
-      });
-      const ws = new WebSocket(`${chat.url.replace(/^http/, "ws")}/chat/v1/rooms/${room.body.id}/ws?ticket=${ticket.body.ticket}`);
+      const ticket = await chat.api(user.accessToken).POST("/chat/v1/rooms/{id}/ticket", { params: { path: { id: room.data!.id } } });
+      const ws = new WebSocket(`${chat.url.replace(/^http/, "ws")}/chat/v1/rooms/${room.data!.id}/ws?ticket=${ticket.data!.ticket}`);
       await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
       for (let i = 0; i < 19; i++) {
         const acked = new Promise<void>((resolve) => {
@@ -215,11 +211,8 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
   it("a dropped connection comes back with what was missed, and sends what was typed while offline", async () => {
     const [gil, hal] = await Promise.all([chat.registerUser("gil", "Gil"), chat.registerUser("hal", "Hal")]);
     const roomName = `e2e drop ${Date.now()}`;
-    const room = await chat.call<{ id: string }>("/chat/v1/rooms", {
-      token: gil.accessToken,
-      json: { name: roomName, memberIds: [hal.user.id] },
-    });
-    expect(room.status).toBe(201);
+    const room = await chat.api(gil.accessToken).POST("/chat/v1/rooms", { body: { name: roomName, memberIds: [hal.user.id] } });
+    expect(room.response.status).toBe(201);
     const g = await chat.openChat(gil);
     // Hal's sockets go through Playwright, so the test can cut them like a network drop would
     const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];

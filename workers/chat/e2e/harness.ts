@@ -1,6 +1,7 @@
 // The e2e harness: `pnpm dev` (or CHAT_E2E_URL) plus Debian's Chromium through playwright-core, and
-// the few steps every test takes (register over the API, log in through the page, read the DOM).
+// the few steps every test takes (register over the typed API client, log in through the page, read the DOM).
 import { existsSync } from "node:fs";
+import { type ChatApi, type Client, createAccountsClient, createChatClient } from "@edgeworks/client";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { startDev } from "../../../packages/testing/src/dev-server.ts";
@@ -24,7 +25,8 @@ export interface ChatPage {
 
 export interface Harness {
   url: string;
-  call: <T>(path: string, init?: { method?: string; token?: string; json?: unknown }) => Promise<{ status: number; body: T }>;
+  /** The chat API as the holder of `token` (the typed client from @edgeworks/client). */
+  api: (token: string) => Client<ChatApi.paths>;
   registerUser: (label: string, name: string) => Promise<Registered>;
   /** A browser context of its own (its own storage), logged in through the page; `beforeLoad` runs before it loads. */
   openChat: (user: Registered, beforeLoad?: (page: Page) => Promise<void>) => Promise<ChatPage>;
@@ -56,24 +58,14 @@ export async function startHarness(): Promise<Harness> {
     }),
   ]);
 
-  const call: Harness["call"] = async (path, init = {}) => {
-    const headers: Record<string, string> = {};
-    if (init.token) headers.Authorization = `Bearer ${init.token}`;
-    if (init.json !== undefined) headers["Content-Type"] = "application/json";
-    const res = await fetch(`${dev.url}${path}`, {
-      method: init.method ?? (init.json === undefined ? "GET" : "POST"),
-      headers,
-      body: init.json === undefined ? undefined : JSON.stringify(init.json),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api: Harness["api"] = (token) => createChatClient(dev.url, { token });
+  const accounts = createAccountsClient(dev.url);
 
   const registerUser: Harness["registerUser"] = async (label, name) => {
     const email = `chat-e2e-${label}-${Date.now()}@example.com`;
-    const res = await call<Registered>("/auth/v1/register", { json: { email, password: PASSWORD, name } });
-    expect(res.status).toBe(201);
-    return { ...res.body, email };
+    const res = await accounts.POST("/auth/v1/register", { body: { email, password: PASSWORD, name } });
+    expect(res.response.status).toBe(201);
+    return { ...res.data!, email };
   };
 
   const openChat: Harness["openChat"] = async (user, beforeLoad) => {
@@ -96,7 +88,7 @@ export async function startHarness(): Promise<Harness> {
 
   return {
     url: dev.url,
-    call,
+    api,
     registerUser,
     openChat,
     stop: async () => {
