@@ -1,32 +1,12 @@
 // Reading articles: visibility (drafts and scheduled ones are their author's alone) and lists with
 // RealWorld's filters. Every read takes the viewer so `favorited`, `liked` and `author.following` are theirs.
-import type { Profile } from "./profiles.service";
+import { and, count, desc, eq, exists, inArray, ne, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import type { BlogDb } from "./db";
+import { type Profile, usernameIs } from "./profiles.service";
+import { type ArticleStatus, articles, articleTags, categories, favorites, follows, likes, profiles } from "./schema";
 
-export type ArticleStatus = "draft" | "scheduled" | "published";
-
-interface ArticleRow {
-  id: number;
-  slug: string;
-  author_id: string;
-  title: string;
-  description: string;
-  body: string;
-  status: ArticleStatus;
-  publish_at: number | null;
-  published_at: number | null;
-  category_slug: string | null;
-  created_at: number;
-  updated_at: number;
-  username: string;
-  bio: string | null;
-  image: string | null;
-  favorites_count: number;
-  favorited: number;
-  following: number;
-  likes_count: number;
-  liked: number;
-  tags: string;
-}
+export type { ArticleStatus } from "./schema";
 
 /** An article with everything any representation needs. */
 export interface Article {
@@ -50,49 +30,91 @@ export interface Article {
   author: Profile;
 }
 
+const one = sql`1`;
+
+/** Articles with author, category, counts and tags; `viewerId` '' is anonymous (matches nobody). */
+const selectArticles = (db: BlogDb, viewerId: string) =>
+  db
+    .select({
+      id: articles.id,
+      slug: articles.slug,
+      authorId: articles.authorId,
+      title: articles.title,
+      description: articles.description,
+      body: articles.body,
+      status: articles.status,
+      publishAt: articles.publishAt,
+      publishedAt: articles.publishedAt,
+      // named apart from articles.slug: in a D1 batch rows come back as objects, where equal names collide
+      category: sql<string | null>`${categories.slug}`.as("category_slug"),
+      createdAt: articles.createdAt,
+      updatedAt: articles.updatedAt,
+      username: profiles.username,
+      bio: profiles.bio,
+      image: profiles.image,
+      favoritesCount: db.$count(favorites, eq(favorites.articleId, articles.id)),
+      favorited: sql<number>`${exists(
+        db
+          .select({ one })
+          .from(favorites)
+          .where(and(eq(favorites.articleId, articles.id), eq(favorites.userId, viewerId))),
+      )}`,
+      following: sql<number>`${exists(
+        db
+          .select({ one })
+          .from(follows)
+          .where(and(eq(follows.followerId, viewerId), eq(follows.followeeId, articles.authorId))),
+      )}`,
+      likesCount: db.$count(likes, eq(likes.articleId, articles.id)),
+      liked: sql<number>`${exists(
+        db
+          .select({ one })
+          .from(likes)
+          .where(and(eq(likes.articleId, articles.id), eq(likes.userId, viewerId))),
+      )}`,
+      // the tags as one sorted JSON array, read in the same query
+      tags: sql<string>`(SELECT json_group_array(tag) FROM (SELECT t.tag FROM article_tags t WHERE t.article_id = ${articles.id} ORDER BY t.tag))`,
+    })
+    .from(articles)
+    .innerJoin(profiles, eq(profiles.userId, articles.authorId))
+    .leftJoin(categories, eq(categories.id, articles.categoryId));
+
+type ArticleRow = Awaited<ReturnType<ReturnType<typeof selectArticles>["all"]>>[number];
+
 const toArticle = (r: ArticleRow): Article => ({
   id: r.id,
   slug: r.slug,
-  authorId: r.author_id,
+  authorId: r.authorId,
   title: r.title,
   description: r.description,
   body: r.body,
   status: r.status,
-  publishAt: r.publish_at,
-  publishedAt: r.published_at,
-  category: r.category_slug,
+  publishAt: r.publishAt,
+  publishedAt: r.publishedAt,
+  category: r.category,
   tagList: (JSON.parse(r.tags) as string[]).sort(),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
   favorited: r.favorited === 1,
-  favoritesCount: r.favorites_count,
+  favoritesCount: r.favoritesCount,
   liked: r.liked === 1,
-  likesCount: r.likes_count,
+  likesCount: r.likesCount,
   author: { username: r.username, bio: r.bio, image: r.image, following: r.following === 1 },
 });
 
-// ?1 is always the viewer id ('' for anonymous, which matches nobody).
-const SELECT = `SELECT a.id, a.slug, a.author_id, a.title, a.description, a.body, a.status, a.publish_at, a.published_at,
-  c.slug AS category_slug, a.created_at, a.updated_at, p.username, p.bio, p.image,
-  (SELECT COUNT(*) FROM favorites f WHERE f.article_id = a.id) AS favorites_count,
-  EXISTS (SELECT 1 FROM favorites f WHERE f.article_id = a.id AND f.user_id = ?1) AS favorited,
-  EXISTS (SELECT 1 FROM follows w WHERE w.follower_id = ?1 AND w.followee_id = a.author_id) AS following,
-  (SELECT COUNT(*) FROM likes l WHERE l.article_id = a.id) AS likes_count,
-  EXISTS (SELECT 1 FROM likes l WHERE l.article_id = a.id AND l.user_id = ?1) AS liked,
-  (SELECT json_group_array(tag) FROM (SELECT t.tag FROM article_tags t WHERE t.article_id = a.id ORDER BY t.tag)) AS tags
-FROM articles a JOIN profiles p ON p.user_id = a.author_id LEFT JOIN categories c ON c.id = a.category_id`;
-
 /** Published articles are everyone's; drafts and scheduled ones only their author's. */
-const VISIBLE = "(a.status = 'published' OR a.author_id = ?1)";
+const visibleTo = (viewerId: string) => or(eq(articles.status, "published"), eq(articles.authorId, viewerId));
 
 /** The article with this slug if the viewer may see it, else null (the caller answers 404). */
-export async function findVisibleArticle(db: D1Database, slug: string, viewerId = ""): Promise<Article | null> {
-  const row = await db.prepare(`${SELECT} WHERE a.slug = ?2 AND ${VISIBLE}`).bind(viewerId, slug).first<ArticleRow>();
+export async function findVisibleArticle(db: BlogDb, slug: string, viewerId = ""): Promise<Article | null> {
+  const row = await selectArticles(db, viewerId)
+    .where(and(eq(articles.slug, slug), visibleTo(viewerId)))
+    .get();
   return row ? toArticle(row) : null;
 }
 
-export async function findArticleById(db: D1Database, id: number, viewerId = ""): Promise<Article | null> {
-  const row = await db.prepare(`${SELECT} WHERE a.id = ?2`).bind(viewerId, id).first<ArticleRow>();
+export async function findArticleById(db: BlogDb, id: number, viewerId = ""): Promise<Article | null> {
+  const row = await selectArticles(db, viewerId).where(eq(articles.id, id)).get();
   return row ? toArticle(row) : null;
 }
 
@@ -111,41 +133,63 @@ export interface ArticleFilters {
   offset: number;
 }
 
-/** A page of articles, most recently published first, and how many match in all. */
-export async function listArticles(db: D1Database, viewerId: string, f: ArticleFilters): Promise<{ articles: Article[]; count: number }> {
-  const where: string[] = [f.drafts ? "a.author_id = ?1 AND a.status != 'published'" : "a.status = 'published'"];
-  const params: unknown[] = [viewerId];
-  const add = (clause: (n: number) => string, value: unknown) => {
-    params.push(value);
-    where.push(clause(params.length));
-  };
-  if (f.tag !== undefined) add((n) => `EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = ?${n})`, f.tag);
-  if (f.author !== undefined) add((n) => `p.username = ?${n} COLLATE NOCASE`, f.author);
-  if (f.favorited !== undefined)
-    add(
-      (n) =>
-        `EXISTS (SELECT 1 FROM favorites f JOIN profiles fp ON fp.user_id = f.user_id WHERE f.article_id = a.id AND fp.username = ?${n} COLLATE NOCASE)`,
-      f.favorited,
+function filtersOf(db: BlogDb, viewerId: string, f: ArticleFilters): SQL | undefined {
+  const fp = alias(profiles, "fp");
+  const where: (SQL | undefined)[] = [
+    f.drafts ? and(eq(articles.authorId, viewerId), ne(articles.status, "published")) : eq(articles.status, "published"),
+  ];
+  if (f.tag !== undefined) {
+    const tag = f.tag;
+    where.push(
+      exists(
+        db
+          .select({ one })
+          .from(articleTags)
+          .where(and(eq(articleTags.articleId, articles.id), eq(articleTags.tag, tag))),
+      ),
     );
-  if (f.category !== undefined) add((n) => `c.slug = ?${n}`, f.category);
-  if (f.feed) where.push("a.author_id IN (SELECT followee_id FROM follows WHERE follower_id = ?1)");
-  if (f.ids !== undefined) add((n) => `a.id IN (SELECT value FROM json_each(?${n}))`, JSON.stringify(f.ids));
-  const whereSql = where.join(" AND ");
-  const order = f.drafts ? "a.updated_at DESC, a.id DESC" : "a.published_at DESC, a.id DESC";
-  const limitAt = params.length + 1;
-  // the count also names ?1 (the viewer), because D1 refuses a binding that the SQL never uses
+  }
+  if (f.author !== undefined) where.push(usernameIs(f.author));
+  if (f.favorited !== undefined) {
+    const favoritedBy = sql`${fp.username} = ${f.favorited} COLLATE NOCASE`;
+    where.push(
+      exists(
+        db
+          .select({ one })
+          .from(favorites)
+          .innerJoin(fp, eq(fp.userId, favorites.userId))
+          .where(and(eq(favorites.articleId, articles.id), favoritedBy)),
+      ),
+    );
+  }
+  if (f.category !== undefined) where.push(eq(categories.slug, f.category));
+  if (f.feed)
+    where.push(inArray(articles.authorId, db.select({ id: follows.followeeId }).from(follows).where(eq(follows.followerId, viewerId))));
+  if (f.ids !== undefined) where.push(sql`${articles.id} IN (SELECT value FROM json_each(${JSON.stringify(f.ids)}))`);
+  return and(...where);
+}
+
+/** A page of articles, most recently published first, and how many match in all. */
+export async function listArticles(db: BlogDb, viewerId: string, f: ArticleFilters): Promise<{ articles: Article[]; count: number }> {
+  const where = filtersOf(db, viewerId, f);
+  const order = f.drafts ? [desc(articles.updatedAt), desc(articles.id)] : [desc(articles.publishedAt), desc(articles.id)];
   const [page, total] = await db.batch([
-    db.prepare(`${SELECT} WHERE ${whereSql} ORDER BY ${order} LIMIT ?${limitAt} OFFSET ?${limitAt + 1}`).bind(...params, f.limit, f.offset),
+    selectArticles(db, viewerId)
+      .where(where)
+      .orderBy(...order)
+      .limit(f.limit)
+      .offset(f.offset),
     db
-      .prepare(
-        `SELECT COUNT(*) AS n, ?1 AS viewer FROM articles a JOIN profiles p ON p.user_id = a.author_id LEFT JOIN categories c ON c.id = a.category_id WHERE ${whereSql}`,
-      )
-      .bind(...params),
+      .select({ n: count() })
+      .from(articles)
+      .innerJoin(profiles, eq(profiles.userId, articles.authorId))
+      .leftJoin(categories, eq(categories.id, articles.categoryId))
+      .where(where),
   ]);
-  const articles = ((page?.results ?? []) as ArticleRow[]).map(toArticle);
+  const list = page.map(toArticle);
   if (f.ids !== undefined) {
     const rank = new Map(f.ids.map((id, i) => [id, i]));
-    articles.sort((x, y) => (rank.get(x.id) ?? 0) - (rank.get(y.id) ?? 0));
+    list.sort((x, y) => (rank.get(x.id) ?? 0) - (rank.get(y.id) ?? 0));
   }
-  return { articles, count: Number((total?.results?.[0] as { n?: number } | undefined)?.n ?? 0) };
+  return { articles: list, count: Number(total[0]?.n ?? 0) };
 }

@@ -1,5 +1,9 @@
 // Writing articles: create/update/delete, favorites and likes, tags, and publishing a schedule.
+import { and, asc, eq, lte, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { type Article, type ArticleStatus, findArticleById, findVisibleArticle } from "./article-queries";
+import type { BlogDb } from "./db";
+import { articles, articleTags, comments, favorites, likes } from "./schema";
 
 export * from "./article-queries";
 
@@ -28,33 +32,45 @@ export interface NewArticle {
 }
 
 /** Inserts the article and its tags in one batch; returns its id. */
-export async function createArticle(
-  db: D1Database,
-  authorId: string,
-  input: NewArticle,
-  now: number,
-): Promise<{ id: number; slug: string }> {
+export async function createArticle(db: BlogDb, authorId: string, input: NewArticle, now: number): Promise<{ id: number; slug: string }> {
   const slug = slugify(input.title);
   const publishedAt = input.status === "published" ? now : null;
   const [inserted] = await db.batch([
     db
-      .prepare(
-        `INSERT INTO articles (slug, author_id, title, description, body, status, publish_at, published_at, category_id, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) RETURNING id`,
-      )
-      .bind(slug, authorId, input.title, input.description, input.body, input.status, input.publishAt, publishedAt, input.categoryId, now),
-    ...tagStatements(db, slug, input.tagList),
+      .insert(articles)
+      .values({
+        slug,
+        authorId,
+        title: input.title,
+        description: input.description,
+        body: input.body,
+        status: input.status,
+        publishAt: input.publishAt,
+        publishedAt,
+        categoryId: input.categoryId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: articles.id }),
+    ...tagInserts(db, slug, input.tagList),
   ]);
-  const id = (inserted?.results?.[0] as { id: number } | undefined)?.id;
+  const id = inserted[0]?.id;
   if (id === undefined) throw new Error("insert returned no id");
   return { id, slug };
 }
 
-const tagStatements = (db: D1Database, slug: string, tags: string[]) =>
+/** The tag rows of the article with this slug: by slug, so they can share a batch with the article's insert. */
+const tagInserts = (db: BlogDb, slug: string, tags: string[]) =>
   tags.map((tag) =>
     db
-      .prepare("INSERT INTO article_tags (article_id, tag) SELECT id, ?2 FROM articles WHERE slug = ?1 ON CONFLICT DO NOTHING")
-      .bind(slug, tag),
+      .insert(articleTags)
+      .select(
+        db
+          .select({ articleId: articles.id, tag: sql<string>`${tag}`.as("tag") })
+          .from(articles)
+          .where(eq(articles.slug, slug)),
+      )
+      .onConflictDoNothing(),
   );
 
 export interface ArticleChanges {
@@ -71,52 +87,49 @@ export interface ArticleChanges {
  * Updates the author's article (a new title gives a new slug); tags are replaced only when a
  * tagList is given. `updatedAt` always moves forward, even within the same millisecond.
  */
-export async function updateArticle(db: D1Database, article: Article, changes: ArticleChanges, now: number): Promise<string> {
+export async function updateArticle(db: BlogDb, article: Article, changes: ArticleChanges, now: number): Promise<string> {
   const slug = changes.title !== undefined && changes.title !== article.title ? slugify(changes.title) : article.slug;
   const status = changes.status ?? article.status;
   const publishedAt = status === "published" ? (article.publishedAt ?? now) : null;
   const publishAt = changes.publishAt !== undefined ? changes.publishAt : status === "scheduled" ? article.publishAt : null;
   const updatedAt = Math.max(now, article.updatedAt + 1);
-  const statements = [
+  const statements: [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]] = [
     db
-      .prepare(
-        `UPDATE articles SET slug = ?2, title = ?3, description = ?4, body = ?5, status = ?6, publish_at = ?7, published_at = ?8,
-           category_id = ?9, updated_at = ?10 WHERE id = ?1`,
-      )
-      .bind(
-        article.id,
+      .update(articles)
+      .set({
         slug,
-        changes.title ?? article.title,
-        changes.description ?? article.description,
-        changes.body ?? article.body,
+        title: changes.title ?? article.title,
+        description: changes.description ?? article.description,
+        body: changes.body ?? article.body,
         status,
-        status === "scheduled" ? publishAt : null,
+        publishAt: status === "scheduled" ? publishAt : null,
         publishedAt,
-        changes.categoryId !== undefined ? changes.categoryId : await categoryIdOf(db, article.id),
+        categoryId: changes.categoryId !== undefined ? changes.categoryId : await categoryIdOf(db, article.id),
         updatedAt,
-      ),
+      })
+      .where(eq(articles.id, article.id)),
   ];
   if (changes.tagList !== undefined) {
-    statements.push(db.prepare("DELETE FROM article_tags WHERE article_id = ?1").bind(article.id));
-    statements.push(...tagStatements(db, slug, changes.tagList));
+    statements.push(db.delete(articleTags).where(eq(articleTags.articleId, article.id)));
+    statements.push(...tagInserts(db, slug, changes.tagList));
   }
   await db.batch(statements);
   return slug;
 }
 
-async function categoryIdOf(db: D1Database, articleId: number): Promise<number | null> {
-  const row = await db.prepare("SELECT category_id FROM articles WHERE id = ?1").bind(articleId).first<{ category_id: number | null }>();
-  return row?.category_id ?? null;
+async function categoryIdOf(db: BlogDb, articleId: number): Promise<number | null> {
+  const row = await db.select({ categoryId: articles.categoryId }).from(articles).where(eq(articles.id, articleId)).get();
+  return row?.categoryId ?? null;
 }
 
 /** Deletes the article with its tags, favorites, likes and comments (one batch). */
-export async function deleteArticle(db: D1Database, id: number): Promise<void> {
+export async function deleteArticle(db: BlogDb, id: number): Promise<void> {
   await db.batch([
-    db.prepare("DELETE FROM article_tags WHERE article_id = ?1").bind(id),
-    db.prepare("DELETE FROM favorites WHERE article_id = ?1").bind(id),
-    db.prepare("DELETE FROM likes WHERE article_id = ?1").bind(id),
-    db.prepare("DELETE FROM comments WHERE article_id = ?1").bind(id),
-    db.prepare("DELETE FROM articles WHERE id = ?1").bind(id),
+    db.delete(articleTags).where(eq(articleTags.articleId, id)),
+    db.delete(favorites).where(eq(favorites.articleId, id)),
+    db.delete(likes).where(eq(likes.articleId, id)),
+    db.delete(comments).where(eq(comments.articleId, id)),
+    db.delete(articles).where(eq(articles.id, id)),
   ]);
 }
 
@@ -125,7 +138,7 @@ export async function deleteArticle(db: D1Database, id: number): Promise<void> {
  * the user may see: the article afterwards (with its new count), or null when there is none.
  */
 export async function setReaction(
-  db: D1Database,
+  db: BlogDb,
   table: "favorites" | "likes",
   userId: string,
   slug: string,
@@ -134,33 +147,31 @@ export async function setReaction(
 ): Promise<Article | null> {
   const article = await findVisibleArticle(db, slug, userId);
   if (!article) return null;
-  await (on
-    ? db
-        .prepare(`INSERT INTO ${table} (user_id, article_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING`)
-        .bind(userId, article.id, now)
-    : db.prepare(`DELETE FROM ${table} WHERE user_id = ?1 AND article_id = ?2`).bind(userId, article.id)
-  ).run();
+  const t = table === "favorites" ? favorites : likes;
+  if (on) await db.insert(t).values({ userId, articleId: article.id, createdAt: now }).onConflictDoNothing();
+  else await db.delete(t).where(and(eq(t.userId, userId), eq(t.articleId, article.id)));
   return findArticleById(db, article.id, userId);
 }
 
 /** Every tag of a published article, sorted. */
-export async function listTags(db: D1Database): Promise<string[]> {
-  const { results } = await db
-    .prepare("SELECT DISTINCT t.tag FROM article_tags t JOIN articles a ON a.id = t.article_id WHERE a.status = 'published' ORDER BY t.tag")
-    .all<{ tag: string }>();
-  return results.map((r) => r.tag);
+export async function listTags(db: BlogDb): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ tag: articleTags.tag })
+    .from(articleTags)
+    .innerJoin(articles, eq(articles.id, articleTags.articleId))
+    .where(eq(articles.status, "published"))
+    .orderBy(asc(articleTags.tag));
+  return rows.map((r) => r.tag);
 }
 
 /**
  * Publishes a scheduled article whose time has come (one conditional UPDATE, so two alarms or a
  * concurrent edit cannot publish twice); true when this call published it.
  */
-export async function publishIfDue(db: D1Database, id: number, now: number): Promise<boolean> {
+export async function publishIfDue(db: BlogDb, id: number, now: number): Promise<boolean> {
   const res = await db
-    .prepare(
-      "UPDATE articles SET status = 'published', published_at = ?2, publish_at = NULL, updated_at = MAX(updated_at, ?2) WHERE id = ?1 AND status = 'scheduled' AND publish_at <= ?2",
-    )
-    .bind(id, now)
-    .run();
+    .update(articles)
+    .set({ status: "published", publishedAt: now, publishAt: null, updatedAt: sql`MAX(${articles.updatedAt}, ${now})` })
+    .where(and(eq(articles.id, id), eq(articles.status, "scheduled"), lte(articles.publishAt, now)));
   return res.meta.changes === 1;
 }

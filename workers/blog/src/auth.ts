@@ -2,6 +2,7 @@ import { hasScope, verifyWithAccounts } from "@edgeworks/auth";
 import { consumeRateLimit, throwIfLimited } from "@edgeworks/ratelimit";
 import type { MiddlewareHandler } from "hono";
 import { getAccountUsers } from "./accounts";
+import { blogDb } from "./db";
 import type { BlogEnv, Viewer } from "./env";
 import { ensureProfile } from "./profiles.service";
 
@@ -68,7 +69,7 @@ async function ensureViewerProfile(env: Env, userId: string): Promise<void> {
   const existing = await env.DB.prepare("SELECT 1 AS p FROM profiles WHERE user_id = ?1").bind(userId).first();
   if (!existing) {
     const [account] = await getAccountUsers(env, [userId]);
-    await ensureProfile(env.DB, userId, account?.name ?? account?.email ?? userId, Date.now());
+    await ensureProfile(blogDb(env.DB), userId, account?.name ?? account?.email ?? userId, Date.now());
   }
   if (withProfile.size > 10_000) withProfile.clear();
   withProfile.add(userId);

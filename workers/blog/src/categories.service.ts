@@ -1,4 +1,7 @@
 // Categories: a blog-wide taxonomy (one per article), created by any author, deleted only by its creator.
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { BlogDb } from "./db";
+import { articles, categories } from "./schema";
 
 export interface Category {
   id: number;
@@ -7,25 +10,6 @@ export interface Category {
   createdBy: string;
   articlesCount: number;
 }
-
-interface CategoryRow {
-  id: number;
-  slug: string;
-  name: string;
-  created_by: string;
-  articles_count: number;
-}
-
-const toCategory = (r: CategoryRow): Category => ({
-  id: r.id,
-  slug: r.slug,
-  name: r.name,
-  createdBy: r.created_by,
-  articlesCount: r.articles_count,
-});
-
-const SELECT = `SELECT c.id, c.slug, c.name, c.created_by,
-  (SELECT COUNT(*) FROM articles a WHERE a.category_id = c.id AND a.status = 'published') AS articles_count FROM categories c`;
 
 /** `Machine Learning!` → `machine-learning`; empty when the name has no letters or digits. */
 export const categorySlugOf = (name: string) =>
@@ -38,30 +22,40 @@ export const categorySlugOf = (name: string) =>
     .slice(0, 64)
     .replace(/-+$/g, "");
 
-export async function findCategory(db: D1Database, slug: string): Promise<Category | null> {
-  const row = await db.prepare(`${SELECT} WHERE c.slug = ?1`).bind(slug).first<CategoryRow>();
-  return row ? toCategory(row) : null;
+/** Categories with how many published articles each has. */
+const selectCategories = (db: BlogDb) =>
+  db
+    .select({
+      id: categories.id,
+      slug: categories.slug,
+      name: categories.name,
+      createdBy: categories.createdBy,
+      articlesCount: db.$count(articles, and(eq(articles.categoryId, categories.id), eq(articles.status, "published"))),
+    })
+    .from(categories);
+
+export async function findCategory(db: BlogDb, slug: string): Promise<Category | null> {
+  return (await selectCategories(db).where(eq(categories.slug, slug)).get()) ?? null;
 }
 
-export async function listCategories(db: D1Database): Promise<Category[]> {
-  const { results } = await db.prepare(`${SELECT} ORDER BY c.name COLLATE NOCASE, c.slug`).all<CategoryRow>();
-  return results.map(toCategory);
+export async function listCategories(db: BlogDb): Promise<Category[]> {
+  return selectCategories(db).orderBy(sql`${categories.name} COLLATE NOCASE`, asc(categories.slug));
 }
 
 /** Creates the category; null when its slug exists (the unique index decides races). */
-export async function createCategory(db: D1Database, name: string, userId: string, now: number): Promise<Category | null> {
+export async function createCategory(db: BlogDb, name: string, userId: string, now: number): Promise<Category | null> {
   const slug = categorySlugOf(name);
   const res = await db
-    .prepare("INSERT INTO categories (slug, name, created_by, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (slug) DO NOTHING")
-    .bind(slug, name, userId, now)
-    .run();
+    .insert(categories)
+    .values({ slug, name, createdBy: userId, createdAt: now })
+    .onConflictDoNothing({ target: categories.slug });
   return res.meta.changes === 1 ? findCategory(db, slug) : null;
 }
 
 /** Deletes the category; its articles keep existing without one. */
-export async function deleteCategory(db: D1Database, id: number): Promise<void> {
+export async function deleteCategory(db: BlogDb, id: number): Promise<void> {
   await db.batch([
-    db.prepare("UPDATE articles SET category_id = NULL WHERE category_id = ?1").bind(id),
-    db.prepare("DELETE FROM categories WHERE id = ?1").bind(id),
+    db.update(articles).set({ categoryId: null }).where(eq(articles.categoryId, id)),
+    db.delete(categories).where(eq(categories.id, id)),
   ]);
 }

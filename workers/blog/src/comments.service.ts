@@ -1,17 +1,8 @@
 // Comments on an article, oldest first.
+import { and, asc, eq, exists, sql } from "drizzle-orm";
+import type { BlogDb } from "./db";
 import type { Profile } from "./profiles.service";
-
-interface CommentRow {
-  id: number;
-  author_id: string;
-  body: string;
-  created_at: number;
-  updated_at: number;
-  username: string;
-  bio: string | null;
-  image: string | null;
-  following: number;
-}
+import { comments, follows, profiles } from "./schema";
 
 export interface Comment {
   id: number;
@@ -22,39 +13,61 @@ export interface Comment {
   author: Profile;
 }
 
+/** The comments with their author's profile, as `viewerId` sees it ('' for anonymous, who follows nobody). */
+const selectComments = (db: BlogDb, viewerId: string) =>
+  db
+    .select({
+      id: comments.id,
+      authorId: comments.authorId,
+      body: comments.body,
+      createdAt: comments.createdAt,
+      updatedAt: comments.updatedAt,
+      username: profiles.username,
+      bio: profiles.bio,
+      image: profiles.image,
+      following: sql<number>`${exists(
+        db
+          .select({ one: sql`1` })
+          .from(follows)
+          .where(and(eq(follows.followerId, viewerId), eq(follows.followeeId, comments.authorId))),
+      )}`,
+    })
+    .from(comments)
+    .innerJoin(profiles, eq(profiles.userId, comments.authorId));
+
+type CommentRow = Awaited<ReturnType<ReturnType<typeof selectComments>["all"]>>[number];
+
 const toComment = (r: CommentRow): Comment => ({
   id: r.id,
-  authorId: r.author_id,
+  authorId: r.authorId,
   body: r.body,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
   author: { username: r.username, bio: r.bio, image: r.image, following: r.following === 1 },
 });
 
-const SELECT = `SELECT c.id, c.author_id, c.body, c.created_at, c.updated_at, p.username, p.bio, p.image,
-  EXISTS (SELECT 1 FROM follows w WHERE w.follower_id = ?1 AND w.followee_id = c.author_id) AS following
-FROM comments c JOIN profiles p ON p.user_id = c.author_id`;
-
-export async function listComments(db: D1Database, articleId: number, viewerId = ""): Promise<Comment[]> {
-  const { results } = await db.prepare(`${SELECT} WHERE c.article_id = ?2 ORDER BY c.id`).bind(viewerId, articleId).all<CommentRow>();
-  return results.map(toComment);
+export async function listComments(db: BlogDb, articleId: number, viewerId = ""): Promise<Comment[]> {
+  const rows = await selectComments(db, viewerId).where(eq(comments.articleId, articleId)).orderBy(asc(comments.id));
+  return rows.map(toComment);
 }
 
-export async function findComment(db: D1Database, articleId: number, id: number, viewerId = ""): Promise<Comment | null> {
-  const row = await db.prepare(`${SELECT} WHERE c.article_id = ?2 AND c.id = ?3`).bind(viewerId, articleId, id).first<CommentRow>();
+export async function findComment(db: BlogDb, articleId: number, id: number, viewerId = ""): Promise<Comment | null> {
+  const row = await selectComments(db, viewerId)
+    .where(and(eq(comments.articleId, articleId), eq(comments.id, id)))
+    .get();
   return row ? toComment(row) : null;
 }
 
-export async function addComment(db: D1Database, articleId: number, authorId: string, body: string, now: number): Promise<number> {
+export async function addComment(db: BlogDb, articleId: number, authorId: string, body: string, now: number): Promise<number> {
   const row = await db
-    .prepare("INSERT INTO comments (article_id, author_id, body, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id")
-    .bind(articleId, authorId, body, now)
-    .first<{ id: number }>();
-  if (!row) throw new Error("insert returned no id");
+    .insert(comments)
+    .values({ articleId, authorId, body, createdAt: now, updatedAt: now })
+    .returning({ id: comments.id })
+    .get();
   return row.id;
 }
 
 /** Deletes the author's own comment (the author check is part of the statement). */
-export async function deleteComment(db: D1Database, articleId: number, id: number, authorId: string): Promise<void> {
-  await db.prepare("DELETE FROM comments WHERE article_id = ?1 AND id = ?2 AND author_id = ?3").bind(articleId, id, authorId).run();
+export async function deleteComment(db: BlogDb, articleId: number, id: number, authorId: string): Promise<void> {
+  await db.delete(comments).where(and(eq(comments.articleId, articleId), eq(comments.id, id), eq(comments.authorId, authorId)));
 }

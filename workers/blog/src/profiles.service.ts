@@ -1,7 +1,10 @@
 // Blog profiles (username, bio, image) of accounts users, and who follows whom.
+import { and, eq, ne, type SQL, sql } from "drizzle-orm";
+import { type BlogDb, isUniqueViolation } from "./db";
+import { follows, profiles } from "./schema";
 
 export interface ProfileRow {
-  user_id: string;
+  userId: string;
   username: string;
   bio: string | null;
   image: string | null;
@@ -22,32 +25,34 @@ export const toProfile = (row: ProfileRow, following: boolean): Profile => ({
   following,
 });
 
-const COLUMNS = "user_id, username, bio, image";
+const COLUMNS = { userId: profiles.userId, username: profiles.username, bio: profiles.bio, image: profiles.image };
 
-export const findProfileByUsername = (db: D1Database, username: string) =>
-  db.prepare(`SELECT ${COLUMNS} FROM profiles WHERE username = ?1 COLLATE NOCASE`).bind(username).first<ProfileRow>();
+/** `username` equals the given one ignoring case: the collation of the profiles_username index, so it is used. */
+export const usernameIs = (username: string): SQL => sql`${profiles.username} = ${username} COLLATE NOCASE`;
 
-export const findProfileByUserId = (db: D1Database, userId: string) =>
-  db.prepare(`SELECT ${COLUMNS} FROM profiles WHERE user_id = ?1`).bind(userId).first<ProfileRow>();
+export const findProfileByUsername = async (db: BlogDb, username: string): Promise<ProfileRow | null> =>
+  (await db.select(COLUMNS).from(profiles).where(usernameIs(username)).get()) ?? null;
+
+export const findProfileByUserId = async (db: BlogDb, userId: string): Promise<ProfileRow | null> =>
+  (await db.select(COLUMNS).from(profiles).where(eq(profiles.userId, userId)).get()) ?? null;
 
 /** True when another user already has this username (case-insensitive). */
-export async function isUsernameTaken(db: D1Database, username: string, exceptUserId = ""): Promise<boolean> {
+export async function isUsernameTaken(db: BlogDb, username: string, exceptUserId = ""): Promise<boolean> {
   const row = await db
-    .prepare("SELECT 1 AS taken FROM profiles WHERE username = ?1 COLLATE NOCASE AND user_id != ?2")
-    .bind(username, exceptUserId)
-    .first();
-  return row !== null;
+    .select({ userId: profiles.userId })
+    .from(profiles)
+    .where(and(usernameIs(username), ne(profiles.userId, exceptUserId)))
+    .get();
+  return row !== undefined;
 }
 
-const isUniqueViolation = (err: unknown) => err instanceof Error && /UNIQUE constraint failed/i.test(err.message);
-
 /** Creates the profile; false when the username was taken meanwhile (the unique index decides races). */
-export async function createProfile(db: D1Database, userId: string, username: string, now: number): Promise<boolean> {
+export async function createProfile(db: BlogDb, userId: string, username: string, now: number): Promise<boolean> {
   try {
     const res = await db
-      .prepare("INSERT INTO profiles (user_id, username, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) ON CONFLICT (user_id) DO NOTHING")
-      .bind(userId, username, now)
-      .run();
+      .insert(profiles)
+      .values({ userId, username, createdAt: now, updatedAt: now })
+      .onConflictDoNothing({ target: profiles.userId });
     return res.meta.changes === 1;
   } catch (err) {
     if (isUniqueViolation(err)) return false;
@@ -70,7 +75,7 @@ export function suggestUsername(source: string): string {
  * The profile of an accounts user, created on first sight (someone who signed up in another product
  * and comes to the blog): the suggested username, or it with a random suffix when taken.
  */
-export async function ensureProfile(db: D1Database, userId: string, suggested: string, now: number): Promise<ProfileRow> {
+export async function ensureProfile(db: BlogDb, userId: string, suggested: string, now: number): Promise<ProfileRow> {
   const existing = await findProfileByUserId(db, userId);
   if (existing) return existing;
   const base = suggestUsername(suggested);
@@ -90,20 +95,10 @@ export interface ProfileChanges {
 }
 
 /** Applies the changes; false when the new username is taken (unique index). */
-export async function updateProfile(db: D1Database, userId: string, changes: ProfileChanges, now: number): Promise<boolean> {
-  const sets: string[] = [];
-  const values: unknown[] = [];
-  for (const [column, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    values.push(value);
-    sets.push(`${column} = ?${values.length}`);
-  }
-  values.push(now, userId);
+export async function updateProfile(db: BlogDb, userId: string, changes: ProfileChanges, now: number): Promise<boolean> {
+  const { username, bio, image } = changes;
   try {
-    await db
-      .prepare(`UPDATE profiles SET ${[...sets, `updated_at = ?${values.length - 1}`].join(", ")} WHERE user_id = ?${values.length}`)
-      .bind(...values)
-      .run();
+    await db.update(profiles).set({ username, bio, image, updatedAt: now }).where(eq(profiles.userId, userId));
     return true;
   } catch (err) {
     if (isUniqueViolation(err)) return false;
@@ -111,32 +106,27 @@ export async function updateProfile(db: D1Database, userId: string, changes: Pro
   }
 }
 
-export async function isFollowing(db: D1Database, followerId: string | undefined, followeeId: string): Promise<boolean> {
+export async function isFollowing(db: BlogDb, followerId: string | undefined, followeeId: string): Promise<boolean> {
   if (!followerId) return false;
   const row = await db
-    .prepare("SELECT 1 AS f FROM follows WHERE follower_id = ?1 AND followee_id = ?2")
-    .bind(followerId, followeeId)
-    .first();
-  return row !== null;
+    .select({ followerId: follows.followerId })
+    .from(follows)
+    .where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)))
+    .get();
+  return row !== undefined;
 }
 
 /** Idempotent: following twice is one follow. */
-export async function follow(db: D1Database, followerId: string, followeeId: string, now: number): Promise<void> {
-  await db
-    .prepare("INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
-    .bind(followerId, followeeId, now)
-    .run();
+export async function follow(db: BlogDb, followerId: string, followeeId: string, now: number): Promise<void> {
+  await db.insert(follows).values({ followerId, followeeId, createdAt: now }).onConflictDoNothing();
 }
 
-export async function unfollow(db: D1Database, followerId: string, followeeId: string): Promise<void> {
-  await db.prepare("DELETE FROM follows WHERE follower_id = ?1 AND followee_id = ?2").bind(followerId, followeeId).run();
+export async function unfollow(db: BlogDb, followerId: string, followeeId: string): Promise<void> {
+  await db.delete(follows).where(and(eq(follows.followerId, followerId), eq(follows.followeeId, followeeId)));
 }
 
 /** The ids of everyone following this user. */
-export async function followerIds(db: D1Database, userId: string): Promise<string[]> {
-  const { results } = await db
-    .prepare("SELECT follower_id FROM follows WHERE followee_id = ?1")
-    .bind(userId)
-    .all<{ follower_id: string }>();
-  return results.map((r) => r.follower_id);
+export async function followerIds(db: BlogDb, userId: string): Promise<string[]> {
+  const rows = await db.select({ followerId: follows.followerId }).from(follows).where(eq(follows.followeeId, userId));
+  return rows.map((r) => r.followerId);
 }

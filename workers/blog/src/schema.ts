@@ -19,7 +19,6 @@ export const profiles = sqliteTable(
   // usernames are unique regardless of case ("Ann" and "ann" cannot both exist)
   (t) => [uniqueIndex("profiles_username").on(sql`${t.username} COLLATE NOCASE`)],
 );
-export type ProfileRow = typeof profiles.$inferSelect;
 
 export const follows = sqliteTable(
   "follows",
@@ -68,7 +67,6 @@ export const articles = sqliteTable(
     index("articles_category").on(t.categoryId).where(sql`category_id IS NOT NULL`),
   ],
 );
-export type ArticleRow = typeof articles.$inferSelect;
 
 export const articleTags = sqliteTable(
   "article_tags",

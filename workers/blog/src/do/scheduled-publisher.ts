@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "@edgeworks/http";
 import { publishIfDue } from "../articles.service";
+import { blogDb } from "../db";
 import { announcePublished } from "../notifications";
 
 /**
@@ -23,7 +24,7 @@ export class ScheduledPublisher extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const articleId = await this.ctx.storage.get<number>("articleId");
     if (articleId === undefined) return;
-    const published = await publishIfDue(this.env.DB, articleId, Date.now());
+    const published = await publishIfDue(blogDb(this.env.DB), articleId, Date.now());
     if (published) {
       announcePublished(this.env, this.ctx, articleId);
       log(this.env.LOG_LEVEL, "info", "scheduled article published", { articleId });

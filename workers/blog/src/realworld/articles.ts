@@ -12,6 +12,7 @@ import {
   updateArticle,
 } from "../articles.service";
 import { authenticate } from "../auth";
+import { type BlogDb, blogDb } from "../db";
 import { type BlogEnv, viewerOf } from "../env";
 import { announcePublished } from "../notifications";
 import { forbiddenError, notFoundError, realWorldHook } from "./errors";
@@ -111,14 +112,14 @@ const tagList = createRoute({
 });
 
 /** The article if the viewer may see it and is its author: 404 before 403, as RealWorld orders them. */
-async function ownArticleOrThrow(db: D1Database, slug: string, userId: string): Promise<Article> {
+async function ownArticleOrThrow(db: BlogDb, slug: string, userId: string): Promise<Article> {
   const article = await findVisibleArticle(db, slug, userId);
   if (!article) throw notFoundError("article");
   if (article.authorId !== userId) throw forbiddenError("article");
   return article;
 }
 
-async function reloadOrThrow(db: D1Database, id: number, viewerId: string): Promise<Article> {
+async function reloadOrThrow(db: BlogDb, id: number, viewerId: string): Promise<Article> {
   const article = await findArticleById(db, id, viewerId);
   if (!article) throw notFoundError("article");
   return article;
@@ -128,12 +129,12 @@ export const articlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldH
   .openapi(feed, async (c) => {
     const viewer = viewerOf(c);
     const q = c.req.valid("query");
-    const page = await listArticles(c.env.DB, viewer.userId, { feed: true, limit: q.limit, offset: q.offset });
+    const page = await listArticles(blogDb(c.env.DB), viewer.userId, { feed: true, limit: q.limit, offset: q.offset });
     return c.json({ articles: page.articles.map(presentListItem), articlesCount: page.count }, 200);
   })
   .openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const page = await listArticles(c.env.DB, c.var.viewer?.userId ?? "", q);
+    const page = await listArticles(blogDb(c.env.DB), c.var.viewer?.userId ?? "", q);
     return c.json({ articles: page.articles.map(presentListItem), articlesCount: page.count }, 200);
   })
   .openapi(create, async (c) => {
@@ -141,39 +142,39 @@ export const articlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldH
     const { article: input } = c.req.valid("json");
     const now = Date.now();
     const { id } = await createArticle(
-      c.env.DB,
+      blogDb(c.env.DB),
       viewer.userId,
       { ...input, tagList: input.tagList ?? [], status: "published", publishAt: null, categoryId: null },
       now,
     );
     announcePublished(c.env, c.executionCtx, id);
-    return c.json({ article: presentArticle(await reloadOrThrow(c.env.DB, id, viewer.userId)) }, 201);
+    return c.json({ article: presentArticle(await reloadOrThrow(blogDb(c.env.DB), id, viewer.userId)) }, 201);
   })
   .openapi(get, async (c) => {
-    const article = await findVisibleArticle(c.env.DB, c.req.valid("param").slug, c.var.viewer?.userId);
+    const article = await findVisibleArticle(blogDb(c.env.DB), c.req.valid("param").slug, c.var.viewer?.userId);
     if (!article) throw notFoundError("article");
     return c.json({ article: presentArticle(article) }, 200);
   })
   .openapi(update, async (c) => {
     const viewer = viewerOf(c);
-    const article = await ownArticleOrThrow(c.env.DB, c.req.valid("param").slug, viewer.userId);
-    await updateArticle(c.env.DB, article, c.req.valid("json").article, Date.now());
-    return c.json({ article: presentArticle(await reloadOrThrow(c.env.DB, article.id, viewer.userId)) }, 200);
+    const article = await ownArticleOrThrow(blogDb(c.env.DB), c.req.valid("param").slug, viewer.userId);
+    await updateArticle(blogDb(c.env.DB), article, c.req.valid("json").article, Date.now());
+    return c.json({ article: presentArticle(await reloadOrThrow(blogDb(c.env.DB), article.id, viewer.userId)) }, 200);
   })
   .openapi(remove, async (c) => {
     const viewer = viewerOf(c);
-    const article = await ownArticleOrThrow(c.env.DB, c.req.valid("param").slug, viewer.userId);
-    await deleteArticle(c.env.DB, article.id);
+    const article = await ownArticleOrThrow(blogDb(c.env.DB), c.req.valid("param").slug, viewer.userId);
+    await deleteArticle(blogDb(c.env.DB), article.id);
     return c.body(null, 204);
   })
   .openapi(favorite("post"), async (c) => {
-    const article = await setReaction(c.env.DB, "favorites", viewerOf(c).userId, c.req.valid("param").slug, true, Date.now());
+    const article = await setReaction(blogDb(c.env.DB), "favorites", viewerOf(c).userId, c.req.valid("param").slug, true, Date.now());
     if (!article) throw notFoundError("article");
     return c.json({ article: presentArticle(article) }, 200);
   })
   .openapi(favorite("delete"), async (c) => {
-    const article = await setReaction(c.env.DB, "favorites", viewerOf(c).userId, c.req.valid("param").slug, false, Date.now());
+    const article = await setReaction(blogDb(c.env.DB), "favorites", viewerOf(c).userId, c.req.valid("param").slug, false, Date.now());
     if (!article) throw notFoundError("article");
     return c.json({ article: presentArticle(article) }, 200);
   })
-  .openapi(tagList, async (c) => c.json({ tags: await listTags(c.env.DB) }, 200));
+  .openapi(tagList, async (c) => c.json({ tags: await listTags(blogDb(c.env.DB)) }, 200));

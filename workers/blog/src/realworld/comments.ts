@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { findVisibleArticle } from "../articles.service";
 import { authenticate } from "../auth";
 import { addComment, deleteComment, findComment, listComments } from "../comments.service";
+import { blogDb } from "../db";
 import { type BlogEnv, viewerOf } from "../env";
 import { forbiddenError, notFoundError, realWorldHook } from "./errors";
 import { presentComment, rwErrorsFor, TOKEN_SECURITY } from "./present";
@@ -43,28 +44,28 @@ const remove = createRoute({
 export const commentsRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
   .openapi(list, async (c) => {
     const viewerId = c.var.viewer?.userId;
-    const article = await findVisibleArticle(c.env.DB, c.req.valid("param").slug, viewerId);
+    const article = await findVisibleArticle(blogDb(c.env.DB), c.req.valid("param").slug, viewerId);
     if (!article) throw notFoundError("article");
-    const comments = await listComments(c.env.DB, article.id, viewerId);
+    const comments = await listComments(blogDb(c.env.DB), article.id, viewerId);
     return c.json({ comments: comments.map(presentComment) }, 200);
   })
   .openapi(create, async (c) => {
     const viewer = viewerOf(c);
-    const article = await findVisibleArticle(c.env.DB, c.req.valid("param").slug, viewer.userId);
+    const article = await findVisibleArticle(blogDb(c.env.DB), c.req.valid("param").slug, viewer.userId);
     if (!article) throw notFoundError("article");
-    const id = await addComment(c.env.DB, article.id, viewer.userId, c.req.valid("json").comment.body, Date.now());
-    const comment = await findComment(c.env.DB, article.id, id, viewer.userId);
+    const id = await addComment(blogDb(c.env.DB), article.id, viewer.userId, c.req.valid("json").comment.body, Date.now());
+    const comment = await findComment(blogDb(c.env.DB), article.id, id, viewer.userId);
     if (!comment) throw notFoundError("comment");
     return c.json({ comment: presentComment(comment) }, 201);
   })
   .openapi(remove, async (c) => {
     const viewer = viewerOf(c);
     const { slug, id } = c.req.valid("param");
-    const article = await findVisibleArticle(c.env.DB, slug, viewer.userId);
+    const article = await findVisibleArticle(blogDb(c.env.DB), slug, viewer.userId);
     if (!article) throw notFoundError("article");
-    const comment = await findComment(c.env.DB, article.id, id);
+    const comment = await findComment(blogDb(c.env.DB), article.id, id);
     if (!comment) throw notFoundError("comment");
     if (comment.authorId !== viewer.userId) throw forbiddenError("comment");
-    await deleteComment(c.env.DB, article.id, id, viewer.userId);
+    await deleteComment(blogDb(c.env.DB), article.id, id, viewer.userId);
     return c.body(null, 204);
   });

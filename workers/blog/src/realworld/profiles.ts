@@ -1,6 +1,7 @@
 import { jsonResponse } from "@edgeworks/http";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { authenticate } from "../auth";
+import { blogDb } from "../db";
 import { type BlogEnv, viewerOf } from "../env";
 import { findProfileByUsername, follow, isFollowing, toProfile, unfollow } from "../profiles.service";
 import { notFoundError, RealWorldError, realWorldHook } from "./errors";
@@ -33,23 +34,23 @@ const followRoute = (method: "post" | "delete") =>
 
 export const profilesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
   .openapi(getProfile, async (c) => {
-    const row = await findProfileByUsername(c.env.DB, c.req.valid("param").username);
+    const row = await findProfileByUsername(blogDb(c.env.DB), c.req.valid("param").username);
     if (!row) throw notFoundError("profile");
-    const following = await isFollowing(c.env.DB, c.var.viewer?.userId, row.user_id);
+    const following = await isFollowing(blogDb(c.env.DB), c.var.viewer?.userId, row.userId);
     return c.json({ profile: toProfile(row, following) }, 200);
   })
   .openapi(followRoute("post"), async (c) => {
     const viewer = viewerOf(c);
-    const row = await findProfileByUsername(c.env.DB, c.req.valid("param").username);
+    const row = await findProfileByUsername(blogDb(c.env.DB), c.req.valid("param").username);
     if (!row) throw notFoundError("profile");
-    if (row.user_id === viewer.userId) throw new RealWorldError(422, "profile", "can't follow yourself");
-    await follow(c.env.DB, viewer.userId, row.user_id, Date.now());
+    if (row.userId === viewer.userId) throw new RealWorldError(422, "profile", "can't follow yourself");
+    await follow(blogDb(c.env.DB), viewer.userId, row.userId, Date.now());
     return c.json({ profile: toProfile(row, true) }, 200);
   })
   .openapi(followRoute("delete"), async (c) => {
     const viewer = viewerOf(c);
-    const row = await findProfileByUsername(c.env.DB, c.req.valid("param").username);
+    const row = await findProfileByUsername(blogDb(c.env.DB), c.req.valid("param").username);
     if (!row) throw notFoundError("profile");
-    await unfollow(c.env.DB, viewer.userId, row.user_id);
+    await unfollow(blogDb(c.env.DB), viewer.userId, row.userId);
     return c.json({ profile: toProfile(row, false) }, 200);
   });

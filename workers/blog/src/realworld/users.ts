@@ -1,10 +1,12 @@
 // RealWorld users: register and login go through workers/accounts (one identity for every product);
 // the blog keeps the profile (username, bio, image) keyed by the accounts user id.
+
 import { jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AccountsError, changeAccountEmail, getAccountUsers, loginAccount, registerAccount, setAccountPassword } from "../accounts";
 import { authenticate } from "../auth";
+import { blogDb } from "../db";
 import { type BlogEnv, type Viewer, viewerOf } from "../env";
 import { createProfile, ensureProfile, findProfileByUserId, isUsernameTaken, type ProfileRow, updateProfile } from "../profiles.service";
 import { groupFieldErrors, RealWorldError, realWorldHook, takenError } from "./errors";
@@ -84,7 +86,7 @@ async function currentUser(env: Env, viewer: Viewer) {
     fromAccounts(err, new RealWorldError(401, "token", "is invalid")),
   );
   if (!account) throw new RealWorldError(401, "token", "is invalid");
-  const profile = await ensureProfile(env.DB, viewer.userId, account.name ?? account.email, Date.now());
+  const profile = await ensureProfile(blogDb(env.DB), viewer.userId, account.name ?? account.email, Date.now());
   return { account, profile };
 }
 
@@ -106,14 +108,14 @@ async function changePassword(env: Env, viewer: Viewer, password: string): Promi
 export const usersRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
   .openapi(register, async (c) => {
     const { user } = c.req.valid("json");
-    if (await isUsernameTaken(c.env.DB, user.username)) throw takenError("username");
+    if (await isUsernameTaken(blogDb(c.env.DB), user.username)) throw takenError("username");
     const session = await registerAccount(c.env, { email: user.email, password: user.password, name: user.username }, clientIp(c)).catch(
       (err) => fromAccounts(err, new RealWorldError(401, "credentials", "invalid")),
     );
     // the unique index decides a race for the username; the account then exists without a blog
     // profile and gets one (with a free username) on its first login
-    if (!(await createProfile(c.env.DB, session.user.id, user.username, Date.now()))) throw takenError("username");
-    const profile = await findProfileByUserId(c.env.DB, session.user.id);
+    if (!(await createProfile(blogDb(c.env.DB), session.user.id, user.username, Date.now()))) throw takenError("username");
+    const profile = await findProfileByUserId(blogDb(c.env.DB), session.user.id);
     if (!profile) throw new Error("profile vanished after insert");
     return c.json(present(profile, session.user.email, session.accessToken), 201);
   })
@@ -122,7 +124,7 @@ export const usersRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook
     const session = await loginAccount(c.env, user, clientIp(c)).catch((err) =>
       fromAccounts(err, new RealWorldError(401, "credentials", "invalid")),
     );
-    const profile = await ensureProfile(c.env.DB, session.user.id, session.user.name ?? session.user.email, Date.now());
+    const profile = await ensureProfile(blogDb(c.env.DB), session.user.id, session.user.name ?? session.user.email, Date.now());
     return c.json(present(profile, session.user.email, session.accessToken), 200);
   })
   .openapi(current, async (c) => {
@@ -138,7 +140,8 @@ export const usersRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook
       throw new RealWorldError(403, "password", "can't be changed with this credential (use a session token)");
     }
     let { account, profile } = await currentUser(c.env, viewer);
-    if (user.username !== undefined && (await isUsernameTaken(c.env.DB, user.username, viewer.userId))) throw takenError("username");
+    if (user.username !== undefined && (await isUsernameTaken(blogDb(c.env.DB), user.username, viewer.userId)))
+      throw takenError("username");
     if (user.email !== undefined && user.email !== account.email) {
       account = await changeAccountEmail(c.env, viewer.token, user.email).catch((err) =>
         fromAccounts(err, new RealWorldError(401, "token", "is invalid")),
@@ -146,7 +149,7 @@ export const usersRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook
     }
     if (user.password) await changePassword(c.env, viewer, user.password);
     const changes = { username: user.username, bio: user.bio, image: user.image };
-    if (!(await updateProfile(c.env.DB, viewer.userId, changes, Date.now()))) throw takenError("username");
-    profile = (await findProfileByUserId(c.env.DB, viewer.userId)) ?? profile;
+    if (!(await updateProfile(blogDb(c.env.DB), viewer.userId, changes, Date.now()))) throw takenError("username");
+    profile = (await findProfileByUserId(blogDb(c.env.DB), viewer.userId)) ?? profile;
     return c.json(present(profile, account.email, viewer.token), 200);
   });

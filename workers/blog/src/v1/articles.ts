@@ -1,5 +1,6 @@
 // /blog/v1 articles: drafts, scheduled publishing, categories and likes. Only the author sees a draft
 // (others get 404) and only the author edits or deletes (403).
+
 import { ApiError, errors, jsonBody, jsonResponse, notFound, validationHook } from "@edgeworks/http";
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import {
@@ -15,6 +16,7 @@ import {
 } from "../articles.service";
 import { authenticate } from "../auth";
 import { findCategory } from "../categories.service";
+import { type BlogDb, blogDb } from "../db";
 import { type BlogEnv, viewerOf } from "../env";
 import { applyStatusChange } from "../publishing.service";
 import { presentV1Article, presentV1ListItem } from "./present";
@@ -48,26 +50,26 @@ function checkSchedule(status: ArticleStatus, publishAt: number | undefined, now
   return publishAt;
 }
 
-async function categoryIdOrThrow(db: D1Database, slug: string | null | undefined): Promise<number | null | undefined> {
+async function categoryIdOrThrow(db: BlogDb, slug: string | null | undefined): Promise<number | null | undefined> {
   if (slug === undefined || slug === null) return slug;
   const category = await findCategory(db, slug);
   if (!category) throw fieldError("category", "Unknown category");
   return category.id;
 }
 
-async function visibleArticleOrThrow(db: D1Database, slug: string, viewerId: string | undefined): Promise<Article> {
+async function visibleArticleOrThrow(db: BlogDb, slug: string, viewerId: string | undefined): Promise<Article> {
   const article = await findVisibleArticle(db, slug, viewerId);
   if (!article) throw notFound("Article");
   return article;
 }
 
-async function ownArticleOrThrow(db: D1Database, slug: string, userId: string): Promise<Article> {
+async function ownArticleOrThrow(db: BlogDb, slug: string, userId: string): Promise<Article> {
   const article = await visibleArticleOrThrow(db, slug, userId);
   if (article.authorId !== userId) throw new ApiError("forbidden", "Only the author may change this article");
   return article;
 }
 
-async function reload(db: D1Database, id: number, viewerId: string): Promise<Article> {
+async function reload(db: BlogDb, id: number, viewerId: string): Promise<Article> {
   const article = await findArticleById(db, id, viewerId);
   if (!article) throw notFound("Article");
   return article;
@@ -140,31 +142,36 @@ export const v1ArticlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validati
     const input = c.req.valid("json");
     const now = Date.now();
     const publishAt = checkSchedule(input.status, input.publishAt, now);
-    const categoryId = (await categoryIdOrThrow(c.env.DB, input.category)) ?? null;
-    const { id } = await createArticle(c.env.DB, viewer.userId, { ...input, tagList: input.tagList ?? [], publishAt, categoryId }, now);
+    const categoryId = (await categoryIdOrThrow(blogDb(c.env.DB), input.category)) ?? null;
+    const { id } = await createArticle(
+      blogDb(c.env.DB),
+      viewer.userId,
+      { ...input, tagList: input.tagList ?? [], publishAt, categoryId },
+      now,
+    );
     await applyStatusChange(c.env, c.executionCtx, { articleId: id, before: null, after: input.status, publishAt });
-    return c.json({ article: presentV1Article(await reload(c.env.DB, id, viewer.userId)) }, 201);
+    return c.json({ article: presentV1Article(await reload(blogDb(c.env.DB), id, viewer.userId)) }, 201);
   })
   .openapi(get, async (c) => {
-    const article = await visibleArticleOrThrow(c.env.DB, c.req.valid("param").slug, c.var.viewer?.userId);
+    const article = await visibleArticleOrThrow(blogDb(c.env.DB), c.req.valid("param").slug, c.var.viewer?.userId);
     return c.json({ article: presentV1Article(article) }, 200);
   })
   .openapi(update, async (c) => {
     const viewer = viewerOf(c);
-    const article = await ownArticleOrThrow(c.env.DB, c.req.valid("param").slug, viewer.userId);
+    const article = await ownArticleOrThrow(blogDb(c.env.DB), c.req.valid("param").slug, viewer.userId);
     const input = c.req.valid("json");
     const status = input.status ?? article.status;
     const keepsSchedule = status === "scheduled" && input.publishAt === undefined && article.status === "scheduled";
     const publishAt = keepsSchedule ? article.publishAt : checkSchedule(status, input.publishAt, Date.now());
-    const categoryId = await categoryIdOrThrow(c.env.DB, input.category);
-    await updateArticle(c.env.DB, article, { ...input, status, publishAt, categoryId }, Date.now());
+    const categoryId = await categoryIdOrThrow(blogDb(c.env.DB), input.category);
+    await updateArticle(blogDb(c.env.DB), article, { ...input, status, publishAt, categoryId }, Date.now());
     await applyStatusChange(c.env, c.executionCtx, { articleId: article.id, before: article.status, after: status, publishAt });
-    return c.json({ article: presentV1Article(await reload(c.env.DB, article.id, viewer.userId)) }, 200);
+    return c.json({ article: presentV1Article(await reload(blogDb(c.env.DB), article.id, viewer.userId)) }, 200);
   })
   .openapi(remove, async (c) => {
     const viewer = viewerOf(c);
-    const article = await ownArticleOrThrow(c.env.DB, c.req.valid("param").slug, viewer.userId);
-    await deleteArticle(c.env.DB, article.id);
+    const article = await ownArticleOrThrow(blogDb(c.env.DB), c.req.valid("param").slug, viewer.userId);
+    await deleteArticle(blogDb(c.env.DB), article.id);
     if (article.status === "scheduled")
       await applyStatusChange(c.env, c.executionCtx, { articleId: article.id, before: "scheduled", after: "draft", publishAt: null });
     return c.body(null, 204);
@@ -172,20 +179,20 @@ export const v1ArticlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validati
   .openapi(drafts, async (c) => {
     const viewer = viewerOf(c);
     const q = c.req.valid("query");
-    const page = await listArticles(c.env.DB, viewer.userId, { drafts: true, limit: q.limit, offset: q.offset });
+    const page = await listArticles(blogDb(c.env.DB), viewer.userId, { drafts: true, limit: q.limit, offset: q.offset });
     return c.json({ articles: page.articles.map(presentV1ListItem), articlesCount: page.count }, 200);
   })
   .openapi(likes("get"), async (c) => {
-    const a = await visibleArticleOrThrow(c.env.DB, c.req.valid("param").slug, c.var.viewer?.userId ?? "");
+    const a = await visibleArticleOrThrow(blogDb(c.env.DB), c.req.valid("param").slug, c.var.viewer?.userId ?? "");
     return c.json({ slug: a.slug, likesCount: a.likesCount, liked: a.liked }, 200);
   })
   .openapi(likes("post"), async (c) => {
-    const a = await setReaction(c.env.DB, "likes", viewerOf(c).userId, c.req.valid("param").slug, true, Date.now());
+    const a = await setReaction(blogDb(c.env.DB), "likes", viewerOf(c).userId, c.req.valid("param").slug, true, Date.now());
     if (!a) throw notFound("Article");
     return c.json({ slug: a.slug, likesCount: a.likesCount, liked: a.liked }, 200);
   })
   .openapi(likes("delete"), async (c) => {
-    const a = await setReaction(c.env.DB, "likes", viewerOf(c).userId, c.req.valid("param").slug, false, Date.now());
+    const a = await setReaction(blogDb(c.env.DB), "likes", viewerOf(c).userId, c.req.valid("param").slug, false, Date.now());
     if (!a) throw notFound("Article");
     return c.json({ slug: a.slug, likesCount: a.likesCount, liked: a.liked }, 200);
   });

@@ -5,8 +5,9 @@
 import { ApiError, errors, jsonResponse, mediaTypeOf, notFound, sniffBinaryType, validationHook } from "@edgeworks/http";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { authenticate } from "../auth";
+import { forgetAvatars, saveAvatar } from "../avatars.service";
+import { blogDb } from "../db";
 import { type BlogEnv, viewerOf } from "../env";
-import { updateProfile } from "../profiles.service";
 import { publicOrigin } from "./present";
 
 export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
@@ -75,27 +76,13 @@ export const v1AvatarsRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validatio
       httpMetadata: { contentType: actual },
       customMetadata: { userId: viewer.userId },
     });
-    const now = Date.now();
-    const { results: previous } = await c.env.DB.prepare("SELECT key FROM avatars WHERE user_id = ?1")
-      .bind(viewer.userId)
-      .all<{ key: string }>();
-    await c.env.DB.prepare("INSERT INTO avatars (key, user_id, content_type, size, etag, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-      .bind(key, viewer.userId, actual, bytes.byteLength, object.httpEtag, now)
-      .run();
+    const db = blogDb(c.env.DB);
     const image = `${publicOrigin(c.env, c.req.url)}/blog/v1/avatars/${key}`;
-    // authenticate() made the profile (ensureViewerProfile) before any write
-    await updateProfile(c.env.DB, viewer.userId, { image }, now);
+    const stored = { key, contentType: actual, size: bytes.byteLength, etag: object.httpEtag };
+    const previous = await saveAvatar(db, viewer.userId, stored, image, Date.now());
     // the previous uploads are no longer anyone's image
     if (previous.length > 0) {
-      const keys = previous.map((p) => p.key);
-      c.executionCtx.waitUntil(
-        Promise.all([
-          c.env.AVATARS.delete(keys),
-          c.env.DB.prepare("DELETE FROM avatars WHERE user_id = ?1 AND key IN (SELECT value FROM json_each(?2))")
-            .bind(viewer.userId, JSON.stringify(keys))
-            .run(),
-        ]),
-      );
+      c.executionCtx.waitUntil(Promise.all([c.env.AVATARS.delete(previous), forgetAvatars(db, viewer.userId, previous)]));
     }
     return c.json({ image, contentType: actual, size: bytes.byteLength }, 201);
   })

@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { listArticles } from "../articles.service";
 import { authenticate } from "../auth";
 import { categorySlugOf, createCategory, deleteCategory, findCategory, listCategories } from "../categories.service";
+import { blogDb } from "../db";
 import { type BlogEnv, viewerOf } from "../env";
 import { presentV1ListItem } from "./present";
 import { categorySchema, newCategoryBody, pageQuery, v1ArticlesEnvelope } from "./validation";
@@ -67,23 +68,23 @@ export const v1CategoriesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: valida
         errors: [{ path: "name", location: "body", message: "Must contain a letter or digit (a-z, 0-9)" }],
       });
     }
-    const category = await createCategory(c.env.DB, name, viewer.userId, Date.now());
+    const category = await createCategory(blogDb(c.env.DB), name, viewer.userId, Date.now());
     if (!category) throw new ApiError("conflict", `A category "${categorySlugOf(name)}" already exists`);
     return c.json({ category: present(category) }, 201);
   })
-  .openapi(list, async (c) => c.json({ categories: (await listCategories(c.env.DB)).map(present) }, 200))
+  .openapi(list, async (c) => c.json({ categories: (await listCategories(blogDb(c.env.DB))).map(present) }, 200))
   .openapi(articles, async (c) => {
     const slug = c.req.valid("param").category;
-    if (!(await findCategory(c.env.DB, slug))) throw notFound("Category");
+    if (!(await findCategory(blogDb(c.env.DB), slug))) throw notFound("Category");
     const q = c.req.valid("query");
-    const page = await listArticles(c.env.DB, c.var.viewer?.userId ?? "", { category: slug, limit: q.limit, offset: q.offset });
+    const page = await listArticles(blogDb(c.env.DB), c.var.viewer?.userId ?? "", { category: slug, limit: q.limit, offset: q.offset });
     return c.json({ articles: page.articles.map(presentV1ListItem), articlesCount: page.count }, 200);
   })
   .openapi(remove, async (c) => {
     const viewer = viewerOf(c);
-    const category = await findCategory(c.env.DB, c.req.valid("param").category);
+    const category = await findCategory(blogDb(c.env.DB), c.req.valid("param").category);
     if (!category) throw notFound("Category");
     if (category.createdBy !== viewer.userId) throw new ApiError("forbidden", "Only the category's creator may delete it");
-    await deleteCategory(c.env.DB, category.id);
+    await deleteCategory(blogDb(c.env.DB), category.id);
     return c.body(null, 204);
   });

@@ -1,7 +1,9 @@
 // RSS 2.0 and Atom 1.0 feeds of the latest published articles, for the whole blog and per author.
+
 import { errors, notFound, validationHook } from "@edgeworks/http";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { type Article, listArticles } from "../articles.service";
+import { type BlogDb, blogDb } from "../db";
 import type { BlogEnv } from "../env";
 import { findProfileByUsername } from "../profiles.service";
 import { publicOrigin } from "./present";
@@ -78,7 +80,7 @@ const route = (kind: "rss" | "atom", perAuthor: boolean) =>
     responses: { 200: xmlResponse("The feed", kind), ...(perAuthor ? errors(404, 422) : {}) },
   });
 
-async function feed(db: D1Database, env: Env, url: string, kind: "rss" | "atom", username?: string) {
+async function feed(db: BlogDb, env: Env, url: string, kind: "rss" | "atom", username?: string) {
   const origin = publicOrigin(env, url);
   const meta = { title: username ? `${username} on Edgeworks Blog` : "Edgeworks Blog", self: `${origin}${new URL(url).pathname}`, origin };
   const { articles } = await listArticles(db, "", { ...(username ? { author: username } : {}), limit: FEED_SIZE, offset: 0 });
@@ -89,11 +91,11 @@ async function feed(db: D1Database, env: Env, url: string, kind: "rss" | "atom",
 
 export const v1FeedsRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never });
 for (const kind of ["rss", "atom"] as const) {
-  v1FeedsRouter.openapi(route(kind, false), (c) => feed(c.env.DB, c.env, c.req.url, kind) as never);
+  v1FeedsRouter.openapi(route(kind, false), (c) => feed(blogDb(c.env.DB), c.env, c.req.url, kind) as never);
   v1FeedsRouter.openapi(route(kind, true), async (c) => {
     const { username } = c.req.valid("param" as never) as { username: string };
-    const profile = await findProfileByUsername(c.env.DB, username);
+    const profile = await findProfileByUsername(blogDb(c.env.DB), username);
     if (!profile) throw notFound("Author");
-    return (await feed(c.env.DB, c.env, c.req.url, kind, profile.username)) as never;
+    return (await feed(blogDb(c.env.DB), c.env, c.req.url, kind, profile.username)) as never;
   });
 }
