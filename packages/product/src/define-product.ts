@@ -49,6 +49,9 @@ export type WorkerHandlers<B extends object> = Omit<ExportedHandler<B>, "fetch">
   fetch?: (request: Request, env: B, ctx: ExecutionContext) => Response | Promise<Response> | null;
 };
 
+/** The default export built by `worker(handlers)`: the handlers as given, with the product's fetch. */
+export type ProductWorker<B extends object, H> = Omit<H, "fetch"> & { fetch: ExportedHandlerFetchHandler<B> };
+
 /** A product: its app and routers, its dependencies, and the Worker built from them. */
 export interface Product<B extends object, D> {
   /** The app (createApp with the platform's middleware): add root-level routes here (web pages, redirects). */
@@ -61,8 +64,11 @@ export interface Product<B extends object, D> {
   deps: (c: Context<GuardedEnv<B>>) => D;
   /** Mounts the routers (open, then guarded) and the docs, once; returns the app. Call after every route is added. */
   build: () => OpenAPIHono<PublicEnv<B>>;
-  /** The Worker's default export: `build()`'s fetch plus queue/scheduled handlers. */
-  worker: (handlers?: WorkerHandlers<B>) => ExportedHandler<B>;
+  /**
+   * The Worker's default export: `build()`'s fetch plus queue/scheduled handlers, typed as given (so a
+   * test can call `worker.queue(batch, env)` without a non-null assertion).
+   */
+  worker: <H extends WorkerHandlers<B> = Record<never, never>>(handlers?: H & WorkerHandlers<B>) => ProductWorker<B, H>;
 }
 
 const healthBody = z.object({ status: z.literal("ok") }).openapi("Health");
@@ -131,13 +137,13 @@ export function defineProduct<B extends object, D = never>(options: ProductOptio
     return makeDeps(c);
   };
 
-  const worker = ({ fetch: before, ...handlers }: WorkerHandlers<B> = {}): ExportedHandler<B> => {
+  // `H & WorkerHandlers<B>` keeps the handlers' parameters typed in context and their own types in the result
+  const worker = <H extends WorkerHandlers<B>>(handlers?: H & WorkerHandlers<B>): ProductWorker<B, H> => {
     const built = build();
-    return {
-      ...handlers,
-      fetch: (request, env, ctx) =>
-        before ? (before(request, env, ctx) ?? built.fetch(request, env, ctx)) : built.fetch(request, env, ctx),
-    };
+    const { fetch: before, ...rest } = (handlers ?? {}) as WorkerHandlers<B>;
+    const fetch: ExportedHandlerFetchHandler<B> = (request, env, ctx) =>
+      before ? (before(request, env, ctx) ?? built.fetch(request, env, ctx)) : built.fetch(request, env, ctx);
+    return { ...(rest as Omit<H, "fetch">), fetch };
   };
 
   return { app, v1, open, deps, build, worker };

@@ -34,7 +34,7 @@ maybe.get("/whoami", (c) => c.json({ userId: c.var.auth?.userId ?? null }));
 demo.open.route("/", maybe);
 // the same with authenticateIfPresent: anonymous without Authorization, else authenticated and scope-checked
 const optional = createRouter<OptionalAuthEnv<Env>>();
-optional.use("/optional", authenticateIfPresent(authenticate, { scope: "demo:write" }));
+optional.use("/optional", authenticateIfPresent<Env>({ authenticate, scope: "demo:write" }));
 optional.post("/optional", (c) => c.json({ userId: c.var.auth?.userId ?? null }));
 demo.open.route("/", optional);
 

@@ -1,5 +1,5 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { UrlPolicy } from "./url-safety";
+import { canParseUrl, parseBlockedDomains, type UrlPolicy } from "./url-safety";
 
 /** The drizzle database of this Worker. */
 export type Db = DrizzleD1Database;
@@ -23,3 +23,17 @@ export interface LinkDeps {
 
 /** LinkDeps for an authenticated caller (owner routes). */
 export type OwnerDeps = LinkDeps & { userId: string };
+
+/** `PUBLIC_ORIGIN` when set (production short domain), else the origin the request came to. */
+export const shortOrigin = (env: Env, requestUrl: string): string => {
+  const configured = env.PUBLIC_ORIGIN?.trim();
+  return configured ? configured.replace(/\/+$/, "") : new URL(requestUrl).origin;
+};
+
+/** Targets may not loop back to this shortener (configured or actual host) or hit a blocked domain. */
+export const urlPolicyOf = (env: Env, requestUrl: string): UrlPolicy => {
+  const ownHosts = [new URL(requestUrl).hostname];
+  const configured = env.PUBLIC_ORIGIN?.trim();
+  if (configured && canParseUrl(configured)) ownHosts.push(new URL(configured).hostname);
+  return { ownHosts, blockedDomains: parseBlockedDomains(env.BLOCKED_DOMAINS) };
+};

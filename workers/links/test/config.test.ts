@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { shortOrigin, urlPolicyOf } from "../src/env";
+import { shortOrigin, urlPolicyOf } from "../src/deps";
 import { call, createLink, expectProblem, newUser } from "./helpers";
 
 const envWith = (vars: Partial<Env>) => ({ PUBLIC_ORIGIN: "", BLOCKED_DOMAINS: "", ...vars }) as Env;

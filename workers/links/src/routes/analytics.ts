@@ -1,6 +1,6 @@
 import { createRouter } from "@edgeworks/http";
-import { type LinksEnv, ownerDepsOf } from "../env";
 import { getLinkRowOrThrow } from "../links.service";
+import { type LinksEnv, ownerDepsOf } from "../product";
 import { qrPng, qrSvg } from "../qr/qr-code";
 import { getLinkStats, resolveRange } from "../stats/stats.service";
 import { renderStatsChart } from "../stats/stats-chart";

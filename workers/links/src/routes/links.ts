@@ -1,9 +1,8 @@
 import { ApiError, createRouter, fieldErrors } from "@edgeworks/http";
-import { authenticateIfPresent, limitCreate, limitCreates } from "../auth";
 import { createLink } from "../create-link.service";
-import { depsOf, type LinksEnv, type MaybeAuthEnv, ownerDepsOf } from "../env";
 import { deleteLink, getLinkOrThrow, updateLink } from "../links.service";
 import { listLinks } from "../list-links.service";
+import { authenticateIfPresent, depsOf, type LinksEnv, limitCreate, limitCreates, type MaybeAuthEnv, ownerDepsOf } from "../product";
 import { createLinkBody, type Link } from "../validation";
 import { bulkCreateRoute, createLinkRoute, deleteLinkRoute, getLinkRoute, listLinksRoute, updateLinkRoute } from "./links.openapi";
 
@@ -25,7 +24,7 @@ type BulkResult = { index: number; ok: true; status: 201; link: Link } | { index
 export const linksRouter = createRouter<LinksEnv>()
   .openapi(bulkCreateRoute, async (c) => {
     const { links } = c.req.valid("json");
-    await limitCreates(c as never, links.length);
+    await limitCreates(c, links.length);
     const deps = ownerDepsOf(c);
     const requestId = c.var.requestId;
     const results: BulkResult[] = [];
