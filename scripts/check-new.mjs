@@ -6,9 +6,9 @@
 // Usage: node scripts/check-new.mjs [--keep] (keep the copy for a look)
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { ROOT } from "./lib.mjs";
 
 const NAME = "zz-kit-check";
@@ -36,7 +36,7 @@ function step(label, cmd, args, options = {}) {
     process.exit(1);
   }
   console.log(`check-new: ${label} ok (${seconds} s)`);
-  return res.stdout ?? "";
+  return `${res.stdout ?? ""}${res.stderr ?? ""}`;
 }
 
 const node = (label, args) => step(label, process.execPath, args);
@@ -56,15 +56,16 @@ const hashes = () =>
       .digest("hex"),
   );
 
-// the working tree as CI sees it: tracked and untracked-but-not-ignored files that exist
-step("copy", "sh", [
-  "-c",
-  `git -C "${ROOT}" ls-files -z --cached --others --exclude-standard | (cd "${ROOT}" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\\0" "$f"; done' _) | tar -C "${ROOT}" --null -T - -cf - | tar -xf -`,
-]);
+// the working tree as CI sees it: tracked and untracked-but-not-ignored files that exist (without git: all
+// but the ignored folders)
+const inGit = spawnSync("git", ["-C", ROOT, "rev-parse", "--is-inside-work-tree"], { encoding: "utf8" }).stdout?.trim() === "true";
+const list = inGit
+  ? `git -C "${ROOT}" ls-files -z --cached --others --exclude-standard | (cd "${ROOT}" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\\0" "$f"; done' _) | tar -C "${ROOT}" --null -T - -cf -`
+  : `tar -C "${ROOT}" --exclude=node_modules --exclude=.wrangler --exclude=.git --exclude=.tmp --exclude=.dev.vars -cf - .`;
+step("copy", "sh", ["-c", `${list} | tar -xf -`]);
 const before = hashes();
 
 node("generate", ["scripts/new.mjs", NAME, ...FLAGS, "--no-client"]);
-const generated = node("dry-run listing", ["scripts/new.mjs", "zz-kit-count", ...FLAGS, "--dry-run"]);
 node("registry check", ["scripts/check-registry.mjs"]);
 node("types --check", ["scripts/types.mjs", "--check"]);
 node("tsc", [join(copy, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", `workers/${NAME}`]);
@@ -77,6 +78,13 @@ node("biome", [
 ]);
 const tests = node("vitest", [join(copy, "node_modules", "vitest", "vitest.mjs"), "run", "--config", `workers/${NAME}/vitest.config.ts`]);
 
+// what a new product starts with: every file the generator wrote for it (its generated Env included)
+const own = [`workers/${NAME}`, `migrations/${NAME}`].flatMap((dir) =>
+  readdirSync(join(copy, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !/(^|\/)(node_modules|\.wrangler)(\/|$)/.test(relative(copy, join(e.parentPath, e.name))))
+    .map((e) => join(e.parentPath, e.name)),
+);
+const lines = own.reduce((n, f) => n + readFileSync(f, "utf8").split("\n").length - 1, 0);
 node("remove", ["scripts/new.mjs", NAME, "--remove", "--no-client"]);
 const changed = REGISTERED.filter((_, i) => hashes()[i] !== before[i]);
 if (changed.length || existsSync(join(copy, "workers", NAME)) || existsSync(join(copy, "migrations", NAME))) {
@@ -84,14 +92,9 @@ if (changed.length || existsSync(join(copy, "workers", NAME)) || existsSync(join
   process.exit(1);
 }
 
-const summary = generated
-  .trim()
-  .split("\n")
-  .find((l) => /lines in \d+ files/.test(l))
-  ?.trim();
 const passed = /Tests\s+(\d+) passed/.exec(tests)?.[1];
 if (!keep) rmSync(copy, { recursive: true, force: true });
 console.log(
-  `check-new: a generated product (${FLAGS.join(" ")}) passes: ${summary}, ${passed ?? "?"} tests; ` +
+  `check-new: a generated product (${FLAGS.join(" ")}) passes: ${own.length} files, ${lines} lines, ${passed ?? "?"} tests; ` +
     `${((Date.now() - started) / 1000).toFixed(0)} s (${timings.join(", ")})${keep ? `; kept ${copy}` : ""}`,
 );
