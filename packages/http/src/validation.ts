@@ -29,6 +29,16 @@ export const validationHook = (result: HookResult, _c: Context): void => {
   });
 };
 
+/**
+ * A 422 for one field the schema could not judge (a rule that needs the database, the clock or two
+ * fields at once), shaped exactly like the validation hook's: same detail, one entry in `errors`.
+ *
+ * @example if (expiresAt <= now) throw invalidField("expiresAt", "Must be in the future");
+ * @example throw invalidField("to", "Must be after from", "query");
+ */
+export const invalidField = (path: string, message: string, location = "body"): ApiError =>
+  new ApiError("validation_failed", "The request has invalid fields", { errors: [{ path, location, message }] });
+
 // Every limit below is documented in the OpenAPI document exactly as it is enforced, because clients and
 // fuzzers generate requests from it: lengths count code points (as JSON Schema does) before trimming,
 // and the character rules are one `pattern`. Only "no lone surrogates" cannot be said in JSON Schema.

@@ -1,5 +1,5 @@
 import { apiKeyPrefix, generateApiKey, hashApiKey, timingSafeEqual } from "@edgeworks/auth";
-import { ApiError, decodeCursor, encodeCursor, invalidCursor, iso, notFound, toPage } from "@edgeworks/http";
+import { ApiError, decodeCursor, encodeCursor, invalidCursor, invalidField, iso, notFound, toPage } from "@edgeworks/http";
 import { and, count, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import type { Db, ServiceDeps } from "./deps";
@@ -31,9 +31,7 @@ export async function createApiKey(deps: ServiceDeps, userId: string, input: Cre
   const now = deps.now();
   const expiresAt = input.expiresAt ?? null;
   if (expiresAt !== null && expiresAt <= now) {
-    throw new ApiError("validation_failed", "The request has invalid fields", {
-      errors: [{ path: "expiresAt", location: "body", message: "Must be in the future" }],
-    });
+    throw invalidField("expiresAt", "Must be in the future");
   }
   const [active] = await db.select({ n: count() }).from(apiKeys).where(ownedActive(userId));
   if ((active?.n ?? 0) >= MAX_API_KEYS) throw new ApiError("conflict", `At most ${MAX_API_KEYS} active API keys; delete one first`);

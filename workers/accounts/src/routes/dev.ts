@@ -1,18 +1,11 @@
-import { ApiError, createRouter, errors, jsonResponse } from "@edgeworks/http";
+import { createRouter, devOnly, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import { type AccountsEnv, serviceDeps } from "../context";
 import { listOutbox } from "../outbox.service";
 import { outboxMessageSchema, outboxQuery } from "../validation";
 
 /** Development helpers; they answer 404 unless the DEV_MODE var is "true". */
 export const devRoutes = createRouter<AccountsEnv>();
-
-// Runs before validation, and answers exactly like an unknown route: production does not reveal that the route exists.
-const devOnly: MiddlewareHandler<AccountsEnv> = async function devOnly(c, next) {
-  if (c.env.DEV_MODE !== "true") throw new ApiError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
-  return next();
-};
 
 devRoutes.openapi(
   createRoute({
@@ -22,7 +15,7 @@ devRoutes.openapi(
     summary: "Emails that would have been sent (dev mode only)",
     description:
       'Newest first, optionally only those to one address. Exists only when `DEV_MODE` is `"true"` (never in production: the messages hold live tokens); otherwise 404.',
-    middleware: [devOnly] as const,
+    middleware: [devOnly<AccountsEnv>()] as const,
     request: { query: outboxQuery },
     responses: {
       200: jsonResponse(z.object({ items: z.array(outboxMessageSchema) }).openapi("Outbox"), "Queued messages"),

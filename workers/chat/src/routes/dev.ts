@@ -1,15 +1,8 @@
-import { ApiError, createRouter, errors, jsonResponse } from "@edgeworks/http";
+import { createRouter, devOnly, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import type { OpenEnv } from "../env";
 import { listNotifications, notificationSchema } from "../notifications.service";
 import { userIdField } from "../validation";
-
-/** Development helpers; they answer 404 unless the DEV_MODE var is "true". */
-const devOnly: MiddlewareHandler<OpenEnv> = async function devOnly(c, next) {
-  if (c.env.DEV_MODE !== "true") throw new ApiError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
-  return next();
-};
 
 const outboxRoute = createRoute({
   tags: ["Development"],
@@ -25,7 +18,8 @@ const outboxRoute = createRoute({
 });
 
 export const devRouter = createRouter<OpenEnv>();
-devRouter.use("/dev/*", devOnly);
+// development helpers: 404 unless the DEV_MODE var is "true"
+devRouter.use("/dev/*", devOnly());
 devRouter.openapi(outboxRoute, async (c) => {
   const { userId } = c.req.valid("query");
   const items = await listNotifications(c.env.DB, userId ?? null);

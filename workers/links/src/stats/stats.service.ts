@@ -1,4 +1,4 @@
-import { ApiError } from "@edgeworks/http";
+import { invalidField } from "@edgeworks/http";
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import { HOUR_MS } from "../analytics/aggregate-clicks";
 import type { Db } from "../deps";
@@ -50,9 +50,6 @@ export interface StatsRange {
   interval: Interval;
 }
 
-const rangeError = (path: string, message: string) =>
-  new ApiError("validation_failed", "The request has invalid fields", { errors: [{ path, location: "query", message }] });
-
 /**
  * Whole buckets covering [from, to): `to` defaults to now, `from` to a day (hour interval) or 30 days
  * (day interval) before it. Counts are kept per hour, so bounds are rounded out to whole buckets.
@@ -61,11 +58,11 @@ export function resolveRange(query: { from?: number; to?: number; interval: Inte
   const bucket = BUCKET_MS[query.interval];
   const to = query.to ?? now;
   const from = query.from ?? to - DEFAULT_SPAN_MS[query.interval];
-  if (from >= to) throw rangeError("from", "Must be before `to`");
+  if (from >= to) throw invalidField("from", "Must be before `to`", "query");
   const start = Math.floor(from / bucket) * bucket;
   const end = Math.ceil(to / bucket) * bucket;
   if ((end - start) / bucket > MAX_BUCKETS[query.interval]) {
-    throw rangeError("from", `At most ${MAX_BUCKETS[query.interval]} ${query.interval}s in one request`);
+    throw invalidField("from", `At most ${MAX_BUCKETS[query.interval]} ${query.interval}s in one request`, "query");
   }
   return { start, end, interval: query.interval };
 }
