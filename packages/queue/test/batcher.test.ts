@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { QueueBatcher } from "../src/do/queue-batcher";
+import { QueueBatcher } from "../src";
 
 function fakes() {
   const batches: unknown[][] = [];
