@@ -1,3 +1,4 @@
+import { RealtimeClient, type SocketLike } from "@edgeworks/realtime/client";
 import ICAL from "ical.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -152,6 +153,35 @@ describe("boards under pnpm dev, through the front door", () => {
     ]);
     a.ws.close();
     b2.ws.close();
+
+    // the reconnecting client of packages/realtime: its link dies, it takes a fresh ticket and resumes
+    const sockets: WebSocket[] = [];
+    const seen: Frame[] = [];
+    let tickets = 0;
+    const client = new RealtimeClient<Frame>({
+      url: (t, since) => `${dev.url.replace("http", "ws")}/boards/v1/boards/${boardId}/ws?ticket=${t}&since=${since}`,
+      ticket: async () => {
+        tickets++;
+        return ticket(bob);
+      },
+      connect: (url) => {
+        const ws = new WebSocket(url);
+        sockets.push(ws);
+        return ws as unknown as SocketLike; // ws speaks the browser's on* handler API
+      },
+      onFrame: (f) => seen.push(f),
+      initialSeq: lastSeq + 2,
+      backoff: { minMs: 50, maxMs: 200 },
+    });
+    client.start();
+    await expect.poll(() => seen.some((f) => f.type === "ready")).toBe(true);
+    sockets[0]?.terminate();
+    await call(`/boards/v1/cards/${cards[2]}`, { method: "PATCH", token: alice.token, json: { title: "while away" } });
+    await expect.poll(() => client.lastSeq, { timeout: 15_000 }).toBe(lastSeq + 3);
+    expect(tickets).toBe(2);
+    expect(new URL(sockets[1]?.url ?? "").searchParams.get("since")).toBe(String(lastSeq + 2));
+    expect(seen.filter((f) => f.type === "card.updated").map((f) => f.seq)).toEqual([lastSeq + 3]);
+    client.stop();
 
     // the calendar feed, fetched without credentials like a calendar app, parsed by ical.js
     const feed = await call<{ url: string }>("/boards/v1/calendar-feed", { method: "POST", token: bob.token });
