@@ -120,6 +120,7 @@ export async function applyMigrations(db: D1Database, migrations: D1Migration[])
   const { applyD1Migrations } = await import("cloudflare:test");
   await applyD1Migrations(db, migrations);
 }
+export * from "./client";
 export * from "./problem";
 export * from "./schema-drift";
 export * from "./security-cases";

@@ -1,5 +1,5 @@
 import { env, SELF } from "cloudflare:test";
-import { json, type RegisteredUser, registerUser } from "@edgeworks/testing";
+import { createTestClient, type RegisteredUser, registerUser } from "@edgeworks/testing";
 import { decodeJwt } from "jose";
 import { expect, vi } from "vitest";
 
@@ -19,10 +19,10 @@ let ipSeq = 0;
 /** A client IP of its own per call, so per-IP limits of one test never affect another. */
 export const freshIp = (): string => `198.51.${Math.floor(++ipSeq / 250) % 250}.${(ipSeq % 250) + 1}`;
 
+/** The accounts API as its tests call it: packages/testing's createTestClient, each request from a fresh client IP. */
+export const api = createTestClient(BASE, { headers: () => ({ "CF-Connecting-IP": freshIp() }) });
 /** A request to the Worker; `body` is JSON-encoded unless it is a string. Sent from a fresh client IP unless one is given. */
-export function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
-  return SELF.fetch(`${BASE}${path}`, json(method, body, token, { "CF-Connecting-IP": freshIp(), ...headers }));
-}
+export const call = api.call;
 
 /** The `sid` claim of an access token. */
 export const sidOf = (accessToken: string): string => String(decodeJwt(accessToken).sid);

@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { createTestClient } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const API = "https://blog.test/blog/api";
@@ -7,18 +7,11 @@ export const V1 = "https://blog.test/blog/v1";
 let seq = 0;
 export const uid = () => `${Date.now().toString(36)}${++seq}${Math.random().toString(36).slice(2, 6)}`;
 
-/** A RealWorld request; `token` goes in `Authorization: Token …` (RealWorld's scheme). */
-export function rw(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) {
-  return SELF.fetch(`${API}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      ...(token ? { Authorization: `Token ${token}` } : {}),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-  });
-}
+/** The RealWorld API as its tests call it; a token goes in `Authorization: Token …` (RealWorld's scheme). */
+export const realWorld = createTestClient(API, { scheme: "Token" });
+/** A RealWorld request (body before token, as RealWorld's own suites write it). */
+export const rw = (method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}) =>
+  realWorld.call(method, path, token, body, headers);
 
 export interface TestUser {
   username: string;

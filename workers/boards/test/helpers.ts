@@ -1,5 +1,5 @@
 import { SELF } from "cloudflare:test";
-import { json, mintToken } from "@edgeworks/testing";
+import { createTestClient, mintToken } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const ORIGIN = "http://boards.test";
@@ -42,18 +42,13 @@ export async function newUser(scope = "*"): Promise<User> {
   return { id, token: await mintToken({ sub: id, scope }) };
 }
 
+/** The product's API as its tests call it (`call`, `ok`): packages/testing's createTestClient. */
+export const api = createTestClient(BASE);
 /** A request to the API; `body` is JSON-encoded unless it is a string. */
-export function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
-  return SELF.fetch(`${BASE}${path}`, json(method, body, token, headers));
-}
+export const call = api.call;
 
 /** Calls and expects `status`, returning the JSON body. */
-export async function ok<T>(res: Promise<Response> | Response, status = 200): Promise<T> {
-  const r = await res;
-  const text = await r.text();
-  expect(r.status, text).toBe(status);
-  return (text ? JSON.parse(text) : null) as T;
-}
+export const ok = api.ok;
 
 export const createBoard = (u: User, name = "A board") => ok<Board>(call("POST", "/boards", u.token, { name }), 201);
 export const getBoard = (u: User, id: string) => ok<Board>(call("GET", `/boards/${id}`, u.token));

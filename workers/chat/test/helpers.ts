@@ -1,5 +1,5 @@
 import { SELF } from "cloudflare:test";
-import { json, mintToken } from "@edgeworks/testing";
+import { createTestClient, mintToken } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const BASE = "http://chat.test/chat/v1";
@@ -21,10 +21,10 @@ export async function newUser(scope = "*"): Promise<User> {
   return { id, token: await mintToken({ sub: id, scope }) };
 }
 
+/** The product's API as its tests call it (`call`, `ok`): packages/testing's createTestClient. */
+export const api = createTestClient(BASE);
 /** A request to the Worker; `body` is JSON-encoded unless it is a string. */
-export function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
-  return SELF.fetch(`${BASE}${path}`, json(method, body, token, headers));
-}
+export const call = api.call;
 
 export async function createRoom(owner: User, members: User[] = [], name = "Room"): Promise<Room> {
   const res = await call("POST", "/rooms", owner.token, { name, memberIds: members.map((m) => m.id) });

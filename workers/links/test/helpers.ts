@@ -1,5 +1,5 @@
 import { env, SELF } from "cloudflare:test";
-import { json, mintToken } from "@edgeworks/testing";
+import { createTestClient, mintToken } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const ORIGIN = "https://sho.rt";
@@ -42,10 +42,10 @@ export async function newUser(scope = "*"): Promise<{ id: string; token: string 
 /** A fresh client IP, so the strict anonymous limit of one test never touches another's. */
 export const newIp = () => `203.0.113.${Math.floor(Math.random() * 250)}-${++seq}`;
 
+/** The product's API as its tests call it (`call`, `ok`): packages/testing's createTestClient. */
+export const api = createTestClient(API);
 /** A request to the API; `body` is JSON-encoded unless it is a string. */
-export function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
-  return SELF.fetch(`${API}${path}`, json(method, body, token, headers));
-}
+export const call = api.call;
 
 export async function createLink(token: string, body: Record<string, unknown> = {}): Promise<Link> {
   const res = await call("POST", "/links", token, { url: "https://example.com/landing", ...body });

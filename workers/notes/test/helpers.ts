@@ -1,5 +1,5 @@
 import { env, SELF } from "cloudflare:test";
-import { json, mintToken } from "@edgeworks/testing";
+import { createTestClient, json, mintToken } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const ORIGIN = "http://notes.test";
@@ -31,16 +31,13 @@ export async function newUser(scope = "*"): Promise<User> {
   return { id, token: await mintToken({ sub: id, scope }), email: `${id}@users.test` };
 }
 
+/** The product's API as its tests call it (`call`, `ok`): packages/testing's createTestClient. */
+export const api = createTestClient(BASE);
 /** A request to the Worker; `body` is JSON-encoded unless it is a string. */
-export function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
-  return SELF.fetch(`${BASE}${path}`, json(method, body, token, headers));
-}
+export const call = api.call;
 
-export async function ok<T>(res: Response | Promise<Response>, status = 200): Promise<T> {
-  const r = await res;
-  if (r.status !== status) expect(`${r.status} ${await r.text()}`).toBe(String(status));
-  return (await r.json()) as T;
-}
+/** Expects `status` and returns the JSON body. */
+export const ok = api.ok;
 
 export const createNotebook = (token: string, body: Record<string, unknown> = {}) =>
   ok<Notebook>(call("POST", "/notebooks", token, { name: "Notebook", ...body }), 201);

@@ -1,5 +1,5 @@
-import { env, SELF } from "cloudflare:test";
-import { json, mintToken } from "@edgeworks/testing";
+import { env } from "cloudflare:test";
+import { createTestClient, mintToken } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const BASE = "http://todo.test/todo/v1";
@@ -26,10 +26,10 @@ export async function newUser(scope = "*"): Promise<{ id: string; token: string 
   return { id, token: await mintToken({ sub: id, scope }) };
 }
 
+/** The product's API as its tests call it (`call`, `ok`): packages/testing's createTestClient. */
+export const api = createTestClient(BASE);
 /** A request to the Worker; `body` is JSON-encoded unless it is a string. */
-export function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
-  return SELF.fetch(`${BASE}${path}`, json(method, body, token, headers));
-}
+export const call = api.call;
 
 export async function createTodo(token: string, body: Record<string, unknown> = {}): Promise<Todo> {
   const res = await call("POST", "/todos", token, { title: "A todo", ...body });
