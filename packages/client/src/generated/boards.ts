@@ -46,7 +46,7 @@ export interface paths {
     };
     /**
      * The board's live event stream (WebSocket)
-     * @description Authenticated by the ticket alone (browsers cannot send headers on an upgrade). Server frames: numbered events `{type, seq, at, actorId, …}`, then `ready {seq}` after any replay, `presence {viewers}` on join/leave, `pong`, `error`. Client frames: `{"type":"ping"}` (64 KiB max; bigger closes with 1009).
+     * @description Authenticated by the ticket alone (browsers cannot send headers on an upgrade). Server frames: numbered events `{type, seq, at, actorId, …}`, then `ready {seq, userId}` after any replay, `presence {online}` on join/leave, `pong`, `error {code, detail}` (the shared realtime frames of packages/realtime). Client frames: `{"type":"ping"}` (64 KiB max; bigger closes with 1009).
      */
     get: {
       parameters: {

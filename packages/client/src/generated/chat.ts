@@ -46,7 +46,7 @@ export interface paths {
     };
     /**
      * Open the room's WebSocket
-     * @description Authenticated by the single-use `ticket` (no Bearer header: browsers cannot set one on a WebSocket). A missing, bad, expired or reused ticket is 401; a ticket of someone who is no longer a member is 403; a request without `Upgrade: websocket` is 426 (and leaves the ticket unused). All before any upgrade. See the README for the frames.
+     * @description Authenticated by the single-use `ticket` (no Bearer header: browsers cannot set one on a WebSocket). A missing, bad, expired or reused ticket is 401; a ticket of someone who is no longer a member is 403; a request without `Upgrade: websocket` is 426 (and leaves the ticket unused). All before any upgrade. See the README for the frames (`ready`, `presence {online}`, `error {code, detail}` and `pong` are the shared frames of packages/realtime).
      */
     get: {
       parameters: {
