@@ -11,7 +11,7 @@ import {
 } from "../attachments/attachments.validation";
 import { serveAttachment } from "../attachments/serve";
 import { ATTACHMENT_TYPES } from "../attachments/sniff";
-import { depsOf, type NotesEnv } from "../env";
+import { depsOf, type NotesEnv } from "../product";
 import { noteIdParams } from "../validation";
 
 const base = { tags: ["Attachments"], security: [{ bearerAuth: [] }] };

@@ -1,8 +1,8 @@
 import { contentDisposition, createRouter, errors, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import { depsOf, type NotesEnv } from "../env";
 import { exportNotebookZip } from "../export/export.service";
 import { createNotebook, deleteNotebook, getNotebook, listNotebooks, updateNotebook } from "../notebooks.service";
+import { depsOf, type NotesEnv } from "../product";
 import { createNotebookBody, listNotebooksQuery, notebookIdParams, notebookSchema, updateNotebookBody } from "../validation";
 
 const base = { tags: ["Notebooks"], security: [{ bearerAuth: [] }] };

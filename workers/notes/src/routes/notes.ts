@@ -1,10 +1,10 @@
 import { contentDisposition, createRouter } from "@edgeworks/http";
-import { depsOf, type NotesEnv } from "../env";
 import { exportNoteMarkdown, exportNotePdf } from "../export/export.service";
 import { importMarkdown } from "../export/import.service";
 import { listNotes } from "../list-notes.service";
 import { etagOf } from "../note-row";
 import { createNote, getNote, restoreNote, trashNote, updateNote } from "../notes.service";
+import { depsOf, type NotesEnv } from "../product";
 import { HTML_HEADERS, renderMarkdown } from "../render/markdown";
 import {
   createNoteRoute,

@@ -1,7 +1,7 @@
 import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import { depsOf, type NotesEnv } from "../env";
 import { etagOf } from "../note-row";
+import { depsOf, type NotesEnv } from "../product";
 import { getRevision, listRevisions, restoreRevision } from "../revisions.service";
 import {
   ifMatchHeaders,

@@ -1,6 +1,6 @@
 import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
-import { depsOf, type NotesEnv } from "../env";
+import { depsOf, type NotesEnv } from "../product";
 import { searchNotes } from "../search.service";
 import { searchPageSchema, searchQuery } from "../validation";
 

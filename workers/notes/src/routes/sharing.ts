@@ -2,7 +2,7 @@ import { accountsDirectory } from "@edgeworks/auth";
 import { createRouter, errors, jsonBody, jsonResponse, problemSchema } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { depsOf, type NotesEnv } from "../env";
+import { depsOf, type NotesEnv } from "../product";
 import { createPublicLink, revokePublicLink } from "../public-links.service";
 import type { ItemType } from "../schema";
 import { listSharedWithMe, listShares, revokeShare, type SharingDeps, shareItem } from "../shares.service";

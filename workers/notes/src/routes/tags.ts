@@ -1,7 +1,7 @@
 import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { depsOf, type NotesEnv } from "../env";
+import { depsOf, type NotesEnv } from "../product";
 
 const tagListSchema = z
   .object({ items: z.array(z.object({ name: z.string(), count: z.number().int() }).openapi("TagCount")) })
