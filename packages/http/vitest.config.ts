@@ -4,7 +4,9 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   plugins: [
-    cloudflareTest({ miniflare: { compatibilityDate: "2026-04-01", compatibilityFlags: ["nodejs_compat"], r2Buckets: ["FILES"] } }),
+    cloudflareTest({
+      miniflare: { compatibilityDate: "2026-04-01", compatibilityFlags: ["nodejs_compat"], r2Buckets: ["FILES"], d1Databases: ["DB"] },
+    }),
   ],
   test: { name: "http", root: fileURLToPath(new URL(".", import.meta.url)) },
 });

@@ -3,6 +3,7 @@ export * from "./dev-only";
 export * from "./docs";
 export * from "./errors";
 export * from "./files";
+export * from "./idempotency";
 export * from "./logging";
 export * from "./openapi";
 export * from "./pagination";

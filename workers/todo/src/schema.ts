@@ -40,9 +40,9 @@ export const todos = sqliteTable(
 export type TodoRow = typeof todos.$inferSelect;
 
 /**
- * Idempotency keys of creates: the first response is stored so that a retry replays it exactly.
- * The primary key (user_id, key) makes two concurrent creates with one key race-safe: the second
- * batch fails on it and is rolled back as a whole.
+ * Idempotency keys of creates, kept by packages/http's idempotency() middleware (its IDEMPOTENCY_DDL):
+ * the first response is stored so that a retry replays it exactly; `response` is null while the first
+ * request runs. The primary key (user_id, key) lets exactly one of two concurrent requests reserve a key.
  */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
@@ -50,8 +50,7 @@ export const idempotencyKeys = sqliteTable(
     userId: text("user_id").notNull(),
     key: text("key").notNull(),
     requestHash: text("request_hash").notNull(),
-    todoId: text("todo_id").notNull(),
-    response: text("response").notNull(),
+    response: text("response"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] })],

@@ -2,7 +2,6 @@ import { notFound } from "@edgeworks/http";
 import { eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import type { ServiceDeps } from "./deps";
-import { findKey, hashRequest, insertKey, isUniqueViolation, purgeExpiredKeys, replayOrThrow } from "./idempotency";
 import { type TodoRow, todos } from "./schema";
 import { nextPositionSql, ownedLive, priorityRank, toTodo } from "./todo-row";
 import { type CreateTodoInput, DEFAULT_PRIORITY, type ReplaceTodoInput, type Todo, type UpdateTodoInput } from "./validation";
@@ -43,50 +42,16 @@ const newRow = (userId: string, input: CreateTodoInput, position: number, now: n
 });
 
 /**
- * Creates a todo after the user's last one (unless `position` is given). With an idempotency key,
- * a retry (same key, same request, within 24 h) gets the first response back instead of a second todo.
+ * Creates a todo after the user's last one (unless `position` is given). A retry with an
+ * Idempotency-Key never reaches this: the route's idempotency() middleware replays the first response.
  */
-export async function createTodo(
-  deps: ServiceDeps,
-  input: CreateTodoInput,
-  idempotencyKey?: string,
-): Promise<{ todo: Todo; replayed: boolean }> {
-  if (idempotencyKey !== undefined) return createIdempotently(deps, input, idempotencyKey);
+export async function createTodo(deps: ServiceDeps, input: CreateTodoInput): Promise<{ todo: Todo }> {
   const [created] = await deps.db
     .insert(todos)
     .values({ ...newRow(deps.userId, input, 0, deps.now()), position: input.position ?? nextPositionSql(deps.userId) })
     .returning();
   if (!created) throw new Error("INSERT … RETURNING returned no row");
-  return { todo: toTodo(created), replayed: false };
-}
-
-/**
- * The key is written in the same batch as the todo and is unique per user, so of two concurrent
- * requests with one key exactly one inserts; the other fails as a whole and replays the winner.
- */
-async function createIdempotently(deps: ServiceDeps, input: CreateTodoInput, key: string): Promise<{ todo: Todo; replayed: boolean }> {
-  const { db, userId } = deps;
-  const now = deps.now();
-  const hash = await hashRequest(input);
-  const [[stored], [next]] = await db.batch([
-    findKey(db, userId, key, now),
-    db
-      .select({ position: sql<number>`coalesce(max(${todos.position}), 0) + 1` })
-      .from(todos)
-      .where(ownedLive(userId)),
-  ]);
-  if (stored) return { todo: replayOrThrow(stored, hash), replayed: true };
-  const row = newRow(userId, input, input.position ?? next?.position ?? 1, now);
-  const todo = toTodo(row);
-  try {
-    await db.batch([purgeExpiredKeys(db, userId, now), insertKey(db, userId, key, hash, todo, now), db.insert(todos).values(row)]);
-  } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const [winner] = await findKey(db, userId, key, now);
-    if (!winner) throw err;
-    return { todo: replayOrThrow(winner, hash), replayed: true };
-  }
-  return { todo, replayed: false };
+  return { todo: toTodo(created) };
 }
 
 /** Changes only the given fields; `{}` changes nothing (and keeps updatedAt). */

@@ -1,5 +1,6 @@
-import { errors, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
+import { errors, idempotency, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
+import type { TodoEnv } from "../product";
 import {
   clearQuery,
   createHeaders,
@@ -35,6 +36,8 @@ export const createTodoRoute = createRoute({
   description:
     "With `Idempotency-Key`, a retry within 24 h returns the first response (with `Idempotent-Replayed: true`); " +
     "the same key with a different body is 422.",
+  // the key is checked and replays answered before the body is validated (a failed request frees its key)
+  middleware: [idempotency<TodoEnv>({ database: (env) => env.DB })] as const,
   request: { headers: createHeaders, body: jsonBody(createTodoBody) },
   responses: {
     201: {

@@ -28,9 +28,8 @@ import {
 export const todosRouter = createRouter<TodoEnv>()
   .openapi(listTodosRoute, async (c) => c.json(await listTodos(depsOf(c), c.req.valid("query")), 200))
   .openapi(createTodoRoute, async (c) => {
-    const { todo, replayed } = await createTodo(depsOf(c), c.req.valid("json"), c.req.valid("header")["idempotency-key"]);
+    const { todo } = await createTodo(depsOf(c), c.req.valid("json"));
     c.header("Location", `/todo/v1/todos/${todo.id}`);
-    if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json(todo, 201);
   })
   .openapi(clearCompletedRoute, async (c) => c.json({ deleted: await clearCompleted(depsOf(c)) }, 200))
