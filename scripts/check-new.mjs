@@ -18,6 +18,7 @@ const started = Date.now();
 const env = {
   ...process.env,
   CI: "true",
+  NO_COLOR: "1",
   WRANGLER_HIDE_BANNER: "true",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
   WRANGLER_SEND_METRICS: "false",
