@@ -5,7 +5,11 @@ import { z } from "zod";
 
 const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** The replay after `since` is over; live events follow. `seq` is the head of the event log. */
+/**
+ * The replay after `since` is over; live events follow. `seq` is the head of the event log.
+ *
+ * @example const ready = readyFrame.parse(JSON.parse(data)); // { type: "ready", seq: 42, userId: "u1" }
+ */
 export const readyFrame = z.object({ type: z.literal("ready"), seq, userId: z.string() });
 /** Who is online (sorted, distinct user ids); sent when it changes. */
 export const presenceFrame = z.object({ type: z.literal("presence"), online: z.array(z.string()) });

@@ -7,7 +7,11 @@ export type FrameRefusal =
   | { reason: "not_json"; detail: string }
   | { reason: "invalid"; detail: string; issues: z.core.$ZodIssue[]; raw: unknown };
 
-/** UTF-8 size of a frame, without encoding a string that cannot be too large (3 bytes per UTF-16 unit at most). */
+/**
+ * UTF-8 size of a frame, without encoding a string that cannot be too large (3 bytes per UTF-16 unit at most).
+ *
+ * @example if (frameBytes(message, 65_536) > 65_536) ws.close(1009, "Frame too large");
+ */
 export const frameBytes = (message: string | ArrayBuffer, max: number): number =>
   typeof message === "string"
     ? message.length * 3 <= max

@@ -7,13 +7,21 @@ export interface Refusal {
   detail: string;
 }
 
-/** The object's answer to a refused upgrade (never a socket). */
+/**
+ * The object's answer to a refused upgrade (never a socket).
+ *
+ * @example return refusalResponse({ status: 403, code: "forbidden", detail: "Not a member" });
+ */
 export const refusalResponse = (r: Refusal): Response => Response.json({ code: r.code, detail: r.detail }, { status: r.status });
 
 /** The refusal for a ticket that is missing, unknown, expired or spent. */
 export const badTicket: Refusal = { status: 401, code: "unauthorized", detail: "The ticket is invalid, expired or already used" };
 
-/** True for a request that asks to become a WebSocket. */
+/**
+ * True for a request that asks to become a WebSocket.
+ *
+ * @example if (!isUpgrade(c.req.raw)) throw upgradeRequired("This endpoint only speaks WebSocket");
+ */
 export const isUpgrade = (request: Request): boolean => request.headers.get("Upgrade")?.toLowerCase() === "websocket";
 
 /**

@@ -9,11 +9,5 @@ export type {
   PresenceFrame,
   ReadyFrame,
 } from "../frames";
-export {
-  type ConnectionStatus,
-  parseFrame,
-  RealtimeClient,
-  type RealtimeClientOptions,
-  type SocketLike,
-  StopReconnecting,
-} from "./reconnecting";
+export { RealtimeClient, type RealtimeClientOptions, StopReconnecting } from "./reconnecting";
+export { type ConnectionStatus, parseFrame, type SocketLike } from "./socket";

@@ -2,18 +2,7 @@
 // seen, exponential backoff with jitter, and a heartbeat that notices a dead link. No DOM-only API: it
 // runs in browsers and in Node (pass `connect` to use the `ws` package there).
 
-/** The part of a WebSocket the client uses (the browser's, or `ws` in Node). */
-export interface SocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-}
-
-export type ConnectionStatus = "connecting" | "online" | "offline" | "closed";
+import { type ConnectionStatus, parseFrame, type SocketLike } from "./socket";
 
 /** Thrown by `ticket()` when retrying cannot help (logged out, not a member): the client stops. */
 export class StopReconnecting extends Error {
@@ -47,17 +36,6 @@ export interface RealtimeClientOptions<F extends { type: string }> {
 
 const NOT_EVENTS = new Set(["ready", "ack", "read", "pong", "presence", "error", "typing"]);
 const OPEN = 1;
-
-/** Parses a server frame; anything that is not an object with a string `type` is dropped. */
-export function parseFrame<F extends { type: string }>(data: unknown): F | null {
-  if (typeof data !== "string") return null;
-  try {
-    const frame = JSON.parse(data) as { type?: unknown } | null;
-    return frame && typeof frame === "object" && typeof frame.type === "string" ? (frame as F) : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The reconnecting client. `start()` opens it, `stop()` closes it for good, `wake()` retries at once
