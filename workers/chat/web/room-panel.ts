@@ -112,7 +112,7 @@ export class RoomPanel {
         this.onMembers();
         break;
       case "error":
-        notify(frame.code === "rate_limited" ? "Slow down: the message will be sent again in a moment" : frame.message);
+        notify(frame.code === "rate_limited" ? "Slow down: the message will be sent again in a moment" : frame.detail);
         break;
     }
     this.renderMeta();
