@@ -1,11 +1,12 @@
 import { notFound } from "@edgeworks/http";
-import { sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { loadNotebookOrThrow, loadNoteOrThrow, type Need } from "./access";
 import { runBatch } from "./batch";
 import type { ServiceDeps } from "./deps";
 import { assertIfMatch } from "./etag";
 import { type RawNote, toNote } from "./note-row";
+import { notes, revisions } from "./schema";
 import type { CreateNoteInput, Note, UpdateNoteInput } from "./validation";
 
 /** Creates a note in a notebook the caller owns or edits (the note belongs to the notebook's owner), with revision 1. */
@@ -27,11 +28,29 @@ export async function createNote(deps: ServiceDeps, input: CreateNoteInput): Pro
     updated_at: now,
     deleted_at: null,
   };
-  await runBatch(deps.db, [
-    sql`INSERT INTO notes (id, user_id, notebook_id, title, content, tags, pinned, version, created_at, updated_at)
-      VALUES (${row.id}, ${row.user_id}, ${row.notebook_id}, ${row.title}, ${row.content}, ${row.tags}, ${row.pinned}, 1, ${now}, ${now})`,
-    sql`INSERT INTO revisions (id, note_id, version, title, content, author_id, created_at)
-      VALUES (${nanoid()}, ${row.id}, 1, ${row.title}, ${row.content}, ${deps.userId}, ${now})`,
+  const { db } = deps;
+  await db.batch([
+    db.insert(notes).values({
+      id: row.id,
+      userId: row.user_id,
+      notebookId: row.notebook_id,
+      title: input.title,
+      content: input.content,
+      tags: input.tags ?? [],
+      pinned: input.pinned === true,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    }),
+    db.insert(revisions).values({
+      id: nanoid(),
+      noteId: row.id,
+      version: 1,
+      title: input.title,
+      content: input.content,
+      authorId: deps.userId,
+      createdAt: now,
+    }),
   ]);
   return toNote(row, access === "owner" ? "owner" : "editor");
 }
@@ -88,9 +107,10 @@ async function applyUpdate(deps: ServiceDeps, id: string, patch: UpdateNoteInput
 export async function trashNote(deps: ServiceDeps, id: string, ifMatch?: string): Promise<void> {
   const { row } = await loadNoteOrThrow(deps, id, "own");
   assertIfMatch(ifMatch, row.version);
-  const res = await deps.db.run(
-    sql`UPDATE notes SET deleted_at = ${deps.now()} WHERE id = ${id} AND version = ${row.version} AND deleted_at IS NULL`,
-  );
+  const res = await deps.db
+    .update(notes)
+    .set({ deletedAt: deps.now() })
+    .where(and(eq(notes.id, id), eq(notes.version, row.version), isNull(notes.deletedAt)));
   if (res.meta.changes === 0 && ifMatch !== undefined) assertIfMatch(ifMatch, row.version + 1);
 }
 
@@ -100,17 +120,18 @@ export async function trashNote(deps: ServiceDeps, id: string, ifMatch?: string)
  */
 export async function restoreNote(deps: ServiceDeps, id: string): Promise<Note> {
   const { db, userId } = deps;
-  const [trashed] = await db.all<{ id: string }>(
-    sql`SELECT id FROM notes WHERE id = ${id} AND user_id = ${userId} AND deleted_at IS NOT NULL`,
-  );
+  const mine = and(eq(notes.id, id), eq(notes.userId, userId), isNotNull(notes.deletedAt));
+  const trashed = await db.select({ id: notes.id }).from(notes).where(mine).get();
   if (!trashed) return getNoteAsOwner(deps, id);
   await runBatch(db, [
     sql`WITH RECURSIVE anc(id, d) AS (
         SELECT notebook_id, 0 FROM notes WHERE id = ${id}
         UNION ALL SELECT nb.parent_id, anc.d + 1 FROM notebooks nb JOIN anc ON nb.id = anc.id WHERE nb.parent_id IS NOT NULL AND anc.d < 12
       ) UPDATE notebooks SET deleted_at = NULL WHERE user_id = ${userId} AND deleted_at IS NOT NULL AND id IN (SELECT id FROM anc)`,
-    sql`UPDATE notes SET deleted_at = NULL, version = version + 1, updated_at = ${deps.now()}
-      WHERE id = ${id} AND user_id = ${userId} AND deleted_at IS NOT NULL`,
+    db
+      .update(notes)
+      .set({ deletedAt: null, version: sql`${notes.version} + 1`, updatedAt: deps.now() })
+      .where(mine),
   ]);
   return getNoteAsOwner(deps, id);
 }

@@ -1,29 +1,40 @@
 import { decodeCursor, encodeCursor, invalidCursor, iso, notFound, toPage } from "@edgeworks/http";
-import { sql } from "drizzle-orm";
+import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
 import { loadNoteOrThrow } from "./access";
 import type { ServiceDeps } from "./deps";
 import { updateNote } from "./notes.service";
+import { revisions } from "./schema";
 import type { Note, Revision, RevisionDetail } from "./validation";
 
-interface RawRevision {
+/** A revision's columns without its content; `size` is the content's length in UTF-8 bytes. */
+const SUMMARY = {
+  id: revisions.id,
+  noteId: revisions.noteId,
+  version: revisions.version,
+  title: revisions.title,
+  authorId: revisions.authorId,
+  size: sql<number>`length(CAST(${revisions.content} AS BLOB))`,
+  createdAt: revisions.createdAt,
+};
+
+interface RevisionRow {
   id: string;
-  note_id: string;
+  noteId: string;
   version: number;
   title: string;
-  content?: string;
-  author_id: string;
+  authorId: string;
   size: number;
-  created_at: number;
+  createdAt: number;
 }
 
-const toRevision = (r: RawRevision): Revision => ({
+const toRevision = (r: RevisionRow): Revision => ({
   id: r.id,
-  noteId: r.note_id,
+  noteId: r.noteId,
   version: r.version,
   title: r.title,
-  authorId: r.author_id,
+  authorId: r.authorId,
   size: r.size,
-  createdAt: iso(r.created_at),
+  createdAt: iso(r.createdAt),
 });
 
 /** A note's revisions, newest first (anyone who may read the note). */
@@ -33,26 +44,31 @@ export async function listRevisions(
   query: { limit: number; cursor?: string },
 ): Promise<{ items: Revision[]; nextCursor: string | null }> {
   await loadNoteOrThrow(deps, noteId, "read");
-  let after = sql``;
+  let after: SQL | undefined;
   if (query.cursor !== undefined) {
     const [version] = decodeCursor("revisions", query.cursor, 1);
     if (typeof version !== "number") throw invalidCursor();
-    after = sql` AND version < ${version}`;
+    after = lt(revisions.version, version);
   }
-  const rows =
-    await deps.db.all<RawRevision>(sql`SELECT id, note_id, version, title, author_id, length(CAST(content AS BLOB)) AS size, created_at
-    FROM revisions WHERE note_id = ${noteId}${after} ORDER BY version DESC LIMIT ${query.limit + 1}`);
+  const rows = await deps.db
+    .select(SUMMARY)
+    .from(revisions)
+    .where(and(eq(revisions.noteId, noteId), after))
+    .orderBy(desc(revisions.version))
+    .limit(query.limit + 1);
   const page = toPage(rows, query.limit, (last) => encodeCursor("revisions", [last.version]));
   return { items: page.items.map(toRevision), nextCursor: page.nextCursor };
 }
 
 /** A revision of the note, else 404; the caller has already checked access to the note. */
 async function loadRevisionOrThrow(deps: ServiceDeps, noteId: string, revisionId: string): Promise<RevisionDetail> {
-  const [row] = await deps.db.all<RawRevision>(sql`SELECT id, note_id, version, title, content, author_id,
-      length(CAST(content AS BLOB)) AS size, created_at
-    FROM revisions WHERE id = ${revisionId} AND note_id = ${noteId}`);
+  const row = await deps.db
+    .select({ ...SUMMARY, content: revisions.content })
+    .from(revisions)
+    .where(and(eq(revisions.id, revisionId), eq(revisions.noteId, noteId)))
+    .get();
   if (!row) throw notFound("Revision");
-  return { ...toRevision(row), content: row.content ?? "" };
+  return { ...toRevision(row), content: row.content };
 }
 
 export async function getRevision(deps: ServiceDeps, noteId: string, revisionId: string): Promise<RevisionDetail> {

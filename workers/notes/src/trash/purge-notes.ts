@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
-import { runBatch } from "../batch";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../deps";
+import { attachments, notes, publicLinks, revisions, shares } from "../schema";
 
 /** D1 binds at most 100 parameters per statement; ids go in chunks below that. */
 const CHUNK = 50;
@@ -13,18 +13,14 @@ const CHUNK = 50;
 export async function purgeNotes(db: Db, bucket: R2Bucket, noteIds: string[]): Promise<void> {
   for (let i = 0; i < noteIds.length; i += CHUNK) {
     const ids = noteIds.slice(i, i + CHUNK);
-    const list = sql.join(
-      ids.map((id) => sql`${id}`),
-      sql`, `,
-    );
-    const keys = await db.all<{ r2_key: string }>(sql`SELECT r2_key FROM attachments WHERE note_id IN (${list})`);
-    await runBatch(db, [
-      sql`DELETE FROM revisions WHERE note_id IN (${list})`,
-      sql`DELETE FROM shares WHERE item_type = 'note' AND item_id IN (${list})`,
-      sql`DELETE FROM public_links WHERE note_id IN (${list})`,
-      sql`DELETE FROM attachments WHERE note_id IN (${list})`,
-      sql`DELETE FROM notes WHERE id IN (${list})`,
+    const keys = await db.select({ r2Key: attachments.r2Key }).from(attachments).where(inArray(attachments.noteId, ids));
+    await db.batch([
+      db.delete(revisions).where(inArray(revisions.noteId, ids)),
+      db.delete(shares).where(and(eq(shares.itemType, "note"), inArray(shares.itemId, ids))),
+      db.delete(publicLinks).where(inArray(publicLinks.noteId, ids)),
+      db.delete(attachments).where(inArray(attachments.noteId, ids)),
+      db.delete(notes).where(inArray(notes.id, ids)),
     ]);
-    if (keys.length > 0) await bucket.delete(keys.map((k) => k.r2_key));
+    if (keys.length > 0) await bucket.delete(keys.map((k) => k.r2Key));
   }
 }

@@ -1,7 +1,9 @@
 import { log } from "@edgeworks/http";
-import { sql } from "drizzle-orm";
+import { and, eq, isNotNull, lte, notExists, notInArray, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { alias } from "drizzle-orm/sqlite-core";
 import type { Db } from "../deps";
+import { notebooks as notebooksTable, notes as notesTable, shares } from "../schema";
 import { purgeNotes } from "./purge-notes";
 
 /** How long a note stays in the trash. */
@@ -17,9 +19,11 @@ export async function purgeTrash(db: Db, bucket: R2Bucket, now: number): Promise
   const cutoff = now - TRASH_RETENTION_MS;
   let notes = 0;
   for (;;) {
-    const rows = await db.all<{ id: string }>(
-      sql`SELECT id FROM notes WHERE deleted_at IS NOT NULL AND deleted_at <= ${cutoff} LIMIT ${BATCH}`,
-    );
+    const rows = await db
+      .select({ id: notesTable.id })
+      .from(notesTable)
+      .where(and(isNotNull(notesTable.deletedAt), lte(notesTable.deletedAt, cutoff)))
+      .limit(BATCH);
     if (rows.length === 0) break;
     await purgeNotes(
       db,
@@ -30,14 +34,25 @@ export async function purgeTrash(db: Db, bucket: R2Bucket, now: number): Promise
     if (rows.length < BATCH) break;
   }
   let notebooks = 0;
+  const child = alias(notebooksTable, "c");
+  const one = sql`1`;
   for (let level = 0; level < 12; level++) {
-    const res = await db.run(sql`DELETE FROM notebooks WHERE deleted_at IS NOT NULL AND deleted_at <= ${cutoff}
-      AND NOT EXISTS (SELECT 1 FROM notes WHERE notes.notebook_id = notebooks.id)
-      AND NOT EXISTS (SELECT 1 FROM notebooks c WHERE c.parent_id = notebooks.id)`);
+    const res = await db
+      .delete(notebooksTable)
+      .where(
+        and(
+          isNotNull(notebooksTable.deletedAt),
+          lte(notebooksTable.deletedAt, cutoff),
+          notExists(db.select({ one }).from(notesTable).where(eq(notesTable.notebookId, notebooksTable.id))),
+          notExists(db.select({ one }).from(child).where(eq(child.parentId, notebooksTable.id))),
+        ),
+      );
     if (res.meta.changes === 0) break;
     notebooks += res.meta.changes;
   }
-  await db.run(sql`DELETE FROM shares WHERE item_type = 'notebook' AND item_id NOT IN (SELECT id FROM notebooks)`);
+  await db
+    .delete(shares)
+    .where(and(eq(shares.itemType, "notebook"), notInArray(shares.itemId, db.select({ id: notebooksTable.id }).from(notebooksTable))));
   return { notes, notebooks };
 }
 

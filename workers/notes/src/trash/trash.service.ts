@@ -1,7 +1,8 @@
 import { decodeCursor, encodeCursor, invalidCursor, iso, notFound, toPage } from "@edgeworks/http";
-import { sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { ServiceDeps } from "../deps";
 import { baseOf, type RawNote, SUMMARY_COLUMNS } from "../note-row";
+import { notes } from "../schema";
 import type { TrashedNote } from "../validation";
 import { purgeNotes } from "./purge-notes";
 import { TRASH_RETENTION_MS } from "./purge-trash";
@@ -34,14 +35,21 @@ export async function listTrash(
 
 /** Deletes one trashed note for good (404 unless it is the caller's and in the trash). */
 export async function deleteForever({ db, userId }: ServiceDeps, bucket: R2Bucket, id: string): Promise<void> {
-  const [row] = await db.all<{ id: string }>(sql`SELECT id FROM notes WHERE id = ${id} AND user_id = ${userId} AND deleted_at IS NOT NULL`);
+  const row = await db
+    .select({ id: notes.id })
+    .from(notes)
+    .where(and(eq(notes.id, id), eq(notes.userId, userId), isNotNull(notes.deletedAt)))
+    .get();
   if (!row) throw notFound("Trashed note");
   await purgeNotes(db, bucket, [id]);
 }
 
 /** Empties the caller's trash now; returns how many notes were deleted. */
 export async function emptyTrash({ db, userId }: ServiceDeps, bucket: R2Bucket): Promise<number> {
-  const rows = await db.all<{ id: string }>(sql`SELECT id FROM notes WHERE user_id = ${userId} AND deleted_at IS NOT NULL`);
+  const rows = await db
+    .select({ id: notes.id })
+    .from(notes)
+    .where(and(eq(notes.userId, userId), isNotNull(notes.deletedAt)));
   await purgeNotes(
     db,
     bucket,
