@@ -4,6 +4,9 @@ import type { BlogDb } from "./db";
 import { updateProfile } from "./profiles.service";
 import { avatars } from "./schema";
 
+/** An avatar is at most 2 MiB (also the upload body limit of `/blog/v1/user/avatar`, see product.ts). */
+export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
+
 export interface StoredAvatar {
   key: string;
   contentType: string;

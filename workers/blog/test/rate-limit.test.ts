@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { consumeRateLimit } from "@edgeworks/ratelimit";
 import { expectProblem } from "@edgeworks/testing";
 import { describe, expect, it } from "vitest";
-import { WRITES_PER_MINUTE, writeLimitKey } from "../src/auth";
+import { WRITES_PER_MINUTE, writeLimitKey } from "../src/product";
 import { createArticle, register, rw, V1 } from "./helpers";
 
 const policy = { limit: WRITES_PER_MINUTE, periodMs: 60_000 };

@@ -1,5 +1,5 @@
 import { jsonBody, jsonResponse } from "@edgeworks/http";
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import {
   type Article,
   createArticle,
@@ -11,11 +11,10 @@ import {
   setReaction,
   updateArticle,
 } from "../articles.service";
-import { authenticate } from "../auth";
 import { type BlogDb, blogDb } from "../db";
-import { type BlogEnv, viewerOf } from "../env";
 import { announcePublished } from "../notifications";
-import { forbiddenError, notFoundError, realWorldHook } from "./errors";
+import { authenticate, viewerOf } from "../product";
+import { createRealWorldRouter, forbiddenError, notFoundError } from "./errors";
 import { presentArticle, presentListItem, rwErrorsFor, TOKEN_SECURITY } from "./present";
 import {
   articleEnvelope,
@@ -125,7 +124,7 @@ async function reloadOrThrow(db: BlogDb, id: number, viewerId: string): Promise<
   return article;
 }
 
-export const articlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
+export const articlesRouter = createRealWorldRouter()
   .openapi(feed, async (c) => {
     const viewer = viewerOf(c);
     const q = c.req.valid("query");

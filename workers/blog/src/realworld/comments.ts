@@ -1,11 +1,10 @@
 import { jsonBody, jsonResponse } from "@edgeworks/http";
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { findVisibleArticle } from "../articles.service";
-import { authenticate } from "../auth";
 import { addComment, deleteComment, findComment, listComments } from "../comments.service";
 import { blogDb } from "../db";
-import { type BlogEnv, viewerOf } from "../env";
-import { forbiddenError, notFoundError, realWorldHook } from "./errors";
+import { authenticate, viewerOf } from "../product";
+import { createRealWorldRouter, forbiddenError, notFoundError } from "./errors";
 import { presentComment, rwErrorsFor, TOKEN_SECURITY } from "./present";
 import { commentEnvelope, commentParams, commentsEnvelope, newCommentBody, slugParam } from "./validation";
 
@@ -41,7 +40,7 @@ const remove = createRoute({
   responses: { 204: { description: "Deleted" }, ...rwErrorsFor(401, 403, 404, 422) },
 });
 
-export const commentsRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
+export const commentsRouter = createRealWorldRouter()
   .openapi(list, async (c) => {
     const viewerId = c.var.viewer?.userId;
     const article = await findVisibleArticle(blogDb(c.env.DB), c.req.valid("param").slug, viewerId);

@@ -1,9 +1,10 @@
 import { ApiError, type FieldError, log } from "@edgeworks/http";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
-import { AuthError } from "../auth";
+import { AuthError, type BlogEnv } from "../product";
 
 /** RealWorld's error body: `{"errors": {field: [message, ...]}}`. */
 export type RealWorldErrors = Record<string, string[]>;
@@ -58,6 +59,9 @@ export const realWorldHook = (result: { success: boolean; error?: ZodError; targ
   throw new RealWorldError(422, groupFieldErrors(errors, fallback));
 };
 
+/** A router of the RealWorld API (`/blog/api`): a failed schema answers in RealWorld's shape (realWorldHook). */
+export const createRealWorldRouter = () => new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook });
+
 const MESSAGES: Partial<Record<number, [string, string]>> = {
   400: ["body", "is malformed"],
   401: ["token", "is invalid"],
@@ -94,7 +98,7 @@ export function realWorldErrorResponse(err: unknown, c: Context): Response {
   const rw = toRealWorldError(err);
   if (rw.status >= 500) {
     log((c.env as { LOG_LEVEL?: string } | undefined)?.LOG_LEVEL, "error", "unhandled error", {
-      requestId: c.get("requestId" as never),
+      requestId: c.get("requestId"),
       method: c.req.method,
       path: new URL(c.req.url).pathname,
       error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),

@@ -1,10 +1,9 @@
 import { jsonResponse } from "@edgeworks/http";
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { authenticate } from "../auth";
+import { createRoute } from "@hono/zod-openapi";
 import { blogDb } from "../db";
-import { type BlogEnv, viewerOf } from "../env";
+import { authenticate, viewerOf } from "../product";
 import { findProfileByUsername, follow, isFollowing, toProfile, unfollow } from "../profiles.service";
-import { notFoundError, RealWorldError, realWorldHook } from "./errors";
+import { createRealWorldRouter, notFoundError, RealWorldError } from "./errors";
 import { rwErrorsFor, TOKEN_SECURITY } from "./present";
 import { profileEnvelope, usernameParam } from "./validation";
 
@@ -32,7 +31,7 @@ const followRoute = (method: "post" | "delete") =>
     responses: { 200: profileResponse, ...rwErrorsFor(401, 404, 422) },
   });
 
-export const profilesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
+export const profilesRouter = createRealWorldRouter()
   .openapi(getProfile, async (c) => {
     const row = await findProfileByUsername(blogDb(c.env.DB), c.req.valid("param").username);
     if (!row) throw notFoundError("profile");

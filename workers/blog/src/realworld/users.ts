@@ -2,14 +2,13 @@
 // the blog keeps the profile (username, bio, image) keyed by the accounts user id.
 
 import { jsonBody, jsonResponse } from "@edgeworks/http";
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AccountsError, changeAccountEmail, getAccountUsers, loginAccount, registerAccount, setAccountPassword } from "../accounts";
-import { authenticate } from "../auth";
 import { blogDb } from "../db";
-import { type BlogEnv, type Viewer, viewerOf } from "../env";
+import { authenticate, type Viewer, viewerOf } from "../product";
 import { createProfile, ensureProfile, findProfileByUserId, isUsernameTaken, type ProfileRow, updateProfile } from "../profiles.service";
-import { groupFieldErrors, RealWorldError, realWorldHook, takenError } from "./errors";
+import { createRealWorldRouter, groupFieldErrors, RealWorldError, takenError } from "./errors";
 import { rwErrorsFor, TOKEN_SECURITY } from "./present";
 import { loginBody, newUserBody, updateUserBody, userEnvelope } from "./validation";
 
@@ -105,7 +104,7 @@ async function changePassword(env: Env, viewer: Viewer, password: string): Promi
   throw new RealWorldError(401, "token", "is invalid");
 }
 
-export const usersRouter = new OpenAPIHono<BlogEnv>({ defaultHook: realWorldHook as never })
+export const usersRouter = createRealWorldRouter()
   .openapi(register, async (c) => {
     const { user } = c.req.valid("json");
     if (await isUsernameTaken(blogDb(c.env.DB), user.username)) throw takenError("username");

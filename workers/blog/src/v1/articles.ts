@@ -1,8 +1,8 @@
 // /blog/v1 articles: drafts, scheduled publishing, categories and likes. Only the author sees a draft
 // (others get 404) and only the author edits or deletes (403).
 
-import { ApiError, errors, jsonBody, jsonResponse, notFound, validationHook } from "@edgeworks/http";
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { ApiError, createRouter, errors, jsonBody, jsonResponse, notFound } from "@edgeworks/http";
+import { createRoute } from "@hono/zod-openapi";
 import {
   type Article,
   type ArticleStatus,
@@ -14,10 +14,9 @@ import {
   setReaction,
   updateArticle,
 } from "../articles.service";
-import { authenticate } from "../auth";
 import { findCategory } from "../categories.service";
 import { type BlogDb, blogDb } from "../db";
-import { type BlogEnv, viewerOf } from "../env";
+import { authenticate, type BlogEnv, viewerOf } from "../product";
 import { applyStatusChange } from "../publishing.service";
 import { presentV1Article, presentV1ListItem } from "./present";
 import {
@@ -136,7 +135,7 @@ const likes = (method: "get" | "post" | "delete") =>
     responses: { 200: jsonResponse(likesSchema, "The like count and whether you like it"), ...errors(401, 404, 422) },
   });
 
-export const v1ArticlesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never })
+export const v1ArticlesRouter = createRouter<BlogEnv>()
   .openapi(create, async (c) => {
     const viewer = viewerOf(c);
     const input = c.req.valid("json");

@@ -2,15 +2,13 @@
 // most 2 MiB, stored under a random key per upload, so the URL never changes meaning and is served
 // with a year of immutable caching. Resizing needs an image codec that workerd lacks; clients get the
 // original bytes.
-import { ApiError, errors, jsonResponse, mediaTypeOf, notFound, sniffBinaryType, validationHook } from "@edgeworks/http";
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { authenticate } from "../auth";
-import { forgetAvatars, saveAvatar } from "../avatars.service";
+import { ApiError, createRouter, errors, jsonResponse, mediaTypeOf, notFound, sniffBinaryType } from "@edgeworks/http";
+import { createRoute, z } from "@hono/zod-openapi";
+import { AVATAR_MAX_BYTES, forgetAvatars, saveAvatar } from "../avatars.service";
 import { blogDb } from "../db";
-import { type BlogEnv, viewerOf } from "../env";
+import { authenticate, type BlogEnv, viewerOf } from "../product";
 import { publicOrigin } from "./present";
 
-export const AVATAR_MAX_BYTES = 2 * 1024 * 1024;
 const TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
 const isImageType = (type: string): type is (typeof TYPES)[number] => (TYPES as readonly string[]).includes(type);
 
@@ -57,7 +55,7 @@ const serve = createRoute({
   },
 });
 
-export const v1AvatarsRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never })
+export const v1AvatarsRouter = createRouter<BlogEnv>()
   .openapi(upload, async (c) => {
     const viewer = viewerOf(c);
     const declared = mediaTypeOf(c.req.header("Content-Type"));
@@ -98,10 +96,10 @@ export const v1AvatarsRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validatio
     const inm = c.req.header("If-None-Match");
     if (inm?.split(",").some((t) => t.trim() === object.httpEtag || t.trim() === `W/${object.httpEtag}`)) {
       object.body.cancel();
-      return c.body(null, 304, headers) as never;
+      return c.body(null, 304, headers);
     }
     return c.body(object.body, 200, {
       ...headers,
       "Content-Type": object.httpMetadata?.contentType ?? "application/octet-stream",
-    }) as never;
+    });
   });

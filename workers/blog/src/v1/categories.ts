@@ -1,10 +1,9 @@
-import { ApiError, errors, jsonBody, jsonResponse, notFound, validationHook } from "@edgeworks/http";
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { ApiError, createRouter, errors, jsonBody, jsonResponse, notFound } from "@edgeworks/http";
+import { createRoute, z } from "@hono/zod-openapi";
 import { listArticles } from "../articles.service";
-import { authenticate } from "../auth";
 import { categorySlugOf, createCategory, deleteCategory, findCategory, listCategories } from "../categories.service";
 import { blogDb } from "../db";
-import { type BlogEnv, viewerOf } from "../env";
+import { authenticate, type BlogEnv, viewerOf } from "../product";
 import { presentV1ListItem } from "./present";
 import { categorySchema, newCategoryBody, pageQuery, v1ArticlesEnvelope } from "./validation";
 
@@ -59,7 +58,7 @@ const remove = createRoute({
   responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422) },
 });
 
-export const v1CategoriesRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never })
+export const v1CategoriesRouter = createRouter<BlogEnv>()
   .openapi(create, async (c) => {
     const viewer = viewerOf(c);
     const { name } = c.req.valid("json");

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { BlogEnv } from "../env";
+import type { BlogEnv } from "../product";
 
 /**
  * `GET /blog/v1/dev/outbox?limit=` — the notification emails the queue consumer wrote, newest first.

@@ -1,10 +1,10 @@
 // RSS 2.0 and Atom 1.0 feeds of the latest published articles, for the whole blog and per author.
 
-import { errors, notFound, validationHook } from "@edgeworks/http";
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRouter, errors, notFound } from "@edgeworks/http";
+import { createRoute, z } from "@hono/zod-openapi";
 import { type Article, listArticles } from "../articles.service";
 import { type BlogDb, blogDb } from "../db";
-import type { BlogEnv } from "../env";
+import type { BlogEnv } from "../product";
 import { findProfileByUsername } from "../profiles.service";
 import { publicOrigin } from "./present";
 import { usernameParams } from "./validation";
@@ -89,13 +89,13 @@ async function feed(db: BlogDb, env: Env, url: string, kind: "rss" | "atom", use
   });
 }
 
-export const v1FeedsRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never });
+export const v1FeedsRouter = createRouter<BlogEnv>();
 for (const kind of ["rss", "atom"] as const) {
-  v1FeedsRouter.openapi(route(kind, false), (c) => feed(blogDb(c.env.DB), c.env, c.req.url, kind) as never);
+  v1FeedsRouter.openapi(route(kind, false), (c) => feed(blogDb(c.env.DB), c.env, c.req.url, kind));
   v1FeedsRouter.openapi(route(kind, true), async (c) => {
     const { username } = c.req.valid("param" as never) as { username: string };
     const profile = await findProfileByUsername(blogDb(c.env.DB), username);
     if (!profile) throw notFound("Author");
-    return (await feed(blogDb(c.env.DB), c.env, c.req.url, kind, profile.username)) as never;
+    return feed(blogDb(c.env.DB), c.env, c.req.url, kind, profile.username);
   });
 }

@@ -1,8 +1,6 @@
-import { ApiError, onError, validationHook } from "@edgeworks/http";
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { ApiError, createRouter, onError } from "@edgeworks/http";
 import type { Context } from "hono";
-import { AuthError } from "../auth";
-import type { BlogEnv } from "../env";
+import { AuthError, type BlogEnv } from "../product";
 import { v1ArticlesRouter } from "./articles";
 import { v1AvatarsRouter } from "./avatars";
 import { v1CategoriesRouter } from "./categories";
@@ -26,6 +24,6 @@ export function v1ErrorResponse(err: unknown, c: Context): Response {
   return onError(err, c);
 }
 
-export const v1Router = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never });
+export const v1Router = createRouter<BlogEnv>();
 for (const router of [v1ArticlesRouter, v1CategoriesRouter, v1SearchRouter, v1FeedsRouter, v1AvatarsRouter]) v1Router.route("/", router);
 v1Router.route("/", v1DevRouter);

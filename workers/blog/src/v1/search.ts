@@ -1,8 +1,7 @@
-import { errors, jsonResponse, validationHook } from "@edgeworks/http";
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import { authenticate } from "../auth";
+import { createRouter, errors, jsonResponse } from "@edgeworks/http";
+import { createRoute } from "@hono/zod-openapi";
 import { blogDb } from "../db";
-import type { BlogEnv } from "../env";
+import { authenticate, type BlogEnv } from "../product";
 import { searchArticles } from "../search.service";
 import { presentV1ListItem } from "./present";
 import { searchQuery, v1ArticlesEnvelope } from "./validation";
@@ -19,7 +18,7 @@ const search = createRoute({
   responses: { 200: jsonResponse(v1ArticlesEnvelope, "A page of matching articles and how many match"), ...errors(401, 422) },
 });
 
-export const v1SearchRouter = new OpenAPIHono<BlogEnv>({ defaultHook: validationHook as never }).openapi(search, async (c) => {
+export const v1SearchRouter = createRouter<BlogEnv>().openapi(search, async (c) => {
   const q = c.req.valid("query");
   const { articles, count } = await searchArticles(blogDb(c.env.DB), c.var.viewer?.userId ?? "", q);
   return c.json({ articles: articles.map(presentV1ListItem), articlesCount: count }, 200);

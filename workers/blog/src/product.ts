@@ -1,10 +1,51 @@
-import { hasScope, verifyWithAccounts } from "@edgeworks/auth";
+import { hasScope, type Principal, verifyWithAccounts } from "@edgeworks/auth";
+import { type AppEnv, DEFAULT_BODY_LIMIT } from "@edgeworks/http";
+import { defineProduct } from "@edgeworks/product";
 import { consumeRateLimit, throwIfLimited } from "@edgeworks/ratelimit";
 import type { MiddlewareHandler } from "hono";
 import { getAccountUsers } from "./accounts";
+import { AVATAR_MAX_BYTES } from "./avatars.service";
 import { blogDb } from "./db";
-import type { BlogEnv, Viewer } from "./env";
 import { ensureProfile } from "./profiles.service";
+
+/** Who is calling, with the credential they presented (returned as `user.token` by `GET /api/user`). */
+export interface Viewer extends Principal {
+  token: string;
+}
+
+/** Context variables: the viewer when a credential was given (optional on public RealWorld routes). */
+export type BlogVariables = { viewer?: Viewer };
+
+/** The Hono environment of this Worker's routers: generated bindings plus the (optional) viewer. */
+export type BlogEnv = AppEnv<Env, BlogVariables>;
+
+/** The viewer of a route that required authentication (the middleware guarantees it). */
+export const viewerOf = (c: { var: BlogVariables }): Viewer => {
+  const viewer = c.var.viewer;
+  if (!viewer) throw new Error("route requires authentication but no viewer was set");
+  return viewer;
+};
+
+/**
+ * The blog: health at `/blog/health`, docs at `/blog/docs`. No guard on `/blog/v1`: like the RealWorld
+ * routes under `/blog/api`, each route authenticates itself (`authenticate` below), because reads are
+ * public with an optional viewer and RealWorld clients send `Token <jwt>`. Its routers go on `blog.open`.
+ */
+export const blog = defineProduct<Env>({
+  prefix: "/blog",
+  title: "Blog API",
+  version: "1.0.0",
+  description:
+    'A RealWorld (Conduit) compatible blog. `/blog/api/...` is the RealWorld API exactly (errors `{"errors": {field: [message]}}`); ' +
+    "accounts are Edgeworks accounts (workers/accounts), so one login works in every product. `/blog/v1/...` adds drafts, " +
+    "scheduled publishing, categories, full-text search, likes, RSS/Atom feeds and avatars (errors: problem+json).",
+  guard: false,
+  // 2 MiB for avatar uploads; every other body keeps the platform's 1 MiB
+  app: {
+    maxBodyBytes: DEFAULT_BODY_LIMIT,
+    uploads: { maxBytes: AVATAR_MAX_BYTES, when: (c) => c.req.path === "/blog/v1/user/avatar" },
+  },
+});
 
 /** Why a credential was refused: missing, unreadable, or not valid (expired, tampered, revoked). */
 export type AuthFailure = "missing" | "invalid";
