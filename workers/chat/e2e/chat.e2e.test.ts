@@ -1,7 +1,17 @@
 import type { WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { enterRoom, type Harness, pendingCount, type Registered, send, shownSeqs, shownTexts, startHarness } from "./harness";
+import {
+  axeViolations,
+  enterRoom,
+  type Harness,
+  pendingCount,
+  type Registered,
+  send,
+  shownSeqs,
+  shownTexts,
+  startHarness,
+} from "./harness";
 
 let chat: Harness;
 beforeAll(async () => {
@@ -30,6 +40,28 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     const again = await fetch(`${chat.url}/chat/`, { headers: { "If-None-Match": etag! } });
     expect(again.status).toBe(304);
     expect((await fetch(`${chat.url}/chat/app.nosuchhash.js`)).status).toBe(404);
+  });
+
+  it("passes axe-core's WCAG 2.1 A/AA rules in a room and logged out, light and dark", async () => {
+    const user = await chat.registerUser("axe", "Axe");
+    const roomName = `e2e axe ${Date.now()}`;
+    expect((await chat.api(user.accessToken).POST("/chat/v1/rooms", { body: { name: roomName } })).response.status).toBe(201);
+    const { page, problems, context } = await chat.openChat(user);
+    await enterRoom(page, roomName);
+    await send(page, "hello, axe");
+    await expect.poll(() => shownTexts(page)).toEqual(["hello, axe"]);
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await axeViolations(page), `${colorScheme}, in a room`).toEqual([]);
+    }
+    await page.click("#logout");
+    await page.waitForSelector("#login-view", { state: "visible" });
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await axeViolations(page), `${colorScheme}, logged out`).toEqual([]);
+    }
+    expect(problems).toEqual([]);
+    await context.close();
   });
 
   it("logs in, lists the room, chats live both ways, and a reload resumes with every message exactly once", async () => {

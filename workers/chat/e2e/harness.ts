@@ -1,6 +1,7 @@
 // The e2e harness: `pnpm dev` (or CHAT_E2E_URL) plus Debian's Chromium through playwright-core, and
 // the few steps every test takes (register over the typed API client, log in through the page, read the DOM).
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { type ChatApi, type Client, createAccountsClient, createChatClient } from "@edgeworks/client";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { expect } from "vitest";
@@ -110,6 +111,24 @@ export const pendingCount = (page: Page) => page.$$eval("#messages li.pending", 
 export async function enterRoom(page: Page, roomName: string): Promise<void> {
   await page.getByRole("button", { name: roomName, exact: true }).click();
   await page.waitForSelector("#connection[data-status=online]");
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+interface AxeResults {
+  violations: { id: string; nodes: { target: string[] }[] }[];
+}
+
+/**
+ * axe-core's WCAG 2.0 and 2.1 A/AA rules (labels, names, contrast, landmarks, ARIA) on the page as it is
+ * now, one "rule: elements" line per violation. Evaluated through DevTools, so the page's CSP allows it.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const { axe } = window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResults> } };
+    const { violations } = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
+    return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
 }
 
 /** Types a message and presses Enter. */
