@@ -24,6 +24,8 @@ export interface TestClient {
    * an API key) goes in `Authorization`. An absolute `path` (`http…`) is sent as is.
    */
   call(method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Sends a request as given (a path under `base`, or an absolute URL), for bodies `call` does not build. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Asserts the status (showing the body when it differs) and returns the JSON body, `null` when empty. */
   ok<T>(res: Response | Promise<Response>, status?: number): Promise<T>;
   /** Asserts a whole problem+json response ({@link expectProblem}) and returns its body. */
@@ -54,12 +56,15 @@ function selfFetch(): Promise<TestFetch> {
 export function createTestClient(base: string, options: TestClientOptions = {}): TestClient {
   const send = options.fetch ? () => Promise.resolve(options.fetch as TestFetch) : selfFetch;
   const auth = (token: string) => ({ Authorization: `${options.scheme ?? "Bearer"} ${token}` });
+  const urlOf = (path: string) => (/^https?:\/\//.test(path) ? path : `${base}${path}`);
   return {
     base,
     async call(method, path, token, body, headers = {}) {
-      const url = /^https?:\/\//.test(path) ? path : `${base}${path}`;
       const all = { ...options.headers?.(), ...(token ? auth(token) : {}), ...headers };
-      return (await send())(url, json(method, body, undefined, all));
+      return (await send())(urlOf(path), json(method, body, undefined, all));
+    },
+    async fetch(path, init) {
+      return (await send())(urlOf(path), init);
     },
     async ok<T>(res: Response | Promise<Response>, status = 200): Promise<T> {
       const r = await res;

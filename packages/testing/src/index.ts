@@ -121,6 +121,8 @@ export async function applyMigrations(db: D1Database, migrations: D1Migration[])
   await applyD1Migrations(db, migrations);
 }
 export * from "./client";
+export * from "./conformance";
+export * from "./openapi-errors";
 export * from "./problem";
 export * from "./schema-drift";
 export * from "./security-cases";

@@ -1,0 +1,15 @@
+import { describeConformance } from "@edgeworks/testing";
+import * as worker from "../src/index";
+import * as schema from "../src/schema";
+
+describeConformance({
+  name: "accounts",
+  origin: "http://accounts.test",
+  prefix: "/auth",
+  worker,
+  handlers: ["fetch"],
+  durableObjects: ["RateLimiter"],
+  schema,
+  // no product-wide write limit: login, register, password and email routes have their own limits and document 429
+  openapi: { rateLimited: () => false },
+});
