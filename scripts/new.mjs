@@ -169,13 +169,13 @@ JSON.parse(read("products.json")); // still valid JSON
 console.log(`products.json: added ${name}`);
 addReadmeRow(entry);
 run(process.execPath, ["scripts/check-registry.mjs", "--write"]);
+
+if (!values["no-install"]) pnpm(["install", "--prefer-offline", "--no-frozen-lockfile"]);
 // the house format for everything written (import order and line breaks depend on the names)
 const BIOME = join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome");
 run(process.execPath, [BIOME, "check", "--write", `workers/${name}`, `migrations/${name}`, "products.json", "tsconfig.json", "README.md"], {
   stdio: "pipe",
 });
-
-if (!values["no-install"]) pnpm(["install", "--prefer-offline", "--no-frozen-lockfile"]);
 // exactly what scripts/types.mjs runs, for the two configs that changed
 for (const [dir, config] of [
   ["workers/edge", "wrangler.toml"],
@@ -198,7 +198,12 @@ for (const [dir, config] of [
   );
 }
 console.log(`regenerated workers/edge and workers/${name} worker-configuration.d.ts`);
-if (!values["no-client"] && !values["no-install"]) run(process.execPath, ["scripts/client-gen.mjs"]);
+// its typed client (packages/client); the e2e drift check needs it. Starting every Worker can be slow on
+// a busy machine, so one retry, and a failure is a next step, not a lost product.
+let clientDone = Boolean(values["no-client"] || values["no-install"]);
+for (let attempt = 0; !clientDone && attempt < 2; attempt++) {
+  clientDone = spawnSync(process.execPath, ["scripts/client-gen.mjs"], { cwd: ROOT, stdio: "inherit" }).status === 0;
+}
 
 console.log(`
 ${title} is at workers/${name} (prefix /${name}, binding ${BINDING}). Next:
@@ -207,7 +212,7 @@ ${title} is at workers/${name} (prefix /${name}, binding ${BINDING}). Next:
   pnpm typecheck && pnpm lint
 Then make it yours: replace the example "items" in src/schema.ts + migrations/${name}/0001_init.sql (the drift
 test keeps them equal), validation.ts, items.service.ts, item-view.ts, routes/ and test/, and the README.
-${values["no-client"] ? "Run `pnpm client:gen` for its typed client (the e2e drift check needs it).\n" : ""}Undo everything: node scripts/new.mjs ${name} --remove`);
+${values["no-client"] || !clientDone ? "Run `pnpm client:gen` for its typed client (the e2e drift check needs it).\n" : ""}Undo everything: node scripts/new.mjs ${name} --remove`);
 
 /** The README product table row of a registry entry, padded to the header's column widths. */
 function readmeRow(p) {
