@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dedupeAsciiCaseless, NO_NUL, textField } from "../src";
+import { dedupeAsciiCaseless, NO_NUL, NOT_BLANK_NO_CONTROL, NOT_BLANK_NO_NUL, textField } from "../src";
 
 describe("textField", () => {
   const name = textField({ min: 1, max: 5, trim: true });
@@ -26,6 +26,35 @@ describe("textField", () => {
     expect(optional.safeParse("").success).toBe(true);
     expect(optional.safeParse("\u0000").success).toBe(false);
     expect(NO_NUL.test("ok")).toBe(true);
+  });
+});
+
+describe("textField's checks", () => {
+  const messages = (schema: ReturnType<typeof textField>, input: string) => {
+    const r = schema.safeParse(input);
+    return r.success ? [] : r.error.issues.map((i) => i.message);
+  };
+
+  it("a string that is too long gets only the length error (the pattern is not run)", () => {
+    expect(messages(textField({ min: 1, max: 3 }), "\u0000\u0000\u0000\u0000")).toEqual(["Must be at most 3 characters"]);
+    expect(messages(textField({ min: 1, max: 3 }), "")).toEqual(["Must not be empty", "Must not be blank or contain NUL characters"]);
+  });
+
+  it("stays linear on long text that breaks the character rule at its end", () => {
+    const field = textField({ min: 1, max: 400_000 });
+    const started = Date.now();
+    expect(messages(field, `${"a".repeat(300_000)}\u0000`)).toEqual(["Must not be blank or contain NUL characters"]);
+    expect(messages(field, " ".repeat(300_000))).toEqual(["Must not be blank or contain NUL characters"]);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("treats exactly JavaScript's whitespace as blank, spelled out (no \\s in the documented pattern)", () => {
+    const line = textField({ min: 1, max: 10, pattern: NOT_BLANK_NO_CONTROL, rule: "blank" });
+    for (const blank of ["\u00a0", "\u3000", "\ufeff", "\u2028 "]) expect(messages(line, blank)).toEqual(["blank"]);
+    expect(messages(line, "\u200b")).toEqual([]); // zero-width space is not whitespace to trim()
+    expect(messages(line, "a\u0007")).toEqual(["blank"]);
+    expect(NOT_BLANK_NO_NUL.source).not.toContain("\\s");
+    expect(NOT_BLANK_NO_CONTROL.source).not.toContain("\\s");
   });
 });
 
