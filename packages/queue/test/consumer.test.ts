@@ -39,6 +39,18 @@ describe("defineConsumer", () => {
     expect(dead).toEqual([{ consumer: "dlq-test", messageId: "m0", issues: [expect.stringMatching(/^n: /)], body: { id: "x", n: "two" } }]);
   });
 
+  it("retries an invalid body when the dead-letter queue refuses it (the Queue's own DLQ takes it later)", async () => {
+    const dlq = {
+      send: async () => {
+        throw new Error("dlq down");
+      },
+    } as unknown as Queue;
+    const consumer = defineConsumer<Env, Job>({ name: "dlq-down", schema: job, deadLetter: () => dlq, handle: async () => {} });
+    const result = await deliver(consumer, [{ id: 1 }]);
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["m0"]);
+  });
+
   it("retries only the message whose handler throws, with a delay within the backoff bound", async () => {
     const consumer = defineConsumer<Env, Job>({
       name: `c-${uid()}`,
