@@ -1,7 +1,7 @@
 import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { acceptedType, downloadAttachment, FILE_TYPES, MAX_FILE_BYTES, uploadAttachment } from "../attachments.service";
-import { type ChatEnv, depsOf } from "../env";
+import { type ChatEnv, depsOf } from "../product";
 import { attachmentParams, attachmentSchema, roomParams, uploadQuery } from "../validation";
 
 const binary = z.string().openapi({ format: "binary" });

@@ -1,7 +1,7 @@
 import { createRouter, devOnly, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { OpenEnv } from "../env";
 import { listNotifications, notificationSchema } from "../notifications.service";
+import type { OpenEnv } from "../product";
 import { userIdField } from "../validation";
 
 const outboxRoute = createRoute({

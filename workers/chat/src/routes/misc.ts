@@ -1,7 +1,7 @@
 import { createRouter } from "@edgeworks/http";
-import { type ChatEnv, depsOf } from "../env";
 import { listNotifications } from "../notifications.service";
 import { presenceOf } from "../presence.service";
+import { type ChatEnv, depsOf } from "../product";
 import { listSubscriptions, subscribe, unsubscribe } from "../push.service";
 import { searchMessages } from "../search.service";
 import {

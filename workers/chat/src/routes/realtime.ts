@@ -2,7 +2,7 @@ import { ApiError, createRouter, errors, problemSchema, upgradeRequired } from "
 import { refusalToError } from "@edgeworks/realtime";
 import { createRoute } from "@hono/zod-openapi";
 import { roomStub } from "../deps";
-import type { OpenEnv } from "../env";
+import type { OpenEnv } from "../product";
 import { roomParams, wsQuery } from "../validation";
 
 export const wsRoute = createRoute({

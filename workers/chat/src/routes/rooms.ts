@@ -1,8 +1,8 @@
 import { createRouter } from "@edgeworks/http";
 import { roomStub } from "../deps";
-import { type ChatEnv, depsOf } from "../env";
 import { listRooms } from "../list-rooms.service";
 import { addMember, leaveRoom, removeMember, updateMember } from "../members.service";
+import { type ChatEnv, depsOf } from "../product";
 import { createRoom, getRoomOrThrow, loadMembershipOrThrow, openDm, renameRoom, type UserRef } from "../rooms.service";
 import {
   addMemberRoute,
