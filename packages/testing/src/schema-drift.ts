@@ -1,6 +1,6 @@
 import { is, SQL, sql } from "drizzle-orm";
 import { getTableConfig, type SQLiteColumn, SQLiteSyncDialect, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { type DbIndex, type DbTable, readD1Tables } from "./schema-drift-read";
+import { type DbIndex, type DbTable, readD1Tables, readSqlStorageTables } from "./schema-drift-read";
 
 // The SQL migrations stay the applied truth; schema.ts is what the code queries through. This check
 // keeps the two in step: every difference in tables, columns and indexes is one line of its answer.
@@ -49,20 +49,20 @@ interface ExpectedIndex {
   where: string | null;
 }
 
-function compareIndex(table: string, actual: DbIndex, expected: ExpectedIndex): string[] {
+function compareIndex(table: string, actual: DbIndex, expected: ExpectedIndex, db: string): string[] {
   const out: string[] = [];
   const at = `${table}: index ${actual.name}`;
-  if (actual.unique !== expected.unique) out.push(`${at}: unique in D1 ${actual.unique}, in schema ${expected.unique}`);
+  if (actual.unique !== expected.unique) out.push(`${at}: unique in ${db} ${actual.unique}, in schema ${expected.unique}`);
   const a = actual.columns.map(normalizeSql).join(", ");
   const e = expected.columns.map(normalizeSql).join(", ");
-  if (a !== e) out.push(`${at}: columns in D1 (${a}), in schema (${e})`);
+  if (a !== e) out.push(`${at}: columns in ${db} (${a}), in schema (${e})`);
   const aw = actual.where === null ? "none" : normalizeSql(actual.where);
   const ew = expected.where === null ? "none" : normalizeSql(expected.where);
-  if (aw !== ew) out.push(`${at}: WHERE in D1 ${aw}, in schema ${ew}`);
+  if (aw !== ew) out.push(`${at}: WHERE in ${db} ${aw}, in schema ${ew}`);
   return out;
 }
 
-function compareTable(actual: DbTable, table: SQLiteTable): string[] {
+function compareTable(actual: DbTable, table: SQLiteTable, where: string): string[] {
   const config = getTableConfig(table);
   const out: string[] = [];
   const t = config.name;
@@ -70,24 +70,24 @@ function compareTable(actual: DbTable, table: SQLiteTable): string[] {
   for (const column of config.columns) {
     const db = actual.columns.find((c) => c.name === column.name);
     if (!db) {
-      out.push(`${t}.${column.name}: in schema, missing in D1`);
+      out.push(`${t}.${column.name}: in schema, missing in ${where}`);
       continue;
     }
     const type = column.getSQLType().toLowerCase();
-    if (db.type.toLowerCase() !== type) out.push(`${t}.${column.name}: type in D1 ${db.type}, in schema ${type}`);
+    if (db.type.toLowerCase() !== type) out.push(`${t}.${column.name}: type in ${where} ${db.type}, in schema ${type}`);
     const pk = column.primary ? 1 : compositePk.indexOf(column.name) + 1;
-    if (db.pk !== pk) out.push(`${t}.${column.name}: primary key position in D1 ${db.pk}, in schema ${pk}`);
+    if (db.pk !== pk) out.push(`${t}.${column.name}: primary key position in ${where} ${db.pk}, in schema ${pk}`);
     // drizzle marks every primary-key column NOT NULL; SQLite's PRAGMA reports a PK column without an
     // explicit NOT NULL as nullable, a legacy quirk no drizzle declaration can express
     if (pk === 0 && db.notNull !== column.notNull)
-      out.push(`${t}.${column.name}: NOT NULL in D1 ${db.notNull}, in schema ${column.notNull}`);
+      out.push(`${t}.${column.name}: NOT NULL in ${where} ${db.notNull}, in schema ${column.notNull}`);
     const expectedDefault = defaultSql(column);
     const a = db.defaultSql === null ? "none" : normalizeSql(db.defaultSql);
     const e = expectedDefault === null ? "none" : normalizeSql(expectedDefault);
-    if (a !== e) out.push(`${t}.${column.name}: default in D1 ${a}, in schema ${e}`);
+    if (a !== e) out.push(`${t}.${column.name}: default in ${where} ${a}, in schema ${e}`);
   }
   for (const db of actual.columns) {
-    if (!config.columns.some((c) => c.name === db.name)) out.push(`${t}.${db.name}: in D1, missing in schema`);
+    if (!config.columns.some((c) => c.name === db.name)) out.push(`${t}.${db.name}: in ${where}, missing in schema`);
   }
 
   // UNIQUE constraints (column `.unique()` or `unique().on()`) become sqlite_autoindex_* indexes: compared by columns
@@ -96,8 +96,10 @@ function compareTable(actual: DbTable, table: SQLiteTable): string[] {
     ...config.uniqueConstraints.map((u) => u.columns.map((c) => c.name)),
   ].map((cols) => cols.join(", "));
   const actualUnique = actual.indexes.filter((i) => i.origin === "u").map((i) => i.columns.join(", "));
-  for (const cols of actualUnique.filter((c) => !expectedUnique.includes(c))) out.push(`${t}: UNIQUE (${cols}) in D1, missing in schema`);
-  for (const cols of expectedUnique.filter((c) => !actualUnique.includes(c))) out.push(`${t}: UNIQUE (${cols}) in schema, missing in D1`);
+  for (const cols of actualUnique.filter((c) => !expectedUnique.includes(c)))
+    out.push(`${t}: UNIQUE (${cols}) in ${where}, missing in schema`);
+  for (const cols of expectedUnique.filter((c) => !actualUnique.includes(c)))
+    out.push(`${t}: UNIQUE (${cols}) in schema, missing in ${where}`);
 
   const expected = config.indexes.map(
     (i): ExpectedIndex => ({
@@ -109,11 +111,12 @@ function compareTable(actual: DbTable, table: SQLiteTable): string[] {
   );
   for (const db of actual.indexes.filter((i) => i.origin === "c")) {
     const match = expected.find((e) => e.name === db.name);
-    if (match) out.push(...compareIndex(t, db, match));
-    else out.push(`${t}: index ${db.name} in D1, missing in schema`);
+    if (match) out.push(...compareIndex(t, db, match, where));
+    else out.push(`${t}: index ${db.name} in ${where}, missing in schema`);
   }
   for (const e of expected) {
-    if (!actual.indexes.some((i) => i.origin === "c" && i.name === e.name)) out.push(`${t}: index ${e.name} in schema, missing in D1`);
+    if (!actual.indexes.some((i) => i.origin === "c" && i.name === e.name))
+      out.push(`${t}: index ${e.name} in schema, missing in ${where}`);
   }
   return out;
 }
@@ -129,17 +132,39 @@ function compareTable(actual: DbTable, table: SQLiteTable): string[] {
  * expect(await checkSchemaDrift(env.DB, schema)).toEqual([]);
  */
 export async function checkSchemaDrift(db: D1Database, schema: Record<string, unknown>): Promise<string[]> {
+  return compareTables(await readD1Tables(db), schema, "D1", []);
+}
+
+/**
+ * {@link checkSchemaDrift} for a Durable Object: compares its migrated SQLite storage (`ctx.storage.sql`,
+ * e.g. inside `runInDurableObject`) with the drizzle tables of its schema module. `ignore` names tables
+ * the schema need not declare: by default `schema_version`, which packages/realtime's `migrate` keeps.
+ *
+ * @example
+ * import * as schema from "../src/do/board.schema";
+ * await runInDurableObject(stub, async (_board, state) => {
+ *   expect(await checkStorageDrift(state.storage.sql, schema)).toEqual([]);
+ * });
+ */
+export async function checkStorageDrift(
+  storage: SqlStorage,
+  schema: Record<string, unknown>,
+  ignore: readonly string[] = ["schema_version"],
+): Promise<string[]> {
+  return compareTables(await readSqlStorageTables(storage), schema, "storage", ignore);
+}
+
+function compareTables(actual: DbTable[], schema: Record<string, unknown>, where: string, ignore: readonly string[]): string[] {
   const tables = Object.values(schema).filter((v): v is SQLiteTable => is(v, SQLiteTable));
-  const actual = await readD1Tables(db);
   const out: string[] = [];
   for (const table of tables) {
     const name = getTableConfig(table).name;
     const found = actual.find((a) => a.name === name);
-    if (found) out.push(...compareTable(found, table));
-    else out.push(`${name}: table in schema, missing in D1`);
+    if (found) out.push(...compareTable(found, table, where));
+    else out.push(`${name}: table in schema, missing in ${where}`);
   }
-  const declared = new Set(tables.map((t) => getTableConfig(t).name));
-  for (const a of actual.filter((a) => !declared.has(a.name))) out.push(`${a.name}: table in D1, missing in schema`);
+  const declared = new Set([...tables.map((t) => getTableConfig(t).name), ...ignore]);
+  for (const a of actual.filter((a) => !declared.has(a.name))) out.push(`${a.name}: table in ${where}, missing in schema`);
   return out;
 }
 
