@@ -1,5 +1,6 @@
 import { iso } from "@edgeworks/http";
 import { type SQL, sql } from "drizzle-orm";
+import { notes } from "./schema";
 import type { Access, Note, NoteSummary } from "./validation";
 
 /** Characters of content shown in list items. */
@@ -23,6 +24,23 @@ export interface RawNote {
   deleted_at: number | null;
   access?: Access | null;
 }
+
+/** Every column of a notes row as the builder selects it into a RawNote (tags and pinned as stored, not mapped). */
+export const RAW_NOTE_COLUMNS = {
+  seq: notes.seq,
+  id: notes.id,
+  user_id: notes.userId,
+  notebook_id: notes.notebookId,
+  title: notes.title,
+  content: notes.content,
+  tags: sql<string>`${notes.tags}`,
+  pinned: sql<number>`${notes.pinned}`,
+  archived_at: notes.archivedAt,
+  version: notes.version,
+  created_at: notes.createdAt,
+  updated_at: notes.updatedAt,
+  deleted_at: notes.deletedAt,
+};
 
 /** The columns of a list item: everything but the content, which is cut to an excerpt. */
 export const SUMMARY_COLUMNS = sql.raw(

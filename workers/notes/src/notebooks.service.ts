@@ -1,10 +1,11 @@
 import { ApiError, decodeCursor, encodeCursor, invalidCursor, iso, toPage } from "@edgeworks/http";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { loadNotebookOrThrow, type RawNotebook, subtreeCte } from "./access";
 import { runBatch } from "./batch";
 import type { ServiceDeps } from "./deps";
 import { MAX_NOTEBOOK_DEPTH } from "./fields";
+import { notebooks } from "./schema";
 import type { Access, CreateNotebookInput, Notebook, UpdateNotebookInput } from "./validation";
 
 export const toNotebook = (r: RawNotebook, access: Access): Notebook => ({
@@ -36,8 +37,9 @@ export async function createNotebook(deps: ServiceDeps, input: CreateNotebookInp
   }
   const now = deps.now();
   const row: RawNotebook = { id: nanoid(), user_id: deps.userId, parent_id: parentId, name: input.name, created_at: now, updated_at: now };
-  await deps.db.run(sql`INSERT INTO notebooks (id, user_id, parent_id, name, created_at, updated_at)
-    VALUES (${row.id}, ${row.user_id}, ${row.parent_id}, ${row.name}, ${now}, ${now})`);
+  await deps.db
+    .insert(notebooks)
+    .values({ id: row.id, userId: row.user_id, parentId: row.parent_id, name: row.name, createdAt: now, updatedAt: now });
   return toNotebook(row, "owner");
 }
 
@@ -55,21 +57,32 @@ export async function listNotebooks(
   query: { limit: number; cursor?: string; parentId?: string },
 ): Promise<{ items: Notebook[]; nextCursor: string | null }> {
   const { db, userId } = deps;
-  let scope = sql`user_id = ${userId}`;
+  let scope = eq(notebooks.userId, userId);
   let access: Access = "owner";
   if (query.parentId !== undefined) {
     access = (await loadNotebookOrThrow(deps, query.parentId, "read")).access;
-    scope = sql`parent_id = ${query.parentId}`;
+    scope = eq(notebooks.parentId, query.parentId);
   }
   const cursorScope = "notebooks";
-  let after = sql``;
+  let after: SQL | undefined;
   if (query.cursor !== undefined) {
     const [t, id] = decodeCursor(cursorScope, query.cursor, 2);
     if (typeof t !== "number" || typeof id !== "string") throw invalidCursor();
-    after = sql`AND (created_at, id) > (${t}, ${id})`;
+    after = sql`(${notebooks.createdAt}, ${notebooks.id}) > (${t}, ${id})`;
   }
-  const rows = await db.all<RawNotebook>(sql`SELECT id, user_id, parent_id, name, created_at, updated_at FROM notebooks
-    WHERE ${scope} AND deleted_at IS NULL ${after} ORDER BY created_at, id LIMIT ${query.limit + 1}`);
+  const rows: RawNotebook[] = await db
+    .select({
+      id: notebooks.id,
+      user_id: notebooks.userId,
+      parent_id: notebooks.parentId,
+      name: notebooks.name,
+      created_at: notebooks.createdAt,
+      updated_at: notebooks.updatedAt,
+    })
+    .from(notebooks)
+    .where(and(scope, isNull(notebooks.deletedAt), after))
+    .orderBy(asc(notebooks.createdAt), asc(notebooks.id))
+    .limit(query.limit + 1);
   const page = toPage(rows, query.limit, (last) => encodeCursor(cursorScope, [last.created_at, last.id]));
   return { items: page.items.map((r) => toNotebook(r, access)), nextCursor: page.nextCursor };
 }
@@ -86,7 +99,10 @@ export async function updateNotebook(deps: ServiceDeps, id: string, patch: Updat
   const now = deps.now();
   const name = patch.name ?? row.name;
   if (!moving) {
-    await deps.db.run(sql`UPDATE notebooks SET name = ${name}, updated_at = ${now} WHERE id = ${id} AND deleted_at IS NULL`);
+    await deps.db
+      .update(notebooks)
+      .set({ name, updatedAt: now })
+      .where(and(eq(notebooks.id, id), isNull(notebooks.deletedAt)));
     return toNotebook({ ...row, name, updated_at: now }, access);
   }
   const parentId = patch.parentId ?? null;

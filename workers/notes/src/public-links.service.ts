@@ -1,9 +1,10 @@
 import { randomToken, sha256Hex } from "@edgeworks/auth";
 import { iso, notFound } from "@edgeworks/http";
-import { sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { loadNoteOrThrow } from "./access";
 import type { Db, ServiceDeps } from "./deps";
-import type { RawNote } from "./note-row";
+import { RAW_NOTE_COLUMNS, type RawNote } from "./note-row";
+import { notes, publicLinks } from "./schema";
 
 /**
  * Creates (or replaces, revoking the old one) the note's public read-only link; owner only. The token
@@ -13,15 +14,18 @@ export async function createPublicLink(deps: ServiceDeps, noteId: string): Promi
   await loadNoteOrThrow(deps, noteId, "own");
   const token = randomToken(32);
   const now = deps.now();
-  await deps.db.run(sql`INSERT INTO public_links (note_id, token_hash, created_at) VALUES (${noteId}, ${await sha256Hex(token)}, ${now})
-    ON CONFLICT (note_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`);
+  const tokenHash = await sha256Hex(token);
+  await deps.db
+    .insert(publicLinks)
+    .values({ noteId, tokenHash, createdAt: now })
+    .onConflictDoUpdate({ target: publicLinks.noteId, set: { tokenHash, createdAt: now } });
   return { token, createdAt: iso(now) };
 }
 
 /** Revokes the note's public link (owner only); 404 when it has none. */
 export async function revokePublicLink(deps: ServiceDeps, noteId: string): Promise<void> {
   await loadNoteOrThrow(deps, noteId, "own");
-  const res = await deps.db.run(sql`DELETE FROM public_links WHERE note_id = ${noteId}`);
+  const res = await deps.db.delete(publicLinks).where(eq(publicLinks.noteId, noteId));
   if (res.meta.changes === 0) throw notFound("Public link");
 }
 
@@ -30,8 +34,12 @@ export async function revokePublicLink(deps: ServiceDeps, noteId: string): Promi
  * hash, an exact index match on a value an attacker cannot choose, so no timing reveals a prefix.
  */
 export async function noteByPublicToken(db: Db, token: string): Promise<RawNote> {
-  const [row] = await db.all<RawNote>(sql`SELECT n.* FROM public_links p JOIN notes n ON n.id = p.note_id
-    WHERE p.token_hash = ${await sha256Hex(token)} AND n.deleted_at IS NULL`);
+  const row = await db
+    .select(RAW_NOTE_COLUMNS)
+    .from(publicLinks)
+    .innerJoin(notes, eq(notes.id, publicLinks.noteId))
+    .where(and(eq(publicLinks.tokenHash, await sha256Hex(token)), isNull(notes.deletedAt)))
+    .get();
   if (!row) throw notFound("Public note");
   return row;
 }

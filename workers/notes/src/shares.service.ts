@@ -1,9 +1,9 @@
 import type { AccountsDirectory } from "@edgeworks/auth";
 import { ApiError, decodeCursor, encodeCursor, invalidCursor, iso, notFound, toPage } from "@edgeworks/http";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, or, sql } from "drizzle-orm";
 import { loadNotebookOrThrow, loadNoteOrThrow } from "./access";
 import type { ServiceDeps } from "./deps";
-import type { ItemType, Role } from "./schema";
+import { type ItemType, type Role, shares } from "./schema";
 import type { Share, SharedItem, ShareInput } from "./sharing.validation";
 
 export type SharingDeps = ServiceDeps & { directory: AccountsDirectory };
@@ -41,24 +41,27 @@ export async function shareItem(
     });
   }
   const now = deps.now();
-  const [row] = await deps.db.all<
-    RawShare & { created: number }
-  >(sql`INSERT INTO shares (item_type, item_id, owner_id, grantee_id, role, created_at)
-    VALUES (${type}, ${id}, ${deps.userId}, ${user.id}, ${input.role}, ${now})
-    ON CONFLICT (item_type, item_id, grantee_id) DO UPDATE SET role = excluded.role
-    RETURNING grantee_id, role, created_at, created_at = ${now} AS created`);
-  if (!row) throw new Error("INSERT … RETURNING returned no row");
+  const row = await deps.db
+    .insert(shares)
+    .values({ itemType: type, itemId: id, ownerId: deps.userId, granteeId: user.id, role: input.role, createdAt: now })
+    .onConflictDoUpdate({ target: [shares.itemType, shares.itemId, shares.granteeId], set: { role: input.role } })
+    .returning({ role: shares.role, createdAt: shares.createdAt })
+    .get();
   return {
-    share: { userId: user.id, email: user.email, name: user.name, role: row.role, createdAt: iso(row.created_at) },
-    created: row.created === 1,
+    share: { userId: user.id, email: user.email, name: user.name, role: row.role, createdAt: iso(row.createdAt) },
+    // an existing share keeps its created_at: only a new one was created now
+    created: row.createdAt === now,
   };
 }
 
 /** The item's shares with the sharees' emails and names (owner only). */
 export async function listShares(deps: SharingDeps, type: ItemType, id: string): Promise<Share[]> {
   await loadOwned(deps, type, id);
-  const rows = await deps.db.all<RawShare>(sql`SELECT grantee_id, role, created_at FROM shares
-    WHERE item_type = ${type} AND item_id = ${id} ORDER BY created_at, grantee_id`);
+  const rows: RawShare[] = await deps.db
+    .select({ grantee_id: shares.granteeId, role: shares.role, created_at: shares.createdAt })
+    .from(shares)
+    .where(and(eq(shares.itemType, type), eq(shares.itemId, id)))
+    .orderBy(asc(shares.createdAt), asc(shares.granteeId));
   const users = new Map((await deps.directory.getUsers(rows.map((r) => r.grantee_id))).map((u) => [u.id, u]));
   return rows.map((r) => ({
     userId: r.grantee_id,
@@ -72,8 +75,16 @@ export async function listShares(deps: SharingDeps, type: ItemType, id: string):
 /** Revokes a share: the owner may revoke anyone's, a sharee may leave (revoke their own). 404 if there is none. */
 export async function revokeShare(deps: ServiceDeps, type: ItemType, id: string, granteeId: string): Promise<void> {
   if (granteeId !== deps.userId) await loadOwned(deps, type, id);
-  const res = await deps.db.run(sql`DELETE FROM shares WHERE item_type = ${type} AND item_id = ${id} AND grantee_id = ${granteeId}
-    AND (owner_id = ${deps.userId} OR grantee_id = ${deps.userId})`);
+  const res = await deps.db
+    .delete(shares)
+    .where(
+      and(
+        eq(shares.itemType, type),
+        eq(shares.itemId, id),
+        eq(shares.granteeId, granteeId),
+        or(eq(shares.ownerId, deps.userId), eq(shares.granteeId, deps.userId)),
+      ),
+    );
   if (res.meta.changes === 0) throw notFound("Share");
 }
 
