@@ -1,7 +1,7 @@
 import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import { depsOf, type NotesEnv } from "../product";
+import { listTags } from "../tags.service";
 
 const tagListSchema = z
   .object({ items: z.array(z.object({ name: z.string(), count: z.number().int() }).openapi("TagCount")) })
@@ -18,9 +18,5 @@ const listTagsRoute = createRoute({
 });
 
 export const tagsRouter = createRouter<NotesEnv>().openapi(listTagsRoute, async (c) => {
-  const { db, userId } = depsOf(c);
-  const rows = await db.all<{ name: string; count: number }>(sql`SELECT min(t.value) AS name, count(DISTINCT n.id) AS count
-    FROM notes n, json_each(n.tags) t WHERE n.user_id = ${userId} AND n.deleted_at IS NULL
-    GROUP BY lower(t.value) ORDER BY lower(t.value)`);
-  return c.json({ items: rows.map((r) => ({ name: r.name, count: r.count })) }, 200);
+  return c.json({ items: await listTags(depsOf(c)) }, 200);
 });
