@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { blogDb } from "../db";
+import { listOutbox } from "../outbox.service";
 import type { BlogEnv } from "../product";
 
 /**
@@ -9,10 +11,5 @@ import type { BlogEnv } from "../product";
 export const v1DevRouter = new Hono<BlogEnv>().get("/dev/outbox", async (c, next) => {
   if (c.env.DEV_MODE !== "true") return next();
   const limit = Math.min(Math.max(Number.parseInt(c.req.query("limit") ?? "50", 10) || 50, 1), 200);
-  const { results } = await c.env.DB.prepare(
-    "SELECT id, article_id AS articleId, user_id AS userId, to_email AS toEmail, subject, body, created_at AS createdAt FROM outbox ORDER BY id DESC LIMIT ?1",
-  )
-    .bind(limit)
-    .all();
-  return c.json({ items: results });
+  return c.json({ items: await listOutbox(blogDb(c.env.DB), limit) });
 });
