@@ -1,5 +1,5 @@
 import { env, SELF } from "cloudflare:test";
-import { createTestClient, mintToken } from "@edgeworks/testing";
+import { createTestClient, mintToken, type SecurityRoute } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const ORIGIN = "https://sho.rt";
@@ -87,3 +87,18 @@ export async function eventually<T>(fn: () => Promise<T | null | undefined | fal
     await sleep(100);
   }
 }
+
+/**
+ * Every owner route under /links/v1; `ID` is the owner's link. `POST /links` is not here: without a
+ * credential it creates an anonymous link ("bad input" below covers its bodies).
+ */
+export const OWNER_ROUTES: SecurityRoute[] = [
+  { method: "GET", path: "/links", read: true },
+  { method: "POST", path: "/links/bulk", body: { links: [{ url: "https://example.com" }] }, read: false },
+  { method: "GET", path: "/links/ID", read: true },
+  { method: "PATCH", path: "/links/ID", body: { title: "x" }, read: false },
+  { method: "DELETE", path: "/links/ID", read: false },
+  { method: "GET", path: "/links/ID/stats", read: true },
+  { method: "GET", path: "/links/ID/stats.svg", read: true },
+  { method: "GET", path: "/links/ID/qr", read: true },
+];
