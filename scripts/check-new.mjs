@@ -1,8 +1,9 @@
 // CI's check that `pnpm new` makes a product that passes CI untouched (run by .ci/run after lint).
 // In a throw-away copy of the working tree (tracked and unignored files; no node_modules), it generates
-// `zz-kit-check --do Room --queue jobs --r2 --kv`, installs offline from the pnpm store, then runs what CI
-// would run on it: the registry check, `pnpm types --check`, tsc, biome and its vitest project; then
-// `--remove` must restore every file the generator touched. The real tree is never written to.
+// `zz-kit-plain` (no options) and `zz-kit-check --do Room --queue jobs --r2 --kv`, installing offline from
+// the pnpm store, then runs what CI would run on them: the registry check, `pnpm types --check`, tsc, biome
+// and their vitest projects; then `--remove` must restore every file the generator touched. The real tree
+// is never written to.
 // Usage: node scripts/check-new.mjs [--keep] (keep the copy for a look)
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -11,8 +12,11 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ROOT } from "./lib.mjs";
 
-const NAME = "zz-kit-check";
-const FLAGS = ["--do", "Room", "--queue", "jobs", "--r2", "--kv"];
+/** Both sides of every `@@if` in the template: no options, and all of them. */
+const PRODUCTS = [
+  { name: "zz-kit-plain", flags: [] },
+  { name: "zz-kit-check", flags: ["--do", "Room", "--queue", "jobs", "--r2", "--kv"] },
+];
 const keep = process.argv.includes("--keep");
 const started = Date.now();
 const env = {
@@ -66,36 +70,39 @@ const list = inGit
 step("copy", "sh", ["-c", `${list} | tar -xf -`]);
 const before = hashes();
 
-node("generate", ["scripts/new.mjs", NAME, ...FLAGS, "--no-client"]);
+for (const p of PRODUCTS) node(`generate ${p.name}`, ["scripts/new.mjs", p.name, ...p.flags, "--no-client"]);
 node("registry check", ["scripts/check-registry.mjs"]);
 node("types --check", ["scripts/types.mjs", "--check"]);
-node("tsc", [join(copy, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", `workers/${NAME}`]);
-node("biome", [
-  join(copy, "node_modules", "@biomejs", "biome", "bin", "biome"),
-  "check",
-  "--error-on-warnings",
-  `workers/${NAME}`,
-  `migrations/${NAME}`,
-]);
-const tests = node("vitest", [join(copy, "node_modules", "vitest", "vitest.mjs"), "run", "--config", `workers/${NAME}/vitest.config.ts`]);
+const dirs = PRODUCTS.flatMap((p) => [`workers/${p.name}`, `migrations/${p.name}`]);
+node("biome", [join(copy, "node_modules", "@biomejs", "biome", "bin", "biome"), "check", "--error-on-warnings", ...dirs]);
+const results = PRODUCTS.map((p) => {
+  node(`tsc ${p.name}`, [join(copy, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", `workers/${p.name}`]);
+  const out = node(`vitest ${p.name}`, [
+    join(copy, "node_modules", "vitest", "vitest.mjs"),
+    "run",
+    "--config",
+    `workers/${p.name}/vitest.config.ts`,
+  ]);
+  // what a new product starts with: every file the generator wrote for it (its generated Env included)
+  const files = [`workers/${p.name}`, `migrations/${p.name}`].flatMap((dir) =>
+    readdirSync(join(copy, dir), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && !/(^|\/)(node_modules|\.wrangler)(\/|$)/.test(relative(copy, join(e.parentPath, e.name))))
+      .map((e) => join(e.parentPath, e.name)),
+  );
+  const lines = files.reduce((n, f) => n + readFileSync(f, "utf8").split("\n").length - 1, 0);
+  return `${p.name} ${p.flags.join(" ") || "(no options)"}: ${files.length} files, ${lines} lines, ${/Tests\s+(\d+) passed/.exec(out)?.[1] ?? "?"} tests`;
+});
 
-// what a new product starts with: every file the generator wrote for it (its generated Env included)
-const own = [`workers/${NAME}`, `migrations/${NAME}`].flatMap((dir) =>
-  readdirSync(join(copy, dir), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && !/(^|\/)(node_modules|\.wrangler)(\/|$)/.test(relative(copy, join(e.parentPath, e.name))))
-    .map((e) => join(e.parentPath, e.name)),
-);
-const lines = own.reduce((n, f) => n + readFileSync(f, "utf8").split("\n").length - 1, 0);
-node("remove", ["scripts/new.mjs", NAME, "--remove", "--no-client"]);
+for (const p of PRODUCTS) node(`remove ${p.name}`, ["scripts/new.mjs", p.name, "--remove", "--no-client"]);
 const changed = REGISTERED.filter((_, i) => hashes()[i] !== before[i]);
-if (changed.length || existsSync(join(copy, "workers", NAME)) || existsSync(join(copy, "migrations", NAME))) {
-  console.error(`check-new: --remove left changes in ${changed.join(", ") || `workers/${NAME} or migrations/${NAME}`} (${copy})`);
+const left = dirs.filter((dir) => existsSync(join(copy, dir)));
+if (changed.length || left.length) {
+  console.error(`check-new: --remove left changes in ${[...changed, ...left].join(", ")} (${copy})`);
   process.exit(1);
 }
 
-const passed = /Tests\s+(\d+) passed/.exec(tests)?.[1];
 if (!keep) rmSync(copy, { recursive: true, force: true });
 console.log(
-  `check-new: a generated product (${FLAGS.join(" ")}) passes: ${own.length} files, ${lines} lines, ${passed ?? "?"} tests; ` +
+  `check-new: generated products pass; ${results.join("; ")}; ` +
     `${((Date.now() - started) / 1000).toFixed(0)} s (${timings.join(", ")})${keep ? `; kept ${copy}` : ""}`,
 );
