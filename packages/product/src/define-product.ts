@@ -49,8 +49,11 @@ export type WorkerHandlers<B extends object> = Omit<ExportedHandler<B>, "fetch">
   fetch?: (request: Request, env: B, ctx: ExecutionContext) => Response | Promise<Response> | null;
 };
 
-/** The default export built by `worker(handlers)`: the handlers as given, with the product's fetch. */
-export type ProductWorker<B extends object, H> = Omit<H, "fetch"> & { fetch: ExportedHandlerFetchHandler<B> };
+/**
+ * The default export built by `worker(handlers)`: the handlers as given, with the app's fetch (Hono's
+ * signature, so a test may call it with a partial env, as it could call the app).
+ */
+export type ProductWorker<B extends object, H> = Omit<H, "fetch"> & { fetch: OpenAPIHono<PublicEnv<B>>["fetch"] };
 
 /** A product: its app and routers, its dependencies, and the Worker built from them. */
 export interface Product<B extends object, D> {
@@ -141,8 +144,10 @@ export function defineProduct<B extends object, D = never>(options: ProductOptio
   const worker = <H extends WorkerHandlers<B>>(handlers?: H & WorkerHandlers<B>): ProductWorker<B, H> => {
     const built = build();
     const { fetch: before, ...rest } = (handlers ?? {}) as WorkerHandlers<B>;
-    const fetch: ExportedHandlerFetchHandler<B> = (request, env, ctx) =>
-      before ? (before(request, env, ctx) ?? built.fetch(request, env, ctx)) : built.fetch(request, env, ctx);
+    // the runtime always passes env and ctx; they are optional only in Hono's signature
+    const fetch: ProductWorker<B, H>["fetch"] = before
+      ? (request, env, ctx) => before(request, env as B, ctx as ExecutionContext) ?? built.fetch(request, env, ctx)
+      : built.fetch;
     return { ...(rest as Omit<H, "fetch">), fetch };
   };
 

@@ -2,8 +2,8 @@ import { ApiError, createRouter, errors, mediaTypeOf, serveR2File, textField } f
 import { createRoute, z } from "@hono/zod-openapi";
 import { boardOfChild } from "../board-client";
 import { unwrap } from "../do/result";
-import type { BoardsEnv } from "../env";
 import { newLocalId } from "../ids";
+import type { BoardsEnv } from "../product";
 import { attachmentParams, cardIdParams } from "../validation";
 import { cardSchema } from "../views";
 import { auth, cardHeaders, cardJson } from "./common";
@@ -120,7 +120,7 @@ export const attachmentsRouter = createRouter<BoardsEnv>()
     const { board } = await boardOfChild(c.env, "card", id, userId);
     const meta = unwrap(await board.getAttachment(userId, id, attachmentId));
     // always a download: the declared type is trusted, so nothing uploaded is ever rendered in place
-    return (await serveR2File(c.env.BOARD_FILES, {
+    return serveR2File(c.env.BOARD_FILES, {
       key: meta.r2_key,
       size: meta.size,
       contentType: meta.content_type,
@@ -129,7 +129,7 @@ export const attachmentsRouter = createRouter<BoardsEnv>()
       range: c.req.header("Range"),
       label: "Attachment",
       headers: { "Cache-Control": "private, no-store" },
-    })) as never;
+    });
   })
   .openapi(deleteRoute, async (c) => {
     const { id, attachmentId } = c.req.valid("param");

@@ -3,9 +3,9 @@ import { boardForMember, boardStub, isMember } from "../board-client";
 import { boardsDb, listBoards } from "../board-index";
 import type { BoardSnapshot } from "../do/board-admin";
 import { invalidField, unwrap } from "../do/result";
-import type { BoardsEnv } from "../env";
 import { isBoardId, newBoardId } from "../ids";
 import { resolveUser } from "../members";
+import type { BoardsEnv } from "../product";
 import type { ActivityPage } from "../views";
 import {
   addMemberRoute,

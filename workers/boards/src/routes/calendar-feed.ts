@@ -4,7 +4,7 @@ import { boardStub } from "../board-client";
 import { boardsDb } from "../board-index";
 import { createFeed, feedBoards, revokeFeed } from "../calendar/feeds";
 import { dueCardsCalendar } from "../calendar/ics";
-import type { BoardsEnv, PublicEnv } from "../env";
+import type { BoardsEnv, PublicEnv } from "../product";
 import { feedSchema } from "../views";
 import { auth } from "./common";
 
@@ -74,5 +74,5 @@ export const feedRouter = createRouter<PublicEnv>().openapi(feedRoute, async (c)
   return c.body(body, 200, {
     "Content-Type": "text/calendar; charset=utf-8",
     "Cache-Control": "private, max-age=300",
-  }) as never;
+  });
 });

@@ -2,7 +2,7 @@ import { createRouter } from "@edgeworks/http";
 import type { Context } from "hono";
 import { boardForMember, boardOfChild } from "../board-client";
 import { unwrap } from "../do/result";
-import type { BoardsEnv } from "../env";
+import type { BoardsEnv } from "../product";
 import type { ActivityPage } from "../views";
 import {
   addChecklistRoute,

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { BoardsEnv } from "../env";
+import type { BoardsEnv } from "../product";
 import type { Card } from "../views";
 
 /** Documented on the card routes that honour optimistic concurrency. */

@@ -2,7 +2,7 @@ import { ApiError, createRouter, upgradeRequired } from "@edgeworks/http";
 import { refusalToError } from "@edgeworks/realtime";
 import { boardExists, boardForMember, boardStub } from "../board-client";
 import { unwrap } from "../do/result";
-import type { BoardsEnv, PublicEnv } from "../env";
+import type { BoardsEnv, PublicEnv } from "../product";
 import { ticketRoute, wsRoute } from "./realtime.openapi";
 
 /** POST …/ticket (authenticated with the API's usual credentials). */
@@ -25,6 +25,6 @@ export const wsRouter = createRouter<PublicEnv>().openapi(wsRoute, async (c) => 
   }
   if (!(await boardExists(c.env, id))) throw new ApiError("unauthorized", "The ticket is invalid, expired or already used");
   const res = await boardStub(c.env, id).fetch(c.req.raw);
-  if (res.status === 101) return res as never;
+  if (res.status === 101) return res;
   throw await refusalToError(res);
 });
