@@ -1,5 +1,5 @@
 import { iso } from "@edgeworks/http";
-import { type SQL, sql } from "drizzle-orm";
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { notes } from "./schema";
 import type { Access, Note, NoteSummary } from "./validation";
 
@@ -41,6 +41,9 @@ export const RAW_NOTE_COLUMNS = {
   updated_at: notes.updatedAt,
   deleted_at: notes.deletedAt,
 };
+
+/** The first EXCERPT_LENGTH characters of a content column. */
+export const excerptOf = (content: SQLWrapper): SQL<string> => sql<string>`substr(${content}, 1, ${sql.raw(String(EXCERPT_LENGTH))})`;
 
 /** The columns of a list item: everything but the content, which is cut to an excerpt. */
 export const SUMMARY_COLUMNS = sql.raw(

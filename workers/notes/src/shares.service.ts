@@ -1,9 +1,9 @@
 import type { AccountsDirectory } from "@edgeworks/auth";
 import { ApiError, decodeCursor, encodeCursor, invalidCursor, iso, notFound, toPage } from "@edgeworks/http";
-import { and, asc, eq, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, or, type SQL, sql } from "drizzle-orm";
 import { loadNotebookOrThrow, loadNoteOrThrow } from "./access";
 import type { ServiceDeps } from "./deps";
-import { type ItemType, type Role, shares } from "./schema";
+import { type ItemType, notebooks, notes, type Role, shares } from "./schema";
 import type { Share, SharedItem, ShareInput } from "./sharing.validation";
 
 export type SharingDeps = ServiceDeps & { directory: AccountsDirectory };
@@ -102,19 +102,28 @@ export async function listSharedWithMe(
   deps: SharingDeps,
   query: { limit: number; cursor?: string },
 ): Promise<{ items: SharedItem[]; nextCursor: string | null }> {
-  let after = sql``;
+  let after: SQL | undefined;
   if (query.cursor !== undefined) {
     const [createdAt, type, id] = decodeCursor("shared", query.cursor, 3);
     if (typeof createdAt !== "number" || typeof type !== "string" || typeof id !== "string") throw invalidCursor();
-    after = sql` AND (s.created_at, s.item_type, s.item_id) < (${createdAt}, ${type}, ${id})`;
+    after = sql`(${shares.createdAt}, ${shares.itemType}, ${shares.itemId}) < (${createdAt}, ${type}, ${id})`;
   }
-  const rows = await deps.db.all<RawSharedItem>(sql`SELECT s.item_type, s.item_id, s.owner_id, s.role, s.created_at,
-      coalesce(n.title, b.name) AS title
-    FROM shares s
-    LEFT JOIN notes n ON s.item_type = 'note' AND n.id = s.item_id AND n.deleted_at IS NULL
-    LEFT JOIN notebooks b ON s.item_type = 'notebook' AND b.id = s.item_id AND b.deleted_at IS NULL
-    WHERE s.grantee_id = ${deps.userId} AND coalesce(n.id, b.id) IS NOT NULL${after}
-    ORDER BY s.created_at DESC, s.item_type DESC, s.item_id DESC LIMIT ${query.limit + 1}`);
+  // the shared note or notebook, when it is live: exactly one of the two joins matches
+  const rows: RawSharedItem[] = await deps.db
+    .select({
+      item_type: shares.itemType,
+      item_id: shares.itemId,
+      owner_id: shares.ownerId,
+      role: shares.role,
+      created_at: shares.createdAt,
+      title: sql<string>`coalesce(${notes.title}, ${notebooks.name})`,
+    })
+    .from(shares)
+    .leftJoin(notes, and(eq(shares.itemType, "note"), eq(notes.id, shares.itemId), isNull(notes.deletedAt)))
+    .leftJoin(notebooks, and(eq(shares.itemType, "notebook"), eq(notebooks.id, shares.itemId), isNull(notebooks.deletedAt)))
+    .where(and(eq(shares.granteeId, deps.userId), sql`coalesce(${notes.id}, ${notebooks.id}) IS NOT NULL`, after))
+    .orderBy(desc(shares.createdAt), desc(shares.itemType), desc(shares.itemId))
+    .limit(query.limit + 1);
   const page = toPage(rows, query.limit, (last) => encodeCursor("shared", [last.created_at, last.item_type, last.item_id]));
   const owners = new Map((await deps.directory.getUsers([...new Set(page.items.map((r) => r.owner_id))])).map((u) => [u.id, u]));
   return {

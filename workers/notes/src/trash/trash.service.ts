@@ -1,7 +1,7 @@
 import { decodeCursor, encodeCursor, invalidCursor, iso, notFound, toPage } from "@edgeworks/http";
-import { and, eq, isNotNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import type { ServiceDeps } from "../deps";
-import { baseOf, type RawNote, SUMMARY_COLUMNS } from "../note-row";
+import { baseOf, excerptOf, RAW_NOTE_COLUMNS } from "../note-row";
 import { notes } from "../schema";
 import type { TrashedNote } from "../validation";
 import { purgeNotes } from "./purge-notes";
@@ -12,15 +12,19 @@ export async function listTrash(
   { db, userId }: ServiceDeps,
   query: { limit: number; cursor?: string },
 ): Promise<{ items: TrashedNote[]; nextCursor: string | null }> {
-  let after = sql``;
+  let after: SQL | undefined;
   if (query.cursor !== undefined) {
     const [deletedAt, id] = decodeCursor("trash", query.cursor, 2);
     if (typeof deletedAt !== "number" || typeof id !== "string") throw invalidCursor();
-    after = sql` AND (n.deleted_at, n.id) < (${deletedAt}, ${id})`;
+    after = sql`(${notes.deletedAt}, ${notes.id}) < (${deletedAt}, ${id})`;
   }
-  const rows = await db.all<RawNote & { deleted_at: number }>(sql`SELECT ${SUMMARY_COLUMNS} FROM notes n
-    WHERE n.user_id = ${userId} AND n.deleted_at IS NOT NULL${after}
-    ORDER BY n.deleted_at DESC, n.id DESC LIMIT ${query.limit + 1}`);
+  const { content: _content, ...columns } = RAW_NOTE_COLUMNS;
+  const rows = await db
+    .select({ ...columns, excerpt: excerptOf(notes.content), deleted_at: sql<number>`${notes.deletedAt}` })
+    .from(notes)
+    .where(and(eq(notes.userId, userId), isNotNull(notes.deletedAt), after))
+    .orderBy(desc(notes.deletedAt), desc(notes.id))
+    .limit(query.limit + 1);
   const page = toPage(rows, query.limit, (last) => encodeCursor("trash", [last.deleted_at, last.id]));
   return {
     items: page.items.map((r) => ({
