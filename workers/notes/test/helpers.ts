@@ -1,6 +1,5 @@
 import { env, SELF } from "cloudflare:test";
 import { createTestClient, json, mintToken } from "@edgeworks/testing";
-import { expect } from "vitest";
 
 export const ORIGIN = "http://notes.test";
 export const BASE = `${ORIGIN}/notes/v1`;
