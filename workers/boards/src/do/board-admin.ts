@@ -1,9 +1,10 @@
 import { ApiError, notFound } from "@edgeworks/http";
+import { count, eq, sql } from "drizzle-orm";
 import { newCardId, newListId, newLocalId } from "../ids";
 import { evenKeys } from "../positions";
 import type { Role } from "../validation";
 import type { Board, Member } from "../views";
-import type { CardRow, ChecklistRow, ItemRow, ListRow, MemberRow } from "./board-schema";
+import { boardTable, cards, checklistItems, checklists, lists, type MemberRow, members, tickets } from "./board.schema";
 import type { BoardStore } from "./board-store";
 
 /** What a template keeps of a board: lists and cards with their text, labels and checklists. */
@@ -25,59 +26,42 @@ export interface InitInput {
 
 /** Creates the board (once), its first admin, and the template's lists and cards if any. */
 export function initBoard(s: BoardStore, input: InitInput): Board {
-  if (s.one("SELECT 1 FROM board")) throw new ApiError("conflict", "The board already exists");
+  if (s.db.select({ id: boardTable.id }).from(boardTable).get()) throw new ApiError("conflict", "The board already exists");
   const now = s.now();
-  s.sql.exec(
-    "INSERT INTO board (id, name, is_template, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-    input.id,
-    input.name,
-    input.isTemplate ? 1 : 0,
-    input.ownerId,
-    now,
-    now,
-  );
-  s.sql.exec("INSERT INTO members (user_id, role, added_at) VALUES (?, 'admin', ?)", input.ownerId, now);
-  const lists = input.snapshot?.lists ?? [];
-  const listKeys = evenKeys(lists.length);
-  lists.forEach((l, i) => {
+  const { db } = s;
+  db.insert(boardTable)
+    .values({ id: input.id, name: input.name, isTemplate: input.isTemplate, createdBy: input.ownerId, createdAt: now, updatedAt: now })
+    .run();
+  db.insert(members).values({ userId: input.ownerId, role: "admin", addedAt: now }).run();
+  const snapshotLists = input.snapshot?.lists ?? [];
+  const listKeys = evenKeys(snapshotLists.length);
+  snapshotLists.forEach((l, i) => {
     const listId = newListId(input.id);
-    s.sql.exec(
-      "INSERT INTO lists (id, name, pos, done, archived, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-      listId,
-      l.name,
-      listKeys[i],
-      l.done ? 1 : 0,
-      now,
-      now,
-    );
+    db.insert(lists)
+      .values({ id: listId, name: l.name, pos: listKeys[i] as string, done: l.done, archived: false, createdAt: now, updatedAt: now })
+      .run();
     const cardKeys = evenKeys(l.cards.length);
     l.cards.forEach((c, j) => {
       const cardId = newCardId(input.id);
-      s.sql.exec(
-        `INSERT INTO cards (id, list_id, pos, title, description, labels, assignees, created_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, '[]', ?, ?, ?)`,
-        cardId,
-        listId,
-        cardKeys[j],
-        c.title,
-        c.description,
-        JSON.stringify(c.labels),
-        input.ownerId,
-        now,
-        now,
-      );
+      db.insert(cards)
+        .values({
+          id: cardId,
+          listId,
+          pos: cardKeys[j] as string,
+          title: c.title,
+          description: c.description,
+          labels: c.labels,
+          assignees: [],
+          createdBy: input.ownerId,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .run();
       for (const cl of c.checklists) {
         const checklistId = newLocalId();
-        s.sql.exec("INSERT INTO checklists (id, card_id, title, created_at) VALUES (?, ?, ?, ?)", checklistId, cardId, cl.title, now);
+        db.insert(checklists).values({ id: checklistId, cardId, title: cl.title, createdAt: now }).run();
         for (const text of cl.items) {
-          s.sql.exec(
-            "INSERT INTO checklist_items (id, checklist_id, card_id, text, done, created_at) VALUES (?, ?, ?, ?, 0, ?)",
-            newLocalId(),
-            checklistId,
-            cardId,
-            text,
-            now,
-          );
+          db.insert(checklistItems).values({ id: newLocalId(), checklistId, cardId, text, done: false, createdAt: now }).run();
         }
       }
     });
@@ -89,25 +73,26 @@ export function initBoard(s: BoardStore, input: InitInput): Board {
 /** The board's live lists and cards, for a template (any member may take one). */
 export function snapshotBoard(s: BoardStore, actorId: string): { name: string; snapshot: BoardSnapshot } {
   const { board } = s.requireRole(actorId, "observer");
-  const lists = s.all<ListRow>("SELECT * FROM lists WHERE archived = 0 ORDER BY pos");
-  const cards = s.all<CardRow>("SELECT * FROM cards WHERE archived = 0 ORDER BY pos");
-  const checklists = s.all<ChecklistRow>("SELECT * FROM checklists ORDER BY created_at, rowid");
-  const items = s.all<ItemRow>("SELECT * FROM checklist_items ORDER BY created_at, rowid");
+  const rowid = sql`rowid`;
+  const listRows = s.db.select().from(lists).where(eq(lists.archived, false)).orderBy(lists.pos).all();
+  const cardRows = s.db.select().from(cards).where(eq(cards.archived, false)).orderBy(cards.pos).all();
+  const checklistRows = s.db.select().from(checklists).orderBy(checklists.createdAt, rowid).all();
+  const items = s.db.select().from(checklistItems).orderBy(checklistItems.createdAt, rowid).all();
   return {
     name: board.name,
     snapshot: {
-      lists: lists.map((l) => ({
+      lists: listRows.map((l) => ({
         name: l.name,
-        done: l.done === 1,
-        cards: cards
-          .filter((c) => c.list_id === l.id)
+        done: l.done,
+        cards: cardRows
+          .filter((c) => c.listId === l.id)
           .map((c) => ({
             title: c.title,
             description: c.description,
-            labels: JSON.parse(c.labels) as string[],
-            checklists: checklists
-              .filter((cl) => cl.card_id === c.id)
-              .map((cl) => ({ title: cl.title, items: items.filter((i) => i.checklist_id === cl.id).map((i) => i.text) })),
+            labels: c.labels,
+            checklists: checklistRows
+              .filter((cl) => cl.cardId === c.id)
+              .map((cl) => ({ title: cl.title, items: items.filter((i) => i.checklistId === cl.id).map((i) => i.text) })),
           })),
       })),
     },
@@ -117,7 +102,7 @@ export function snapshotBoard(s: BoardStore, actorId: string): { name: string; s
 export function renameBoard(s: BoardStore, actorId: string, name: string | undefined): void {
   s.requireRole(actorId, "admin");
   if (name === undefined) return;
-  s.sql.exec("UPDATE board SET name = ?, updated_at = ?", name, s.now());
+  s.db.update(boardTable).set({ name, updatedAt: s.now() }).run();
   s.emit(actorId, "board.updated", { detail: { fields: ["name"] }, payload: { name } });
 }
 
@@ -125,36 +110,36 @@ export function renameBoard(s: BoardStore, actorId: string, name: string | undef
 export function deleteBoard(s: BoardStore, actorId: string): void {
   s.requireRole(actorId, "admin");
   s.emit(actorId, "board.deleted", { payload: {} });
-  s.sql.exec("UPDATE board SET deleted_at = ?", s.now());
-  s.sql.exec("DELETE FROM tickets");
+  s.db.update(boardTable).set({ deletedAt: s.now() }).run();
+  s.db.delete(tickets).run();
 }
 
 const memberOrThrow = (s: BoardStore, userId: string): MemberRow => {
-  const row = s.one<MemberRow>("SELECT * FROM members WHERE user_id = ?", userId);
+  const row = s.db.select().from(members).where(eq(members.userId, userId)).get();
   if (!row) throw notFound("Member");
   return row;
 };
 
-const admins = (s: BoardStore) => s.one<{ n: number }>("SELECT count(*) AS n FROM members WHERE role = 'admin'")?.n ?? 0;
+const admins = (s: BoardStore) => s.db.select({ n: count() }).from(members).where(eq(members.role, "admin")).get()?.n ?? 0;
 
 export function addMember(s: BoardStore, actorId: string, userId: string, role: Role): Member {
   s.requireRole(actorId, "admin");
   if (s.roleOf(userId) !== null) throw new ApiError("conflict", "Already a member of this board");
-  s.sql.exec("INSERT INTO members (user_id, role, added_at) VALUES (?, ?, ?)", userId, role, s.now());
+  s.db.insert(members).values({ userId, role, addedAt: s.now() }).run();
   const member = memberOrThrow(s, userId);
   s.emit(actorId, "member.added", {
     detail: { userId, role },
-    payload: { member: { userId, role, addedAt: new Date(member.added_at).toISOString() } },
+    payload: { member: { userId, role, addedAt: new Date(member.addedAt).toISOString() } },
   });
-  return { userId, role, addedAt: new Date(member.added_at).toISOString() };
+  return { userId, role, addedAt: new Date(member.addedAt).toISOString() };
 }
 
 export function changeRole(s: BoardStore, actorId: string, userId: string, role: Role): Member {
   s.requireRole(actorId, "admin");
   const row = memberOrThrow(s, userId);
   if (row.role === "admin" && role !== "admin" && admins(s) === 1) throw new ApiError("conflict", "A board needs at least one admin");
-  s.sql.exec("UPDATE members SET role = ? WHERE user_id = ?", role, userId);
-  const member = { userId, role, addedAt: new Date(row.added_at).toISOString() };
+  s.db.update(members).set({ role }).where(eq(members.userId, userId)).run();
+  const member = { userId, role, addedAt: new Date(row.addedAt).toISOString() };
   s.emit(actorId, "member.updated", { detail: { userId, role }, payload: { member } });
   return member;
 }
@@ -164,16 +149,17 @@ export function removeMember(s: BoardStore, actorId: string, userId: string): vo
   s.requireRole(actorId, actorId === userId ? "observer" : "admin");
   const row = memberOrThrow(s, userId);
   if (row.role === "admin" && admins(s) === 1) throw new ApiError("conflict", "A board needs at least one admin");
-  s.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
+  s.db.delete(members).where(eq(members.userId, userId)).run();
   s.emit(actorId, "member.removed", { detail: { userId }, payload: { userId } });
   // someone who left is no longer assigned to anything here
-  const assigned = s.all<{ id: string; assignees: string }>(
-    "SELECT id, assignees FROM cards WHERE EXISTS (SELECT 1 FROM json_each(cards.assignees) WHERE value = ?)",
-    userId,
-  );
+  const assigned = s.db
+    .select({ id: cards.id, assignees: cards.assignees })
+    .from(cards)
+    .where(sql`EXISTS (SELECT 1 FROM json_each(${cards.assignees}) WHERE value = ${userId})`)
+    .all();
   for (const card of assigned) {
-    const rest = (JSON.parse(card.assignees) as string[]).filter((a) => a !== userId);
-    s.sql.exec("UPDATE cards SET assignees = ? WHERE id = ?", JSON.stringify(rest), card.id);
+    const rest = card.assignees.filter((a) => a !== userId);
+    s.db.update(cards).set({ assignees: rest }).where(eq(cards.id, card.id)).run();
     s.touchCard(actorId, card.id, "card.updated", { fields: ["assignees"] });
   }
 }

@@ -1,11 +1,13 @@
 import { TICKETS_DDL } from "@edgeworks/auth";
 import { migrate } from "@edgeworks/realtime";
-import type { Role } from "../validation";
 import type { Card, List, Member } from "../views";
+import type { AttachmentRow, CardRow, ChecklistRow, CommentRow, ItemRow, ListRow, MemberRow } from "./board.schema";
 
 /**
- * The board's own SQLite schema (Durable Object storage). Positions are unique per list (lists per
- * board), so even a bug could never store two items at one position: the write would fail instead.
+ * The board's own SQLite schema (Durable Object storage) as applied; board.schema.ts declares the same
+ * tables for the drizzle builder (test/do-schema.test.ts keeps the two in step). Positions are unique
+ * per list (lists per board), so even a bug could never store two items at one position: the write
+ * would fail instead.
  */
 export const BOARD_DDL = `
 CREATE TABLE IF NOT EXISTS board (
@@ -59,68 +61,17 @@ export const BOARD_MIGRATIONS: readonly string[] = [BOARD_DDL];
 /** Applies the migrations a board's storage has not seen yet, in one transaction. */
 export const migrateBoard = (storage: DurableObjectStorage): number => migrate(storage, BOARD_MIGRATIONS);
 
-export type BoardRow = {
-  id: string;
-  name: string;
-  is_template: number;
-  created_by: string;
-  created_at: number;
-  updated_at: number;
-  deleted_at: number | null;
-};
-export type MemberRow = { user_id: string; role: Role; added_at: number };
-export type ListRow = { id: string; name: string; pos: string; done: number; archived: number; created_at: number; updated_at: number };
-export type CardRow = {
-  id: string;
-  list_id: string;
-  pos: string;
-  title: string;
-  description: string | null;
-  due_at: number | null;
-  labels: string;
-  assignees: string;
-  archived: number;
-  version: number;
-  created_by: string;
-  created_at: number;
-  updated_at: number;
-};
-export type ChecklistRow = { id: string; card_id: string; title: string; created_at: number };
-export type ItemRow = { id: string; checklist_id: string; card_id: string; text: string; done: number; created_at: number };
-export type CommentRow = { id: string; card_id: string; author_id: string; text: string; created_at: number; edited_at: number | null };
-export type AttachmentRow = {
-  id: string;
-  card_id: string;
-  filename: string;
-  content_type: string;
-  size: number;
-  r2_key: string;
-  created_by: string;
-  created_at: number;
-};
-export type DependencyRow = { card_id: string; blocker_id: string };
-export type EventRow = {
-  seq: number;
-  type: string;
-  actor_id: string;
-  at: number;
-  list_id: string | null;
-  card_id: string | null;
-  detail: string;
-  payload: string;
-};
-
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
-export const toMember = (r: MemberRow): Member => ({ userId: r.user_id, role: r.role, addedAt: iso(r.added_at) });
+export const toMember = (r: MemberRow): Member => ({ userId: r.userId, role: r.role, addedAt: iso(r.addedAt) });
 
 export const toList = (boardId: string, r: ListRow): List => ({
   id: r.id,
   boardId,
   name: r.name,
   pos: r.pos,
-  done: r.done === 1,
-  archived: r.archived === 1,
+  done: r.done,
+  archived: r.archived,
 });
 
 /** What a card's view needs besides its own row, grouped by card id. */
@@ -147,38 +98,38 @@ export const groupBy = <T, K>(rows: T[], key: (r: T) => K): Map<K, T[]> => {
 export const toCard = (boardId: string, r: CardRow, x: CardExtras): Card => ({
   id: r.id,
   boardId,
-  listId: r.list_id,
+  listId: r.listId,
   title: r.title,
   description: r.description,
   pos: r.pos,
-  dueAt: r.due_at === null ? null : iso(r.due_at),
-  labels: JSON.parse(r.labels) as string[],
-  assignees: JSON.parse(r.assignees) as string[],
-  archived: r.archived === 1,
+  dueAt: r.dueAt === null ? null : iso(r.dueAt),
+  labels: r.labels,
+  assignees: r.assignees,
+  archived: r.archived,
   version: r.version,
   checklists: (x.checklists.get(r.id) ?? []).map((c) => ({
     id: c.id,
     title: c.title,
-    items: (x.items.get(c.id) ?? []).map((i) => ({ id: i.id, text: i.text, done: i.done === 1 })),
+    items: (x.items.get(c.id) ?? []).map((i) => ({ id: i.id, text: i.text, done: i.done })),
   })),
   comments: (x.comments.get(r.id) ?? []).map((c) => ({
     id: c.id,
-    authorId: c.author_id,
+    authorId: c.authorId,
     text: c.text,
-    createdAt: iso(c.created_at),
-    editedAt: c.edited_at === null ? null : iso(c.edited_at),
+    createdAt: iso(c.createdAt),
+    editedAt: c.editedAt === null ? null : iso(c.editedAt),
   })),
   attachments: (x.attachments.get(r.id) ?? []).map((a) => ({
     id: a.id,
     filename: a.filename,
-    contentType: a.content_type,
+    contentType: a.contentType,
     size: a.size,
-    createdBy: a.created_by,
-    createdAt: iso(a.created_at),
+    createdBy: a.createdBy,
+    createdAt: iso(a.createdAt),
   })),
   blockedBy: x.blockedBy.get(r.id) ?? [],
   blocks: x.blocks.get(r.id) ?? [],
-  createdBy: r.created_by,
-  createdAt: iso(r.created_at),
-  updatedAt: iso(r.updated_at),
+  createdBy: r.createdBy,
+  createdAt: iso(r.createdAt),
+  updatedAt: iso(r.updatedAt),
 });

@@ -6,7 +6,7 @@ import type { Role } from "../validation";
 // stays what is applied to storage; test/do-schema.test.ts fails when the two differ. Times are epoch ms.
 
 /** The board itself: one row, soft-deleted by `deletedAt`. */
-export const board = sqliteTable("board", {
+export const boardTable = sqliteTable("board", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   isTemplate: integer("is_template", { mode: "boolean" }).notNull(),
@@ -139,7 +139,7 @@ export const tickets = sqliteTable("tickets", {
   expiresAt: integer("expires_at").notNull(),
 });
 
-export type BoardRow = typeof board.$inferSelect;
+export type BoardRow = typeof boardTable.$inferSelect;
 export type MemberRow = typeof members.$inferSelect;
 export type ListRow = typeof lists.$inferSelect;
 export type CardRow = typeof cards.$inferSelect;

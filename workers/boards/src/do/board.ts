@@ -1,12 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "@edgeworks/http";
 import { badTicket, readFrame, SocketHub } from "@edgeworks/realtime";
+import { boardsDb, replaceBoardMembers } from "../board-index";
 import type { Placement } from "../positions";
 import type { CreateCardInput, DependencyInput, MoveCardInput, Role, SearchQuery, UpdateCardInput } from "../validation";
 import type { Activity, Board as BoardView, Card, List, Member } from "../views";
 import { type ControlFrame, clientFrame, type EventFrame, MAX_CLIENT_FRAME_BYTES } from "./board.protocol";
+import { boardTable, members as memberRows } from "./board.schema";
 import * as admin from "./board-admin";
-import { type AttachmentRow, migrateBoard } from "./board-schema";
+import { migrateBoard } from "./board-schema";
 import { BoardStore } from "./board-store";
 import * as details from "./card-details";
 import * as cards from "./card-ops";
@@ -15,6 +17,22 @@ import * as lists from "./list-ops";
 import { asResult, type Result } from "./result";
 
 const PING = JSON.stringify({ type: "ping" });
+
+/** An attachment as the Worker sends it over RPC (the storage columns' names, as before drizzle). */
+export interface NewAttachment {
+  id: string;
+  filename: string;
+  content_type: string;
+  size: number;
+  r2_key: string;
+}
+
+/** An attachment's metadata as the Worker reads it over RPC. */
+export interface AttachmentMeta extends NewAttachment {
+  card_id: string;
+  created_by: string;
+  created_at: number;
+}
 
 const keyMaxLength = (env: Env) => {
   const n = Number(env.POSITION_KEY_MAX_LENGTH);
@@ -34,7 +52,7 @@ export class Board extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.store = new BoardStore(ctx.storage.sql, (frame) => this.outbox.push(frame), keyMaxLength(env));
+    this.store = new BoardStore(ctx.storage, (frame) => this.outbox.push(frame), keyMaxLength(env));
     this.hub = new SocketHub(ctx);
     ctx.blockConcurrencyWhile(async () => migrateBoard(ctx.storage));
     // keep-alive pings are answered by the runtime without waking a hibernating board
@@ -64,21 +82,18 @@ export class Board extends DurableObject<Env> {
    */
   private async syncIndex(): Promise<void> {
     const run = async () => {
-      const board = this.store.one<{ id: string; name: string; is_template: number; created_at: number; deleted_at: number | null }>(
-        "SELECT * FROM board",
-      );
+      // the board row even once deleted (board() hides it): a deleted board mirrors no members
+      const board = this.store.db.select().from(boardTable).get();
       if (!board) return;
-      const db = this.env.DB;
       const members =
-        board.deleted_at === null ? this.store.all<{ user_id: string; role: Role; added_at: number }>("SELECT * FROM members") : [];
-      await db.batch([
-        db.prepare("DELETE FROM board_members WHERE board_id = ?").bind(board.id),
-        ...members.map((m) =>
-          db
-            .prepare("INSERT INTO board_members (board_id, user_id, role, board_name, is_template, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(board.id, m.user_id, m.role, board.name, board.is_template, board.created_at),
-        ),
-      ]);
+        board.deletedAt === null ? this.store.db.select({ userId: memberRows.userId, role: memberRows.role }).from(memberRows).all() : [];
+      await replaceBoardMembers(boardsDb(this.env.DB), {
+        id: board.id,
+        name: board.name,
+        isTemplate: board.isTemplate,
+        createdAt: board.createdAt,
+        members,
+      });
     };
     this.syncing = this.syncing.then(run).catch((err) => {
       log(this.env.LOG_LEVEL, "error", "board index sync failed", { error: err instanceof Error ? err.message : String(err) });
@@ -206,13 +221,24 @@ export class Board extends DurableObject<Env> {
       return null;
     });
   }
-  addAttachment(actorId: string, cardId: string, a: Omit<AttachmentRow, "card_id" | "created_by" | "created_at">): Promise<Result<Card>> {
-    return this.write((s) => details.addAttachment(s, actorId, cardId, a));
+  addAttachment(actorId: string, cardId: string, a: NewAttachment): Promise<Result<Card>> {
+    const { content_type: contentType, r2_key: r2Key, ...rest } = a;
+    return this.write((s) => details.addAttachment(s, actorId, cardId, { ...rest, contentType, r2Key }));
   }
-  getAttachment(actorId: string, cardId: string, attachmentId: string): Promise<Result<AttachmentRow>> {
+  getAttachment(actorId: string, cardId: string, attachmentId: string): Promise<Result<AttachmentMeta>> {
     return this.read((s) => {
       s.requireRole(actorId, "observer");
-      return details.attachmentOrThrow(s, cardId, attachmentId);
+      const row = details.attachmentOrThrow(s, cardId, attachmentId);
+      return {
+        id: row.id,
+        card_id: row.cardId,
+        filename: row.filename,
+        content_type: row.contentType,
+        size: row.size,
+        r2_key: row.r2Key,
+        created_by: row.createdBy,
+        created_at: row.createdAt,
+      };
     });
   }
   removeAttachment(actorId: string, cardId: string, attachmentId: string): Promise<Result<string>> {

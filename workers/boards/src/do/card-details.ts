@@ -1,8 +1,20 @@
 import { ApiError, notFound } from "@edgeworks/http";
+import { and, eq, sql } from "drizzle-orm";
 import { newLocalId } from "../ids";
 import type { DependencyInput } from "../validation";
 import type { Card } from "../views";
-import type { AttachmentRow, ChecklistRow, CommentRow, ItemRow } from "./board-schema";
+import {
+  type AttachmentRow,
+  attachments,
+  type ChecklistRow,
+  type CommentRow,
+  cards,
+  checklistItems,
+  checklists,
+  comments,
+  dependencies,
+  lists,
+} from "./board.schema";
 import type { BoardStore } from "./board-store";
 import { invalidField } from "./result";
 
@@ -14,22 +26,19 @@ export function addChecklist(s: BoardStore, actorId: string, cardId: string, inp
   s.cardRowOrThrow(cardId);
   const id = newLocalId();
   const now = s.now();
-  s.sql.exec("INSERT INTO checklists (id, card_id, title, created_at) VALUES (?, ?, ?, ?)", id, cardId, input.title, now);
+  s.db.insert(checklists).values({ id, cardId, title: input.title, createdAt: now }).run();
   for (const text of input.items ?? []) {
-    s.sql.exec(
-      "INSERT INTO checklist_items (id, checklist_id, card_id, text, done, created_at) VALUES (?, ?, ?, ?, 0, ?)",
-      newLocalId(),
-      id,
-      cardId,
-      text,
-      now,
-    );
+    s.db.insert(checklistItems).values({ id: newLocalId(), checklistId: id, cardId, text, done: false, createdAt: now }).run();
   }
   return s.touchCard(actorId, cardId, "card.checklist_added", { checklistId: id, title: input.title });
 }
 
 function checklistOrThrow(s: BoardStore, cardId: string, checklistId: string): ChecklistRow {
-  const row = s.one<ChecklistRow>("SELECT * FROM checklists WHERE id = ? AND card_id = ?", checklistId, cardId);
+  const row = s.db
+    .select()
+    .from(checklists)
+    .where(and(eq(checklists.id, checklistId), eq(checklists.cardId, cardId)))
+    .get();
   if (!row) throw notFound("Checklist");
   return row;
 }
@@ -38,8 +47,8 @@ export function deleteChecklist(s: BoardStore, actorId: string, cardId: string, 
   s.requireRole(actorId, "member");
   s.cardRowOrThrow(cardId);
   checklistOrThrow(s, cardId, checklistId);
-  s.sql.exec("DELETE FROM checklist_items WHERE checklist_id = ?", checklistId);
-  s.sql.exec("DELETE FROM checklists WHERE id = ?", checklistId);
+  s.db.delete(checklistItems).where(eq(checklistItems.checklistId, checklistId)).run();
+  s.db.delete(checklists).where(eq(checklists.id, checklistId)).run();
   return s.touchCard(actorId, cardId, "card.checklist_removed", { checklistId });
 }
 
@@ -48,14 +57,7 @@ export function addChecklistItem(s: BoardStore, actorId: string, cardId: string,
   s.cardRowOrThrow(cardId);
   checklistOrThrow(s, cardId, checklistId);
   const id = newLocalId();
-  s.sql.exec(
-    "INSERT INTO checklist_items (id, checklist_id, card_id, text, done, created_at) VALUES (?, ?, ?, ?, 0, ?)",
-    id,
-    checklistId,
-    cardId,
-    text,
-    s.now(),
-  );
+  s.db.insert(checklistItems).values({ id, checklistId, cardId, text, done: false, createdAt: s.now() }).run();
   return s.touchCard(actorId, cardId, "card.checklist_item_added", { checklistId, itemId: id });
 }
 
@@ -68,29 +70,36 @@ export function updateChecklistItem(
 ): Card {
   s.requireRole(actorId, "member");
   s.cardRowOrThrow(cardId);
-  const item = s.one<ItemRow>(
-    "SELECT * FROM checklist_items WHERE id = ? AND checklist_id = ? AND card_id = ?",
-    ids.itemId,
-    ids.checklistId,
-    cardId,
-  );
+  const item = s.db
+    .select()
+    .from(checklistItems)
+    .where(and(eq(checklistItems.id, ids.itemId), eq(checklistItems.checklistId, ids.checklistId), eq(checklistItems.cardId, cardId)))
+    .get();
   if (!item) throw notFound("Checklist item");
   if (Object.keys(patch).length === 0) return s.card(cardId);
-  const done = patch.done === undefined ? item.done : patch.done ? 1 : 0;
-  s.sql.exec("UPDATE checklist_items SET text = ?, done = ? WHERE id = ?", patch.text ?? item.text, done, item.id);
-  return s.touchCard(actorId, cardId, "card.checklist_item_updated", { ...ids, done: done === 1 });
+  const done = patch.done ?? item.done;
+  s.db
+    .update(checklistItems)
+    .set({ text: patch.text ?? item.text, done })
+    .where(eq(checklistItems.id, item.id))
+    .run();
+  return s.touchCard(actorId, cardId, "card.checklist_item_updated", { ...ids, done });
 }
 
 export function addComment(s: BoardStore, actorId: string, cardId: string, text: string): Card {
   s.requireRole(actorId, "member");
   s.cardRowOrThrow(cardId);
   const id = newLocalId();
-  s.sql.exec("INSERT INTO comments (id, card_id, author_id, text, created_at) VALUES (?, ?, ?, ?, ?)", id, cardId, actorId, text, s.now());
+  s.db.insert(comments).values({ id, cardId, authorId: actorId, text, createdAt: s.now() }).run();
   return s.touchCard(actorId, cardId, "card.commented", { commentId: id });
 }
 
 function commentOrThrow(s: BoardStore, cardId: string, commentId: string): CommentRow {
-  const row = s.one<CommentRow>("SELECT * FROM comments WHERE id = ? AND card_id = ?", commentId, cardId);
+  const row = s.db
+    .select()
+    .from(comments)
+    .where(and(eq(comments.id, commentId), eq(comments.cardId, cardId)))
+    .get();
   if (!row) throw notFound("Comment");
   return row;
 }
@@ -99,8 +108,8 @@ function commentOrThrow(s: BoardStore, cardId: string, commentId: string): Comme
 export function editComment(s: BoardStore, actorId: string, cardId: string, commentId: string, text: string): Card {
   s.requireRole(actorId, "member");
   s.cardRowOrThrow(cardId);
-  if (commentOrThrow(s, cardId, commentId).author_id !== actorId) throw new ApiError("forbidden", "Only its author may edit a comment");
-  s.sql.exec("UPDATE comments SET text = ?, edited_at = ? WHERE id = ?", text, s.now(), commentId);
+  if (commentOrThrow(s, cardId, commentId).authorId !== actorId) throw new ApiError("forbidden", "Only its author may edit a comment");
+  s.db.update(comments).set({ text, editedAt: s.now() }).where(eq(comments.id, commentId)).run();
   return s.touchCard(actorId, cardId, "card.comment_edited", { commentId });
 }
 
@@ -108,12 +117,18 @@ export function editComment(s: BoardStore, actorId: string, cardId: string, comm
 export function deleteComment(s: BoardStore, actorId: string, cardId: string, commentId: string): Card {
   const { role } = s.requireRole(actorId, "member");
   s.cardRowOrThrow(cardId);
-  if (commentOrThrow(s, cardId, commentId).author_id !== actorId && role !== "admin") {
+  if (commentOrThrow(s, cardId, commentId).authorId !== actorId && role !== "admin") {
     throw new ApiError("forbidden", "Only its author or a board admin may delete a comment");
   }
-  s.sql.exec("DELETE FROM comments WHERE id = ?", commentId);
+  s.db.delete(comments).where(eq(comments.id, commentId)).run();
   return s.touchCard(actorId, cardId, "card.comment_deleted", { commentId });
 }
+
+const dependencyIs = (cardId: string, blockerId: string) => and(eq(dependencies.cardId, cardId), eq(dependencies.blockerId, blockerId));
+
+/** The dependency "`blockerId` blocks `cardId`", if there is one. */
+const dependency = (s: BoardStore, cardId: string, blockerId: string) =>
+  s.db.select().from(dependencies).where(dependencyIs(cardId, blockerId)).get();
 
 /**
  * Adds a dependency of the card in the path: `{blockedBy: X}` (X blocks it) or `{blocks: Y}` (it blocks
@@ -126,24 +141,25 @@ export function addDependency(s: BoardStore, actorId: string, cardId: string, in
   const otherId = (input.blockedBy ?? input.blocks) as string;
   const [blockedId, blockerId] = field === "blockedBy" ? [cardId, otherId] : [otherId, cardId];
   if (otherId === cardId) throw invalidField(field, "A card cannot block itself");
-  if (!s.one("SELECT 1 FROM cards WHERE id = ?", otherId)) throw invalidField(field, "No such card on this board");
-  if (s.one("SELECT 1 FROM dependencies WHERE card_id = ? AND blocker_id = ?", blockedId, blockerId)) {
+  if (!s.db.select({ id: cards.id }).from(cards).where(eq(cards.id, otherId)).get()) {
+    throw invalidField(field, "No such card on this board");
+  }
+  if (dependency(s, blockedId, blockerId)) {
     throw new ApiError("conflict", "That dependency already exists");
   }
-  const cycle = s.one(
-    `WITH RECURSIVE up(id) AS (SELECT blocker_id FROM dependencies WHERE card_id = ?
-       UNION SELECT d.blocker_id FROM dependencies d JOIN up ON d.card_id = up.id)
-     SELECT 1 FROM up WHERE id = ? LIMIT 1`,
-    blockerId,
-    blockedId,
+  // everything upstream of the blocker, transitively: a recursive CTE the builder cannot express
+  const cycle = s.exists(
+    sql`WITH RECURSIVE up(id) AS (SELECT blocker_id FROM dependencies WHERE card_id = ${blockerId}
+          UNION SELECT d.blocker_id FROM dependencies d JOIN up ON d.card_id = up.id)
+        SELECT 1 FROM up WHERE id = ${blockedId} LIMIT 1`,
   );
   if (cycle) throw new ApiError("conflict", "That dependency would make a cycle");
   const doneList = (id: string) =>
-    s.one<{ done: number }>("SELECT l.done FROM cards c JOIN lists l ON l.id = c.list_id WHERE c.id = ?", id)?.done === 1;
+    s.db.select({ done: lists.done }).from(cards).innerJoin(lists, eq(lists.id, cards.listId)).where(eq(cards.id, id)).get()?.done === true;
   if (doneList(blockedId) && !doneList(blockerId)) {
     throw new ApiError("conflict", "The blocked card is in a done list: an unfinished card cannot block it");
   }
-  s.sql.exec("INSERT INTO dependencies (card_id, blocker_id) VALUES (?, ?)", blockedId, blockerId);
+  s.db.insert(dependencies).values({ cardId: blockedId, blockerId }).run();
   const blocker = s.touchCard(actorId, blockerId, "card.dependency_added", { blockedCardId: blockedId });
   const blocked = s.touchCard(actorId, blockedId, "card.dependency_added", { blockerId });
   return cardId === blockedId ? blocked : blocker;
@@ -152,8 +168,8 @@ export function addDependency(s: BoardStore, actorId: string, cardId: string, in
 export function removeDependency(s: BoardStore, actorId: string, cardId: string, blockerId: string): Card {
   s.requireRole(actorId, "member");
   s.cardRowOrThrow(cardId);
-  if (!s.one("SELECT 1 FROM dependencies WHERE card_id = ? AND blocker_id = ?", cardId, blockerId)) throw notFound("Dependency");
-  s.sql.exec("DELETE FROM dependencies WHERE card_id = ? AND blocker_id = ?", cardId, blockerId);
+  if (!dependency(s, cardId, blockerId)) throw notFound("Dependency");
+  s.db.delete(dependencies).where(dependencyIs(cardId, blockerId)).run();
   s.touchCard(actorId, blockerId, "card.dependency_removed", { blockedCardId: cardId });
   return s.touchCard(actorId, cardId, "card.dependency_removed", { blockerId });
 }
@@ -162,27 +178,24 @@ export function addAttachment(
   s: BoardStore,
   actorId: string,
   cardId: string,
-  a: Omit<AttachmentRow, "card_id" | "created_by" | "created_at">,
+  a: Omit<AttachmentRow, "cardId" | "createdBy" | "createdAt">,
 ): Card {
   s.requireRole(actorId, "member");
   s.cardRowOrThrow(cardId);
-  s.sql.exec(
-    "INSERT INTO attachments (id, card_id, filename, content_type, size, r2_key, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    a.id,
-    cardId,
-    a.filename,
-    a.content_type,
-    a.size,
-    a.r2_key,
-    actorId,
-    s.now(),
-  );
+  s.db
+    .insert(attachments)
+    .values({ ...a, cardId, createdBy: actorId, createdAt: s.now() })
+    .run();
   return s.touchCard(actorId, cardId, "card.attachment_added", { attachmentId: a.id, filename: a.filename });
 }
 
 export function attachmentOrThrow(s: BoardStore, cardId: string, attachmentId: string): AttachmentRow {
   s.cardRowOrThrow(cardId);
-  const row = s.one<AttachmentRow>("SELECT * FROM attachments WHERE id = ? AND card_id = ?", attachmentId, cardId);
+  const row = s.db
+    .select()
+    .from(attachments)
+    .where(and(eq(attachments.id, attachmentId), eq(attachments.cardId, cardId)))
+    .get();
   if (!row) throw notFound("Attachment");
   return row;
 }
@@ -190,7 +203,7 @@ export function attachmentOrThrow(s: BoardStore, cardId: string, attachmentId: s
 export function removeAttachment(s: BoardStore, actorId: string, cardId: string, attachmentId: string): string {
   s.requireRole(actorId, "member");
   const row = attachmentOrThrow(s, cardId, attachmentId);
-  s.sql.exec("DELETE FROM attachments WHERE id = ?", attachmentId);
+  s.db.delete(attachments).where(eq(attachments.id, attachmentId)).run();
   s.touchCard(actorId, cardId, "card.attachment_removed", { attachmentId });
-  return row.r2_key;
+  return row.r2Key;
 }

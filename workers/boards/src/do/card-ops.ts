@@ -1,9 +1,10 @@
 import { ApiError } from "@edgeworks/http";
+import { eq, or } from "drizzle-orm";
 import { newCardId } from "../ids";
 import type { Placement } from "../positions";
 import type { CreateCardInput, MoveCardInput, UpdateCardInput } from "../validation";
 import type { Card } from "../views";
-import type { AttachmentRow } from "./board-schema";
+import { attachments, cards, checklistItems, checklists, comments, dependencies, lists } from "./board.schema";
 import type { BoardStore } from "./board-store";
 import { invalidField } from "./result";
 
@@ -13,25 +14,28 @@ import { invalidField } from "./result";
 export function createCard(s: BoardStore, actorId: string, listId: string, input: CreateCardInput): Card {
   const boardId = s.requireRole(actorId, "member").board.id;
   const list = s.listRowOrThrow(listId);
-  if (list.archived === 1) throw new ApiError("conflict", "The list is archived");
+  if (list.archived) throw new ApiError("conflict", "The list is archived");
   s.checkAssignees(input.assignees);
   const id = newCardId(boardId);
   const now = s.now();
-  s.sql.exec(
-    `INSERT INTO cards (id, list_id, pos, title, description, due_at, labels, assignees, archived, version, created_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 1, ?, ?, ?)`,
-    id,
-    listId,
-    `~${id}`, // parked until placed below, in the same synchronous call
-    input.title,
-    input.description ?? null,
-    input.dueAt ?? null,
-    JSON.stringify(input.labels ?? []),
-    JSON.stringify(input.assignees ?? []),
-    actorId,
-    now,
-    now,
-  );
+  s.db
+    .insert(cards)
+    .values({
+      id,
+      listId,
+      pos: `~${id}`, // parked until placed below, in the same synchronous call
+      title: input.title,
+      description: input.description ?? null,
+      dueAt: input.dueAt ?? null,
+      labels: input.labels ?? [],
+      assignees: input.assignees ?? [],
+      archived: false,
+      version: 1,
+      createdBy: actorId,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .run();
   s.placeCard(actorId, id, listId, input.pos ?? "bottom");
   const card = s.card(id);
   s.emit(actorId, "card.created", { listId, cardId: id, detail: { title: card.title }, payload: { card } });
@@ -50,16 +54,18 @@ export function updateCard(s: BoardStore, actorId: string, cardId: string, patch
   const fields = Object.keys(patch);
   if (fields.length === 0) return s.card(cardId);
   s.checkAssignees(patch.assignees);
-  s.sql.exec(
-    "UPDATE cards SET title = ?, description = ?, due_at = ?, labels = ?, assignees = ?, archived = ? WHERE id = ?",
-    patch.title ?? row.title,
-    patch.description === undefined ? row.description : patch.description,
-    patch.dueAt === undefined ? row.due_at : patch.dueAt,
-    patch.labels === undefined ? row.labels : JSON.stringify(patch.labels),
-    patch.assignees === undefined ? row.assignees : JSON.stringify(patch.assignees),
-    patch.archived === undefined ? row.archived : patch.archived ? 1 : 0,
-    cardId,
-  );
+  s.db
+    .update(cards)
+    .set({
+      title: patch.title ?? row.title,
+      description: patch.description === undefined ? row.description : patch.description,
+      dueAt: patch.dueAt === undefined ? row.dueAt : patch.dueAt,
+      labels: patch.labels ?? row.labels,
+      assignees: patch.assignees ?? row.assignees,
+      archived: patch.archived ?? row.archived,
+    })
+    .where(eq(cards.id, cardId))
+    .run();
   return s.touchCard(actorId, cardId, "card.updated", { fields });
 }
 
@@ -71,14 +77,18 @@ export function moveCard(s: BoardStore, actorId: string, cardId: string, input: 
   s.requireRole(actorId, "member");
   const row = s.cardRowOrThrow(cardId);
   s.checkVersion(row, ifMatch);
-  const target = s.one<{ id: string; done: number; archived: number }>("SELECT id, done, archived FROM lists WHERE id = ?", input.listId);
+  const target = s.db
+    .select({ id: lists.id, done: lists.done, archived: lists.archived })
+    .from(lists)
+    .where(eq(lists.id, input.listId))
+    .get();
   if (!target) throw invalidField("listId", "No such list on this board");
-  if (target.archived === 1) throw new ApiError("conflict", "The target list is archived");
-  if (target.done === 1 && s.isBlocked(cardId)) {
+  if (target.archived) throw new ApiError("conflict", "The target list is archived");
+  if (target.done && s.isBlocked(cardId)) {
     throw new ApiError("conflict", "The card is blocked by an unfinished card and cannot enter a done list");
   }
   s.placeCard(actorId, cardId, input.listId, (input.pos ?? "bottom") as Placement);
-  return s.touchCard(actorId, cardId, "card.moved", { fromListId: row.list_id, toListId: input.listId });
+  return s.touchCard(actorId, cardId, "card.moved", { fromListId: row.listId, toListId: input.listId });
 }
 
 /** Deletes a card and what hangs off it; returns the attachment keys to delete from R2. */
@@ -86,21 +96,25 @@ export function deleteCard(s: BoardStore, actorId: string, cardId: string, ifMat
   s.requireRole(actorId, "member");
   const row = s.cardRowOrThrow(cardId);
   s.checkVersion(row, ifMatch);
-  const keys = s.all<AttachmentRow>("SELECT r2_key FROM attachments WHERE card_id = ?", cardId).map((a) => a.r2_key);
-  const dependents = s.all<{ card_id: string }>("SELECT card_id FROM dependencies WHERE blocker_id = ?", cardId);
-  const blockers = s.all<{ blocker_id: string }>("SELECT blocker_id FROM dependencies WHERE card_id = ?", cardId);
-  for (const table of [
-    "cards WHERE id",
-    "checklists WHERE card_id",
-    "checklist_items WHERE card_id",
-    "comments WHERE card_id",
-    "attachments WHERE card_id",
-  ]) {
-    s.sql.exec(`DELETE FROM ${table} = ?`, cardId);
-  }
-  s.sql.exec("DELETE FROM dependencies WHERE card_id = ? OR blocker_id = ?", cardId, cardId);
-  s.emit(actorId, "card.deleted", { listId: row.list_id, cardId, detail: { title: row.title }, payload: { cardId, listId: row.list_id } });
-  for (const d of dependents) s.touchCard(actorId, d.card_id, "card.dependency_removed", { blockerId: cardId });
-  for (const b of blockers) s.touchCard(actorId, b.blocker_id, "card.dependency_removed", { blockedCardId: cardId });
+  const { db } = s;
+  const keys = db
+    .select({ r2Key: attachments.r2Key })
+    .from(attachments)
+    .where(eq(attachments.cardId, cardId))
+    .all()
+    .map((a) => a.r2Key);
+  const dependents = db.select({ cardId: dependencies.cardId }).from(dependencies).where(eq(dependencies.blockerId, cardId)).all();
+  const blockers = db.select({ blockerId: dependencies.blockerId }).from(dependencies).where(eq(dependencies.cardId, cardId)).all();
+  db.delete(cards).where(eq(cards.id, cardId)).run();
+  db.delete(checklists).where(eq(checklists.cardId, cardId)).run();
+  db.delete(checklistItems).where(eq(checklistItems.cardId, cardId)).run();
+  db.delete(comments).where(eq(comments.cardId, cardId)).run();
+  db.delete(attachments).where(eq(attachments.cardId, cardId)).run();
+  db.delete(dependencies)
+    .where(or(eq(dependencies.cardId, cardId), eq(dependencies.blockerId, cardId)))
+    .run();
+  s.emit(actorId, "card.deleted", { listId: row.listId, cardId, detail: { title: row.title }, payload: { cardId, listId: row.listId } });
+  for (const d of dependents) s.touchCard(actorId, d.cardId, "card.dependency_removed", { blockerId: cardId });
+  for (const b of blockers) s.touchCard(actorId, b.blockerId, "card.dependency_removed", { blockedCardId: cardId });
   return keys;
 }

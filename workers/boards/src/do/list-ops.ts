@@ -1,6 +1,8 @@
+import { eq } from "drizzle-orm";
 import { newListId } from "../ids";
 import type { Placement } from "../positions";
 import type { List } from "../views";
+import { lists } from "./board.schema";
 import type { BoardStore } from "./board-store";
 
 // The board's lists: created, changed (name, done, archived) and moved, as functions over its store.
@@ -10,15 +12,10 @@ export function createList(s: BoardStore, actorId: string, input: { name: string
   const pos = s.placeAmong(s.listSequence(), input.pos ?? "bottom");
   const id = newListId(boardId);
   const now = s.now();
-  s.sql.exec(
-    "INSERT INTO lists (id, name, pos, done, archived, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)",
-    id,
-    input.name,
-    pos,
-    input.done ? 1 : 0,
-    now,
-    now,
-  );
+  s.db
+    .insert(lists)
+    .values({ id, name: input.name, pos, done: input.done ?? false, archived: false, createdAt: now, updatedAt: now })
+    .run();
   s.respaceIfLong(pos, "lists", null, actorId);
   const list = s.list(id);
   s.emit(actorId, "list.created", { listId: id, detail: { name: list.name }, payload: { list } });
@@ -35,14 +32,11 @@ export function updateList(
   const row = s.listRowOrThrow(listId);
   const fields = Object.keys(patch);
   if (fields.length === 0) return s.list(listId);
-  s.sql.exec(
-    "UPDATE lists SET name = ?, done = ?, archived = ?, updated_at = ? WHERE id = ?",
-    patch.name ?? row.name,
-    patch.done === undefined ? row.done : patch.done ? 1 : 0,
-    patch.archived === undefined ? row.archived : patch.archived ? 1 : 0,
-    s.now(),
-    listId,
-  );
+  s.db
+    .update(lists)
+    .set({ name: patch.name ?? row.name, done: patch.done ?? row.done, archived: patch.archived ?? row.archived, updatedAt: s.now() })
+    .where(eq(lists.id, listId))
+    .run();
   const list = s.list(listId);
   s.emit(actorId, "list.updated", { listId, detail: { fields }, payload: { list } });
   return list;
@@ -52,7 +46,7 @@ export function moveList(s: BoardStore, actorId: string, listId: string, placeme
   s.requireRole(actorId, "member");
   s.listRowOrThrow(listId);
   const pos = s.placeAmong(s.listSequence(listId), placement);
-  s.sql.exec("UPDATE lists SET pos = ?, updated_at = ? WHERE id = ?", pos, s.now(), listId);
+  s.db.update(lists).set({ pos, updatedAt: s.now() }).where(eq(lists.id, listId)).run();
   s.respaceIfLong(pos, "lists", null, actorId);
   const list = s.list(listId);
   s.emit(actorId, "list.moved", { listId, payload: { list } });
