@@ -6,6 +6,7 @@ import { z } from "zod";
 import { getAccountUsers } from "./accounts";
 import { findArticleById } from "./articles.service";
 import { blogDb } from "./db";
+import { addOutboxEmails } from "./outbox.service";
 import { followerIds } from "./profiles.service";
 
 /** The body of a notification message (zod 4's `int()` is a safe integer). */
@@ -35,15 +36,10 @@ export async function notifyFollowers(env: Env, body: PublishedMessage, now: num
   const link = `${origin}/blog/api/articles/${encodeURIComponent(article.slug)}`;
   const subject = `${article.author.username} published: ${article.title}`.slice(0, 300);
   const text = `${article.author.username} published "${article.title}".\n\n${article.description}\n\nRead it: ${link}\n`;
-  const results = await env.DB.batch(
-    users.map((u) =>
-      env.DB.prepare(
-        `INSERT INTO outbox (article_id, user_id, to_email, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (article_id, user_id) DO NOTHING`,
-      ).bind(article.id, u.id, u.email, subject, text, now),
-    ),
+  return addOutboxEmails(
+    blogDb(env.DB),
+    users.map((u) => ({ articleId: article.id, userId: u.id, toEmail: u.email, subject, body: text, createdAt: now })),
   );
-  return results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
 }
 
 /**

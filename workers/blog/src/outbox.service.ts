@@ -13,6 +13,27 @@ export interface OutboxEmail {
   createdAt: number;
 }
 
+/** A notification email to write: one per (article, follower). */
+export type NewOutboxEmail = Omit<OutboxEmail, "id">;
+
+/**
+ * Writes the emails in one batch, one statement each (D1 binds at most 100 values per statement);
+ * UNIQUE(article_id, user_id) makes a redelivered message write nothing twice. Answers how many were new.
+ *
+ * @example const written = await addOutboxEmails(db, users.map((u) => ({ articleId, userId: u.id, ... })));
+ */
+export async function addOutboxEmails(db: BlogDb, emails: NewOutboxEmail[]): Promise<number> {
+  const [first, ...rest] = emails.map((e) =>
+    db
+      .insert(outbox)
+      .values(e)
+      .onConflictDoNothing({ target: [outbox.articleId, outbox.userId] }),
+  );
+  if (!first) return 0;
+  const results = await db.batch([first, ...rest]);
+  return results.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+}
+
 /**
  * The newest `limit` emails of the outbox, newest first.
  *

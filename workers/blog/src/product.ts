@@ -6,7 +6,7 @@ import type { MiddlewareHandler } from "hono";
 import { getAccountUsers } from "./accounts";
 import { AVATAR_MAX_BYTES } from "./avatars.service";
 import { blogDb } from "./db";
-import { ensureProfile } from "./profiles.service";
+import { ensureProfile, findProfileByUserId } from "./profiles.service";
 
 /** Who is calling, with the credential they presented (returned as `user.token` by `GET /api/user`). */
 export interface Viewer extends Principal {
@@ -107,7 +107,7 @@ const withProfile = new Set<string>();
 /** Creates the blog profile of an accounts user on first use (username from their name or email). */
 async function ensureViewerProfile(env: Env, userId: string): Promise<void> {
   if (withProfile.has(userId)) return;
-  const existing = await env.DB.prepare("SELECT 1 AS p FROM profiles WHERE user_id = ?1").bind(userId).first();
+  const existing = await findProfileByUserId(blogDb(env.DB), userId);
   if (!existing) {
     const [account] = await getAccountUsers(env, [userId]);
     await ensureProfile(blogDb(env.DB), userId, account?.name ?? account?.email ?? userId, Date.now());
