@@ -1,29 +1,13 @@
-import { createApp, jsonResponse, mountDocs } from "@edgeworks/http";
+import { jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { AccountsEnv } from "./context";
 import { loadSigningKeys } from "./keys";
+import { accounts } from "./product";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { devRoutes } from "./routes/dev";
 import { emailRoutes } from "./routes/email";
 import { meRoutes } from "./routes/me";
 import { passwordRoutes } from "./routes/passwords";
 import { sessionRoutes } from "./routes/sessions";
-
-/**
- * The accounts API. The front door forwards the full path, so every route carries the `/auth` prefix.
- */
-export const app = createApp<AccountsEnv>();
-
-app.openapi(
-  createRoute({
-    method: "get",
-    path: "/auth/health",
-    tags: ["Meta"],
-    summary: "Liveness",
-    responses: { 200: jsonResponse(z.object({ status: z.literal("ok") }).openapi("Health"), "The Worker is up") },
-  }),
-  (c) => c.json({ status: "ok" as const }, 200),
-);
 
 const jwkSchema = z
   .object({
@@ -37,7 +21,7 @@ const jwkSchema = z
   })
   .openapi("Jwk");
 
-app.openapi(
+accounts.app.openapi(
   createRoute({
     method: "get",
     path: "/auth/.well-known/jwks.json",
@@ -53,14 +37,11 @@ app.openapi(
   },
 );
 
-for (const routes of [sessionRoutes, meRoutes, passwordRoutes, emailRoutes, apiKeyRoutes, devRoutes]) app.route("/auth/v1", routes);
+// `/auth/v1` has no guard (guard: false): its routes authenticate one by one with requireAuth
+for (const routes of [sessionRoutes, meRoutes, passwordRoutes, emailRoutes, apiKeyRoutes, devRoutes]) accounts.v1.route("/", routes);
 
-mountDocs(app, {
-  prefix: "/auth",
-  title: "Edgeworks Accounts API",
-  version: "1.0.0",
-  description:
-    "Identity for every Edgeworks product: accounts, sessions (15-minute ES256 access tokens and rotating 30-day refresh tokens), " +
-    "email verification, password reset and API keys. Verify access tokens with the keys at `/auth/.well-known/jwks.json`. " +
-    "Errors are `application/problem+json` (RFC 9457).",
-});
+/**
+ * The accounts API, built: index.ts serves it from the RPC entrypoint's fetch. The front door forwards
+ * the full path, so every route carries the `/auth` prefix.
+ */
+export const app = accounts.build();

@@ -2,7 +2,7 @@ import { requireScope } from "@edgeworks/auth";
 import { createRouter, errors, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import { createApiKey, listApiKeys, revokeApiKey } from "../api-keys.service";
-import { type AccountsEnv, requireAuth, requireSession, serviceDeps } from "../context";
+import { type AccountsEnv, requireAuth, requireSession, serviceDeps } from "../product";
 import { apiKeyParams, apiKeySchema, createApiKeyBody, createdApiKeySchema, listApiKeysQuery } from "../validation";
 
 /** The caller's API keys. Creating and deleting keys needs a session (an API key cannot mint or revoke keys). */

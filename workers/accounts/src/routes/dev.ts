@@ -1,7 +1,7 @@
 import { createRouter, devOnly, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
-import { type AccountsEnv, serviceDeps } from "../context";
 import { listOutbox } from "../outbox.service";
+import { type AccountsEnv, serviceDeps } from "../product";
 import { outboxMessageSchema, outboxQuery } from "../validation";
 
 /** Development helpers; they answer 404 unless the DEV_MODE var is "true". */

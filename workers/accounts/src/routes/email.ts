@@ -1,9 +1,9 @@
 import { requireScope } from "@edgeworks/auth";
 import { createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
-import { type AccountsEnv, mailDeps, requireAuth, serviceDeps } from "../context";
 import { requestVerification, verifyEmail } from "../email-verification.service";
 import { consume, enforce } from "../limits";
+import { type AccountsEnv, mailDeps, requireAuth, serviceDeps } from "../product";
 import { userEnvelope, verifyEmailBody } from "../validation";
 
 /** Email-address verification. */

@@ -1,7 +1,7 @@
 import { requireScope } from "@edgeworks/auth";
 import { ApiError, createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
-import { type AccountsEnv, mailDeps, requireAuth, serviceDeps } from "../context";
+import { type AccountsEnv, mailDeps, requireAuth, serviceDeps } from "../product";
 import { getMe, updateMe } from "../users.service";
 import { updateMeBody, userEnvelope } from "../validation";
 

@@ -1,9 +1,9 @@
 import { createRouter, errors, jsonBody } from "@edgeworks/http";
 import { clientIp } from "@edgeworks/ratelimit";
 import { createRoute } from "@hono/zod-openapi";
-import { type AccountsEnv, afterResponse, callerSession, mailDeps, requireAuth, requireSession, serviceDeps } from "../context";
 import { consume, enforce } from "../limits";
 import { changePassword, forgotPassword, resetPassword } from "../passwords.service";
+import { type AccountsEnv, afterResponse, callerSession, mailDeps, requireAuth, requireSession, serviceDeps } from "../product";
 import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from "../validation";
 
 /** Changing, forgetting and resetting passwords. */

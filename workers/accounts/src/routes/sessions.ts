@@ -1,8 +1,8 @@
 import { createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
 import { clientIp } from "@edgeworks/ratelimit";
 import { createRoute } from "@hono/zod-openapi";
-import { type AccountsEnv, afterResponse, callerSession, requireAuth, requireSession, serviceDeps, sessionDeps } from "../context";
 import { consume, enforce, forget } from "../limits";
+import { type AccountsEnv, afterResponse, callerSession, requireAuth, requireSession, serviceDeps, sessionDeps } from "../product";
 import { login, logout, refresh } from "../sessions.service";
 import { register } from "../users.service";
 import { loginBody, logoutBody, refreshBody, registerBody, sessionSchema } from "../validation";

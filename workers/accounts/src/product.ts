@@ -1,5 +1,6 @@
-import { type AuthVariables, authenticate, InvalidTokenError, type Principal } from "@edgeworks/auth";
-import { ApiError, type AppEnv, log } from "@edgeworks/http";
+import { authenticate, InvalidTokenError, type Principal } from "@edgeworks/auth";
+import { ApiError, log } from "@edgeworks/http";
+import { defineProduct, type GuardedEnv } from "@edgeworks/product";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context, MiddlewareHandler } from "hono";
 import { verifyApiKey } from "./api-keys.service";
@@ -7,9 +8,26 @@ import type { MailDeps, ServiceDeps, SessionDeps } from "./deps";
 import { loadSigningKeys, localVerifier } from "./keys";
 import { isSessionLive } from "./sessions.service";
 
-/** The Hono environment of the accounts app. */
-export type AccountsEnv = AppEnv<Env, AuthVariables>;
+/** The Hono environment of the accounts routers: the bindings plus the caller, set by `requireAuth` where a route needs one. */
+export type AccountsEnv = GuardedEnv<Env>;
 type Ctx = Context<AccountsEnv>;
+
+/**
+ * The identity provider: health at `/auth/health`, docs at `/auth/docs`, the JWKS at the root of its prefix.
+ * No guard on `/auth/v1`: most of it is public (register, login, refresh, reset), and the rest
+ * authenticates per route with `requireAuth`, which knows sessions (products only verify tokens).
+ */
+export const accounts = defineProduct<Env>({
+  prefix: "/auth",
+  title: "Edgeworks Accounts API",
+  version: "1.0.0",
+  description:
+    "Identity for every Edgeworks product: accounts, sessions (15-minute ES256 access tokens and rotating 30-day refresh tokens), " +
+    "email verification, password reset and API keys. Verify access tokens with the keys at `/auth/.well-known/jwks.json`. " +
+    "Errors are `application/problem+json` (RFC 9457).",
+  guard: false,
+  health: { tag: "Meta", summary: "Liveness" },
+});
 
 /** Runs `work` after the response (waitUntil); a failure is logged with the request id, never lost silently. */
 export function afterResponse(c: Ctx, work: Promise<unknown>, what = "background work"): void {
