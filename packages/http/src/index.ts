@@ -8,4 +8,5 @@ export * from "./logging";
 export * from "./openapi";
 export * from "./pagination";
 export * from "./time";
+export * from "./uploads";
 export * from "./validation";

@@ -13,7 +13,7 @@ describe("attachments", () => {
   it("are stored in R2 and downloaded by board members only", async () => {
     const { admin, observer, stranger, list, board } = await team();
     const card = await createCard(admin, list.id);
-    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]);
+    const bytes = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // a PNG signature: the bytes are sniffed
     const res = await upload(admin, card.id, bytes, "image/png", "screen shot ü.png");
     const c = await ok<Card>(res, 201);
     expect(c.attachments).toEqual([
@@ -57,6 +57,15 @@ describe("attachments", () => {
     await expectProblem(await upload(admin, card.id, "<script>", "text/html"), 415, "unsupported_media_type");
     await expectProblem(await upload(admin, card.id, "<svg/>", "image/svg+xml"), 415, "unsupported_media_type");
     await expectProblem(await upload(admin, card.id, ""), 422, "validation_failed");
+    // the declared type is checked against the bytes, never trusted
+    await expectProblem(await upload(admin, card.id, "<svg onload=alert(1)>", "image/png", "x.png"), 415, "unsupported_media_type");
+    await expectProblem(
+      await upload(admin, card.id, "RIFF\u0004\u0000\u0000\u0000WAVEfmt ", "image/webp", "x.webp"),
+      415,
+      "unsupported_media_type",
+    );
+    await expectProblem(await upload(admin, card.id, new Uint8Array([0xff, 0xfe, 0x00]), "text/plain"), 415, "unsupported_media_type");
+    await expectProblem(await upload(admin, card.id, "%PDF-1.7", "application/zip", "x.zip"), 415, "unsupported_media_type");
     await expectProblem(await upload(admin, card.id, new Uint8Array(5 * 1024 * 1024 + 1)), 413, "payload_too_large");
     await expectProblem(await upload(admin, card.id, "x", "text/plain", "../etc/passwd"), 422, "validation_failed", ["filename"]);
     await expectProblem(await upload(admin, card.id, "x", "text/plain", "a\u0000b"), 422, "validation_failed", ["filename"]);

@@ -1,4 +1,4 @@
-import { ApiError, isUtf8Text, mediaTypeOf, notFound, serveR2File, sniffBinaryType } from "@edgeworks/http";
+import { acceptedUploadType, checkUpload, notFound, serveR2File, type UploadPolicy } from "@edgeworks/http";
 import { nanoid } from "nanoid";
 import { type ChatDeps, roomStub } from "./deps";
 import { attachmentUrl, fileKey } from "./do/attachment-store";
@@ -20,31 +20,17 @@ export const FILE_TYPES = [
 
 const INLINE = new Set<string>(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 
-const contentMatches = (type: string, bytes: Uint8Array) => (type === "text/plain" ? isUtf8Text(bytes) : sniffBinaryType(bytes) === type);
+/** packages/http's upload policy: the declared type must be accepted and the bytes must be it (422 when not, as chat documents). */
+export const FILE_POLICY: UploadPolicy = { types: FILE_TYPES, maxBytes: MAX_FILE_BYTES, label: "Files", mismatch: "validation_failed" };
 
 /** The media type without parameters, lower-cased; 415 unless it is one we accept. */
-export function acceptedType(header: string | undefined): string {
-  const type = mediaTypeOf(header);
-  if (!(FILE_TYPES as readonly string[]).includes(type)) {
-    throw new ApiError("unsupported_media_type", `Accepted types: ${FILE_TYPES.join(", ")}`);
-  }
-  return type;
-}
+export const acceptedType = (header: string | undefined): string => acceptedUploadType(FILE_POLICY, header);
 
 /** Stores an upload in R2 and registers it with the room; a message of the uploader can then attach it. */
 export async function uploadAttachment(deps: ChatDeps, roomId: string, input: { type: string; name: string; body: ArrayBuffer }) {
   await loadMembershipOrThrow(deps, roomId);
   const bytes = new Uint8Array(input.body);
-  if (bytes.byteLength === 0)
-    throw new ApiError("validation_failed", "The file is empty", {
-      errors: [{ path: "", location: "body", message: "Must not be empty" }],
-    });
-  if (bytes.byteLength > MAX_FILE_BYTES) throw new ApiError("payload_too_large", `Files are limited to ${MAX_FILE_BYTES} bytes`);
-  if (!contentMatches(input.type, bytes)) {
-    throw new ApiError("validation_failed", "The content does not match its type", {
-      errors: [{ path: "content-type", location: "header", message: `The bytes are not ${input.type}` }],
-    });
-  }
+  checkUpload(FILE_POLICY, input.type, bytes);
   const id = nanoid();
   await deps.env.CHAT_FILES.put(fileKey(roomId, id), bytes, {
     httpMetadata: { contentType: input.type },

@@ -2,7 +2,7 @@
 // most 2 MiB, stored under a random key per upload, so the URL never changes meaning and is served
 // with a year of immutable caching. Resizing needs an image codec that workerd lacks; clients get the
 // original bytes.
-import { ApiError, createRouter, errors, jsonResponse, mediaTypeOf, notFound, sniffBinaryType } from "@edgeworks/http";
+import { acceptedUploadType, checkUpload, createRouter, errors, jsonResponse, notFound, type UploadPolicy } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { AVATAR_MAX_BYTES, forgetAvatars, saveAvatar } from "../avatars.service";
 import { blogDb } from "../db";
@@ -10,7 +10,7 @@ import { authenticate, type BlogEnv, viewerOf } from "../product";
 import { publicOrigin } from "./present";
 
 const TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
-const isImageType = (type: string): type is (typeof TYPES)[number] => (TYPES as readonly string[]).includes(type);
+const AVATAR_POLICY: UploadPolicy<(typeof TYPES)[number]> = { types: TYPES, maxBytes: AVATAR_MAX_BYTES, label: "Avatars" };
 
 const KEY = /^[a-f0-9]{32}$/;
 const avatarSchema = z
@@ -58,17 +58,10 @@ const serve = createRoute({
 export const v1AvatarsRouter = createRouter<BlogEnv>()
   .openapi(upload, async (c) => {
     const viewer = viewerOf(c);
-    const declared = mediaTypeOf(c.req.header("Content-Type"));
-    if (!isImageType(declared)) throw new ApiError("unsupported_media_type", `Send the image as one of ${TYPES.join(", ")}`);
+    acceptedUploadType(AVATAR_POLICY, c.req.header("Content-Type")); // 415 before the body is read
     const bytes = new Uint8Array(await c.req.arrayBuffer());
-    if (bytes.byteLength > AVATAR_MAX_BYTES) throw new ApiError("payload_too_large", `An avatar is at most ${AVATAR_MAX_BYTES} bytes`);
-    if (bytes.byteLength === 0)
-      throw new ApiError("validation_failed", "The image is empty", {
-        errors: [{ path: "", location: "body", message: "Must not be empty" }],
-      });
-    // the bytes decide, by magic number: a declared image/png must really be one
-    if (sniffBinaryType(bytes) !== declared) throw new ApiError("unsupported_media_type", `The body is not a ${declared} image`);
-    const actual = declared;
+    // packages/http's upload policy: the bytes decide, by magic number (a declared image/png must really be one)
+    const actual = checkUpload(AVATAR_POLICY, c.req.header("Content-Type"), bytes);
     const key = crypto.randomUUID().replaceAll("-", "");
     const object = await c.env.AVATARS.put(key, bytes, {
       httpMetadata: { contentType: actual },

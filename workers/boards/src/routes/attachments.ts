@@ -1,4 +1,4 @@
-import { ApiError, createRouter, errors, mediaTypeOf, serveR2File, textField } from "@edgeworks/http";
+import { acceptedUploadType, checkUpload, createRouter, errors, serveR2File, textField, type UploadPolicy } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { boardOfChild } from "../board-client";
 import { unwrap } from "../do/result";
@@ -25,6 +25,9 @@ export const ATTACHMENT_TYPES = [
   "application/octet-stream",
 ] as const;
 
+/** packages/http's upload policy for card attachments (415 type, 422 empty, 413 size, 415 bytes that are not the type). */
+const ATTACHMENT_POLICY: UploadPolicy = { types: ATTACHMENT_TYPES, maxBytes: MAX_ATTACHMENT_BYTES, label: "Attachments" };
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const FILENAME = /^[^\u0000-\u001f\u007f/\\]*[^\s\u0000-\u001f\u007f/\\][^\u0000-\u001f\u007f/\\]*$/;
 
@@ -36,7 +39,7 @@ const uploadRoute = createRoute({
   method: "post",
   path: "/cards/{id}/attachments",
   summary: "Attach a file to a card (raw body)",
-  description: `The body is the file (at most ${MAX_ATTACHMENT_BYTES} bytes, 413 above); its \`Content-Type\` must be one of ${ATTACHMENT_TYPES.join(", ")} (415 otherwise).`,
+  description: `The body is the file (at most ${MAX_ATTACHMENT_BYTES} bytes, 413 above); its \`Content-Type\` must be one of ${ATTACHMENT_TYPES.join(", ")} (415 otherwise), and the bytes must be that type: images, PDF and ZIP by their signature, text and JSON as UTF-8 (415 otherwise).`,
   request: {
     params: cardIdParams,
     query: z.object({
@@ -90,17 +93,10 @@ export const attachmentsRouter = createRouter<BoardsEnv>()
     const userId = c.var.auth.userId;
     const { boardId, board } = await boardOfChild(c.env, "card", id, userId);
     unwrap(await board.canWriteCard(userId, id));
-    const contentType = mediaTypeOf(c.req.header("Content-Type"));
-    if (!(ATTACHMENT_TYPES as readonly string[]).includes(contentType)) {
-      throw new ApiError("unsupported_media_type", `Attachments may be ${ATTACHMENT_TYPES.join(", ")}`);
-    }
-    const bytes = await c.req.arrayBuffer();
-    if (bytes.byteLength === 0)
-      throw new ApiError("validation_failed", "The file is empty", {
-        errors: [{ path: "", location: "body", message: "Must not be empty" }],
-      });
-    if (bytes.byteLength > MAX_ATTACHMENT_BYTES)
-      throw new ApiError("payload_too_large", `Attachments are at most ${MAX_ATTACHMENT_BYTES} bytes`);
+    acceptedUploadType(ATTACHMENT_POLICY, c.req.header("Content-Type"));
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    // the bytes decide, not the label: a declared image/png must really be one, text must be UTF-8
+    const contentType = checkUpload(ATTACHMENT_POLICY, c.req.header("Content-Type"), bytes);
     const attachmentId = newLocalId();
     const key = `boards/${boardId}/cards/${id}/${attachmentId}`;
     await c.env.BOARD_FILES.put(key, bytes, { httpMetadata: { contentType } });

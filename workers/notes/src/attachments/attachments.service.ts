@@ -1,4 +1,4 @@
-import { ApiError, iso, notFound } from "@edgeworks/http";
+import { ApiError, checkUploadSize, iso, notFound } from "@edgeworks/http";
 import { sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { loadNoteOrThrow, type Need } from "../access";
@@ -8,6 +8,9 @@ import type { Attachment } from "./attachments.validation";
 import { type AttachmentType, detectType, MAX_ATTACHMENT_BYTES } from "./sniff";
 
 export type AttachmentDeps = ServiceDeps & { bucket: R2Bucket };
+
+/** packages/http's size rule for attachments (422 empty, 413 past 10 MiB); the type is detected from the bytes (sniff.ts). */
+const ATTACHMENT_SIZES = { maxBytes: MAX_ATTACHMENT_BYTES, label: "Attachments", field: "file" };
 
 export interface RawAttachment {
   id: string;
@@ -47,12 +50,7 @@ export const MAX_ATTACHMENTS_PER_NOTE = 100;
  */
 export async function uploadAttachment(deps: AttachmentDeps, noteId: string, file: File): Promise<Attachment> {
   const { row: note } = await loadNoteOrThrow(deps, noteId, "edit");
-  if (file.size > MAX_ATTACHMENT_BYTES) throw new ApiError("payload_too_large", `Attachments may be at most ${MAX_ATTACHMENT_BYTES} bytes`);
-  if (file.size === 0) {
-    throw new ApiError("validation_failed", "The file is empty", {
-      errors: [{ path: "file", location: "body", message: "Must not be empty" }],
-    });
-  }
+  checkUploadSize(ATTACHMENT_SIZES, file.size);
   const bytes = new Uint8Array(await file.arrayBuffer());
   const contentType = detectType(bytes, file.type, file.name);
   if (!contentType) {
