@@ -1,11 +1,12 @@
 import { notFound } from "@edgeworks/http";
-import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { nanoid } from "nanoid";
 import { loadNotebookOrThrow, loadNoteOrThrow, type Need } from "./access";
 import { runBatch } from "./batch";
 import type { ServiceDeps } from "./deps";
 import { assertIfMatch } from "./etag";
-import { type RawNote, toNote } from "./note-row";
+import { RAW_NOTE_COLUMNS, type RawNote, toNote } from "./note-row";
 import { notes, revisions } from "./schema";
 import type { CreateNoteInput, Note, UpdateNoteInput } from "./validation";
 
@@ -81,26 +82,49 @@ export async function updateNote(deps: ServiceDeps, id: string, patch: UpdateNot
 }
 
 async function applyUpdate(deps: ServiceDeps, id: string, patch: UpdateNoteInput, expectedVersion?: number): Promise<RawNote | undefined> {
+  const { db } = deps;
   const now = deps.now();
-  const title = patch.title ?? null;
-  const content = patch.content ?? null;
-  const tags = patch.tags === undefined ? null : JSON.stringify(patch.tags);
-  const pinned = patch.pinned === undefined ? null : patch.pinned ? 1 : 0;
+  // each new value is computed in SQL from the row as it is when the batch runs; null keeps the column
+  const keep = <T>(value: T | undefined, column: SQLiteColumn): SQL => sql`coalesce(${value ?? null}, ${column})`;
+  const title = keep(patch.title, notes.title);
+  const content = keep(patch.content, notes.content);
   const archived = patch.archived === undefined ? null : patch.archived ? 1 : 0;
-  const notebookId = patch.notebookId ?? null;
-  const scope = sql`id = ${id} AND deleted_at IS NULL${expectedVersion === undefined ? sql`` : sql` AND version = ${expectedVersion}`}`;
-  const results = await runBatch(deps.db, [
-    sql`INSERT INTO revisions (id, note_id, version, title, content, author_id, created_at)
-      SELECT ${nanoid()}, id, version + 1, coalesce(${title}, title), coalesce(${content}, content), ${deps.userId}, ${now}
-      FROM notes WHERE ${scope} AND (coalesce(${title}, title) != title OR coalesce(${content}, content) != content)`,
-    sql`UPDATE notes SET title = coalesce(${title}, title), content = coalesce(${content}, content), tags = coalesce(${tags}, tags),
-        pinned = coalesce(${pinned}, pinned),
-        archived_at = CASE ${archived} WHEN 1 THEN coalesce(archived_at, ${now}) WHEN 0 THEN NULL ELSE archived_at END,
-        notebook_id = coalesce(${notebookId}, notebook_id), version = version + 1, updated_at = ${now}
-      WHERE ${scope} RETURNING *`,
+  const scope = and(
+    eq(notes.id, id),
+    isNull(notes.deletedAt),
+    expectedVersion === undefined ? undefined : eq(notes.version, expectedVersion),
+  );
+  const [, updated] = await db.batch([
+    db.insert(revisions).select(
+      db
+        .select({
+          id: sql<string>`${nanoid()}`.as("id"),
+          noteId: notes.id,
+          version: sql<number>`${notes.version} + 1`.as("version"),
+          title: sql<string>`${title}`.as("title"),
+          content: sql<string>`${content}`.as("content"),
+          authorId: sql<string>`${deps.userId}`.as("author_id"),
+          createdAt: sql<number>`${now}`.as("created_at"),
+        })
+        .from(notes)
+        .where(and(scope, or(sql`${title} != ${notes.title}`, sql`${content} != ${notes.content}`))),
+    ),
+    db
+      .update(notes)
+      .set({
+        title,
+        content,
+        tags: keep(patch.tags === undefined ? undefined : JSON.stringify(patch.tags), notes.tags),
+        pinned: keep(patch.pinned === undefined ? undefined : patch.pinned ? 1 : 0, notes.pinned),
+        archivedAt: sql`CASE ${archived} WHEN 1 THEN coalesce(${notes.archivedAt}, ${now}) WHEN 0 THEN NULL ELSE ${notes.archivedAt} END`,
+        notebookId: keep(patch.notebookId, notes.notebookId),
+        version: sql`${notes.version} + 1`,
+        updatedAt: now,
+      })
+      .where(scope)
+      .returning(RAW_NOTE_COLUMNS),
   ]);
-  const [updated] = (results[1]?.results ?? []) as unknown as RawNote[];
-  return updated;
+  return updated[0];
 }
 
 /** Moves a note to the trash (owner only); `If-Match` is honoured like PATCH. */
