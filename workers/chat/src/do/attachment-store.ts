@@ -1,4 +1,7 @@
+import { and, eq, isNull } from "drizzle-orm";
 import type { AttachmentView } from "./chat-room.events";
+import { attachments, messages } from "./chat-room.schema";
+import type { RoomDb } from "./room-store";
 
 /** The key of a file in R2: built from ids we generated, never from user input. */
 export const fileKey = (roomId: string, id: string) => `rooms/${roomId}/${id}`;
@@ -15,45 +18,42 @@ export interface NewAttachment {
   size: number;
 }
 
-export function addAttachment(sql: SqlStorage, a: NewAttachment, now: number): void {
-  sql.exec(
-    "INSERT INTO attachments (id, user_id, name, content_type, size, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    a.id,
-    a.userId,
-    a.name,
-    a.contentType,
-    a.size,
-    now,
+export function addAttachment(db: RoomDb, a: NewAttachment, now: number): void {
+  db.insert(attachments)
+    .values({ ...a, createdAt: now })
+    .run();
+}
+
+const meta = { id: attachments.id, name: attachments.name, contentType: attachments.contentType, size: attachments.size };
+
+/** An attachment's metadata unless its message was deleted. */
+export function findAttachment(db: RoomDb, id: string): { id: string; name: string; contentType: string; size: number } | null {
+  return (
+    db
+      .select(meta)
+      .from(attachments)
+      .leftJoin(messages, eq(messages.id, attachments.messageId))
+      .where(and(eq(attachments.id, id), isNull(messages.deletedAt)))
+      .get() ?? null
   );
 }
 
-/** An attachment's metadata unless its message was deleted. */
-export function findAttachment(sql: SqlStorage, id: string): { id: string; name: string; contentType: string; size: number } | null {
-  const row = sql
-    .exec(
-      `SELECT a.id, a.name, a.content_type, a.size FROM attachments a LEFT JOIN messages m ON m.id = a.message_id
-       WHERE a.id = ? AND m.deleted_at IS NULL`,
-      id,
-    )
-    .toArray()[0];
-  return row ? { id: String(row.id), name: String(row.name), contentType: String(row.content_type), size: Number(row.size) } : null;
-}
-
 /** The attachments a message may carry: uploaded to this room by the sender and not yet sent. */
-export function claimAttachments(sql: SqlStorage, roomId: string, userId: string, ids: string[]): AttachmentView[] | null {
+export function claimAttachments(db: RoomDb, roomId: string, userId: string, ids: string[]): AttachmentView[] | null {
   const out: AttachmentView[] = [];
   for (const id of new Set(ids)) {
-    const row = sql
-      .exec("SELECT id, name, content_type, size FROM attachments WHERE id = ? AND user_id = ? AND message_id IS NULL", id, userId)
-      .toArray()[0];
+    const row = db
+      .select(meta)
+      .from(attachments)
+      .where(and(eq(attachments.id, id), eq(attachments.userId, userId), isNull(attachments.messageId)))
+      .get();
     if (!row) return null;
-    out.push({
-      id,
-      name: String(row.name),
-      contentType: String(row.content_type),
-      size: Number(row.size),
-      url: attachmentUrl(roomId, id),
-    });
+    out.push({ ...row, url: attachmentUrl(roomId, id) });
   }
   return out;
+}
+
+/** Marks attachments as carried by a message (they can no longer be claimed). */
+export function attachToMessage(db: RoomDb, messageId: string, ids: string[]): void {
+  for (const id of ids) db.update(attachments).set({ messageId }).where(eq(attachments.id, id)).run();
 }

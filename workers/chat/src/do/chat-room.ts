@@ -1,13 +1,26 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "@edgeworks/http";
 import { SocketHub } from "@edgeworks/realtime";
+import { eq, sql } from "drizzle-orm";
 import { presenceStub } from "../deps";
 import { addAttachment, findAttachment, type NewAttachment } from "./attachment-store";
 import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
+import { presence } from "./chat-room.schema";
 import { QueueBatcher } from "./queue-batcher";
 import { RateBuckets } from "./rate-bucket";
 import { handleFrame, type RoomContext } from "./room-frames";
-import { appendEvent, eventsAfter, headSeq, historyPage, migrateRoom, readMeta, summaryFor, writeMeta } from "./room-store";
+import {
+  appendEvent,
+  eventsAfter,
+  headSeq,
+  historyPage,
+  migrateRoom,
+  type RoomDb,
+  readMeta,
+  roomDb,
+  summaryFor,
+  writeMeta,
+} from "./room-store";
 
 /** Per-socket state, kept in the socket's attachment so that it survives hibernation. */
 export interface SocketState {
@@ -49,16 +62,19 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   readonly notifyQueue: QueueBatcher;
   /** The sockets: ticket upgrade, attachments, broadcast and presence (packages/realtime). */
   private readonly hub: SocketHub<SocketState>;
+  /** The room's storage through drizzle's durable-sqlite builder (synchronous queries). */
+  readonly db: RoomDb;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.hub = new SocketHub<SocketState>(ctx);
+    this.db = roomDb(ctx.storage);
     this.searchQueue = new QueueBatcher(env.SEARCH_QUEUE, ctx, env.LOG_LEVEL);
     this.notifyQueue = new QueueBatcher(env.NOTIFY_QUEUE, ctx, env.LOG_LEVEL);
     ctx.blockConcurrencyWhile(async () => {
       migrateRoom(ctx.storage);
-      this.head = headSeq(ctx.storage.sql);
-      this.roomId = readMeta(ctx.storage.sql, "roomId");
+      this.head = headSeq(this.db);
+      this.roomId = readMeta(this.db, "roomId");
     });
     // plain pings are answered without waking the object; the runtime records when
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
@@ -74,10 +90,6 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     this.hub.setState(ws, state);
   }
 
-  get sql(): SqlStorage {
-    return this.ctx.storage.sql;
-  }
-
   get bindings(): Env {
     return this.env;
   }
@@ -89,7 +101,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   private bind(roomId: string): void {
     if (this.roomId === roomId) return;
     if (this.roomId !== null) throw new Error("room id mismatch");
-    writeMeta(this.sql, "roomId", roomId);
+    writeMeta(this.db, "roomId", roomId);
     this.roomId = roomId;
   }
 
@@ -103,13 +115,13 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   async history(roomId: string, before: number | null, limit: number) {
     this.bind(roomId);
     // the page and the head come from one synchronous read: connect with since=headSeq to continue it
-    return { ...historyPage(this.sql, before, limit), headSeq: this.head };
+    return { ...historyPage(this.db, before, limit), headSeq: this.head };
   }
 
   /** The last message and the user's unread count, for the room list. */
   async summary(roomId: string, userId: string) {
     this.bind(roomId);
-    return { ...summaryFor(this.sql, userId), headSeq: this.head };
+    return { ...summaryFor(this.db, userId), headSeq: this.head };
   }
 
   /** Records a membership change as a stored event; a user who left or was removed is disconnected. */
@@ -125,7 +137,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
       }
     }
     if (change.action === "left" || change.action === "removed") {
-      this.sql.exec("DELETE FROM presence WHERE user_id = ?", change.userId);
+      this.db.delete(presence).where(eq(presence.userId, change.userId)).run();
       for (const ws of this.socketsOf(change.userId)) {
         this.hub.close(ws, CLOSE_REMOVED, "No longer a member of this room");
         await this.socketGone(ws);
@@ -144,18 +156,18 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** Remembers an uploaded file so that a message of its uploader can attach it. */
   async addAttachment(roomId: string, a: NewAttachment): Promise<void> {
     this.bind(roomId);
-    addAttachment(this.sql, a, Date.now());
+    addAttachment(this.db, a, Date.now());
   }
 
   /** An attachment's metadata, or null; a file of a deleted message is gone. */
   async getAttachment(roomId: string, id: string) {
     this.bind(roomId);
-    return findAttachment(this.sql, id);
+    return findAttachment(this.db, id);
   }
 
   /** Appends a stored event and sends it to every socket. */
   store(body: Parameters<typeof appendEvent>[2]): StoredEvent {
-    const event = appendEvent(this.sql, this.head, body, Date.now());
+    const event = appendEvent(this.db, this.head, body, Date.now());
     this.head = event.seq;
     this.broadcast(event);
     return event;
@@ -178,7 +190,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** The members online anywhere: connected here, or announced online by their presence object. */
   onlineUsers(except?: WebSocket): string[] {
     const users = new Set(this.connectedUsers(except));
-    for (const row of this.sql.exec("SELECT user_id FROM presence WHERE online = 1")) users.add(String(row.user_id));
+    const others = this.db.select({ userId: presence.userId }).from(presence).where(eq(presence.online, true)).all();
+    for (const row of others) users.add(row.userId);
     return [...users].sort();
   }
 
@@ -198,13 +211,15 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   }
 
   private applyPresence(userId: string, online: boolean, version: number): void {
-    this.sql.exec(
-      `INSERT INTO presence (user_id, online, version) VALUES (?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET online = excluded.online, version = excluded.version WHERE excluded.version > presence.version`,
-      userId,
-      online ? 1 : 0,
-      version,
-    );
+    this.db
+      .insert(presence)
+      .values({ userId, online, version })
+      .onConflictDoUpdate({
+        target: presence.userId,
+        set: { online: sql`excluded.online`, version: sql`excluded.version` },
+        setWhere: sql`excluded.version > ${presence.version}`,
+      })
+      .run();
   }
 
   presenceOf(userId: string) {
@@ -225,7 +240,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
         return member ? null : { status: 403, code: "forbidden", detail: "You are no longer a member of this room" };
       },
       state: (userId, now) => ({ userId, connId: crypto.randomUUID(), connectedAt: now, lastSeenAt: now }),
-      replay: (since) => eventsAfter(this.sql, since),
+      replay: (since) => eventsAfter(this.db, since),
       head: () => this.head,
       opened: async (ws, state) => {
         if (!this.announcePresence()) this.hub.send(ws, { type: "presence", online: this.onlineUsers() } satisfies ServerFrame);

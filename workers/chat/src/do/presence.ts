@@ -1,11 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "@edgeworks/http";
 import { migrate } from "@edgeworks/realtime";
+import { count, eq, lt, sql } from "drizzle-orm";
+import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
 import { roomStub } from "../deps";
+import { conns } from "./presence.schema";
 
 /**
  * The presence object's SQLite schema, in order (append only). Version 1 is the table it had before
- * versioning, with IF NOT EXISTS so that existing objects adopt it unchanged.
+ * versioning, with IF NOT EXISTS so that existing objects adopt it unchanged. presence.schema.ts
+ * declares it for the drizzle builder (test/do-schema.test.ts keeps the two in step).
  */
 export const PRESENCE_MIGRATIONS = [
   "CREATE TABLE IF NOT EXISTS conns (conn_id TEXT PRIMARY KEY, room_id TEXT NOT NULL, last_seen INTEGER NOT NULL)",
@@ -28,28 +32,27 @@ export interface PresenceStatus {
  * a version so that a room applies announcements in order even if they arrive out of order.
  */
 export class Presence extends DurableObject<Env> {
+  /** The storage through drizzle's durable-sqlite builder: synchronous, so no call interleaves a read and a write. */
+  private readonly db: DrizzleSqliteDODatabase;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.db = drizzle(ctx.storage);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, PRESENCE_MIGRATIONS);
     });
   }
 
-  private get sql() {
-    return this.ctx.storage.sql;
-  }
-
   private count(): number {
-    return this.sql.exec("SELECT count(*) AS n FROM conns").one().n as number;
+    return this.db.select({ n: count() }).from(conns).get()?.n ?? 0;
   }
 
   private upsert(connId: string, roomId: string, now: number): void {
-    this.sql.exec(
-      "INSERT INTO conns (conn_id, room_id, last_seen) VALUES (?, ?, ?) ON CONFLICT (conn_id) DO UPDATE SET last_seen = excluded.last_seen",
-      connId,
-      roomId,
-      now,
-    );
+    this.db
+      .insert(conns)
+      .values({ connId, roomId, lastSeen: now })
+      .onConflictDoUpdate({ target: conns.connId, set: { lastSeen: sql`excluded.last_seen` } })
+      .run();
   }
 
   /** Records a transition and tells the user's rooms, off the caller's path. */
@@ -74,7 +77,10 @@ export class Presence extends DurableObject<Env> {
   /** Drops stale connections; if that leaves none, the user goes offline. */
   private purge(now: number): void {
     if (this.count() === 0) return;
-    this.sql.exec("DELETE FROM conns WHERE last_seen < ?", now - STALE_CONNECTION_MS);
+    this.db
+      .delete(conns)
+      .where(lt(conns.lastSeen, now - STALE_CONNECTION_MS))
+      .run();
     if (this.count() === 0) this.announce(false);
   }
 
@@ -88,8 +94,9 @@ export class Presence extends DurableObject<Env> {
   }
 
   async socketClosed(connId: string): Promise<void> {
-    const removed = this.sql.exec("DELETE FROM conns WHERE conn_id = ?", connId).rowsWritten;
-    if (removed > 0 && this.count() === 0) this.announce(false);
+    // durable-sqlite's run() reports no row count: RETURNING says whether this socket was still known
+    const removed = this.db.delete(conns).where(eq(conns.connId, connId)).returning({ connId: conns.connId }).all();
+    if (removed.length > 0 && this.count() === 0) this.announce(false);
   }
 
   /** A room vouches that these sockets are still open. */

@@ -1,7 +1,8 @@
 import { iso, log } from "@edgeworks/http";
 import { readFrame } from "@edgeworks/realtime";
+import { eq } from "drizzle-orm";
 import { nanoid } from "nanoid";
-import { claimAttachments, fileKey } from "./attachment-store";
+import { attachToMessage, claimAttachments, fileKey } from "./attachment-store";
 import type { SocketState } from "./chat-room";
 import {
   CLIENT_ID,
@@ -12,6 +13,7 @@ import {
   type ServerFrame,
   type StoredEvent,
 } from "./chat-room.protocol";
+import { messages, reactions } from "./chat-room.schema";
 import type { QueueBatcher } from "./queue-batcher";
 import type { RateBuckets } from "./rate-bucket";
 import {
@@ -19,8 +21,10 @@ import {
   distinctReactions,
   findByClientId,
   findMessage,
+  hasReaction,
   insertMessage,
   markRead,
+  type RoomDb,
   redactMessageEvent,
   toggleReaction,
 } from "./room-store";
@@ -34,7 +38,8 @@ const MAX_DISTINCT_REACTIONS = 50;
 
 /** What the frame handlers need from the room (the ChatRoom Durable Object). */
 export interface RoomContext {
-  readonly sql: SqlStorage;
+  /** The room's storage through drizzle (synchronous queries). */
+  readonly db: RoomDb;
   readonly bindings: Env;
   readonly state: DurableObjectState;
   readonly roomId: string | null;
@@ -80,7 +85,7 @@ export async function handleFrame(room: RoomContext, ws: WebSocket, state: Socke
     case "typing":
       return relayTyping(room, state, now);
     case "read": {
-      const seq = markRead(room.sql, state.userId, Math.min(frame.seq, room.head));
+      const seq = markRead(room.db, state.userId, Math.min(frame.seq, room.head));
       return room.broadcast({ type: "read", userId: state.userId, seq });
     }
     case "message":
@@ -100,19 +105,19 @@ function relayTyping(room: RoomContext, state: SocketState, now: number): void {
 
 function postMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame: Extract<ClientFrame, { type: "message" }>, now: number) {
   const { clientId } = frame;
-  const existing = findByClientId(room.sql, state.userId, clientId);
+  const existing = findByClientId(room.db, state.userId, clientId);
   if (existing) return send(ws, { type: "ack", clientId, seq: existing.seq, id: existing.id });
   const text = frame.text ?? "";
   if (text.trim() === "" && (frame.attachments ?? []).length === 0) {
     return fail(ws, "invalid_frame", "text: A message needs text or an attachment", clientId);
   }
   if (!room.buckets.take(state.userId, now)) return fail(ws, "rate_limited", "Too many messages; slow down", clientId);
-  const attachments = claimAttachments(room.sql, room.roomId ?? "", state.userId, frame.attachments ?? []);
+  const attachments = claimAttachments(room.db, room.roomId ?? "", state.userId, frame.attachments ?? []);
   if (!attachments) return fail(ws, "invalid_attachment", "An attachment is unknown, not yours or already sent", clientId);
 
   const id = nanoid();
   const event = room.store({ type: "message", id, userId: state.userId, clientId, text, attachments, createdAt: iso(now) });
-  insertMessage(room.sql, {
+  insertMessage(room.db, {
     id,
     seq: event.seq,
     userId: state.userId,
@@ -123,8 +128,12 @@ function postMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame
     editedAt: null,
     deletedAt: null,
   });
-  for (const a of attachments) room.sql.exec("UPDATE attachments SET message_id = ? WHERE id = ?", id, a.id);
-  markRead(room.sql, state.userId, event.seq);
+  attachToMessage(
+    room.db,
+    id,
+    attachments.map((a) => a.id),
+  );
+  markRead(room.db, state.userId, event.seq);
   send(ws, { type: "ack", clientId, seq: event.seq, id });
   const roomId = room.roomId ?? "";
   room.searchQueue.add({
@@ -159,28 +168,28 @@ async function isModerator(room: RoomContext, userId: string): Promise<boolean> 
 }
 
 async function changeMessage(room: RoomContext, ws: WebSocket, state: SocketState, frame: ChangeFrame, now: number) {
-  const found = findMessage(room.sql, frame.messageId);
+  const found = findMessage(room.db, frame.messageId);
   if (!found || found.deletedAt !== null) return fail(ws, "not_found", "No such message in this room");
   if (frame.type === "edit" && found.userId !== state.userId) return fail(ws, "forbidden", "Only the author may edit a message");
   if (frame.type === "delete" && found.userId !== state.userId && !(await isModerator(room, state.userId))) {
     return fail(ws, "forbidden", "Only the author, the owner or an admin may delete a message");
   }
   // read again: other frames may have run while the role was looked up
-  const message = findMessage(room.sql, frame.messageId);
+  const message = findMessage(room.db, frame.messageId);
   if (!message || message.deletedAt !== null) return fail(ws, "not_found", "No such message in this room");
   if (!room.buckets.take(state.userId, now)) return fail(ws, "rate_limited", "Too many changes; slow down");
   const roomId = room.roomId ?? "";
   const base = { roomId, messageId: message.id, userId: message.userId, createdAt: message.createdAt };
   if (frame.type === "edit") {
-    room.sql.exec("UPDATE messages SET text = ?, edited_at = ? WHERE id = ?", frame.text, now, message.id);
+    room.db.update(messages).set({ text: frame.text, editedAt: now }).where(eq(messages.id, message.id)).run();
     const event = room.store({ type: "edited", messageId: message.id, userId: state.userId, text: frame.text, editedAt: iso(now) });
     room.searchQueue.add({ kind: "upsert", ...base, seq: message.seq, version: event.seq, text: frame.text });
     return;
   }
   if (frame.type === "delete") {
-    room.sql.exec("UPDATE messages SET deleted_at = ?, text = '' WHERE id = ?", now, message.id);
-    room.sql.exec("DELETE FROM reactions WHERE message_id = ?", message.id);
-    redactMessageEvent(room.sql, message.seq);
+    room.db.update(messages).set({ deletedAt: now, text: "" }).where(eq(messages.id, message.id)).run();
+    room.db.delete(reactions).where(eq(reactions.messageId, message.id)).run();
+    redactMessageEvent(room.db, message.seq);
     const event = room.store({ type: "deleted", messageId: message.id, userId: state.userId, deletedAt: iso(now) });
     const files = message.attachments.map((a) => fileKey(roomId, a.id));
     room.searchQueue.add({ kind: "delete", ...base, seq: message.seq, version: event.seq, text: "" });
@@ -194,11 +203,10 @@ async function changeMessage(room: RoomContext, ws: WebSocket, state: SocketStat
     }
     return;
   }
-  const known =
-    room.sql.exec("SELECT 1 FROM reactions WHERE message_id = ? AND emoji = ? LIMIT 1", message.id, frame.emoji).toArray().length > 0;
-  if (!known && distinctReactions(room.sql, message.id) >= MAX_DISTINCT_REACTIONS) {
+  const known = hasReaction(room.db, message.id, frame.emoji);
+  if (!known && distinctReactions(room.db, message.id) >= MAX_DISTINCT_REACTIONS) {
     return fail(ws, "invalid_frame", `A message has at most ${MAX_DISTINCT_REACTIONS} different reactions`);
   }
-  const action = toggleReaction(room.sql, message.id, state.userId, frame.emoji, now);
+  const action = toggleReaction(room.db, message.id, state.userId, frame.emoji, now);
   room.store({ type: "reaction", messageId: message.id, userId: state.userId, emoji: frame.emoji, action, createdAt: iso(now) });
 }

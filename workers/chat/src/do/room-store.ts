@@ -1,10 +1,15 @@
 import { TICKETS_DDL } from "@edgeworks/auth";
 import { iso } from "@edgeworks/http";
 import { type MigrationStep, migrate } from "@edgeworks/realtime";
-import type { AttachmentView, StoredEvent } from "./chat-room.events";
+import { and, count, countDistinct, desc, eq, gt, isNull, lt, max, ne, type SQL, sql } from "drizzle-orm";
+import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { StoredEvent } from "./chat-room.events";
+import { events, messages, meta, reactions, reads } from "./chat-room.schema";
 
 /**
  * The room's SQLite schema (Durable Object storage), in order: append, never edit a deployed step.
+ * chat-room.schema.ts declares the same tables for the drizzle builder (test/do-schema.test.ts).
  * Version 1 is the schema rooms had before versioning, written with IF NOT EXISTS so that a room
  * created then adopts it unchanged.
  */
@@ -31,113 +36,121 @@ export const ROOM_MIGRATIONS: readonly MigrationStep[] = [
 /** Brings the room's storage up to date (in the constructor's blockConcurrencyWhile). */
 export const migrateRoom = (storage: DurableObjectStorage): number => migrate(storage, ROOM_MIGRATIONS);
 
-/** The newest seq of the event log (0 when empty). */
-export const headSeq = (sql: SqlStorage): number => (sql.exec("SELECT coalesce(max(seq), 0) AS s FROM events").one().s as number) ?? 0;
+/** The drizzle database over a room's storage (durable-sqlite: every query runs synchronously). */
+export type RoomDb = DrizzleSqliteDODatabase;
 
-export function readMeta(sql: SqlStorage, key: string): string | null {
-  const row = sql.exec("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-  return row ? String(row.value) : null;
+/** @example const db = roomDb(ctx.storage); */
+export const roomDb = (storage: DurableObjectStorage): RoomDb => drizzle(storage);
+
+/**
+ * `column IN` the given ids as one JSON parameter: Durable Object SQLite limits bound parameters, so
+ * `inArray` could fail on a long page.
+ */
+const inIds = (column: SQLiteColumn, ids: string[]): SQL => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+
+/** The newest seq of the event log (0 when empty). */
+export const headSeq = (db: RoomDb): number =>
+  db
+    .select({ seq: max(events.seq) })
+    .from(events)
+    .get()?.seq ?? 0;
+
+export function readMeta(db: RoomDb, key: string): string | null {
+  return db.select({ value: meta.value }).from(meta).where(eq(meta.key, key)).get()?.value ?? null;
 }
-export const writeMeta = (sql: SqlStorage, key: string, value: string): void => {
-  sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+export const writeMeta = (db: RoomDb, key: string, value: string): void => {
+  db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
 };
 
 type EventBody<T extends StoredEvent = StoredEvent> = T extends StoredEvent ? Omit<T, "seq"> : never;
 
 /** Appends an event with the next seq (head + 1) and returns it as sent. */
-export function appendEvent(sql: SqlStorage, head: number, body: EventBody, now: number): StoredEvent {
+export function appendEvent(db: RoomDb, head: number, body: EventBody, now: number): StoredEvent {
   const seq = head + 1;
   const { type, ...rest } = body;
-  sql.exec("INSERT INTO events (seq, type, body, created_at) VALUES (?, ?, ?, ?)", seq, type, JSON.stringify(rest), now);
+  db.insert(events).values({ seq, type, body: rest, createdAt: now }).run();
   return { type, seq, ...rest } as StoredEvent;
 }
 
-/** The stored events after `since`, oldest first, read lazily (a long absence replays everything). */
-export function* eventsAfter(sql: SqlStorage, since: number): Generator<StoredEvent> {
-  for (const row of sql.exec("SELECT seq, type, body FROM events WHERE seq > ? ORDER BY seq", since)) {
-    yield { type: row.type, seq: row.seq, ...JSON.parse(String(row.body)) } as StoredEvent;
+/** Events are replayed a page at a time, so a long absence never holds the whole log in memory. */
+const REPLAY_PAGE = 256;
+
+/** The stored events after `since`, oldest first, read a page at a time (a long absence replays everything). */
+export function* eventsAfter(db: RoomDb, since: number): Generator<StoredEvent> {
+  let after = since;
+  for (;;) {
+    const page = db.select().from(events).where(gt(events.seq, after)).orderBy(events.seq).limit(REPLAY_PAGE).all();
+    for (const row of page) yield { type: row.type, seq: row.seq, ...row.body } as StoredEvent;
+    const last = page.at(-1);
+    if (!last || page.length < REPLAY_PAGE) return;
+    after = last.seq;
   }
 }
 
 /** A message's original event is redacted when it is deleted, so a replay never shows deleted text. */
-export function redactMessageEvent(sql: SqlStorage, seq: number): void {
-  const row = sql.exec("SELECT body FROM events WHERE seq = ? AND type = 'message'", seq).toArray()[0];
+export function redactMessageEvent(db: RoomDb, seq: number): void {
+  const bySeq = eq(events.seq, seq);
+  const row = db
+    .select({ body: events.body })
+    .from(events)
+    .where(and(bySeq, eq(events.type, "message")))
+    .get();
   if (!row) return;
-  const body = JSON.parse(String(row.body)) as Record<string, unknown>;
-  sql.exec("UPDATE events SET body = ? WHERE seq = ?", JSON.stringify({ ...body, text: "", attachments: [], deleted: true }), seq);
+  db.update(events)
+    .set({ body: { ...row.body, text: "", attachments: [], deleted: true } })
+    .where(bySeq)
+    .run();
 }
 
-export interface MessageRow {
-  id: string;
-  seq: number;
-  userId: string;
-  clientId: string;
-  text: string;
-  attachments: AttachmentView[];
-  createdAt: number;
-  editedAt: number | null;
-  deletedAt: number | null;
+/** A message as stored: current text and attachments, times in epoch ms. */
+export type MessageRow = typeof messages.$inferSelect;
+
+export function findMessage(db: RoomDb, id: string): MessageRow | null {
+  return db.select().from(messages).where(eq(messages.id, id)).get() ?? null;
 }
 
-const toMessageRow = (r: Record<string, SqlStorageValue>): MessageRow => ({
-  id: String(r.id),
-  seq: Number(r.seq),
-  userId: String(r.user_id),
-  clientId: String(r.client_id),
-  text: String(r.text),
-  attachments: JSON.parse(String(r.attachments)) as AttachmentView[],
-  createdAt: Number(r.created_at),
-  editedAt: r.edited_at === null ? null : Number(r.edited_at),
-  deletedAt: r.deleted_at === null ? null : Number(r.deleted_at),
-});
-
-export function findMessage(sql: SqlStorage, id: string): MessageRow | null {
-  const row = sql.exec("SELECT * FROM messages WHERE id = ?", id).toArray()[0];
-  return row ? toMessageRow(row) : null;
-}
-
-export function findByClientId(sql: SqlStorage, userId: string, clientId: string): MessageRow | null {
-  const row = sql.exec("SELECT * FROM messages WHERE user_id = ? AND client_id = ?", userId, clientId).toArray()[0];
-  return row ? toMessageRow(row) : null;
-}
-
-export function insertMessage(sql: SqlStorage, m: MessageRow): void {
-  sql.exec(
-    "INSERT INTO messages (id, seq, user_id, client_id, text, attachments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    m.id,
-    m.seq,
-    m.userId,
-    m.clientId,
-    m.text,
-    JSON.stringify(m.attachments),
-    m.createdAt,
+export function findByClientId(db: RoomDb, userId: string, clientId: string): MessageRow | null {
+  return (
+    db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.userId, userId), eq(messages.clientId, clientId)))
+      .get() ?? null
   );
 }
+
+export function insertMessage(db: RoomDb, m: MessageRow): void {
+  db.insert(messages).values(m).run();
+}
+
+type ReactionGroup = { emoji: string; userIds: string[]; count: number };
 
 /** The reactions on some messages: emoji → user ids, in the order they were added. */
-function reactionsOf(sql: SqlStorage, ids: string[]): Map<string, { emoji: string; userIds: string[]; count: number }[]> {
-  const out = new Map<string, { emoji: string; userIds: string[]; count: number }[]>();
+function reactionsOf(db: RoomDb, ids: string[]): Map<string, ReactionGroup[]> {
+  const out = new Map<string, ReactionGroup[]>();
   if (ids.length === 0) return out;
-  const rows = sql.exec(
-    "SELECT message_id, emoji, user_id FROM reactions WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid",
-    JSON.stringify(ids),
-  );
+  const rows = db
+    .select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId })
+    .from(reactions)
+    .where(inIds(reactions.messageId, ids))
+    .orderBy(reactions.createdAt, sql`rowid`)
+    .all();
   for (const r of rows) {
-    const list = out.get(String(r.message_id)) ?? [];
+    const list = out.get(r.messageId) ?? [];
     let entry = list.find((e) => e.emoji === r.emoji);
     if (!entry) {
-      entry = { emoji: String(r.emoji), userIds: [], count: 0 };
+      entry = { emoji: r.emoji, userIds: [], count: 0 };
       list.push(entry);
     }
-    entry.userIds.push(String(r.user_id));
+    entry.userIds.push(r.userId);
     entry.count++;
-    out.set(String(r.message_id), list);
+    out.set(r.messageId, list);
   }
   return out;
 }
 
 /** A message as history shows it: current text, reactions, and a tombstone when deleted. */
-export const messageView = (m: MessageRow, reactions: { emoji: string; userIds: string[]; count: number }[] = []) => ({
+export const messageView = (m: MessageRow, reactions: ReactionGroup[] = []) => ({
   seq: m.seq,
   id: m.id,
   userId: m.userId,
@@ -152,53 +165,74 @@ export const messageView = (m: MessageRow, reactions: { emoji: string; userIds: 
 export type MessageView = ReturnType<typeof messageView>;
 
 /** Messages with seq < `before`, newest `limit` of them, returned oldest first. */
-export function historyPage(sql: SqlStorage, before: number | null, limit: number): { items: MessageView[]; nextBefore: number | null } {
-  const rows = sql
-    .exec("SELECT * FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?", before ?? Number.MAX_SAFE_INTEGER, limit + 1)
-    .toArray()
-    .map(toMessageRow);
+export function historyPage(db: RoomDb, before: number | null, limit: number): { items: MessageView[]; nextBefore: number | null } {
+  const rows = db
+    .select()
+    .from(messages)
+    .where(lt(messages.seq, before ?? Number.MAX_SAFE_INTEGER))
+    .orderBy(desc(messages.seq))
+    .limit(limit + 1)
+    .all();
   const hasMore = rows.length > limit;
   const page = rows.slice(0, limit).reverse();
   const reactions = reactionsOf(
-    sql,
+    db,
     page.map((m) => m.id),
   );
   return { items: page.map((m) => messageView(m, reactions.get(m.id))), nextBefore: hasMore && page[0] ? page[0].seq : null };
 }
 
 /** The newest live message and how many messages from others are after the user's read position. */
-export function summaryFor(sql: SqlStorage, userId: string) {
-  const last = sql.exec("SELECT * FROM messages WHERE deleted_at IS NULL ORDER BY seq DESC LIMIT 1").toArray()[0];
-  const lastReadSeq = readPosition(sql, userId);
-  const unread = sql
-    .exec("SELECT count(*) AS n FROM messages WHERE seq > ? AND user_id <> ? AND deleted_at IS NULL", lastReadSeq, userId)
-    .one().n as number;
-  return { lastMessage: last ? messageView(toMessageRow(last)) : null, unreadCount: unread, lastReadSeq };
+export function summaryFor(db: RoomDb, userId: string) {
+  const last = db.select().from(messages).where(isNull(messages.deletedAt)).orderBy(desc(messages.seq)).limit(1).get();
+  const lastReadSeq = readPosition(db, userId);
+  const unread =
+    db
+      .select({ n: count() })
+      .from(messages)
+      .where(and(gt(messages.seq, lastReadSeq), ne(messages.userId, userId), isNull(messages.deletedAt)))
+      .get()?.n ?? 0;
+  return { lastMessage: last ? messageView(last) : null, unreadCount: unread, lastReadSeq };
 }
 
-export function readPosition(sql: SqlStorage, userId: string): number {
-  const row = sql.exec("SELECT seq FROM reads WHERE user_id = ?", userId).toArray()[0];
-  return row ? Number(row.seq) : 0;
+export function readPosition(db: RoomDb, userId: string): number {
+  return db.select({ seq: reads.seq }).from(reads).where(eq(reads.userId, userId)).get()?.seq ?? 0;
 }
 
 /** Moves the read position forward only; returns the position after the call. */
-export function markRead(sql: SqlStorage, userId: string, seq: number): number {
-  sql.exec("INSERT INTO reads (user_id, seq) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET seq = max(seq, excluded.seq)", userId, seq);
-  return readPosition(sql, userId);
+export function markRead(db: RoomDb, userId: string, seq: number): number {
+  db.insert(reads)
+    .values({ userId, seq })
+    .onConflictDoUpdate({ target: reads.userId, set: { seq: sql`max(${reads.seq}, excluded.seq)` } })
+    .run();
+  return readPosition(db, userId);
 }
 
 /** Adds the reaction, or removes it if the user already gave it; returns what happened. */
-export function toggleReaction(sql: SqlStorage, messageId: string, userId: string, emoji: string, now: number): "added" | "removed" {
-  const removed = sql.exec(
-    "DELETE FROM reactions WHERE message_id = ? AND user_id = ? AND emoji = ?",
-    messageId,
-    userId,
-    emoji,
-  ).rowsWritten;
-  if (removed > 0) return "removed";
-  sql.exec("INSERT INTO reactions (message_id, user_id, emoji, created_at) VALUES (?, ?, ?, ?)", messageId, userId, emoji, now);
+export function toggleReaction(db: RoomDb, messageId: string, userId: string, emoji: string, now: number): "added" | "removed" {
+  // durable-sqlite's run() reports no row count: RETURNING says whether the delete found the reaction
+  const removed = db
+    .delete(reactions)
+    .where(and(eq(reactions.messageId, messageId), eq(reactions.userId, userId), eq(reactions.emoji, emoji)))
+    .returning({ emoji: reactions.emoji })
+    .all();
+  if (removed.length > 0) return "removed";
+  db.insert(reactions).values({ messageId, userId, emoji, createdAt: now }).run();
   return "added";
 }
 
-export const distinctReactions = (sql: SqlStorage, messageId: string): number =>
-  sql.exec("SELECT count(DISTINCT emoji) AS n FROM reactions WHERE message_id = ?", messageId).one().n as number;
+/** Whether the message already carries this emoji (from anyone). */
+export const hasReaction = (db: RoomDb, messageId: string, emoji: string): boolean =>
+  db
+    .select({ emoji: reactions.emoji })
+    .from(reactions)
+    .where(and(eq(reactions.messageId, messageId), eq(reactions.emoji, emoji)))
+    .limit(1)
+    .get() !== undefined;
+
+export const distinctReactions = (db: RoomDb, messageId: string): number =>
+  db
+    .select({ n: countDistinct(reactions.emoji) })
+    .from(reactions)
+    .where(eq(reactions.messageId, messageId))
+    .get()?.n ?? 0;
