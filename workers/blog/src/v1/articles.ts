@@ -1,7 +1,7 @@
 // /blog/v1 articles: drafts, scheduled publishing, categories and likes. Only the author sees a draft
 // (others get 404) and only the author edits or deletes (403).
 
-import { ApiError, createRouter, errors, jsonBody, jsonResponse, notFound } from "@edgeworks/http";
+import { ApiError, createRouter, errors, invalidField, jsonBody, jsonResponse, notFound } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import {
   type Article,
@@ -35,24 +35,21 @@ const required = [authenticate({ required: true })];
 const optional = [authenticate({ required: false })];
 const single = jsonResponse(v1ArticleEnvelope, "The article");
 
-const fieldError = (path: string, message: string) =>
-  new ApiError("validation_failed", "The request has invalid fields", { errors: [{ path, location: "body", message }] });
-
 /** The schedule rules zod cannot see: publishAt only with `scheduled`, required by it and in the future. */
 function checkSchedule(status: ArticleStatus, publishAt: number | undefined, now: number): number | null {
   if (status !== "scheduled") {
-    if (publishAt !== undefined) throw fieldError("publishAt", "Only a scheduled article has publishAt");
+    if (publishAt !== undefined) throw invalidField("publishAt", "Only a scheduled article has publishAt");
     return null;
   }
-  if (publishAt === undefined) throw fieldError("publishAt", "Required for a scheduled article");
-  if (publishAt <= now) throw fieldError("publishAt", "Must be in the future");
+  if (publishAt === undefined) throw invalidField("publishAt", "Required for a scheduled article");
+  if (publishAt <= now) throw invalidField("publishAt", "Must be in the future");
   return publishAt;
 }
 
 async function categoryIdOrThrow(db: BlogDb, slug: string | null | undefined): Promise<number | null | undefined> {
   if (slug === undefined || slug === null) return slug;
   const category = await findCategory(db, slug);
-  if (!category) throw fieldError("category", "Unknown category");
+  if (!category) throw invalidField("category", "Unknown category");
   return category.id;
 }
 

@@ -1,4 +1,4 @@
-import { ApiError, createRouter, errors, jsonBody, jsonResponse, notFound } from "@edgeworks/http";
+import { ApiError, createRouter, errors, invalidField, jsonBody, jsonResponse, notFound } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { listArticles } from "../articles.service";
 import { categorySlugOf, createCategory, deleteCategory, findCategory, listCategories } from "../categories.service";
@@ -63,9 +63,7 @@ export const v1CategoriesRouter = createRouter<BlogEnv>()
     const viewer = viewerOf(c);
     const { name } = c.req.valid("json");
     if (categorySlugOf(name) === "") {
-      throw new ApiError("validation_failed", "The request has invalid fields", {
-        errors: [{ path: "name", location: "body", message: "Must contain a letter or digit (a-z, 0-9)" }],
-      });
+      throw invalidField("name", "Must contain a letter or digit (a-z, 0-9)");
     }
     const category = await createCategory(blogDb(c.env.DB), name, viewer.userId, Date.now());
     if (!category) throw new ApiError("conflict", `A category "${categorySlugOf(name)}" already exists`);
