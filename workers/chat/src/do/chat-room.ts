@@ -1,26 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "@edgeworks/http";
 import { SocketHub } from "@edgeworks/realtime";
-import { eq, sql } from "drizzle-orm";
 import { presenceStub } from "../deps";
 import { addAttachment, findAttachment, type NewAttachment } from "./attachment-store";
 import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
-import { presence } from "./chat-room.schema";
 import { QueueBatcher } from "./queue-batcher";
 import { RateBuckets } from "./rate-bucket";
 import { handleFrame, type RoomContext } from "./room-frames";
-import {
-  appendEvent,
-  eventsAfter,
-  headSeq,
-  historyPage,
-  migrateRoom,
-  type RoomDb,
-  readMeta,
-  roomDb,
-  summaryFor,
-  writeMeta,
-} from "./room-store";
+import { historyPage, summaryFor } from "./room-history";
+import { forgetPresence, onlineElsewhere, recordPresence } from "./room-presence";
+import { appendEvent, eventsAfter, headSeq, migrateRoom, type RoomDb, readMeta, roomDb, writeMeta } from "./room-store";
 
 /** Per-socket state, kept in the socket's attachment so that it survives hibernation. */
 export interface SocketState {
@@ -137,7 +126,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
       }
     }
     if (change.action === "left" || change.action === "removed") {
-      this.db.delete(presence).where(eq(presence.userId, change.userId)).run();
+      forgetPresence(this.db, change.userId);
       for (const ws of this.socketsOf(change.userId)) {
         this.hub.close(ws, CLOSE_REMOVED, "No longer a member of this room");
         await this.socketGone(ws);
@@ -190,8 +179,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** The members online anywhere: connected here, or announced online by their presence object. */
   onlineUsers(except?: WebSocket): string[] {
     const users = new Set(this.connectedUsers(except));
-    const others = this.db.select({ userId: presence.userId }).from(presence).where(eq(presence.online, true)).all();
-    for (const row of others) users.add(row.userId);
+    for (const userId of onlineElsewhere(this.db)) users.add(userId);
     return [...users].sort();
   }
 
@@ -211,15 +199,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   }
 
   private applyPresence(userId: string, online: boolean, version: number): void {
-    this.db
-      .insert(presence)
-      .values({ userId, online, version })
-      .onConflictDoUpdate({
-        target: presence.userId,
-        set: { online: sql`excluded.online`, version: sql`excluded.version` },
-        setWhere: sql`excluded.version > ${presence.version}`,
-      })
-      .run();
+    recordPresence(this.db, userId, online, version);
   }
 
   presenceOf(userId: string) {

@@ -1,7 +1,6 @@
 import { TICKETS_DDL } from "@edgeworks/auth";
-import { iso } from "@edgeworks/http";
 import { type MigrationStep, migrate } from "@edgeworks/realtime";
-import { and, count, countDistinct, desc, eq, gt, isNull, lt, max, ne, type SQL, sql } from "drizzle-orm";
+import { and, countDistinct, eq, gt, max, type SQL, sql } from "drizzle-orm";
 import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { StoredEvent } from "./chat-room.events";
@@ -46,7 +45,7 @@ export const roomDb = (storage: DurableObjectStorage): RoomDb => drizzle(storage
  * `column IN` the given ids as one JSON parameter: Durable Object SQLite limits bound parameters, so
  * `inArray` could fail on a long page.
  */
-const inIds = (column: SQLiteColumn, ids: string[]): SQL => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+export const inIds = (column: SQLiteColumn, ids: string[]): SQL => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
 /** The newest seq of the event log (0 when empty). */
 export const headSeq = (db: RoomDb): number =>
@@ -121,78 +120,6 @@ export function findByClientId(db: RoomDb, userId: string, clientId: string): Me
 
 export function insertMessage(db: RoomDb, m: MessageRow): void {
   db.insert(messages).values(m).run();
-}
-
-type ReactionGroup = { emoji: string; userIds: string[]; count: number };
-
-/** The reactions on some messages: emoji → user ids, in the order they were added. */
-function reactionsOf(db: RoomDb, ids: string[]): Map<string, ReactionGroup[]> {
-  const out = new Map<string, ReactionGroup[]>();
-  if (ids.length === 0) return out;
-  const rows = db
-    .select({ messageId: reactions.messageId, emoji: reactions.emoji, userId: reactions.userId })
-    .from(reactions)
-    .where(inIds(reactions.messageId, ids))
-    .orderBy(reactions.createdAt, sql`rowid`)
-    .all();
-  for (const r of rows) {
-    const list = out.get(r.messageId) ?? [];
-    let entry = list.find((e) => e.emoji === r.emoji);
-    if (!entry) {
-      entry = { emoji: r.emoji, userIds: [], count: 0 };
-      list.push(entry);
-    }
-    entry.userIds.push(r.userId);
-    entry.count++;
-    out.set(r.messageId, list);
-  }
-  return out;
-}
-
-/** A message as history shows it: current text, reactions, and a tombstone when deleted. */
-export const messageView = (m: MessageRow, reactions: ReactionGroup[] = []) => ({
-  seq: m.seq,
-  id: m.id,
-  userId: m.userId,
-  clientId: m.clientId,
-  text: m.deletedAt === null ? m.text : "",
-  attachments: m.deletedAt === null ? m.attachments : [],
-  createdAt: iso(m.createdAt),
-  editedAt: m.editedAt === null ? null : iso(m.editedAt),
-  deletedAt: m.deletedAt === null ? null : iso(m.deletedAt),
-  reactions: m.deletedAt === null ? reactions : [],
-});
-export type MessageView = ReturnType<typeof messageView>;
-
-/** Messages with seq < `before`, newest `limit` of them, returned oldest first. */
-export function historyPage(db: RoomDb, before: number | null, limit: number): { items: MessageView[]; nextBefore: number | null } {
-  const rows = db
-    .select()
-    .from(messages)
-    .where(lt(messages.seq, before ?? Number.MAX_SAFE_INTEGER))
-    .orderBy(desc(messages.seq))
-    .limit(limit + 1)
-    .all();
-  const hasMore = rows.length > limit;
-  const page = rows.slice(0, limit).reverse();
-  const reactions = reactionsOf(
-    db,
-    page.map((m) => m.id),
-  );
-  return { items: page.map((m) => messageView(m, reactions.get(m.id))), nextBefore: hasMore && page[0] ? page[0].seq : null };
-}
-
-/** The newest live message and how many messages from others are after the user's read position. */
-export function summaryFor(db: RoomDb, userId: string) {
-  const last = db.select().from(messages).where(isNull(messages.deletedAt)).orderBy(desc(messages.seq)).limit(1).get();
-  const lastReadSeq = readPosition(db, userId);
-  const unread =
-    db
-      .select({ n: count() })
-      .from(messages)
-      .where(and(gt(messages.seq, lastReadSeq), ne(messages.userId, userId), isNull(messages.deletedAt)))
-      .get()?.n ?? 0;
-  return { lastMessage: last ? messageView(last) : null, unreadCount: unread, lastReadSeq };
 }
 
 export function readPosition(db: RoomDb, userId: string): number {
