@@ -69,8 +69,9 @@ export const requireAuth: MiddlewareHandler<AccountsEnv> = async function requir
     }
     return principal;
   };
-  const middleware = authenticate<Env>({ verifier: () => verifyToken, verifyApiKey: (_env, key) => verifyApiKey(deps, key) });
-  return middleware(c as never, next);
+  // typed for any env, like the product guard's default: it reads only c.env and sets c.var.auth, both in AccountsEnv
+  const middleware: MiddlewareHandler = authenticate<Env>({ verifier: () => verifyToken, verifyApiKey: (_env, key) => verifyApiKey(deps, key) });
+  return middleware(c, next);
 };
 
 /** For actions that only a person in a session may take (managing API keys, passwords): API keys get 403. */
