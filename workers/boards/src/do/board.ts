@@ -5,6 +5,7 @@ import { boardsDb, replaceBoardMembers } from "../board-index";
 import type { Placement } from "../positions";
 import type { CreateCardInput, DependencyInput, MoveCardInput, Role, SearchQuery, UpdateCardInput } from "../validation";
 import type { Activity, Board as BoardView, Card, List, Member } from "../views";
+import { type AttachmentMeta, fromNewAttachment, type NewAttachment, toAttachmentMeta } from "./attachment-rpc";
 import { type ControlFrame, clientFrame, type EventFrame, MAX_CLIENT_FRAME_BYTES } from "./board.protocol";
 import { boardTable, members as memberRows } from "./board.schema";
 import * as admin from "./board-admin";
@@ -17,22 +18,6 @@ import * as lists from "./list-ops";
 import { asResult, type Result } from "./result";
 
 const PING = JSON.stringify({ type: "ping" });
-
-/** An attachment as the Worker sends it over RPC (the storage columns' names, as before drizzle). */
-export interface NewAttachment {
-  id: string;
-  filename: string;
-  content_type: string;
-  size: number;
-  r2_key: string;
-}
-
-/** An attachment's metadata as the Worker reads it over RPC. */
-export interface AttachmentMeta extends NewAttachment {
-  card_id: string;
-  created_by: string;
-  created_at: number;
-}
 
 const keyMaxLength = (env: Env) => {
   const n = Number(env.POSITION_KEY_MAX_LENGTH);
@@ -222,23 +207,12 @@ export class Board extends DurableObject<Env> {
     });
   }
   addAttachment(actorId: string, cardId: string, a: NewAttachment): Promise<Result<Card>> {
-    const { content_type: contentType, r2_key: r2Key, ...rest } = a;
-    return this.write((s) => details.addAttachment(s, actorId, cardId, { ...rest, contentType, r2Key }));
+    return this.write((s) => details.addAttachment(s, actorId, cardId, fromNewAttachment(a)));
   }
   getAttachment(actorId: string, cardId: string, attachmentId: string): Promise<Result<AttachmentMeta>> {
     return this.read((s) => {
       s.requireRole(actorId, "observer");
-      const row = details.attachmentOrThrow(s, cardId, attachmentId);
-      return {
-        id: row.id,
-        card_id: row.cardId,
-        filename: row.filename,
-        content_type: row.contentType,
-        size: row.size,
-        r2_key: row.r2Key,
-        created_by: row.createdBy,
-        created_at: row.createdAt,
-      };
+      return toAttachmentMeta(details.attachmentOrThrow(s, cardId, attachmentId));
     });
   }
   removeAttachment(actorId: string, cardId: string, attachmentId: string): Promise<Result<string>> {
