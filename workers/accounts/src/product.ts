@@ -70,7 +70,10 @@ export const requireAuth: MiddlewareHandler<AccountsEnv> = async function requir
     return principal;
   };
   // typed for any env, like the product guard's default: it reads only c.env and sets c.var.auth, both in AccountsEnv
-  const middleware: MiddlewareHandler = authenticate<Env>({ verifier: () => verifyToken, verifyApiKey: (_env, key) => verifyApiKey(deps, key) });
+  const middleware: MiddlewareHandler = authenticate<Env>({
+    verifier: () => verifyToken,
+    verifyApiKey: (_env, key) => verifyApiKey(deps, key),
+  });
   return middleware(c, next);
 };
 
