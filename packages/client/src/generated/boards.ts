@@ -3351,7 +3351,7 @@ export interface paths {
     put?: never;
     /**
      * Attach a file to a card (raw body)
-     * @description The body is the file (at most 5242880 bytes, 413 above); its `Content-Type` must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf, text/plain, text/csv, text/markdown, application/json, application/zip, application/octet-stream (415 otherwise).
+     * @description The body is the file (at most 5242880 bytes, 413 above); its `Content-Type` must be one of image/png, image/jpeg, image/gif, image/webp, application/pdf, text/plain, text/csv, text/markdown, application/json, application/zip, application/octet-stream (415 otherwise), and the bytes must be that type: images, PDF and ZIP by their signature, text and JSON as UTF-8 (415 otherwise).
      */
     post: {
       parameters: {
