@@ -1,4 +1,4 @@
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, SELF } from "cloudflare:test";
 import type { Context } from "hono";
 import { describe, expect, it } from "vitest";
 import { defineProduct, type GuardedEnv } from "../src";
@@ -75,6 +75,22 @@ describe("defineProduct", () => {
     const res = await call("/r/x", { redirect: "manual" });
     expect(res.status).toBe(302);
     expect((await call("/r/y")).status).toBe(404);
+  });
+
+  it("worker() keeps its handlers' types and the app's fetch signature (a test calls them as it called the app)", async () => {
+    const seen: string[] = [];
+    const product = defineProduct<Env>({ prefix: "/kept", title: "t", version: "1", description: "d", guard: false });
+    const worker = product.worker({
+      async queue(batch, _env) {
+        for (const m of batch.messages) seen.push(String(m.body));
+      },
+    });
+    // two arguments, as the products' queue tests call it (ExportedHandler's queue would need three)
+    await worker.queue(createMessageBatch("kept", [{ id: "1", timestamp: new Date(), attempts: 1, body: "m1" }]), env);
+    expect(seen).toEqual(["m1"]);
+    // Hono's fetch: env may be partial, as in boards' outage test
+    const res = await worker.fetch(new Request("https://example.com/kept/health"), { LOG_LEVEL: "silent" }, createExecutionContext());
+    expect(await res.json()).toEqual({ status: "ok" });
   });
 
   it("builds once: a second build() returns the same app", () => {
