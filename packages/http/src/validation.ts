@@ -57,12 +57,18 @@ export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 /** Text that is not blank and has no control characters. */
 export const NOT_BLANK_NO_CONTROL = new RegExp(`^[^\\u0000-\\u001f\\u007f]*[^${WS}\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$`);
 
+/** A file name as shown to people: not blank, no control characters, no slashes (never a path). */
+export const FILE_NAME = new RegExp(`^[^\\u0000-\\u001f\\u007f/\\\\]*[^${WS}\\u0000-\\u001f\\u007f/\\\\][^\\u0000-\\u001f\\u007f/\\\\]*$`);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const NO_CONTROL_NO_SLASH = /^[^\u0000-\u001f\u007f/\\]*$/;
+
 const NOT_ALL_BLANK = new RegExp(`[^${WS}]`);
 // The documented not-blank patterns backtrack (quadratically on long text that breaks the character rule
 // at its end), so they are checked as two linear tests that mean the same.
 const LINEAR_TESTS = new Map<RegExp, (s: string) => boolean>([
   [NOT_BLANK_NO_NUL, (s) => NO_NUL.test(s) && NOT_ALL_BLANK.test(s)],
   [NOT_BLANK_NO_CONTROL, (s) => NO_CONTROL.test(s) && NOT_ALL_BLANK.test(s)],
+  [FILE_NAME, (s) => NO_CONTROL_NO_SLASH.test(s) && NOT_ALL_BLANK.test(s)],
 ]);
 
 /** The number of code points in `s`, counting no further than `limit` (so a huge string costs no more than the limit). */

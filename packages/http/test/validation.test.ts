@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dedupeAsciiCaseless, NO_NUL, NOT_BLANK_NO_CONTROL, NOT_BLANK_NO_NUL, textField } from "../src";
+import { dedupeAsciiCaseless, FILE_NAME, NO_NUL, NOT_BLANK_NO_CONTROL, NOT_BLANK_NO_NUL, textField } from "../src";
 
 describe("textField", () => {
   const name = textField({ min: 1, max: 5, trim: true });
@@ -55,6 +55,14 @@ describe("textField's checks", () => {
     expect(messages(line, "a\u0007")).toEqual(["blank"]);
     expect(NOT_BLANK_NO_NUL.source).not.toContain("\\s");
     expect(NOT_BLANK_NO_CONTROL.source).not.toContain("\\s");
+  });
+});
+
+describe("FILE_NAME", () => {
+  const name = textField({ min: 1, max: 255, pattern: FILE_NAME, rule: "bad name" });
+  it.each(["report.pdf", "screen shot ü.png", " x "])("accepts %j", (input) => expect(name.safeParse(input).success).toBe(true));
+  it.each(["../etc/passwd", "a\\b", "a\u0000b", "\u3000 ", "line\nbreak"])("refuses %j", (input) => {
+    expect(name.safeParse(input).success).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { idParam, paginationQuery, textField } from "@edgeworks/http";
+import { FILE_NAME, idParam, paginationQuery, textField } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 import { ROLES } from "./schema";
 
@@ -220,9 +220,6 @@ export const pushSubscriptionBody = z
 export const pushSubscriptionSchema = z.object({ id: z.string(), endpoint: z.string(), createdAt: isoOut }).openapi("PushSubscription");
 export const subscriptionParams = z.object({ id: idParam("Subscription id") });
 
-// whitespace spelled out (what trim() removes), not \s, which other regex engines read differently
-const WS = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
-const FILE_NAME = new RegExp(`^[^\\u0000-\\u001f\\u007f/\\\\]*[^${WS}\\u0000-\\u001f\\u007f/\\\\][^\\u0000-\\u001f\\u007f/\\\\]*$`);
 export const uploadQuery = z.object({
   name: textField({
     min: 1,

@@ -1,4 +1,4 @@
-import { dedupeAsciiCaseless, textField } from "@edgeworks/http";
+import { dedupeAsciiCaseless, NOT_BLANK_NO_CONTROL, textField } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 
 export const MAX_TITLE = 500;
@@ -10,11 +10,8 @@ export const MAX_NOTEBOOK_NAME = 200;
 /** The deepest a notebook may sit: a top-level notebook is at depth 1. */
 export const MAX_NOTEBOOK_DEPTH = 10;
 
-// spelled as strings (not \s) so the OpenAPI pattern means the same in every regex engine, like packages/http's
-const CONTROL = "\\u0000-\\u001f\\u007f";
-const WS = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
-/** One line of text: not blank, no control characters (titles, names and tags). */
-const LINE_CHARS = new RegExp(`^[^${CONTROL}]*[^${WS}${CONTROL}][^${CONTROL}]*$`);
+/** One line of text: not blank, no control characters (titles, names and tags); packages/http's rule, checked linearly. */
+const LINE_CHARS = NOT_BLANK_NO_CONTROL;
 
 const LINE_RULE = "Must not be blank or contain control characters (such as line breaks)";
 
