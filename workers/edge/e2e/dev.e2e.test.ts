@@ -110,11 +110,14 @@ const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const committed = (name: string): unknown => JSON.parse(readFileSync(`${ROOT}packages/client/openapi/${name}.json`, "utf8"));
 
 describe("packages/client is generated from what the products serve", () => {
-  it.each(registry.products)("$worker: $prefix/openapi.json equals packages/client/openapi/$worker.json", async ({ worker, prefix }) => {
-    const res = await call(`${prefix}/openapi.json`);
-    expect(res.status).toBe(200);
-    expect(await res.json(), `${prefix}/openapi.json changed: run pnpm client:gen and commit packages/client`).toEqual(committed(worker));
-  });
+  it.each(registry.products)(
+    "$worker: $prefix/openapi.json is the committed document in packages/client/openapi",
+    async ({ worker, prefix }) => {
+      const res = await call(`${prefix}/openapi.json`);
+      expect(res.status).toBe(200);
+      expect(await res.json(), `${prefix}/openapi.json changed: run pnpm client:gen and commit packages/client`).toEqual(committed(worker));
+    },
+  );
 
   it("the generated types are those of the committed documents", () => {
     const check = spawnSync(process.execPath, ["scripts/client-gen.mjs", "--offline", "--check"], { cwd: ROOT, encoding: "utf8" });

@@ -1369,6 +1369,15 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
       };
     };
     delete?: never;
@@ -1491,6 +1500,15 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
       };
     };
     options?: never;
@@ -1576,6 +1594,15 @@ export interface paths {
         };
         /** @description Validation failed; `errors` lists each field */
         422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -1752,6 +1779,15 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
       };
     };
     /** Unlike (idempotent) */
@@ -1795,6 +1831,15 @@ export interface paths {
         };
         /** @description Validation failed; `errors` lists each field */
         422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -1912,6 +1957,15 @@ export interface paths {
         };
         /** @description Validation failed; `errors` lists each field */
         422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -2055,6 +2109,15 @@ export interface paths {
         };
         /** @description Validation failed; `errors` lists each field */
         422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
           headers: {
             [name: string]: unknown;
           };
@@ -2377,6 +2440,15 @@ export interface paths {
         };
         /** @description Validation failed; `errors` lists each field */
         422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
           headers: {
             [name: string]: unknown;
           };
