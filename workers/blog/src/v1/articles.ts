@@ -79,7 +79,7 @@ const create = createRoute({
   security,
   middleware: required,
   request: { body: jsonBody(createArticleBody) },
-  responses: { 201: single, ...errors(400, 401, 413, 415, 422) },
+  responses: { 201: single, ...errors(400, 401, 413, 415, 422, 429) },
 });
 const get = createRoute({
   method: "get",
@@ -98,7 +98,7 @@ const update = createRoute({
   security,
   middleware: required,
   request: { params: slugParams, body: jsonBody(updateArticleBody) },
-  responses: { 200: single, ...errors(400, 401, 403, 404, 413, 415, 422) },
+  responses: { 200: single, ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
 });
 const remove = createRoute({
   method: "delete",
@@ -108,7 +108,7 @@ const remove = createRoute({
   security,
   middleware: required,
   request: { params: slugParams },
-  responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422) },
+  responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429) },
 });
 const drafts = createRoute({
   method: "get",
@@ -129,7 +129,11 @@ const likes = (method: "get" | "post" | "delete") =>
     ...(method === "get" ? {} : { security }),
     middleware: method === "get" ? optional : required,
     request: { params: slugParams },
-    responses: { 200: jsonResponse(likesSchema, "The like count and whether you like it"), ...errors(401, 404, 422) },
+    responses: {
+      200: jsonResponse(likesSchema, "The like count and whether you like it"),
+      ...errors(401, 404, 422),
+      ...(method === "get" ? {} : errors(429)),
+    },
   });
 
 export const v1ArticlesRouter = createRouter<BlogEnv>()

@@ -30,7 +30,7 @@ const upload = createRoute({
       content: Object.fromEntries(TYPES.map((t) => [t, { schema: z.string().openapi({ format: "binary" }) }])),
     },
   },
-  responses: { 201: jsonResponse(avatarSchema, "Stored; `image` is the new profile image"), ...errors(401, 413, 415, 422) },
+  responses: { 201: jsonResponse(avatarSchema, "Stored; `image` is the new profile image"), ...errors(401, 413, 415, 422, 429) },
 });
 const serve = createRoute({
   method: "get",

@@ -29,7 +29,7 @@ const create = createRoute({
   security,
   middleware: [authenticate({ required: true })],
   request: { body: jsonBody(newCategoryBody) },
-  responses: { 201: jsonResponse(z.object({ category: categorySchema }), "The category"), ...errors(400, 401, 409, 413, 415, 422) },
+  responses: { 201: jsonResponse(z.object({ category: categorySchema }), "The category"), ...errors(400, 401, 409, 413, 415, 422, 429) },
 });
 const list = createRoute({
   method: "get",
@@ -55,7 +55,7 @@ const remove = createRoute({
   security,
   middleware: [authenticate({ required: true })],
   request: { params: categoryParams },
-  responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422) },
+  responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429) },
 });
 
 export const v1CategoriesRouter = createRouter<BlogEnv>()
