@@ -67,7 +67,7 @@ export const feedAdminRouter = createRouter<BoardsEnv>()
 
 /** GET /calendar/{secret}.ics: the secret is the credential (calendar apps send no headers). */
 export const feedRouter = createRouter<PublicEnv>().openapi(feedRoute, async (c) => {
-  const secret = FEED_FILE.exec(c.req.valid("param").file)?.[1] ?? "";
+  const secret = c.req.valid("param").file.match(FEED_FILE)?.[1] ?? "";
   const { userId, boardIds } = await feedBoards(boardsDb(c.env.DB), secret);
   const perBoard = await Promise.all(boardIds.map((id) => boardStub(c.env, id).dueCards(userId)));
   const body = dueCardsCalendar(perBoard.flat(), new URL(c.req.url).origin);
