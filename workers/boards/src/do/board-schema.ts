@@ -1,4 +1,5 @@
 import { TICKETS_DDL } from "@edgeworks/auth";
+import { iso } from "@edgeworks/http";
 import { migrate } from "@edgeworks/realtime";
 import type { Card, List, Member } from "../views";
 import type { AttachmentRow, CardRow, ChecklistRow, CommentRow, ItemRow, ListRow, MemberRow } from "./board.schema";
@@ -60,8 +61,6 @@ export const BOARD_MIGRATIONS: readonly string[] = [BOARD_DDL];
 
 /** Applies the migrations a board's storage has not seen yet, in one transaction. */
 export const migrateBoard = (storage: DurableObjectStorage): number => migrate(storage, BOARD_MIGRATIONS);
-
-export const iso = (ms: number): string => new Date(ms).toISOString();
 
 export const toMember = (r: MemberRow): Member => ({ userId: r.userId, role: r.role, addedAt: iso(r.addedAt) });
 

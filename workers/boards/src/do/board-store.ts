@@ -1,4 +1,4 @@
-import { ApiError, notFound } from "@edgeworks/http";
+import { ApiError, iso, notFound } from "@edgeworks/http";
 import { and, asc, desc, eq, getTableColumns, gt, isNull, lt, max, ne, type SQL, type SQLWrapper, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { keyFor, type Placement, PlacementError, type Positioned } from "../positions";
@@ -6,7 +6,7 @@ import type { Role } from "../validation";
 import type { Activity, Board, Card, List, Member } from "../views";
 import type { EventFrame } from "./board.protocol";
 import { type BoardRow, boardTable, type CardRow, cards, dependencies, events, type ListRow, lists, members } from "./board.schema";
-import { groupBy, iso, toCard, toList, toMember } from "./board-schema";
+import { groupBy, toCard, toList, toMember } from "./board-schema";
 import { type BoardDb, cardExtras, respaceCards, respaceLists } from "./card-extras";
 import { invalidField } from "./result";
 
