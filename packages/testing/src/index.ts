@@ -127,3 +127,4 @@ export * from "./problem";
 export * from "./schema-drift";
 export * from "./security-cases";
 export * from "./security-suite";
+export * from "./users";

@@ -1,5 +1,5 @@
 import { SELF } from "cloudflare:test";
-import { createTestClient, mintToken } from "@edgeworks/testing";
+import { createTestClient, newTestUser } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const ORIGIN = "http://boards.test";
@@ -35,12 +35,8 @@ export type Board = {
 };
 export type User = { id: string; token: string };
 
-let seq = 0;
 /** A fresh user (unique per call, so tests never see each other's data) and their token. */
-export async function newUser(scope = "*"): Promise<User> {
-  const id = `user_${Date.now().toString(36)}_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
-  return { id, token: await mintToken({ sub: id, scope }) };
-}
+export const newUser = (scope = "*"): Promise<User> => newTestUser(scope);
 
 /** The product's API as its tests call it (`call`, `ok`): packages/testing's createTestClient. */
 export const api = createTestClient(BASE);

@@ -1,5 +1,5 @@
 import { env, SELF } from "cloudflare:test";
-import { createTestClient, mintToken, type SecurityRoute } from "@edgeworks/testing";
+import { createTestClient, newTestUser, type SecurityRoute } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const ORIGIN = "https://sho.rt";
@@ -34,10 +34,7 @@ export const GOOGLEBOT_UA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www
 
 let seq = 0;
 /** A fresh user (unique per call, so tests never see each other's data) and their token. */
-export async function newUser(scope = "*"): Promise<{ id: string; token: string }> {
-  const id = `user_${Date.now().toString(36)}_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
-  return { id, token: await mintToken({ sub: id, scope }) };
-}
+export const newUser = (scope = "*") => newTestUser(scope);
 
 /** A fresh client IP, so the strict anonymous limit of one test never touches another's. */
 export const newIp = () => `203.0.113.${Math.floor(Math.random() * 250)}-${++seq}`;

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { createTestClient, mintToken } from "@edgeworks/testing";
+import { createTestClient, newTestUser } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const BASE = "http://todo.test/todo/v1";
@@ -19,12 +19,8 @@ export type Todo = {
 };
 export type Page = { items: Todo[]; nextCursor: string | null };
 
-let seq = 0;
 /** A fresh user (unique per call, so tests never see each other's data) and their token. */
-export async function newUser(scope = "*"): Promise<{ id: string; token: string }> {
-  const id = `user_${Date.now().toString(36)}_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
-  return { id, token: await mintToken({ sub: id, scope }) };
-}
+export const newUser = (scope = "*") => newTestUser(scope);
 
 /** The product's API as its tests call it (`call`, `ok`): packages/testing's createTestClient. */
 export const api = createTestClient(BASE);
