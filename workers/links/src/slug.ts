@@ -1,4 +1,5 @@
 import { customAlphabet } from "nanoid";
+import registry from "../../../products.json";
 
 /** What a slug may look like: the front door routes `/{slug}` for one segment of these characters. */
 export const SLUG_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -11,7 +12,9 @@ export const GENERATED_SLUG_LENGTH = 7;
  * must never shadow a product), the front door's own paths, and names that look official.
  */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
-  // product prefixes (workers/edge/src/products.ts and docs/ARCHITECTURE.md)
+  // every registered product's prefix (products.json, so a product made by `pnpm new` is covered) and
+  // the ones ARCHITECTURE.md plans
+  ...registry.products.map((p) => p.prefix.slice(1)),
   "auth",
   "todo",
   "links",

@@ -1,0 +1,15 @@
+import { describe, expect, test } from "vitest";
+import registry from "../../../products.json";
+import { isReservedSlug } from "../src/slug";
+
+describe("reserved slugs", () => {
+  // a product added by `pnpm new` joins products.json; a short link must never shadow its prefix
+  test.each(registry.products.map((p) => p.prefix.slice(1)))("the registered prefix %s is reserved", (word) => {
+    expect(isReservedSlug(word)).toBe(true);
+    expect(isReservedSlug(word.toUpperCase())).toBe(true);
+  });
+
+  test("an ordinary word is not", () => {
+    expect(isReservedSlug("summer-sale")).toBe(false);
+  });
+});
