@@ -1,5 +1,5 @@
 import { SELF } from "cloudflare:test";
-import { createTestClient, mintToken } from "@edgeworks/testing";
+import { createTestClient, newTestUser } from "@edgeworks/testing";
 import { expect } from "vitest";
 
 export const BASE = "http://chat.test/chat/v1";
@@ -14,12 +14,8 @@ export type Room = {
   members: { userId: string; name?: string | null; role: string; joinedAt?: string }[];
 };
 
-let n = 0;
 /** A fresh user (unique per call, so tests never see each other's data) and their token. */
-export async function newUser(scope = "*"): Promise<User> {
-  const id = `u${Date.now().toString(36)}${++n}${Math.random().toString(36).slice(2, 6)}`;
-  return { id, token: await mintToken({ sub: id, scope }) };
-}
+export const newUser = (scope = "*"): Promise<User> => newTestUser(scope, "u");
 
 /** The product's API as its tests call it (`call`, `ok`): packages/testing's createTestClient. */
 export const api = createTestClient(BASE);

@@ -1,5 +1,5 @@
 import { env, SELF } from "cloudflare:test";
-import { createTestClient, json, mintToken } from "@edgeworks/testing";
+import { createTestClient, json, newTestUser } from "@edgeworks/testing";
 
 export const ORIGIN = "http://notes.test";
 export const BASE = `${ORIGIN}/notes/v1`;
@@ -23,11 +23,10 @@ export type NoteSummary = Omit<Note, "content"> & { excerpt: string };
 export type Page<T> = { items: T[]; nextCursor: string | null };
 export type User = { id: string; token: string; email: string };
 
-let seq = 0;
 /** A fresh user (unique per call, so tests never see each other's data), their token and their directory email. */
 export async function newUser(scope = "*"): Promise<User> {
-  const id = `u${Date.now().toString(36)}${++seq}${Math.random().toString(36).slice(2, 8)}`;
-  return { id, token: await mintToken({ sub: id, scope }), email: `${id}@users.test` };
+  const user = await newTestUser(scope, "u");
+  return { ...user, email: `${user.id}@users.test` };
 }
 
 /** The product's API as its tests call it (`call`, `ok`): packages/testing's createTestClient. */
