@@ -1,8 +1,0 @@
-import { SELF } from "cloudflare:test";
-import { expect, it } from "vitest";
-
-it("answers /boards/health", async () => {
-  const res = await SELF.fetch("https://edge.test/boards/health");
-  expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ status: "ok" });
-});
