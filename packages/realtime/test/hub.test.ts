@@ -81,11 +81,12 @@ describe("client frames", () => {
   it("answers pings, refuses bad frames with the one error frame shape, and keeps the socket open", async () => {
     const a = await open("frames", await member("frames", "ann"));
     a.ws.send(JSON.stringify({ type: "ping", id: "p1" }));
-    a.ws.send("{nope");
-    a.ws.send(JSON.stringify({ type: "shout" }));
-    a.ws.send("x".repeat(2000));
-    a.ws.send(new Uint8Array([1, 2]).buffer);
-    await a.until((f) => f.filter((x) => x.type === "error").length === 4, "four errors");
+    // one bad frame at a time, each answered before the next is sent, so every code is paired with its frame
+    const bad: (string | ArrayBuffer)[] = ["{nope", JSON.stringify({ type: "shout" }), "x".repeat(2000), new Uint8Array([1, 2]).buffer];
+    for (const [i, frame] of bad.entries()) {
+      a.ws.send(frame);
+      await a.until((f) => f.filter((x) => x.type === "error").length === i + 1, `error ${i + 1}`);
+    }
     expect(a.frames.find((f) => f.type === "pong")).toEqual({ type: "pong", id: "p1" });
     expect(
       a.frames

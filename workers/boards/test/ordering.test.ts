@@ -162,8 +162,8 @@ const snapshotOf = (b: Board) => b.lists.map((l) => ({ list: l.id, cards: l.card
 describe("50 concurrent moves by several users", () => {
   it("end in one consistent order: no duplicate position, no lost card, every reader and the event stream agree", async () => {
     const { admin, member, observer, board, list } = await team();
-    const others = await Promise.all([createList(admin, board.id, { name: "B" }), createList(admin, board.id, { name: "C" })]);
-    const lists = [list, ...others];
+    // one after the other, so that `lists` is the board's own list order (two concurrent creates may land either way)
+    const lists = [list, await createList(admin, board.id, { name: "B" }), await createList(admin, board.id, { name: "C" })];
     const cards: Card[] = [];
     for (const l of lists) for (let i = 0; i < 8; i++) cards.push(await createCard(admin, l.id, { title: `${l.name}-${i}` }));
     const watcher = await openClient(observer, board.id, (await getBoard(admin, board.id)).seq);
