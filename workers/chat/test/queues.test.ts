@@ -54,26 +54,27 @@ describe("search indexing consumer", () => {
   });
 });
 
+/** A group room of `owner` and `member` in D1 and a notify-queue body for `owner`'s message in it. */
+async function roomWithMessage(owner: string, member: string) {
+  const roomId = `room-${crypto.randomUUID()}`;
+  await env.DB.batch([
+    env.DB.prepare(
+      "INSERT INTO rooms (id, kind, name, created_by, created_at, updated_at, last_activity_at) VALUES (?, 'group', 'q', 'a', 0, 0, 0)",
+    ).bind(roomId),
+    env.DB.prepare("INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?, ?, 'owner', 0), (?, ?, 'member', 0)").bind(
+      roomId,
+      owner,
+      roomId,
+      member,
+    ),
+  ]);
+  const body = { roomId, messageId: `m-${crypto.randomUUID()}`, seq: 1, senderId: owner, text: "hi", connected: [], createdAt: Date.now() };
+  return { roomId, body };
+}
+
 describe("notification consumer", () => {
   it("acks malformed bodies; a redelivered message records one notification", async () => {
-    const roomId = `room-${crypto.randomUUID()}`;
-    await env.DB.batch([
-      env.DB.prepare(
-        "INSERT INTO rooms (id, kind, name, created_by, created_at, updated_at, last_activity_at) VALUES (?, 'group', 'q', 'a', 0, 0, 0)",
-      ).bind(roomId),
-      env.DB.prepare(
-        "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?, 'qa', 'owner', 0), (?, 'qb', 'member', 0)",
-      ).bind(roomId, roomId),
-    ]);
-    const body = {
-      roomId,
-      messageId: `m-${crypto.randomUUID()}`,
-      seq: 1,
-      senderId: "qa",
-      text: "hi",
-      connected: [],
-      createdAt: Date.now(),
-    };
+    const { roomId, body } = await roomWithMessage("qa", "qb");
     const result = await deliver("edgeworks-chat-notify", [{ bad: 1 }, body, body]);
     expect(result.explicitAcks.length).toBe(3);
     const { results } = await env.DB.prepare("SELECT user_id FROM notifications WHERE room_id = ?").bind(roomId).all();
@@ -83,24 +84,7 @@ describe("notification consumer", () => {
 
 describe("notification consumer idempotency", () => {
   it("a chat message is notified once: a later copy skips the handler (processed_messages)", async () => {
-    const roomId = `room-${crypto.randomUUID()}`;
-    await env.DB.batch([
-      env.DB.prepare(
-        "INSERT INTO rooms (id, kind, name, created_by, created_at, updated_at, last_activity_at) VALUES (?, 'group', 'q', 'a', 0, 0, 0)",
-      ).bind(roomId),
-      env.DB.prepare(
-        "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?, 'ia', 'owner', 0), (?, 'ib', 'member', 0)",
-      ).bind(roomId, roomId),
-    ]);
-    const body = {
-      roomId,
-      messageId: `m-${crypto.randomUUID()}`,
-      seq: 1,
-      senderId: "ia",
-      text: "hi",
-      connected: [],
-      createdAt: Date.now(),
-    };
+    const { roomId, body } = await roomWithMessage("ia", "ib");
     expect((await deliver("edgeworks-chat-notify", [body])).explicitAcks).toEqual(["m0"]);
     const processed = await env.DB.prepare("SELECT consumer FROM processed_messages WHERE message_key = ?").bind(body.messageId).all();
     expect(processed.results).toEqual([{ consumer: "chat-notify" }]);
