@@ -44,16 +44,21 @@ export type QueueConsumer<E> = (batch: MessageBatch<unknown>, env: E, ctx?: Exec
 export function defineConsumer<E, T>(options: ConsumerOptions<E, T>): QueueConsumer<E> {
   return async function consume(batch, env) {
     const fresh = await freshDeliveries(await validDeliveries(batch, env, options), env, options);
+    const handled: typeof fresh = [];
     for (const d of fresh) {
       try {
         await options.handle(d.body, { env, message: d.message });
+        handled.push(d);
       } catch (err) {
         retryLater(env, options, d.message, err);
-        continue;
       }
-      await recordHandled([d], env, options);
-      d.message.ack();
     }
+    // one processed-table write for the batch, then the acks: a write per message doubled the D1 calls
+    // of a busy queue (chat's notify: 2.5× the fan-out p99 in pnpm bench). An invocation that dies
+    // before this line leaves its handled messages unacked, so they come back and run again (handlers
+    // stay safe to repeat; the table saves the work of later copies)
+    await recordHandled(handled, env, options);
+    for (const d of handled) d.message.ack();
   };
 }
 
