@@ -1,4 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { asc, desc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { notifications } from "./schema";
 
 export const notificationSchema = z
   .object({
@@ -16,18 +19,20 @@ export type Notification = z.infer<typeof notificationSchema>;
 
 /** Recorded notifications, newest first: of one user, or (dev outbox) of everyone. */
 export async function listNotifications(db: D1Database, userId: string | null, limit = 200): Promise<Notification[]> {
-  const { results } = await db
-    .prepare("SELECT * FROM notifications WHERE (?1 IS NULL OR user_id = ?1) ORDER BY created_at DESC, id LIMIT ?2")
-    .bind(userId, limit)
-    .all<Record<string, string | number>>();
-  return results.map((r) => ({
-    id: String(r.id),
-    userId: String(r.user_id),
-    roomId: String(r.room_id),
-    messageId: String(r.message_id),
-    senderId: String(r.sender_id),
-    body: String(r.body),
+  const rows = await drizzle(db)
+    .select()
+    .from(notifications)
+    .where(userId === null ? undefined : eq(notifications.userId, userId))
+    .orderBy(desc(notifications.createdAt), asc(notifications.id))
+    .limit(limit);
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.userId,
+    roomId: r.roomId,
+    messageId: r.messageId,
+    senderId: r.senderId,
+    body: r.body,
     pushed: r.pushed === 1,
-    createdAt: new Date(Number(r.created_at)).toISOString(),
+    createdAt: new Date(r.createdAt).toISOString(),
   }));
 }
