@@ -1,7 +1,10 @@
 import { defineConsumer } from "@edgeworks/queue";
 import { z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import { deserializeVapidKeys, sendPushNotification } from "web-push-browser";
 import { presenceStub } from "../deps";
+import { notifications, pushSubscriptions, roomMembers } from "../schema";
 
 /** A new message, sent by its room with the users who had a socket open in it at the time. */
 export const notifyMessage = z.object({
@@ -24,14 +27,18 @@ async function vapidKeys(env: Env) {
 async function pushTo(env: Env, userId: string, payload: string): Promise<boolean> {
   const keys = await vapidKeys(env);
   if (!keys) return false;
-  const { results } = await env.DB.prepare("SELECT id, endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = ?").bind(userId).all<{
-    id: string;
-    endpoint: string;
-    p256dh: string;
-    auth: string;
-  }>();
+  const db = drizzle(env.DB);
+  const subs = await db
+    .select({
+      id: pushSubscriptions.id,
+      endpoint: pushSubscriptions.endpoint,
+      p256dh: pushSubscriptions.p256dh,
+      auth: pushSubscriptions.auth,
+    })
+    .from(pushSubscriptions)
+    .where(eq(pushSubscriptions.userId, userId));
   let sent = false;
-  for (const sub of results) {
+  for (const sub of subs) {
     const res = await sendPushNotification(
       keys,
       { endpoint: sub.endpoint, keys: { p256dh: sub.p256dh, auth: sub.auth } },
@@ -39,7 +46,7 @@ async function pushTo(env: Env, userId: string, payload: string): Promise<boolea
       payload,
     );
     // 404/410: the subscription is gone for good (RFC 8030 §7.3)
-    if (res.status === 404 || res.status === 410) await env.DB.prepare("DELETE FROM push_subscriptions WHERE id = ?").bind(sub.id).run();
+    if (res.status === 404 || res.status === 410) await db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, sub.id));
     else if (res.ok) sent = true;
     else throw new Error(`push service answered ${res.status}`);
   }
@@ -49,23 +56,24 @@ async function pushTo(env: Env, userId: string, payload: string): Promise<boolea
 /** Notifies the room's members who are offline everywhere (their presence object says so). */
 async function notify(env: Env, m: NotifyMessage): Promise<void> {
   const connected = new Set([m.senderId, ...m.connected]);
-  const { results } = await env.DB.prepare("SELECT user_id FROM room_members WHERE room_id = ?").bind(m.roomId).all<{ user_id: string }>();
-  for (const { user_id: userId } of results) {
+  const db = drizzle(env.DB);
+  const members = await db.select({ userId: roomMembers.userId }).from(roomMembers).where(eq(roomMembers.roomId, m.roomId));
+  for (const { userId } of members) {
     if (connected.has(userId)) continue;
     if ((await presenceStub(env, userId).status()).online) continue;
     const id = `${m.messageId}:${userId}`;
     const body = JSON.stringify({ roomId: m.roomId, messageId: m.messageId, seq: m.seq, senderId: m.senderId, text: m.text });
-    const inserted = await env.DB.prepare(
-      "INSERT INTO notifications (id, user_id, room_id, message_id, sender_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-    )
-      .bind(id, userId, m.roomId, m.messageId, m.senderId, body, Date.now())
+    const inserted = await db
+      .insert(notifications)
+      .values({ id, userId, roomId: m.roomId, messageId: m.messageId, senderId: m.senderId, body, createdAt: Date.now() })
+      .onConflictDoNothing({ target: notifications.id })
       .run();
     // a redelivery of one already pushed (only a row that was there before can have been pushed)
     if (inserted.meta.changes === 0) {
-      const pushed = await env.DB.prepare("SELECT pushed FROM notifications WHERE id = ?").bind(id).first<number>("pushed");
-      if (pushed === 1) continue;
+      const [row] = await db.select({ pushed: notifications.pushed }).from(notifications).where(eq(notifications.id, id));
+      if (row?.pushed === 1) continue;
     }
-    if (await pushTo(env, userId, body)) await env.DB.prepare("UPDATE notifications SET pushed = 1 WHERE id = ?").bind(id).run();
+    if (await pushTo(env, userId, body)) await db.update(notifications).set({ pushed: 1 }).where(eq(notifications.id, id));
   }
 }
 
