@@ -1,5 +1,9 @@
 import { defineBatchConsumer } from "@edgeworks/queue";
 import { z } from "@hono/zod-openapi";
+import { eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import { messageIndex, rooms } from "../schema";
 
 /** A change to one message, sent by its room after the event is stored. */
 export const searchMessage = z.object({
@@ -15,19 +19,34 @@ export const searchMessage = z.object({
 });
 export type SearchMessage = z.infer<typeof searchMessage>;
 
-const statements = (db: D1Database, m: SearchMessage): D1PreparedStatement[] => {
+const statements = (db: DrizzleD1Database, m: SearchMessage): BatchItem<"sqlite">[] => {
   const deletedAt = m.kind === "delete" ? Date.now() : null;
   const upsert = db
-    .prepare(
-      `INSERT INTO message_index (message_id, room_id, seq, version, user_id, text, created_at, deleted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, version = excluded.version, deleted_at = excluded.deleted_at
-       WHERE excluded.version > message_index.version`,
-    )
-    .bind(m.messageId, m.roomId, m.seq, m.version, m.userId, m.kind === "delete" ? "" : m.text, m.createdAt, deletedAt);
+    .insert(messageIndex)
+    .values({
+      messageId: m.messageId,
+      roomId: m.roomId,
+      seq: m.seq,
+      version: m.version,
+      userId: m.userId,
+      text: m.kind === "delete" ? "" : m.text,
+      createdAt: m.createdAt,
+      deletedAt,
+    })
+    .onConflictDoUpdate({
+      target: messageIndex.messageId,
+      set: { text: sql`excluded.text`, version: sql`excluded.version`, deletedAt: sql`excluded.deleted_at` },
+      setWhere: sql`excluded.version > ${messageIndex.version}`,
+    });
   if (m.kind === "delete" || m.version !== m.seq) return [upsert];
   // a new message: the room's activity time moves forward (never back) for "my rooms" ordering
-  return [upsert, db.prepare("UPDATE rooms SET last_activity_at = max(last_activity_at, ?) WHERE id = ?").bind(m.createdAt, m.roomId)];
+  return [
+    upsert,
+    db
+      .update(rooms)
+      .set({ lastActivityAt: sql`max(${rooms.lastActivityAt}, ${m.createdAt})` })
+      .where(eq(rooms.id, m.roomId)),
+  ];
 };
 
 /**
@@ -40,6 +59,9 @@ export const consumeSearch = defineBatchConsumer<Env, SearchMessage>({
   name: "chat-search",
   schema: searchMessage,
   async handleBatch(bodies, { env }) {
-    await env.DB.batch(bodies.flatMap((m) => statements(env.DB, m)));
+    const db = drizzle(env.DB);
+    // never empty: the consumer calls handleBatch only with fresh messages
+    const [first, ...rest] = bodies.flatMap((m) => statements(db, m));
+    if (first) await db.batch([first, ...rest]);
   },
 });
