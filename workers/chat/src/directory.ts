@@ -1,5 +1,8 @@
 import { accountsDirectory } from "@edgeworks/auth";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import type { ChatDeps } from "./deps";
+import { userNames } from "./schema";
 
 /** What chat keeps of an account: its id and display name (never the email, which other members must not see). */
 export interface NamedUser {
@@ -37,11 +40,11 @@ export async function findUserByEmailOrThrow(env: Env, email: string): Promise<N
  */
 export async function saveNames({ env, now }: Pick<ChatDeps, "env" | "now">, users: NamedUser[]): Promise<void> {
   if (users.length === 0) return;
-  await env.DB.prepare(
-    `INSERT INTO user_names (user_id, name, updated_at)
-     SELECT json_extract(value, '$.id'), json_extract(value, '$.name'), ?2 FROM json_each(?1) WHERE true
-     ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at`,
-  )
-    .bind(JSON.stringify(users.map((u) => ({ id: u.id, name: u.name }))), now())
+  const json = JSON.stringify(users.map((u) => ({ id: u.id, name: u.name })));
+  await drizzle(env.DB)
+    .insert(userNames)
+    // json_each keeps it one statement; `WHERE true` lets SQLite parse the upsert after a SELECT
+    .select(sql`SELECT json_extract(value, '$.id'), json_extract(value, '$.name'), ${now()} FROM json_each(${json}) WHERE true`)
+    .onConflictDoUpdate({ target: userNames.userId, set: { name: sql`excluded.name`, updatedAt: sql`excluded.updated_at` } })
     .run();
 }
