@@ -1,5 +1,5 @@
 import { ApiError, iso, notFound } from "@edgeworks/http";
-import { and, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, exists, gt, isNull, not, type SQL, sql } from "drizzle-orm";
 import { type ChatDeps, roomStub } from "./deps";
 import { saveNames } from "./directory";
 import { loadMembershipOrThrow, requireManageable, resolveUserOrThrow, type UserRef, viewRoom } from "./rooms.service";
@@ -54,16 +54,35 @@ export async function updateMember(deps: ChatDeps, roomId: string, userId: strin
   if (newRole === "owner") {
     // conditional, so that a target removed meanwhile never leaves the room without an owner: the
     // target is promoted only while I am the owner, and I step down only if there are then two
-    const { env } = deps;
-    const [promoted] = await env.DB.batch([
-      env.DB.prepare(
-        `UPDATE room_members SET role = 'owner' WHERE room_id = ?1 AND user_id = ?2
-         AND EXISTS (SELECT 1 FROM room_members WHERE room_id = ?1 AND user_id = ?3 AND role = 'owner')`,
-      ).bind(roomId, target.userId, deps.userId),
-      env.DB.prepare(
-        `UPDATE room_members SET role = 'admin' WHERE room_id = ?1 AND user_id = ?2 AND role = 'owner'
-         AND (SELECT count(*) FROM room_members WHERE room_id = ?1 AND role = 'owner') > 1`,
-      ).bind(roomId, deps.userId),
+    const { db } = deps;
+    const owners = (...conds: SQL[]) => and(eq(roomMembers.roomId, roomId), eq(roomMembers.role, "owner"), ...conds);
+    const [promoted] = await db.batch([
+      db
+        .update(roomMembers)
+        .set({ role: "owner" })
+        .where(
+          and(
+            eq(roomMembers.roomId, roomId),
+            eq(roomMembers.userId, target.userId),
+            exists(
+              db
+                .select({ one: sql`1` })
+                .from(roomMembers)
+                .where(owners(eq(roomMembers.userId, deps.userId))),
+            ),
+          ),
+        ),
+      db
+        .update(roomMembers)
+        .set({ role: "admin" })
+        .where(
+          and(
+            eq(roomMembers.roomId, roomId),
+            eq(roomMembers.userId, deps.userId),
+            eq(roomMembers.role, "owner"),
+            gt(db.select({ n: count() }).from(roomMembers).where(owners()), 1),
+          ),
+        ),
     ]);
     if (!promoted || promoted.meta.changes === 0)
       throw new ApiError("conflict", "The member or your ownership changed meanwhile; reload and retry");
@@ -98,28 +117,49 @@ export async function removeMember(deps: ChatDeps, roomId: string, userId: strin
  * without an owner. One-on-one rooms cannot be left.
  */
 export async function leaveRoom(deps: ChatDeps, roomId: string): Promise<void> {
-  const { userId, env } = deps;
+  const { userId, env, db } = deps;
   const { room, role } = await loadMembershipOrThrow(deps, roomId);
   requireManageable(room, role, ["owner", "admin", "member"], "be left");
-  const [left, promoted] = await env.DB.batch([
-    env.DB.prepare("DELETE FROM room_members WHERE room_id = ?1 AND user_id = ?2").bind(roomId, userId),
-    env.DB.prepare(
-      `UPDATE room_members SET role = 'owner'
-       WHERE room_id = ?1 AND NOT EXISTS (SELECT 1 FROM room_members WHERE room_id = ?1 AND role = 'owner')
-         AND user_id = (SELECT user_id FROM room_members WHERE room_id = ?1
-                        ORDER BY CASE role WHEN 'admin' THEN 0 ELSE 1 END, joined_at, user_id LIMIT 1)`,
-    ).bind(roomId),
-    env.DB.prepare(
-      "UPDATE rooms SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM room_members WHERE room_id = ?1)",
-    ).bind(roomId, deps.now()),
+  const inRoom = eq(roomMembers.roomId, roomId);
+  // the heir: the longest-standing admin, else member
+  const heir = db
+    .select({ userId: roomMembers.userId })
+    .from(roomMembers)
+    .where(inRoom)
+    .orderBy(sql`CASE ${roomMembers.role} WHEN 'admin' THEN 0 ELSE 1 END`, asc(roomMembers.joinedAt), asc(roomMembers.userId))
+    .limit(1);
+  const [left, promoted] = await db.batch([
+    db.delete(roomMembers).where(and(inRoom, eq(roomMembers.userId, userId))),
+    db
+      .update(roomMembers)
+      .set({ role: "owner" })
+      .where(
+        and(
+          inRoom,
+          not(
+            exists(
+              db
+                .select({ one: sql`1` })
+                .from(roomMembers)
+                .where(and(inRoom, eq(roomMembers.role, "owner"))),
+            ),
+          ),
+          eq(roomMembers.userId, heir),
+        ),
+      ),
+    db
+      .update(rooms)
+      .set({ deletedAt: deps.now() })
+      .where(and(eq(rooms.id, roomId), isNull(rooms.deletedAt), not(exists(db.select({ one: sql`1` }).from(roomMembers).where(inRoom))))),
   ]);
   if (!left || left.meta.changes === 0) throw notFound("Room"); // a concurrent leave of mine won
   const stub = roomStub(env, roomId);
   await stub.memberChanged(roomId, { userId, action: "left", role: null, byUserId: userId });
   if (promoted && promoted.meta.changes > 0) {
-    const heir = await env.DB.prepare("SELECT user_id FROM room_members WHERE room_id = ? AND role = 'owner'")
-      .bind(roomId)
-      .first<string>("user_id");
-    if (heir) await stub.memberChanged(roomId, { userId: heir, action: "role", role: "owner", byUserId: userId });
+    const [owner] = await db
+      .select({ userId: roomMembers.userId })
+      .from(roomMembers)
+      .where(and(inRoom, eq(roomMembers.role, "owner")));
+    if (owner) await stub.memberChanged(roomId, { userId: owner.userId, action: "role", role: "owner", byUserId: userId });
   }
 }
