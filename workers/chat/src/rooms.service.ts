@@ -1,5 +1,5 @@
 import { ApiError, notFound } from "@edgeworks/http";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import { type ChatDeps, roomStub } from "./deps";
 import { findUserByEmailOrThrow, getUsersOrThrow, type NamedUser, saveNames } from "./directory";
@@ -136,15 +136,16 @@ export async function openDm(deps: ChatDeps, ref: UserRef): Promise<{ room: Room
   }));
   // the room is inserted only if no DM of the pair exists (a concurrent open won), its members only
   // if the room was: one atomic batch
-  const [inserted] = await deps.env.DB.batch([
-    deps.env.DB.prepare(
-      `INSERT INTO rooms (id, kind, name, dm_key, created_by, created_at, updated_at, last_activity_at)
-       VALUES (?1, 'dm', NULL, ?2, ?3, ?4, ?4, ?4) ON CONFLICT (dm_key) DO NOTHING`,
-    ).bind(id, dmKey, userId, t),
-    deps.env.DB.prepare(
-      `INSERT INTO room_members (room_id, user_id, role, joined_at)
-       SELECT r.id, m.value, 'member', ?3 FROM rooms r, json_each(?2) m WHERE r.id = ?1`,
-    ).bind(id, JSON.stringify([userId, otherId]), t),
+  const [inserted] = await db.batch([
+    db
+      .insert(rooms)
+      .values({ id, kind: "dm", name: null, dmKey, createdBy: userId, createdAt: t, updatedAt: t, lastActivityAt: t })
+      .onConflictDoNothing({ target: rooms.dmKey }),
+    db
+      .insert(roomMembers)
+      .select(
+        sql`SELECT ${rooms.id}, m.value, 'member', ${t} FROM ${rooms}, json_each(${JSON.stringify([userId, otherId])}) m WHERE ${rooms.id} = ${id}`,
+      ),
   ]);
   if (!inserted || inserted.meta.changes === 0) {
     const again = await existing();
