@@ -1,5 +1,7 @@
 import { decodeCursor, encodeCursor, invalidCursor } from "@edgeworks/http";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { ChatDeps } from "./deps";
+import { messageIndex, roomMembers, rooms } from "./schema";
 
 const SCOPE = "search";
 /** Results beyond this many are not paged to (refine the words instead). */
@@ -32,7 +34,7 @@ export interface SearchHit {
 
 /** Full-text search over the messages of the rooms the caller is a member of now, best match first. */
 export async function searchMessages(
-  { env, userId }: ChatDeps,
+  { db, userId }: ChatDeps,
   query: { q: string; roomId?: string; limit: number; cursor?: string },
 ): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
   const match = toMatchQuery(query.q);
@@ -41,27 +43,39 @@ export async function searchMessages(
   if (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
     throw invalidCursor();
   }
-  const { results } = await env.DB.prepare(
-    `SELECT mi.room_id, mi.message_id, mi.seq, mi.user_id, mi.text, mi.created_at,
-            snippet(message_fts, 0, '[', ']', '…', 12) AS snippet
-     FROM message_fts
-     JOIN message_index mi ON mi.id = message_fts.rowid
-     JOIN room_members m ON m.room_id = mi.room_id AND m.user_id = ?1
-     JOIN rooms r ON r.id = mi.room_id AND r.deleted_at IS NULL
-     WHERE message_fts MATCH ?2 AND mi.deleted_at IS NULL AND (?3 IS NULL OR mi.room_id = ?3)
-     ORDER BY bm25(message_fts), mi.created_at DESC, mi.id
-     LIMIT ?4 OFFSET ?5`,
-  )
-    .bind(userId, match, query.roomId ?? null, query.limit + 1, offset)
-    .all<Record<string, string | number>>();
+  // the FTS5 table is only in the migrations: MATCH, its rowid, bm25 and snippet stay sql fragments
+  const results = await db
+    .select({
+      roomId: messageIndex.roomId,
+      messageId: messageIndex.messageId,
+      seq: messageIndex.seq,
+      userId: messageIndex.userId,
+      text: messageIndex.text,
+      createdAt: messageIndex.createdAt,
+      snippet: sql<string>`snippet(message_fts, 0, '[', ']', '…', 12)`,
+    })
+    .from(sql`message_fts`)
+    .innerJoin(messageIndex, sql`${messageIndex.id} = message_fts.rowid`)
+    .innerJoin(roomMembers, and(eq(roomMembers.roomId, messageIndex.roomId), eq(roomMembers.userId, userId)))
+    .innerJoin(rooms, and(eq(rooms.id, messageIndex.roomId), isNull(rooms.deletedAt)))
+    .where(
+      and(
+        sql`message_fts MATCH ${match}`,
+        isNull(messageIndex.deletedAt),
+        query.roomId === undefined ? undefined : eq(messageIndex.roomId, query.roomId),
+      ),
+    )
+    .orderBy(sql`bm25(message_fts)`, desc(messageIndex.createdAt), asc(messageIndex.id))
+    .limit(query.limit + 1)
+    .offset(offset);
   const items = results.slice(0, query.limit).map((r) => ({
-    roomId: String(r.room_id),
-    messageId: String(r.message_id),
-    seq: Number(r.seq),
-    userId: String(r.user_id),
-    text: String(r.text),
+    roomId: r.roomId,
+    messageId: r.messageId,
+    seq: r.seq,
+    userId: r.userId,
+    text: r.text,
     snippet: String(r.snippet),
-    createdAt: new Date(Number(r.created_at)).toISOString(),
+    createdAt: new Date(r.createdAt).toISOString(),
   }));
   const nextCursor =
     results.length > query.limit && offset + query.limit <= MAX_OFFSET ? encodeCursor(`${SCOPE}:${query.q}`, [offset + query.limit]) : null;
