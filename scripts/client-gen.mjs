@@ -7,65 +7,19 @@
 // Usage: node scripts/client-gen.mjs [--url http://127.0.0.1:8787]   (use a running dev server)
 //        node scripts/client-gen.mjs --offline [--check]   (types from the committed JSON; --check writes
 //        nothing and exits 1 if a generated file differs: CI's freshness check for the .ts files)
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { ROOT } from "./lib.mjs";
+import { ROOT, startDevServer } from "./lib.mjs";
 
 const CLIENT = join(ROOT, "packages", "client");
 const registry = JSON.parse(readFileSync(join(ROOT, "products.json"), "utf8"));
 /** name: the Worker folder (file names, `create<Name>Client`); title: the registry's display name */
 const PRODUCTS = registry.products.map((p) => ({ ...p, title: p.name, name: p.worker }));
 const BIOME = join(ROOT, "node_modules", "@biomejs", "biome", "bin", "biome");
-
-/** A free TCP port on loopback (as packages/testing/src/dev-server.ts finds one). */
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-/** `pnpm dev` on its own port and state directory, in its own process group; resolves once /health answers. */
-async function startDev() {
-  const [port, inspector] = [await freePort(), await freePort()];
-  const state = mkdtempSync(join(tmpdir(), "edgeworks-client-gen-"));
-  let log = "";
-  const child = spawn(
-    process.execPath,
-    ["scripts/dev.mjs", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", state, "--log-level", "warn"],
-    { cwd: ROOT, env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
-  child.stdout.on("data", (d) => (log += d));
-  child.stderr.on("data", (d) => (log += d));
-  const stop = async () => {
-    if (child.exitCode === null) {
-      process.kill(-child.pid, "SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    }
-    rmSync(state, { recursive: true, force: true });
-  };
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`pnpm dev exited with ${child.exitCode}:\n${log}`);
-    const up = await fetch(`${url}/health`).catch(() => null);
-    if (up?.ok) return { url, stop };
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`pnpm dev did not answer /health in 120 s:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** What `biome check --write` would make of it (format, sorted imports), without touching the file on disk. */
 function biomeFormat(text, path) {
@@ -128,7 +82,11 @@ function emit(path, text, check) {
 
 async function main() {
   const { values } = parseArgs({ options: { url: { type: "string" }, offline: { type: "boolean" }, check: { type: "boolean" } } });
-  const dev = values.offline ? null : values.url ? { url: values.url.replace(/\/$/, ""), stop: async () => undefined } : await startDev();
+  const dev = values.offline
+    ? null
+    : values.url
+      ? { url: values.url.replace(/\/$/, ""), stop: async () => undefined }
+      : await startDevServer("client-gen");
   let differs = false;
   const generated = []; // a product without a document (offline) gets no client rather than a broken import
   try {

@@ -1,15 +1,8 @@
-// Screenshots of the chat page for the README: login, a room with messages (light and dark), and a
-// phone-width room. Starts `pnpm dev` on a free port (or uses --url), drives Debian's Chromium through
-// playwright-core like the chat e2e test, and writes the PNGs beside this file.
-// Usage: node docs/screenshots/capture.mjs [--url http://127.0.0.1:8787]
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { startDevServer } from "../../scripts/lib.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, "..", "..");
@@ -17,46 +10,8 @@ const { chromium } = createRequire(join(ROOT, "workers", "chat", "package.json")
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PASSWORD = "correct horse battery staple";
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-
-async function startDev() {
-  const [port, inspector] = [await freePort(), await freePort()];
-  const state = mkdtempSync(join(tmpdir(), "edgeworks-shots-"));
-  const args = [
-    "scripts/dev.mjs",
-    "--port",
-    String(port),
-    "--inspector-port",
-    String(inspector),
-    "--persist-to",
-    state,
-    "--log-level",
-    "warn",
-  ];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, CI: "true" }, stdio: "ignore", detached: true });
-  const url = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
-    if ((await fetch(`${url}/health`).catch(() => null))?.ok) break;
-  }
-  return {
-    url,
-    stop: () => {
-      if (child.exitCode === null) process.kill(-child.pid, "SIGTERM");
-      rmSync(state, { recursive: true, force: true });
-    },
-  };
-}
-
 const { values } = parseArgs({ options: { url: { type: "string" } } });
-const dev = values.url ? { url: values.url, stop: () => undefined } : await startDev();
+const dev = values.url ? { url: values.url, stop: () => undefined } : await startDevServer("shots");
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
@@ -125,5 +80,5 @@ try {
   console.log(`wrote the screenshots to ${HERE}`);
 } finally {
   await browser.close();
-  dev.stop();
+  await dev.stop();
 }
