@@ -1,5 +1,6 @@
 import { ApiError } from "@edgeworks/http";
 import type { Context, Env as HonoEnv, MiddlewareHandler } from "hono";
+import { clientNetwork } from "./client";
 import type { RateDecision, RatePolicy } from "./gcra";
 import type { RateLimiter } from "./rate-limiter";
 
@@ -39,12 +40,9 @@ export interface RateLimitOptions<B extends object> {
   name: string;
   policy: RatePolicy;
   binding: (env: B) => RateLimiterNamespace;
-  /** The key to limit by; null skips limiting for this request. Default: the client IP. */
+  /** The key to limit by; null skips limiting for this request. Default: the client's network ({@link clientNetwork}). */
   key?: (c: Context<{ Bindings: B }>) => string | null;
 }
-
-/** The client IP as Cloudflare reports it. */
-export const clientIp = (c: Context): string => c.req.header("CF-Connecting-IP") ?? c.req.header("X-Real-IP") ?? "unknown";
 
 /**
  * Middleware: sets `RateLimit-Limit/-Remaining/-Reset` on every response and answers 429 with
@@ -54,7 +52,7 @@ export const clientIp = (c: Context): string => c.req.header("CF-Connecting-IP")
  */
 export function rateLimit<B extends object>(options: RateLimitOptions<B>): MiddlewareHandler<{ Bindings: B }> {
   return async function rateLimit(c, next) {
-    const key = options.key ? options.key(c) : clientIp(c);
+    const key = options.key ? options.key(c) : clientNetwork(c);
     if (key === null) return next();
     const decision = await consumeRateLimit(options.binding(c.env), `${options.name}:${key}`, options.policy);
     throwIfLimited(decision);

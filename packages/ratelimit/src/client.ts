@@ -1,0 +1,75 @@
+import type { Context } from "hono";
+
+/**
+ * The caller's IP address. Cloudflare sets `CF-Connecting-IP` on every request at the edge, and the
+ * front door passes it on over the service binding. `X-Real-IP` is anyone's to send, so it counts only
+ * in development (`DEV_MODE` is `"true"`, as `pnpm dev` and the tests set it) and only when
+ * `CF-Connecting-IP` is absent; otherwise a missing address is `"unknown"` (one shared bucket).
+ */
+export function clientIp(c: Context): string {
+  const cf = c.req.header("CF-Connecting-IP");
+  if (cf) return cf.trim();
+  const devMode = (c.env as { DEV_MODE?: string } | undefined)?.DEV_MODE === "true";
+  return (devMode ? c.req.header("X-Real-IP")?.trim() : undefined) || "unknown";
+}
+
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** The eight 16-bit groups of an IPv6 address (with `::` and an embedded IPv4 tail expanded), or null. */
+function ipv6Groups(ip: string): number[] | null {
+  if (ip.length > 45 || !/^[0-9a-fA-F:.]+$/.test(ip)) return null;
+  let text = ip;
+  const v4 = text.match(/:(\d{1,3}(?:\.\d{1,3}){3})$/);
+  if (v4?.[1]) {
+    const parts = v4[1].split(".").map(Number);
+    if (parts.some((p) => p > 255)) return null;
+    const [a = 0, b = 0, c = 0, d = 0] = parts;
+    text = `${text.slice(0, -v4[1].length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const parse = (s: string) => (s === "" ? [] : s.split(":"));
+  const head = parse(halves[0] ?? "");
+  const tail = halves.length === 2 ? parse(halves[1] ?? "") : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const groups = [...head, ...Array(halves.length === 2 ? missing : 0).fill("0"), ...tail];
+  if (groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return null;
+  return groups.map((g) => Number.parseInt(g, 16));
+}
+
+export interface NetworkOptions {
+  /** Prefix length for IPv4 addresses: 32 (the address itself, the default) or 24 (its /24). */
+  v4Prefix?: 32 | 24;
+}
+
+/**
+ * The network a client address belongs to, as a rate-limit key: IPv6 by its /64 (one subscriber's
+ * allocation: a single host can use 2^64 addresses, so per-address keys are no limit at all), IPv4
+ * by the address or, with `v4Prefix: 24`, its /24. IPv4-mapped IPv6 (`::ffff:1.2.3.4`) counts as IPv4.
+ * Anything unparseable is returned lower-cased and cut to 64 characters.
+ *
+ * @example networkKey("2001:db8:1:2:aaaa::1") // "2001:db8:1:2::/64"
+ */
+export function networkKey(ip: string, options: NetworkOptions = {}): string {
+  const v4Prefix = options.v4Prefix ?? 32;
+  const v4 = ip.match(IPV4);
+  if (v4) {
+    const parts = v4.slice(1, 5).map(Number);
+    if (parts.some((p) => p > 255)) return ip.slice(0, 64);
+    return v4Prefix === 24 ? `${parts.slice(0, 3).join(".")}.0/24` : parts.join(".");
+  }
+  const groups = ipv6Groups(ip);
+  if (!groups) return ip.toLowerCase().slice(0, 64);
+  const [g0, g1, g2, g3, g4, g5, g6 = 0, g7 = 0] = groups;
+  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0xffff) {
+    return networkKey(`${g6 >> 8}.${g6 & 255}.${g7 >> 8}.${g7 & 255}`, options);
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(":")}::/64`;
+}
+
+/** The caller's network ({@link networkKey} of {@link clientIp}): the key for per-client limits. */
+export const clientNetwork = (c: Context, options?: NetworkOptions): string => networkKey(clientIp(c), options);

@@ -1,0 +1,55 @@
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { clientIp, clientNetwork, networkKey } from "../src/client";
+
+describe("networkKey", () => {
+  it("keys IPv6 by its /64, however the address is written", () => {
+    expect(networkKey("2001:db8:1:2:aaaa:bbbb:cccc:dddd")).toBe("2001:db8:1:2::/64");
+    expect(networkKey("2001:db8:1:2::1")).toBe("2001:db8:1:2::/64");
+    expect(networkKey("2001:0DB8:0001:0002:ffff::")).toBe("2001:db8:1:2::/64");
+    expect(networkKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(networkKey("::1")).toBe("0:0:0:0::/64");
+  });
+
+  it("gives every address of one /64 the same key and a neighbouring /64 another", () => {
+    const keys = new Set(["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:dead:beef:0:1"].map((ip) => networkKey(ip)));
+    expect(keys.size).toBe(1);
+    expect(networkKey("2001:db8:1:3::1")).not.toBe(networkKey("2001:db8:1:2::1"));
+  });
+
+  it("keys IPv4 by address, or by /24 when asked; IPv4-mapped IPv6 counts as IPv4", () => {
+    expect(networkKey("203.0.113.7")).toBe("203.0.113.7");
+    expect(networkKey("203.0.113.7", { v4Prefix: 24 })).toBe("203.0.113.0/24");
+    expect(networkKey("::ffff:203.0.113.7")).toBe("203.0.113.7");
+    expect(networkKey("::ffff:cb00:7107", { v4Prefix: 24 })).toBe("203.0.113.0/24");
+  });
+
+  it("passes anything else through, bounded", () => {
+    expect(networkKey("unknown")).toBe("unknown");
+    expect(networkKey("1:2:3:4:5:6:7:8:9")).toBe("1:2:3:4:5:6:7:8:9");
+    expect(networkKey("x".repeat(500))).toHaveLength(64);
+    expect(networkKey("999.1.1.1")).toBe("999.1.1.1");
+  });
+});
+
+describe("clientIp", () => {
+  const app = (devMode?: string) => {
+    const a = new Hono<{ Bindings: { DEV_MODE?: string } }>();
+    a.get("/", (c) => c.json({ ip: clientIp(c), net: clientNetwork(c) }));
+    return async (headers: Record<string, string>) =>
+      (await a.request("/", { headers }, devMode === undefined ? {} : { DEV_MODE: devMode })).json();
+  };
+
+  it("prefers CF-Connecting-IP over X-Real-IP everywhere", async () => {
+    expect(await app("true")({ "CF-Connecting-IP": "2001:db8::5", "X-Real-IP": "10.0.0.1" })).toEqual({
+      ip: "2001:db8::5",
+      net: "2001:db8:0:0::/64",
+    });
+  });
+
+  it("trusts X-Real-IP only in dev", async () => {
+    expect(await app("true")({ "X-Real-IP": "10.0.0.1" })).toMatchObject({ ip: "10.0.0.1" });
+    expect(await app("false")({ "X-Real-IP": "10.0.0.1" })).toMatchObject({ ip: "unknown" });
+    expect(await app()({ "X-Real-IP": "10.0.0.1" })).toMatchObject({ ip: "unknown" });
+  });
+});
