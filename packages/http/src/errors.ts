@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { log } from "./logging";
+import { log, redactUrl } from "./logging";
 
 /** Every error code the platform emits, with the HTTP status it maps to. */
 export const ERROR_STATUS = {
@@ -161,7 +161,7 @@ export function onError(err: unknown, c: Context): Response {
     log((c.env as { LOG_LEVEL?: string } | undefined)?.LOG_LEVEL, "error", "unhandled error", {
       requestId: c.get("requestId"),
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: redactUrl(c.req.url),
       error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
     });
   }

@@ -1,4 +1,4 @@
-import { ApiError, log, PROBLEM_CONTENT_TYPE, toApiError } from "@edgeworks/http";
+import { ApiError, log, PROBLEM_CONTENT_TYPE, redactUrl, toApiError } from "@edgeworks/http";
 import { NO_STORE } from "./guards";
 import { errorPage, PAGE_HEADERS } from "./pages";
 
@@ -49,7 +49,7 @@ export function unexpectedError(x: Exchange, err: unknown): Response {
   log(x.env.LOG_LEVEL, "error", "unhandled error", {
     requestId: x.requestId,
     method: x.request.method,
-    path: new URL(x.request.url).pathname,
+    path: redactUrl(x.request.url),
     error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
   });
   return errorResponse(x, err instanceof ApiError ? err : toApiError(err));
@@ -61,7 +61,7 @@ export function logRequest(x: Exchange, status: number, startedAt: number): void
   log(x.env.LOG_LEVEL, status >= 500 ? "error" : "info", "request", {
     requestId: x.requestId,
     method: x.request.method,
-    path: new URL(x.request.url).pathname,
+    path: redactUrl(x.request.url),
     status,
     durationMs: Date.now() - startedAt,
   });
