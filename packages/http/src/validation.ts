@@ -44,32 +44,44 @@ export const invalidField = (path: string, message: string, location = "body"): 
 // and the character rules are one `pattern`. Only "no lone surrogates" cannot be said in JSON Schema.
 // Whitespace is spelled out (JavaScript's \s, which is what trim() removes) rather than written \s,
 // because other regex engines (Python's, used by fuzzers) disagree on \s.
-const WS = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+//
+// Every pattern here is linear in a backtracking engine (checked by scripts/check-regex.mjs in `pnpm lint`):
+// "not blank" is written as "leading whitespace, then the first non-whitespace character, then the rest",
+// whose first two parts are disjoint character classes, so there is exactly one way to match and a failure
+// at the end of a long text costs one pass. (The earlier `^[^X]*[^WS X][^X]*$` tried every split of the text
+// between its two stars: quadratic, seconds of CPU for 160k characters ending in NUL.)
+const WS_PRINTABLE = " \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+const WS = `\\t\\n\\v\\f\\r${WS_PRINTABLE}`;
+const CONTROL = "\\u0000-\\u001f\\u007f";
 /** Any text without NUL (which breaks C-string consumers). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing NUL is the point
 export const NO_NUL = /^[^\u0000]*$/;
 /** Text that is not blank and has no NUL. */
-export const NOT_BLANK_NO_NUL = new RegExp(`^[^\\u0000]*[^${WS}\\u0000][^\\u0000]*$`);
+export const NOT_BLANK_NO_NUL = new RegExp(`^[${WS}]*[^${WS}\\u0000][^\\u0000]*$`);
 
 /** Any text without control characters (C0 and DEL): one-line fields, tags. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
-/** Text that is not blank and has no control characters. */
-export const NOT_BLANK_NO_CONTROL = new RegExp(`^[^\\u0000-\\u001f\\u007f]*[^${WS}\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$`);
+/** Text that is not blank and has no control characters (leading whitespace is printable whitespace only). */
+export const NOT_BLANK_NO_CONTROL = new RegExp(`^[${WS_PRINTABLE}]*[^${WS}${CONTROL}][^${CONTROL}]*$`);
 
 /** A file name as shown to people: not blank, no control characters, no slashes (never a path). */
-export const FILE_NAME = new RegExp(`^[^\\u0000-\\u001f\\u007f/\\\\]*[^${WS}\\u0000-\\u001f\\u007f/\\\\][^\\u0000-\\u001f\\u007f/\\\\]*$`);
-// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
-const NO_CONTROL_NO_SLASH = /^[^\u0000-\u001f\u007f/\\]*$/;
+export const FILE_NAME = new RegExp(`^[${WS_PRINTABLE}]*[^${WS}${CONTROL}/\\\\][^${CONTROL}/\\\\]*$`);
 
-const NOT_ALL_BLANK = new RegExp(`[^${WS}]`);
-// The documented not-blank patterns backtrack (quadratically on long text that breaks the character rule
-// at its end), so they are checked as two linear tests that mean the same.
-const LINEAR_TESTS = new Map<RegExp, (s: string) => boolean>([
-  [NOT_BLANK_NO_NUL, (s) => NO_NUL.test(s) && NOT_ALL_BLANK.test(s)],
-  [NOT_BLANK_NO_CONTROL, (s) => NO_CONTROL.test(s) && NOT_ALL_BLANK.test(s)],
-  [FILE_NAME, (s) => NO_CONTROL_NO_SLASH.test(s) && NOT_ALL_BLANK.test(s)],
-]);
+/**
+ * `s` without the characters for which `drop` is true at its start and/or end: a linear scan, for the
+ * places a `/^x+|x+$/g` would backtrack quadratically (an unanchored `x+$` retries every start in a run).
+ *
+ * @example trimWhere("--a-b--", (ch) => ch === "-") // "a-b"
+ * @example trimWhere("a==", (ch) => ch === "=", "end") // "a"
+ */
+export function trimWhere(s: string, drop: (ch: string) => boolean, side: "both" | "start" | "end" = "both"): string {
+  let start = 0;
+  let end = s.length;
+  if (side !== "end") while (start < end && drop(s.charAt(start))) start++;
+  if (side !== "start") while (end > start && drop(s.charAt(end - 1))) end--;
+  return s.slice(start, end);
+}
 
 /** The number of code points in `s`, counting no further than `limit` (so a huge string costs no more than the limit). */
 const codePointsUpTo = (s: string, limit: number): number => {
@@ -84,7 +96,8 @@ const codePointsUpTo = (s: string, limit: number): number => {
  * afterwards if asked. `minLength`/`maxLength`/`pattern` in the OpenAPI document are exactly these rules.
  * The length is checked first and a string that is too long is not matched against the pattern: zod runs
  * every check even after one failed, and a pattern over a megabyte of input is wasted (or worse) work.
- * The blank checks are linear (never a backtracking pattern) and use the spelled-out whitespace class (never `\s`, which other regex engines read differently).
+ * The patterns exported here are linear and use the spelled-out whitespace class (never `\s`, which other
+ * regex engines read differently); a caller's own `pattern` must be linear too (scripts/check-regex.mjs).
  *
  * @example const name = textField({ min: 1, max: 100, trim: true });
  */
@@ -101,7 +114,6 @@ export function textField({
   rule?: string;
   trim?: boolean;
 }) {
-  const matches = LINEAR_TESTS.get(pattern) ?? ((s: string) => pattern.test(s));
   const tooShort = min === 1 ? "Must not be empty" : `Must be at least ${min} characters`;
   const checked = z.string().superRefine((s, ctx) => {
     const length = codePointsUpTo(s, max);
@@ -110,7 +122,7 @@ export function textField({
       ctx.addIssue({ code: "custom", message: `Must be at most ${max} characters` });
       return;
     }
-    if (!matches(s)) ctx.addIssue({ code: "custom", message: rule });
+    if (!pattern.test(s)) ctx.addIssue({ code: "custom", message: rule });
     if (!s.isWellFormed()) ctx.addIssue({ code: "custom", message: "Must be valid Unicode (no lone surrogates)" });
   });
   return (trim ? checked.trim() : checked).openapi({ minLength: min, maxLength: max, pattern: pattern.source });

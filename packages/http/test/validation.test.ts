@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dedupeAsciiCaseless, FILE_NAME, NO_NUL, NOT_BLANK_NO_CONTROL, NOT_BLANK_NO_NUL, textField } from "../src";
+import { dedupeAsciiCaseless, FILE_NAME, NO_NUL, NOT_BLANK_NO_CONTROL, NOT_BLANK_NO_NUL, textField, trimWhere } from "../src";
 
 describe("textField", () => {
   const name = textField({ min: 1, max: 5, trim: true });
@@ -70,5 +70,66 @@ describe("dedupeAsciiCaseless", () => {
   it("drops later ASCII-case duplicates in order, as SQLite's lower() folds (ASCII only)", () => {
     expect(dedupeAsciiCaseless(["Work", "home", "WORK", "work", "Ärger", "ärger", "HOME"])).toEqual(["Work", "home", "Ärger", "ärger"]);
     expect(dedupeAsciiCaseless([])).toEqual([]);
+  });
+});
+
+describe("the not-blank patterns (linear: issue 10, item 1)", () => {
+  /** ms to test `pattern` on `input` (a complexity check: a quadratic pattern takes seconds here). */
+  const timeOf = (pattern: RegExp, input: string) => {
+    const started = performance.now();
+    const matched = pattern.test(input);
+    return { matched, ms: performance.now() - started };
+  };
+
+  it.each([
+    ["NOT_BLANK_NO_NUL", NOT_BLANK_NO_NUL, "\u0001", "\u0000"],
+    ["NOT_BLANK_NO_CONTROL", NOT_BLANK_NO_CONTROL, "!", "\u0000"],
+    ["FILE_NAME", FILE_NAME, "!", "\u0000"],
+    ["NOT_BLANK_NO_CONTROL (spaces)", NOT_BLANK_NO_CONTROL, " ", "\u0007"],
+  ])("%s refuses 50,000 characters ending in a bad one in one pass", (_name, pattern, pump, end) => {
+    const { matched, ms } = timeOf(pattern, `${pump.repeat(50_000)}${end}`);
+    expect(matched).toBe(false);
+    expect(ms).toBeLessThan(200);
+  });
+
+  it("a 200,000-character name ending in NUL gets one length error, in well under 200 ms", () => {
+    const name = textField({ min: 1, max: 100, pattern: NOT_BLANK_NO_CONTROL, rule: "blank", trim: true });
+    const started = performance.now();
+    const r = name.safeParse(`${"a".repeat(200_000)}\u0000`);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(r.success ? [] : r.error.issues.map((i) => i.message)).toEqual(["Must be at most 100 characters"]);
+  });
+
+  it.each([
+    ["a", true],
+    ["  a  ", true],
+    ["\u3000\u00a0x", true],
+    ["\t a", false], // a tab is a control character, leading or not
+    ["a\tb", false],
+    [" \u2028 ", false],
+    ["", false],
+  ])("NOT_BLANK_NO_CONTROL on %j is %s", (input, ok) => expect(NOT_BLANK_NO_CONTROL.test(input)).toBe(ok));
+
+  it.each([
+    ["\t\n a\tb\n", true], // only NUL is refused, whitespace of any kind is fine around text
+    ["\t\n ", false],
+    ["a\u0000", false],
+  ])("NOT_BLANK_NO_NUL on %j is %s", (input, ok) => expect(NOT_BLANK_NO_NUL.test(input)).toBe(ok));
+});
+
+describe("trimWhere", () => {
+  it.each([
+    ["--a-b--", "both", "a-b"],
+    ["--a-b--", "start", "a-b--"],
+    ["--a-b--", "end", "--a-b"],
+    ["----", "both", ""],
+    ["", "end", ""],
+  ] as const)("trims %j at %s to %j", (input, side, out) => expect(trimWhere(input, (ch) => ch === "-", side)).toBe(out));
+
+  it("is linear on a long run that does not reach the end (where /-+$/ is quadratic)", () => {
+    const input = `${"-".repeat(100_000)}x-`;
+    const started = performance.now();
+    expect(trimWhere(input, (ch) => ch === "-", "end")).toBe(`${"-".repeat(100_000)}x`);
+    expect(performance.now() - started).toBeLessThan(200);
   });
 });
