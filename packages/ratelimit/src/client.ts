@@ -1,17 +1,32 @@
 import type { Context } from "hono";
 
-/**
- * The caller's IP address. Cloudflare sets `CF-Connecting-IP` on every request at the edge, and the
- * front door passes it on over the service binding. `X-Real-IP` is anyone's to send, so it counts only
- * in development (`DEV_MODE` is `"true"`, as `pnpm dev` and the tests set it) and only when
- * `CF-Connecting-IP` is absent; otherwise a missing address is `"unknown"` (one shared bucket).
- */
-export function clientIp(c: Context): string {
-  const cf = c.req.header("CF-Connecting-IP");
-  if (cf) return cf.trim();
-  const devMode = (c.env as { DEV_MODE?: string } | undefined)?.DEV_MODE === "true";
-  return (devMode ? c.req.header("X-Real-IP")?.trim() : undefined) || "unknown";
+/** The bindings the client address depends on: `DEV_MODE` (`"true"` only in development). */
+export interface ClientIpEnv {
+  DEV_MODE?: string;
 }
+
+/**
+ * The caller's IP address from a raw `Request` (for code without a Hono context, such as a lean
+ * redirect path). Cloudflare sets `CF-Connecting-IP` on every request at the edge, and the front door
+ * passes it on over the service binding. `X-Real-IP` is anyone's to send, so it counts only in
+ * development (`DEV_MODE` is `"true"`, as `pnpm dev` sets it) and only when `CF-Connecting-IP` is
+ * absent; otherwise a missing address is `"unknown"` (one shared bucket).
+ *
+ * @example const ip = clientIpOf(request, env);
+ */
+export function clientIpOf(request: Request, env: ClientIpEnv | undefined): string {
+  const cf = request.headers.get("CF-Connecting-IP");
+  if (cf) return cf.trim();
+  const devMode = env?.DEV_MODE === "true";
+  return (devMode ? request.headers.get("X-Real-IP")?.trim() : undefined) || "unknown";
+}
+
+/**
+ * The caller's IP address ({@link clientIpOf} for a Hono context).
+ *
+ * @example const ip = clientIp(c);
+ */
+export const clientIp = (c: Context): string => clientIpOf(c.req.raw, c.env as ClientIpEnv | undefined);
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
@@ -73,3 +88,11 @@ export function networkKey(ip: string, options: NetworkOptions = {}): string {
 
 /** The caller's network ({@link networkKey} of {@link clientIp}): the key for per-client limits. */
 export const clientNetwork = (c: Context, options?: NetworkOptions): string => networkKey(clientIp(c), options);
+
+/**
+ * The caller's network from a raw `Request` ({@link networkKey} of {@link clientIpOf}).
+ *
+ * @example consumeRateLimit(env.RATE_LIMITER, `form:${clientNetworkOf(request, env)}`, policy);
+ */
+export const clientNetworkOf = (request: Request, env: ClientIpEnv | undefined, options?: NetworkOptions): string =>
+  networkKey(clientIpOf(request, env), options);

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { clientIp, clientNetwork, networkKey } from "../src/client";
+import { clientIp, clientIpOf, clientNetwork, clientNetworkOf, networkKey } from "../src/client";
 
 describe("networkKey", () => {
   it("keys IPv6 by its /64, however the address is written", () => {
@@ -51,5 +51,23 @@ describe("clientIp", () => {
     expect(await app("true")({ "X-Real-IP": "10.0.0.1" })).toMatchObject({ ip: "10.0.0.1" });
     expect(await app("false")({ "X-Real-IP": "10.0.0.1" })).toMatchObject({ ip: "unknown" });
     expect(await app()({ "X-Real-IP": "10.0.0.1" })).toMatchObject({ ip: "unknown" });
+  });
+});
+
+describe("clientIpOf / clientNetworkOf (a raw Request)", () => {
+  const req = (headers: Record<string, string>) => new Request("https://x.test/", { headers });
+
+  it("prefers CF-Connecting-IP and keys IPv6 by /64", () => {
+    expect(clientIpOf(req({ "CF-Connecting-IP": "2001:db8:1:2::9", "X-Real-IP": "10.0.0.1" }), { DEV_MODE: "true" })).toBe(
+      "2001:db8:1:2::9",
+    );
+    expect(clientNetworkOf(req({ "CF-Connecting-IP": "2001:db8:1:2::9" }), {})).toBe("2001:db8:1:2::/64");
+  });
+
+  it("trusts X-Real-IP only in dev", () => {
+    expect(clientIpOf(req({ "X-Real-IP": "10.0.0.1" }), { DEV_MODE: "true" })).toBe("10.0.0.1");
+    expect(clientIpOf(req({ "X-Real-IP": "10.0.0.1" }), { DEV_MODE: "false" })).toBe("unknown");
+    expect(clientIpOf(req({ "X-Real-IP": "10.0.0.1" }), undefined)).toBe("unknown");
+    expect(clientNetworkOf(req({ "X-Real-IP": "203.0.113.9" }), { DEV_MODE: "true" }, { v4Prefix: 24 })).toBe("203.0.113.0/24");
   });
 });
