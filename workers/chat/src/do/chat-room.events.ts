@@ -27,7 +27,7 @@ export type StoredEvent =
       createdAt: string;
       deleted?: true;
     }
-  | { type: "edited"; seq: number; messageId: string; userId: string; text: string; editedAt: string }
+  | { type: "edited"; seq: number; messageId: string; userId: string; text: string; editedAt: string; deleted?: true }
   | { type: "deleted"; seq: number; messageId: string; userId: string; deletedAt: string }
   | { type: "reaction"; seq: number; messageId: string; userId: string; emoji: string; action: "added" | "removed"; createdAt: string }
   | {

@@ -1,4 +1,5 @@
-import { integer, primaryKey, sqliteTable, text, unique } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, unique } from "drizzle-orm/sqlite-core";
 import type { AttachmentView } from "./chat-room.events";
 
 // A chat room's Durable Object storage as the drizzle builder queries it. ROOM_MIGRATIONS
@@ -11,13 +12,20 @@ export const meta = sqliteTable("meta", {
   value: text("value").notNull(),
 });
 
-/** The numbered event log sockets replay after `since`; `body` is the event without type and seq. */
-export const events = sqliteTable("events", {
-  seq: integer("seq").primaryKey(),
-  type: text("type").notNull(),
-  body: text("body", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
-  createdAt: integer("created_at").notNull(),
-});
+/**
+ * The numbered event log sockets replay after `since`; `body` is the event without type and seq. The
+ * edits of a message are indexed by its id (a delete redacts them).
+ */
+export const events = sqliteTable(
+  "events",
+  {
+    seq: integer("seq").primaryKey(),
+    type: text("type").notNull(),
+    body: text("body", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("events_edited_message").on(sql`json_extract(${t.body}, '$.messageId')`).where(sql`${t.type} = 'edited'`)],
+);
 
 /** Messages as history shows them; one per sender and client id, so a resent frame is not stored twice. */
 export const messages = sqliteTable(

@@ -25,7 +25,7 @@ import {
   insertMessage,
   markRead,
   type RoomDb,
-  redactMessageEvent,
+  redactMessageEvents,
   toggleReaction,
 } from "./room-store";
 
@@ -189,7 +189,7 @@ async function changeMessage(room: RoomContext, ws: WebSocket, state: SocketStat
   if (frame.type === "delete") {
     room.db.update(messages).set({ deletedAt: now, text: "" }).where(eq(messages.id, message.id)).run();
     room.db.delete(reactions).where(eq(reactions.messageId, message.id)).run();
-    redactMessageEvent(room.db, message.seq);
+    redactMessageEvents(room.db, message.id, message.seq);
     const event = room.store({ type: "deleted", messageId: message.id, userId: state.userId, deletedAt: iso(now) });
     const files = message.attachments.map((a) => fileKey(roomId, a.id));
     room.searchQueue.add({ kind: "delete", ...base, seq: message.seq, version: event.seq, text: "" });

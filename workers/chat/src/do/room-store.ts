@@ -1,6 +1,6 @@
 import { TICKETS_DDL } from "@edgeworks/auth";
 import { type MigrationStep, migrate } from "@edgeworks/realtime";
-import { and, countDistinct, eq, gt, max, type SQL, sql } from "drizzle-orm";
+import { and, countDistinct, eq, gt, isNotNull, max, type SQL, sql } from "drizzle-orm";
 import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { StoredEvent } from "./chat-room.events";
@@ -29,6 +29,13 @@ export const ROOM_MIGRATIONS: readonly MigrationStep[] = [
     CREATE TABLE IF NOT EXISTS attachments (
       id TEXT PRIMARY KEY, user_id TEXT NOT NULL, name TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,
       created_at INTEGER NOT NULL, message_id TEXT);
+  `,
+  // 2: the edits of one message, found without a scan (a delete redacts them all); rooms stored before
+  // that lose the text of the edits of their already deleted messages here
+  `
+    CREATE INDEX IF NOT EXISTS events_edited_message ON events (json_extract(body, '$.messageId')) WHERE type = 'edited';
+    UPDATE events SET body = json_set(body, '$.text', '', '$.deleted', json('true'))
+      WHERE type = 'edited' AND json_extract(body, '$.messageId') IN (SELECT id FROM messages WHERE deleted_at IS NOT NULL);
   `,
 ];
 
@@ -72,32 +79,69 @@ export function appendEvent(db: RoomDb, head: number, body: EventBody, now: numb
 }
 
 /** Events are replayed a page at a time, so a long absence never holds the whole log in memory. */
-const REPLAY_PAGE = 256;
+export const REPLAY_PAGE = 200;
 
-/** The stored events after `since`, oldest first, read a page at a time (a long absence replays everything). */
-export function* eventsAfter(db: RoomDb, since: number): Generator<StoredEvent> {
+/** The `edited` events of one message (the partial expression index `events_edited_message`). */
+const editsOf = (messageId: string): SQL =>
+  and(sql`${events.type} = 'edited'`, sql`json_extract(${events.body}, '$.messageId') = ${messageId}`) as SQL;
+
+/** An `edited` event of a deleted message as it is stored and replayed: no text, marked deleted. */
+const redactedEdit = (body: Record<string, unknown>) => ({ ...body, text: "", deleted: true });
+
+/** Which of these messages are deleted. */
+function deletedAmong(db: RoomDb, ids: string[]): Set<string> {
+  if (ids.length === 0) return new Set();
+  const rows = db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(inIds(messages.id, ids), isNotNull(messages.deletedAt)))
+    .all();
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The stored events after `since`, oldest first, read `REPLAY_PAGE` at a time (a long absence replays
+ * everything, never all of it in memory). An `edited` event of a deleted message is replayed without
+ * its text even if storage still had it (deletes redact their edits; this covers any that slipped by).
+ */
+export function* eventsAfter(db: RoomDb, since: number, pageSize = REPLAY_PAGE): Generator<StoredEvent> {
   let after = since;
   for (;;) {
-    const page = db.select().from(events).where(gt(events.seq, after)).orderBy(events.seq).limit(REPLAY_PAGE).all();
-    for (const row of page) yield { type: row.type, seq: row.seq, ...row.body } as StoredEvent;
+    const page = db.select().from(events).where(gt(events.seq, after)).orderBy(events.seq).limit(pageSize).all();
+    const deleted = deletedAmong(
+      db,
+      page.filter((r) => r.type === "edited").map((r) => String(r.body.messageId)),
+    );
+    for (const row of page) {
+      const body = row.type === "edited" && deleted.has(String(row.body.messageId)) ? redactedEdit(row.body) : row.body;
+      yield { type: row.type, seq: row.seq, ...body } as StoredEvent;
+    }
     const last = page.at(-1);
-    if (!last || page.length < REPLAY_PAGE) return;
+    if (!last || page.length < pageSize) return;
     after = last.seq;
   }
 }
 
-/** A message's original event is redacted when it is deleted, so a replay never shows deleted text. */
-export function redactMessageEvent(db: RoomDb, seq: number): void {
+/**
+ * A deleted message leaves no text in the log: its original event loses text and attachments, and
+ * every `edited` event of it its text, so a replay never shows what was deleted (README: resume).
+ */
+export function redactMessageEvents(db: RoomDb, messageId: string, seq: number): void {
   const bySeq = eq(events.seq, seq);
   const row = db
     .select({ body: events.body })
     .from(events)
     .where(and(bySeq, eq(events.type, "message")))
     .get();
-  if (!row) return;
+  if (row) {
+    db.update(events)
+      .set({ body: { ...row.body, text: "", attachments: [], deleted: true } })
+      .where(bySeq)
+      .run();
+  }
   db.update(events)
-    .set({ body: { ...row.body, text: "", attachments: [], deleted: true } })
-    .where(bySeq)
+    .set({ body: sql`json_set(${events.body}, '$.text', '', '$.deleted', json('true'))` })
+    .where(editsOf(messageId))
     .run();
 }
 

@@ -1,0 +1,64 @@
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { connect, createRoom, newUser } from "./helpers";
+
+// Issue 10, item 5: a deleted message leaves no text behind, neither its original nor any edit of it.
+describe("a deleted message's text is gone from the replay and from storage", () => {
+  it("send, edit twice, delete: since=0 replays no trace of any of its texts", async () => {
+    const alice = await newUser();
+    const room = await createRoom(alice);
+    const a = await connect(alice, room.id);
+    const kept = await a.post("kept message");
+    const gone = await a.post("original secret");
+    a.send({ type: "edit", messageId: gone.id, text: "edited secret one" });
+    a.send({ type: "edit", messageId: gone.id, text: "edited secret two" });
+    a.send({ type: "edit", messageId: kept.id, text: "kept, edited" });
+    a.send({ type: "delete", messageId: gone.id });
+    await a.take((f) => f.type === "deleted");
+    await a.close();
+
+    const replay = await connect(alice, room.id, 0);
+    const frames = replay.all;
+    expect(JSON.stringify(frames)).not.toMatch(/secret/);
+    const edits = frames.filter((f) => f.type === "edited");
+    expect(edits).toEqual([
+      { type: "edited", seq: 3, messageId: gone.id, userId: alice.id, text: "", deleted: true, editedAt: expect.any(String) },
+      { type: "edited", seq: 4, messageId: gone.id, userId: alice.id, text: "", deleted: true, editedAt: expect.any(String) },
+      { type: "edited", seq: 5, messageId: kept.id, userId: alice.id, text: "kept, edited", editedAt: expect.any(String) },
+    ]);
+    expect(frames.map((f) => f.type)).toEqual(["message", "message", "edited", "edited", "edited", "deleted", "ready"]);
+    await replay.close();
+
+    // and not only on the way out: nothing in the room's storage still holds the text
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
+    const stored = await runInDurableObject(stub, (_room, state) =>
+      state.storage.sql
+        .exec("SELECT body FROM events UNION ALL SELECT text FROM messages")
+        .toArray()
+        .map((r) => String(r.body)),
+    );
+    expect(stored.join("\n")).not.toMatch(/secret/);
+  });
+
+  it("an edit stored unredacted before this fix is redacted on replay", async () => {
+    const alice = await newUser();
+    const room = await createRoom(alice);
+    const a = await connect(alice, room.id);
+    const m = await a.post("old secret");
+    a.send({ type: "edit", messageId: m.id, text: "old edited secret" });
+    a.send({ type: "delete", messageId: m.id });
+    await a.take((f) => f.type === "deleted");
+    await a.close();
+    // what a room deleted before the fix has in storage: the edit's text still there
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
+    await runInDurableObject(stub, (_room, state) => {
+      state.storage.sql.exec(
+        `UPDATE events SET body = json_remove(json_set(body, '$.text', 'old edited secret'), '$.deleted') WHERE type = 'edited'`,
+      );
+    });
+    const replay = await connect(alice, room.id, 0);
+    expect(JSON.stringify(replay.all)).not.toMatch(/secret/);
+    expect(replay.all.find((f) => f.type === "edited")).toMatchObject({ text: "", deleted: true });
+    await replay.close();
+  });
+});
