@@ -6,6 +6,12 @@ export interface Principal {
   scopes: string[];
   /** The refresh-token family (session) the access token came from; absent for API keys. */
   sessionId?: string;
+  /**
+   * When the user last proved who they are (OIDC `auth_time`, epoch seconds): the login or
+   * registration that started the session; a refresh carries it over unchanged. Absent for API keys
+   * and for tokens without the claim.
+   */
+  authTime?: number;
   /** How the caller authenticated. */
   method: "jwt" | "api_key";
 }
@@ -103,6 +109,7 @@ export function createTokenVerifier(options: VerifierOptions): (token: string) =
         userId: payload.sub,
         scopes: Object.freeze(scope.split(" ").filter(Boolean)) as string[],
         sessionId: typeof payload.sid === "string" ? payload.sid : undefined,
+        authTime: typeof payload.auth_time === "number" && Number.isInteger(payload.auth_time) ? payload.auth_time : undefined,
         method: "jwt" as const,
       });
       remember(token, principal, payload.exp as number);

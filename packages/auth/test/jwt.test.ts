@@ -24,6 +24,12 @@ describe("createTokenVerifier", () => {
     expect(await verify(token)).toEqual({ userId: "u_1", scopes: ["todo:read", "todo:write"], sessionId: "fam_1", method: "jwt" });
   });
 
+  it("carries the auth_time claim (when the user last logged in) as authTime; a malformed one is left out", async () => {
+    const token = await mintToken({ sub: "u_2", sid: "fam_2", extra: { auth_time: 1_700_000_000 } });
+    expect((await verify(token)).authTime).toBe(1_700_000_000);
+    expect((await verify(await mintToken({ extra: { auth_time: "yesterday" } }))).authTime).toBeUndefined();
+  });
+
   it.each([
     ["expired", () => mintToken({ expiresIn: -5 }), "The access token has expired"],
     ["wrong audience", () => mintToken({ audience: "someone-else" }), "The access token is invalid"],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, PASSWORD_ITERATIONS, verifyPassword } from "../src";
+import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, PASSWORD_ITERATIONS, passwordIterations, verifyPassword } from "../src";
 
 describe("password hashing", () => {
   it("stores the scheme, 100,000 iterations and a 16-byte salt with the hash", async () => {
@@ -28,7 +28,7 @@ describe("password hashing", () => {
     expect(await verifyPassword("cafe\u0301 password", stored)).toBe(true);
   });
 
-  it.each([["garbage"], ["pbkdf2-sha256$abc$x$y"], ["pbkdf2-sha256$100001$AAAA$AAAA"], ["md5$1$a$b"], [""]])(
+  it.each([["garbage"], ["pbkdf2-sha256$abc$x$y"], ["pbkdf2-sha256$10000001$AAAA$AAAA"], ["md5$1$a$b"], [""]])(
     "never matches a malformed stored hash %j",
     async (stored) => {
       expect(await verifyPassword("anything", stored)).toBe(false);
@@ -42,5 +42,31 @@ describe("password hashing", () => {
   it("flags weaker parameters for rehash", async () => {
     expect(needsRehash(await hashPassword("x", 1000))).toBe(true);
     expect(needsRehash(await hashPassword("x"))).toBe(false);
+  });
+
+  it("flags any iteration count other than the configured one (lowered or raised) for rehash", async () => {
+    const stored = await hashPassword("x", 120_000);
+    expect(needsRehash(stored, 100_000)).toBe(true);
+    expect(needsRehash(stored, 210_000)).toBe(true);
+    expect(needsRehash(stored, 120_000)).toBe(false);
+  });
+
+  it("verifies hashes above 100,000 iterations (raised on a paid plan)", async () => {
+    const stored = await hashPassword("raised cost", 210_000);
+    expect(stored).toMatch(/^pbkdf2-sha256\$210000\$/);
+    expect(await verifyPassword("raised cost", stored)).toBe(true);
+  });
+
+  it.each([
+    [undefined, 100_000],
+    ["", 100_000],
+    [" 210000 ", 210_000],
+    ["600000", 600_000],
+  ])("reads PASSWORD_PBKDF2_ITERATIONS %j as %d", (value, expected) => {
+    expect(passwordIterations(value)).toBe(expected);
+  });
+
+  it.each([["abc"], ["1e9"], ["999"], ["100000.5"], ["-1"]])("refuses PASSWORD_PBKDF2_ITERATIONS %j", (value) => {
+    expect(() => passwordIterations(value)).toThrow(/^PASSWORD_PBKDF2_ITERATIONS must be an integer from 1000 to 10000000/);
   });
 });
