@@ -1,0 +1,277 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  deployOrder,
+  desiredResources,
+  editConfigs,
+  parseQueuesTable,
+  parseR2List,
+  provisionPlan,
+  readWorkers,
+  releasePlan,
+  setInArrayTable,
+  setInTable,
+  setTopLevel,
+  settingsFrom,
+  settingsProblems,
+} from "../deploy.mjs";
+
+const settings = settingsFrom({ domain: "api.example.com", shortLinkHost: "ex.am" });
+let workers;
+let tmp;
+beforeAll(async () => {
+  workers = await readWorkers();
+  tmp = mkdtempSync(join(tmpdir(), "deploy-test-"));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Parses edited config text the way wrangler does (a temp file through its own reader). */
+async function reparse(w, text) {
+  const { experimental_readRawConfig } = await import("wrangler");
+  const file = join(tmp, `${w.config.name}.toml`);
+  writeFileSync(file, text);
+  return { ...w, text, config: experimental_readRawConfig({ config: file }).rawConfig };
+}
+
+const worker = (name, extra = {}) => ({
+  configPath: `workers/${name}/wrangler.toml`,
+  text: "",
+  config: { name: `edgeworks-${name}`, ...extra },
+});
+const uuid = (i) => `aaaaaaaa-bbbb-4ccc-8ddd-${String(i).padStart(12, "0")}`;
+
+/** Everything the repo's configs ask for, as if it all existed under fresh ids (no secrets yet). */
+function provisioned() {
+  const want = desiredResources(workers);
+  return {
+    d1: [...new Set(want.d1.map((d) => d.name))].map((name, i) => ({ name, uuid: uuid(i) })),
+    kv: want.kv.map((k, i) => ({ title: k.title, id: `${"f".repeat(28)}${String(i).padStart(4, "0")}` })),
+    queues: want.queues.map((name) => ({ name, id: name, consumers: 1 })),
+    r2: want.r2,
+    secrets: { "edgeworks-accounts": ["JWT_PRIVATE_KEYS"], "edgeworks-chat": ["VAPID_PRIVATE_KEY"] },
+  };
+}
+
+describe("the repo's configs", () => {
+  it("give every queue consumer a dead-letter queue, and every DLQ a reader", () => {
+    const want = desiredResources(workers);
+    expect(want.problems).toEqual([]);
+    expect(want.dlqs.length).toBeGreaterThanOrEqual(4);
+    for (const d of want.dlqs) expect(want.queues).toContain(d.dlq);
+    // a DLQ no Worker consumes gets a pull consumer (pnpm dlq reads it)
+    const plan = provisionPlan(workers, { ...provisioned(), queues: [] }, settings);
+    for (const d of want.dlqs.filter((x) => !x.consumed))
+      expect(plan).toContainEqual({ type: "pull-consumer", queue: d.dlq, for: d.queue });
+  });
+
+  it("keep products off *.workers.dev and Workers Logs on everywhere", () => {
+    for (const w of workers) {
+      expect(w.config.observability?.enabled, w.configPath).toBe(true);
+      if (!w.front) {
+        expect(w.config.workers_dev, w.configPath).toBe(false);
+        expect(w.config.preview_urls, w.configPath).toBe(false);
+      }
+    }
+  });
+});
+
+describe("deploy order", () => {
+  it("puts a Worker after the Workers it binds, and the front door last", () => {
+    const order = deployOrder(workers).map((w) => w.config.name);
+    expect(order).toHaveLength(workers.length);
+    expect(order.at(-1)).toBe("edgeworks-edge");
+    for (const w of workers) {
+      for (const s of w.config.services ?? []) {
+        if (order.includes(s.service))
+          expect(order.indexOf(s.service), `${s.service} before ${w.config.name}`).toBeLessThan(order.indexOf(w.config.name));
+      }
+    }
+    expect(order.indexOf("edgeworks-accounts")).toBeLessThan(order.indexOf("edgeworks-todo"));
+  });
+
+  it("derives the order from the bindings, not a list, and refuses a cycle", () => {
+    const a = worker("a", { services: [{ binding: "B", service: "edgeworks-b" }] });
+    const b = worker("b", {
+      services: [
+        { binding: "C", service: "edgeworks-c" },
+        { binding: "X", service: "not-in-repo" },
+      ],
+    });
+    const c = worker("c");
+    expect(deployOrder([a, b, c]).map((w) => w.config.name)).toEqual(["edgeworks-c", "edgeworks-b", "edgeworks-a"]);
+    const c2 = worker("c", { services: [{ binding: "A", service: "edgeworks-a" }] });
+    expect(() => deployOrder([a, b, c2])).toThrow(/cycle/);
+  });
+});
+
+describe("the plan", () => {
+  it("on an empty account creates every database, namespace, queue, DLQ and bucket once and writes their ids", () => {
+    const plan = provisionPlan(workers, { d1: [], kv: [], queues: [], r2: [], secrets: {} }, settings);
+    const want = desiredResources(workers);
+    const created = (kind) => plan.filter((a) => a.type === "create" && a.kind === kind).map((a) => a.name);
+    expect(created("d1").sort()).toEqual([...new Set(want.d1.map((d) => d.name))].sort());
+    expect(created("d1")).toContain("edgeworks-accounts");
+    expect(created("kv")).toContain("edgeworks-links-LINK_CACHE");
+    expect(created("queue")).toEqual(want.queues);
+    expect(created("queue")).toContain("edgeworks-link-clicks-dlq");
+    expect(created("r2")).toContain("edgeworks-chat-files");
+    expect(plan.filter((a) => a.type === "write-id").length).toBe(want.d1.length + want.kv.length);
+    expect(plan).toContainEqual(
+      expect.objectContaining({ type: "secret", worker: "edgeworks-accounts", name: "JWT_PRIVATE_KEYS", source: "generated" }),
+    );
+    expect(plan).toContainEqual(
+      expect.objectContaining({ type: "secret", worker: "edgeworks-chat", name: "VAPID_PRIVATE_KEY", publicVar: "VAPID_PUBLIC_KEY" }),
+    );
+    expect(plan).toContainEqual(
+      expect.objectContaining({ type: "route", worker: "edgeworks-edge", routes: [{ pattern: "api.example.com", custom_domain: true }] }),
+    );
+    expect(plan).toContainEqual(
+      expect.objectContaining({ type: "route", worker: "edgeworks-links", routes: [{ pattern: "ex.am", custom_domain: true }] }),
+    );
+  });
+
+  it("is empty on a second run: after the ids and routes are written, nothing is left to do", async () => {
+    const existing = provisioned();
+    expect(provisionPlan(workers, existing, settings).length).toBeGreaterThan(0); // the committed placeholder ids
+    const edited = editConfigs(workers, existing, settings);
+    const next = await Promise.all(
+      workers.map((w) => {
+        const e = edited.find((x) => x.configPath === w.configPath);
+        return e ? reparse(w, e.text) : w;
+      }),
+    );
+    expect(provisionPlan(next, existing, settings)).toEqual([]);
+    expect(editConfigs(next, existing, settings)).toEqual([]);
+  });
+
+  it("releases: every database migrated, then every Worker deployed with PUBLIC_ORIGIN from the domain", () => {
+    const release = releasePlan(workers, settings);
+    const migrated = release.filter((a) => a.type === "migrate").map((a) => a.database);
+    expect(migrated).toEqual(expect.arrayContaining(["edgeworks-accounts", "edgeworks-todo", "edgeworks-links", "edgeworks-chat"]));
+    const lastMigrate = release.findLastIndex((a) => a.type === "migrate");
+    expect(release.findIndex((a) => a.type === "deploy")).toBeGreaterThan(lastMigrate);
+    const blog = release.find((a) => a.worker === "edgeworks-blog");
+    expect(blog.vars.PUBLIC_ORIGIN).toBe("https://api.example.com");
+    for (const a of release.filter((x) => x.type === "deploy")) {
+      const w = workers.find((x) => x.config.name === a.worker);
+      if ("PUBLIC_ORIGIN" in (w.config.vars ?? {})) expect(a.vars.PUBLIC_ORIGIN, a.worker).toBe("https://api.example.com");
+    }
+  });
+
+  it("refuses to deploy with an empty PUBLIC_ORIGIN, a bad domain, or a supplied secret missing", () => {
+    expect(settingsProblems(workers, settingsFrom({}, {})).join("\n")).toMatch(/PUBLIC_ORIGIN would be empty.*edgeworks-blog/);
+    expect(settingsProblems(workers, settings)).toEqual([]);
+    expect(settingsProblems(workers, settingsFrom({ domain: "not a host" })).join("\n")).toMatch(/not a hostname/);
+    const mail = worker("mail", { secrets: { required: ["MAIL_API_KEY"] } });
+    expect(settingsProblems([mail], settings).join("\n")).toMatch(/edgeworks-mail needs the secret MAIL_API_KEY/);
+    expect(settingsProblems([mail], settingsFrom({ domain: "api.example.com" }, { MAIL_API_KEY: "k" }))).toEqual([]);
+    expect(settingsProblems([mail], settings, { "edgeworks-mail": ["MAIL_API_KEY"] })).toEqual([]);
+  });
+
+  it("reads the domain from one value: EDGEWORKS_DOMAIN", () => {
+    expect(settingsFrom({}, { EDGEWORKS_DOMAIN: "API.Example.com " })).toMatchObject({
+      domain: "api.example.com",
+      origin: "https://api.example.com",
+    });
+  });
+});
+
+describe("config editing", () => {
+  const text = `name = "edgeworks-x"
+main = "src/index.ts"
+
+# comment kept
+[vars]
+A = "1" # trailing kept
+PUBLIC_ORIGIN = ""
+
+# the database
+[[d1_databases]]
+binding = "DB"
+database_name = "edgeworks-x"
+database_id = "00000000-0000-0000-0000-000000000001" # placeholder
+migrations_dir = "../../migrations/x"
+
+[[d1_databases]]
+binding = "OTHER"
+database_name = "edgeworks-y"
+database_id = "00000000-0000-0000-0000-000000000002"
+
+[[kv_namespaces]]
+binding = "CACHE"
+id = "00000000000000000000000000000003"
+`;
+
+  it("replaces an id in the matching [[table]] only, keeping comments and layout", () => {
+    const out = setInArrayTable(text, "d1_databases", ["database_name", "edgeworks-y"], "database_id", uuid(7));
+    expect(out).toBe(text.replace('"00000000-0000-0000-0000-000000000002"', `"${uuid(7)}"`));
+    const first = setInArrayTable(text, "d1_databases", ["database_name", "edgeworks-x"], "database_id", uuid(1));
+    expect(first).toContain(`database_id = "${uuid(1)}" # placeholder`);
+    expect(setInArrayTable(text, "kv_namespaces", ["binding", "CACHE"], "id", "abc")).toContain(
+      '[[kv_namespaces]]\nbinding = "CACHE"\nid = "abc"\n',
+    );
+    expect(() => setInArrayTable(text, "d1_databases", ["database_name", "nope"], "database_id", "x")).toThrow();
+  });
+
+  it("sets a var and a top-level key (routes) once, replacing instead of duplicating", () => {
+    expect(setInTable(text, "vars", "A", "2")).toContain('A = "2" # trailing kept');
+    expect(setInTable(text, "vars", "VAPID_PUBLIC_KEY", "BPub")).toContain(
+      'PUBLIC_ORIGIN = ""\nVAPID_PUBLIC_KEY = "BPub"\n\n# the database',
+    );
+    const routes = [{ pattern: "api.example.com", custom_domain: true }];
+    const once = setTopLevel(text, "routes", routes, "Set by deploy.");
+    expect(once).toContain(
+      'main = "src/index.ts"\n\n# Set by deploy.\nroutes = [{ pattern = "api.example.com", custom_domain = true }]\n\n# comment kept\n[vars]',
+    );
+    const twice = setTopLevel(once, "routes", [{ pattern: "b.example.com", custom_domain: true }], "Set by deploy.");
+    expect(twice.match(/^routes =/gm)).toHaveLength(1);
+    expect(twice).toContain('routes = [{ pattern = "b.example.com", custom_domain = true }]');
+    const multi = 'name = "x"\nroutes = [\n  { pattern = "old.example", custom_domain = true },\n]\n\n[vars]\n';
+    expect(setTopLevel(multi, "routes", routes)).toBe(
+      'name = "x"\nroutes = [{ pattern = "api.example.com", custom_domain = true }]\n\n[vars]\n',
+    );
+  });
+
+  it("edits the real configs into what wrangler parses back with the new ids", async () => {
+    const existing = provisioned();
+    const edited = editConfigs(workers, existing, settings, { "workers/chat/wrangler.toml": { VAPID_PUBLIC_KEY: "BPub" } });
+    const links = edited.find((e) => e.configPath === "workers/links/wrangler.toml");
+    const original = workers.find((w) => w.configPath === "workers/links/wrangler.toml");
+    // only the id lines and the new routes differ
+    const added = links.text.split("\n").filter((l) => !original.text.split("\n").includes(l));
+    expect(
+      added.every((l) => /^(database_id|id|routes) = |^# Set by|^$/.test(l)),
+      added.join("\n"),
+    ).toBe(true);
+    const parsed = await reparse(original, links.text);
+    expect(parsed.config.routes).toEqual([{ pattern: "ex.am", custom_domain: true }]);
+    const chat = await reparse(
+      workers.find((w) => w.configPath === "workers/chat/wrangler.toml"),
+      edited.find((e) => e.configPath === "workers/chat/wrangler.toml").text,
+    );
+    expect(chat.config.vars.VAPID_PUBLIC_KEY).toBe("BPub");
+  });
+});
+
+describe("wrangler output", () => {
+  it("reads `queues list` tables and `r2 bucket list`", () => {
+    const table = `┌──────┬──────────────────┬────────────┬─────────────┬───────────┬───────────┐
+│ id   │ name             │ created_on │ modified_on │ producers │ consumers │
+├──────┼──────────────────┼────────────┼─────────────┼───────────┼───────────┤
+│ q1   │ edgeworks-a      │ 2026       │ 2026        │ 1         │ 1         │
+├──────┼──────────────────┼────────────┼─────────────┼───────────┼───────────┤
+│ q2   │ edgeworks-a-dlq  │ 2026       │ 2026        │ 0         │ 0         │
+└──────┴──────────────────┴────────────┴─────────────┴───────────┴───────────┘`;
+    expect(parseQueuesTable(table)).toEqual([
+      { id: "q1", name: "edgeworks-a", consumers: 1 },
+      { id: "q2", name: "edgeworks-a-dlq", consumers: 0 },
+    ]);
+    expect(
+      parseR2List(
+        "Listing buckets...\nname:           edgeworks-x\ncreation_date:  2026\n\nname:           edgeworks-y\ncreation_date:  2026\n",
+      ),
+    ).toEqual(["edgeworks-x", "edgeworks-y"]);
+  });
+});
