@@ -1,6 +1,6 @@
 import type { AuthVariables } from "@edgeworks/auth";
 import { defineProduct, type GuardedEnv, type OptionalAuthEnv, authenticateIfPresent as optionalAuth } from "@edgeworks/product";
-import { clientIp, consumeRateLimit, rateLimit, rateLimitHeaders, throwIfLimited } from "@edgeworks/ratelimit";
+import { clientNetwork, consumeRateLimit, rateLimit, rateLimitHeaders, throwIfLimited } from "@edgeworks/ratelimit";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context, MiddlewareHandler } from "hono";
 import { type LinkDeps, type OwnerDeps, shortOrigin, urlPolicyOf } from "./deps";
@@ -48,7 +48,7 @@ export const ownerDepsOf = links.deps;
 export const WRITE_POLICY = { limit: 600, periodMs: 60_000 };
 /** Links an authenticated user may create per minute (a bulk call costs one per link). */
 export const CREATE_POLICY = { limit: 120, periodMs: 60_000 };
-/** Links one IP may create per hour without an account. */
+/** Links one network (IPv6 /64, IPv4 address) may create per hour without an account. */
 export const ANONYMOUS_CREATE_POLICY = { limit: 10, periodMs: 3_600_000 };
 
 const isRead = (method: string) => method === "GET" || method === "HEAD";
@@ -73,14 +73,14 @@ links.v1.use(limitWrites);
 export const authenticateIfPresent = optionalAuth<Env>({ scope: "links:write" });
 
 /**
- * Takes `cost` creations from the caller's budget: per user when authenticated, per IP (strict) when
- * anonymous. Sets `RateLimit-*` headers on the response.
+ * Takes `cost` creations from the caller's budget: per user when authenticated, per network (strict: IPv6 by /64)
+ * when anonymous. Sets `RateLimit-*` headers on the response.
  */
 export async function limitCreates(c: Context<MaybeAuthEnv> | Context<LinksEnv>, cost = 1): Promise<void> {
   const userId = c.var.auth?.userId;
   const decision = userId
     ? await consumeRateLimit(c.env.RATE_LIMITER, `links-create:user:${userId}`, CREATE_POLICY, cost)
-    : await consumeRateLimit(c.env.RATE_LIMITER, `links-create:ip:${clientIp(c)}`, ANONYMOUS_CREATE_POLICY, cost);
+    : await consumeRateLimit(c.env.RATE_LIMITER, `links-create:ip:${clientNetwork(c)}`, ANONYMOUS_CREATE_POLICY, cost);
   throwIfLimited(decision, userId ? "links created" : "anonymous links created from this address");
   for (const [k, v] of Object.entries(rateLimitHeaders(decision))) c.header(k, v);
 }

@@ -1,6 +1,6 @@
 import { verifyPassword } from "@edgeworks/auth";
 import { ApiError, log } from "@edgeworks/http";
-import { consumeRateLimit, throwIfLimited } from "@edgeworks/ratelimit";
+import { clientNetworkOf, consumeRateLimit, throwIfLimited } from "@edgeworks/ratelimit";
 import { drizzle } from "drizzle-orm/d1";
 import { clickEventOf } from "../analytics/click-event";
 import { sendClick } from "../analytics/send-clicks";
@@ -9,8 +9,15 @@ import { assertAvailable, cacheControlFor, LinkGone, NO_STORE, pickTarget, withQ
 import { passwordPage } from "./pages";
 import { type Exchange, errorResponse, exchangeOf, logRequest, page, prefersJson, readBody, redirect, unexpectedError } from "./respond";
 
-/** Password attempts per visitor IP per link: 5 per 5 minutes. */
+/** Password attempts per visitor network (IPv6 /64, IPv4 address) per link: 5 per 5 minutes. */
 export const PASSWORD_POLICY = { limit: 5, periodMs: 5 * 60_000 };
+/**
+ * Password attempts per link from all networks together: 60 per 10 minutes (a burst of 60, then one
+ * every 10 s), so guessing from many /64s is as slow as from a few. It limits only this link's form:
+ * the owner's API is keyed by user, so a stranger hitting the ceiling can't lock the owner out of
+ * managing the link (or changing its password).
+ */
+export const LINK_PASSWORD_POLICY = { limit: 60, periodMs: 10 * 60_000 };
 /** The password form's body is tiny; anything bigger is refused before it is read. */
 export const MAX_FORM_BYTES = 8 * 1024;
 
@@ -75,6 +82,17 @@ async function follow(x: Exchange, slug: string): Promise<Response> {
   return passwordPrompt(x, link, null);
 }
 
+/**
+ * One attempt from the caller's network budget, then (only if that allowed it, so one network can't
+ * spend the whole link's budget) one from the link's ceiling; either refusal is a 429 with Retry-After.
+ */
+async function limitPasswordAttempts(x: Exchange, link: CachedLink): Promise<void> {
+  const network = clientNetworkOf(x.request, x.env);
+  const limiter = x.env.RATE_LIMITER;
+  throwIfLimited(await consumeRateLimit(limiter, `link-password:${link.id}:${network}`, PASSWORD_POLICY), "password attempts");
+  throwIfLimited(await consumeRateLimit(limiter, `link-password:${link.id}`, LINK_PASSWORD_POLICY), "password attempts on this link");
+}
+
 async function readPassword(x: Exchange): Promise<string | null> {
   const type = x.request.headers.get("Content-Type") ?? "";
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) {
@@ -98,8 +116,7 @@ async function unlock(x: Exchange, slug: string): Promise<Response> {
   if (link.passwordHash === null) throw new ApiError("method_not_allowed", "Use GET or HEAD", { headers: { Allow: "GET, HEAD" } });
   await assertCapNotReached(x.env, link);
   const password = await readPassword(x);
-  const ip = x.request.headers.get("CF-Connecting-IP") ?? x.request.headers.get("X-Real-IP") ?? "unknown";
-  throwIfLimited(await consumeRateLimit(x.env.RATE_LIMITER, `link-password:${link.id}:${ip}`, PASSWORD_POLICY), "password attempts");
+  await limitPasswordAttempts(x, link);
   if (password === null || !(await verifyPassword(password, link.passwordHash))) return passwordPrompt(x, link, "Wrong password");
   return redirectTo(x, link, 303);
 }
