@@ -1,0 +1,45 @@
+import { z } from "zod";
+
+/** The outbox topic (and the consumer's name) of mail; `drainMail` sends it to the `MAIL_QUEUE` binding. */
+export const MAIL_TOPIC = "mail";
+
+/** Queues refuse a message over 128 KB; a mail body (JSON) stays under this many UTF-8 bytes. */
+export const MAX_MAIL_BYTES = 120_000;
+
+// Each pattern is one character class with one quantifier (linear), and runs only after the length
+// check passed: zod runs `.regex()` even when `.max()` already failed, so the length is checked here.
+const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+$/;
+const ID = /^[A-Za-z0-9._:@/-]+$/;
+const KIND = /^[a-z][a-z0-9-]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters (header injection) is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+const bounded = (max: number, test: (s: string) => boolean, message: string) =>
+  z.string().refine((s) => s.length > 0 && s.length <= max && test(s), { message, abort: true });
+
+/** One mailbox, `local@domain` (no display name, no spaces or line breaks), at most 254 characters. */
+export const mailAddress = bounded(254, (s) => ADDRESS.test(s), "must be one address, local@domain");
+
+/**
+ * One email, as products write it to their outbox and the mail Worker sends it. `id` is the
+ * idempotency key: the mail Worker sends one email per id (redeliveries, retries and a product
+ * writing the same id twice all send once), and the HTTP provider gets it as `Idempotency-Key`.
+ * Make it name the event exactly once, e.g. `blog-follower/<articleId>/<userId>`.
+ */
+export const mailMessage = z
+  .strictObject({
+    id: bounded(200, (s) => ID.test(s), "1-200 characters of A-Z a-z 0-9 . _ : @ / -"),
+    to: mailAddress,
+    subject: bounded(300, (s) => !CONTROL.test(s), "1-300 characters, no line breaks or control characters"),
+    text: z.string().min(1).max(50_000),
+    html: z.string().min(1).max(100_000),
+    replyTo: mailAddress.optional(),
+    /** What the email is (`verify-email`, `password-reset`, `blog-follower`…): logs, provider tags, the capture list. */
+    kind: bounded(40, (s) => KIND.test(s), "lower-case kebab-case, at most 40 characters"),
+  })
+  .refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= MAX_MAIL_BYTES, {
+    message: `the email is over ${MAX_MAIL_BYTES} bytes`,
+  });
+
+/** One email to send (see `mailMessage`). */
+export type MailMessage = z.infer<typeof mailMessage>;
