@@ -1,3 +1,5 @@
+import { trimWhere } from "@edgeworks/http";
+
 /**
  * Turns a user's search text into a safe FTS5 MATCH expression. User text never reaches MATCH raw (a
  * stray quote or operator would be a syntax error, i.e. a 500): every term is re-quoted as an FTS5
@@ -15,7 +17,7 @@ export function toMatchExpression(q: string): string | null {
       if (searchable(phrase)) terms.push(quote(phrase));
     } else if (word !== undefined) {
       const prefix = word.endsWith("*");
-      const bare = word.replace(/\*+$/, "");
+      const bare = trimWhere(word, (ch) => ch === "*", "end");
       if (searchable(bare)) terms.push(prefix ? `${quote(bare)}*` : quote(bare));
     }
     if (terms.length >= MAX_TERMS) break;

@@ -1,3 +1,5 @@
+import { trimWhere } from "@edgeworks/http";
+
 // A note as a Markdown file with YAML front matter, and back. Only the keys we write are read back
 // (title, tags); anything else in front matter is kept as part of the content.
 
@@ -58,7 +60,7 @@ export function fromMarkdownFile(text: string, filename: string): { title: strin
     content = source.slice(fm[0].length).replace(/^\n/, "");
     const lines = fm[1].split("\n");
     for (let i = 0; i < lines.length; i++) {
-      const m = /^([A-Za-z]+):\s*(.*)$/.exec(lines[i] ?? "");
+      const m = /^([A-Za-z]+):(.*)$/.exec(lines[i] ?? "");
       if (!m) continue;
       const [, key, value = ""] = m;
       if (key === "title" && value.trim() !== "") title = unquote(value);
@@ -72,9 +74,28 @@ export function fromMarkdownFile(text: string, filename: string): { title: strin
       }
     }
   }
-  title ??= /^#\s+(.+?)\s*#*\s*$/m.exec(content)?.[1];
+  title ??= firstHeading(content);
   title ??= filename.replace(/\.(md|markdown|txt)$/i, "");
   return { title: title.trim() === "" ? "Untitled" : title.trim(), content, tags };
+}
+
+const isBlank = (ch: string) => ch.trim() === "";
+
+/**
+ * The text of the first level-1 ATX heading (`# Title`, `# Title #`) that has any, scanned line by line
+ * without a regex: the pattern this replaces (`/^#\s+(.+?)\s*#*\s*$/m`) backtracked cubically on a long
+ * run of spaces (6 s for `"# a" + " ".repeat(2500) + "b"`), and it ran before the access check.
+ * A closing run of `#` is dropped only after whitespace, as CommonMark says (`# C#` is "C#").
+ */
+function firstHeading(content: string): string | undefined {
+  for (const line of content.split("\n")) {
+    if (line[0] !== "#" || line.length < 2 || !isBlank(line.charAt(1))) continue;
+    const text = line.slice(2).trim();
+    const open = trimWhere(text, (ch) => ch === "#", "end");
+    const heading = open === "" ? "" : open.length < text.length && isBlank(open.charAt(open.length - 1)) ? open.trim() : text;
+    if (heading !== "") return heading;
+  }
+  return undefined;
 }
 
 /**
@@ -83,7 +104,8 @@ export function fromMarkdownFile(text: string, filename: string): { title: strin
  */
 export function safeFileName(title: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  const cleaned = title.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, "_").replace(/^[.\s]+|[.\s]+$/g, "");
+  const replaced = title.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, "_");
+  const cleaned = trimWhere(replaced, (ch) => ch === "." || isBlank(ch));
   const short = Array.from(cleaned).slice(0, 100).join("");
   return short === "" ? "Untitled" : short;
 }

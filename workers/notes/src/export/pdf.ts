@@ -55,8 +55,8 @@ export async function noteToPdf(note: { title: string; content: string; tags: st
   write(meta, 9, regular, rgb(0.4, 0.4, 0.4));
   y -= 8;
   for (const line of note.content.replaceAll("\r\n", "\n").split("\n")) {
-    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
-    if (heading) write(heading[2] ?? "", Math.max(12, 18 - 2 * (heading[1]?.length ?? 1)), bold);
+    const heading = /^(#{1,6})\s(.*)$/.exec(line);
+    if (heading) write((heading[2] ?? "").trim(), Math.max(12, 18 - 2 * (heading[1]?.length ?? 1)), bold);
     else if (line.trim() === "") y -= 6;
     else write(line, 11, regular);
   }
