@@ -1,19 +1,60 @@
 // `pnpm db:migrate`: applies every D1 database's migrations to the local state (or `--remote`).
+// Every database is attempted even when one fails; the failures are reported together at the end (exit 1).
+// `--remote` refuses while a config still has the committed placeholder id (00000000-…): `pnpm run deploy`
+// creates the databases and writes their ids first (and then migrates them itself).
 // Usage: node scripts/migrate.mjs [--persist-to DIR] [--remote]
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { databases, ROOT, wrangler } from "./lib.mjs";
 
-/** Applies all migrations of every database, locally under `persistTo` unless `remote`. */
-export function migrateAll({ persistTo = join(ROOT, ".wrangler", "state"), remote = false, quiet = false } = {}) {
-  for (const db of databases()) {
-    const where = remote ? ["--remote"] : ["--local", "--persist-to", persistTo];
-    wrangler(["d1", "migrations", "apply", db.database, "-c", db.config, ...where], { stdio: quiet ? "pipe" : "inherit" });
-    if (!quiet) console.log(`migrated ${db.database}`);
+/** The placeholder ids committed in the configs (never a real database). */
+const PLACEHOLDER = /^0{8}-0{4}-0{4}-0{4}-0{8}[0-9]{4}$/;
+
+/** The database_id of `database` in its Worker's config, if the config has one. */
+export function databaseId(configText, database) {
+  const block = configText.split(/^\s*\[/m).find((b) => b.startsWith("[d1_databases]]") && b.includes(`"${database}"`));
+  return block ? /^\s*database_id\s*=\s*"([^"]*)"/m.exec(block)?.[1] : undefined;
+}
+
+/**
+ * Applies all migrations of every database, locally under `persistTo` unless `remote`. Throws after the
+ * last database when any failed, naming each one; `run` is wrangler (tests pass their own).
+ */
+export function migrateAll({ persistTo = join(ROOT, ".wrangler", "state"), remote = false, quiet = false, run, checkIds = remote } = {}) {
+  const exec = run ?? ((args) => wrangler(args, { stdio: quiet ? "pipe" : "inherit" }));
+  const dbs = databases();
+  if (checkIds) {
+    const unset = dbs.filter((db) =>
+      PLACEHOLDER.test(databaseId(readFileSync(db.config, "utf8"), db.database) ?? "00000000-0000-0000-0000-000000000000"),
+    );
+    if (unset.length) {
+      throw new Error(
+        `${unset.map((db) => `${db.database} (${relative(ROOT, db.config)})`).join(", ")} still have the placeholder database_id: ` +
+          "run `pnpm run deploy`, which creates every database, writes its id and applies the migrations",
+      );
+    }
   }
+  const failed = [];
+  for (const db of dbs) {
+    const where = remote ? ["--remote"] : ["--local", "--persist-to", persistTo];
+    try {
+      exec(["d1", "migrations", "apply", db.database, "-c", db.config, ...where]);
+      if (!quiet) console.log(`migrated ${db.database}`);
+    } catch (err) {
+      failed.push(`${db.database}: ${err.message}`);
+      if (!quiet) console.error(`failed to migrate ${db.database}: ${err.message}`);
+    }
+  }
+  if (failed.length) throw new Error(`migrations failed for ${failed.length} of ${dbs.length} databases:\n${failed.join("\n")}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { "persist-to": { type: "string" }, remote: { type: "boolean" } } });
-  migrateAll({ persistTo: values["persist-to"], remote: values.remote });
+  try {
+    migrateAll({ persistTo: values["persist-to"], remote: values.remote });
+  } catch (err) {
+    console.error(err.message);
+    process.exit(1);
+  }
 }
