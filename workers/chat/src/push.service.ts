@@ -36,7 +36,8 @@ export async function subscribe(
   if (existing) {
     await db
       .update(pushSubscriptions)
-      .set({ p256dh: input.keys.p256dh, auth: input.keys.auth })
+      // subscribing again says the endpoint works: its failure count starts over
+      .set({ p256dh: input.keys.p256dh, auth: input.keys.auth, failures: 0, failingSince: null })
       .where(eq(pushSubscriptions.id, existing.id));
     return { subscription: view(existing), created: false };
   }

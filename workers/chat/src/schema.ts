@@ -64,6 +64,10 @@ export const pushSubscriptions = sqliteTable(
     p256dh: text("p256dh").notNull(),
     auth: text("auth").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** Consecutive failed pushes (a success resets it); see queues/push-delivery.ts. */
+    failures: integer("failures").notNull().default(0),
+    /** When the current run of failures began; null while the endpoint works. */
+    failingSince: integer("failing_since"),
   },
   (t) => [unique().on(t.userId, t.endpoint)],
 );

@@ -1,5 +1,6 @@
 // vitest globalSetup (runs in Node): a stand-in push service on 127.0.0.1. It answers 201 to any
-// POST (410 under /gone/) and records method, path, headers and body size; GET /requests lists them.
+// POST (410 under /gone/, 500 under /fail/) and records method, path, headers and body size; GET
+// /requests lists them.
 import { createServer } from "node:http";
 import type { TestProject } from "vitest/node";
 
@@ -22,7 +23,8 @@ export default async function setup(project: TestProject) {
     });
     req.on("end", () => {
       requests.push({ path: req.url ?? "", headers: req.headers, bytes });
-      res.writeHead(req.url?.startsWith("/gone/") ? 410 : 201).end();
+      const url = req.url ?? "";
+      res.writeHead(url.startsWith("/gone/") ? 410 : url.startsWith("/fail/") ? 500 : 201).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

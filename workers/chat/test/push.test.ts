@@ -1,20 +1,6 @@
-import { toBase64Url } from "@edgeworks/auth";
-import { describe, expect, inject, it } from "vitest";
-import { call, connect, createRoom, eventually, newUser, type User } from "./helpers";
-
-type Recorded = { path: string; headers: Record<string, string>; bytes: number };
-const recorded = async (): Promise<Recorded[]> => (await (await fetch(`${inject("pushUrl")}/requests`)).json()) as Recorded[];
-
-/** A browser-like subscription: a P-256 ECDH public key and a 16-byte auth secret. */
-async function subscribe(user: User, path: string) {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"])) as CryptoKeyPair;
-  const p256dh = toBase64Url(new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer));
-  const auth = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
-  const endpoint = `${inject("pushUrl")}${path}`;
-  const res = await call("POST", "/push/subscriptions", user.token, { endpoint, keys: { p256dh, auth } });
-  expect(res.status).toBe(201);
-  return endpoint;
-}
+import { describe, expect, it } from "vitest";
+import { call, connect, createRoom, eventually, newUser } from "./helpers";
+import { recorded, subscribe } from "./push-helpers";
 
 describe("Web Push delivery", () => {
   it("an offline member's subscriptions get an encrypted VAPID push; the outbox marks it pushed", async () => {
