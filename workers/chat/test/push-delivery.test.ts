@@ -115,7 +115,9 @@ describe("Web Push delivery per recipient", () => {
 
   it("a success resets the count: only consecutive failures drop an endpoint", async () => {
     const { carol, message } = await roomOfThree();
-    await env.DB.prepare("UPDATE push_subscriptions SET failures = 4, failing_since = ? WHERE user_id = ?").bind(Date.now(), carol.id).run();
+    await env.DB.prepare("UPDATE push_subscriptions SET failures = 4, failing_since = ? WHERE user_id = ?")
+      .bind(Date.now(), carol.id)
+      .run();
     await deliver(message, capturingQueue().queue);
     expect(await subscriptionOf(carol)).toEqual({ failures: 0, failing_since: null });
   });
