@@ -51,7 +51,10 @@ export function desiredResources(workers) {
   const r2 = new Set();
   const dlqs = [];
   const problems = [];
-  const consumed = new Set(workers.flatMap((w) => (w.config.queues?.consumers ?? []).map((c) => c.queue)));
+  const consumers = workers.flatMap((w) => w.config.queues?.consumers ?? []);
+  const consumed = new Set(consumers.map((c) => c.queue));
+  // a DLQ's own consumer (it records dead letters) needs no DLQ of its own
+  const deadLetterQueues = new Set(consumers.map((c) => c.dead_letter_queue).filter(Boolean));
   for (const w of workers) {
     const c = w.config;
     for (const db of c.d1_databases ?? []) {
@@ -64,6 +67,7 @@ export function desiredResources(workers) {
     for (const consumer of c.queues?.consumers ?? []) {
       queues.add(consumer.queue);
       if (!consumer.dead_letter_queue) {
+        if (deadLetterQueues.has(consumer.queue)) continue;
         problems.push(`${w.configPath}: the consumer of ${consumer.queue} has no dead_letter_queue (failed messages would be dropped)`);
         continue;
       }
@@ -567,7 +571,8 @@ async function main() {
     }
   }
   for (const a of provision.filter((x) => x.type === "pull-consumer")) {
-    run(["queues", "consumer", "http", "add", a.queue]);
+    // 100 retries: each look with `pnpm dlq` counts as a delivery attempt; messages must not expire by being read
+    run(["queues", "consumer", "http", "add", a.queue, "--message-retries", "100"]);
     console.log(`HTTP pull consumer on ${a.queue}`);
   }
   // 2. secrets (generated now; uploaded with each Worker's deploy through --secrets-file)

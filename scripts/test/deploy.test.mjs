@@ -275,3 +275,17 @@ describe("wrangler output", () => {
     ).toEqual(["edgeworks-x", "edgeworks-y"]);
   });
 });
+
+describe("dead-letter queues", () => {
+  const consumer = (queue, dlq) => ({ queue, max_retries: 5, ...(dlq ? { dead_letter_queue: dlq } : {}) });
+  it("flag a consumer without one, except the consumer of a DLQ itself", () => {
+    const w = worker("m", { queues: { consumers: [consumer("q", "q-dlq"), consumer("q-dlq"), consumer("r")] } });
+    const want = desiredResources([w]);
+    expect(want.problems).toEqual([
+      "workers/m/wrangler.toml: the consumer of r has no dead_letter_queue (failed messages would be dropped)",
+    ]);
+    expect(want.dlqs).toEqual([{ dlq: "q-dlq", queue: "q", worker: "edgeworks-m", consumed: true }]);
+    // consumed by a Worker: no pull consumer for it
+    expect(provisionPlan([w], { queues: [] }).filter((a) => a.type === "pull-consumer")).toEqual([]);
+  });
+});
