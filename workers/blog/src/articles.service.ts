@@ -13,10 +13,10 @@ export function slugify(title: string): string {
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
+    .replace(/[^a-z0-9]+/g, "-") // runs collapse to one dash, so each end has at most one (no `-+$`: quadratic)
+    .replace(/^-|-$/g, "")
     .slice(0, 60)
-    .replace(/-+$/g, "");
+    .replace(/-$/, "");
   const suffix = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
   return `${base || "article"}-${suffix}`;
 }

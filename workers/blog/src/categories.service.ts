@@ -17,10 +17,10 @@ export const categorySlugOf = (name: string) =>
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
+    .replace(/[^a-z0-9]+/g, "-") // runs collapse to one dash, so each end has at most one (no `-+$`: quadratic)
+    .replace(/^-|-$/g, "")
     .slice(0, 64)
-    .replace(/-+$/g, "");
+    .replace(/-$/, "");
 
 /** Categories with how many published articles each has. */
 const selectCategories = (db: BlogDb) =>

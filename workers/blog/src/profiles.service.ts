@@ -1,4 +1,6 @@
 // Blog profiles (username, bio, image) of accounts users, and who follows whom.
+
+import { trimWhere } from "@edgeworks/http";
 import { and, eq, ne, type SQL, sql } from "drizzle-orm";
 import { type BlogDb, isUniqueViolation } from "./db";
 import { follows, profiles } from "./schema";
@@ -62,13 +64,10 @@ export async function createProfile(db: BlogDb, userId: string, username: string
 
 /** A username from an accounts name or email: RealWorld-safe characters, at most 32. */
 export function suggestUsername(source: string): string {
-  const base = source
-    .split("@")[0]
-    ?.normalize("NFKD")
-    .replace(/[^A-Za-z0-9_.-]+/g, "_")
-    .replace(/^[_.-]+|[_.-]+$/g, "")
-    .slice(0, 32);
-  return base && base.length > 0 ? base : "user";
+  const safe = (source.split("@")[0] ?? "").normalize("NFKD").replace(/[^A-Za-z0-9_.-]+/g, "_");
+  // trimmed by a scan: `/^[_.-]+|[_.-]+$/g` retries every start of a long run (quadratic)
+  const base = trimWhere(safe, (ch) => ch === "_" || ch === "." || ch === "-").slice(0, 32);
+  return base.length > 0 ? base : "user";
 }
 
 /**
