@@ -144,6 +144,11 @@ export const commentParams = slugParam.extend({
     .openapi({ param: { name: "id", in: "path" }, type: "integer", example: 1 }),
 });
 
+/**
+ * The deepest offset a page may start at: SQLite walks and drops every skipped row, so an unbounded offset
+ * is a cheap way to spend the database's CPU. Deeper is refused (422), not clamped; filters narrow a list.
+ */
+export const MAX_OFFSET = 10_000;
 const pageParams = {
   limit: z.coerce
     .number({ error: "must be an integer" })
@@ -156,9 +161,15 @@ const pageParams = {
     .number({ error: "must be an integer" })
     .int("must be an integer")
     .min(0, "must be at least 0")
-    .max(1_000_000, "must be at most 1000000")
+    .max(MAX_OFFSET, `must be at most ${MAX_OFFSET}`)
     .default(0)
-    .openapi({ type: "integer", minimum: 0, maximum: 1_000_000, default: 0, description: "Articles to skip (default 0)" }),
+    .openapi({
+      type: "integer",
+      minimum: 0,
+      maximum: MAX_OFFSET,
+      default: 0,
+      description: `Articles to skip, 0..${MAX_OFFSET} (default 0)`,
+    }),
 };
 const filter = (description: string) => z.string().max(300).optional().openapi({ description });
 export const feedQuery = z.object(pageParams);

@@ -1,7 +1,7 @@
 // Schemas of the /blog/v1 extras (the OpenAPI source). Errors are problem+json.
 import { isoDateTime, textField } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
-import { BODY_MAX, DESCRIPTION_MAX, MAX_TAGS, TITLE_MAX } from "../realworld/validation";
+import { BODY_MAX, DESCRIPTION_MAX, MAX_OFFSET, MAX_TAGS, TITLE_MAX } from "../realworld/validation";
 
 export const STATUSES = ["draft", "scheduled", "published"] as const;
 const tagList = () =>
@@ -72,10 +72,10 @@ export const pageQuery = z.object({
   offset: z.coerce
     .number()
     .int()
-    .min(0)
-    .max(1_000_000)
+    .min(0, "Must be at least 0")
+    .max(MAX_OFFSET, `Must be at most ${MAX_OFFSET}`)
     .default(0)
-    .openapi({ type: "integer", minimum: 0, maximum: 1_000_000, default: 0, description: "Default 0" }),
+    .openapi({ type: "integer", minimum: 0, maximum: MAX_OFFSET, default: 0, description: `Items to skip, 0..${MAX_OFFSET} (default 0)` }),
 });
 export const searchQuery = pageQuery.extend({
   q: z
