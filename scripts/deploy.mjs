@@ -28,11 +28,26 @@ export const GENERATED_SECRETS = {
   VAPID_PRIVATE_KEY: { kind: "vapid", publicVar: "VAPID_PUBLIC_KEY" },
 };
 
-/** The secrets each Worker needs: the generated ones of the Workers that read them, plus `[secrets] required`. */
-export function requiredSecrets(worker) {
+/**
+ * Vars a person decides per deploy, set in the environment under the var's own name and passed as
+ * `--var` to every Worker that has the var (the committed configs keep the dev defaults).
+ */
+export const DEPLOY_VARS = ["MAIL_PROVIDER", "MAIL_FROM", "MAIL_FROM_NAME", "MAIL_HTTP_URL", "PASSWORD_PBKDF2_ITERATIONS"];
+
+/** A var as the deployed Worker will see it: the deploy's override, else the config's value. */
+export function effectiveVar(worker, name, settings = {}) {
+  return settings.vars?.[name] ?? worker.config.vars?.[name];
+}
+
+/**
+ * The secrets each Worker needs: the generated ones of the Workers that read them, MAIL_HTTP_API_KEY
+ * when the mail provider is "http", plus any `[secrets] required`.
+ */
+export function requiredSecrets(worker, settings = {}) {
   const names = new Set(worker.config.secrets?.required ?? []);
   if (worker.config.name === "edgeworks-accounts") names.add("JWT_PRIVATE_KEYS");
   if ("VAPID_PUBLIC_KEY" in (worker.config.vars ?? {})) names.add("VAPID_PRIVATE_KEY");
+  if (effectiveVar(worker, "MAIL_PROVIDER", settings) === "http") names.add("MAIL_HTTP_API_KEY");
   return [...names].sort();
 }
 
@@ -127,6 +142,7 @@ export function deployVars(worker, settings) {
   const has = (name) => name in (worker.config.vars ?? {});
   if (has("PUBLIC_ORIGIN") && settings.origin) vars.PUBLIC_ORIGIN = settings.origin;
   if (has("SHORT_LINK_HOST") && settings.shortLinkHost) vars.SHORT_LINK_HOST = settings.shortLinkHost;
+  for (const name of DEPLOY_VARS) if (has(name) && settings.vars?.[name] !== undefined) vars[name] = settings.vars[name];
   return vars;
 }
 
@@ -138,7 +154,8 @@ export function settingsFrom({ domain, shortLinkHost, origin } = {}, env = {}) {
   const d = (domain ?? env.EDGEWORKS_DOMAIN ?? "").trim().toLowerCase() || undefined;
   const s = (shortLinkHost ?? env.EDGEWORKS_SHORT_LINK_HOST ?? "").trim().toLowerCase() || undefined;
   const o = (origin ?? env.EDGEWORKS_ORIGIN ?? "").trim().replace(/\/+$/, "") || (d ? `https://${d}` : undefined);
-  return { domain: d, shortLinkHost: s, origin: o, env };
+  const vars = Object.fromEntries(DEPLOY_VARS.filter((n) => (env[n] ?? "").trim() !== "").map((n) => [n, env[n].trim()]));
+  return { domain: d, shortLinkHost: s, origin: o, vars, env };
 }
 
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -160,8 +177,17 @@ export function settingsProblems(workers, settings, existingSecrets = {}) {
     );
   }
   for (const w of workers) {
+    const provider = effectiveVar(w, "MAIL_PROVIDER", settings);
+    if (provider !== undefined && !["cloudflare", "http", "capture"].includes(provider)) {
+      problems.push(`MAIL_PROVIDER "${provider}" for ${w.config.name}: cloudflare, http or capture`);
+    }
+    if (provider !== undefined && provider !== "capture" && !effectiveVar(w, "MAIL_FROM", settings)) {
+      problems.push(
+        `MAIL_FROM is empty for ${w.config.name}: no email (verification, password reset) would be sent; set MAIL_FROM to an address on your sending domain`,
+      );
+    }
     const have = existingSecrets[w.config.name] ?? [];
-    for (const name of requiredSecrets(w)) {
+    for (const name of requiredSecrets(w, settings)) {
       if (!GENERATED_SECRETS[name] && !have.includes(name) && !settings.env?.[name]) {
         problems.push(
           `${w.config.name} needs the secret ${name}: set it in the environment for this run (or \`wrangler secret put ${name} -c ${w.configPath}\`)`,
@@ -206,7 +232,7 @@ export function provisionPlan(workers, existing, settings = {}) {
   for (const edit of routeEdits(workers, settings)) actions.push({ type: "route", ...edit });
   for (const w of workers) {
     const have = existing.secrets?.[w.config.name] ?? [];
-    for (const name of requiredSecrets(w)) {
+    for (const name of requiredSecrets(w, settings)) {
       if (have.includes(name)) continue;
       const generated = GENERATED_SECRETS[name];
       actions.push({
@@ -474,7 +500,7 @@ function run(args, { input } = {}) {
 const json = (out) => JSON.parse(out.slice(out.search(/[[{]/)));
 
 /** What exists on the account, as `provisionPlan` takes it. */
-function listExisting(workers) {
+function listExisting(workers, settings) {
   const d1 = json(run(["d1", "list", "--json"])).map((d) => ({ name: d.name, uuid: d.uuid }));
   const kv = json(run(["kv", "namespace", "list"])).map((k) => ({ title: k.title, id: k.id }));
   const queues = [];
@@ -486,7 +512,7 @@ function listExisting(workers) {
   const r2 = parseR2List(run(["r2", "bucket", "list"]));
   const secrets = {};
   for (const w of workers) {
-    if (requiredSecrets(w).length === 0) continue;
+    if (requiredSecrets(w, settings).length === 0) continue;
     try {
       secrets[w.config.name] = json(run(["secret", "list", "--format", "json", "-c", w.configPath])).map((s) => s.name);
     } catch (err) {
@@ -521,7 +547,7 @@ async function main() {
   let existing;
   let offline = false;
   try {
-    existing = listExisting(workers);
+    existing = listExisting(workers, settings);
   } catch (err) {
     if (!dry) throw err;
     offline = true;

@@ -18,7 +18,7 @@ import {
   settingsProblems,
 } from "../deploy.mjs";
 
-const settings = settingsFrom({ domain: "api.example.com", shortLinkHost: "ex.am" });
+const settings = settingsFrom({ domain: "api.example.com", shortLinkHost: "ex.am" }, { MAIL_FROM: "no-reply@example.com" });
 let workers;
 let tmp;
 beforeAll(async () => {
@@ -168,6 +168,24 @@ describe("the plan", () => {
     expect(settingsProblems([mail], settings).join("\n")).toMatch(/edgeworks-mail needs the secret MAIL_API_KEY/);
     expect(settingsProblems([mail], settingsFrom({ domain: "api.example.com" }, { MAIL_API_KEY: "k" }))).toEqual([]);
     expect(settingsProblems([mail], settings, { "edgeworks-mail": ["MAIL_API_KEY"] })).toEqual([]);
+  });
+
+  it("passes the mail decisions as vars and needs the HTTP provider's key", () => {
+    const mail = worker("mail", { vars: { MAIL_PROVIDER: "cloudflare", MAIL_FROM: "", MAIL_HTTP_URL: "https://api.resend.com" } });
+    const base = { domain: "api.example.com" };
+    expect(settingsProblems([mail], settingsFrom(base, {})).join("\n")).toMatch(/MAIL_FROM is empty for edgeworks-mail/);
+    expect(settingsProblems([mail], settingsFrom(base, { MAIL_PROVIDER: "capture" }))).toEqual([]);
+    expect(settingsProblems([mail], settingsFrom(base, { MAIL_PROVIDER: "smtp", MAIL_FROM: "a@b.c" })).join("\n")).toMatch(
+      /cloudflare, http or capture/,
+    );
+    const http = settingsFrom(base, { MAIL_PROVIDER: "http", MAIL_FROM: "a@b.c" });
+    expect(settingsProblems([mail], http).join("\n")).toMatch(/edgeworks-mail needs the secret MAIL_HTTP_API_KEY/);
+    const withKey = settingsFrom(base, { MAIL_PROVIDER: "http", MAIL_FROM: "a@b.c", MAIL_HTTP_API_KEY: "re_123" });
+    expect(settingsProblems([mail], withKey)).toEqual([]);
+    expect(provisionPlan([mail], {}, withKey)).toContainEqual(
+      expect.objectContaining({ type: "secret", name: "MAIL_HTTP_API_KEY", source: "environment" }),
+    );
+    expect(releasePlan([mail], withKey).at(-1).vars).toEqual({ MAIL_PROVIDER: "http", MAIL_FROM: "a@b.c" });
   });
 
   it("reads the domain from one value: EDGEWORKS_DOMAIN", () => {
