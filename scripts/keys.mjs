@@ -8,7 +8,8 @@
 // `--print` prints NAME=value lines (pipe one into `wrangler secret put`). `pnpm run deploy` uses these
 // functions directly to upload the secrets a Worker is missing.
 // Usage: node scripts/keys.mjs [jwt|vapid] [--out DIR] [--print] [--rotate FILE]
-//   --rotate FILE: FILE holds the current JWT_PRIVATE_KEYS value; the new key goes first, the old ones after it.
+//   --rotate FILE: FILE holds the current JWT_PRIVATE_KEYS value or the live JWKS
+//   (curl https://<domain>/auth/.well-known/jwks.json); the new key goes first, the old ones after it.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -27,14 +28,17 @@ export function jwtSigningKey(now = new Date()) {
 }
 
 /**
- * The `JWT_PRIVATE_KEYS` secret value: a new key first, then the keys of `current` (a previous value of
- * the secret) so tokens they signed keep verifying until they expire.
+ * The `JWT_PRIVATE_KEYS` secret value: a new key first, then the keys of `current` so tokens they signed
+ * keep verifying until they expire. `current` is a previous value of the secret (a JWK array) or the
+ * live JWKS (`{keys}` from /auth/.well-known/jwks.json): only the first key signs, so the retired ones
+ * need no private part.
  *
  * @example jwtPrivateKeys() // '[{"kty":"EC",...}]'
  */
 export function jwtPrivateKeys(current) {
-  const previous = current ? JSON.parse(current) : [];
-  if (!Array.isArray(previous)) throw new Error("the current JWT_PRIVATE_KEYS must be a JSON array of JWKs");
+  const parsed = current ? JSON.parse(current) : [];
+  const previous = Array.isArray(parsed) ? parsed : parsed?.keys;
+  if (!Array.isArray(previous)) throw new Error("--rotate takes the current JWT_PRIVATE_KEYS (a JSON array of JWKs) or a JWKS ({keys})");
   return JSON.stringify([jwtSigningKey(), ...previous]);
 }
 

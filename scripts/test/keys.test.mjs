@@ -54,3 +54,15 @@ describe("the VAPID format the docs used to give", () => {
     await expect(deserializeVapidKeys({ publicKey, privateKey: jwk })).rejects.toThrow();
   });
 });
+
+describe("rotation from the live JWKS", () => {
+  it("puts a new private key first and keeps the published public keys after it", () => {
+    const old = JSON.parse(jwtPrivateKeys())[0];
+    const jwks = JSON.stringify({ keys: [{ kty: "EC", crv: "P-256", x: old.x, y: old.y, kid: old.kid, alg: "ES256", use: "sig" }] });
+    const rotated = JSON.parse(jwtPrivateKeys(jwks));
+    expect(rotated[0].d).toBeDefined();
+    expect(rotated[1]).toMatchObject({ kid: old.kid, x: old.x });
+    expect(rotated[1].d).toBeUndefined();
+    expect(() => jwtPrivateKeys('"nope"')).toThrow(/--rotate/);
+  });
+});
