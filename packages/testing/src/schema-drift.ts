@@ -16,7 +16,7 @@ export function normalizeSql(text: string): string {
     .toLowerCase()
     .replace(/["`[\]]/g, "")
     .replace(/\s+/g, " ")
-    .replace(/\s*([(),])\s*/g, "$1")
+    .replace(/ ?([(),]) ?/g, "$1")
     .trim();
   while (s.startsWith("(") && s.endsWith(")") && wrapsWhole(s)) s = s.slice(1, -1).trim();
   return s;
