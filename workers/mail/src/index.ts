@@ -1,9 +1,17 @@
-import { consumeMail } from "./mail.queue";
+import { consumeDeadLetters, redriveRequested } from "./dead-letters";
 import { mail } from "./product";
-import { itemsRouter } from "./routes/items";
+import { devRoutes } from "./routes/dev";
+import { consumeMail } from "./send.queue";
 
-export { RateLimiter } from "@edgeworks/ratelimit";
+/** The dead-letter queue's name (wrangler.toml); every other batch is edgeworks-mail. */
+export const MAIL_DLQ_NAME = "edgeworks-mail-dlq";
 
-mail.v1.route("/", itemsRouter);
+mail.open.route("/", devRoutes);
 
-export default mail.worker({ queue: consumeMail });
+export default mail.worker({
+  queue: (batch, env, ctx) => (batch.queue === MAIL_DLQ_NAME ? consumeDeadLetters(batch, env, ctx) : consumeMail(batch, env, ctx)),
+  // every minute: the dead letters an operator asked to redrive (README: "Dead letters")
+  scheduled: async (_controller, env) => {
+    await redriveRequested(env);
+  },
+});

@@ -1,24 +1,22 @@
-import { defineProduct, type GuardedEnv } from "@edgeworks/product";
-import { drizzle } from "drizzle-orm/d1";
-import type { ServiceDeps } from "./deps";
+import { defineProduct, type PublicEnv } from "@edgeworks/product";
 
-/** The Hono environment of the guarded API: generated bindings plus the authenticated principal. */
-export type MailEnv = GuardedEnv<Env>;
+/** The Hono environment of the mail Worker's routes (no caller: it has no public API). */
+export type MailEnv = PublicEnv<Env>;
 
 /**
- * The mail product: health at `/mail/health`, docs at `/mail/docs`, and `/mail/v1` behind one
- * guard (a Bearer token or `ewk_` API key, `mail:read`/`mail:write`, 600 writes per user per minute).
+ * The mail service: `GET /mail/health`, docs at `/mail/docs`, and in dev mode only
+ * `GET /mail/v1/dev/messages`. Products do not call it over HTTP: they write emails to their outbox
+ * and drain it to the edgeworks-mail queue (@edgeworks/mail), which this Worker consumes.
  */
-export const mail = defineProduct<Env, ServiceDeps>({
+export const mail = defineProduct<Env>({
   prefix: "/mail",
   title: "Mail service",
   version: "0.1.0",
   description:
-    "Mail service. Every route under `/mail/v1` needs a Bearer access token (or an `ewk_` API key) with the " +
-    "`mail:read` scope for reads and `mail:write` for writes; writes are rate limited per user (600/min, " +
-    "`RateLimit-*` headers). Errors are `application/problem+json` (RFC 9457).",
-  deps: (c) => ({ db: drizzle(c.env.DB), userId: c.var.auth.userId, now: Date.now }),
+    "The one mail service of Edgeworks. Products write emails to their transactional outbox (`@edgeworks/mail`'s " +
+    "`mailOutboxInsert`) and drain it to the `edgeworks-mail` queue; this Worker sends each email once through " +
+    "the provider `MAIL_PROVIDER` names (`cloudflare`, `http` or `capture`), retrying with backoff, and records " +
+    "dead letters. It has no public API: only health, and in dev mode the captured emails. Errors are " +
+    "`application/problem+json` (RFC 9457).",
+  guard: false,
 });
-
-/** The service dependencies of an authenticated request: its database, its user and the clock. */
-export const depsOf = mail.deps;
