@@ -97,3 +97,34 @@ describe("rate limit", () => {
     await b.close();
   });
 });
+
+// Issue 10, item 1: zod runs `.regex()` even after `.max()` failed, and the old "not blank" pattern
+// backtracked quadratically, so one 60k-character edit stalled the room for seconds before the rate
+// limit could refuse it. Lengths are checked first now and the character rules are linear.
+describe("hostile frames cost next to nothing", () => {
+  const long = 60_000;
+  const hostile: [string, Record<string, unknown>][] = [
+    ["an edit of 60k characters ending in NUL", { type: "edit", messageId: "abc", text: `${"a".repeat(long)}\u0000` }],
+    ["an edit of 60k spaces ending in NUL", { type: "edit", messageId: "abc", text: `${" ".repeat(long)}\u0000` }],
+    ["a message of 60k characters ending in NUL", { type: "message", clientId: "x", text: `${"a".repeat(long)}\u0000` }],
+    ["a reaction of 60k characters ending in a space", { type: "react", messageId: "abc", emoji: `${"a".repeat(long)} ` }],
+    ["a clientId of 60k characters", { type: "message", clientId: "a".repeat(long), text: "hi" }],
+  ];
+
+  // with the old pattern this took ~0.7 s per 60k "a…NUL" text in workerd (~3.5 s in all); now ~50 ms
+  it("seven 60k-character frames are refused (invalid_frame) within a second in all, and the room answers at once", async () => {
+    const alice = await newUser();
+    const room = await createRoom(alice);
+    const a = await connect(alice, room.id);
+    const frames = [...hostile.map(([, frame]) => frame), hostile[0]?.[1], hostile[0]?.[1]];
+    const started = Date.now();
+    for (const frame of frames) a.send(frame);
+    for (const _ of frames) expect(await a.take((f) => f.type === "error", 30_000)).toMatchObject({ code: "invalid_frame" });
+    a.send({ type: "ping", id: "after" });
+    await a.take((f) => f.type === "pong", 30_000);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(1000);
+    expect((await a.post("still fine")).seq).toBe(1);
+    await a.close();
+  }, 60_000);
+});

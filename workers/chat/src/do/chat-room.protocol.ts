@@ -14,11 +14,12 @@ const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "Must be an id of 1-64 URL-
 export const CLIENT_ID = /^[\x21-\x7e]{1,128}$/;
 const clientId = z.string().regex(CLIENT_ID, "Must be 1..128 printable ASCII characters without spaces");
 const text = textField({ min: 1, max: MAX_TEXT });
-// an emoji or a :shortcode:, never whitespace or control characters
+// an emoji or a :shortcode:, never whitespace or control characters; a string over 64 is refused
+// before the pattern and the code-point count look at it (zod runs later checks unless one aborts)
 const emoji = z
   .string()
   .min(1)
-  .max(64)
+  .max(64, { abort: true })
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   .regex(/^[^\s\u0000-\u001f\u007f]+$/, "Must be an emoji or a shortcode without spaces")
   .refine((s) => [...s].length <= 16 && s.isWellFormed(), "Must be at most 16 characters of valid Unicode");
