@@ -233,8 +233,11 @@ export function provisionPlan(workers, existing, settings = {}) {
   for (const w of workers) {
     const have = existing.secrets?.[w.config.name] ?? [];
     for (const name of requiredSecrets(w, settings)) {
-      if (have.includes(name)) continue;
       const generated = GENERATED_SECRETS[name];
+      // a private key whose public half is not in the config (a clone without the first deploy's commit) is
+      // useless: a new pair replaces it
+      const orphan = generated?.publicVar && !w.config.vars?.[generated.publicVar];
+      if (have.includes(name) && !orphan) continue;
       actions.push({
         type: "secret",
         worker: w.config.name,
@@ -505,9 +508,9 @@ function listExisting(workers, settings) {
   const kv = json(run(["kv", "namespace", "list"])).map((k) => ({ title: k.title, id: k.id }));
   const queues = [];
   for (let page = 1; page <= 50; page++) {
-    const rows = parseQueuesTable(run(["queues", "list", "--page", String(page)]));
+    const rows = parseQueuesTable(run(["queues", "list", "--page", String(page)])).filter((r) => !queues.some((q) => q.name === r.name));
     queues.push(...rows);
-    if (rows.length === 0 || queues.length < page * 20) break;
+    if (rows.length === 0) break;
   }
   const r2 = parseR2List(run(["r2", "bucket", "list"]));
   const secrets = {};

@@ -135,7 +135,8 @@ describe("the plan", () => {
   it("is empty on a second run: after the ids and routes are written, nothing is left to do", async () => {
     const existing = provisioned();
     expect(provisionPlan(workers, existing, settings).length).toBeGreaterThan(0); // the committed placeholder ids
-    const edited = editConfigs(workers, existing, settings);
+    // the first run also wrote the generated VAPID public key into chat's config
+    const edited = editConfigs(workers, existing, settings, { "workers/chat/wrangler.toml": { VAPID_PUBLIC_KEY: "BPub" } });
     const next = await Promise.all(
       workers.map((w) => {
         const e = edited.find((x) => x.configPath === w.configPath);
@@ -144,6 +145,14 @@ describe("the plan", () => {
     );
     expect(provisionPlan(next, existing, settings)).toEqual([]);
     expect(editConfigs(next, existing, settings)).toEqual([]);
+  });
+
+  it("replaces a VAPID private key whose public half is missing from the config", () => {
+    const chat = worker("chat", { vars: { VAPID_PUBLIC_KEY: "" } });
+    const plan = provisionPlan([chat], { secrets: { "edgeworks-chat": ["VAPID_PRIVATE_KEY"] } });
+    expect(plan).toEqual([expect.objectContaining({ type: "secret", name: "VAPID_PRIVATE_KEY", publicVar: "VAPID_PUBLIC_KEY" })]);
+    const paired = worker("chat", { vars: { VAPID_PUBLIC_KEY: "BPub" } });
+    expect(provisionPlan([paired], { secrets: { "edgeworks-chat": ["VAPID_PRIVATE_KEY"] } })).toEqual([]);
   });
 
   it("releases: every database migrated, then every Worker deployed with PUBLIC_ORIGIN from the domain", () => {
