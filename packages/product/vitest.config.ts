@@ -11,6 +11,7 @@ export default defineConfig({
         compatibilityFlags: ["nodejs_compat"],
         bindings: { LOG_LEVEL: "silent", WRITE_RATE_LIMIT_PER_MINUTE: "2" },
         durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true } },
+        d1Databases: ["DB"],
       },
     }),
   ],

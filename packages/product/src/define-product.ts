@@ -3,6 +3,7 @@ import { type AppEnv, type CreateAppOptions, createApp, createRouter, jsonRespon
 import { limitUserWrites } from "@edgeworks/ratelimit";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
+import { d1Sessions } from "./d1-session";
 
 /** The Hono environment of the guarded `/v1` router: the Worker's bindings plus the authenticated principal. */
 export type GuardedEnv<B extends object> = AppEnv<B, AuthVariables>;
@@ -39,6 +40,12 @@ export type ProductOptions<B extends object, D> = GuardOption<B> & {
   app?: CreateAppOptions;
   /** The service dependencies of a guarded request (a drizzle db, the caller, the clock); services never see the Context. */
   deps?: (c: Context<GuardedEnv<B>>) => D;
+  /**
+   * D1 read replication: the database whose queries under `<prefix>/v1` run in one D1 session per request,
+   * started from the client's `X-D1-Bookmark` (answered with the latest one); `sessionDatabase(c)` is it.
+   * See d1-session.ts.
+   */
+  d1?: (env: B) => D1Database;
   /** OpenAPI tag and summary of the health route (default `Health`, "Liveness check (no authentication)"). */
   health?: { tag?: string; summary?: string };
 };
@@ -111,6 +118,8 @@ export function defineProduct<B extends object, D = never>(options: ProductOptio
   const app = createApp<PublicEnv<B>>(options.app);
   const v1 = createRouter<GuardedEnv<B>>();
   const open = createRouter<PublicEnv<B>>();
+  // before the guard, so every /v1 request (open or guarded) has its session and answers its bookmark
+  if (options.d1) app.use(`${prefix}/v1/*`, d1Sessions(options.d1));
   const guard = guardOf(prefix, options.guard);
   if (guard.length > 0) v1.use(...guard);
   app.openapi(

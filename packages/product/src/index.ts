@@ -1,2 +1,3 @@
+export * from "./d1-session";
 export * from "./define-product";
 export * from "./optional-auth";

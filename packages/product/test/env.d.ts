@@ -4,6 +4,7 @@ declare global {
   namespace Cloudflare {
     interface Env {
       RATE_LIMITER: RateLimiterNamespace;
+      DB: D1Database;
       WRITE_RATE_LIMIT_PER_MINUTE: string;
     }
   }

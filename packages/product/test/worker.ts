@@ -4,7 +4,7 @@
 import type { AuthVariables } from "@edgeworks/auth";
 import { ApiError, type AppEnv, createRouter } from "@edgeworks/http";
 import { RateLimiter } from "@edgeworks/ratelimit";
-import { type Authenticate, authenticateIfPresent, defineProduct, type OptionalAuthEnv, type PublicEnv } from "../src";
+import { type Authenticate, authenticateIfPresent, defineProduct, type OptionalAuthEnv, type PublicEnv, sessionDatabase } from "../src";
 
 export { RateLimiter };
 
@@ -22,6 +22,7 @@ export const demo = defineProduct<Env, { userId: string; now: number }>({
   description: "The product kit's test product.",
   guard: { authenticate },
   deps: (c) => ({ userId: c.var.auth.userId, now: 42 }),
+  d1: (env) => env.DB,
 });
 
 // a router typed for public routes of its own, mounted without a cast
@@ -40,6 +41,15 @@ demo.open.route("/", optional);
 
 demo.v1.get("/me", (c) => c.json(demo.deps(c)));
 demo.v1.post("/things", (c) => c.json({ created: true }, 201));
+// D1 sessions (the tests create the `rows` table): a write and a read through the request's session
+demo.v1.post("/rows/:id", async (c) => {
+  await sessionDatabase(c).prepare("INSERT INTO rows (id) VALUES (?)").bind(c.req.param("id")).run();
+  return c.json({ created: true }, 201);
+});
+demo.v1.get("/rows/:id", async (c) => {
+  const row = await sessionDatabase(c).prepare("SELECT id FROM rows WHERE id = ?").bind(c.req.param("id")).first<{ id: string }>();
+  return c.json({ row });
+});
 demo.app.get("/", (c) => c.text("landing"));
 
 export default demo.worker({
