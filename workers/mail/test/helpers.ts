@@ -1,7 +1,6 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import type { MailMessage } from "@edgeworks/mail";
 import { type FakeMailProvider, fakeMailProvider } from "@edgeworks/mail/testing";
-import type { QueueConsumer } from "@edgeworks/queue";
 import { vi } from "vitest";
 
 /** A fresh email (unique id, so tests never see each other's deliveries). */
@@ -38,7 +37,7 @@ export function httpSetup(vars: Partial<Env> = {}) {
 
 /** Delivers bodies to a consumer as one batch; returns the acks, the retries and each retry's delay. */
 export async function deliver(
-  consumer: QueueConsumer<Env>,
+  consumer: (batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext) => Promise<void>,
   bodies: unknown[],
   options: { ids?: string[]; attempts?: number; env?: Env; queue?: string } = {},
 ) {
