@@ -153,7 +153,9 @@ export function deployVars(worker, settings) {
 export function settingsFrom({ domain, shortLinkHost, origin } = {}, env = {}) {
   const d = (domain ?? env.EDGEWORKS_DOMAIN ?? "").trim().toLowerCase() || undefined;
   const s = (shortLinkHost ?? env.EDGEWORKS_SHORT_LINK_HOST ?? "").trim().toLowerCase() || undefined;
-  const o = (origin ?? env.EDGEWORKS_ORIGIN ?? "").trim().replace(/\/+$/, "") || (d ? `https://${d}` : undefined);
+  let o = (origin ?? env.EDGEWORKS_ORIGIN ?? "").trim();
+  while (o.endsWith("/")) o = o.slice(0, -1);
+  o = o || (d ? `https://${d}` : undefined);
   const vars = Object.fromEntries(DEPLOY_VARS.filter((n) => (env[n] ?? "").trim() !== "").map((n) => [n, env[n].trim()]));
   return { domain: d, shortLinkHost: s, origin: o, vars, env };
 }
@@ -327,8 +329,7 @@ function tables(lines) {
 function valueSpan(lines, i) {
   let depth = 0;
   for (let j = i; j < lines.length; j++) {
-    const code = lines[j].replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, '""').replace(/#.*$/, "");
-    for (const ch of code) {
+    for (const ch of scanLine(lines[j]).code) {
       if (ch === "[" || ch === "{") depth++;
       else if (ch === "]" || ch === "}") depth--;
     }
@@ -337,11 +338,38 @@ function valueSpan(lines, i) {
   return lines.length - i;
 }
 
+/**
+ * A line's code outside strings (each string blanked to "") and where its comment starts (-1: none),
+ * scanning from `from`; one pass, no regex.
+ */
+function scanLine(line, from = 0) {
+  let quote = "";
+  let code = "";
+  for (let i = from; i < line.length; i++) {
+    const ch = line[i];
+    if (quote) {
+      if (ch === "\\" && quote === '"') i++;
+      else if (ch === quote) quote = "";
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      code += '""';
+    } else if (ch === "#") return { code, commentAt: i };
+    else code += ch;
+  }
+  return { code, commentAt: -1 };
+}
+
+/** The ` # comment` after a line's value (with the spaces before it), or "". */
+function trailingComment(line) {
+  const { commentAt } = scanLine(line, line.indexOf("=") + 1);
+  return commentAt < 0 ? "" : line.slice(line.slice(0, commentAt).trimEnd().length);
+}
+
 /** Replaces the value on line `i` (all its lines), keeping the key's indentation and a trailing comment. */
 function replaceValue(lines, i, key, value) {
   const span = valueSpan(lines, i);
   const last = lines[i + span - 1];
-  const comment = span === 1 ? (/("(?:[^"\\]|\\.)*"|[^"#])*?(\s+#.*)$/.exec(last.slice(last.indexOf("=") + 1))?.[2] ?? "") : "";
+  const comment = span === 1 ? trailingComment(last) : "";
   const prefix = keyLine(key).exec(lines[i])[1];
   lines.splice(i, span, `${prefix}${value}${comment}`);
 }

@@ -13,8 +13,24 @@ const PLACEHOLDER = /^0{8}-0{4}-0{4}-0{4}-0{8}[0-9]{4}$/;
 
 /** The database_id of `database` in its Worker's config, if the config has one. */
 export function databaseId(configText, database) {
-  const block = configText.split(/^\s*\[/m).find((b) => b.startsWith("[d1_databases]]") && b.includes(`"${database}"`));
-  return block ? /^\s*database_id\s*=\s*"([^"]*)"/m.exec(block)?.[1] : undefined;
+  let inD1 = false;
+  let block = [];
+  const blocks = [];
+  for (const raw of configText.split("\n")) {
+    const line = raw.trim();
+    if (line.startsWith("[")) {
+      if (inD1) blocks.push(block);
+      inD1 = line === "[[d1_databases]]";
+      block = [];
+    } else if (inD1) block.push(line);
+  }
+  if (inD1) blocks.push(block);
+  const value = (lines, key) => {
+    const l = lines.find((x) => x.startsWith(key) && x.slice(key.length).trimStart().startsWith("="));
+    return l?.slice(l.indexOf('"') + 1, l.lastIndexOf('"'));
+  };
+  const hit = blocks.find((b) => value(b, "database_name") === database);
+  return hit ? value(hit, "database_id") : undefined;
 }
 
 /**

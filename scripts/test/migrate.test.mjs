@@ -23,3 +23,14 @@ describe("pnpm db:migrate --remote", () => {
     expect(calls).toEqual([]);
   });
 });
+
+describe("databaseId", () => {
+  it("reads the id of the named database only", async () => {
+    const { databaseId } = await import("../migrate.mjs");
+    const text =
+      '[vars]\nA = "1"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "a"\ndatabase_id = "id-a" # x\n\n[[d1_databases]]\nbinding = "B"\ndatabase_name = "b"\ndatabase_id = "id-b"\n';
+    expect(databaseId(text, "a")).toBe("id-a");
+    expect(databaseId(text, "b")).toBe("id-b");
+    expect(databaseId(text, "c")).toBeUndefined();
+  });
+});
