@@ -5,6 +5,7 @@ import type { LinkDeps } from "./deps";
 import { assertSafeTargets, toLink } from "./link-view";
 import { type LinkRow, links } from "./schema";
 import { generateSlug } from "./slug";
+import { assertTargetsResolvePublic } from "./url-dns";
 import { canonicalTarget } from "./url-safety";
 import type { CreateLinkInput, Link, LinkRule } from "./validation";
 
@@ -21,6 +22,7 @@ export const canonicalRules = (rules: LinkRule[]): LinkRule[] => rules.map((r) =
  */
 export async function createLink(deps: LinkDeps, input: CreateLinkInput): Promise<Link> {
   assertSafeTargets(input, deps.urlPolicy);
+  await assertTargetsResolvePublic(input, deps.dns);
   const now = deps.now();
   const base: Omit<LinkRow, "slug"> = {
     id: nanoid(),

@@ -1,4 +1,5 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { DnsDeps } from "./url-dns";
 import { canParseUrl, parseBlockedDomains, type UrlPolicy } from "./url-safety";
 
 /** The drizzle database of this Worker. */
@@ -17,6 +18,8 @@ export interface LinkDeps {
   origin: string;
   /** Hosts and domains targets may not point at. */
   urlPolicy: UrlPolicy;
+  /** Where target hosts are resolved (DNS over HTTPS, cached); null when `URL_DNS_CHECK` turns it off. */
+  dns: DnsDeps | null;
   /** Runs work after the response (`ctx.waitUntil`). */
   defer: (work: Promise<unknown>) => void;
 }
@@ -26,8 +29,10 @@ export type OwnerDeps = LinkDeps & { userId: string };
 
 /** `PUBLIC_ORIGIN` when set (production short domain), else the origin the request came to. */
 export const shortOrigin = (env: Env, requestUrl: string): string => {
-  const configured = env.PUBLIC_ORIGIN?.trim();
-  return configured ? configured.replace(/\/+$/, "") : new URL(requestUrl).origin;
+  let configured = env.PUBLIC_ORIGIN?.trim() ?? "";
+  // trailing slashes dropped with a loop, not /\/+$/ (quadratic on a long run of slashes)
+  while (configured.endsWith("/")) configured = configured.slice(0, -1);
+  return configured || new URL(requestUrl).origin;
 };
 
 /** Targets may not loop back to this shortener (configured or actual host) or hit a blocked domain. */

@@ -6,6 +6,7 @@ import type { OwnerDeps } from "./deps";
 import { invalidateCachedLink } from "./link-cache";
 import { assertSafeTargets, toLink } from "./link-view";
 import { type LinkRow, links } from "./schema";
+import { assertTargetsResolvePublic } from "./url-dns";
 import { canonicalTarget } from "./url-safety";
 import type { Link, UpdateLinkInput } from "./validation";
 
@@ -30,6 +31,7 @@ export async function getLinkOrThrow(deps: OwnerDeps, id: string): Promise<Link>
 export async function updateLink(deps: OwnerDeps, id: string, input: UpdateLinkInput): Promise<Link> {
   const current = await getLinkRowOrThrow(deps, id);
   assertSafeTargets(input, deps.urlPolicy);
+  await assertTargetsResolvePublic(input, deps.dns);
   const patch: Partial<LinkRow> = {};
   if (input.url !== undefined) patch.url = canonicalTarget(input.url);
   if (input.redirectType !== undefined) patch.redirectType = input.redirectType;

@@ -4,6 +4,7 @@ import { clientNetwork, consumeRateLimit, rateLimit, rateLimitHeaders, throwIfLi
 import { drizzle } from "drizzle-orm/d1";
 import type { Context, MiddlewareHandler } from "hono";
 import { type LinkDeps, type OwnerDeps, shortOrigin, urlPolicyOf } from "./deps";
+import { DOH_TIMEOUT_MS, dnsCheckEnabled } from "./url-dns";
 
 /** The Hono environment of the authenticated API: generated bindings plus the principal. */
 export type LinksEnv = GuardedEnv<Env>;
@@ -18,6 +19,14 @@ export const depsOf = (c: Context<MaybeAuthEnv> | Context<LinksEnv>): LinkDeps =
   now: Date.now,
   origin: shortOrigin(c.env, c.req.url),
   urlPolicy: urlPolicyOf(c.env, c.req.url),
+  dns: dnsCheckEnabled(c.env)
+    ? {
+        cache: c.env.LINK_CACHE,
+        fetch: (request) => fetch(request),
+        defer: (work) => c.executionCtx.waitUntil(work),
+        timeoutMs: DOH_TIMEOUT_MS,
+      }
+    : null,
   defer: (work) => c.executionCtx.waitUntil(work),
 });
 

@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { shortOrigin, urlPolicyOf } from "../src/deps";
+import { dnsCheckEnabled } from "../src/url-dns";
 import { call, createLink, expectProblem, newUser } from "./helpers";
 
 const envWith = (vars: Partial<Env>) => ({ PUBLIC_ORIGIN: "", BLOCKED_DOMAINS: "", ...vars }) as Env;
@@ -44,5 +45,18 @@ describe("concurrency", () => {
     for (const p of patches) expect([200, 404]).toContain(p.status);
     await expectProblem(await call("GET", `/links/${link.id}`, token), 404, "not_found");
     expect((await SELF.fetch(`https://sho.rt/${link.slug}`, { redirect: "manual" })).status).toBe(404);
+  });
+});
+
+describe("URL_DNS_CHECK", () => {
+  it.each([
+    [{ URL_DNS_CHECK: "doh", DEV_MODE: "true" }, true],
+    [{ URL_DNS_CHECK: "off", DEV_MODE: "false" }, false],
+    [{ URL_DNS_CHECK: "auto", DEV_MODE: "false" }, true],
+    [{ URL_DNS_CHECK: "auto", DEV_MODE: "true" }, false],
+    [{ DEV_MODE: "false" }, true],
+    [{ URL_DNS_CHECK: "typo" }, true],
+  ])("%o → DNS check %s", (vars, enabled) => {
+    expect(dnsCheckEnabled(vars)).toBe(enabled);
   });
 });

@@ -2,6 +2,12 @@ import { errors, jsonBody, jsonResponse, pageSchema, problemSchema } from "@edge
 import { createRoute, z } from "@hono/zod-openapi";
 import { bulkCreateBody, createLinkBody, linkIdParams, linkSchema, listLinksQuery, MAX_BULK, updateLinkBody } from "../validation";
 
+/** The DNS-over-HTTPS check of target hosts could not run (fail closed: nothing was created or changed). */
+const dnsUnavailable = {
+  description: "The DNS check of a target host failed or timed out; retry after Retry-After",
+  content: { "application/problem+json": { schema: problemSchema } },
+};
+
 const base = { tags: ["Links"], security: [{ bearerAuth: [] }] };
 const linkPage = pageSchema(linkSchema).openapi("LinkPage");
 
@@ -13,11 +19,14 @@ export const createLinkRoute = createRoute({
   path: "/links",
   summary: "Shorten a URL",
   description:
-    "Open to anonymous callers (no Authorization header): 10 links per hour per IP, and such links have no owner, so " +
+    "Open to anonymous callers (no Authorization header): 10 links per hour per network (IPv6 /64), and such links have no owner, so " +
     "nobody can list, edit or delete them. With a token (`links:write`): 120 links per minute per user. The slug is " +
     "generated (7 URL-safe characters) unless `slug` is given; a taken slug is 409. Every URL (target, `expiredUrl`, rule " +
     "targets) must be http(s), at most 2048 characters, without credentials, not a private/loopback/link-local address in " +
-    "any spelling, not `localhost` or another private name, not this shortener, and not on the domain blocklist (422).",
+    "any spelling, not `localhost` or another private name, not a wildcard-DNS service (nip.io, sslip.io, localtest.me, …) " +
+    "or a name spelling a private address, no label mixing scripts (IDN homographs), not this shortener, and not on the " +
+    "domain blocklist (422). Host names are resolved over DNS-over-HTTPS and refused when they answer with a private " +
+    "address (422); when that lookup fails the link is refused with 503 and Retry-After (fail closed).",
   request: { body: jsonBody(createLinkBody) },
   responses: {
     201: {
@@ -26,6 +35,7 @@ export const createLinkRoute = createRoute({
       content: { "application/json": { schema: linkSchema } },
     },
     ...errors(400, 401, 403, 409, 413, 415, 422, 429),
+    503: dnsUnavailable,
   },
 });
 
@@ -54,6 +64,7 @@ export const bulkCreateRoute = createRoute({
       "One result per input",
     ),
     ...errors(400, 401, 403, 413, 415, 422, 429),
+    503: dnsUnavailable,
   },
 });
 
@@ -83,7 +94,7 @@ export const updateLinkRoute = createRoute({
   summary: "Change a link",
   description: "The cached copy is dropped before the answer, so the redirect follows the change at once (e.g. `disabled: true`).",
   request: { params: linkIdParams, body: jsonBody(updateLinkBody) },
-  responses: { 200: jsonResponse(linkSchema, "The updated link"), ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
+  responses: { 200: jsonResponse(linkSchema, "The updated link"), ...errors(400, 401, 403, 404, 413, 415, 422, 429), 503: dnsUnavailable },
 });
 
 export const deleteLinkRoute = createRoute({
