@@ -13,10 +13,36 @@
 // bodies this script cannot decode (a Worker's default `v8` content type that Node cannot read); they stay
 // on the DLQ, are listed, and leave after its retention period (or `wrangler queues purge <dlq>`).
 // Needs CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN (a token with Queues Edit: acks are writes).
-
+// A DLQ that its Worker consumes and records in D1 (the mail Worker's `mail_dead_letters`) is read with
+// `wrangler d1 execute` instead: `pnpm dlq mail` lists the dead letters, `--redrive` marks them and the
+// Worker's cron sends them back (`wrangler login` is enough there).
+import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { deserialize } from "node:v8";
 import { desiredResources, readWorkers } from "./deploy.mjs";
+import { OFFLINE_ENV, ROOT, WRANGLER } from "./lib.mjs";
+
+/**
+ * DLQs a Worker consumes itself, recording each dead letter in its D1 (workers/mail: src/dead-letters.ts).
+ * `pnpm dlq <queue>` lists those rows and `--redrive` marks them; the Worker's cron sends them back.
+ */
+export const RECORDED_DLQS = {
+  "edgeworks-mail-dlq": {
+    database: "edgeworks-mail",
+    list:
+      "SELECT id, mail_id, reason, datetime(received_at / 1000, 'unixepoch') AS received FROM mail_dead_letters " +
+      "WHERE redriven_at IS NULL ORDER BY received_at DESC LIMIT 50",
+    redrive: "UPDATE mail_dead_letters SET redrive_requested_at = unixepoch() * 1000 WHERE redriven_at IS NULL AND mail_id IS NOT NULL",
+    note: "rows with mail_id NULL (not a valid email) are never redriven; the mail Worker's cron sends the marked ones within a minute",
+  },
+};
+
+/** The wrangler command that reads (or, with `redrive`, marks) a recorded DLQ's dead letters. */
+export function recordedDlqCommand(dlq, configPath, redrive = false) {
+  const r = RECORDED_DLQS[dlq];
+  if (!r) return undefined;
+  return ["d1", "execute", r.database, "--remote", "--json", "-c", configPath, "--command", redrive ? r.redrive : r.list];
+}
 
 /** The DLQ of `name` (a queue, its DLQ, or either without the `edgeworks-` prefix) among the configs' consumers. */
 export function resolveQueue(dlqs, name) {
@@ -149,15 +175,30 @@ async function main() {
     allowPositionals: true,
     options: { redrive: { type: "boolean" }, limit: { type: "string", default: "20" } },
   });
-  const { dlqs } = desiredResources(await readWorkers());
+  const workers = await readWorkers();
+  const { dlqs } = desiredResources(workers);
   if (positionals.length === 0) {
-    for (const d of dlqs) console.log(`${d.queue} → ${d.dlq} (${d.worker}${d.consumed ? "; consumed by a Worker" : ""})`);
+    for (const d of dlqs)
+      console.log(`${d.queue} → ${d.dlq} (${d.worker}${d.consumed ? "; recorded by the Worker that consumes it" : ""})`);
     console.log("\n`pnpm dlq <queue>` shows a DLQ's messages, `pnpm dlq <queue> --redrive` sends them back.");
     return;
   }
   const target = resolveQueue(dlqs, positionals[0]);
   if (target.consumed) {
-    throw new Error(`${target.dlq} is consumed by a Worker (it reads it itself); pull consumers only exist on unconsumed DLQs`);
+    const consumer = workers.find((w) => (w.config.queues?.consumers ?? []).some((c) => c.queue === target.dlq));
+    const args = consumer && recordedDlqCommand(target.dlq, consumer.configPath, values.redrive);
+    if (!args)
+      throw new Error(`${target.dlq} is consumed by ${consumer?.config.name ?? "a Worker"}, which reads it itself; see its README`);
+    const res = spawnSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env: OFFLINE_ENV, encoding: "utf8" });
+    if (res.status !== 0) throw new Error(`wrangler ${args.slice(0, 4).join(" ")} failed:\n${res.stderr || res.stdout}`);
+    const [results] = JSON.parse(res.stdout.slice(res.stdout.indexOf("[")));
+    if (values.redrive)
+      console.log(`${results.meta?.changes ?? 0} dead letter(s) of ${target.dlq} marked for redrive; ${RECORDED_DLQS[target.dlq].note}`);
+    else {
+      console.log(`${target.dlq} (recorded by ${consumer.config.name}): ${results.results.length} dead letter(s) not yet redriven`);
+      for (const row of results.results) console.log(`  ${JSON.stringify(row)}`);
+    }
+    return;
   }
   const accountId = process.env.CLOUDFLARE_ACCOUNT_ID;
   const token = process.env.CLOUDFLARE_API_TOKEN;

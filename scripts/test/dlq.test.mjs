@@ -68,3 +68,16 @@ describe("pnpm dlq", () => {
     await expect(queuesApi({ accountId: "acc", token: "bad", fetch }).id("q")).rejects.toThrow(/403.*Authentication error/);
   });
 });
+
+describe("DLQs a Worker records itself (mail)", () => {
+  it("lists and marks the mail Worker's dead letters with wrangler d1 execute", async () => {
+    const { recordedDlqCommand } = await import("../dlq.mjs");
+    const list = recordedDlqCommand("edgeworks-mail-dlq", "workers/mail/wrangler.toml");
+    expect(list.slice(0, 7)).toEqual(["d1", "execute", "edgeworks-mail", "--remote", "--json", "-c", "workers/mail/wrangler.toml"]);
+    expect(list.at(-1)).toMatch(/^SELECT .* FROM mail_dead_letters WHERE redriven_at IS NULL/);
+    expect(recordedDlqCommand("edgeworks-mail-dlq", "workers/mail/wrangler.toml", true).at(-1)).toMatch(
+      /^UPDATE mail_dead_letters SET redrive_requested_at = .* WHERE redriven_at IS NULL AND mail_id IS NOT NULL$/,
+    );
+    expect(recordedDlqCommand("edgeworks-link-clicks-dlq", "x")).toBeUndefined();
+  });
+});
