@@ -136,12 +136,19 @@ export function shortLinkWorker(workers) {
   return workers.find((w) => "SHORT_LINK_HOST" in (w.config.vars ?? {})) ?? workers.find((w) => w.config.name === "edgeworks-links");
 }
 
-/** The `--var NAME:value` overrides of one Worker's deploy: PUBLIC_ORIGIN and SHORT_LINK_HOST where it has them. */
+/**
+ * The `--var NAME:value` overrides of one Worker's deploy: PUBLIC_ORIGIN and SHORT_LINK_HOST where it has
+ * them (the short-link Worker builds short URLs on its PUBLIC_ORIGIN: the short host when there is one),
+ * and the DEPLOY_VARS the environment sets.
+ */
 export function deployVars(worker, settings) {
   const vars = {};
   const has = (name) => name in (worker.config.vars ?? {});
   if (has("PUBLIC_ORIGIN") && settings.origin) vars.PUBLIC_ORIGIN = settings.origin;
-  if (has("SHORT_LINK_HOST") && settings.shortLinkHost) vars.SHORT_LINK_HOST = settings.shortLinkHost;
+  if (has("SHORT_LINK_HOST") && settings.shortLinkHost) {
+    vars.SHORT_LINK_HOST = settings.shortLinkHost;
+    if (has("PUBLIC_ORIGIN")) vars.PUBLIC_ORIGIN = `https://${settings.shortLinkHost}`;
+  }
   for (const name of DEPLOY_VARS) if (has(name) && settings.vars?.[name] !== undefined) vars[name] = settings.vars[name];
   return vars;
 }

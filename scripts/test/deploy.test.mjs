@@ -163,10 +163,17 @@ describe("the plan", () => {
     expect(release.findIndex((a) => a.type === "deploy")).toBeGreaterThan(lastMigrate);
     const blog = release.find((a) => a.worker === "edgeworks-blog");
     expect(blog.vars.PUBLIC_ORIGIN).toBe("https://api.example.com");
-    for (const a of release.filter((x) => x.type === "deploy")) {
+    // short URLs are built on links' PUBLIC_ORIGIN: the short host, which the links Worker serves directly
+    expect(release.find((a) => a.worker === "edgeworks-links").vars).toMatchObject({
+      PUBLIC_ORIGIN: "https://ex.am",
+      SHORT_LINK_HOST: "ex.am",
+    });
+    for (const a of release.filter((x) => x.type === "deploy" && x.worker !== "edgeworks-links")) {
       const w = workers.find((x) => x.config.name === a.worker);
       if ("PUBLIC_ORIGIN" in (w.config.vars ?? {})) expect(a.vars.PUBLIC_ORIGIN, a.worker).toBe("https://api.example.com");
     }
+    const noShort = releasePlan(workers, settingsFrom({ domain: "api.example.com" }));
+    expect(noShort.find((a) => a.worker === "edgeworks-links").vars).toEqual({ PUBLIC_ORIGIN: "https://api.example.com" });
   });
 
   it("refuses to deploy with an empty PUBLIC_ORIGIN, a bad domain, or a supplied secret missing", () => {
