@@ -8,6 +8,7 @@ export default defineConfig(() =>
     dir: new URL(".", import.meta.url),
     database: "accounts",
     // the test keys: tokens minted by @edgeworks/testing verify here, and ours verify with TEST_PUBLIC_JWKS
-    bindings: { JWT_PRIVATE_KEYS: JSON.stringify(TEST_PRIVATE_JWKS), DEV_MODE: "true" },
+    // PUBLIC_ORIGIN: links in emails point there whatever host a request named (test/public-origin.test.ts)
+    bindings: { JWT_PRIVATE_KEYS: JSON.stringify(TEST_PRIVATE_JWKS), DEV_MODE: "true", PUBLIC_ORIGIN: "https://edgeworks.example" },
   }),
 );

@@ -4,6 +4,7 @@ import { and, count, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import type { Db, ServiceDeps } from "./deps";
 import { type ApiKeyRow, apiKeys } from "./schema";
+import { getUserRowOrThrow } from "./user-row";
 import type { ApiKey, CreateApiKeyInput } from "./validation";
 
 /** Active keys per user; a cap so that a script gone wrong cannot fill the table. */
@@ -25,9 +26,15 @@ const toApiKey = (row: ApiKeyRow): ApiKey => ({
 /** The user's keys that are not revoked: the scope of every query here. */
 const ownedActive = (userId: string, ...more: (SQL | undefined)[]) => and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt), ...more);
 
-/** Creates a key; the whole key is in this result only, the database keeps its SHA-256. */
+/**
+ * Creates a key; the whole key is in this result only, the database keeps its SHA-256. The account's
+ * address must be verified (403): a key made on an account registered with someone else's address
+ * would otherwise outlive the owner's takeover of it.
+ */
 export async function createApiKey(deps: ServiceDeps, userId: string, input: CreateApiKeyInput): Promise<ApiKey & { key: string }> {
   const { db } = deps;
+  const user = await getUserRowOrThrow(db, userId);
+  if (user.emailVerifiedAt === null) throw new ApiError("forbidden", "Verify your email address before creating API keys");
   const now = deps.now();
   const expiresAt = input.expiresAt ?? null;
   if (expiresAt !== null && expiresAt <= now) {
@@ -71,6 +78,13 @@ export async function listApiKeys(db: Db, userId: string, page: { limit: number;
   const { items, nextCursor } = toPage(rows, page.limit, (last) => encodeCursor(CURSOR_SCOPE, [last.createdAt, last.id]));
   return { items: items.map(toApiKey), nextCursor };
 }
+
+/**
+ * Revokes every active key of a user (a password reset or change, a reverted email change, the first
+ * proof of the address), optionally only `when` a condition holds; for the caller's batch.
+ */
+export const revokeApiKeysOf = (db: Db, userId: string, now: number, when?: SQL) =>
+  db.update(apiKeys).set({ revokedAt: now }).where(ownedActive(userId, when));
 
 /** Revokes one of the user's keys; someone else's, an unknown or an already revoked key is 404. */
 export async function revokeApiKey(deps: ServiceDeps, userId: string, id: string): Promise<void> {

@@ -11,6 +11,8 @@ export interface ServiceDeps {
   now: () => number;
   /** Runs work after the response (ctx.waitUntil), e.g. a last-used timestamp. */
   defer: (work: Promise<unknown>) => void;
+  /** PBKDF2 iterations for new password hashes (the `PASSWORD_PBKDF2_ITERATIONS` var). */
+  passwordIterations: number;
 }
 
 /** Services that issue sessions also need the signing keys. */
@@ -18,7 +20,7 @@ export interface SessionDeps extends ServiceDeps {
   tokens: TokenIssuer;
 }
 
-/** Where links in emails point: the origin the client called. */
+/** Where links in emails point: `PUBLIC_ORIGIN`, or the origin the client called (see `emailOrigin`). */
 export interface MailDeps extends ServiceDeps {
   origin: string;
 }

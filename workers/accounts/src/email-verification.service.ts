@@ -1,14 +1,21 @@
-import { sha256Hex } from "@edgeworks/auth";
 import { ApiError } from "@edgeworks/http";
 import { and, eq, sql } from "drizzle-orm";
+import { revokeApiKeysOf } from "./api-keys.service";
 import type { MailDeps, ServiceDeps } from "./deps";
-import { claimToken, findUsableToken, newOneTimeToken } from "./one-time-tokens";
+import { claimToken, expireTokensOf, findUsableToken, newOneTimeToken } from "./one-time-tokens";
 import { queueEmail } from "./outbox.service";
 import { users } from "./schema";
-import { findUser, getUserRowOrThrow, toUser } from "./user-row";
+import { revokeSessionsOf } from "./sessions.service";
+import { findUser, getUserRowOrThrow, isEmailTaken, toUser } from "./user-row";
 import type { User } from "./validation";
 
 const invalidToken = () => new ApiError("bad_request", "The verification token is invalid, expired or already used");
+const invalidRevert = () => new ApiError("bad_request", "The revert token is invalid, expired or already used");
+const emailTaken = () => new ApiError("conflict", "An account with this email already exists");
+
+/** True inside a batch once this request's claim of the token (at `now`) has happened. */
+const claimedAt = (tokenHash: string, now: number) =>
+  sql`EXISTS (SELECT 1 FROM one_time_tokens WHERE token_hash = ${tokenHash} AND used_at = ${now})`;
 
 /** Queues a new verification email for the caller's current address; 409 when it is already verified. */
 export async function requestVerification(deps: MailDeps, userId: string): Promise<void> {
@@ -28,25 +35,81 @@ export async function requestVerification(deps: MailDeps, userId: string): Promi
 }
 
 /**
- * Confirms an address with the token from its email. The token must be unused, unexpired and sent to
- * the account's current address; claiming it and marking the user verified happen in one batch, the
- * second statement only if the claim changed a row.
+ * Confirms an address with the token from its email: the account's current address, or the pending
+ * new one (which then becomes the account's address). The token must be unused, unexpired and sent
+ * to one of those two; claiming it and updating the user happen in one batch, each statement after
+ * the claim acting only if the claim won.
+ *
+ * The first time any address of the account is proven, every credential made before (sessions other
+ * than `keepSessionId`, the verifier's own; API keys) ends: whoever registered the address without
+ * holding the mailbox must not keep a way in (account pre-hijacking).
  */
-export async function verifyEmail(deps: ServiceDeps, token: string): Promise<User> {
+export async function verifyEmail(deps: ServiceDeps, token: string, caller?: { userId: string; sessionId: string }): Promise<User> {
   const { db } = deps;
   const now = deps.now();
   const found = await findUsableToken(db, "email_verification", token, now);
   if (!found) throw invalidToken();
   const user = await findUser(db, found.userId);
   // a link sent to a previous address proves nothing about the current one
-  if (!user || user.email !== found.email) throw invalidToken();
-  const [claim] = await db.batch([
-    claimToken(db, await sha256Hex(token), now),
-    db
-      .update(users)
-      .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, updatedAt: now })
-      .where(and(eq(users.id, user.id), eq(users.email, found.email), sql`changes() = 1`)),
-  ]);
-  if (claim.meta.changes !== 1) throw invalidToken();
+  const isCurrent = user?.email === found.email;
+  if (!user || (!isCurrent && user.pendingEmail !== found.email)) throw invalidToken();
+  const claimed = claimedAt(found.tokenHash, now);
+  const update = isCurrent
+    ? db
+        .update(users)
+        .set({ emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, updatedAt: now })
+        .where(and(eq(users.id, user.id), eq(users.email, found.email), sql`changes() = 1`))
+    : db
+        .update(users)
+        .set({ email: found.email, pendingEmail: null, emailVerifiedAt: now, updatedAt: now })
+        .where(and(eq(users.id, user.id), eq(users.pendingEmail, found.email), sql`changes() = 1`));
+  const firstProof = user.emailVerifiedAt === null;
+  const keep = caller?.userId === user.id ? caller.sessionId : undefined;
+  try {
+    const [claim] = await db.batch([
+      claimToken(db, found.tokenHash, now),
+      update,
+      ...(firstProof ? [revokeSessionsOf(db, user.id, now, { keep, when: claimed }), revokeApiKeysOf(db, user.id, now, claimed)] : []),
+    ]);
+    if (claim.meta.changes !== 1) throw invalidToken();
+  } catch (err) {
+    // someone registered the pending address in the meantime
+    if (isEmailTaken(err)) throw emailTaken();
+    throw err;
+  }
+  return toUser(await getUserRowOrThrow(db, user.id));
+}
+
+/**
+ * Undoes an email change with the token from the notice sent to the previous address: that address
+ * is the account's again (and counts as proven: the notice reached it), a pending change is dropped,
+ * and every session, API key and outstanding verification or reset link ends, because whoever asked
+ * for the change held a session. Works before and after the new address was verified; once.
+ */
+export async function revertEmail(deps: ServiceDeps, token: string): Promise<User> {
+  const { db } = deps;
+  const now = deps.now();
+  const found = await findUsableToken(db, "email_revert", token, now);
+  if (!found) throw invalidRevert();
+  const user = await findUser(db, found.userId);
+  if (!user) throw invalidRevert();
+  const claimed = claimedAt(found.tokenHash, now);
+  try {
+    const [claim] = await db.batch([
+      claimToken(db, found.tokenHash, now),
+      db
+        .update(users)
+        .set({ email: found.email, pendingEmail: null, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, updatedAt: now })
+        .where(and(eq(users.id, user.id), sql`changes() = 1`)),
+      revokeSessionsOf(db, user.id, now, { when: claimed }),
+      revokeApiKeysOf(db, user.id, now, claimed),
+      expireTokensOf(db, "email_verification", user.id, now),
+      expireTokensOf(db, "password_reset", user.id, now),
+    ]);
+    if (claim.meta.changes !== 1) throw invalidRevert();
+  } catch (err) {
+    if (isEmailTaken(err)) throw emailTaken();
+    throw err;
+  }
   return toUser(await getUserRowOrThrow(db, user.id));
 }

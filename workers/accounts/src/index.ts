@@ -1,12 +1,14 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { passwordIterations } from "@edgeworks/auth";
 import { inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { verifyApiKey } from "./api-keys.service";
 import { app } from "./app";
 import { EMAIL_MAX } from "./fields";
 import { users } from "./schema";
-import { type SetPasswordResult, setPassword } from "./set-password.service";
+import { type SetPasswordProof, type SetPasswordResult, setPassword } from "./set-password.service";
 import { findUserByEmail } from "./user-row";
+import { PASSWORD_MAX } from "./validation";
 
 /** What other products may learn about an account over RPC: never the password hash or sessions. */
 export interface UserSummary {
@@ -18,7 +20,7 @@ export interface UserSummary {
 const MAX_IDS = 100;
 
 export { RateLimiter } from "@edgeworks/ratelimit";
-export type { SetPasswordResult } from "./set-password.service";
+export type { SetPasswordProof, SetPasswordResult } from "./set-password.service";
 
 /**
  * The accounts Worker: HTTP through the Hono app, plus an RPC method for the products that reach
@@ -28,7 +30,7 @@ export type { SetPasswordResult } from "./set-password.service";
  * // in another Worker, with `[[services]] binding = "ACCOUNTS"`:
  * const principal = await env.ACCOUNTS.verifyApiKey(key); // { userId, scopes } | null
  * const bob = await env.ACCOUNTS.findUserByEmail("Bob@example.com"); // { id, email, name } | null
- * const set = await env.ACCOUNTS.setPassword(userId, "new passphrase", principal.sessionId); // { ok: true } | { ok: false, reason, message }
+ * const set = await env.ACCOUNTS.setPassword(userId, "new passphrase", principal.sessionId, { authTime: principal.authTime }); // { ok: true } | { ok: false, reason, message }
  */
 export default class AccountsWorker extends WorkerEntrypoint<Env> {
   override fetch(request: Request): Response | Promise<Response> {
@@ -37,7 +39,12 @@ export default class AccountsWorker extends WorkerEntrypoint<Env> {
 
   /** The services' dependencies for one RPC call (a true private method: not callable over RPC). */
   #deps() {
-    return { db: drizzle(this.env.DB), now: Date.now, defer: (work: Promise<unknown>) => this.ctx.waitUntil(work) };
+    return {
+      db: drizzle(this.env.DB),
+      now: Date.now,
+      defer: (work: Promise<unknown>) => this.ctx.waitUntil(work),
+      passwordIterations: passwordIterations(this.env.PASSWORD_PBKDF2_ITERATIONS),
+    };
   }
 
   /** Checks an API key (`ewk_…`): the owner and scopes, or null when unknown, revoked or expired. */
@@ -66,13 +73,19 @@ export default class AccountsWorker extends WorkerEntrypoint<Env> {
   }
 
   /**
-   * Sets a user's password without the current one, for trusted products only (this is RPC on the
-   * service binding; there is no HTTP route). Same rule, hashing and session handling as
-   * `POST /auth/v1/password`: every other session is revoked and `keepSessionId` (the caller's `sid`)
-   * stays; without it every session ends. Expected failures are results, never thrown, and the
-   * password is neither logged nor returned.
+   * Sets a user's password, for trusted products only (this is RPC on the service binding; there is
+   * no HTTP route). Same rule, hashing and session handling as `POST /auth/v1/password`, and the same
+   * proof: `proof.currentPassword`, or a `keepSessionId` (the caller's `sid`) whose login was within
+   * the last 5 minutes (`proof.authTime`, the caller's token's `auth_time`, can only make it stricter).
+   * Every other session and every API key end; `keepSessionId` stays; without it every session ends.
+   * Expected failures are results, never thrown, and the password is neither logged nor returned.
    */
-  async setPassword(userId: string, newPassword: string, keepSessionId?: string | null): Promise<SetPasswordResult> {
+  async setPassword(
+    userId: string,
+    newPassword: string,
+    keepSessionId?: string | null,
+    proof?: SetPasswordProof | null,
+  ): Promise<SetPasswordResult> {
     if (typeof userId !== "string" || userId.length === 0 || userId.length > 64) {
       return { ok: false, reason: "not_found", message: "The account does not exist" };
     }
@@ -82,6 +95,16 @@ export default class AccountsWorker extends WorkerEntrypoint<Env> {
     if (keep !== undefined && (typeof keep !== "string" || keep.length > 64)) {
       return { ok: false, reason: "session_revoked", message: "The session has ended; log in again" };
     }
-    return setPassword(this.#deps(), { userId, newPassword, keepSessionId: keep });
+    return setPassword(this.#deps(), { userId, newPassword, keepSessionId: keep, proof: readProof(proof) });
   }
+}
+
+/** The proof argument as RPC delivers it (anything): only well-typed members count; odd ones are dropped, which can only refuse. */
+function readProof(proof: unknown): SetPasswordProof {
+  if (typeof proof !== "object" || proof === null) return {};
+  const { currentPassword, authTime } = proof as Record<string, unknown>;
+  return {
+    ...(typeof currentPassword === "string" && currentPassword.length <= PASSWORD_MAX ? { currentPassword } : {}),
+    ...(typeof authTime === "number" && Number.isInteger(authTime) ? { authTime } : {}),
+  };
 }

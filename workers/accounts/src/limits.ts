@@ -10,18 +10,28 @@ import {
 const MINUTE = 60_000;
 
 /**
- * Every limit of the accounts API, as GCRA token buckets (`limit` per `periodMs`, bursts of `limit`):
- * - login: 30 attempts a minute per client IP, and 10 per 15 minutes per email (one more every 90 s
- *   after a burst of 10), so guessing one account's password is slow even from many IPs. A successful
- *   login clears its email's bucket, so a user's own typos do not lock them out later.
- * - forgot password: 10 per 15 minutes per IP (429); 3 emails per hour per address (beyond that the
+ * Every limit of the accounts API, as GCRA token buckets (`limit` per `periodMs`, bursts of `limit`).
+ * A client network is an IPv4 address or an IPv6 /64 (packages/ratelimit's `clientNetwork`).
+ * - login: 30 attempts a minute per client network, and 10 per 15 minutes per (email, network) (one
+ *   more every 90 s after a burst of 10). Failures from one network never refuse the owner's password
+ *   from another. A successful login clears its (email, network) bucket. Across networks, an email has
+ *   a slow failure ceiling (100 an hour); once it is spent, only networks that have already failed for
+ *   that email are refused (429), so a distributed guesser gets one try per fresh network and the
+ *   owner, on a network that has not failed, always gets an answer.
+ * - registration: 20 an hour per client network and 600 per 10 minutes in all (a burst of 600, then one
+ *   a second), checked before the password is hashed.
+ * - forgot password: 10 per 15 minutes per network (429); 3 emails per hour per address (beyond that the
  *   answer is still 202 but nothing is sent, so the limit reveals nothing about the account).
- * - verification email requests: 5 per hour per user; password changes: 10 per 15 minutes per user
- *   (a stolen access token cannot brute-force the current password quickly).
+ * - verification email requests: 5 per hour per user; password changes (and email changes proven with
+ *   the current password): 10 per 15 minutes per user (a stolen access token cannot brute-force the
+ *   current password quickly).
  */
 export const LIMITS = {
-  loginPerIp: { limit: 30, periodMs: MINUTE },
-  loginPerEmail: { limit: 10, periodMs: 15 * MINUTE },
+  loginPerNetwork: { limit: 30, periodMs: MINUTE },
+  loginPerEmailNetwork: { limit: 10, periodMs: 15 * MINUTE },
+  loginFailuresPerEmail: { limit: 100, periodMs: 60 * MINUTE },
+  registerPerNetwork: { limit: 20, periodMs: 60 * MINUTE },
+  registerGlobal: { limit: 600, periodMs: 10 * MINUTE },
   forgotPerIp: { limit: 10, periodMs: 15 * MINUTE },
   forgotPerEmail: { limit: 3, periodMs: 60 * MINUTE },
   verifyRequestPerUser: { limit: 5, periodMs: 60 * MINUTE },
@@ -42,7 +52,7 @@ export const forget = (ns: RateLimiterNamespace, name: LimitName, key: string): 
  * Applies several limits at once: a 429 (with Retry-After and RateLimit-* headers) when any refuses;
  * otherwise the RateLimit-* headers of the tightest one, for the response.
  */
-export async function enforce(checks: Promise<RateDecision>[], what: string): Promise<Record<string, string>> {
+export async function enforce(checks: (Promise<RateDecision> | RateDecision)[], what: string): Promise<Record<string, string>> {
   const decisions = await Promise.all(checks);
   const refused = decisions.filter((d) => !d.allowed).sort((a, b) => b.retryAfterMs - a.retryAfterMs)[0];
   if (refused) throwIfLimited(refused, what);

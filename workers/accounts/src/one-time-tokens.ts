@@ -3,10 +3,11 @@ import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "./deps";
 import { type OneTimeTokenKind, oneTimeTokens } from "./schema";
 
-/** How long emailed tokens stay valid: a verification link a day, a password reset an hour. */
+/** How long emailed tokens stay valid: a verification link a day, a password reset an hour, an email-change revert a week. */
 export const ONE_TIME_TOKEN_TTL_MS: Record<OneTimeTokenKind, number> = {
   email_verification: 24 * 60 * 60_000,
   password_reset: 60 * 60_000,
+  email_revert: 7 * 24 * 60 * 60_000,
 };
 
 /**

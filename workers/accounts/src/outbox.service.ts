@@ -11,12 +11,14 @@ export interface MailInput {
   to: string;
   token: string;
   expiresAt: number;
-  /** The origin the client called, so links point back at the same deployment. */
+  /** Where links point: `PUBLIC_ORIGIN`, or the public origin of the request (see `emailOrigin`). */
   origin: string;
+  /** For an email-change notice: the address the account is being moved to. */
+  newEmail?: string;
 }
 
 // There is no web front end yet: links point at the API route that takes the token, and the text says how to use it.
-const TEMPLATES: Record<OutboxKind, { subject: string; path: string; text: (link: string, expires: string) => string }> = {
+const TEMPLATES: Record<OutboxKind, { subject: string; path: string; text: (link: string, expires: string, mail: MailInput) => string }> = {
   email_verification: {
     subject: "Verify your email address",
     path: "/auth/v1/email/verify",
@@ -30,6 +32,15 @@ const TEMPLATES: Record<OutboxKind, { subject: string; path: string; text: (link
       `Someone asked to reset the password of this account. To choose a new one: ${link}\n` +
       `(POST the token and a new password to /auth/v1/password/reset.) The link expires at ${expires}. ` +
       "If it was not you, ignore this email.",
+  },
+  email_change_notice: {
+    subject: "Your email address is being changed",
+    path: "/auth/v1/email/revert",
+    text: (link, expires, mail) =>
+      `Someone asked to change the email address of your account from this address to ${mail.newEmail ?? "another address"}.\n` +
+      `If it was you, there is nothing to do. If it was not, undo it here: ${link}\n` +
+      `(POST the token to /auth/v1/email/revert.) That puts this address back and signs every session and API key out; ` +
+      `then reset your password from this address. The link expires at ${expires}.`,
   },
 };
 
@@ -48,8 +59,8 @@ export function queueEmail(db: Db, mail: MailInput, now: number) {
     kind: mail.kind,
     toEmail: mail.to,
     subject: template.subject,
-    body: template.text(link, expires),
-    payload: { token: mail.token, link, expiresAt: expires },
+    body: template.text(link, expires, mail),
+    payload: { token: mail.token, link, expiresAt: expires, ...(mail.newEmail === undefined ? {} : { newEmail: mail.newEmail }) },
     createdAt: now,
   });
 }

@@ -1,4 +1,4 @@
-import { authenticate, InvalidTokenError, type Principal } from "@edgeworks/auth";
+import { authenticate, InvalidTokenError, type Principal, passwordIterations } from "@edgeworks/auth";
 import { ApiError, log } from "@edgeworks/http";
 import { defineProduct, type GuardedEnv } from "@edgeworks/product";
 import { drizzle } from "drizzle-orm/d1";
@@ -43,11 +43,30 @@ export function afterResponse(c: Ctx, work: Promise<unknown>, what = "background
 
 /** The explicit dependencies of the services, built from a request's bindings. */
 export function serviceDeps(c: Ctx): ServiceDeps {
-  return { db: drizzle(c.env.DB), now: Date.now, defer: (work) => afterResponse(c, work) };
+  return {
+    db: drizzle(c.env.DB),
+    now: Date.now,
+    defer: (work) => afterResponse(c, work),
+    passwordIterations: passwordIterations(c.env.PASSWORD_PBKDF2_ITERATIONS),
+  };
 }
 
-/** Dependencies of the routes that send email (links point back at the origin the client called). */
-export const mailDeps = (c: Ctx): MailDeps => ({ ...serviceDeps(c), origin: new URL(c.req.url).origin });
+/**
+ * The origin that links in emails point at: `PUBLIC_ORIGIN` when set (trailing slashes dropped),
+ * otherwise the origin of the request. That is the public one: the front door forwards the URL the
+ * client called, and the blog calls over its service binding with its own public origin (never
+ * `https://accounts.internal`, which no mail reader can open).
+ *
+ * @example emailOrigin({ PUBLIC_ORIGIN: "" }, "http://127.0.0.1:8787/auth/v1/register") // "http://127.0.0.1:8787"
+ */
+export function emailOrigin(env: { PUBLIC_ORIGIN?: string }, requestUrl: string): string {
+  let configured = env.PUBLIC_ORIGIN?.trim() ?? "";
+  while (configured.endsWith("/")) configured = configured.slice(0, -1);
+  return configured === "" ? new URL(requestUrl).origin : configured;
+}
+
+/** Dependencies of the routes that send email (links point at `emailOrigin`). */
+export const mailDeps = (c: Ctx): MailDeps => ({ ...serviceDeps(c), origin: emailOrigin(c.env, c.req.url) });
 
 /** Dependencies of the routes that issue sessions: the signing keys too. */
 export async function sessionDeps(c: Ctx): Promise<SessionDeps & MailDeps> {
@@ -76,6 +95,20 @@ export const requireAuth: MiddlewareHandler<AccountsEnv> = async function requir
   });
   return middleware(c, next);
 };
+
+/**
+ * The live session of the access token in the Authorization header, if one is sent, for a route that
+ * does not require authentication (email verification keeps the verifier's own session). An invalid
+ * credential is 401, as everywhere; an API key (which has no session) is 403.
+ */
+export async function optionalSession(c: Ctx): Promise<{ userId: string; sessionId: string } | undefined> {
+  if (c.req.header("Authorization") === undefined) return undefined;
+  let caller: { userId: string; sessionId: string } | undefined;
+  await requireAuth(c, async () => {
+    caller = { userId: c.var.auth.userId, sessionId: callerSession(c) };
+  });
+  return caller;
+}
 
 /** For actions that only a person in a session may take (managing API keys, passwords): API keys get 403. */
 export const requireSession: MiddlewareHandler<AccountsEnv> = async function requireSession(c, next) {

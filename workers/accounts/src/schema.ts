@@ -3,7 +3,7 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 
 /**
  * Drizzle tables of the accounts database. Times are epoch milliseconds; secrets (passwords, refresh
- * tokens, one-time tokens, API keys) are stored only as hashes. Must match migrations/accounts/0001_init.sql.
+ * tokens, one-time tokens, API keys) are stored only as hashes. Must match migrations/accounts/ (0001_init.sql and what follows).
  */
 
 /** One row per account. `email` is stored normalised (trimmed, lower case), so uniqueness is case-insensitive. */
@@ -17,6 +17,8 @@ export const users = sqliteTable(
     emailVerifiedAt: integer("email_verified_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** A new address asked for and not yet verified: it receives nothing but its verification link. */
+    pendingEmail: text("pending_email"),
   },
   (t) => [uniqueIndex("users_email").on(t.email)],
 );
@@ -52,10 +54,13 @@ export const refreshTokens = sqliteTable(
   (t) => [index("refresh_tokens_session").on(t.sessionId)],
 );
 
-export const ONE_TIME_TOKEN_KINDS = ["email_verification", "password_reset"] as const;
+export const ONE_TIME_TOKEN_KINDS = ["email_verification", "password_reset", "email_revert"] as const;
 export type OneTimeTokenKind = (typeof ONE_TIME_TOKEN_KINDS)[number];
 
-/** Email-verification and password-reset tokens, by SHA-256; single use. `email` is the address the token was sent to. */
+/**
+ * Email-verification, password-reset and email-revert tokens, by SHA-256; single use. `email` is the
+ * address the token was sent to (for a revert: the address it restores).
+ */
 export const oneTimeTokens = sqliteTable(
   "one_time_tokens",
   {
@@ -92,7 +97,7 @@ export const apiKeys = sqliteTable(
 );
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
-export const OUTBOX_KINDS = ["email_verification", "password_reset"] as const;
+export const OUTBOX_KINDS = ["email_verification", "password_reset", "email_change_notice"] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 /** Emails to send, drained by a later sender (which sets `sentAt`). `payload` holds the template data, including links. */

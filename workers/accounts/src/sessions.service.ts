@@ -1,4 +1,4 @@
-import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, randomToken, sha256Hex, verifyPassword } from "@edgeworks/auth";
+import { dummyPasswordHash, hashPassword, needsRehash, randomToken, sha256Hex, verifyPassword } from "@edgeworks/auth";
 import { ApiError } from "@edgeworks/http";
 import { and, eq, gt, isNull, ne, type SQL, sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
@@ -35,9 +35,21 @@ export async function startSession(db: Db, userId: string, now: number) {
   return { sessionId, refreshToken, statements };
 }
 
-/** The session response: the user, a fresh access token for the session, and its refresh token. */
-export async function sessionResponse(deps: SessionDeps, user: UserRow, sessionId: string, refreshToken: string): Promise<Session> {
-  const accessToken = await signAccessToken(deps.tokens, { userId: user.id, sessionId }, deps.now());
+/**
+ * The session response: the user, a fresh access token for the session, and its refresh token.
+ * `startedAt` is when the session started (its login), the token's `auth_time`.
+ */
+export async function sessionResponse(
+  deps: SessionDeps,
+  user: UserRow,
+  session: { id: string; startedAt: number },
+  refreshToken: string,
+): Promise<Session> {
+  const accessToken = await signAccessToken(
+    deps.tokens,
+    { userId: user.id, sessionId: session.id, authTimeMs: session.startedAt },
+    deps.now(),
+  );
   return { user: toUser(user), accessToken, refreshToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
 }
 
@@ -49,20 +61,21 @@ export async function sessionResponse(deps: SessionDeps, user: UserRow, sessionI
 export async function login(deps: SessionDeps, input: { email: string; password: string }): Promise<Session> {
   const { db } = deps;
   const user = await findUserByEmail(db, input.email);
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? dummyPasswordHash(deps.passwordIterations));
   if (!user || !ok) throw new ApiError("unauthorized", INVALID_CREDENTIALS);
   const now = deps.now();
   const { sessionId, refreshToken, statements } = await startSession(db, user.id, now);
-  const rehash = needsRehash(user.passwordHash)
+  // the configured cost changed (raised on a paid plan, or lowered): this is the one moment we know the password
+  const rehash = needsRehash(user.passwordHash, deps.passwordIterations)
     ? [
         db
           .update(users)
-          .set({ passwordHash: await hashPassword(input.password), updatedAt: now })
+          .set({ passwordHash: await hashPassword(input.password, deps.passwordIterations), updatedAt: now })
           .where(eq(users.id, user.id)),
       ]
     : [];
   await db.batch([...statements, ...rehash]);
-  return sessionResponse(deps, user, sessionId, refreshToken);
+  return sessionResponse(deps, user, { id: sessionId, startedAt: now }, refreshToken);
 }
 
 /** Ends a session: its refresh tokens stop working and accounts refuses its access tokens. */
@@ -103,6 +116,7 @@ export async function refresh(deps: SessionDeps, refreshToken: string): Promise<
       usedAt: refreshTokens.usedAt,
       expiresAt: refreshTokens.expiresAt,
       revokedAt: sessions.revokedAt,
+      startedAt: sessions.createdAt,
     })
     .from(refreshTokens)
     .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
@@ -144,7 +158,8 @@ export async function refresh(deps: SessionDeps, refreshToken: string): Promise<
   }
   const user = await findUser(db, row.userId);
   if (!user) throw new ApiError("unauthorized", INVALID_REFRESH);
-  return sessionResponse(deps, user, row.sessionId, next);
+  // auth_time stays the session's login: a refresh proves possession of a token, not of the password
+  return sessionResponse(deps, user, { id: row.sessionId, startedAt: row.startedAt }, next);
 }
 
 /** Logs out the caller's session and, if given, the session of a refresh token of the same user. */
@@ -160,12 +175,17 @@ export async function logout(db: Db, userId: string, sessionId: string, now: num
   await db.batch([revokeSession(db, userId, sessionId, now), ...(other ? [revokeSession(db, userId, other.sessionId, now)] : [])]);
 }
 
-/** True when the session exists, belongs to the user and has not been revoked. */
-export async function isSessionLive(db: Db, userId: string, sessionId: string): Promise<boolean> {
+/** When a live session of the user started (its login, epoch ms), or undefined when it is not live. */
+export async function liveSessionStart(db: Db, userId: string, sessionId: string): Promise<number | undefined> {
   const row = await db
-    .select({ id: sessions.id })
+    .select({ createdAt: sessions.createdAt })
     .from(sessions)
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .get();
-  return row !== undefined;
+  return row?.createdAt;
+}
+
+/** True when the session exists, belongs to the user and has not been revoked. */
+export async function isSessionLive(db: Db, userId: string, sessionId: string): Promise<boolean> {
+  return (await liveSessionStart(db, userId, sessionId)) !== undefined;
 }

@@ -11,6 +11,7 @@ export const toUser = (row: UserRow): User => ({
   name: row.name,
   createdAt: new Date(row.createdAt).toISOString(),
   emailVerified: row.emailVerifiedAt !== null,
+  pendingEmail: row.pendingEmail,
 });
 
 /** Loads a user by id or throws a 404 problem (e.g. a token whose account no longer exists). */

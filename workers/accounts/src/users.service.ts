@@ -3,8 +3,9 @@ import { ApiError } from "@edgeworks/http";
 import { eq } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import type { MailDeps, SessionDeps } from "./deps";
-import { newOneTimeToken } from "./one-time-tokens";
+import { expireTokensOf, newOneTimeToken } from "./one-time-tokens";
 import { queueEmail } from "./outbox.service";
+import { requireProof } from "./reauth";
 import { type UserRow, users } from "./schema";
 import { sessionResponse, startSession } from "./sessions.service";
 import { findUserByEmail, getUserRowOrThrow, isEmailTaken, toUser } from "./user-row";
@@ -21,7 +22,7 @@ export async function register(deps: SessionDeps & MailDeps, input: { email: str
   const { db } = deps;
   // checked first so that a duplicate does not cost a password hash; the unique index is what guarantees it
   if (await findUserByEmail(db, input.email)) throw emailTaken();
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, deps.passwordIterations);
   const now = deps.now();
   const user: UserRow = {
     id: nanoid(),
@@ -31,6 +32,7 @@ export async function register(deps: SessionDeps & MailDeps, input: { email: str
     emailVerifiedAt: null,
     createdAt: now,
     updatedAt: now,
+    pendingEmail: null,
   };
   const session = await startSession(db, user.id, now);
   const verification = await newOneTimeToken(db, "email_verification", user, now);
@@ -49,7 +51,7 @@ export async function register(deps: SessionDeps & MailDeps, input: { email: str
     if (isEmailTaken(err)) throw emailTaken();
     throw err;
   }
-  return sessionResponse(deps, user, session.sessionId, session.refreshToken);
+  return sessionResponse(deps, user, { id: session.sessionId, startedAt: now }, session.refreshToken);
 }
 
 /** The caller's profile. */
@@ -58,43 +60,57 @@ export async function getMe(deps: Pick<MailDeps, "db">, userId: string): Promise
 }
 
 /**
- * Changes the name and/or email. A new email must be free (409), is unverified until its owner
- * confirms it, and gets a verification message queued in the same batch.
+ * Changes the name and/or asks for a new email. A new email needs a proof (the current password, or
+ * a login within the last 5 minutes: 403 otherwise) and must be free (409). It stays pending, and is
+ * neither the login nor the reset address, until its owner follows the verification link sent to
+ * it; the current address is told, with a link that undoes the change (`POST /email/revert`). Asking
+ * for the current address again cancels a pending change. One batch: profile, tokens and emails.
  */
-export async function updateMe(deps: MailDeps, userId: string, input: UpdateMeInput): Promise<User> {
+export async function updateMe(deps: MailDeps, caller: { userId: string; authTimeMs?: number }, input: UpdateMeInput): Promise<User> {
   const { db } = deps;
-  const current = await getUserRowOrThrow(db, userId);
+  const current = await getUserRowOrThrow(db, caller.userId);
   const now = deps.now();
-  const emailChanges = input.email !== undefined && input.email !== current.email;
+  const wanted = input.email;
+  const emailChanges = wanted !== undefined && wanted !== current.email;
+  if (emailChanges)
+    await requireProof(current.passwordHash, { currentPassword: input.currentPassword, authTimeMs: caller.authTimeMs }, now);
   const next: UserRow = {
     ...current,
     ...(input.name !== undefined ? { name: input.name } : {}),
-    ...(emailChanges && input.email ? { email: input.email, emailVerifiedAt: null } : {}),
+    ...(wanted !== undefined ? { pendingEmail: emailChanges ? wanted : null } : {}),
     updatedAt: now,
   };
-  const update = db
-    .update(users)
-    .set({ name: next.name, email: next.email, emailVerifiedAt: next.emailVerifiedAt, updatedAt: now })
-    .where(eq(users.id, userId));
-  try {
-    if (!emailChanges) {
-      await update;
-    } else {
-      if (await findUserByEmail(db, next.email)) throw emailTaken();
-      const verification = await newOneTimeToken(db, "email_verification", next, now);
-      await db.batch([
-        update,
-        verification.insert,
-        queueEmail(
-          db,
-          { kind: "email_verification", to: next.email, token: verification.token, expiresAt: verification.expiresAt, origin: deps.origin },
-          now,
-        ),
-      ]);
-    }
-  } catch (err) {
-    if (isEmailTaken(err)) throw emailTaken();
-    throw err;
+  const update = db.update(users).set({ name: next.name, pendingEmail: next.pendingEmail, updatedAt: now }).where(eq(users.id, current.id));
+  if (!emailChanges || !wanted) {
+    await update;
+    return toUser(next);
   }
+  if (await findUserByEmail(db, wanted)) throw emailTaken();
+  const verification = await newOneTimeToken(db, "email_verification", { id: current.id, email: wanted }, now);
+  const revert = await newOneTimeToken(db, "email_revert", current, now);
+  await db.batch([
+    update,
+    // links sent to an earlier pending address stop working
+    expireTokensOf(db, "email_verification", current.id, now),
+    verification.insert,
+    revert.insert,
+    queueEmail(
+      db,
+      { kind: "email_verification", to: wanted, token: verification.token, expiresAt: verification.expiresAt, origin: deps.origin },
+      now,
+    ),
+    queueEmail(
+      db,
+      {
+        kind: "email_change_notice",
+        to: current.email,
+        token: revert.token,
+        expiresAt: revert.expiresAt,
+        origin: deps.origin,
+        newEmail: wanted,
+      },
+      now,
+    ),
+  ]);
   return toUser(next);
 }

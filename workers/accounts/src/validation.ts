@@ -36,6 +36,11 @@ export const userSchema = z
     name: z.string().nullable().openapi({ example: "Ann Lee" }),
     createdAt: isoOut,
     emailVerified: z.boolean(),
+    pendingEmail: z.string().nullable().openapi({
+      description:
+        "A new address asked for with `PATCH /me` and not yet verified: until its owner follows the link sent to it, `email` stays the login and reset address",
+      example: null,
+    }),
   })
   .openapi("User");
 export type User = z.infer<typeof userSchema>;
@@ -59,19 +64,30 @@ export const refreshBody = z
 export const logoutBody = z
   .strictObject({ refreshToken: opaqueToken("Also revoke the session of this refresh token (if it is yours)").optional() })
   .openapi("Logout");
+/** The current password as proof for a sensitive change; optional within 5 minutes of login. */
+const currentPassword = () =>
+  givenPassword.optional().openapi({
+    description: "The current password. Needed unless the access token's login (`auth_time`) was within the last 5 minutes",
+  });
 export const updateMeBody = z
   .strictObject({
     name: name().nullable().optional().openapi({ description: "1..100 characters, not blank; null clears it" }),
-    email: email().optional().openapi({ description: "A new address: it must be verified again" }),
+    email: email().optional().openapi({
+      description: "A new address: pending (`pendingEmail`) until verified; the current address is notified with a revert link",
+    }),
+    currentPassword: currentPassword(),
   })
   .openapi("UpdateMe");
 export type UpdateMeInput = z.output<typeof updateMeBody>;
-export const changePasswordBody = z.strictObject({ currentPassword: givenPassword, newPassword }).openapi("ChangePassword");
+export const changePasswordBody = z.strictObject({ currentPassword: currentPassword(), newPassword }).openapi("ChangePassword");
 export const forgotPasswordBody = z.strictObject({ email: email() }).openapi("ForgotPassword");
 export const resetPasswordBody = z
   .strictObject({ token: opaqueToken("The token from the password-reset email"), newPassword })
   .openapi("ResetPassword");
 export const verifyEmailBody = z.strictObject({ token: opaqueToken("The token from the verification email") }).openapi("VerifyEmail");
+export const revertEmailBody = z
+  .strictObject({ token: opaqueToken("The token from the email-change notice sent to the previous address") })
+  .openapi("RevertEmail");
 
 export const createApiKeyBody = z
   .strictObject({

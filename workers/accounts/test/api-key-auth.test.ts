@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { call, createKey, expectProblem, listKeys, register } from "./helpers";
+import { call, createKey, expectProblem, listKeys, registerVerified as register } from "./helpers";
 
 /** The RPC surface of the accounts entrypoint, as another Worker sees it through a service binding. */
 const rpc = {

@@ -9,7 +9,7 @@ import {
   expectProblem,
   listKeys,
   rawBody,
-  register,
+  registerVerified as register,
   sha256,
   snapshot,
 } from "./helpers";

@@ -29,8 +29,39 @@ export const sidOf = (accessToken: string): string => String(decodeJwt(accessTok
 
 /** Registers a user with a unique email (or the given fields). */
 export async function register(overrides: { email?: string; password?: string; name?: string } = {}): Promise<TestUser> {
-  const registered = await registerUser(SELF, overrides, ORIGIN);
+  // registration is limited per client network: every test user comes from an address of its own
+  const target = { fetch: (url: string, init?: RequestInit) => SELF.fetch(url, withIp(init)) };
+  const registered = await registerUser(target, overrides, ORIGIN);
   return { ...(registered as TestUser), sessionId: sidOf(registered.accessToken) };
+}
+
+const withIp = (init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...(init.headers as Record<string, string> | undefined), "CF-Connecting-IP": freshIp() },
+});
+
+/**
+ * Verifies the user's address with the token from its registration email, from the user's own
+ * session (which therefore stays: the first verification ends every other session and API key).
+ */
+export async function verifyAddress(user: TestUser): Promise<void> {
+  const mail = (await outbox(user.user.email)).find((m) => m.kind === "email_verification");
+  const res = await call("POST", "/email/verify", user.accessToken, { token: mail?.payload.token });
+  expect(res.status).toBe(200);
+}
+
+/** Marks the user's address verified in the database (setup for API-key tests: keys need a verified address; no session is touched). */
+export async function markVerified(user: { user: { id: string } }): Promise<void> {
+  await env.DB.prepare("UPDATE users SET email_verified_at = ? WHERE id = ? AND email_verified_at IS NULL")
+    .bind(Date.now(), user.user.id)
+    .run();
+}
+
+/** Registers a user whose address counts as verified, as a user who may create API keys. */
+export async function registerVerified(overrides: { email?: string; password?: string; name?: string } = {}): Promise<TestUser> {
+  const user = await register(overrides);
+  await markVerified(user);
+  return { ...user, user: { ...user.user, emailVerified: true } };
 }
 
 /** Logs in and returns the session body (asserting 200). */
@@ -177,6 +208,8 @@ export type ApiKeyPage = { items: ApiKeyBody[]; nextCursor: string | null };
 
 /** Creates an API key for `owner` (asserting 201). */
 export async function createKey(owner: TestUser, body: Record<string, unknown> = { name: "CI" }): Promise<CreatedApiKey> {
+  // keys need a verified address (see credentials.test.ts)
+  await markVerified(owner);
   const res = await call("POST", "/api-keys", owner.accessToken, body);
   expect(res.status).toBe(201);
   return (await res.json()) as CreatedApiKey;

@@ -45,17 +45,19 @@ describe("PATCH /auth/v1/me", () => {
     expect((await snapshot()).outbox).toEqual(before.outbox);
   });
 
-  it("changes the email: normalised, unverified again, and a verification message queued to the new address", async () => {
+  it("changes the email: normalised, pending until verified, a verification message queued to the new address", async () => {
     const alice = await register();
     await env.DB.prepare("UPDATE users SET email_verified_at = 1 WHERE id = ?").bind(alice.user.id).run();
     const email = `new-${crypto.randomUUID()}@example.com`;
     const res = await call("PATCH", "/me", alice.accessToken, { email: ` ${email.toUpperCase()} ` });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ user: { ...alice.user, email, emailVerified: false } });
+    expect(await res.json()).toEqual({ user: { ...alice.user, emailVerified: true, pendingEmail: email } });
     const mails = await outbox(email);
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({ kind: "email_verification", to: email });
-    // logging in now takes the new address
+    // once verified, logging in takes the new address
+    const verified = await call("POST", "/email/verify", undefined, { token: mails[0]?.payload.token });
+    expect(((await verified.json()) as UserBody).user).toMatchObject({ email, emailVerified: true, pendingEmail: null });
     expect((await call("POST", "/login", undefined, { email, password: alice.password })).status).toBe(200);
     await expectProblem(await call("POST", "/login", undefined, { email: alice.user.email, password: alice.password }), "unauthorized");
   });

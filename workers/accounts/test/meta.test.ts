@@ -33,7 +33,7 @@ describe("GET /auth/v1/dev/outbox", () => {
       body: expect.stringContaining(aliceOnly[0]?.payload.token as string),
       payload: {
         token: expect.any(String),
-        link: expect.stringMatching(/^http:\/\/accounts\.test\/auth\/v1\/email\/verify\?token=/),
+        link: expect.stringMatching(/^https:\/\/edgeworks\.example\/auth\/v1\/email\/verify\?token=/),
         expiresAt: expect.any(String),
       },
       createdAt: expect.any(String),
@@ -98,6 +98,7 @@ describe("OpenAPI document and reference", () => {
         "POST /auth/v1/password/reset",
         "POST /auth/v1/email/verify/request",
         "POST /auth/v1/email/verify",
+        "POST /auth/v1/email/revert",
         "POST /auth/v1/api-keys",
         "GET /auth/v1/api-keys",
         "DELETE /auth/v1/api-keys/{id}",
@@ -111,11 +112,14 @@ describe("OpenAPI document and reference", () => {
         "PATCH /auth/v1/me",
         "POST /auth/v1/password",
         "POST /auth/v1/email/verify/request",
+        // optional: an access token sent with a first verification keeps its session
+        "POST /auth/v1/email/verify",
         "POST /auth/v1/api-keys",
         "GET /auth/v1/api-keys",
         "DELETE /auth/v1/api-keys/{id}",
       ].sort(),
     );
+    expect(operations.find(([name]) => name === "POST /auth/v1/email/verify")?.[1].security).toEqual([{}, { bearerAuth: [] }]);
     for (const [name, op] of operations) {
       if (op.security) expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(["401"]));
       if (op.requestBody) expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(["400", "415", "422"]));
@@ -126,7 +130,9 @@ describe("OpenAPI document and reference", () => {
   it("documents the status codes of the contract", async () => {
     const { paths } = await doc();
     const statuses = (path: string, method: string) => Object.keys(paths[path]?.[method]?.responses ?? {});
-    expect(statuses("/auth/v1/register", "post")).toEqual(expect.arrayContaining(["201", "409", "422"]));
+    expect(statuses("/auth/v1/register", "post")).toEqual(expect.arrayContaining(["201", "409", "422", "429"]));
+    expect(statuses("/auth/v1/me", "patch")).toEqual(expect.arrayContaining(["200", "401", "403", "409", "429"]));
+    expect(statuses("/auth/v1/email/revert", "post")).toEqual(expect.arrayContaining(["200", "400", "409", "422"]));
     expect(statuses("/auth/v1/login", "post")).toEqual(expect.arrayContaining(["200", "401", "429"]));
     expect(statuses("/auth/v1/refresh", "post")).toEqual(expect.arrayContaining(["200", "401"]));
     expect(statuses("/auth/v1/logout", "post")).toEqual(expect.arrayContaining(["204", "401", "403"]));

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BASE, call, expectInvalid, expectProblem, login, rawBody, register, snapshot } from "./helpers";
+import { BASE, call, createKey, expectInvalid, expectProblem, login, rawBody, register, snapshot } from "./helpers";
 
 const NEW_PASSWORD = "a brand new passphrase";
 
@@ -38,7 +38,7 @@ describe("POST /auth/v1/password", () => {
 
   it("an API key cannot change the password: 403", async () => {
     const alice = await register();
-    const { key } = (await (await call("POST", "/api-keys", alice.accessToken, { name: "ci" })).json()) as { key: string };
+    const { key } = await createKey(alice, { name: "ci" });
     const before = await snapshot();
     await expectProblem(
       await call("POST", "/password", key, { currentPassword: alice.password, newPassword: NEW_PASSWORD }),
@@ -63,7 +63,6 @@ describe("POST /auth/v1/password", () => {
   it.each([
     ["a new password of 7 characters", { currentPassword: "x", newPassword: "1234567" }, "newPassword", /at least 8/],
     ["a new password of 257 characters", { currentPassword: "x", newPassword: "p".repeat(257) }, "newPassword", /at most 256/],
-    ["a missing current password", { newPassword: NEW_PASSWORD }, "currentPassword", undefined],
     ["an empty current password", { currentPassword: "", newPassword: NEW_PASSWORD }, "currentPassword", /empty/],
     ["a lone surrogate", { currentPassword: "x", newPassword: "abcdefgh\ud83d" }, "newPassword", /Unicode/],
     ["an unknown field", { currentPassword: "x", newPassword: NEW_PASSWORD, logoutOthers: false }, "", undefined],

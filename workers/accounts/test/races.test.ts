@@ -36,7 +36,13 @@ function gatedDb(n: number): Db {
 
 async function depsWith(db: Db): Promise<SessionDeps> {
   const keys = await loadSigningKeys(env.JWT_PRIVATE_KEYS);
-  return { db, now: Date.now, defer: () => undefined, tokens: { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE } };
+  return {
+    db,
+    now: Date.now,
+    defer: () => undefined,
+    passwordIterations: 100_000,
+    tokens: { keys, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE },
+  };
 }
 
 const outcome = (p: Promise<unknown>) =>

@@ -22,6 +22,7 @@ describe("POST /auth/v1/register", () => {
         name: "Ann Lee",
         createdAt: expect.any(String),
         emailVerified: false,
+        pendingEmail: null,
       },
       accessToken: expect.any(String),
       refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
@@ -60,7 +61,7 @@ describe("POST /auth/v1/register", () => {
       sentAt: null,
     });
     expect(mails[0]?.payload.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(mails[0]?.payload.link).toBe(`http://accounts.test/auth/v1/email/verify?token=${mails[0]?.payload.token}`);
+    expect(mails[0]?.payload.link).toBe(`https://edgeworks.example/auth/v1/email/verify?token=${mails[0]?.payload.token}`);
     expect(mails[0]?.body).toContain(mails[0]?.payload.link);
   });
 

@@ -9,7 +9,7 @@ const rpc = (
     default: {
       findUserByEmail(email: unknown): Promise<UserSummary | null>;
       getUsers(ids: unknown): Promise<UserSummary[]>;
-      setPassword(userId: unknown, newPassword: unknown, keepSessionId?: unknown): Promise<SetPasswordResult>;
+      setPassword(userId: unknown, newPassword: unknown, keepSessionId?: unknown, proof?: unknown): Promise<SetPasswordResult>;
     };
   }
 ).default;
@@ -55,9 +55,9 @@ describe("setPassword RPC", () => {
     expect((await call("POST", "/refresh", undefined, { refreshToken: alice.refreshToken })).status).toBe(200);
   });
 
-  it.each([[undefined], [null]])("without a session to keep (%s), every session ends", async (keep) => {
+  it.each([[undefined], [null]])("without a session to keep (%s) and with the current password, every session ends", async (keep) => {
     const alice = await register();
-    expect(await rpc.setPassword(alice.user.id, NEW_PASSWORD, keep)).toEqual({ ok: true });
+    expect(await rpc.setPassword(alice.user.id, NEW_PASSWORD, keep, { currentPassword: alice.password })).toEqual({ ok: true });
     await expectProblem(await call("GET", "/me", alice.accessToken), "unauthorized");
     await expectProblem(await call("POST", "/refresh", undefined, { refreshToken: alice.refreshToken }), "unauthorized");
   });
@@ -79,8 +79,10 @@ describe("setPassword RPC", () => {
 
   it("accepts exactly 8 and 256 characters, kept as typed (spaces included)", async () => {
     const alice = await register();
+    let current = alice.password;
     for (const password of ["  8 ch  ", "p".repeat(256)]) {
-      expect(await rpc.setPassword(alice.user.id, password)).toEqual({ ok: true });
+      expect(await rpc.setPassword(alice.user.id, password, undefined, { currentPassword: current })).toEqual({ ok: true });
+      current = password;
       await login(alice.user.email, password);
     }
   });

@@ -34,6 +34,7 @@ describe("GET /auth/.well-known/jwks.json", () => {
       sub: alice.user.id,
       scope: "*",
       sid: alice.sessionId,
+      auth_time: payload.iat,
       iat: expect.any(Number),
       exp: expect.any(Number),
       jti: expect.any(String),

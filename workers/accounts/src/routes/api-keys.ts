@@ -15,7 +15,7 @@ apiKeyRoutes.openapi(
     tags: ["API keys"],
     summary: "Create an API key",
     description:
-      'The whole `key` is in this response only; it is stored as a SHA-256 hash. Scopes are `*` or `<resource>:<action>` (e.g. `todo:read`), default `["*"]`. Needs an access token, not an API key (403). At most 100 active keys (409).',
+      'The whole `key` is in this response only; it is stored as a SHA-256 hash. Scopes are `*` or `<resource>:<action>` (e.g. `todo:read`), default `["*"]`. Needs an access token, not an API key (403), and a verified email address (403). At most 100 active keys (409). A password change or reset, a reverted email change and the first verification of the address revoke every key.',
     security: [{ bearerAuth: [] }],
     middleware: [requireAuth, requireSession] as const,
     request: { body: jsonBody(createApiKeyBody) },

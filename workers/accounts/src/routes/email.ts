@@ -1,10 +1,13 @@
 import { requireScope } from "@edgeworks/auth";
 import { createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
-import { requestVerification, verifyEmail } from "../email-verification.service";
+import { requestVerification, revertEmail, verifyEmail } from "../email-verification.service";
 import { consume, enforce } from "../limits";
-import { type AccountsEnv, mailDeps, requireAuth, serviceDeps } from "../product";
-import { userEnvelope, verifyEmailBody } from "../validation";
+import { type AccountsEnv, mailDeps, optionalSession, requireAuth, serviceDeps } from "../product";
+import { revertEmailBody, userEnvelope, verifyEmailBody } from "../validation";
+
+// OpenAPI: no credential, or an access token (whose session the first verification keeps)
+const OPTIONAL_BEARER: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
 
 /** Email-address verification. */
 export const emailRoutes = createRouter<AccountsEnv>();
@@ -34,9 +37,33 @@ emailRoutes.openapi(
     path: "/email/verify",
     tags: ["Email"],
     summary: "Confirm an email address with its token",
-    description: "No authentication: the token is the proof. An unknown, expired or used token (or one sent to a previous address) is 400.",
+    description:
+      "No authentication needed: the token is the proof. It confirms the account's address, or the pending new address (`pendingEmail`), which then becomes the account's login and reset address. " +
+      "An unknown, expired or used token (or one sent to an address the account no longer has or wants) is 400; a pending address that another account took meanwhile is 409. " +
+      "The first time any address of the account is proven, every session and API key made before ends (an account registered with someone else's address must not keep a way in), " +
+      "except the session of the access token sent in `Authorization`, if any (optional; an invalid one is 401, an API key 403).",
+    security: OPTIONAL_BEARER,
     request: { body: jsonBody(verifyEmailBody) },
-    responses: { 200: jsonResponse(userEnvelope, "The user, now verified"), ...errors(400, 413, 415, 422) },
+    responses: { 200: jsonResponse(userEnvelope, "The user, now verified"), ...errors(400, 401, 403, 409, 413, 415, 422) },
   }),
-  async (c) => c.json({ user: await verifyEmail(serviceDeps(c), c.req.valid("json").token) }, 200),
+  async (c) => {
+    const caller = await optionalSession(c);
+    return c.json({ user: await verifyEmail(serviceDeps(c), c.req.valid("json").token, caller) }, 200);
+  },
+);
+
+emailRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/email/revert",
+    tags: ["Email"],
+    summary: "Undo an email change with the token from the notice",
+    description:
+      "No authentication: the token (sent to the previous address when a change was asked for, valid 7 days, single use) is the proof. " +
+      "The previous address is the account's again and counts as verified; a pending change is dropped; every session, API key and outstanding verification or reset link ends. " +
+      "Then reset the password from that address. An unknown, expired or used token is 400; an address that another account took meanwhile is 409.",
+    request: { body: jsonBody(revertEmailBody) },
+    responses: { 200: jsonResponse(userEnvelope, "The user, with the previous address restored"), ...errors(400, 409, 413, 415, 422) },
+  }),
+  async (c) => c.json({ user: await revertEmail(serviceDeps(c), c.req.valid("json").token) }, 200),
 );

@@ -1,5 +1,5 @@
-import { createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
-import { clientIp } from "@edgeworks/ratelimit";
+import { ApiError, createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
+import { clientNetwork } from "@edgeworks/ratelimit";
 import { createRoute } from "@hono/zod-openapi";
 import { consume, enforce, forget } from "../limits";
 import { type AccountsEnv, afterResponse, callerSession, requireAuth, requireSession, serviceDeps, sessionDeps } from "../product";
@@ -19,11 +19,16 @@ sessionRoutes.openapi(
     path: "/register",
     tags: ["Sessions"],
     summary: "Create an account and start a session",
-    description: "Also queues an email-verification message. The email is trimmed and lower-cased; a duplicate is 409.",
+    description:
+      "Also queues an email-verification message. The email is trimmed and lower-cased; a duplicate is 409. " +
+      "Limited to 20 registrations an hour per client network (an IPv4 address or IPv6 /64) and 600 per 10 minutes in all; over the limit is 429 with Retry-After.",
     request: { body: jsonBody(registerBody) },
-    responses: { 201: jsonResponse(sessionSchema, "The account and its first session"), ...errors(400, 409, 413, 415, 422) },
+    responses: { 201: jsonResponse(sessionSchema, "The account and its first session"), ...errors(400, 409, 413, 415, 422, 429) },
   }),
   async (c) => {
+    const ns = c.env.RATE_LIMITER;
+    // before the password is hashed: a flood of sign-ups costs a Durable Object call each, not a PBKDF2
+    await enforce([consume(ns, "registerPerNetwork", clientNetwork(c)), consume(ns, "registerGlobal", "all")], "registrations");
     const session = await register(await sessionDeps(c), c.req.valid("json"));
     return c.json(session, 201, NO_STORE);
   },
@@ -36,19 +41,31 @@ sessionRoutes.openapi(
     tags: ["Sessions"],
     summary: "Start a session with email and password",
     description:
-      "Wrong email and wrong password get the same 401. Limited to 30 attempts a minute per client IP and 10 per 15 minutes per email (then one every 90 s); over the limit is 429 with Retry-After.",
+      "Wrong email and wrong password get the same 401. Limited per client network (an IPv4 address or IPv6 /64): 30 attempts a minute, " +
+      "and 10 per 15 minutes for one email (then one every 90 s; a successful login clears it), so failures from one network never lock the owner out on another. " +
+      "Across networks an email has a slow ceiling of 100 failures an hour; past it, only networks that have already failed for that email are refused. " +
+      "Over a limit is 429 with Retry-After.",
     request: { body: jsonBody(loginBody) },
     responses: { 200: jsonResponse(sessionSchema, "A new session"), ...errors(400, 401, 413, 415, 422, 429) },
   }),
   async (c) => {
     const input = c.req.valid("json");
     const ns = c.env.RATE_LIMITER;
-    const limitHeaders = await enforce(
-      [consume(ns, "loginPerIp", clientIp(c)), consume(ns, "loginPerEmail", input.email)],
-      "login attempts",
-    );
-    const session = await login(await sessionDeps(c), input);
-    afterResponse(c, forget(ns, "loginPerEmail", input.email), "login limit reset");
+    const network = clientNetwork(c);
+    const pair = `${input.email}|${network}`;
+    const perPair = await consume(ns, "loginPerEmailNetwork", pair);
+    const limitHeaders = await enforce([consume(ns, "loginPerNetwork", network), perPair], "login attempts");
+    // an attempt before this one from this network, not cleared by a success, was a failure
+    const hasFailed = perPair.remaining < perPair.limit - 1;
+    if (hasFailed) await enforce([consume(ns, "loginFailuresPerEmail", input.email)], "login attempts");
+    const session = await login(await sessionDeps(c), input).catch((err: unknown) => {
+      // a network's first failure counts toward the email's ceiling too (later ones were counted above)
+      if (!hasFailed && err instanceof ApiError && err.status === 401) {
+        afterResponse(c, consume(ns, "loginFailuresPerEmail", input.email), "login failure count");
+      }
+      throw err;
+    });
+    afterResponse(c, forget(ns, "loginPerEmailNetwork", pair), "login limit reset");
     return c.json(session, 200, { ...limitHeaders, ...NO_STORE });
   },
 );
