@@ -1,4 +1,4 @@
-import { defineProduct, type GuardedEnv, type PublicEnv as OpenEnv } from "@edgeworks/product";
+import { defineProduct, type GuardedEnv, type PublicEnv as OpenEnv, sessionDatabase } from "@edgeworks/product";
 import { drizzle } from "drizzle-orm/d1";
 import { MAX_ATTACHMENT_BYTES } from "./attachments/sniff";
 import type { ServiceDeps } from "./deps";
@@ -34,7 +34,9 @@ export const notes = defineProduct<Env, ServiceDeps>({
     maxBodyBytes: MAX_JSON_BODY,
     uploads: { maxBytes: MAX_UPLOAD_BODY, when: (c) => c.req.method === "POST" && UPLOAD_PATH.test(c.req.path) },
   },
-  deps: (c) => ({ db: drizzle(c.env.DB), userId: c.var.auth.userId, now: Date.now }),
+  // D1 read replication: each /v1 request's queries run in one D1 session (X-D1-Bookmark in and out)
+  d1: (env) => env.DB,
+  deps: (c) => ({ db: drizzle(sessionDatabase(c)), userId: c.var.auth.userId, now: Date.now }),
 });
 
 /** The service dependencies of an authenticated request: its database, its user and the clock. */

@@ -1,4 +1,4 @@
-import { defineProduct, type GuardedEnv } from "@edgeworks/product";
+import { defineProduct, type GuardedEnv, sessionDatabase } from "@edgeworks/product";
 import { drizzle } from "drizzle-orm/d1";
 import type { ServiceDeps } from "./deps";
 
@@ -17,7 +17,9 @@ export const todo = defineProduct<Env, ServiceDeps>({
     "Personal todos with tags, due dates, priorities and manual ordering. Every route under `/todo/v1` needs a Bearer " +
     "access token (or an `ewk_` API key) with the `todo:read` scope for reads and `todo:write` for writes; writes are " +
     "rate limited per user (600/min, `RateLimit-*` headers). Errors are `application/problem+json` (RFC 9457).",
-  deps: (c) => ({ db: drizzle(c.env.DB), userId: c.var.auth.userId, now: Date.now }),
+  // D1 read replication: each /v1 request's queries run in one D1 session (X-D1-Bookmark in and out)
+  d1: (env) => env.DB,
+  deps: (c) => ({ db: drizzle(sessionDatabase(c)), userId: c.var.auth.userId, now: Date.now }),
 });
 
 /** The service dependencies of an authenticated request: its database, its user and the clock. */

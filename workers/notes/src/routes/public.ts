@@ -1,4 +1,5 @@
 import { createRouter, errors, idParam, iso, jsonResponse } from "@edgeworks/http";
+import { sessionDatabase } from "@edgeworks/product";
 import { createRoute, z } from "@hono/zod-openapi";
 import { drizzle } from "drizzle-orm/d1";
 import { publicAttachment } from "../attachments/attachments.service";
@@ -51,7 +52,7 @@ const publicAttachmentRoute = createRoute({
 /** Read-only access by public token; no authentication (these routes are mounted before the guarded router). */
 export const publicRouter = createRouter<PublicEnv>()
   .openapi(publicNoteRoute, async (c) => {
-    const row = await noteByPublicToken(drizzle(c.env.DB), c.req.valid("param").token);
+    const row = await noteByPublicToken(drizzle(sessionDatabase(c)), c.req.valid("param").token);
     c.header("Cache-Control", "private, no-cache");
     return c.json(
       {
@@ -67,13 +68,13 @@ export const publicRouter = createRouter<PublicEnv>()
   })
   .openapi(publicHtmlRoute, async (c) => {
     const { token } = c.req.valid("param");
-    const row = await noteByPublicToken(drizzle(c.env.DB), token);
+    const row = await noteByPublicToken(drizzle(sessionDatabase(c)), token);
     const body = await renderMarkdown(row.content ?? "", { attachmentUrl: (id) => `/notes/v1/public/${token}/attachments/${id}` });
     return c.body(htmlPage(row.title, body), 200, { ...HTML_HEADERS, "Cache-Control": "private, no-cache" });
   })
   .openapi(publicAttachmentRoute, async (c) => {
     const { token, attachmentId } = c.req.valid("param");
-    const db = drizzle(c.env.DB);
+    const db = drizzle(sessionDatabase(c));
     const note = await noteByPublicToken(db, token);
     const row = await publicAttachment(db, note.id, attachmentId);
     return serveAttachment(c.env.ATTACHMENTS, row, c.req.valid("header").range);
