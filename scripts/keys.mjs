@@ -106,7 +106,7 @@ function main() {
     console.log(
       [
         "Private keys are printed only with --print and written only with --out DIR. For example:",
-        "  pnpm keys --out .keys   # .keys/accounts.vars, .keys/chat.vars (copy into workers/<name>/.dev.vars)",
+        "  pnpm keys --out ~/edgeworks-keys   # accounts.vars, chat.vars (.dev.vars lines; keep them out of the repository)",
         '  node scripts/keys.mjs jwt --print | cut -d"\'" -f2 | npx wrangler secret put JWT_PRIVATE_KEYS -c workers/accounts/wrangler.toml',
         "`pnpm run deploy` generates and uploads whatever secret a Worker is missing.",
       ].join("\n"),
