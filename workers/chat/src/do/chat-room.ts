@@ -1,14 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "@edgeworks/http";
-import { SocketHub } from "@edgeworks/realtime";
 import { presenceStub } from "../deps";
 import { addAttachment, findAttachment, type NewAttachment } from "./attachment-store";
+import { STORED_EVENT_TYPES } from "./chat-room.events";
 import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
 import { QueueBatcher } from "./queue-batcher";
 import { RateBuckets } from "./rate-bucket";
 import { handleFrame, type RoomContext } from "./room-frames";
 import { historyPage, summaryFor } from "./room-history";
 import { forgetPresence, onlineElsewhere, recordPresence } from "./room-presence";
+import { ChatHub, ReplayPump } from "./room-replay";
 import { appendEvent, eventsAfter, headSeq, migrateRoom, type RoomDb, readMeta, roomDb, writeMeta } from "./room-store";
 
 /** Per-socket state, kept in the socket's attachment so that it survives hibernation. */
@@ -18,6 +19,8 @@ export interface SocketState {
   connectedAt: number;
   /** The last frame received from the client (auto-answered pings are tracked by the runtime). */
   lastSeenAt: number;
+  /** Set while a long replay is being sent page by page: the last seq sent (room-replay.ts). */
+  replayAfter?: number;
 }
 
 /** A socket that has sent nothing (not even a ping) for this long is closed: the user stops answering. */
@@ -50,14 +53,17 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   readonly searchQueue: QueueBatcher;
   readonly notifyQueue: QueueBatcher;
   /** The sockets: ticket upgrade, attachments, broadcast and presence (packages/realtime). */
-  private readonly hub: SocketHub<SocketState>;
+  private readonly hub: ChatHub;
+  /** Long replays, a page per turn. */
+  private readonly replays: ReplayPump;
   /** The room's storage through drizzle's durable-sqlite builder (synchronous queries). */
   readonly db: RoomDb;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.hub = new SocketHub<SocketState>(ctx);
+    this.hub = new ChatHub(ctx);
     this.db = roomDb(ctx.storage);
+    this.replays = new ReplayPump(this.hub, this.db, () => this.head, env.LOG_LEVEL);
     this.searchQueue = new QueueBatcher(env.SEARCH_QUEUE, ctx, env.LOG_LEVEL);
     this.notifyQueue = new QueueBatcher(env.NOTIFY_QUEUE, ctx, env.LOG_LEVEL);
     ctx.blockConcurrencyWhile(async () => {
@@ -162,8 +168,9 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     return event;
   }
 
+  /** Sends a frame to every socket that passes `filter`; a stored event skips sockets still being replayed to (they read it from storage, in order). */
   broadcast(frame: ServerFrame, filter: (s: SocketState) => boolean = () => true): void {
-    this.hub.broadcast(frame, filter);
+    this.hub.broadcast(frame, STORED_EVENT_TYPES.has(frame.type) ? (s) => s.replayAfter === undefined && filter(s) : filter);
   }
 
   /** The open sockets of one user (from the attachments: user ids are not limited like socket tags). */
@@ -210,6 +217,10 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   override async fetch(request: Request): Promise<Response> {
     const roomId = request.headers.get("X-Chat-Room-Id") ?? "";
     this.bind(roomId);
+    const sinceParam = new URL(request.url).searchParams.get("since");
+    const since = sinceParam ? Number(sinceParam) : null;
+    // more than a page behind: paged, after the 101 (room-replay.ts); else in the upgrade's turn as always
+    const paged = this.replays.isLong(since) ? since : null;
     return this.hub.upgrade(request, {
       authorize: async (userId) => {
         const member = await this.env.DB.prepare(
@@ -219,10 +230,17 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
           .first();
         return member ? null : { status: 403, code: "forbidden", detail: "You are no longer a member of this room" };
       },
-      state: (userId, now) => ({ userId, connId: crypto.randomUUID(), connectedAt: now, lastSeenAt: now }),
-      replay: (since) => eventsAfter(this.db, since),
+      state: (userId, now) => ({
+        userId,
+        connId: crypto.randomUUID(),
+        connectedAt: now,
+        lastSeenAt: now,
+        ...(paged === null ? {} : { replayAfter: paged }),
+      }),
+      replay: (after) => (paged === null ? eventsAfter(this.db, after) : []),
       head: () => this.head,
       opened: async (ws, state) => {
+        if (paged !== null) this.replays.start(ws);
         if (!this.announcePresence()) this.hub.send(ws, { type: "presence", online: this.onlineUsers() } satisfies ServerFrame);
         await this.scheduleSweep();
         try {
@@ -240,6 +258,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     const now = Date.now();
     // the idle check has 30 s granularity: refreshing the attachment every 10 s is enough
     if (now - state.lastSeenAt > LAST_SEEN_RESOLUTION_MS) this.setState(ws, { ...state, lastSeenAt: now });
+    if (state.replayAfter !== undefined) this.replays.start(ws);
     await handleFrame(this, ws, state, message);
   }
 
@@ -276,6 +295,7 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** Closes sockets that stopped answering and keeps the users' presence of the others fresh. */
   override async alarm(): Promise<void> {
     const now = Date.now();
+    this.replays.resume();
     const alive = new Map<string, string[]>();
     for (const ws of this.ctx.getWebSockets()) {
       const state = this.stateOf(ws);

@@ -100,22 +100,28 @@ function deletedAmong(db: RoomDb, ids: string[]): Set<string> {
 }
 
 /**
- * The stored events after `since`, oldest first, read `REPLAY_PAGE` at a time (a long absence replays
- * everything, never all of it in memory). An `edited` event of a deleted message is replayed without
- * its text even if storage still had it (deletes redact their edits; this covers any that slipped by).
+ * Up to `limit` stored events after `after`, oldest first: one bounded query. An `edited` event of a
+ * deleted message comes without its text even if storage still had it (deletes redact their edits;
+ * this covers any that slipped by).
  */
+export function eventPage(db: RoomDb, after: number, limit = REPLAY_PAGE): StoredEvent[] {
+  const page = db.select().from(events).where(gt(events.seq, after)).orderBy(events.seq).limit(limit).all();
+  const deleted = deletedAmong(
+    db,
+    page.filter((r) => r.type === "edited").map((r) => String(r.body.messageId)),
+  );
+  return page.map((row) => {
+    const body = row.type === "edited" && deleted.has(String(row.body.messageId)) ? redactedEdit(row.body) : row.body;
+    return { type: row.type, seq: row.seq, ...body } as StoredEvent;
+  });
+}
+
+/** The stored events after `since`, oldest first, read a page at a time (never all of them in memory). */
 export function* eventsAfter(db: RoomDb, since: number, pageSize = REPLAY_PAGE): Generator<StoredEvent> {
   let after = since;
   for (;;) {
-    const page = db.select().from(events).where(gt(events.seq, after)).orderBy(events.seq).limit(pageSize).all();
-    const deleted = deletedAmong(
-      db,
-      page.filter((r) => r.type === "edited").map((r) => String(r.body.messageId)),
-    );
-    for (const row of page) {
-      const body = row.type === "edited" && deleted.has(String(row.body.messageId)) ? redactedEdit(row.body) : row.body;
-      yield { type: row.type, seq: row.seq, ...body } as StoredEvent;
-    }
+    const page = eventPage(db, after, pageSize);
+    yield* page;
     const last = page.at(-1);
     if (!last || page.length < pageSize) return;
     after = last.seq;
