@@ -6,6 +6,9 @@ import { z } from "zod";
 import { mailDeadLetters, mailDeliveries } from "./schema";
 import { MAIL_CONSUMER } from "./send.queue";
 
+/** The dead-letter queue's name (wrangler.toml); the Worker's every other batch is edgeworks-mail. */
+export const MAIL_DLQ_NAME = "edgeworks-mail-dlq";
+
 /** A dead letter's body is kept up to this many characters (an email is at most 120 KB). */
 const MAX_BODY = 130_000;
 

@@ -1,11 +1,9 @@
-import { consumeDeadLetters, redriveRequested } from "./dead-letters";
+import { consumeDeadLetters, MAIL_DLQ_NAME, redriveRequested } from "./dead-letters";
 import { mail } from "./product";
 import { devRoutes } from "./routes/dev";
 import { consumeMail } from "./send.queue";
 
-/** The dead-letter queue's name (wrangler.toml); every other batch is edgeworks-mail. */
-export const MAIL_DLQ_NAME = "edgeworks-mail-dlq";
-
+// The entry module exports only the Worker: workerd refuses to start on any other named export.
 mail.open.route("/", devRoutes);
 
 export default mail.worker({

@@ -1,4 +1,5 @@
 import { describeConformance } from "@edgeworks/testing";
+import { describe, expect, it } from "vitest";
 import * as worker from "../src/index";
 import * as schema from "../src/schema";
 
@@ -12,4 +13,10 @@ describeConformance({
   worker,
   handlers: ["fetch", "queue", "scheduled"],
   schema,
+});
+
+describe("the entry module", () => {
+  it("exports only the Worker (workerd refuses to start on any other named export that is not a handler class)", () => {
+    expect(Object.keys(worker)).toEqual(["default"]);
+  });
 });
