@@ -4,6 +4,7 @@ import { presenceStub } from "../deps";
 import { addAttachment, findAttachment, type NewAttachment } from "./attachment-store";
 import { STORED_EVENT_TYPES } from "./chat-room.events";
 import type { ServerFrame, StoredEvent } from "./chat-room.protocol";
+import { memberRole } from "./memberships";
 import { QueueBatcher } from "./queue-batcher";
 import { RateBuckets } from "./rate-bucket";
 import { handleFrame, type RoomContext } from "./room-frames";
@@ -223,12 +224,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     const paged = this.replays.isLong(since) ? since : null;
     return this.hub.upgrade(request, {
       authorize: async (userId) => {
-        const member = await this.env.DB.prepare(
-          "SELECT 1 AS ok FROM room_members m JOIN rooms r ON r.id = m.room_id WHERE m.room_id = ? AND m.user_id = ? AND r.deleted_at IS NULL",
-        )
-          .bind(roomId, userId)
-          .first();
-        return member ? null : { status: 403, code: "forbidden", detail: "You are no longer a member of this room" };
+        const role = await memberRole(this.env.DB, roomId, userId);
+        return role === null ? { status: 403, code: "forbidden", detail: "You are no longer a member of this room" } : null;
       },
       state: (userId, now) => ({
         userId,

@@ -4,6 +4,7 @@ import { migrate } from "@edgeworks/realtime";
 import { count, eq, lt, sql } from "drizzle-orm";
 import { type DrizzleSqliteDODatabase, drizzle } from "drizzle-orm/durable-sqlite";
 import { roomStub } from "../deps";
+import { roomsOf } from "./memberships";
 import { conns } from "./presence.schema";
 
 /**
@@ -64,12 +65,8 @@ export class Presence extends DurableObject<Env> {
     if (!online) this.ctx.storage.kv.put("lastSeenAt", Date.now());
     this.ctx.waitUntil(
       (async () => {
-        const { results } = await this.env.DB.prepare("SELECT room_id FROM room_members WHERE user_id = ?")
-          .bind(userId)
-          .all<{ room_id: string }>();
-        await Promise.all(
-          results.map(({ room_id: roomId }) => roomStub(this.env, roomId).presenceChanged(roomId, userId, online, version)),
-        );
+        const roomIds = await roomsOf(this.env.DB, userId);
+        await Promise.all(roomIds.map((roomId) => roomStub(this.env, roomId).presenceChanged(roomId, userId, online, version)));
       })().catch((err) => log(this.env.LOG_LEVEL, "warn", "presence announcement failed", { error: String(err) })),
     );
   }

@@ -14,6 +14,7 @@ import {
   type StoredEvent,
 } from "./chat-room.protocol";
 import { messages, reactions } from "./chat-room.schema";
+import { memberRole } from "./memberships";
 import type { QueueBatcher } from "./queue-batcher";
 import type { RateBuckets } from "./rate-bucket";
 import {
@@ -161,9 +162,7 @@ type ChangeFrame = Extract<ClientFrame, { type: "edit" | "delete" | "react" }>;
 
 /** Owners and admins moderate: they may delete anyone's message (asked of D1, the source of roles). */
 async function isModerator(room: RoomContext, userId: string): Promise<boolean> {
-  const role = await room.bindings.DB.prepare("SELECT role FROM room_members WHERE room_id = ? AND user_id = ?")
-    .bind(room.roomId ?? "", userId)
-    .first<string>("role");
+  const role = await memberRole(room.bindings.DB, room.roomId ?? "", userId);
   return role === "owner" || role === "admin";
 }
 
