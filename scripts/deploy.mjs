@@ -15,7 +15,7 @@
 // Usage: node scripts/deploy.mjs [--dry-run] [--domain api.example.com] [--short-link-host s.example.com]
 //                                [--origin https://...] [--only accounts,todo]
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs, stripVTControlCharacters } from "node:util";
@@ -504,41 +504,49 @@ export function parseR2List(out) {
 
 // ---- the executor: wrangler, for real ----
 
-/** The repo's Workers: the front door (root wrangler.toml) and every workers/<name>/wrangler.toml. */
-export async function readWorkers() {
+/** The repo's Workers: the front door (root wrangler.toml) first, then every workers/<name>/wrangler.toml. */
+export async function readWorkers(root = ROOT) {
   const { experimental_readRawConfig } = await import("wrangler");
-  return workerConfigs().map((w) => {
-    const configPath = relative(ROOT, w.config);
-    return {
-      configPath,
-      front: w.name === "edge",
-      text: readFileSync(w.config, "utf8"),
-      config: experimental_readRawConfig({ config: w.config }).rawConfig,
-    };
-  });
+  const paths =
+    root === ROOT
+      ? workerConfigs().map((w) => w.config)
+      : [
+          join(root, "wrangler.toml"),
+          ...readdirSync(join(root, "workers"))
+            .filter((n) => n !== "edge" && existsSync(join(root, "workers", n, "wrangler.toml")))
+            .sort()
+            .map((n) => join(root, "workers", n, "wrangler.toml")),
+        ];
+  return paths.map((file, i) => ({
+    configPath: relative(root, file),
+    front: i === 0,
+    text: readFileSync(file, "utf8"),
+    config: experimental_readRawConfig({ config: file }).rawConfig,
+  }));
 }
 
-/** Runs wrangler and returns its output; throws with wrangler's message on failure. */
-function run(args, { input } = {}) {
-  const res = spawnSync(process.execPath, [WRANGLER, ...args], {
-    cwd: ROOT,
-    env: { ...OFFLINE_ENV, CI: "true", NO_COLOR: "1" },
-    encoding: "utf8",
-    input,
-  });
-  const out = `${res.stdout ?? ""}${res.stderr ?? ""}`;
-  if (res.status !== 0) {
-    const err = new Error(`wrangler ${args.slice(0, 3).join(" ")} failed:\n${out.trim().split("\n").slice(-6).join("\n")}`);
-    err.output = out;
-    throw err;
-  }
-  return res.stdout;
+/** Runs wrangler in `root` and returns its output; throws with wrangler's message (and `output`) on failure. */
+export function wranglerRunner(root = ROOT) {
+  return (args) => {
+    const res = spawnSync(process.execPath, [WRANGLER, ...args], {
+      cwd: root,
+      env: { ...OFFLINE_ENV, CI: "true", NO_COLOR: "1" },
+      encoding: "utf8",
+    });
+    const out = stripVTControlCharacters(`${res.stdout ?? ""}${res.stderr ?? ""}`);
+    if (res.status !== 0) {
+      const err = new Error(`wrangler ${args.slice(0, 3).join(" ")} failed:\n${out.trim().split("\n").slice(-6).join("\n")}`);
+      err.output = out;
+      throw err;
+    }
+    return res.stdout;
+  };
 }
 
 const json = (out) => JSON.parse(out.slice(out.search(/[[{]/)));
 
 /** What exists on the account, as `provisionPlan` takes it. */
-function listExisting(workers, settings) {
+function listExisting(workers, settings, run) {
   const d1 = json(run(["d1", "list", "--json"])).map((d) => ({ name: d.name, uuid: d.uuid }));
   const kv = json(run(["kv", "namespace", "list"])).map((k) => ({ title: k.title, id: k.id }));
   const queues = [];
@@ -568,24 +576,17 @@ const CREATE = {
   r2: (name) => ["r2", "bucket", "create", name],
 };
 
-async function main() {
-  const { values } = parseArgs({
-    options: {
-      "dry-run": { type: "boolean" },
-      domain: { type: "string" },
-      "short-link-host": { type: "string" },
-      origin: { type: "string" },
-      only: { type: "string" },
-    },
-  });
-  const dry = values["dry-run"];
-  const settings = settingsFrom({ domain: values.domain, shortLinkHost: values["short-link-host"], origin: values.origin }, process.env);
-  const workers = await readWorkers();
-
+/**
+ * The whole deploy against `run` (wrangler; tests pass a fake account): plan, print, and unless `dry`,
+ * create, write the configs under `root`, migrate and deploy. Returns what it did; `refused` when a problem
+ * stopped it before any change.
+ */
+export async function deploy({ root = ROOT, run = wranglerRunner(root), settings, dry = false, only, log = console.log }) {
+  const workers = await readWorkers(root);
   let existing;
   let offline = false;
   try {
-    existing = listExisting(workers, settings);
+    existing = listExisting(workers, settings, run);
   } catch (err) {
     if (!dry) throw err;
     offline = true;
@@ -594,59 +595,59 @@ async function main() {
       stripVTControlCharacters(err.output ?? err.message)
         .split("\n")
         .find((l) => /ERROR|error/.test(l)) ?? "no output";
-    console.log(`wrangler could not list this account's resources: ${reason.replace(/^\W*\[ERROR\]\s*/, "").trim()}`);
-    console.log("Dry run without Cloudflare credentials: planning as if nothing existed yet.\n");
+    log(`wrangler could not list this account's resources: ${reason.replace(/^\W*\[ERROR\]\s*/, "").trim()}`);
+    log("Dry run without Cloudflare credentials: planning as if nothing existed yet.\n");
   }
 
   const problems = [...desiredResources(workers).problems, ...settingsProblems(workers, settings, existing.secrets)];
   const provision = provisionPlan(workers, existing, settings);
   let release = releasePlan(workers, settings);
-  if (values.only) {
-    const only = new Set(values.only.split(",").map((n) => (n.startsWith("edgeworks-") ? n : `edgeworks-${n}`)));
-    release = release.filter((a) => a.type !== "deploy" || only.has(a.worker));
+  if (only) {
+    const names = new Set(only.split(",").map((n) => (n.startsWith("edgeworks-") ? n : `edgeworks-${n}`)));
+    release = release.filter((a) => a.type !== "deploy" || names.has(a.worker));
   }
+  const result = { provision, release, problems, offline, refused: false, deployed: [], wrote: [] };
 
-  console.log(
+  log(
     `Front door: ${settings.domain ? `https://${settings.domain}` : "(no EDGEWORKS_DOMAIN)"}; PUBLIC_ORIGIN: ${settings.origin ?? "(empty)"}; short links: ${settings.shortLinkHost ? `https://${settings.shortLinkHost}` : "on the front door"}`,
   );
-  console.log(`\nProvision (${provision.length} action${provision.length === 1 ? "" : "s"}${offline ? ", assuming nothing exists" : ""}):`);
-  for (const a of provision) console.log(`  - ${describe(a)}`);
-  if (provision.length === 0) console.log("  (nothing: every resource, id, route and secret is in place)");
-  console.log(`\nRelease (${release.length} steps, in this order):`);
-  for (const a of release) console.log(`  - ${describe(a)}`);
+  log(`\nProvision (${provision.length} action${provision.length === 1 ? "" : "s"}${offline ? ", assuming nothing exists" : ""}):`);
+  for (const a of provision) log(`  - ${describe(a)}`);
+  if (provision.length === 0) log("  (nothing: every resource, id, route and secret is in place)");
+  log(`\nRelease (${release.length} steps, in this order):`);
+  for (const a of release) log(`  - ${describe(a)}`);
   if (problems.length) {
-    console.log(`\n${dry ? "A real run would refuse to start" : "Refusing to deploy"}:`);
-    for (const p of problems) console.log(`  ✗ ${p}`);
+    log(`\n${dry ? "A real run would refuse to start" : "Refusing to deploy"}:`);
+    for (const p of problems) log(`  ✗ ${p}`);
   }
   if (dry) {
-    console.log("\nDry run: nothing was created, written, uploaded or deployed.");
-    return;
+    log("\nDry run: nothing was created, written, uploaded or deployed.");
+    return result;
   }
-  if (problems.length) process.exit(1);
+  if (problems.length) return { ...result, refused: true };
 
   // 1. resources
   for (const a of provision.filter((x) => x.type === "create")) {
     try {
       run(CREATE[a.kind](a.name));
-      console.log(`created ${a.kind} ${a.name}`);
+      log(`created ${a.kind} ${a.name}`);
     } catch (err) {
       if (!/already exists|already taken|already in use/i.test(err.output ?? "")) throw err;
-      console.log(`${a.kind} ${a.name} already exists`);
+      log(`${a.kind} ${a.name} already exists`);
     }
   }
   for (const a of provision.filter((x) => x.type === "pull-consumer")) {
     // 100 retries: each look with `pnpm dlq` counts as a delivery attempt; messages must not expire by being read
     run(["queues", "consumer", "http", "add", a.queue, "--message-retries", "100"]);
-    console.log(`HTTP pull consumer on ${a.queue}`);
+    log(`HTTP pull consumer on ${a.queue}`);
   }
   // 2. secrets (generated now; uploaded with each Worker's deploy through --secrets-file)
   const secretsFor = {};
   const publicVars = {};
   for (const a of provision.filter((x) => x.type === "secret")) {
-    let value = settings.env[a.name];
+    let value = settings.env?.[a.name];
     if (a.source === "generated") {
-      const kind = GENERATED_SECRETS[a.name].kind;
-      const made = Object.values(generate([kind]))[0];
+      const made = Object.values(generate([GENERATED_SECRETS[a.name].kind]))[0];
       value = made[a.name];
       if (a.publicVar) publicVars[a.configPath] = { ...publicVars[a.configPath], [a.publicVar]: made[a.publicVar] };
     }
@@ -659,21 +660,22 @@ async function main() {
     kv: json(run(["kv", "namespace", "list"])),
   };
   for (const { configPath, text } of editConfigs(workers, after, settings, publicVars)) {
-    writeFileSync(join(ROOT, configPath), text);
-    console.log(`wrote ${configPath}`);
+    writeFileSync(join(root, configPath), text);
+    result.wrote.push(configPath);
+    log(`wrote ${configPath}`);
   }
   // 4. migrations: every database, all failures reported before stopping
   const failed = [];
   for (const a of release.filter((x) => x.type === "migrate")) {
     try {
       run(["d1", "migrations", "apply", a.database, "--remote", "-c", a.configPath]);
-      console.log(`migrated ${a.database}`);
+      log(`migrated ${a.database}`);
     } catch (err) {
       failed.push(`${a.database}: ${err.message}`);
     }
   }
   if (failed.length) throw new Error(`migrations failed, nothing deployed:\n${failed.join("\n")}`);
-  // 5. deploys in dependency order
+  // 5. deploys in dependency order; a generated secret exists only in a 0600 temp file, removed after
   const tmp = mkdtempSync(join(tmpdir(), "edgeworks-deploy-"));
   const urls = [];
   try {
@@ -686,23 +688,41 @@ async function main() {
       }
       const out = run(args);
       urls.push(...[...out.matchAll(/https:\/\/\S+/g)].map((m) => `${a.worker}: ${m[0]}`));
-      console.log(`deployed ${a.worker}`);
+      result.deployed.push(a.worker);
+      log(`deployed ${a.worker}`);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
-  console.log("\nDeployed. URLs:");
-  if (settings.domain) console.log(`  front door: https://${settings.domain}  (docs: https://${settings.domain}/auth/docs, ...)`);
-  if (settings.shortLinkHost) console.log(`  short links: https://${settings.shortLinkHost}/<slug>`);
-  for (const u of urls) console.log(`  ${u}`);
-  if (Object.keys(publicVars).length || provision.some((a) => a.type === "write-id" || a.type === "route")) {
-    console.log("\nThe configs above changed (real ids, routes, VAPID public key): commit them.");
-  }
+  log("\nDeployed. URLs:");
+  if (settings.domain)
+    log(`  front door: https://${settings.domain}  (API references: https://${settings.domain}/auth/docs, /todo/docs, ...)`);
+  if (settings.shortLinkHost) log(`  short links: https://${settings.shortLinkHost}/<slug>`);
+  for (const u of urls) log(`  ${u}`);
+  if (result.wrote.length) log(`\n${result.wrote.join(", ")} changed (real ids, routes, VAPID public key): commit them.`);
+  return result;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      "dry-run": { type: "boolean" },
+      domain: { type: "string" },
+      "short-link-host": { type: "string" },
+      origin: { type: "string" },
+      only: { type: "string" },
+    },
+  });
+  const settings = settingsFrom({ domain: values.domain, shortLinkHost: values["short-link-host"], origin: values.origin }, process.env);
+  const result = await deploy({ settings, dry: values["dry-run"], only: values.only });
+  if (result.refused) process.exitCode = 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((err) => {
     console.error(err.message);
+    if (/CLOUDFLARE_API_TOKEN|not authenticated|login/i.test(err.message))
+      console.error("\nLog in first: npx wrangler login (or set CLOUDFLARE_API_TOKEN); see docs/deploy.md.");
     process.exit(1);
   });
 }
