@@ -1,5 +1,6 @@
 // The blog's client of workers/accounts (over the ACCOUNTS service binding): registration, login and
-// email change go through its HTTP API; the user directory and password changes through its RPCs.
+// email change go through its HTTP API (named with the blog's public origin, for the links in
+// accounts' emails); the user directory and password changes through its RPCs.
 import { accountsDirectory, type DirectoryUser } from "@edgeworks/auth";
 import { ApiError, log } from "@edgeworks/http";
 
@@ -25,22 +26,42 @@ export class AccountsError extends Error {
 }
 
 /** What accounts' `setPassword` RPC answers (its `SetPasswordResult`). */
-export type SetPasswordResult = { ok: true } | { ok: false; reason: "invalid_password" | "not_found" | "session_revoked"; message: string };
+export type SetPasswordResult =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: "invalid_password" | "not_found" | "session_revoked" | "reauthentication_required" | "wrong_password";
+      message: string;
+    };
 
-interface PasswordRpc {
-  setPassword(userId: string, newPassword: string, keepSessionId?: string): Promise<SetPasswordResult>;
+/** The proof accounts' `setPassword` takes: here, the `auth_time` of the caller's token (it can only make accounts stricter). */
+export interface PasswordProof {
+  authTime?: number;
 }
 
-const ORIGIN = "https://accounts.internal";
+interface PasswordRpc {
+  setPassword(userId: string, newPassword: string, keepSessionId?: string, proof?: PasswordProof): Promise<SetPasswordResult>;
+}
 
-async function call(env: Env, path: string, init: { method: string; body?: unknown; token?: string; clientIp?: string }): Promise<unknown> {
+/**
+ * The origin the blog's requests to accounts name. The service binding ignores the host, but accounts
+ * builds the links in its emails from the request's origin when its own `PUBLIC_ORIGIN` is unset, so
+ * the blog names its public origin (`https://accounts.internal` would reach no mail reader).
+ */
+const DEFAULT_ORIGIN = "https://accounts.internal";
+
+async function call(
+  env: Env,
+  path: string,
+  init: { method: string; body?: unknown; token?: string; clientIp?: string; origin?: string },
+): Promise<unknown> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (init.body !== undefined) headers["Content-Type"] = "application/json";
   if (init.token) headers.Authorization = `Bearer ${init.token}`;
   // accounts rate-limits logins per client IP: pass the caller's, not ours
   if (init.clientIp) headers["CF-Connecting-IP"] = init.clientIp;
   const res = await env.ACCOUNTS.fetch(
-    new Request(`${ORIGIN}${path}`, {
+    new Request(`${init.origin ?? DEFAULT_ORIGIN}${path}`, {
       method: init.method,
       headers,
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
@@ -75,9 +96,17 @@ const asSession = (body: unknown): AccountSession => {
   return { user: { id: b.user.id, email: b.user.email, name: b.user.name ?? null }, accessToken: b.accessToken };
 };
 
-/** `POST /auth/v1/register`: 409 when the email is taken, 422 for a rule accounts enforces. */
-export async function registerAccount(env: Env, input: { email: string; password: string; name: string }, clientIp?: string) {
-  return asSession(await call(env, "/auth/v1/register", { method: "POST", body: input, clientIp }));
+/**
+ * `POST /auth/v1/register`: 409 when the email is taken, 422 for a rule accounts enforces, 429 when
+ * rate limited. `origin` is the blog's public origin: the verification link in the email points there.
+ */
+export async function registerAccount(
+  env: Env,
+  input: { email: string; password: string; name: string },
+  clientIp: string | undefined,
+  origin: string,
+) {
+  return asSession(await call(env, "/auth/v1/register", { method: "POST", body: input, clientIp, origin }));
 }
 
 /** `POST /auth/v1/login`: 401 for a wrong email or password, 429 when rate limited. */
@@ -85,9 +114,14 @@ export async function loginAccount(env: Env, input: { email: string; password: s
   return asSession(await call(env, "/auth/v1/login", { method: "POST", body: input, clientIp }));
 }
 
-/** `PATCH /auth/v1/me` with the caller's own access token: 409 when the email is taken, 403 for an API key. */
-export async function changeAccountEmail(env: Env, token: string, email: string): Promise<AccountUser> {
-  const body = (await call(env, "/auth/v1/me", { method: "PATCH", body: { email }, token })) as { user?: AccountUser };
+/**
+ * `PATCH /auth/v1/me` with the caller's own access token (accounts checks its `auth_time`): 409 when
+ * the email is taken, 403 for an API key or a login older than 5 minutes. The new address stays
+ * pending in accounts until verified, so the user returned still has the old `email`. `origin` is the
+ * blog's public origin, for the links in the verification email and the notice to the old address.
+ */
+export async function changeAccountEmail(env: Env, token: string, email: string, origin: string): Promise<AccountUser> {
+  const body = (await call(env, "/auth/v1/me", { method: "PATCH", body: { email }, token, origin })) as { user?: AccountUser };
   if (!body?.user?.id) throw new AccountsError(502, []);
   return body.user;
 }
@@ -105,15 +139,25 @@ export async function getAccountUsers(env: Env, ids: string[]): Promise<AccountU
 }
 
 /**
- * Sets the password over RPC (accounts' `setPassword`, no current password needed): the session
- * `keepSessionId` stays, every other one ends. Throws AccountsError(503) when accounts is unreachable.
+ * Sets the password over RPC (accounts' `setPassword`): the proof is the kept session `keepSessionId`
+ * (accounts accepts it when its login was within 5 minutes) and the token's `auth_time`. The session
+ * `keepSessionId` stays, every other one and every API key end. Throws AccountsError(503) when
+ * accounts is unreachable.
  */
-export async function setAccountPassword(env: Env, userId: string, password: string, keepSessionId?: string): Promise<SetPasswordResult> {
-  const result = await (env.ACCOUNTS as unknown as PasswordRpc).setPassword(userId, password, keepSessionId).catch((err: unknown) => {
-    // never the password: only what failed
-    log(env.LOG_LEVEL, "error", "accounts setPassword failed", { error: err instanceof Error ? err.name : "unknown" });
-    throw new AccountsError(503, []);
-  });
+export async function setAccountPassword(
+  env: Env,
+  userId: string,
+  password: string,
+  keepSessionId: string | undefined,
+  proof: PasswordProof,
+): Promise<SetPasswordResult> {
+  const result = await (env.ACCOUNTS as unknown as PasswordRpc)
+    .setPassword(userId, password, keepSessionId, proof)
+    .catch((err: unknown) => {
+      // never the password: only what failed
+      log(env.LOG_LEVEL, "error", "accounts setPassword failed", { error: err instanceof Error ? err.name : "unknown" });
+      throw new AccountsError(503, []);
+    });
   if (typeof result?.ok !== "boolean") throw new AccountsError(502, []);
   return result;
 }

@@ -1,10 +1,15 @@
 // A stand-in for workers/accounts in the blog's tests (an auxiliary Worker, see vitest.config.ts):
 // the parts of its HTTP API the blog calls (register, login, PATCH /me), its JWKS, the directory
-// RPCs and `setPassword` (same rule, results and session handling as accounts'). It signs real ES256 access tokens with the test key, so the blog's real verification runs.
+// RPCs and `setPassword` (same rule, proof, results and session handling as accounts'). It signs real ES256
+// access tokens (with `sid` and `auth_time`) with the test key, so the blog's real verification runs. A
+// changed email is pending until `verifyPending` (accounts: the link in the verification email).
 // Users live in memory; ids not registered here follow the shared convention (`<id>@users.test`).
 import { WorkerEntrypoint } from "cloudflare:workers";
 
-const users = new Map(); // email -> { id, email, name, password, sessions: Set<sid> }
+const users = new Map(); // email -> { id, email, name, password, pendingEmail, sessions: Map<sid, startedAt ms> }
+const origins = new Map(); // path -> origin of the last request to it (the blog passes its public origin)
+let lastProof = null; // the proof argument of the last setPassword call
+const REAUTH_MS = 5 * 60_000;
 const b64url = (bytes) =>
   btoa(String.fromCharCode(...new Uint8Array(bytes)))
     .replaceAll("=", "")
@@ -17,7 +22,7 @@ const problem = (status, errors = []) =>
     { status, headers: { "Content-Type": "application/problem+json" } },
   );
 
-async function sign(env, sub, sid = "s1") {
+async function sign(env, sub, sid = "s1", startedAt = Date.now()) {
   const jwk = JSON.parse(env.PRIVATE_JWK);
   const key = await crypto.subtle.importKey(
     "jwk",
@@ -27,27 +32,36 @@ async function sign(env, sub, sid = "s1") {
     ["sign"],
   );
   const now = Math.floor(Date.now() / 1000);
-  const input = `${enc({ alg: "ES256", kid: jwk.kid, typ: "JWT" })}.${enc({ sub, iss: "edgeworks-accounts", aud: "edgeworks", scope: "*", sid, iat: now - 1, exp: now + 900, jti: crypto.randomUUID() })}`;
+  const input = `${enc({ alg: "ES256", kid: jwk.kid, typ: "JWT" })}.${enc({ sub, iss: "edgeworks-accounts", aud: "edgeworks", scope: "*", sid, auth_time: Math.floor(startedAt / 1000), iat: now - 1, exp: now + 900, jti: crypto.randomUUID() })}`;
   const sig = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key, new TextEncoder().encode(input));
   return `${input}.${b64url(sig)}`;
 }
 
-/** A new session of `u`: its `sid` is remembered so that `setPassword` can keep or revoke it. */
+/** A new session of `u`: its `sid` and start are remembered so that `setPassword` can keep, revoke or check it. */
 const session = async (env, u) => {
   const sid = `s_${crypto.randomUUID()}`;
-  u.sessions.add(sid);
+  u.sessions.set(sid, Date.now());
   return sessionBody(env, u, sid);
 };
+const userBody = (u) => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  createdAt: new Date().toISOString(),
+  emailVerified: false,
+  pendingEmail: u.pendingEmail ?? null,
+});
 const sessionBody = async (env, u, sid) => ({
-  user: { id: u.id, email: u.email, name: u.name, createdAt: new Date().toISOString(), emailVerified: false },
-  accessToken: await sign(env, u.id, sid),
+  user: userBody(u),
+  accessToken: await sign(env, u.id, sid, u.sessions.get(sid)),
   refreshToken: "r",
   expiresIn: 900,
 });
 
 export default class FakeAccounts extends WorkerEntrypoint {
   async fetch(request) {
-    const { pathname } = new URL(request.url);
+    const { pathname, origin } = new URL(request.url);
+    origins.set(pathname, origin);
     if (pathname === "/auth/.well-known/jwks.json") return Response.json(JSON.parse(this.env.JWKS));
     const body = request.method === "GET" ? {} : await request.json().catch(() => ({}));
     const email = String(body.email ?? "")
@@ -62,7 +76,8 @@ export default class FakeAccounts extends WorkerEntrypoint {
         email,
         name: body.name ?? null,
         password: body.password,
-        sessions: new Set(),
+        pendingEmail: null,
+        sessions: new Map(),
       };
       users.set(email, user);
       return Response.json(await session(this.env, user), { status: 201 });
@@ -76,19 +91,27 @@ export default class FakeAccounts extends WorkerEntrypoint {
     if (pathname === "/auth/v1/me" && request.method === "PATCH") {
       const token = (request.headers.get("Authorization") ?? "").replace(/^Bearer /, "");
       if (token.startsWith("ewk_")) return problem(403);
-      const sub = JSON.parse(atob(token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/"))).sub;
-      if (users.has(email) && users.get(email).id !== sub) return problem(409);
+      const claims = JSON.parse(atob(token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/")));
+      const sub = claims.sub;
       const current = [...users.values()].find((u) => u.id === sub) ?? {
         id: sub,
         email: `${sub}@users.test`,
         name: sub,
         password: "",
-        sessions: new Set(),
+        pendingEmail: null,
+        sessions: new Map(),
       };
-      users.delete(current.email);
-      const updated = { ...current, email };
-      users.set(email, updated);
-      return Response.json({ user: { id: sub, email, name: updated.name, createdAt: new Date().toISOString(), emailVerified: false } });
+      if (email === current.email) return Response.json({ user: userBody(current) });
+      // accounts: the current password, or a login (auth_time) within the last 5 minutes
+      const proven =
+        body.currentPassword !== undefined
+          ? body.currentPassword === current.password
+          : typeof claims.auth_time === "number" && Date.now() - claims.auth_time * 1000 <= REAUTH_MS;
+      if (!proven) return problem(403);
+      if (users.has(email) && users.get(email).id !== sub) return problem(409);
+      current.pendingEmail = email;
+      if (!users.has(current.email)) users.set(current.email, current);
+      return Response.json({ user: userBody(current) });
     }
     return problem(404);
   }
@@ -99,8 +122,13 @@ export default class FakeAccounts extends WorkerEntrypoint {
     return null;
   }
 
-  /** Accounts' rule: 8..256 code points, no NUL, valid Unicode; the caller's session stays, the others end. */
-  async setPassword(userId, newPassword, keepSessionId) {
+  /**
+   * Accounts' rule: 8..256 code points, no NUL, valid Unicode; a proof (the current password, or a kept
+   * session that started within 5 minutes and no older `proof.authTime`); the caller's session stays,
+   * the others end.
+   */
+  async setPassword(userId, newPassword, keepSessionId, proof) {
+    lastProof = proof ?? null;
     if (typeof newPassword !== "string") return { ok: false, reason: "invalid_password", message: "Must be a string" };
     const length = [...newPassword].length;
     if (length < 8) return { ok: false, reason: "invalid_password", message: "Must be at least 8 characters" };
@@ -116,14 +144,48 @@ export default class FakeAccounts extends WorkerEntrypoint {
     if (keep !== undefined && !user.sessions.has(keep)) {
       return { ok: false, reason: "session_revoked", message: "The session has ended; log in again" };
     }
+    const startedAt = keep === undefined ? undefined : user.sessions.get(keep);
+    const claimed = typeof proof?.authTime === "number" ? proof.authTime * 1000 : startedAt;
+    const authTime = startedAt === undefined ? undefined : Math.min(startedAt, claimed ?? startedAt);
+    if (proof?.currentPassword !== undefined) {
+      if (proof.currentPassword !== user.password)
+        return { ok: false, reason: "wrong_password", message: "The current password is incorrect" };
+    } else if (authTime === undefined || Date.now() - authTime > REAUTH_MS) {
+      return { ok: false, reason: "reauthentication_required", message: "Changing the email or password needs your current password" };
+    }
     user.password = newPassword;
-    user.sessions = new Set(keep === undefined ? [] : [keep]);
+    user.sessions = new Map(keep === undefined ? [] : [[keep, startedAt]]);
     return { ok: true };
   }
 
   /** Test hook (not in accounts): ends one session, as a logout does. */
   async endSession(userId, sessionId) {
     for (const u of users.values()) if (u.id === userId) u.sessions.delete(sessionId);
+  }
+
+  /** Test hook: makes a session look as if it had started `ms` ago (accounts reads a session's start from its table). */
+  async ageSession(userId, sessionId, ms) {
+    for (const u of users.values()) if (u.id === userId && u.sessions.has(sessionId)) u.sessions.set(sessionId, Date.now() - ms);
+  }
+
+  /** Test hook (accounts: following the link in the verification email): the pending address becomes the account's. */
+  async verifyPending(email) {
+    const user = [...users.values()].find((u) => u.pendingEmail === email);
+    if (!user) throw new Error(`no account wants ${email}`);
+    users.delete(user.email);
+    user.email = email;
+    user.pendingEmail = null;
+    users.set(email, user);
+  }
+
+  /** Test hook: the origin of the last request to `path` (links in accounts' emails are built from it). */
+  async lastOrigin(path) {
+    return origins.get(path) ?? null;
+  }
+
+  /** Test hook: the proof argument of the last `setPassword` call. */
+  async lastProof() {
+    return lastProof;
   }
 
   async getUsers(ids) {

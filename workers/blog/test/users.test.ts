@@ -5,14 +5,26 @@ import { expectErrors, register, rw, uid } from "./helpers";
 
 const loginWith = (email: string, password: string) => rw("POST", "/users/login", { user: { email, password } });
 const claims = (token: string) =>
-  JSON.parse(atob((token.split(".")[1] ?? "").replaceAll("-", "+").replaceAll("_", "/"))) as { sub: string; sid: string };
+  JSON.parse(atob((token.split(".")[1] ?? "").replaceAll("-", "+").replaceAll("_", "/"))) as {
+    sub: string;
+    sid: string;
+    auth_time: number;
+  };
 const idOf = (token: string) => claims(token).sub;
 const sidOf = (token: string) => claims(token).sid;
 /** The fake accounts Worker's RPCs (test/fake-accounts.js), plus its test hook that ends a session. */
 const accounts = env.ACCOUNTS as unknown as {
-  setPassword(userId: string, password: string, keepSessionId?: string): Promise<{ ok: boolean; reason?: string }>;
+  setPassword(userId: string, password: string, keepSessionId?: string, proof?: object): Promise<{ ok: boolean; reason?: string }>;
   endSession(userId: string, sessionId: string): Promise<void>;
+  lastOrigin(path: string): Promise<string | null>;
+  lastProof(): Promise<unknown>;
+  ageSession(userId: string, sessionId: string, ms: number): Promise<void>;
+  verifyPending(email: string): Promise<void>;
 };
+/** The user's token as a thief would hold it: the same session, refreshed long after its login (auth_time 10 minutes ago). */
+const staleToken = (token: string) =>
+  mintToken({ sub: idOf(token), sid: sidOf(token), extra: { auth_time: Math.floor(Date.now() / 1000) - 600 } });
+const REAUTH = "needs a login within the last 5 minutes: log in again";
 
 describe("POST /api/users", () => {
   it("registers through accounts and returns the user with a token", async () => {
@@ -78,6 +90,14 @@ describe("POST /api/users", () => {
     });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ errors: { body: ["is too large"] } });
+  });
+});
+
+describe("links in accounts' emails", () => {
+  it("a sign-up calls accounts with the blog's public origin (PUBLIC_ORIGIN, else the request's), never https://accounts.internal", async () => {
+    await register("origin");
+    expect(env.PUBLIC_ORIGIN).toBe("");
+    expect(await accounts.lastOrigin("/auth/v1/register")).toBe("https://blog.test");
   });
 });
 
@@ -151,14 +171,43 @@ describe("GET/PUT /api/user", () => {
     expect(((await res.json()) as { user: object }).user).toMatchObject({ bio: null, image: null });
   });
 
-  it("changes username and email (the email in accounts)", async () => {
+  it("changes the username, and asks accounts for the new email: it is the account's once verified", async () => {
     const user = await register("chg");
     const name = `new_${uid()}`;
     const res = await rw("PUT", "/user", { user: { username: name, email: `${name}@example.com` } }, user.token);
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { user: object }).user).toMatchObject({ username: name, email: `${name}@example.com` });
-    const login = await rw("POST", "/users/login", { user: { email: `${name}@example.com`, password: "password123" } });
-    expect(login.status).toBe(200);
+    // accounts keeps the new address pending (it got a verification link); the old one stays the login
+    expect(((await res.json()) as { user: object }).user).toMatchObject({ username: name, email: user.email });
+    await expectErrors(await loginWith(`${name}@example.com`, "password123"), 401, { credentials: ["invalid"] });
+    await accounts.verifyPending(`${name}@example.com`);
+    expect((await loginWith(`${name}@example.com`, "password123")).status).toBe(200);
+    const me = (await (await rw("GET", "/user", undefined, user.token)).json()) as { user: { email: string } };
+    expect(me.user.email).toBe(`${name}@example.com`);
+  });
+
+  it.each([
+    ["password", { password: "a new passphrase" }, { password: [REAUTH] }],
+    ["email", { email: `late_${uid()}@example.com` }, { email: [REAUTH] }],
+    ["password and email", { password: "a new passphrase", email: `late_${uid()}@example.com` }, { email: [REAUTH], password: [REAUTH] }],
+  ])("refuses a %s change more than 5 minutes after login: 403, nothing changes", async (_label, change, errors) => {
+    const u = await register("late");
+    await expectErrors(await rw("PUT", "/user", { user: { ...change, bio: "not saved" } }, await staleToken(u.token)), 403, errors);
+    expect((await loginWith(u.email, "password123")).status).toBe(200);
+    const me = (await (await rw("GET", "/user", undefined, u.token)).json()) as { user: { email: string; bio: string | null } };
+    expect(me.user).toMatchObject({ email: u.email, bio: null });
+    // the rest of the profile needs no fresh login
+    expect((await rw("PUT", "/user", { user: { bio: "saved" } }, await staleToken(u.token))).status).toBe(200);
+  });
+
+  it("passes the token's auth_time on to accounts, which refuses what it cannot prove either (403)", async () => {
+    const u = await register("proof");
+    expect((await rw("PUT", "/user", { user: { password: "a new passphrase" } }, u.token)).status).toBe(200);
+    expect(await accounts.lastProof()).toEqual({ authTime: claims(u.token).auth_time });
+    // a session that accounts knows started long ago: refused there even if the blog's check passed
+    const old = await register("oldsession");
+    await accounts.ageSession(idOf(old.token), sidOf(old.token), 10 * 60_000);
+    await expectErrors(await rw("PUT", "/user", { user: { password: "a new passphrase" } }, old.token), 403, { password: [REAUTH] });
+    expect((await loginWith(old.email, "password123")).status).toBe(200);
   });
 
   it("refuses a taken username or email with 409 and changes nothing", async () => {
@@ -182,6 +231,9 @@ describe("GET/PUT /api/user", () => {
     ["a password of 257 characters", { password: "p".repeat(257) }, { password: ["is too long (maximum is 256 characters)"] }],
     ["a password with NUL", { password: "abcdefgh\u0000" }, { password: ["is invalid"] }],
     ["a number as password", { password: 12345678 }, { password: ["must be a string or null"] }],
+    // the RealWorld suite: a blank password is refused, not ignored (NIST 800-63B: 8 at least)
+    ["an empty password", { password: "" }, { password: ["can't be blank"] }],
+    ["a null password", { password: null }, { password: ["can't be blank"] }],
   ])("refuses %s with 422", async (_label, user, errors) => {
     const u = await register("bad");
     await expectErrors(await rw("PUT", "/user", { user }, u.token), 422, errors);
@@ -190,11 +242,11 @@ describe("GET/PUT /api/user", () => {
   it.each([
     ["an empty string", ""],
     ["null", null],
-  ])("treats %s as password as no change", async (_label, password) => {
+  ])("changes nothing for %s as password (422)", async (_label, password) => {
     const u = await register("nopw");
-    const res = await rw("PUT", "/user", { user: { password, bio: "kept" } }, u.token);
-    expect(res.status).toBe(200);
+    await expectErrors(await rw("PUT", "/user", { user: { password, bio: "not kept" } }, u.token), 422, { password: ["can't be blank"] });
     expect((await loginWith(u.email, "password123")).status).toBe(200);
+    expect(((await (await rw("GET", "/user", undefined, u.token)).json()) as { user: { bio: null } }).user.bio).toBeNull();
   });
 
   it("changes the password in accounts: the old one fails, the new one logs in, the token sent stays valid", async () => {
@@ -232,7 +284,7 @@ describe("GET/PUT /api/user", () => {
     await expectErrors(await rw("PUT", "/user", { user: { password: "accounts is down" } }, u.token), 503, {
       accounts: ["is unavailable, retry later"],
     });
-    const outsider = await mintToken({ sub: `gone${uid()}` });
+    const outsider = await mintToken({ sub: `gone${uid()}`, extra: { auth_time: Math.floor(Date.now() / 1000) } });
     await expectErrors(await rw("PUT", "/user", { user: { password: "a new passphrase" } }, outsider), 401, { token: ["is invalid"] });
   });
 
