@@ -4,8 +4,16 @@ import { type MailProvider, MailSendError, type MailSender } from "./provider";
 /** The `send_email` binding (workers-types' `SendEmail`); only its structured `send` is used. */
 export type SendEmailBinding = Pick<SendEmail, "send">;
 
-// Errors the Email Service raises for this email itself (not a passing outage): retrying cannot help.
-const PERMANENT = /not allowed|not verified|invalid|unverified|suppress|blocked|E_(SENDER|RECIPIENT|VALIDATION|CONTENT)/i;
+// Errors the Email Service raises for this email itself (a sender or recipient it will not take, an
+// invalid message): retrying cannot help. Throttling, quotas and outages are checked first: they pass.
+const TEMPORARY = /rate|limit|quota|throttl|timeout|timed out|unavailable|internal|try again|E_(RATE|INTERNAL)/i;
+const PERMANENT = /not allowed|not verified|unverified|invalid|suppress|blocked|E_(SENDER|RECIPIENT|VALIDATION|CONTENT|HEADER)/i;
+
+/** Whether a `send_email` error can never succeed for this email (unknown errors are retried). */
+export function isPermanentBindingError(message: string): boolean {
+  const text = message.slice(0, 500);
+  return !TEMPORARY.test(text) && PERMANENT.test(text);
+}
 
 /**
  * Sends through Cloudflare's `send_email` binding ([[send_email]] in wrangler.toml; Cloudflare Email
@@ -35,7 +43,7 @@ export function cloudflareProvider(binding: SendEmailBinding, from: MailSender):
         return { providerId: sent.messageId };
       } catch (err) {
         const text = err instanceof Error ? err.message : String(err);
-        throw new MailSendError(`send_email: ${text}`, PERMANENT.test(text.slice(0, 500)));
+        throw new MailSendError(`send_email: ${text}`, isPermanentBindingError(text));
       }
     },
   };
