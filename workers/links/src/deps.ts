@@ -35,9 +35,29 @@ export const shortOrigin = (env: Env, requestUrl: string): string => {
   return configured || new URL(requestUrl).origin;
 };
 
-/** Targets may not loop back to this shortener (configured or actual host) or hit a blocked domain. */
+/**
+ * `SHORT_LINK_HOST` as a bare lower-case host name (a scheme, path, port or trailing dot someone
+ * wrote is dropped), or null when it is empty: the short-link domain served by this Worker directly.
+ *
+ * @example shortLinkHostOf({ SHORT_LINK_HOST: "https://Edgew.rk/" }) // "edgew.rk"
+ */
+export function shortLinkHostOf(env: { SHORT_LINK_HOST?: string }): string | null {
+  let host = (env.SHORT_LINK_HOST ?? "").trim().toLowerCase().slice(0, 256);
+  const scheme = host.indexOf("://");
+  if (scheme !== -1) host = host.slice(scheme + 3);
+  for (const end of ["/", "?", "#", ":"]) {
+    const at = host.indexOf(end);
+    if (at !== -1) host = host.slice(0, at);
+  }
+  while (host.endsWith(".")) host = host.slice(0, -1);
+  return host || null;
+}
+
+/** Targets may not loop back to this shortener (configured, short-link or actual host) or hit a blocked domain. */
 export const urlPolicyOf = (env: Env, requestUrl: string): UrlPolicy => {
   const ownHosts = [new URL(requestUrl).hostname];
+  const shortHost = shortLinkHostOf(env);
+  if (shortHost) ownHosts.push(shortHost);
   const configured = env.PUBLIC_ORIGIN?.trim();
   if (configured && canParseUrl(configured)) ownHosts.push(new URL(configured).hostname);
   return { ownHosts, blockedDomains: parseBlockedDomains(env.BLOCKED_DOMAINS) };

@@ -1,7 +1,8 @@
 import { consumeClicks } from "./analytics/consume-clicks";
+import { shortLinkHostOf } from "./deps";
 import { links } from "./product";
 import { documentRedirect } from "./redirect/redirect.openapi";
-import { serveRedirect } from "./redirect/serve-redirect";
+import { serveRedirect, shortHostMiss } from "./redirect/serve-redirect";
 import { analyticsRouter } from "./routes/analytics";
 import { createRouterForLinks, linksRouter } from "./routes/links";
 import { isReservedSlug } from "./slug";
@@ -27,11 +28,22 @@ function redirectSlug(request: Request): string | null {
   return slug !== undefined && !isReservedSlug(slug) ? slug : null;
 }
 
+/** True when the request came to `SHORT_LINK_HOST` (a custom domain routed to this Worker directly). */
+function onShortLinkHost(request: Request, env: Env): boolean {
+  const shortHost = shortLinkHostOf(env);
+  if (shortHost === null) return false;
+  let host = new URL(request.url).hostname;
+  while (host.endsWith(".")) host = host.slice(0, -1);
+  return host === shortHost;
+}
+
 export default links.worker({
-  // the redirect's lean path answers before the app and its middleware
+  // the redirect's lean path answers before the app and its middleware; on the short-link host
+  // nothing else answers at all
   fetch(request, env, ctx) {
     const slug = redirectSlug(request);
-    return slug !== null ? serveRedirect(request, env, ctx, slug) : null;
+    if (slug !== null) return serveRedirect(request, env, ctx, slug);
+    return onShortLinkHost(request, env) ? shortHostMiss(request, env, ctx) : null;
   },
   queue: consumeClicks,
 });

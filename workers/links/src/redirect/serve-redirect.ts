@@ -142,3 +142,15 @@ export async function serveRedirect(request: Request, env: Env, ctx: ExecutionCo
   logRequest(x, response.status, startedAt);
   return request.method === "HEAD" && response.body ? new Response(null, response) : response;
 }
+
+/**
+ * Anything but `/{slug}` on the short-link host (`SHORT_LINK_HOST`): a 404 (problem+json, or a small
+ * page for browsers), so that domain serves short links and nothing else — no API, docs or health.
+ */
+export function shortHostMiss(request: Request, env: Env, ctx: ExecutionContext): Response {
+  const startedAt = Date.now();
+  const x = exchangeOf(request, env, ctx);
+  const response = errorResponse(x, new ApiError("not_found", "Only short links are served on this host"));
+  logRequest(x, response.status, startedAt);
+  return request.method === "HEAD" ? new Response(null, response) : response;
+}
