@@ -7,7 +7,8 @@ export const toBase64Url = (bytes: Uint8Array): string =>
   btoa(String.fromCharCode(...bytes))
     .replaceAll("+", "-")
     .replaceAll("/", "_")
-    .replace(/=+$/, "");
+    // btoa pads with at most two "=" (a bounded pattern: `/=+$/` is quadratic on a long run of "=")
+    .replace(/={1,2}$/, "");
 
 /** Standard base64 of bytes, and back. */
 export const toBase64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
