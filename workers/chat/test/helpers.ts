@@ -69,6 +69,17 @@ export class TestSocket {
     });
   }
 
+  /** Waits for the next frame or close, at most 50 ms; the timer is cleared (a replay of thousands of frames would otherwise leave thousands of them running). */
+  private nextFrame(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 50);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
   send(frame: unknown): void {
     this.ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
   }
@@ -79,10 +90,7 @@ export class TestSocket {
       const i = this.frames.findIndex(match);
       if (i >= 0) return this.frames.splice(i, 1)[0] as Frame;
       if (Date.now() > deadline) throw new Error(`no matching frame; got ${JSON.stringify(this.frames).slice(0, 500)}`);
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        setTimeout(resolve, 50);
-      });
+      await this.nextFrame();
     }
   }
 
@@ -91,10 +99,7 @@ export class TestSocket {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed) {
       if (Date.now() > deadline) throw new Error("socket not closed");
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        setTimeout(resolve, 50);
-      });
+      await this.nextFrame();
     }
     return this.closed;
   }
