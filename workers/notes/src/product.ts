@@ -28,7 +28,9 @@ export const notes = defineProduct<Env, ServiceDeps>({
     "attachments in R2. Every route under `/notes/v1` except `/notes/v1/public/*` needs a Bearer access token (or an `ewk_` API key) " +
     "with `notes:read` for reads and `notes:write` for writes; writes are rate limited per user (600/min, `RateLimit-*` headers). " +
     "Sharees with too little right get 403, anyone else 404. Limits: title 1..500 characters, content ≤ 1 MiB of UTF-8, ≤ 20 tags " +
-    "of ≤ 50 characters, notebooks nest ≤ 10 deep, attachments ≤ 10 MiB, JSON bodies ≤ 4 MiB. Errors are `application/problem+json` (RFC 9457).",
+    "of ≤ 50 characters, notebooks nest ≤ 10 deep, attachments ≤ 10 MiB, JSON bodies ≤ 4 MiB. Errors are `application/problem+json` (RFC 9457). " +
+    "Responses that read or wrote carry `X-D1-Bookmark`; send the last one back (same header) to read your own writes from a " +
+    "nearby read replica; a malformed bookmark is a 400.",
   // the tighter body limit everywhere but attachment uploads
   app: {
     maxBodyBytes: MAX_JSON_BODY,

@@ -16,7 +16,9 @@ export const todo = defineProduct<Env, ServiceDeps>({
   description:
     "Personal todos with tags, due dates, priorities and manual ordering. Every route under `/todo/v1` needs a Bearer " +
     "access token (or an `ewk_` API key) with the `todo:read` scope for reads and `todo:write` for writes; writes are " +
-    "rate limited per user (600/min, `RateLimit-*` headers). Errors are `application/problem+json` (RFC 9457).",
+    "rate limited per user (600/min, `RateLimit-*` headers). Errors are `application/problem+json` (RFC 9457). " +
+    "Responses that read or wrote carry `X-D1-Bookmark`; send the last one back (same header) to read your own writes from a " +
+    "nearby read replica; a malformed bookmark is a 400.",
   // D1 read replication: each /v1 request's queries run in one D1 session (X-D1-Bookmark in and out)
   d1: (env) => env.DB,
   deps: (c) => ({ db: drizzle(sessionDatabase(c)), userId: c.var.auth.userId, now: Date.now }),
