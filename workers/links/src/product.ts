@@ -44,7 +44,7 @@ export const links = defineProduct<Env, OwnerDeps>({
     "click caps, passwords, device/country/language rules and UTM pass-through. Clicks are counted through a Queue " +
     "into per-hour aggregates (humans and bots apart) within seconds. The API under `/links/v1` needs a Bearer access " +
     "token (or an `ewk_` API key) with `links:read` / `links:write`, except creating a link, which anonymous callers " +
-    "may do at a strict per-IP rate. Errors are `application/problem+json` (RFC 9457).",
+    "may do at a strict per-network rate (IPv6 by /64). Errors are `application/problem+json` (RFC 9457).",
   // bulk create spends the create budget instead, so the write limit is links' own (limitWrites)
   guard: { writeLimit: false },
   deps: (c) => ({ ...depsOf(c), userId: c.var.auth.userId }),

@@ -1,7 +1,7 @@
 import { problemSchema } from "@edgeworks/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Env as HonoEnv } from "hono";
-import { MAX_FORM_BYTES, PASSWORD_POLICY } from "./serve-redirect";
+import { LINK_PASSWORD_POLICY, MAX_FORM_BYTES, PASSWORD_POLICY } from "./serve-redirect";
 
 const slugParam = z
   .string()
@@ -60,8 +60,9 @@ export function documentRedirect<E extends HonoEnv>(app: OpenAPIHono<E>): void {
     summary: "Unlock a password-protected link",
     description:
       `Form field \`password\`. Right: 303 See Other to the target (a GET, so the password is never re-sent). Wrong: 401 ` +
-      `and the form again. ${PASSWORD_POLICY.limit} attempts per ${PASSWORD_POLICY.periodMs / 60_000} minutes per IP and ` +
-      `link (429 with Retry-After). Bodies over ${MAX_FORM_BYTES} bytes are 413; other content types 415; links without ` +
+      `and the form again. ${PASSWORD_POLICY.limit} attempts per ${PASSWORD_POLICY.periodMs / 60_000} minutes per client ` +
+      `network (IPv6 /64) and link, and ${LINK_PASSWORD_POLICY.limit} per ${LINK_PASSWORD_POLICY.periodMs / 60_000} minutes ` +
+      `per link from all networks (429 with Retry-After). Bodies over ${MAX_FORM_BYTES} bytes are 413; other content types 415; links without ` +
       "a password 405.",
     request: {
       ...request,

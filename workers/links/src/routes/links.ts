@@ -8,7 +8,7 @@ import { bulkCreateRoute, createLinkRoute, deleteLinkRoute, getLinkRoute, listLi
 
 /**
  * POST /links: open to anonymous callers, so it has its own optional authentication and its own
- * rate limit (per user, or strictly per IP), both before the body is read.
+ * rate limit (per user, or strictly per client network), both before the body is read.
  */
 export const createRouterForLinks = createRouter<MaybeAuthEnv>();
 createRouterForLinks.on("POST", "/links", authenticateIfPresent, limitCreate);
