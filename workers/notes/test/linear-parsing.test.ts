@@ -1,6 +1,7 @@
 import { describe, expect, it, test } from "vitest";
 import { fromMarkdownFile, safeFileName } from "../src/export/markdown-file";
 import { toMatchExpression } from "../src/search-query";
+import { createNotebook, expectProblem, newUser, upload } from "./helpers";
 
 // Issue 10, item 2: parsing user text must be linear. Each case is a complexity check (a backtracking
 // regex took seconds on these inputs), so a generous bound in ms is enough to tell the two apart.
@@ -40,6 +41,18 @@ describe("Markdown import: the title heading is scanned, not backtracked", () =>
     ["text", "f"],
   ])("the title of %j is %j", (text, title) => {
     expect(fromMarkdownFile(text, "f.md").title).toBe(title);
+  });
+
+  it("POST /notes/import of that file into someone else's notebook is a 404 at once (the title is read before access is checked)", async () => {
+    const owner = await newUser();
+    const stranger = await newUser();
+    const notebook = await createNotebook(owner.token);
+    const file = new Blob([`# a${" ".repeat(2500)}b`], { type: "text/markdown" });
+    const started = performance.now();
+    const res = await upload("/notes/import", stranger.token, file, "x.md", { notebookId: notebook.id });
+    const ms = performance.now() - started;
+    await expectProblem(res, 404, "not_found");
+    expect(ms).toBeLessThan(1000);
   });
 
   it("keeps the heading in the content", () => {
