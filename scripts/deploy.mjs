@@ -3,8 +3,8 @@
 // 2. finds by name, or creates, every D1 database, KV namespace, queue (and dead-letter queue) and R2 bucket
 //    they reference, and writes the real ids into the configs (comments and layout kept),
 // 3. gives every dead-letter queue that no Worker consumes an HTTP pull consumer (`pnpm dlq` reads it),
-// 4. writes the front door's custom domain (EDGEWORKS_DOMAIN) and the short-link host's
-//    (EDGEWORKS_SHORT_LINK_HOST) into the configs,
+// 4. deploys the front door with its custom domain (EDGEWORKS_DOMAIN) and the links Worker with the
+//    short-link host's (EDGEWORKS_SHORT_LINK_HOST), as `--domain` (not in the configs: see deployDomains),
 // 5. generates the secrets a Worker is missing (JWT_PRIVATE_KEYS, VAPID_PRIVATE_KEY: scripts/keys.mjs) or
 //    takes them from the environment (MAIL_HTTP_API_KEY, any other name in a config's `[secrets] required`),
 // 6. applies every database's remote migrations, then deploys the Workers in dependency order (a Worker
@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs, stripVTControlCharacters } from "node:util";
-import { describe, editConfigs, provisionPlan, releasePlan } from "./deploy/plan.mjs";
+import { describeAction, editConfigs, provisionPlan, releasePlan } from "./deploy/plan.mjs";
 import { desiredResources } from "./deploy/resources.mjs";
 import { GENERATED_SECRETS, settingsFrom, settingsProblems } from "./deploy/settings.mjs";
 import { CREATE, json, listExisting, readWorkers, wranglerRunner } from "./deploy/wrangler.mjs";
@@ -71,10 +71,10 @@ export async function deploy({ root = ROOT, run = wranglerRunner(root), settings
     `Front door: ${settings.domain ? `https://${settings.domain}` : "(no EDGEWORKS_DOMAIN)"}; PUBLIC_ORIGIN: ${settings.origin ?? "(empty)"}; short links: ${settings.shortLinkHost ? `https://${settings.shortLinkHost}` : "on the front door"}`,
   );
   log(`\nProvision (${provision.length} action${provision.length === 1 ? "" : "s"}${offline ? ", assuming nothing exists" : ""}):`);
-  for (const a of provision) log(`  - ${describe(a)}`);
-  if (provision.length === 0) log("  (nothing: every resource, id, route and secret is in place)");
+  for (const a of provision) log(`  - ${describeAction(a)}`);
+  if (provision.length === 0) log("  (nothing: every resource, id and secret is in place)");
   log(`\nRelease (${release.length} steps, in this order):`);
-  for (const a of release) log(`  - ${describe(a)}`);
+  for (const a of release) log(`  - ${describeAction(a)}`);
   if (problems.length) {
     log(`\n${dry ? "A real run would refuse to start" : "Refusing to deploy"}:`);
     for (const p of problems) log(`  ✗ ${p}`);
@@ -112,13 +112,13 @@ export async function deploy({ root = ROOT, run = wranglerRunner(root), settings
     }
     secretsFor[a.worker] = { ...secretsFor[a.worker], [a.name]: value };
   }
-  // 3. ids, routes and public keys into the configs
+  // 3. ids and public keys into the configs
   const after = {
     ...existing,
     d1: json(run(["d1", "list", "--json"])).map((d) => ({ name: d.name, uuid: d.uuid })),
     kv: json(run(["kv", "namespace", "list"])),
   };
-  for (const { configPath, text } of editConfigs(workers, after, settings, publicVars)) {
+  for (const { configPath, text } of editConfigs(workers, after, publicVars)) {
     writeFileSync(join(root, configPath), text);
     result.wrote.push(configPath);
     log(`wrote ${configPath}`);
@@ -139,7 +139,13 @@ export async function deploy({ root = ROOT, run = wranglerRunner(root), settings
   const urls = [];
   try {
     for (const a of release.filter((x) => x.type === "deploy")) {
-      const args = ["deploy", "-c", a.configPath, ...Object.entries(a.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`])];
+      const args = [
+        "deploy",
+        "-c",
+        a.configPath,
+        ...a.domains.flatMap((d) => ["--domain", d]),
+        ...Object.entries(a.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+      ];
       if (secretsFor[a.worker]) {
         const file = join(tmp, `${a.worker}.json`);
         writeFileSync(file, JSON.stringify(secretsFor[a.worker]), { mode: 0o600 });
@@ -158,7 +164,7 @@ export async function deploy({ root = ROOT, run = wranglerRunner(root), settings
     log(`  front door: https://${settings.domain}  (API references: https://${settings.domain}/auth/docs, /todo/docs, ...)`);
   if (settings.shortLinkHost) log(`  short links: https://${settings.shortLinkHost}/<slug>`);
   for (const u of urls) log(`  ${u}`);
-  if (result.wrote.length) log(`\n${result.wrote.join(", ")} changed (real ids, routes, VAPID public key): commit them.`);
+  if (result.wrote.length) log(`\n${result.wrote.join(", ")} changed (real ids, VAPID public key): commit them.`);
   return result;
 }
 

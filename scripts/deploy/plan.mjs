@@ -2,7 +2,7 @@
 // is in place), the release (migrations, then deploys in order) and the configs' new text. Pure.
 import { deployOrder, desiredResources, kvTitle } from "./resources.mjs";
 import { deployVars, GENERATED_SECRETS, requiredSecrets, shortLinkWorker } from "./settings.mjs";
-import { setInArrayTable, setInTable, setTopLevel } from "./toml-edit.mjs";
+import { setInArrayTable, setInTable } from "./toml-edit.mjs";
 
 /**
  * The actions that bring Cloudflare and the configs to what the configs describe, from what exists
@@ -35,7 +35,6 @@ export function provisionPlan(workers, existing, settings = {}) {
     if (id !== k.id)
       actions.push({ type: "write-id", configPath: k.configPath, what: `id of KV ${k.binding} (${k.title})`, id: id ?? null });
   }
-  for (const edit of routeEdits(workers, settings)) actions.push({ type: "route", ...edit });
   for (const w of workers) {
     const have = existing.secrets?.[w.config.name] ?? [];
     for (const name of requiredSecrets(w, settings)) {
@@ -57,24 +56,20 @@ export function provisionPlan(workers, existing, settings = {}) {
   return actions;
 }
 
-/** Routes the settings ask for that a config does not have yet: the front door's domain, the short-link host. */
-export function routeEdits(workers, settings) {
-  const edits = [];
-  const wanted = [];
-  const front = workers.find((w) => w.front);
-  if (front && settings.domain) wanted.push({ worker: front, pattern: settings.domain });
-  const links = shortLinkWorker(workers);
-  if (links && settings.shortLinkHost) wanted.push({ worker: links, pattern: settings.shortLinkHost });
-  for (const { worker, pattern } of wanted) {
-    const routes = [{ pattern, custom_domain: true }];
-    if (JSON.stringify(worker.config.routes ?? []) !== JSON.stringify(routes)) {
-      edits.push({ configPath: worker.configPath, worker: worker.config.name, routes });
-    }
-  }
-  return edits;
+/**
+ * The custom domains a Worker is deployed with (`wrangler deploy --domain`): the front door's domain, the
+ * short-link host on the Worker that serves it. Passed on every deploy, never written into the configs:
+ * `wrangler dev` rewrites every request URL to the host of a config's first route, which would make
+ * `pnpm dev` build its links on the production domain.
+ */
+export function deployDomains(worker, workers, settings) {
+  const domains = [];
+  if (worker.front && settings.domain) domains.push(settings.domain);
+  if (settings.shortLinkHost && shortLinkWorker(workers) === worker) domains.push(settings.shortLinkHost);
+  return domains;
 }
 
-/** Migrations for every database, then a deploy per Worker in dependency order with its var overrides. */
+/** Migrations for every database, then a deploy per Worker in dependency order with its vars and domains. */
 export function releasePlan(workers, settings = {}) {
   const migrate = desiredResources(workers).d1.map((d) => ({ type: "migrate", database: d.name, configPath: d.configPath }));
   const deploy = deployOrder(workers).map((w) => ({
@@ -82,12 +77,13 @@ export function releasePlan(workers, settings = {}) {
     worker: w.config.name,
     configPath: w.configPath,
     vars: deployVars(w, settings),
+    domains: deployDomains(w, workers, settings),
   }));
   return [...migrate, ...deploy];
 }
 
 /** One line per action, for the plan printout. */
-export function describe(action) {
+export function describeAction(action) {
   switch (action.type) {
     case "create":
       return `create ${{ d1: "D1 database", kv: "KV namespace", queue: "queue", r2: "R2 bucket" }[action.kind]} ${action.name}`;
@@ -95,15 +91,16 @@ export function describe(action) {
       return `give dead-letter queue ${action.queue} an HTTP pull consumer (read by \`pnpm dlq ${action.for}\`)`;
     case "write-id":
       return `write ${action.what} into ${action.configPath}${action.id ? ` (${action.id})` : " (the id of the new resource)"}`;
-    case "route":
-      return `route ${action.routes.map((r) => r.pattern).join(", ")} (custom domain) to ${action.worker} in ${action.configPath}`;
     case "secret":
       return `secret ${action.name} for ${action.worker}: ${action.source === "generated" ? "generate (pnpm keys)" : "from the environment"}${action.publicVar ? `, its public half into ${action.publicVar} in ${action.configPath}` : ""}`;
     case "migrate":
       return `apply remote migrations to ${action.database} (${action.configPath})`;
     case "deploy": {
-      const vars = Object.entries(action.vars).map(([k, v]) => `--var ${k}:${v}`);
-      return `deploy ${action.worker} (${action.configPath})${vars.length ? ` ${vars.join(" ")}` : ""}`;
+      const flags = [
+        ...(action.domains ?? []).map((d) => `--domain ${d}`),
+        ...Object.entries(action.vars).map(([k, v]) => `--var ${k}:${v}`),
+      ];
+      return `deploy ${action.worker} (${action.configPath})${flags.length ? ` ${flags.join(" ")}` : ""}`;
     }
     default:
       return JSON.stringify(action);
@@ -111,13 +108,12 @@ export function describe(action) {
 }
 
 /**
- * Every config's new text once the resources exist: real D1/KV ids, the routes, generated public keys
+ * Every config's new text once the resources exist: real D1/KV ids and generated public keys
  * (`publicVars`: `{ configPath: { VAR: value } }`). Returns only the configs that change.
  */
-export function editConfigs(workers, existing, settings = {}, publicVars = {}) {
+export function editConfigs(workers, existing, publicVars = {}) {
   const d1 = new Map((existing.d1 ?? []).map((d) => [d.name, d.uuid]));
   const kv = new Map((existing.kv ?? []).map((k) => [k.title, k.id]));
-  const routes = new Map(routeEdits(workers, settings).map((e) => [e.configPath, e.routes]));
   const changed = [];
   for (const w of workers) {
     let text = w.text;
@@ -129,8 +125,6 @@ export function editConfigs(workers, existing, settings = {}, publicVars = {}) {
       const id = kv.get(kvTitle(w.config.name, ns.binding));
       if (id && id !== ns.id) text = setInArrayTable(text, "kv_namespaces", ["binding", ns.binding], "id", id);
     }
-    const r = routes.get(w.configPath);
-    if (r) text = setTopLevel(text, "routes", r, "Set by `pnpm run deploy` (EDGEWORKS_DOMAIN / EDGEWORKS_SHORT_LINK_HOST).");
     for (const [name, value] of Object.entries(publicVars[w.configPath] ?? {})) text = setInTable(text, "vars", name, value);
     if (text !== w.text) changed.push({ configPath: w.configPath, text });
   }

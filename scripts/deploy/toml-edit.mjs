@@ -2,7 +2,6 @@
 // Line-based and regex-light (one-pass scans), for the configs of this repo, not arbitrary TOML.
 
 const HEADER = /^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]\]?\s*(#.*)?$/;
-const isHeader = (line) => HEADER.test(line);
 const keyLine = (key) => new RegExp(`^(\\s*${key.replaceAll(".", "\\.")}\\s*=\\s*)`);
 
 /** Where each table starts and ends (line indexes), with its name and whether it is an array table. */
@@ -112,26 +111,5 @@ export function setInTable(text, table, key, value) {
     while (end > t.start + 1 && (lines[end - 1].trim() === "" || lines[end - 1].trim().startsWith("#"))) end--;
     lines.splice(end, 0, `${key} = ${tomlValue(value)}`);
   }
-  return lines.join("\n");
-}
-
-/**
- * Sets a top-level key (before the first table), e.g. `routes`; a new key goes above the first table's
- * leading comments, with `comment` above it.
- */
-export function setTopLevel(text, key, value, comment) {
-  const lines = text.split("\n");
-  const first = lines.findIndex(isHeader);
-  const end = first < 0 ? lines.length : first;
-  const at = lines.findIndex((l, i) => i < end && keyLine(key).test(l));
-  if (at >= 0) {
-    replaceValue(lines, at, key, tomlValue(value));
-    return lines.join("\n");
-  }
-  let i = end;
-  while (i > 0 && lines[i - 1].trim().startsWith("#")) i--;
-  const block = [...(comment ? [`# ${comment}`] : []), `${key} = ${tomlValue(value)}`, ""];
-  if (i > 0 && lines[i - 1].trim() !== "") block.unshift("");
-  lines.splice(i, 0, ...block);
   return lines.join("\n");
 }

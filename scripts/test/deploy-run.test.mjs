@@ -126,8 +126,9 @@ describe("pnpm run deploy against an empty account", () => {
     expect(JSON.parse(state.values.JWT_PRIVATE_KEYS)[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256" });
     const chat = workers.find((w) => w.config.name === "edgeworks-chat");
     expect(Buffer.from(chat.config.vars.VAPID_PUBLIC_KEY, "base64url")).toHaveLength(65);
-    expect(workers.find((w) => w.front).config.routes).toEqual([{ pattern: "api.example.com", custom_domain: true }]);
-    expect(workers.find((w) => w.config.name === "edgeworks-links").config.routes).toEqual([{ pattern: "ex.am", custom_domain: true }]);
+    expect(state.calls.find((c) => c.startsWith("deploy -c wrangler.toml"))).toContain("--domain api.example.com");
+    expect(state.calls.find((c) => c.startsWith("deploy -c workers/links/"))).toContain("--domain ex.am");
+    for (const w of workers) expect(w.config.routes, w.configPath).toBeUndefined();
     expect(state.pull).toContain("edgeworks-link-clicks-dlq");
     expect(state.calls.filter((c) => c.startsWith("deploy -c workers/blog/")).at(-1)).toContain(
       "--var PUBLIC_ORIGIN:https://api.example.com",

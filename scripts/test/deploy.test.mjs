@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   deployOrder,
+  describeAction,
   desiredResources,
   editConfigs,
   parseQueuesTable,
@@ -13,7 +14,6 @@ import {
   releasePlan,
   setInArrayTable,
   setInTable,
-  setTopLevel,
   settingsFrom,
   settingsProblems,
 } from "../deploy.mjs";
@@ -124,19 +124,26 @@ describe("the plan", () => {
     expect(plan).toContainEqual(
       expect.objectContaining({ type: "secret", worker: "edgeworks-chat", name: "VAPID_PRIVATE_KEY", publicVar: "VAPID_PUBLIC_KEY" }),
     );
-    expect(plan).toContainEqual(
-      expect.objectContaining({ type: "route", worker: "edgeworks-edge", routes: [{ pattern: "api.example.com", custom_domain: true }] }),
-    );
-    expect(plan).toContainEqual(
-      expect.objectContaining({ type: "route", worker: "edgeworks-links", routes: [{ pattern: "ex.am", custom_domain: true }] }),
+  });
+
+  it("deploys the front door on the domain and the links Worker on the short-link host, as --domain flags", () => {
+    const deploys = releasePlan(workers, settings).filter((a) => a.type === "deploy");
+    expect(deploys.find((a) => a.worker === "edgeworks-edge").domains).toEqual(["api.example.com"]);
+    expect(deploys.find((a) => a.worker === "edgeworks-links").domains).toEqual(["ex.am"]);
+    for (const a of deploys.filter((x) => !["edgeworks-edge", "edgeworks-links"].includes(x.worker)))
+      expect(a.domains, a.worker).toEqual([]);
+    // never in the configs: wrangler dev would rewrite every local request URL to a config route's host
+    for (const e of editConfigs(workers, provisioned())) expect(e.text).not.toMatch(/^routes\s*=/m);
+    expect(describeAction(deploys.find((a) => a.worker === "edgeworks-edge"))).toBe(
+      "deploy edgeworks-edge (wrangler.toml) --domain api.example.com",
     );
   });
 
-  it("is empty on a second run: after the ids and routes are written, nothing is left to do", async () => {
+  it("is empty on a second run: after the ids are written, nothing is left to do", async () => {
     const existing = provisioned();
     expect(provisionPlan(workers, existing, settings).length).toBeGreaterThan(0); // the committed placeholder ids
     // the first run also wrote the generated VAPID public key into chat's config
-    const edited = editConfigs(workers, existing, settings, { "workers/chat/wrangler.toml": { VAPID_PUBLIC_KEY: "BPub" } });
+    const edited = editConfigs(workers, existing, { "workers/chat/wrangler.toml": { VAPID_PUBLIC_KEY: "BPub" } });
     const next = await Promise.all(
       workers.map((w) => {
         const e = edited.find((x) => x.configPath === w.configPath);
@@ -144,7 +151,7 @@ describe("the plan", () => {
       }),
     );
     expect(provisionPlan(next, existing, settings)).toEqual([]);
-    expect(editConfigs(next, existing, settings)).toEqual([]);
+    expect(editConfigs(next, existing)).toEqual([]);
   });
 
   it("replaces a VAPID private key whose public half is missing from the config", () => {
@@ -249,38 +256,27 @@ id = "00000000000000000000000000000003"
     expect(() => setInArrayTable(text, "d1_databases", ["database_name", "nope"], "database_id", "x")).toThrow();
   });
 
-  it("sets a var and a top-level key (routes) once, replacing instead of duplicating", () => {
+  it("sets a var once, replacing instead of duplicating, a multi-line value included", () => {
     expect(setInTable(text, "vars", "A", "2")).toContain('A = "2" # trailing kept');
     expect(setInTable(text, "vars", "VAPID_PUBLIC_KEY", "BPub")).toContain(
       'PUBLIC_ORIGIN = ""\nVAPID_PUBLIC_KEY = "BPub"\n\n# the database',
     );
-    const routes = [{ pattern: "api.example.com", custom_domain: true }];
-    const once = setTopLevel(text, "routes", routes, "Set by deploy.");
-    expect(once).toContain(
-      'main = "src/index.ts"\n\n# Set by deploy.\nroutes = [{ pattern = "api.example.com", custom_domain = true }]\n\n# comment kept\n[vars]',
-    );
-    const twice = setTopLevel(once, "routes", [{ pattern: "b.example.com", custom_domain: true }], "Set by deploy.");
-    expect(twice.match(/^routes =/gm)).toHaveLength(1);
-    expect(twice).toContain('routes = [{ pattern = "b.example.com", custom_domain = true }]');
-    const multi = 'name = "x"\nroutes = [\n  { pattern = "old.example", custom_domain = true },\n]\n\n[vars]\n';
-    expect(setTopLevel(multi, "routes", routes)).toBe(
-      'name = "x"\nroutes = [{ pattern = "api.example.com", custom_domain = true }]\n\n[vars]\n',
-    );
+    const twice = setInTable(setInTable(text, "vars", "VAPID_PUBLIC_KEY", "B1"), "vars", "VAPID_PUBLIC_KEY", "B2");
+    expect(twice.match(/^VAPID_PUBLIC_KEY =/gm)).toHaveLength(1);
+    const multi = '[vars]\nLIST = [\n  "a", # one\n  "b",\n]\nB = "x"\n';
+    expect(setInTable(multi, "vars", "LIST", ["c"])).toBe('[vars]\nLIST = ["c"]\nB = "x"\n');
   });
 
   it("edits the real configs into what wrangler parses back with the new ids", async () => {
     const existing = provisioned();
-    const edited = editConfigs(workers, existing, settings, { "workers/chat/wrangler.toml": { VAPID_PUBLIC_KEY: "BPub" } });
+    const edited = editConfigs(workers, existing, { "workers/chat/wrangler.toml": { VAPID_PUBLIC_KEY: "BPub" } });
     const links = edited.find((e) => e.configPath === "workers/links/wrangler.toml");
     const original = workers.find((w) => w.configPath === "workers/links/wrangler.toml");
-    // only the id lines and the new routes differ
+    // only the id lines differ
     const added = links.text.split("\n").filter((l) => !original.text.split("\n").includes(l));
-    expect(
-      added.every((l) => /^(database_id|id|routes) = |^# Set by|^$/.test(l)),
-      added.join("\n"),
-    ).toBe(true);
+    expect(added.map((l) => l.split(" = ")[0])).toEqual(["database_id", "id"]);
     const parsed = await reparse(original, links.text);
-    expect(parsed.config.routes).toEqual([{ pattern: "ex.am", custom_domain: true }]);
+    expect(parsed.config.kv_namespaces[0].id).toBe(provisioned().kv[0].id);
     const chat = await reparse(
       workers.find((w) => w.configPath === "workers/chat/wrangler.toml"),
       edited.find((e) => e.configPath === "workers/chat/wrangler.toml").text,
