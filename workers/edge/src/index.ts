@@ -19,6 +19,7 @@ const EXPOSED_HEADERS = [
   "Accept-Ranges",
   "Content-Range",
   "Content-Disposition",
+  "X-D1-Bookmark",
 ];
 
 /**
@@ -34,7 +35,7 @@ app.use(
   corsFor({
     origins: (env) => env.CORS_ORIGINS ?? "",
     methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    headers: ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match", "Range", "X-Request-Id"],
+    headers: ["Authorization", "Content-Type", "Idempotency-Key", "If-Match", "If-None-Match", "Range", "X-D1-Bookmark", "X-Request-Id"],
     exposeHeaders: EXPOSED_HEADERS,
     maxAgeSeconds: 600,
   }),

@@ -93,11 +93,12 @@ describe("CORS", () => {
       headers: {
         Origin: "https://app.example.com",
         "Access-Control-Request-Method": "PATCH",
-        "Access-Control-Request-Headers": "authorization, content-type, if-match, range",
+        "Access-Control-Request-Headers": "authorization, content-type, if-match, range, x-d1-bookmark",
       },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("range");
+    expect(res.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("x-d1-bookmark");
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://app.example.com");
     expect(res.headers.get("Access-Control-Allow-Methods")).toContain("PATCH");
     expect(res.headers.get("Access-Control-Allow-Headers")?.toLowerCase()).toContain("authorization");
@@ -109,7 +110,7 @@ describe("CORS", () => {
     const res = await SELF.fetch("http://edge.test/todo/v1/todos", { headers: { Origin: "https://admin.example.com" } });
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://admin.example.com");
     const exposed = res.headers.get("Access-Control-Expose-Headers")?.split(", ") ?? [];
-    expect(exposed).toEqual(expect.arrayContaining(["X-Request-Id", "ETag", "Content-Range", "Accept-Ranges", "Content-Disposition"]));
+    expect(exposed).toEqual(expect.arrayContaining(["X-Request-Id", "ETag", "Content-Range", "Accept-Ranges", "Content-Disposition", "X-D1-Bookmark"]));
     expect(res.headers.get("Vary")).toContain("Origin");
   });
 
