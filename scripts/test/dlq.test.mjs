@@ -81,3 +81,13 @@ describe("DLQs a Worker records itself (mail)", () => {
     expect(recordedDlqCommand("edgeworks-link-clicks-dlq", "x")).toBeUndefined();
   });
 });
+
+describe("the parked-invalid shape", () => {
+  it("is the one packages/queue's deadLetter sends (a drift check on its source)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const source = readFileSync(new URL("../../packages/queue/src/deliveries.ts", import.meta.url), "utf8");
+    const send = source.split("\n").find((l) => l.includes("dlq.send("));
+    expect(send).toBeDefined();
+    for (const field of ["consumer:", "messageId:", "issues", "body:"]) expect(send, field).toContain(field);
+  });
+});
