@@ -16,6 +16,8 @@ export interface DnsDeps {
   fetch: (request: Request) => Promise<Response>;
   defer: (work: Promise<unknown>) => void;
   timeoutMs: number;
+  /** Verdicts already asked for in this request (a bulk create of 100 links to one host looks it up once). */
+  seen?: Map<string, Promise<Verdict>>;
 }
 
 /**
@@ -39,7 +41,8 @@ const dohAnswer = z.object({
 
 /** The cached verdict of one host: the first private address it resolved to, or null (public). */
 const cachedVerdict = z.object({ privateAddress: z.string().max(64).nullable() });
-type Verdict = z.infer<typeof cachedVerdict>;
+/** Where a host points: the first private address among its answers, or null. */
+export type Verdict = z.infer<typeof cachedVerdict>;
 
 export const dnsCacheKey = (host: string): string => `dns:v1:${host}`;
 
@@ -101,14 +104,14 @@ export async function assertTargetsResolvePublic(
   if (input.url) candidates.push(["url", input.url]);
   if (input.expiredUrl) candidates.push(["expiredUrl", input.expiredUrl]);
   for (const [i, r] of (input.rules ?? []).entries()) candidates.push([`rules.${i}.url`, r.url]);
-  const hosts = new Map<string, Promise<Verdict>>();
+  const hosts = deps.seen ?? new Map<string, Promise<Verdict>>();
   const checks = candidates.flatMap(([path, raw]) => {
     const host = nameOf(raw);
     if (host === null) return [];
     if (!hosts.has(host)) hosts.set(host, verdictOf(host, deps));
     return [{ path, host, verdict: hosts.get(host) as Promise<Verdict> }];
   });
-  await Promise.all(hosts.values()); // a failed lookup is the 503, whichever URL it belongs to
+  await Promise.all(checks.map((c) => c.verdict)); // a failed lookup is the 503, whichever URL it belongs to
   const errors: FieldError[] = [];
   for (const { path, host, verdict } of checks) {
     const { privateAddress } = await verdict;

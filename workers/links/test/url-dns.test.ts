@@ -105,6 +105,16 @@ describe("target hosts are resolved over DNS-over-HTTPS", () => {
     expect(queriesFor(host)).toHaveLength(2);
   });
 
+  it("a bulk create of links to one host looks it up once", async () => {
+    const host = fresh("bulk");
+    const { token } = await newUser();
+    const links = [1, 2, 3].map((i) => ({ url: `https://${host}/${i}` }));
+    const res = await call("POST", "/links/bulk", token, { links });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { created: number }).created).toBe(3);
+    expect(queriesFor(host)).toEqual([`${host}/A`, `${host}/AAAA`]);
+  });
+
   it("a cached private answer is refused without a lookup", async () => {
     const host = fresh("cached-private");
     fakeDoh.zone.set(host, { A: ["10.1.2.3"] });
