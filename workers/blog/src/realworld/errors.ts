@@ -1,4 +1,4 @@
-import { ApiError, type FieldError, log } from "@edgeworks/http";
+import { ApiError, type FieldError, log, redactUrl } from "@edgeworks/http";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -100,7 +100,7 @@ export function realWorldErrorResponse(err: unknown, c: Context): Response {
     log((c.env as { LOG_LEVEL?: string } | undefined)?.LOG_LEVEL, "error", "unhandled error", {
       requestId: c.get("requestId"),
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: redactUrl(c.req.url),
       error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err),
     });
   }
