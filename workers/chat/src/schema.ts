@@ -87,5 +87,8 @@ export const notifications = sqliteTable(
   (t) => [index("notifications_user").on(t.userId, t.createdAt)],
 );
 
-/** Queue messages already handled (the notify consumer), defined once in packages/queue; migrations/chat/0003. */
-export { processedMessages } from "@edgeworks/queue";
+/**
+ * Queue messages already handled (the notify consumer; migrations/chat/0003) and the transactional
+ * outbox of notification emails (migrations/chat/0005), defined once in packages/queue.
+ */
+export { processedMessages, queueOutbox } from "@edgeworks/queue";
