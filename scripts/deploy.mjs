@@ -59,11 +59,13 @@ export async function deploy({ root = ROOT, run = wranglerRunner(root), settings
   }
 
   const problems = [...desiredResources(workers).problems, ...settingsProblems(workers, settings, existing.secrets)];
-  const provision = provisionPlan(workers, existing, settings);
+  let provision = provisionPlan(workers, existing, settings);
   let release = releasePlan(workers, settings);
   if (only) {
+    // secrets travel with a Worker's deploy, so only the deployed Workers' are made
     const names = new Set(only.split(",").map((n) => (n.startsWith("edgeworks-") ? n : `edgeworks-${n}`)));
     release = release.filter((a) => a.type !== "deploy" || names.has(a.worker));
+    provision = provision.filter((a) => a.type !== "secret" || names.has(a.worker));
   }
   const result = { provision, release, problems, offline, refused: false, deployed: [], wrote: [] };
 

@@ -9,12 +9,12 @@ import { deploy, readWorkers, settingsFrom } from "../deploy.mjs";
 // not the account's, a service binding to a Worker not deployed yet.
 const settings = settingsFrom({ domain: "api.example.com", shortLinkHost: "ex.am" }, { MAIL_FROM: "no-reply@api.example.com" });
 let root;
-let parse;
+let readConfig;
 
 beforeAll(async () => {
   const { experimental_readRawConfig } = await import("wrangler");
   root = mkdtempSync(join(tmpdir(), "deploy-run-"));
-  parse = (configPath) => experimental_readRawConfig({ config: join(root, configPath) }).rawConfig;
+  readConfig = (base, configPath) => experimental_readRawConfig({ config: join(base, configPath) }).rawConfig;
   for (const w of await readWorkers()) {
     mkdirSync(join(root, dirname(w.configPath)), { recursive: true });
     writeFileSync(join(root, w.configPath), w.text);
@@ -22,7 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function fakeAccount() {
+/** A fake account whose wrangler runs in `base` (default: the shared copy made in beforeAll). */
+function fakeAccount(base) {
+  const parse = (configPath) => readConfig(base ?? root, configPath);
   const state = { d1: [], kv: [], queues: [], r2: [], secrets: {}, deployed: [], pull: [], migrated: [], calls: [] };
   let n = 0;
   const fail = (message) => {
@@ -103,6 +105,26 @@ function fakeAccount() {
   };
   return { state, run };
 }
+
+describe("pnpm run deploy --only", () => {
+  it("deploys the named Workers and makes only their secrets", async () => {
+    const fresh = mkdtempSync(join(tmpdir(), "deploy-only-"));
+    try {
+      for (const w of await readWorkers()) {
+        mkdirSync(join(fresh, dirname(w.configPath)), { recursive: true });
+        writeFileSync(join(fresh, w.configPath), w.text);
+      }
+      const { state, run } = fakeAccount(fresh);
+      const result = await deploy({ root: fresh, run, settings, only: "accounts", log: () => {} });
+      expect(result.deployed).toEqual(["edgeworks-accounts"]);
+      expect(Object.keys(state.secrets)).toEqual(["edgeworks-accounts"]);
+      // no VAPID public key written without its private half being uploaded
+      expect((await readWorkers(fresh)).find((w) => w.config.name === "edgeworks-chat").config.vars.VAPID_PUBLIC_KEY).toBe("");
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("pnpm run deploy against an empty account", () => {
   const account = fakeAccount();
