@@ -11,7 +11,7 @@ export const GENERATED_SECRETS = {
  * Vars a person decides per deploy, set in the environment under the var's own name and passed as
  * `--var` to every Worker that has the var (the committed configs keep the dev defaults).
  */
-export const DEPLOY_VARS = ["MAIL_PROVIDER", "MAIL_FROM", "MAIL_FROM_NAME", "MAIL_HTTP_URL", "PASSWORD_PBKDF2_ITERATIONS"];
+export const DEPLOY_VARS = ["MAIL_PROVIDER", "MAIL_FROM", "MAIL_FROM_NAME", "MAIL_HTTP_URL", "PASSWORD_PBKDF2_ITERATIONS", "VAPID_SUBJECT"];
 
 /** A var as the deployed Worker will see it: the deploy's override, else the config's value. */
 export function effectiveVar(worker, name, settings = {}) {

@@ -211,6 +211,13 @@ describe("the plan", () => {
     expect(releasePlan([mail], withKey).at(-1).vars).toEqual({ MAIL_PROVIDER: "http", MAIL_FROM: "a@b.c" });
   });
 
+  it("passes VAPID_SUBJECT to chat when set", () => {
+    const chat = releasePlan(workers, settingsFrom({ domain: "api.example.com" }, { VAPID_SUBJECT: "mailto:admin@example.com" })).find(
+      (a) => a.worker === "edgeworks-chat",
+    );
+    expect(chat.vars.VAPID_SUBJECT).toBe("mailto:admin@example.com");
+  });
+
   it("reads the domain from one value: EDGEWORKS_DOMAIN", () => {
     expect(settingsFrom({}, { EDGEWORKS_DOMAIN: "API.Example.com " })).toMatchObject({
       domain: "api.example.com",
