@@ -23,4 +23,6 @@ export interface SessionDeps extends ServiceDeps {
 /** Where links in emails point: `PUBLIC_ORIGIN`, or the origin the client called (see `emailOrigin`). */
 export interface MailDeps extends ServiceDeps {
   origin: string;
+  /** Hands the committed emails to the mail service soon (drains the mail outbox after the response; a cron catches the rest). */
+  sendMail: () => void;
 }

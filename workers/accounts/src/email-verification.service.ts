@@ -26,12 +26,13 @@ export async function requestVerification(deps: MailDeps, userId: string): Promi
   const verification = await newOneTimeToken(db, "email_verification", user, now);
   await db.batch([
     verification.insert,
-    queueEmail(
+    ...queueEmail(
       db,
       { kind: "email_verification", to: user.email, token: verification.token, expiresAt: verification.expiresAt, origin: deps.origin },
       now,
     ),
   ]);
+  deps.sendMail();
 }
 
 /**

@@ -1,5 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { passwordIterations } from "@edgeworks/auth";
+import { drainMail } from "@edgeworks/mail";
 import { inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { verifyApiKey } from "./api-keys.service";
@@ -35,6 +36,11 @@ export type { SetPasswordProof, SetPasswordResult } from "./set-password.service
 export default class AccountsWorker extends WorkerEntrypoint<Env> {
   override fetch(request: Request): Response | Promise<Response> {
     return app.fetch(request, this.env, this.ctx);
+  }
+
+  /** Every minute (wrangler.toml `[triggers]`): hands the mail service the emails that a drain after the response missed. */
+  override async scheduled(): Promise<void> {
+    await drainMail(this.env);
   }
 
   /** The services' dependencies for one RPC call (a true private method: not callable over RPC). */

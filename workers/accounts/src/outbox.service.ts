@@ -1,4 +1,5 @@
 import { iso } from "@edgeworks/http";
+import { type MailLayout, mailLink, mailOutboxInsert, renderMail } from "@edgeworks/mail";
 import { desc, eq, sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import type { Db } from "./deps";
@@ -17,52 +18,105 @@ export interface MailInput {
   newEmail?: string;
 }
 
-// There is no web front end yet: links point at the API route that takes the token, and the text says how to use it.
-const TEMPLATES: Record<OutboxKind, { subject: string; path: string; text: (link: string, expires: string, mail: MailInput) => string }> = {
+interface Template {
+  subject: string;
+  /** The API route that takes the token (there is no web front end yet: the text says how to use it). */
+  path: string;
+  /** The mail service's kind tag. */
+  mailKind: string;
+  /** The plain text of the dev outbox row. */
+  text: (link: string, expires: string, mail: MailInput) => string;
+  /** The mail service's layout (text + HTML parts). */
+  layout: (link: string, expires: string, mail: MailInput) => MailLayout;
+}
+
+const TEMPLATES: Record<OutboxKind, Template> = {
   email_verification: {
     subject: "Verify your email address",
     path: "/auth/v1/email/verify",
+    mailKind: "verify-email",
     text: (link, expires) =>
       `Confirm that this address is yours: ${link}\n(POST the token to /auth/v1/email/verify.) The link expires at ${expires}.`,
+    layout: (link, expires) => ({
+      heading: "Verify your email address",
+      paragraphs: ["Confirm that this address is yours.", `(POST the token to /auth/v1/email/verify.) The link expires at ${expires}.`],
+      action: { label: "Verify this address", url: link },
+      footer: "If you did not ask for an Edgeworks account, ignore this email.",
+    }),
   },
   password_reset: {
     subject: "Reset your password",
     path: "/auth/v1/password/reset",
+    mailKind: "password-reset",
     text: (link, expires) =>
       `Someone asked to reset the password of this account. To choose a new one: ${link}\n` +
       `(POST the token and a new password to /auth/v1/password/reset.) The link expires at ${expires}. ` +
       "If it was not you, ignore this email.",
+    layout: (link, expires) => ({
+      heading: "Reset your password",
+      paragraphs: [
+        "Someone asked to reset the password of your Edgeworks account.",
+        `(POST the token and a new password to /auth/v1/password/reset.) The link expires at ${expires}.`,
+      ],
+      action: { label: "Choose a new password", url: link },
+      footer: "If it was not you, ignore this email.",
+    }),
   },
   email_change_notice: {
     subject: "Your email address is being changed",
     path: "/auth/v1/email/revert",
+    mailKind: "email-changed",
     text: (link, expires, mail) =>
       `Someone asked to change the email address of your account from this address to ${mail.newEmail ?? "another address"}.\n` +
       `If it was you, there is nothing to do. If it was not, undo it here: ${link}\n` +
-      `(POST the token to /auth/v1/email/revert.) That puts this address back and signs every session and API key out; ` +
+      "(POST the token to /auth/v1/email/revert.) That puts this address back and signs every session and API key out; " +
       `then reset your password from this address. The link expires at ${expires}.`,
+    layout: (link, expires, mail) => ({
+      heading: "Your email address is being changed",
+      paragraphs: [
+        `Someone asked to change the email address of your Edgeworks account from this address to ${mail.newEmail ?? "another address"}.`,
+        "If it was you, there is nothing to do. If it was not, undo it: that puts this address back and signs every session and API key out; then reset your password from this address.",
+        `(POST the token to /auth/v1/email/revert.) The link expires at ${expires}.`,
+      ],
+      action: { label: "This was not me: undo it", url: link },
+    }),
   },
 };
 
 /**
- * The insert that queues one email; callers put it in the same batch as the write that caused it,
- * so a message exists exactly when its token does.
+ * The inserts that queue one email, for the same batch as the write that caused it, so a message
+ * exists exactly when its token does: the row of the dev outbox (`GET /auth/v1/dev/outbox`) and the
+ * mail service's outbox row (text + HTML, drained to the edgeworks-mail queue; then call `deps.sendMail()`).
  *
- * @example await db.batch([insertUser, queueEmail(db, { kind: "email_verification", to, token, expiresAt, origin }, now)]);
+ * @example await db.batch([insertUser, ...queueEmail(db, { kind: "email_verification", to, token, expiresAt, origin }, now)]);
  */
 export function queueEmail(db: Db, mail: MailInput, now: number) {
   const template = TEMPLATES[mail.kind];
-  const link = `${mail.origin}${template.path}?token=${encodeURIComponent(mail.token)}`;
+  const link = mailLink(mail.origin, template.path, { token: mail.token });
   const expires = new Date(mail.expiresAt).toISOString();
-  return db.insert(outbox).values({
-    id: nanoid(),
-    kind: mail.kind,
-    toEmail: mail.to,
-    subject: template.subject,
-    body: template.text(link, expires, mail),
-    payload: { token: mail.token, link, expiresAt: expires, ...(mail.newEmail === undefined ? {} : { newEmail: mail.newEmail }) },
-    createdAt: now,
-  });
+  const id = nanoid();
+  return [
+    db.insert(outbox).values({
+      id,
+      kind: mail.kind,
+      toEmail: mail.to,
+      subject: template.subject,
+      body: template.text(link, expires, mail),
+      payload: { token: mail.token, link, expiresAt: expires, ...(mail.newEmail === undefined ? {} : { newEmail: mail.newEmail }) },
+      createdAt: now,
+    }),
+    mailOutboxInsert(
+      db,
+      {
+        id: `accounts/${id}`,
+        to: mail.to,
+        subject: template.subject,
+        kind: template.mailKind,
+        ...renderMail(template.layout(link, expires, mail)),
+      },
+      now,
+    ),
+  ] as const;
 }
 
 const toMessage = (row: OutboxRow): OutboxMessage => ({

@@ -53,8 +53,9 @@ export async function forgotPassword(deps: MailDeps, email: string): Promise<voi
   const reset = await newOneTimeToken(db, "password_reset", user, now);
   await db.batch([
     reset.insert,
-    queueEmail(db, { kind: "password_reset", to: user.email, token: reset.token, expiresAt: reset.expiresAt, origin: deps.origin }, now),
+    ...queueEmail(db, { kind: "password_reset", to: user.email, token: reset.token, expiresAt: reset.expiresAt, origin: deps.origin }, now),
   ]);
+  deps.sendMail();
 }
 
 /**

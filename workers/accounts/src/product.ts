@@ -1,5 +1,6 @@
 import { authenticate, InvalidTokenError, type Principal, passwordIterations } from "@edgeworks/auth";
 import { ApiError, log } from "@edgeworks/http";
+import { drainMailLater } from "@edgeworks/mail";
 import { defineProduct, type GuardedEnv } from "@edgeworks/product";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context, MiddlewareHandler } from "hono";
@@ -66,7 +67,11 @@ export function emailOrigin(env: { PUBLIC_ORIGIN?: string }, requestUrl: string)
 }
 
 /** Dependencies of the routes that send email (links point at `emailOrigin`). */
-export const mailDeps = (c: Ctx): MailDeps => ({ ...serviceDeps(c), origin: emailOrigin(c.env, c.req.url) });
+export const mailDeps = (c: Ctx): MailDeps => ({
+  ...serviceDeps(c),
+  origin: emailOrigin(c.env, c.req.url),
+  sendMail: () => drainMailLater(c.env, c.executionCtx),
+});
 
 /** Dependencies of the routes that issue sessions: the signing keys too. */
 export async function sessionDeps(c: Ctx): Promise<SessionDeps & MailDeps> {

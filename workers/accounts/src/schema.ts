@@ -121,3 +121,6 @@ export const outbox = sqliteTable(
   ],
 );
 export type OutboxRow = typeof outbox.$inferSelect;
+
+/** The mail service's outbox (packages/queue's transactional outbox, topic "mail"): every email also goes there. */
+export { queueOutbox } from "@edgeworks/queue";

@@ -41,7 +41,7 @@ export async function register(deps: SessionDeps & MailDeps, input: { email: str
       db.insert(users).values(user),
       ...session.statements,
       verification.insert,
-      queueEmail(
+      ...queueEmail(
         db,
         { kind: "email_verification", to: user.email, token: verification.token, expiresAt: verification.expiresAt, origin: deps.origin },
         now,
@@ -51,6 +51,7 @@ export async function register(deps: SessionDeps & MailDeps, input: { email: str
     if (isEmailTaken(err)) throw emailTaken();
     throw err;
   }
+  deps.sendMail();
   return sessionResponse(deps, user, { id: session.sessionId, startedAt: now }, session.refreshToken);
 }
 
@@ -94,12 +95,12 @@ export async function updateMe(deps: MailDeps, caller: { userId: string; authTim
     expireTokensOf(db, "email_verification", current.id, now),
     verification.insert,
     revert.insert,
-    queueEmail(
+    ...queueEmail(
       db,
       { kind: "email_verification", to: wanted, token: verification.token, expiresAt: verification.expiresAt, origin: deps.origin },
       now,
     ),
-    queueEmail(
+    ...queueEmail(
       db,
       {
         kind: "email_change_notice",
@@ -112,5 +113,6 @@ export async function updateMe(deps: MailDeps, caller: { userId: string; authTim
       now,
     ),
   ]);
+  deps.sendMail();
   return toUser(next);
 }

@@ -7,7 +7,7 @@ describeConformance({
   origin: "http://accounts.test",
   prefix: "/auth",
   worker,
-  handlers: ["fetch"],
+  handlers: ["fetch", "scheduled"],
   durableObjects: ["RateLimiter"],
   schema,
   // no product-wide write limit: login, register, password and email routes have their own limits and document 429

@@ -67,8 +67,13 @@ describe("registration limits", () => {
   });
 
   it("globally: when the global budget is spent every network gets 429", async () => {
-    await drain("registerGlobal:all", LIMITS.registerGlobal);
-    const limited = await signUp(freshIp());
+    // the global bucket refills a token a second: a fraction of one may already have accrued when it is
+    // drained, so drain until a sign-up lands in the empty bucket (almost always the first time)
+    let limited = new Response();
+    for (let i = 0; i < 5 && limited.status !== 429; i++) {
+      await drain("registerGlobal:all", LIMITS.registerGlobal);
+      limited = await signUp(freshIp());
+    }
     await expectProblem(limited, "rate_limited", /^Too many registrations; retry after \d+ s$/);
     expect(limited.headers.get("Retry-After")).toMatch(/^\d+$/);
     await forget(env.RATE_LIMITER, "registerGlobal", "all");
