@@ -1,6 +1,7 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { connect, createRoom, newUser } from "./helpers";
+import worker from "../src/index";
+import { call, connect, createRoom, newUser } from "./helpers";
 
 // Issue 10, item 5: a deleted message leaves no text behind, neither its original nor any edit of it.
 describe("a deleted message's text is gone from the replay and from storage", () => {
@@ -60,5 +61,46 @@ describe("a deleted message's text is gone from the replay and from storage", ()
     expect(JSON.stringify(replay.all)).not.toMatch(/secret/);
     expect(replay.all.find((f) => f.type === "edited")).toMatchObject({ text: "", deleted: true });
     await replay.close();
+  });
+});
+
+describe("a deleted message's text leaves the notifications too", () => {
+  it("the search consumer's delete blanks the text of the message's notifications (GET /notifications)", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const room = await createRoom(alice, [bob]);
+    const messageId = `m-${crypto.randomUUID()}`;
+    const run = async (queue: string, body: unknown) => {
+      const batch = createMessageBatch(queue, [{ id: `q-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body }]);
+      await worker.queue(batch, env);
+      return getQueueResult(batch, createExecutionContext());
+    };
+    const createdAt = Date.now();
+    await run("edgeworks-chat-notify", {
+      roomId: room.id,
+      messageId,
+      seq: 1,
+      senderId: alice.id,
+      text: "secret plans",
+      connected: [],
+      createdAt,
+    });
+    const texts = async () =>
+      ((await (await call("GET", "/notifications", bob.token)).json()) as { items: { body: string }[] }).items.map(
+        (n) => (JSON.parse(n.body) as { text: string }).text,
+      );
+    expect(await texts()).toEqual(["secret plans"]);
+    // an email of it not yet drained (and one of another message, which stays)
+    const unsent = (id: string) =>
+      env.DB.prepare("INSERT INTO queue_outbox (id, topic, body, created_at) VALUES (?, 'mail', '{}', 0)").bind(`mail:chat-message/${id}`);
+    await env.DB.batch([unsent(`${messageId}/late`), unsent(`${messageId}x/other`)]);
+    const deleted = { kind: "delete", roomId: room.id, messageId, seq: 1, version: 2, userId: alice.id, text: "", createdAt };
+    expect((await run("edgeworks-chat-search", deleted)).retryMessages).toEqual([]);
+    expect(await texts()).toEqual([""]);
+    const prefix = `mail:chat-message/${messageId}`;
+    const left = await env.DB.prepare("SELECT id FROM queue_outbox WHERE substr(id, 1, ?) = ? AND sent_at IS NULL")
+      .bind(prefix.length, prefix)
+      .all();
+    expect(left.results).toEqual([{ id: `mail:chat-message/${messageId}x/other` }]);
   });
 });
