@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { generateApiKey } from "@edgeworks/auth";
 import { describe, expect, it } from "vitest";
-import { call, createKey, expectProblem, login, outbox, register, verifyAddress, waitForMail } from "./helpers";
+import { call, createKey, expectProblem, login, outbox, register, snapshot, verifyAddress, waitForMail } from "./helpers";
 
 // Issue 10, item 4: credentials made before the address was proven, or before a reset, must not outlive them.
 
@@ -81,6 +81,28 @@ describe("the first verification of an address drops what was made before it", (
     expect((await call("POST", "/email/verify", undefined, { token: await verificationToken(attacker.user.email) })).status).toBe(200);
     await expectProblem(await call("GET", "/me", attacker.accessToken), "unauthorized");
     await expectProblem(await call("POST", "/refresh", undefined, { refreshToken: attacker.refreshToken }), "unauthorized");
+  });
+
+  it("the optional credential of a verification must be a live session token: invalid 401, API key 403, nothing changes", async () => {
+    const alice = await register();
+    const token = await verificationToken(alice.user.email);
+    const key = await createKey(alice);
+    await env.DB.prepare("UPDATE users SET email_verified_at = NULL WHERE id = ?").bind(alice.user.id).run();
+    const before = await snapshot();
+    await expectProblem(await call("POST", "/email/verify", "not-a-token", { token }), "unauthorized");
+    await expectProblem(
+      await call("POST", "/email/verify", key.key, { token }),
+      "forbidden",
+      "This action needs an access token from a session, not an API key",
+    );
+    // (the API key's last use is recorded: that is all)
+    const after = await snapshot();
+    for (const table of ["users", "sessions", "refresh_tokens", "one_time_tokens"]) expect(after[table], table).toEqual(before[table]);
+    // another account's session keeps nothing of this one
+    const bob = await register();
+    expect((await call("POST", "/email/verify", bob.accessToken, { token })).status).toBe(200);
+    await expectProblem(await call("GET", "/me", alice.accessToken), "unauthorized");
+    expect((await call("GET", "/me", bob.accessToken)).status).toBe(200);
   });
 
   it("a later verification (of a changed address) leaves the account's credentials alone", async () => {
