@@ -1,7 +1,7 @@
 import { fromBase64, randomBytes, timingSafeEqual, toBase64 } from "./crypto";
 
 /**
- * The default PBKDF2 iteration count (~13 ms of CPU in workerd on a 2020s x86 core). Workers set their
+ * The default PBKDF2 iteration count (~12 ms of CPU in local workerd on a Xeon core). Workers set their
  * own with the `PASSWORD_PBKDF2_ITERATIONS` var, read by {@link passwordIterations}.
  */
 export const PASSWORD_ITERATIONS = 100_000;
