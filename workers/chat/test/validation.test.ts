@@ -22,6 +22,13 @@ describe("protocol validation: an error frame, and the socket stays up", () => {
     ["a react with a spaced emoji", '{"type":"react","messageId":"abc","emoji":"a b"}', "invalid_frame"],
     ["an edit with a path-like id", '{"type":"edit","messageId":"../x","text":"hi"}', "invalid_frame"],
     ["a frame over 64 KiB", JSON.stringify({ type: "message", clientId: "x", text: "x".repeat(70_000) }), "too_large"],
+    // the size is checked before the frame is parsed: oversized non-JSON is too_large, not invalid_frame
+    ["a frame over 64 KiB that is not JSON", `{${"x".repeat(70_000)}`, "too_large"],
+    [
+      "a frame over 64 KiB in multi-byte characters",
+      JSON.stringify({ type: "edit", messageId: "abc", text: "é".repeat(33_000) }),
+      "too_large",
+    ],
     ["a binary frame", new Uint8Array([1, 2, 3]).buffer, "invalid_frame"],
     ["deeply nested JSON", `${"[".repeat(30_000)}${"]".repeat(30_000)}`, "invalid_frame"],
     ["a nested extra field", `{"type":"ping","x":${'{"a":'.repeat(5000)}1${"}".repeat(5000)}}`, "invalid_frame"],
