@@ -1,7 +1,7 @@
 import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ChatRoom } from "../src/do/chat-room";
-import { REPLAY_PAGE } from "../src/do/room-store";
+import { eventPage, eventsAfter, REPLAY_PAGE, roomDb } from "../src/do/room-store";
 import { BASE, connect, createRoom, type Frame, newUser, TestSocket, ticketFor, type User } from "./helpers";
 
 // Issue 10, item 12 (chat's part): a long replay is sent a page of REPLAY_PAGE events at a time, each page
@@ -88,6 +88,30 @@ describe("replay in bounded chunks", () => {
     await a.close();
     await b.close();
   }, 30_000);
+
+  it("storage is read a page (one query of at most REPLAY_PAGE events) at a time, and every frame is one event", async () => {
+    const alice = await newUser();
+    const room = await createRoom(alice);
+    await seed(room.id, alice, 2 * REPLAY_PAGE + 7);
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
+    const seen = await runInDurableObject(stub, (_room: ChatRoom, state) => {
+      const db = roomDb(state.storage);
+      return {
+        first: eventPage(db, 0).map((e) => e.seq),
+        last: eventPage(db, 2 * REPLAY_PAGE).map((e) => e.seq),
+        all: [...eventsAfter(db, 0)].length,
+      };
+    });
+    expect(seen.first).toEqual(range(1, REPLAY_PAGE));
+    expect(seen.last).toEqual(range(2 * REPLAY_PAGE + 1, 2 * REPLAY_PAGE + 7));
+    expect(seen.all).toBe(2 * REPLAY_PAGE + 7);
+    const b = await open(alice, room.id, 0, () => undefined);
+    await b.take((f) => f.type === "ready");
+    const events = b.all.filter((f) => stored.has(f.type));
+    expect(events.map((f) => f.seq)).toEqual(range(1, 2 * REPLAY_PAGE + 7));
+    expect(events.every((f) => typeof f.seq === "number" && !("events" in f))).toBe(true);
+    await b.close();
+  });
 
   it("a socket that closes in the middle of its replay stops it; the room carries on", async () => {
     const alice = await newUser();
