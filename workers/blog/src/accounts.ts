@@ -61,7 +61,8 @@ async function call(
   // accounts rate-limits logins per client IP: pass the caller's, not ours
   if (init.clientIp) headers["CF-Connecting-IP"] = init.clientIp;
   const res = await env.ACCOUNTS.fetch(
-    new Request(`${init.origin ?? DEFAULT_ORIGIN}${path}`, {
+    // new URL: a PUBLIC_ORIGIN with a trailing slash or a path still gives accounts' own path
+    new Request(new URL(path, init.origin ?? DEFAULT_ORIGIN), {
       method: init.method,
       headers,
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
