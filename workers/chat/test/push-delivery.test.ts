@@ -113,6 +113,34 @@ describe("Web Push delivery per recipient", () => {
     expect(sent).toEqual([]);
   });
 
+  it("past 50 endpoints the rest go out as their own push messages, each endpoint still pushed exactly once", async () => {
+    const alice = await newUser();
+    const members = [await newUser(), await newUser(), await newUser()];
+    const room = await createRoom(alice, members);
+    const paths = members.flatMap((m) => Array.from({ length: 20 }, (_, i) => `/push/${m.id}/${i}`));
+    for (const [i, path] of paths.entries()) await subscribe(members[Math.floor(i / 20)] as User, path);
+    const message = {
+      roomId: room.id,
+      messageId: `m-${crypto.randomUUID()}`,
+      seq: 1,
+      senderId: alice.id,
+      text: "to everyone",
+      connected: [],
+      createdAt: Date.now(),
+    };
+    const { sent, queue } = capturingQueue();
+    expect((await deliver(message, queue)).retryMessages).toEqual([]);
+    const pushedNow = (await Promise.all(paths.map(hits))).filter((n) => n === 1).length;
+    expect(pushedNow).toBe(50);
+    expect(sent).toHaveLength(10);
+    expect(sent.every((m) => m.delaySeconds === 0 && (m.body as { kind: string }).kind === "push")).toBe(true);
+    for (const m of sent) expect((await deliver(m.body, queue)).retryMessages).toEqual([]);
+    expect(await Promise.all(paths.map(hits))).toEqual(paths.map(() => 1));
+    // the push messages themselves are not run twice either
+    await deliver(sent[0]?.body, queue);
+    expect(await Promise.all(paths.map(hits))).toEqual(paths.map(() => 1));
+  }, 30_000);
+
   it("a success resets the count: only consecutive failures drop an endpoint", async () => {
     const { carol, message } = await roomOfThree();
     await env.DB.prepare("UPDATE push_subscriptions SET failures = 4, failing_since = ? WHERE user_id = ?")
