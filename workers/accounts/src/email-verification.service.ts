@@ -12,6 +12,8 @@ import type { User } from "./validation";
 const invalidToken = () => new ApiError("bad_request", "The verification token is invalid, expired or already used");
 const invalidRevert = () => new ApiError("bad_request", "The revert token is invalid, expired or already used");
 const emailTaken = () => new ApiError("conflict", "An account with this email already exists");
+/** A stored password no password matches (not the pbkdf2 scheme): the account needs a reset. */
+const UNUSABLE_PASSWORD_HASH = "unusable$reverted-email-change";
 
 /** True inside a batch once this request's claim of the token (at `now`) has happened. */
 const claimedAt = (tokenHash: string, now: number) =>
@@ -85,9 +87,11 @@ export async function verifyEmail(deps: ServiceDeps, token: string, caller?: { u
  * Undoes an email change with the token from the notice sent to the previous address: that address
  * is the account's again (and counts as proven: the notice reached it), a pending change is dropped,
  * and every session, API key and outstanding verification or reset link ends, because whoever asked
- * for the change held a session. Works before and after the new address was verified; once.
+ * for the change held a session. The password ends too (whoever changed the email may have set it,
+ * with a reset sent to the new address): it is replaced by one nothing matches, and a reset link goes
+ * to the restored address in the same batch. Works before and after the new address was verified; once.
  */
-export async function revertEmail(deps: ServiceDeps, token: string): Promise<User> {
+export async function revertEmail(deps: MailDeps, token: string): Promise<User> {
   const { db } = deps;
   const now = deps.now();
   const found = await findUsableToken(db, "email_revert", token, now);
@@ -95,22 +99,36 @@ export async function revertEmail(deps: ServiceDeps, token: string): Promise<Use
   const user = await findUser(db, found.userId);
   if (!user) throw invalidRevert();
   const claimed = claimedAt(found.tokenHash, now);
+  const reset = await newOneTimeToken(db, "password_reset", { id: user.id, email: found.email }, now);
   try {
     const [claim] = await db.batch([
       claimToken(db, found.tokenHash, now),
       db
         .update(users)
-        .set({ email: found.email, pendingEmail: null, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`, updatedAt: now })
+        .set({
+          email: found.email,
+          pendingEmail: null,
+          emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, ${now})`,
+          passwordHash: UNUSABLE_PASSWORD_HASH,
+          updatedAt: now,
+        })
         .where(and(eq(users.id, user.id), sql`changes() = 1`)),
       revokeSessionsOf(db, user.id, now, { when: claimed }),
       revokeApiKeysOf(db, user.id, now, claimed),
       expireTokensOf(db, "email_verification", user.id, now),
       expireTokensOf(db, "password_reset", user.id, now),
+      reset.insert,
+      ...queueEmail(
+        db,
+        { kind: "password_reset", to: found.email, token: reset.token, expiresAt: reset.expiresAt, origin: deps.origin },
+        now,
+      ),
     ]);
     if (claim.meta.changes !== 1) throw invalidRevert();
   } catch (err) {
     if (isEmailTaken(err)) throw emailTaken();
     throw err;
   }
+  deps.sendMail();
   return toUser(await getUserRowOrThrow(db, user.id));
 }

@@ -127,6 +127,11 @@ describe("PATCH /auth/v1/me {email}", () => {
     });
     for (const s of [alice, thief]) await expectProblem(await call("GET", "/me", s.accessToken), "unauthorized");
     await expectProblem(await call("GET", "/me", key.key), "unauthorized");
+    // the password the thief may know ends too; a reset link goes to the restored address
+    await expectProblem(await call("POST", "/login", undefined, { email: alice.user.email, password: alice.password }), "unauthorized");
+    const reset = (await outbox(alice.user.email)).find((m) => m.kind === "password_reset");
+    expect((await call("POST", "/password/reset", undefined, { token: reset?.payload.token, newPassword: NEW_PASSWORD })).status).toBe(204);
+    await login(alice.user.email, NEW_PASSWORD);
     // once only
     await expectProblem(
       await call("POST", "/email/revert", undefined, { token: notice?.payload.token }),
@@ -143,7 +148,9 @@ describe("PATCH /auth/v1/me {email}", () => {
     expect((await call("POST", "/email/revert", undefined, { token: notice?.payload.token })).status).toBe(200);
     const verification = (await outbox(email)).find((m) => m.kind === "email_verification");
     await expectProblem(await call("POST", "/email/verify", undefined, { token: verification?.payload.token }), "bad_request");
-    const fresh = await login(alice.user.email, alice.password);
+    const reset = (await outbox(alice.user.email)).find((m) => m.kind === "password_reset");
+    expect((await call("POST", "/password/reset", undefined, { token: reset?.payload.token, newPassword: NEW_PASSWORD })).status).toBe(204);
+    const fresh = await login(alice.user.email, NEW_PASSWORD);
     expect(await me(fresh.accessToken)).toMatchObject({ email: alice.user.email, pendingEmail: null });
   });
 });

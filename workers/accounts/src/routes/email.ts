@@ -61,9 +61,9 @@ emailRoutes.openapi(
     description:
       "No authentication: the token (sent to the previous address when a change was asked for, valid 7 days, single use) is the proof. " +
       "The previous address is the account's again and counts as verified; a pending change is dropped; every session, API key and outstanding verification or reset link ends. " +
-      "Then reset the password from that address. An unknown, expired or used token is 400; an address that another account took meanwhile is 409.",
+      "The password ends too (whoever changed the email may have changed it): a password-reset email goes to the restored address. An unknown, expired or used token is 400; an address that another account took meanwhile is 409.",
     request: { body: jsonBody(revertEmailBody) },
     responses: { 200: jsonResponse(userEnvelope, "The user, with the previous address restored"), ...errors(400, 409, 413, 415, 422) },
   }),
-  async (c) => c.json({ user: await revertEmail(serviceDeps(c), c.req.valid("json").token) }, 200),
+  async (c) => c.json({ user: await revertEmail(mailDeps(c), c.req.valid("json").token) }, 200),
 );
