@@ -124,6 +124,12 @@ describe("POST /auth/v1/register", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("a 160k-character email is refused on its length alone, before the pattern runs (issue 10 item 1)", async () => {
+    const res = await call("POST", "/register", undefined, { email: `a@${"a.".repeat(80_000)}\u0000`, password: PASSWORD });
+    const body = await expectProblem(res, "validation_failed", "The request has invalid fields");
+    expect(body.errors).toEqual([{ path: "email", location: "body", message: "Must be at most 254 characters" }]);
+  });
+
   it("accepts boundary lengths: email of 254, password of 8 and 256, name of 100", async () => {
     const email = `${"a".repeat(54)}${crypto.randomUUID().slice(0, 10)}@${"d".repeat(60)}.${"e".repeat(60)}.${"f".repeat(63)}.com`;
     expect(email.length).toBe(254);
