@@ -148,3 +148,6 @@ export const outbox = sqliteTable(
   },
   (t) => [unique().on(t.articleId, t.userId)],
 );
+
+// The mail outbox (follower emails go to the mail service through it).
+export { queueOutbox } from "@edgeworks/queue";
