@@ -41,19 +41,6 @@ const password = (min: number) =>
     .refine(clean, "is invalid")
     .openapi({ minLength: min, maxLength: 256, format: "password" });
 
-/** A new password in `PUT /user`: registration's rule, except that `""` and null mean "no change". */
-const newPassword = () =>
-  z
-    .string({ error: "must be a string or null" })
-    .nullable()
-    .optional()
-    .superRefine((value, ctx) => {
-      if (!value) return;
-      const checked = password(8).safeParse(value);
-      for (const issue of checked.error?.issues ?? []) ctx.addIssue({ code: "custom", message: issue.message });
-    })
-    .openapi({ minLength: 8, maxLength: 256, format: "password" });
-
 /** bio: text or null; "" is stored as null. */
 const bio = () =>
   z
@@ -93,8 +80,9 @@ export const updateUserBody = envelope(
   {
     email: email().optional(),
     username: username().optional(),
-    password: newPassword().openapi({
-      description: 'The new password (8..256 characters, as at registration); `""` and `null` change nothing',
+    password: password(8).optional().openapi({
+      description:
+        'The new password (8..256 characters, as at registration; `""` and `null` are refused with 422); needs a login within the last 5 minutes',
     }),
     bio: bio().optional(),
     image: image().optional(),
