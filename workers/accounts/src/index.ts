@@ -16,7 +16,23 @@ export interface UserSummary {
   id: string;
   email: string;
   name: string | null;
+  /**
+   * The owner proved the address (followed a verification link). Products email only verified
+   * addresses: anyone can register someone else's address, and mail to it would be theirs to write.
+   */
+  emailVerified: boolean;
 }
+
+/** The columns of a {@link UserSummary}, as one drizzle selection. */
+const SUMMARY = { id: users.id, email: users.email, name: users.name, emailVerifiedAt: users.emailVerifiedAt };
+
+/** A summary row as the RPC answers it. */
+const toSummary = (row: { id: string; email: string; name: string | null; emailVerifiedAt: number | null }): UserSummary => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  emailVerified: row.emailVerifiedAt !== null,
+});
 
 const MAX_IDS = 100;
 
@@ -30,7 +46,7 @@ export type { SetPasswordProof, SetPasswordResult } from "./set-password.service
  * @example
  * // in another Worker, with `[[services]] binding = "ACCOUNTS"`:
  * const principal = await env.ACCOUNTS.verifyApiKey(key); // { userId, scopes } | null
- * const bob = await env.ACCOUNTS.findUserByEmail("Bob@example.com"); // { id, email, name } | null
+ * const bob = await env.ACCOUNTS.findUserByEmail("Bob@example.com"); // { id, email, name, emailVerified } | null
  * const set = await env.ACCOUNTS.setPassword(userId, "new passphrase", principal.sessionId, { authTime: principal.authTime }); // { ok: true } | { ok: false, reason, message }
  */
 export default class AccountsWorker extends WorkerEntrypoint<Env> {
@@ -63,7 +79,7 @@ export default class AccountsWorker extends WorkerEntrypoint<Env> {
   async findUserByEmail(email: string): Promise<UserSummary | null> {
     if (typeof email !== "string" || email.length > EMAIL_MAX) return null;
     const row = await findUserByEmail(this.#deps().db, email.trim().toLowerCase());
-    return row ? { id: row.id, email: row.email, name: row.name } : null;
+    return row ? toSummary(row) : null;
   }
 
   /** The accounts with these ids (unknown ids are left out; at most 100 ids, extras ignored), in no particular order. */
@@ -71,11 +87,8 @@ export default class AccountsWorker extends WorkerEntrypoint<Env> {
     if (!Array.isArray(ids)) return [];
     const wanted = [...new Set(ids.filter((id) => typeof id === "string" && id.length <= 64))].slice(0, MAX_IDS);
     if (wanted.length === 0) return [];
-    return this.#deps()
-      .db.select({ id: users.id, email: users.email, name: users.name })
-      .from(users)
-      .where(inArray(users.id, wanted))
-      .all();
+    const rows = await this.#deps().db.select(SUMMARY).from(users).where(inArray(users.id, wanted)).all();
+    return rows.map(toSummary);
   }
 
   /**

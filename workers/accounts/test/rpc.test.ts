@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { SetPasswordResult, UserSummary } from "../src/index";
-import { call, expectProblem, login, register, snapshot } from "./helpers";
+import { call, expectProblem, login, markVerified, register, snapshot } from "./helpers";
 
 /** The user directory RPCs, as another product sees them through its ACCOUNTS service binding. */
 const rpc = (
@@ -18,8 +18,20 @@ describe("user directory RPC", () => {
   it("finds an account by email, ignoring case and spaces, without secrets", async () => {
     const alice = await register();
     const found = await rpc.findUserByEmail(`  ${alice.user.email.toUpperCase()} `);
-    expect(found).toEqual({ id: alice.user.id, email: alice.user.email, name: alice.user.name });
-    expect(Object.keys(found ?? {}).sort()).toEqual(["email", "id", "name"]);
+    expect(found).toEqual({ id: alice.user.id, email: alice.user.email, name: alice.user.name, emailVerified: false });
+    expect(Object.keys(found ?? {}).sort()).toEqual(["email", "emailVerified", "id", "name"]);
+  });
+
+  it("says whether the address is verified (products mail only verified addresses)", async () => {
+    const [alice, bob] = [await register(), await register()];
+    await markVerified(bob);
+    expect(await rpc.findUserByEmail(alice.user.email)).toMatchObject({ id: alice.user.id, emailVerified: false });
+    expect(await rpc.findUserByEmail(bob.user.email)).toMatchObject({ id: bob.user.id, emailVerified: true });
+    const got = await rpc.getUsers([alice.user.id, bob.user.id]);
+    expect(got.sort((x, y) => (x.id === alice.user.id ? -1 : y.id === alice.user.id ? 1 : 0))).toEqual([
+      { id: alice.user.id, email: alice.user.email, name: alice.user.name, emailVerified: false },
+      { id: bob.user.id, email: bob.user.email, name: bob.user.name, emailVerified: true },
+    ]);
   });
 
   it.each([["nobody@example.com"], [""], ["x".repeat(300)], [42], [null]])("answers null for %s", async (email) => {
