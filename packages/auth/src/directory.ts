@@ -5,6 +5,11 @@ export interface DirectoryUser {
   id: string;
   email: string;
   name: string | null;
+  /**
+   * The owner proved the address (accounts: a followed verification link). Mail only verified
+   * addresses: anyone can register an account with someone else's address.
+   */
+  emailVerified: boolean;
 }
 
 /** The bindings the directory client reads: the ACCOUNTS service binding and the log threshold. */
@@ -46,12 +51,15 @@ export const directoryUnavailable = (): ApiError =>
     headers: { "Retry-After": String(DIRECTORY_RETRY_AFTER_SECONDS) },
   });
 
-/** A checked directory answer: an object with string id and email; a name that is not a string counts as none. */
+/**
+ * A checked directory answer: an object with string id and email; a name that is not a string counts as
+ * none, and the address counts as verified only when accounts says exactly `true` (fail closed).
+ */
 function toUser(u: unknown): DirectoryUser | null {
   if (typeof u !== "object" || u === null) return null;
-  const { id, email, name } = u as Record<string, unknown>;
+  const { id, email, name, emailVerified } = u as Record<string, unknown>;
   if (typeof id !== "string" || typeof email !== "string") return null;
-  return { id, email, name: typeof name === "string" ? name : null };
+  return { id, email, name: typeof name === "string" ? name : null, emailVerified: emailVerified === true };
 }
 
 /** Splits `items` into runs of at most `size`. */
@@ -65,7 +73,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
  *
  * @example
  * const directory = accountsDirectory(env);
- * const bob = await directory.findUserByEmail("bob@example.com"); // DirectoryUser | null
+ * const bob = await directory.findUserByEmail("bob@example.com"); // { id, email, name, emailVerified } | null
  * const users = await directory.getUsers(ownerIds); // 250 ids → three RPCs
  */
 export function accountsDirectory(env: DirectoryBindings): AccountsDirectory {

@@ -8,13 +8,13 @@ function fakeAccounts(options: { fail?: boolean; answer?: unknown } = {}) {
   const rpc = {
     async findUserByEmail(email: string) {
       if (options.fail) throw new Error("accounts is down");
-      return email === "bob@example.com" ? { id: "bob", email, name: 7 } : null;
+      return email === "bob@example.com" ? { id: "bob", email, name: 7, emailVerified: true } : null;
     },
     async getUsers(ids: string[]) {
       calls.push(ids);
       if (options.fail) throw new Error("accounts is down");
       if (options.answer !== undefined) return options.answer;
-      return ids.slice(0, 100).map((id) => ({ id, email: `${id}@example.com`, name: id }));
+      return ids.slice(0, 100).map((id) => ({ id, email: `${id}@example.com`, name: id, emailVerified: true }));
     },
   };
   return { env: { ACCOUNTS: rpc as unknown as Fetcher, LOG_LEVEL: "silent" }, calls };
@@ -65,12 +65,30 @@ describe("accountsDirectory", () => {
     expect(await accountsDirectory(empty.env).getUsers([])).toEqual([]);
     expect(empty.calls).toEqual([]);
     const odd = fakeAccounts({ answer: [{ id: "a", email: "a@x" }, { id: "stranger", email: "s@x" }, { id: 3 }, null] });
-    expect(await accountsDirectory(odd.env).getUsers(["a"])).toEqual([{ id: "a", email: "a@x", name: null }]);
+    expect(await accountsDirectory(odd.env).getUsers(["a"])).toEqual([{ id: "a", email: "a@x", name: null, emailVerified: false }]);
   });
 
   it("findUserByEmail answers the checked user or null", async () => {
     const { env } = fakeAccounts();
-    expect(await accountsDirectory(env).findUserByEmail("bob@example.com")).toEqual({ id: "bob", email: "bob@example.com", name: null });
+    expect(await accountsDirectory(env).findUserByEmail("bob@example.com")).toEqual({
+      id: "bob",
+      email: "bob@example.com",
+      name: null,
+      emailVerified: true,
+    });
     expect(await accountsDirectory(env).findUserByEmail("nobody@example.com")).toBeNull();
+  });
+
+  it("an address counts as verified only when accounts answers exactly true (a missing or odd flag is unverified)", async () => {
+    const answer = [
+      { id: "a", email: "a@x", name: "A", emailVerified: true },
+      { id: "b", email: "b@x", name: "B", emailVerified: false },
+      { id: "c", email: "c@x", name: "C" },
+      { id: "d", email: "d@x", name: "D", emailVerified: "true" },
+      { id: "e", email: "e@x", name: "E", emailVerified: 1 },
+    ];
+    const { env } = fakeAccounts({ answer });
+    const users = await accountsDirectory(env).getUsers(["a", "b", "c", "d", "e"]);
+    expect(Object.fromEntries(users.map((u) => [u.id, u.emailVerified]))).toEqual({ a: true, b: false, c: false, d: false, e: false });
   });
 });
