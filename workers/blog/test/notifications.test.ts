@@ -1,6 +1,7 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
+import { register, rw, uid, V1 } from "./helpers";
 
 async function deliver(bodies: unknown[], targetEnv: Env = env, attempts = 1) {
   const batch = createMessageBatch(
@@ -36,5 +37,98 @@ describe("the follower-notification consumer", () => {
     // attempt 4 with base 5 s: anywhere in 0…80 s (full jitter)
     expect(delay).toBeGreaterThanOrEqual(0);
     expect(delay).toBeLessThanOrEqual(80);
+  });
+});
+
+/** A queue that records what the mail drain sends it, or refuses while `down`. */
+function mailQueue() {
+  const sent: unknown[] = [];
+  const state = { down: false };
+  const queue = {
+    async sendBatch(messages: { body: unknown }[]) {
+      if (state.down) throw new Error("mail queue unavailable");
+      sent.push(...messages.map((m) => m.body));
+    },
+  } as unknown as Queue;
+  return { queue, sent, state };
+}
+
+/** A published article by a fresh author with one follower, published without the queue (the test delivers). */
+async function publishedWithFollower(title: string, description: string) {
+  const author = await register("ma");
+  const follower = await register("mf");
+  expect((await rw("POST", `/profiles/${author.username}/follow`, undefined, follower.token)).status).toBe(200);
+  const res = await SELF.fetch(`${V1}/articles`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${author.token}` },
+    body: JSON.stringify({ title, description, body: "b" }),
+  });
+  expect(res.status).toBe(201);
+  const { slug } = ((await res.json()) as { article: { slug: string } }).article;
+  const row = await env.DB.prepare("UPDATE articles SET status = 'published', published_at = ?2 WHERE slug = ?1 RETURNING id")
+    .bind(slug, Date.now())
+    .first<{ id: number }>();
+  if (!row) throw new Error("no article");
+  return { author, follower, slug, articleId: row.id };
+}
+
+describe("follower emails through the mail service", () => {
+  it("writes each follower's email (text + HTML, links on PUBLIC_ORIGIN) with the blog's outbox row and drains it to the mail queue once", async () => {
+    const title = `<b>Tom & Jerry</b> ${uid()}`;
+    const { author, follower, slug, articleId } = await publishedWithFollower(title, 'A "story" <script>');
+    const mail = mailQueue();
+    const mailEnv = { ...env, PUBLIC_ORIGIN: "https://edgeworks.example", DEV_MODE: "false", MAIL_QUEUE: mail.queue } as Env;
+    expect((await deliver([{ articleId }], mailEnv)).result.explicitAcks).toEqual(["n0"]);
+    await deliver([{ articleId }], mailEnv, 2); // redelivered: nothing new is written or sent
+
+    const blogRow = await env.DB.prepare("SELECT user_id, to_email FROM outbox WHERE article_id = ?1")
+      .bind(articleId)
+      .first<{ user_id: string; to_email: string }>();
+    expect(blogRow?.to_email).toBe(follower.email);
+    const link = `https://edgeworks.example/blog/api/articles/${slug}`;
+    expect(mail.sent).toEqual([
+      {
+        id: `blog-follower/${articleId}/${blogRow?.user_id}`,
+        to: follower.email,
+        kind: "blog-follower",
+        subject: `${author.username} published: ${title}`,
+        text: expect.stringContaining(`Read it: ${link}`),
+        html: expect.stringContaining(`href="${link}"`),
+      },
+    ]);
+    const [email] = mail.sent as { text: string; html: string }[];
+    expect(email?.text).toContain('A "story" <script>');
+    expect(email?.html).toContain("&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;");
+    expect(email?.html).toContain("A &quot;story&quot; &lt;script&gt;");
+    expect(email?.html).not.toContain("<script>");
+    const pending = await env.DB.prepare("SELECT count(*) AS n FROM queue_outbox WHERE topic = 'mail' AND sent_at IS NULL").first<{
+      n: number;
+    }>();
+    expect(pending?.n).toBe(0);
+  });
+
+  it("retries the message while the mail queue is down; the retry sends the email it wrote the first time", async () => {
+    const { articleId } = await publishedWithFollower(`Down ${uid()}`, "d");
+    const mail = mailQueue();
+    const mailEnv = { ...env, PUBLIC_ORIGIN: "https://edgeworks.example", MAIL_QUEUE: mail.queue } as Env;
+    mail.state.down = true;
+    const failed = await deliver([{ articleId }], mailEnv);
+    expect(failed.result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["n0"]);
+    expect(mail.sent).toEqual([]);
+    mail.state.down = false;
+    expect((await deliver([{ articleId }], mailEnv, 2)).result.explicitAcks).toEqual(["n0"]);
+    expect(mail.sent).toEqual([
+      expect.objectContaining({ id: expect.stringMatching(new RegExp(`^blog-follower/${articleId}/`)), kind: "blog-follower" }),
+    ]);
+  });
+
+  it("links to PUBLIC_ORIGIN, never to the origin a request came to; unset outside dev mode, the message is retried", async () => {
+    const { articleId } = await publishedWithFollower(`Origin ${uid()}`, "d");
+    const mail = mailQueue();
+    const unset = await deliver([{ articleId }], { ...env, PUBLIC_ORIGIN: "", DEV_MODE: "false", MAIL_QUEUE: mail.queue } as Env);
+    expect(unset.result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["n0"]);
+    expect(mail.sent).toEqual([]);
+    await deliver([{ articleId }], { ...env, PUBLIC_ORIGIN: "", DEV_MODE: "true", MAIL_QUEUE: mail.queue } as Env, 2);
+    expect((mail.sent[0] as { text: string }).text).toContain("http://127.0.0.1:8787/blog/api/articles/");
   });
 });
