@@ -3,7 +3,12 @@
 // `verifyApiKey` RPC for a product's fixed test keys (`valid`, plus `broken` and `malformed` ones).
 // Its user directory is a convention: every id is a user, and `<id>@users.test` is that user's email
 // (so a test that mints a token for "alice" shares with "alice@users.test"); other emails are unknown.
+// Every address is verified (`emailVerified: true`) except those of ids that start with "unverified"
+// (e.g. newTestUser("*", "unverified_")): a user who registered an address they never proved.
 import { WorkerEntrypoint } from "cloudflare:workers";
+
+/** The directory entry of a conventional id. */
+const directoryUser = (id) => ({ id, email: `${id}@users.test`, name: id, emailVerified: !id.startsWith("unverified") });
 
 export default class FakeAccounts extends WorkerEntrypoint {
   async fetch(request) {
@@ -20,10 +25,10 @@ export default class FakeAccounts extends WorkerEntrypoint {
 
   async findUserByEmail(email) {
     const match = /^([A-Za-z0-9_-]{1,64})@users\.test$/.exec(String(email).trim().toLowerCase());
-    return match ? { id: match[1], email: `${match[1]}@users.test`, name: match[1] } : null;
+    return match ? directoryUser(match[1]) : null;
   }
 
   async getUsers(ids) {
-    return [...new Set(ids)].filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id)).map((id) => ({ id, email: `${id}@users.test`, name: id }));
+    return [...new Set(ids)].filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id)).map(directoryUser);
   }
 }

@@ -1,4 +1,5 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { newTestUser } from "@edgeworks/testing";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { call, createRoom, newUser } from "./helpers";
@@ -103,5 +104,28 @@ describe("notification emails", () => {
       to: `${bob.id}@users.test`,
       text: expect.stringContaining("sent an attachment"),
     });
+  });
+
+  it("a member whose address is not verified gets the notification but no email (anyone can register someone else's address)", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    // the fake accounts directory answers emailVerified: false for ids that start with "unverified"
+    const mallory = await newTestUser("*", "unverified_");
+    const room = await createRoom(alice, [bob, mallory]);
+    const message = {
+      roomId: room.id,
+      messageId: `m-${crypto.randomUUID()}`,
+      seq: 1,
+      senderId: alice.id,
+      text: "hi",
+      connected: [],
+      createdAt: Date.now(),
+    };
+    const mail = capturingQueue();
+    expect((await deliver(message, mail.queue)).retryMessages).toEqual([]);
+    const box = (await (await call("GET", `/dev/outbox?userId=${mallory.id}`)).json()) as { items: { messageId: string }[] };
+    expect(box.items.map((n) => n.messageId)).toEqual([message.messageId]);
+    expect((mail.sent as Mail[]).map((m) => m.to)).toEqual([`${bob.id}@users.test`]);
+    expect((await outbox(message.messageId)).map((r) => JSON.parse(r.body).to)).toEqual([`${bob.id}@users.test`]);
   });
 });

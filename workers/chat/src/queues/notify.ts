@@ -53,7 +53,7 @@ function emailOrigin(env: Env): string | null {
 
 /**
  * One `db.batch`: a notification row per offline member (id `messageId:userId`, the dev outbox and
- * `GET /notifications`) and, for each whose account has an email, the notification email in the
+ * `GET /notifications`) and, for each whose account has a verified email, the notification email in the
  * transactional outbox. Both are idempotent (ON CONFLICT on their ids), so a redelivery writes nothing twice.
  */
 async function recordNotifications(env: Env, m: NotifyMessage, offline: string[], body: string): Promise<void> {
@@ -82,7 +82,8 @@ async function recordNotifications(env: Env, m: NotifyMessage, offline: string[]
     };
     for (const userId of offline) {
       const user = users.get(userId);
-      if (user) emails.push(mailOutboxInsert(db, notificationEmail(env, facts, user), now));
+      // only a proven address: anyone can register an account with someone else's address and join a room
+      if (user?.emailVerified) emails.push(mailOutboxInsert(db, notificationEmail(env, facts, user), now));
     }
   }
   const [first, ...rest] = [...notes, ...emails];
