@@ -4,9 +4,12 @@
 // access tokens (with `sid` and `auth_time`) with the test key, so the blog's real verification runs. A
 // changed email is pending until `verifyPending` (accounts: the link in the verification email).
 // Users live in memory; ids not registered here follow the shared convention (`<id>@users.test`).
+// The directory (`getUsers`) calls every address verified, so follower emails flow in tests that do not
+// care, except ids that start with "unverified" and users a test marked with `setEmailVerified(id, false)`.
 import { WorkerEntrypoint } from "cloudflare:workers";
 
 const users = new Map(); // email -> { id, email, name, password, pendingEmail, sessions: Map<sid, startedAt ms> }
+const unverified = new Set(); // user ids whose address the directory reports as not verified (setEmailVerified)
 const origins = new Map(); // path -> origin of the last request to it (the blog passes its public origin)
 let lastProof = null; // the proof argument of the last setPassword call
 const REAUTH_MS = 5 * 60_000;
@@ -188,11 +191,17 @@ export default class FakeAccounts extends WorkerEntrypoint {
     return lastProof;
   }
 
+  /** Test hook: whether the directory reports this user's address as verified (default: verified). */
+  async setEmailVerified(userId, verified) {
+    if (verified) unverified.delete(userId);
+    else unverified.add(userId);
+  }
+
   async getUsers(ids) {
     const byId = new Map([...users.values()].map((u) => [u.id, u]));
     return [...new Set(ids)]
       .filter((id) => byId.has(id) || /^[A-Za-z0-9_-]{1,64}$/.test(id))
       .map((id) => byId.get(id) ?? { id, email: `${id}@users.test`, name: id })
-      .map(({ id, email, name }) => ({ id, email, name }));
+      .map(({ id, email, name }) => ({ id, email, name, emailVerified: !id.startsWith("unverified") && !unverified.has(id) }));
   }
 }
