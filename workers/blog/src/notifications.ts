@@ -33,10 +33,12 @@ type PublishedArticle = NonNullable<Awaited<ReturnType<typeof findArticleById>>>
 /**
  * The follower email of one article: text and HTML (escaped) from the house layout, `url` on
  * PUBLIC_ORIGIN. Its id names the event once (`blog-follower/<article>/<user>`), so the mail
- * service sends it once however often it is written or queued. Undefined when the address cannot be
- * mailed (the blog's row is still written, as before).
+ * service sends it once however often it is written or queued. Undefined when the address is not
+ * verified or cannot be mailed (the blog's row is still written: the record of the notification).
  */
 function followerMail(article: PublishedArticle, user: AccountUser, url: string, subject: string): MailMessage | undefined {
+  // anyone can register with someone else's address: mail only addresses their owners proved
+  if (!user.emailVerified) return undefined;
   const parts = renderMail({
     heading: `${article.author.username} published “${article.title}”`,
     paragraphs: article.description ? [article.description] : [],

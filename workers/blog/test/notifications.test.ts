@@ -53,6 +53,14 @@ function mailQueue() {
   return { queue, sent, state };
 }
 
+/** env.ACCOUNTS whose directory says these addresses are verified (the fake accounts says none is). */
+function accountsVerifying(...emails: string[]): Fetcher {
+  const rpc = env.ACCOUNTS as unknown as { getUsers(ids: string[]): Promise<{ email: string }[]> };
+  return {
+    getUsers: async (ids: string[]) => (await rpc.getUsers(ids)).map((u) => ({ ...u, emailVerified: emails.includes(u.email) })),
+  } as unknown as Fetcher;
+}
+
 /** A published article by a fresh author with one follower, published without the queue (the test delivers). */
 async function publishedWithFollower(title: string, description: string) {
   const author = await register("ma");
@@ -77,7 +85,8 @@ describe("follower emails through the mail service", () => {
     const title = `<b>Tom & Jerry</b> ${uid()}`;
     const { author, follower, slug, articleId } = await publishedWithFollower(title, 'A "story" <script>');
     const mail = mailQueue();
-    const mailEnv = { ...env, PUBLIC_ORIGIN: "https://edgeworks.example", DEV_MODE: "false", MAIL_QUEUE: mail.queue } as Env;
+    const ACCOUNTS = accountsVerifying(follower.email);
+    const mailEnv = { ...env, ACCOUNTS, PUBLIC_ORIGIN: "https://edgeworks.example", DEV_MODE: "false", MAIL_QUEUE: mail.queue } as Env;
     expect((await deliver([{ articleId }], mailEnv)).result.explicitAcks).toEqual(["n0"]);
     await deliver([{ articleId }], mailEnv, 2); // redelivered: nothing new is written or sent
 
@@ -108,9 +117,10 @@ describe("follower emails through the mail service", () => {
   });
 
   it("retries the message while the mail queue is down; the retry sends the email it wrote the first time", async () => {
-    const { articleId } = await publishedWithFollower(`Down ${uid()}`, "d");
+    const { follower, articleId } = await publishedWithFollower(`Down ${uid()}`, "d");
     const mail = mailQueue();
-    const mailEnv = { ...env, PUBLIC_ORIGIN: "https://edgeworks.example", MAIL_QUEUE: mail.queue } as Env;
+    const ACCOUNTS = accountsVerifying(follower.email);
+    const mailEnv = { ...env, ACCOUNTS, PUBLIC_ORIGIN: "https://edgeworks.example", MAIL_QUEUE: mail.queue } as Env;
     mail.state.down = true;
     const failed = await deliver([{ articleId }], mailEnv);
     expect(failed.result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["n0"]);
@@ -123,12 +133,23 @@ describe("follower emails through the mail service", () => {
   });
 
   it("links to PUBLIC_ORIGIN, never to the origin a request came to; unset outside dev mode, the message is retried", async () => {
-    const { articleId } = await publishedWithFollower(`Origin ${uid()}`, "d");
+    const { follower, articleId } = await publishedWithFollower(`Origin ${uid()}`, "d");
     const mail = mailQueue();
-    const unset = await deliver([{ articleId }], { ...env, PUBLIC_ORIGIN: "", DEV_MODE: "false", MAIL_QUEUE: mail.queue } as Env);
+    const ACCOUNTS = accountsVerifying(follower.email);
+    const unset = await deliver([{ articleId }], { ...env, ACCOUNTS, PUBLIC_ORIGIN: "", DEV_MODE: "false", MAIL_QUEUE: mail.queue } as Env);
     expect(unset.result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["n0"]);
     expect(mail.sent).toEqual([]);
-    await deliver([{ articleId }], { ...env, PUBLIC_ORIGIN: "", DEV_MODE: "true", MAIL_QUEUE: mail.queue } as Env, 2);
+    await deliver([{ articleId }], { ...env, ACCOUNTS, PUBLIC_ORIGIN: "", DEV_MODE: "true", MAIL_QUEUE: mail.queue } as Env, 2);
     expect((mail.sent[0] as { text: string }).text).toContain("http://127.0.0.1:8787/blog/api/articles/");
+  });
+
+  it("mails only followers who proved their address; an unverified one keeps the blog's record but gets no email", async () => {
+    const { follower, articleId } = await publishedWithFollower(`Unverified ${uid()}`, "d");
+    const mail = mailQueue();
+    const mailEnv = { ...env, ACCOUNTS: accountsVerifying(), PUBLIC_ORIGIN: "https://edgeworks.example", MAIL_QUEUE: mail.queue } as Env;
+    expect((await deliver([{ articleId }], mailEnv)).result.explicitAcks).toEqual(["n0"]);
+    expect(mail.sent).toEqual([]);
+    const row = await env.DB.prepare("SELECT to_email FROM outbox WHERE article_id = ?1").bind(articleId).first<{ to_email: string }>();
+    expect(row?.to_email).toBe(follower.email);
   });
 });
