@@ -94,7 +94,8 @@ async function call(
 const asSession = (body: unknown): AccountSession => {
   const b = body as { user?: AccountUser; accessToken?: string };
   if (!b?.user?.id || typeof b.accessToken !== "string") throw new AccountsError(502, []);
-  return { user: { id: b.user.id, email: b.user.email, name: b.user.name ?? null }, accessToken: b.accessToken };
+  const user = { id: b.user.id, email: b.user.email, name: b.user.name ?? null, emailVerified: b.user.emailVerified === true };
+  return { user, accessToken: b.accessToken };
 };
 
 /**
