@@ -25,8 +25,21 @@ async function derive(password: string, salt: Uint8Array, iterations: number, bi
  */
 export async function hashPassword(password: string, iterations = PASSWORD_ITERATIONS): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const hash = await derive(password, salt, iterations, KEY_BITS);
-  return `${SCHEME}$${iterations}$${toBase64(salt)}$${toBase64(hash)}`;
+  let used = iterations;
+  let hash: Uint8Array;
+  try {
+    hash = await derive(password, salt, iterations, KEY_BITS);
+  } catch (err) {
+    // Cloudflare's runtime has refused PBKDF2 above 100,000 iterations (workerd#1346; it checks before
+    // deriving, so the refusal is cheap): a count raised past what the plan allows must not turn every
+    // registration and password change into a 500, so the hash falls back to the default count, and a
+    // later login tries the configured count again (needsRehash).
+    if (iterations <= PASSWORD_ITERATIONS) throw err;
+    console.error(JSON.stringify({ level: "error", msg: "PBKDF2 refused the configured iteration count", iterations, error: String(err) }));
+    used = PASSWORD_ITERATIONS;
+    hash = await derive(password, salt, used, KEY_BITS);
+  }
+  return `${SCHEME}$${used}$${toBase64(salt)}$${toBase64(hash)}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, PASSWORD_ITERATIONS, passwordIterations, verifyPassword } from "../src";
 
 describe("password hashing", () => {
@@ -55,6 +55,36 @@ describe("password hashing", () => {
     const stored = await hashPassword("raised cost", 210_000);
     expect(stored).toMatch(/^pbkdf2-sha256\$210000\$/);
     expect(await verifyPassword("raised cost", stored)).toBe(true);
+  });
+
+  describe("on a runtime that caps PBKDF2 at 100,000 iterations (Cloudflare, workerd#1346)", () => {
+    afterEach(() => vi.restoreAllMocks());
+    const capAt100k = () => {
+      const real = crypto.subtle.deriveBits.bind(crypto.subtle);
+      vi.spyOn(console, "error").mockImplementation(() => undefined);
+      return vi.spyOn(crypto.subtle, "deriveBits").mockImplementation((algorithm, key, length) => {
+        const n = (algorithm as { iterations: number }).iterations;
+        if (n > 100_000)
+          return Promise.reject(
+            new DOMException(`Pbkdf2 failed: iteration counts above 100000 are not supported (requested ${n})`, "NotSupportedError"),
+          );
+        return real(algorithm, key, length);
+      });
+    };
+
+    it("hashes at the default count instead of failing when the configured count is refused", async () => {
+      capAt100k();
+      const stored = await hashPassword("raised cost", 600_000);
+      expect(stored).toMatch(/^pbkdf2-sha256\$100000\$/);
+      expect(await verifyPassword("raised cost", stored)).toBe(true);
+      expect(needsRehash(stored, 600_000)).toBe(true); // a later login tries the configured count again
+    });
+
+    it("still fails for a refused count at or below the default (a real error, not the cap)", async () => {
+      capAt100k();
+      vi.mocked(crypto.subtle.deriveBits).mockRejectedValueOnce(new Error("boom"));
+      await expect(hashPassword("x-password", 100_000)).rejects.toThrow("boom");
+    });
   });
 
   it.each([
