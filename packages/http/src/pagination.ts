@@ -13,7 +13,11 @@ export const paginationQuery = {
   cursor: z.string().max(512).optional().openapi({ description: "Opaque cursor from a previous page's `nextCursor`" }),
 };
 
-const b64url = (s: string) => btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/={1,2}$/, "");
+const b64url = (s: string) =>
+  btoa(s)
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/={1,2}$/, "");
 const unb64url = (s: string) => atob(s.replaceAll("-", "+").replaceAll("_", "/"));
 
 /**

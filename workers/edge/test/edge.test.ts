@@ -110,7 +110,9 @@ describe("CORS", () => {
     const res = await SELF.fetch("http://edge.test/todo/v1/todos", { headers: { Origin: "https://admin.example.com" } });
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://admin.example.com");
     const exposed = res.headers.get("Access-Control-Expose-Headers")?.split(", ") ?? [];
-    expect(exposed).toEqual(expect.arrayContaining(["X-Request-Id", "ETag", "Content-Range", "Accept-Ranges", "Content-Disposition", "X-D1-Bookmark"]));
+    expect(exposed).toEqual(
+      expect.arrayContaining(["X-Request-Id", "ETag", "Content-Range", "Accept-Ranges", "Content-Disposition", "X-D1-Bookmark"]),
+    );
     expect(res.headers.get("Vary")).toContain("Origin");
   });
 
