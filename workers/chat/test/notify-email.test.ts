@@ -66,7 +66,7 @@ describe("notification emails", () => {
         id: `chat-message/${message.messageId}/${to}`,
         to: m.to,
         kind: "chat-message",
-        subject: `New message from ${alice.id} in Design review`,
+        subject: "New messages in Design review",
         text: expect.stringContaining("the <b>mock-ups</b> are ready"),
         html: expect.stringContaining("the &lt;b&gt;mock-ups&lt;/b&gt; are ready"),
       });

@@ -39,6 +39,10 @@ it("documents every route, and only those", async () => {
       "POST /chat/v1/push/subscriptions",
       "GET /chat/v1/push/subscriptions",
       "DELETE /chat/v1/push/subscriptions/{id}",
+      "GET /chat/v1/notifications/settings",
+      "PATCH /chat/v1/notifications/settings",
+      "GET /chat/v1/email/unsubscribe",
+      "POST /chat/v1/email/unsubscribe",
     ].sort(),
   );
 });
@@ -51,7 +55,9 @@ it("every error response is problem+json, and Bearer routes say so", async () =>
         if (Number(status) >= 400)
           expect(Object.keys(res.content ?? {}), `${method} ${path} ${status}`).toEqual(["application/problem+json"]);
       }
-      const bearer = path.startsWith("/chat/v1/") && !path.endsWith("/ws") && !path.startsWith("/chat/v1/dev/");
+      // open routes have their own credential: the WebSocket ticket, DEV_MODE, the unsubscribe link's token
+      const bearer =
+        path.startsWith("/chat/v1/") && !path.endsWith("/ws") && !path.startsWith("/chat/v1/dev/") && !path.startsWith("/chat/v1/email/");
       expect(op.security !== undefined, `${method} ${path} security`).toBe(bearer);
       if (bearer) expect(Object.keys(op.responses)).toContain("401");
     }

@@ -1,17 +1,27 @@
 import type { DirectoryUser } from "@edgeworks/auth";
 import { type MailMessage, mailLink, publicOrigin, renderMail } from "@edgeworks/mail";
+import { EMAIL_WINDOW_MS } from "./email-throttle";
 
-// The email an offline member gets for a new message: who wrote, where, the start of the text, and a
-// link to the room on the chat page (PUBLIC_ORIGIN, never a request's origin).
+// The email an offline member gets when a room has new messages: one per room per 15 minutes
+// (email-throttle.ts), for the message that opened the window: who wrote, where, the start of that
+// message (bounded), a link to the room on the chat page and the unsubscribe link (PUBLIC_ORIGIN, never
+// a request's origin).
 
 /** Longest room or sender name in a subject (the subject stays one short line). */
 const MAX_NAME = 80;
+/** Longest quote of the first message, in code points (the room sends at most 200 characters). */
+export const MAX_QUOTE = 140;
+
+/** Cuts `text` to `max` code points, with an ellipsis when it was longer. */
+function clip(text: string, max: number): string {
+  const points = [...text];
+  return points.length > max ? `${points.slice(0, max - 1).join("")}…` : text;
+}
 
 /** One line: control characters (a room name may hold a newline) become spaces, then trimmed and cut. */
-function oneLine(text: string): string {
+function oneLine(text: string, max = MAX_NAME): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  return [...flat].length > MAX_NAME ? `${[...flat].slice(0, MAX_NAME - 1).join("")}…` : flat;
+  return clip(text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim(), max);
 }
 
 /** What the email is about. */
@@ -26,26 +36,41 @@ export interface MessageFacts {
 }
 
 /**
- * The notification email of one message for one offline member; its id names the message and the
- * member, so writing it again (a redelivery) sends nothing twice.
+ * The notification email for one member about new messages in a room, written for the message that
+ * opened the member's 15-minute window; its id names that message and the member, so writing it again
+ * (a redelivery) sends nothing twice. `unsubscribeToken` makes the link that turns chat emails off.
  *
- * @example mailOutboxInsert(db, notificationEmail(env, facts, { id: "bob", email: "bob@example.com", name: "Bob" }))
+ * @example mailOutboxInsert(db, notificationEmail(env, facts, { id: "bob", email: "bob@example.com", name: "Bob", emailVerified: true }, token))
  */
-export function notificationEmail(env: { PUBLIC_ORIGIN?: string; DEV_MODE?: string }, m: MessageFacts, to: DirectoryUser): MailMessage {
+export function notificationEmail(
+  env: { PUBLIC_ORIGIN?: string; DEV_MODE?: string },
+  m: MessageFacts,
+  to: DirectoryUser,
+  unsubscribeToken: string,
+): MailMessage {
+  const origin = publicOrigin(env);
   const sender = oneLine(m.senderName) || "Someone";
   const where = m.roomName === null ? "" : oneLine(m.roomName);
-  const link = `${mailLink(publicOrigin(env), "/chat/")}#room=${encodeURIComponent(m.roomId)}`;
+  const link = `${mailLink(origin, "/chat/")}#room=${encodeURIComponent(m.roomId)}`;
+  const unsubscribe = mailLink(origin, "/chat/v1/email/unsubscribe", { token: unsubscribeToken });
+  const text = m.text.trim();
+  const minutes = EMAIL_WINDOW_MS / 60_000;
   const parts = renderMail({
-    heading: where ? `${sender} wrote in ${where}` : `${sender} sent you a message`,
-    paragraphs: [m.text.trim() === "" ? `${sender} sent an attachment.` : m.text],
+    heading: where ? `New messages in ${where}` : `New messages from ${sender}`,
+    paragraphs: [
+      text === "" ? `${sender} sent an attachment.` : `${sender} wrote: “${oneLine(text, MAX_QUOTE)}”`,
+      `More messages in this conversation during the next ${minutes} minutes are not emailed one by one; open it to read them.`,
+    ],
     action: { label: "Open the conversation", url: link },
-    footer: "You get this email because you are a member of this conversation and were offline when the message arrived.",
+    footer:
+      "You get this email because you are a member of this conversation and were offline when the message arrived. " +
+      `Turn off chat emails: ${unsubscribe}`,
   });
   return {
     id: `chat-message/${m.messageId}/${to.id}`,
     to: to.email,
     kind: "chat-message",
-    subject: where ? `New message from ${sender} in ${where}` : `New message from ${sender}`,
+    subject: where ? `New messages in ${where}` : `New messages from ${sender}`,
     ...parts,
   };
 }

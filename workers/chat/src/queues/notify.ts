@@ -7,6 +7,8 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { presenceStub } from "../deps";
 import { notifications, roomMembers, rooms } from "../schema";
+import { mailableUsers } from "./email-settings";
+import { openEmailWindows } from "./email-throttle";
 import { notificationEmail } from "./notify-email";
 import {
   chunks,
@@ -52,8 +54,37 @@ function emailOrigin(env: Env): string | null {
 }
 
 /**
+ * The notification emails of one message: for each offline member whose address is verified, whose chat
+ * emails are on, and whose 15-minute window for this room this message opens (email-throttle.ts). Empty
+ * when PUBLIC_ORIGIN is not configured.
+ */
+async function notificationEmails(env: Env, m: NotifyMessage, offline: string[], now: number) {
+  if (emailOrigin(env) === null) return [];
+  const db = drizzle(env.DB);
+  const users = new Map((await accountsDirectory(env).getUsers([...offline, m.senderId])).map((u) => [u.id, u]));
+  // only a proven address: anyone can register an account with someone else's address and join a room
+  const verified = offline.filter((id) => users.get(id)?.emailVerified === true);
+  const tokens = await mailableUsers(db, verified, now);
+  const opened = await openEmailWindows(db, m, [...tokens.keys()]);
+  if (opened.size === 0) return [];
+  const [room] = await db.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, m.roomId));
+  const facts = {
+    roomId: m.roomId,
+    messageId: m.messageId,
+    text: m.text,
+    roomName: room?.name ?? null,
+    senderName: users.get(m.senderId)?.name ?? "",
+  };
+  return [...opened].flatMap((userId) => {
+    const user = users.get(userId);
+    const token = tokens.get(userId);
+    return user && token ? [mailOutboxInsert(db, notificationEmail(env, facts, user, token), now)] : [];
+  });
+}
+
+/**
  * One `db.batch`: a notification row per offline member (id `messageId:userId`, the dev outbox and
- * `GET /notifications`) and, for each whose account has a verified email, the notification email in the
+ * `GET /notifications`) and the notification emails (see {@link notificationEmails}) in the
  * transactional outbox. Both are idempotent (ON CONFLICT on their ids), so a redelivery writes nothing twice.
  */
 async function recordNotifications(env: Env, m: NotifyMessage, offline: string[], body: string): Promise<void> {
@@ -69,31 +100,15 @@ async function recordNotifications(env: Env, m: NotifyMessage, offline: string[]
     createdAt: now,
   }));
   const notes = chunks(rows, 10).map((part) => db.insert(notifications).values(part).onConflictDoNothing({ target: notifications.id }));
-  const emails = [];
-  if (emailOrigin(env) !== null) {
-    const [room] = await db.select({ name: rooms.name }).from(rooms).where(eq(rooms.id, m.roomId));
-    const users = new Map((await accountsDirectory(env).getUsers([...offline, m.senderId])).map((u) => [u.id, u]));
-    const facts = {
-      roomId: m.roomId,
-      messageId: m.messageId,
-      text: m.text,
-      roomName: room?.name ?? null,
-      senderName: users.get(m.senderId)?.name ?? "",
-    };
-    for (const userId of offline) {
-      const user = users.get(userId);
-      // only a proven address: anyone can register an account with someone else's address and join a room
-      if (user?.emailVerified) emails.push(mailOutboxInsert(db, notificationEmail(env, facts, user), now));
-    }
-  }
+  const emails = await notificationEmails(env, m, offline, now);
   const [first, ...rest] = [...notes, ...emails];
   if (first) await db.batch([first, ...rest]);
 }
 
 /**
- * Notifies the room's members who are offline everywhere: a notification each (with its email, drained
- * to the mail service), and Web Push to each of their subscriptions, every endpoint on its own
- * (push-fanout.ts).
+ * Notifies the room's members who are offline everywhere: a notification each (and an email to those
+ * with a verified address and emails on, one per room per 15 minutes, drained to the mail service), and
+ * Web Push to each of their subscriptions, every endpoint on its own (push-fanout.ts).
  */
 async function notify(env: Env, m: NotifyMessage): Promise<void> {
   const offline = await offlineMembers(env, m);

@@ -4,6 +4,7 @@ import { presenceOf } from "../presence.service";
 import { type ChatEnv, depsOf } from "../product";
 import { listSubscriptions, subscribe, unsubscribe } from "../push.service";
 import { searchMessages } from "../search.service";
+import { notificationSettingsRouter } from "./email";
 import {
   listSubscriptionsRoute,
   myNotificationsRoute,
@@ -14,7 +15,7 @@ import {
   vapidKeyRoute,
 } from "./misc.openapi";
 
-/** Search, presence and Web Push subscriptions. */
+/** Search, presence, Web Push subscriptions and notification settings. */
 export const miscRouter = createRouter<ChatEnv>()
   .openapi(searchRoute, async (c) => c.json(await searchMessages(depsOf(c), c.req.valid("query")), 200))
   .openapi(presenceRoute, async (c) => c.json(await presenceOf(depsOf(c), c.req.valid("query").userIds), 200))
@@ -28,4 +29,5 @@ export const miscRouter = createRouter<ChatEnv>()
   .openapi(unsubscribeRoute, async (c) => {
     await unsubscribe(depsOf(c), c.req.valid("param").id);
     return c.body(null, 204);
-  });
+  })
+  .route("/", notificationSettingsRouter);

@@ -4,6 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { roomStub } from "../deps";
 import type { OpenEnv } from "../product";
 import { roomParams, wsQuery } from "../validation";
+import { unsubscribeRouter } from "./email";
 
 export const wsRoute = createRoute({
   tags: ["Realtime"],
@@ -25,16 +26,21 @@ export const wsRoute = createRoute({
 
 const TICKET = /^[A-Za-z0-9_-]{20,100}$/;
 
-/** The WebSocket endpoint: the room object checks and consumes the ticket, then takes the socket. */
-export const realtimeRouter = createRouter<OpenEnv>().openapi(wsRoute, async (c) => {
-  const { id } = c.req.valid("param");
-  const { ticket, since } = c.req.valid("query");
-  if (!ticket || !TICKET.test(ticket)) throw new ApiError("unauthorized", "The ticket is invalid, expired or already used");
-  const forward = new Request(`https://room.internal/ws?${new URLSearchParams({ ticket, ...(since ? { since } : {}) })}`, {
-    headers: { Upgrade: c.req.header("Upgrade") ?? "", "X-Chat-Room-Id": id, "X-Request-Id": c.get("requestId") },
+/**
+ * The routes with their own credentials, before the guard: the WebSocket endpoint (the room object checks
+ * and consumes the ticket, then takes the socket) and the unsubscribe link of chat emails (email.ts).
+ */
+export const realtimeRouter = createRouter<OpenEnv>()
+  .route("/", unsubscribeRouter)
+  .openapi(wsRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const { ticket, since } = c.req.valid("query");
+    if (!ticket || !TICKET.test(ticket)) throw new ApiError("unauthorized", "The ticket is invalid, expired or already used");
+    const forward = new Request(`https://room.internal/ws?${new URLSearchParams({ ticket, ...(since ? { since } : {}) })}`, {
+      headers: { Upgrade: c.req.header("Upgrade") ?? "", "X-Chat-Room-Id": id, "X-Request-Id": c.get("requestId") },
+    });
+    const res = await roomStub(c.env, id).fetch(forward);
+    if (res.status === 101) return res;
+    if (res.status === 426) throw upgradeRequired("This endpoint only accepts WebSocket upgrades");
+    throw await refusalToError(res);
   });
-  const res = await roomStub(c.env, id).fetch(forward);
-  if (res.status === 101) return res;
-  if (res.status === 426) throw upgradeRequired("This endpoint only accepts WebSocket upgrades");
-  throw await refusalToError(res);
-});
