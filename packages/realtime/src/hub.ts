@@ -1,10 +1,31 @@
 import { createTicket, findTicket, sha256Hex, storeTicket, takeTicket } from "@edgeworks/auth";
-import type { ErrorFrame, PresenceFrame, ReadyFrame } from "./frames";
+import type { ErrorFrame, EventFrame, PresenceFrame, ReadyFrame } from "./frames";
 import { badTicket, isUpgrade, type Refusal, refusalResponse } from "./refusal";
 
 /** Per-socket state kept in the socket's attachment (it survives hibernation). */
 export interface SocketState {
   userId: string;
+  /**
+   * The hub's own: set while the socket's replay is sent page by page, the last seq sent. Products
+   * never write it (`setState` keeps the hub's value) and read it only through `replaying(ws)`.
+   */
+  replayAfter?: number;
+}
+
+/** Where the hub replays from: the object's event log (one per hub, read again after hibernation). */
+export interface SocketHubOptions {
+  /**
+   * Up to `limit` stored events with `seq > after`, oldest first, as frames (`{type, seq, …}`): one
+   * bounded query. Fewer
+   * than `limit` means there are no more.
+   */
+  replayPage(after: number, limit: number): readonly EventFrame[];
+  /** The head of the log (the newest `seq`, 0 when empty), sent in `ready`. */
+  head(): number;
+  /** Events per page, so per turn of the object (default {@link REPLAY_PAGE}). */
+  pageSize?: number;
+  /** A page that could not be read (the socket is then closed with 1011, so that it reconnects). */
+  onReplayError?: (err: unknown) => void;
 }
 
 /** What {@link SocketHub.upgrade} asks of the product. */
@@ -13,29 +34,37 @@ export interface UpgradeOptions<S extends SocketState> {
   authorize(userId: string): Refusal | null | Promise<Refusal | null>;
   /** The socket's initial state. */
   state(userId: string, now: number): S;
-  /** The stored events after `since`, oldest first, as frames. */
-  replay(since: number): Iterable<unknown>;
-  /** The head of the event log, sent in `ready`. */
-  head(): number;
   /** Socket tags for `getWebSockets(tag)` (at most 10, 256 chars each). */
   tags?: (userId: string) => string[];
-  /** After `ready`, before the 101 is returned: announce presence, schedule an alarm… */
+  /** After the first page (and `ready` if it was the last), before the 101: announce presence, schedule an alarm… */
   opened?: (ws: WebSocket, state: S) => void | Promise<void>;
 }
+
+/** The default replay page: events sent to one socket in one turn of the object. */
+export const REPLAY_PAGE = 200;
 
 const TICKET_MAX = 200;
 
 /**
- * A Durable Object's sockets (WebSocket Hibernation API): the ticket-checked upgrade with replay and
- * `ready`, per-socket state in `serializeAttachment`, broadcast, and presence. Nothing it needs lives
- * only in memory: after hibernation the state is read back from the attachments.
+ * A Durable Object's sockets (WebSocket Hibernation API): the ticket-checked upgrade with paged replay
+ * and `ready`, per-socket state in `serializeAttachment`, broadcast, and presence. Nothing it needs
+ * lives only in memory: after hibernation the state, and a replay's cursor, are read back from the
+ * attachments.
+ *
+ * Replay: the first page (`pageSize` events after `since`) is sent in the upgrade's turn; if there is
+ * more, the socket's attachment keeps the last seq sent and one page is sent per later turn
+ * (`setTimeout(0)`), so a long log is never queued at once and the object serves others in between.
+ * `ready {seq: head}` follows the last page in the same turn. Stored events are sent with
+ * `broadcastEvent`, which skips a socket still being replayed to: it reads them from the log, in order,
+ * so nothing is lost or sent twice. A fresh instance (after hibernation or eviction) restarts the
+ * unfinished replays from their cursors on its first use of the hub.
  *
  * @example
  * class Room extends DurableObject<Env> {
- *   readonly hub = new SocketHub<SocketState>(this.ctx);
+ *   readonly hub = new SocketHub<SocketState>(this.ctx, {
+ *     replayPage: (after, limit) => eventPage(this.sql, after, limit), head: () => headSeq(this.sql) });
  *   override fetch(req: Request) {
- *     return this.hub.upgrade(req, { authorize: () => null, state: (userId) => ({ userId }),
- *       replay: (since) => eventsAfter(this.sql, since), head: () => headSeq(this.sql) });
+ *     return this.hub.upgrade(req, { authorize: () => null, state: (userId) => ({ userId }) });
  *   }
  * }
  */
@@ -43,8 +72,20 @@ export class SocketHub<S extends SocketState = SocketState> {
   private readonly states = new WeakMap<WebSocket, S | null>();
   /** The online set last sent (undefined after hibernation: the next one is sent in any case). */
   private lastPresence: string | undefined;
+  /** Sockets whose next page is scheduled in this instance. */
+  private readonly pumping = new Set<WebSocket>();
+  /** Whether this instance has restarted the replays an earlier one left unfinished. */
+  private woken = false;
+  private readonly pageSize: number;
 
-  constructor(private readonly ctx: DurableObjectState) {}
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly log: SocketHubOptions,
+  ) {
+    const size = log.pageSize ?? REPLAY_PAGE;
+    if (!Number.isSafeInteger(size) || size < 1) throw new RangeError("pageSize must be a positive integer");
+    this.pageSize = size;
+  }
 
   /**
    * A single-use ticket for `userId`, valid 60 s; only its hash is stored (the object's migrations
@@ -59,10 +100,12 @@ export class SocketHub<S extends SocketState = SocketState> {
   /**
    * The upgrade (`?ticket=…&since=N`): 401 for a bad ticket, 426 for a plain request (the ticket stays
    * usable), then the ticket is spent (DELETE … RETURNING: it works once) and `authorize` may refuse.
-   * Events after `since` are sent before `ready` in the same synchronous turn as the accept, so no live
-   * event can slip between the replay and the live stream.
+   * The first page of events after `since` is sent in the same synchronous turn as the accept, then
+   * `ready` if that was all, else the rest a page per turn (see the class); without `since`, `ready`
+   * comes first. Either way no live event can slip between the replay and the live stream.
    */
   async upgrade(request: Request, opts: UpgradeOptions<S>): Promise<Response> {
+    this.wake();
     const url = new URL(request.url);
     const ticket = url.searchParams.get("ticket") ?? "";
     if (ticket === "" || ticket.length > TICKET_MAX) return refusalResponse(badTicket);
@@ -82,24 +125,40 @@ export class SocketHub<S extends SocketState = SocketState> {
     this.ctx.acceptWebSocket(server, opts.tags?.(taken.userId) ?? []);
     const state = opts.state(taken.userId, now);
     this.setState(server, state);
-    if (since !== null && Number.isSafeInteger(since) && since >= 0) {
-      for (const frame of opts.replay(since)) server.send(JSON.stringify(frame));
-    }
-    this.send(server, { type: "ready", seq: opts.head(), userId: taken.userId } satisfies ReadyFrame);
+    if (since !== null && Number.isSafeInteger(since) && since >= 0) this.sendPage(server, taken.userId, since);
+    else this.sendReady(server, taken.userId);
     await opts.opened?.(server, state);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** A socket's state: its attachment, read once per instance (null once the socket is gone). */
   stateOf(ws: WebSocket): S | null {
+    this.wake();
     if (!this.states.has(ws)) this.states.set(ws, (ws.deserializeAttachment() as S | null) ?? null);
     return this.states.get(ws) ?? null;
   }
 
-  /** Writes a socket's state to its attachment (what survives hibernation) and to the cache. */
+  /**
+   * Writes a socket's state to its attachment (what survives hibernation) and to the cache. The
+   * replay cursor stays the hub's: whatever `state` says of it, the current one is kept.
+   */
   setState(ws: WebSocket, state: S | null): void {
-    ws.serializeAttachment(state);
-    this.states.set(ws, state);
+    this.write(ws, state, this.stateOf(ws)?.replayAfter);
+  }
+
+  /** Whether the socket's replay is still being sent (it has not had `ready` yet). */
+  replaying(ws: WebSocket): boolean {
+    return this.stateOf(ws)?.replayAfter !== undefined;
+  }
+
+  private write(ws: WebSocket, state: S | null, replayAfter: number | undefined): void {
+    let next: S | null = state;
+    if (state !== null) {
+      const { replayAfter: _theirs, ...rest } = state;
+      next = (replayAfter === undefined ? rest : { ...rest, replayAfter }) as S;
+    }
+    ws.serializeAttachment(next);
+    this.states.set(ws, next);
   }
 
   /** The open sockets with a state, optionally of one user. */
@@ -112,6 +171,7 @@ export class SocketHub<S extends SocketState = SocketState> {
 
   /** Sends one frame; false when the socket is already closing (its close handler cleans up). */
   send(ws: WebSocket, frame: unknown): boolean {
+    this.wake();
     try {
       ws.send(JSON.stringify(frame));
       return true;
@@ -137,6 +197,14 @@ export class SocketHub<S extends SocketState = SocketState> {
         // closing
       }
     }
+  }
+
+  /**
+   * Sends a stored event (appended to the log in this same turn) like `broadcast`, except to sockets
+   * still being replayed to: their replay reads it from the log, in its place.
+   */
+  broadcastEvent(event: EventFrame, filter: (s: S) => boolean = () => true, except?: WebSocket): void {
+    this.broadcast(event, (s) => s.replayAfter === undefined && filter(s), except);
   }
 
   /** The distinct users with an open socket here, sorted (`except` is on its way out). */
@@ -183,5 +251,57 @@ export class SocketHub<S extends SocketState = SocketState> {
     this.close(ws, sendable ? code : 1000, "Closed");
     this.setState(ws, null);
     return state;
+  }
+
+  // ---- paged replay ---------------------------------------------------------------------------
+
+  private sendReady(ws: WebSocket, userId: string): void {
+    this.send(ws, { type: "ready", seq: this.log.head(), userId } satisfies ReadyFrame);
+  }
+
+  /**
+   * Sends the page after `after`; then `ready` in this same turn if it was the last (nothing can be
+   * stored in between), else keeps the cursor in the attachment and schedules the next page.
+   */
+  private sendPage(ws: WebSocket, userId: string, after: number): void {
+    const page = this.log.replayPage(after, this.pageSize);
+    for (const frame of page) if (!this.send(ws, frame)) return;
+    const last = page.at(-1)?.seq ?? after;
+    const state = this.stateOf(ws);
+    if (page.length < this.pageSize || last >= this.log.head()) {
+      this.write(ws, state, undefined);
+      this.sendReady(ws, userId);
+      return;
+    }
+    this.write(ws, state, last);
+    this.schedule(ws);
+  }
+
+  /** Sends the socket's next page in a later turn (once, however often it is asked). */
+  private schedule(ws: WebSocket): void {
+    if (this.pumping.has(ws)) return;
+    this.pumping.add(ws);
+    setTimeout(() => {
+      this.pumping.delete(ws);
+      const state = this.stateOf(ws);
+      // closed (state gone) or already live
+      if (state?.replayAfter === undefined) return;
+      try {
+        this.sendPage(ws, state.userId, state.replayAfter);
+      } catch (err) {
+        (this.log.onReplayError ?? console.error)(err);
+        this.close(ws, 1011, "Replay failed; reconnect");
+      }
+    }, 0);
+  }
+
+  /**
+   * On this instance's first use of the hub: a socket whose attachment says it is being replayed to
+   * but whose pump ran in an earlier instance (hibernated or evicted) gets its next page.
+   */
+  private wake(): void {
+    if (this.woken) return;
+    this.woken = true;
+    for (const ws of this.ctx.getWebSockets()) if (this.stateOf(ws)?.replayAfter !== undefined) this.schedule(ws);
   }
 }

@@ -4,7 +4,10 @@ import { DurableObject } from "cloudflare:workers";
 import { TICKETS_DDL } from "@edgeworks/auth";
 import { ApiError } from "@edgeworks/http";
 import { z } from "zod";
-import { asResult, migrate, pingFrame, type Result, readFrame, SocketHub } from "../src";
+import { asResult, migrate, pingFrame, type Result, readFrame, SocketHub, type SocketHubOptions } from "../src";
+
+/** The test room's replay page: small, so that a few events make a paged replay. */
+export const TEST_PAGE = 3;
 
 export const ROOM_MIGRATIONS = [
   `CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, body TEXT NOT NULL);
@@ -16,7 +19,17 @@ export const ROOM_MIGRATIONS = [
 const clientFrame = z.discriminatedUnion("type", [pingFrame, z.strictObject({ type: z.literal("say"), text: z.string().max(100) })]);
 
 export class TestRoom extends DurableObject<Cloudflare.Env> {
-  readonly hub = new SocketHub(this.ctx);
+  /** The room's event log as the hub reads it: one bounded query per page. */
+  readonly log: SocketHubOptions = {
+    replayPage: (after, limit) =>
+      this.sql
+        .exec("SELECT seq, type, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", after, limit)
+        .toArray()
+        .map((r) => ({ type: String(r.type), seq: Number(r.seq), ...JSON.parse(String(r.body)) })),
+    head: () => this.head(),
+    pageSize: TEST_PAGE,
+  };
+  readonly hub = new SocketHub(this.ctx, this.log);
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -50,12 +63,25 @@ export class TestRoom extends DurableObject<Cloudflare.Env> {
     return this.hub.issueTicket(userId);
   }
 
-  /** Appends a numbered event and sends it to every socket. */
+  /** Appends a numbered event and sends it to every socket (a replaying one reads it from the log). */
   post(userId: string, text: string): number {
     const seq = this.head() + 1;
     this.sql.exec("INSERT INTO events (seq, type, body) VALUES (?, 'said', ?)", seq, JSON.stringify({ userId, text }));
-    this.hub.broadcast({ type: "said", seq, userId, text });
+    this.hub.broadcastEvent({ type: "said", seq, userId, text });
     return seq;
+  }
+
+  /** Appends `count` events at once, sending nothing (a log that grew while nobody was connected). */
+  seed(userId: string, count: number): void {
+    this.ctx.storage.transactionSync(() => {
+      for (let i = 1; i <= count; i++) {
+        this.sql.exec(
+          "INSERT INTO events (seq, type, body) VALUES (?, 'said', ?)",
+          this.head() + 1,
+          JSON.stringify({ userId, text: `m${i}` }),
+        );
+      }
+    });
   }
 
   override fetch(request: Request): Promise<Response> {
@@ -65,12 +91,6 @@ export class TestRoom extends DurableObject<Cloudflare.Env> {
           ? null
           : { status: 403, code: "forbidden", detail: "Not a member" },
       state: (userId) => ({ userId }),
-      head: () => this.head(),
-      replay: (since) =>
-        this.sql
-          .exec("SELECT seq, type, body FROM events WHERE seq > ? ORDER BY seq", since)
-          .toArray()
-          .map((r) => ({ type: String(r.type), seq: Number(r.seq), ...JSON.parse(String(r.body)) })),
       opened: (ws) => {
         if (!this.hub.announcePresence()) this.hub.send(ws, { type: "presence", online: this.hub.connectedUsers() });
       },

@@ -89,13 +89,14 @@ export class BoardStore {
     this.onEvent({ ...e.payload, type, seq: row.seq, at: iso(at), actorId });
   }
 
-  /** Events after `since`, oldest first, as socket frames. */
-  eventsSince(since: number): EventFrame[] {
+  /** Up to `limit` events after `after`, oldest first, as socket frames: one bounded query (a replay page). */
+  eventPage(after: number, limit: number): EventFrame[] {
     return this.db
       .select()
       .from(events)
-      .where(gt(events.seq, since))
+      .where(gt(events.seq, after))
       .orderBy(events.seq)
+      .limit(limit)
       .all()
       .map((r) => ({ ...r.payload, type: r.type, seq: r.seq, at: iso(r.at), actorId: r.actorId }));
   }

@@ -38,7 +38,12 @@ export class Board extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new BoardStore(ctx.storage, (frame) => this.outbox.push(frame), keyMaxLength(env));
-    this.hub = new SocketHub(ctx);
+    // a replay is sent a page (one bounded query) per turn, ready after the last (SocketHub)
+    this.hub = new SocketHub(ctx, {
+      replayPage: (after, limit) => this.store.eventPage(after, limit),
+      head: () => this.store.lastSeq(),
+      onReplayError: (err) => log(env.LOG_LEVEL, "error", "replay failed", { error: err instanceof Error ? err.message : String(err) }),
+    });
     ctx.blockConcurrencyWhile(async () => migrateBoard(ctx.storage));
     // keep-alive pings are answered by the runtime without waking a hibernating board
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, JSON.stringify({ type: "pong" } satisfies ControlFrame)));
@@ -49,7 +54,8 @@ export class Board extends DurableObject<Env> {
       this.outbox = [];
       try {
         const value = this.ctx.storage.transactionSync(() => fn(this.store));
-        for (const frame of this.outbox) this.hub.broadcast(frame);
+        // stored events: a socket still being replayed to reads them from the log instead
+        for (const frame of this.outbox) this.hub.broadcastEvent(frame);
         return value;
       } finally {
         this.outbox = [];
@@ -241,6 +247,7 @@ export class Board extends DurableObject<Env> {
   /**
    * The WebSocket upgrade (`?ticket=…&since=N`, see SocketHub.upgrade): the ticket works once; the
    * board must still exist (else 401, as for any ticket) and its user still be a member (else 403).
+   * The events after `since` follow a page per turn of the board, then `ready`.
    */
   override async fetch(request: Request): Promise<Response> {
     return this.hub.upgrade(request, {
@@ -252,8 +259,6 @@ export class Board extends DurableObject<Env> {
       },
       tags: (userId) => [userId],
       state: (userId) => ({ userId }),
-      replay: (since) => this.store.eventsSince(since),
-      head: () => this.store.lastSeq(),
       opened: (ws) => {
         // a second socket of someone already here changes nothing for the others, but this one is told
         if (!this.hub.announcePresence()) this.hub.send(ws, { type: "presence", online: this.hub.connectedUsers() } satisfies ControlFrame);

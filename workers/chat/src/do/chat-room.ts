@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "@edgeworks/http";
+import { SocketHub } from "@edgeworks/realtime";
 import { presenceStub } from "../deps";
 import { addAttachment, findAttachment, type NewAttachment } from "./attachment-store";
 import { STORED_EVENT_TYPES } from "./chat-room.events";
@@ -10,8 +11,7 @@ import { RateBuckets } from "./rate-bucket";
 import { handleFrame, type RoomContext } from "./room-frames";
 import { historyPage, summaryFor } from "./room-history";
 import { forgetPresence, onlineElsewhere, recordPresence } from "./room-presence";
-import { ChatHub, ReplayPump } from "./room-replay";
-import { appendEvent, eventsAfter, headSeq, migrateRoom, type RoomDb, readMeta, roomDb, writeMeta } from "./room-store";
+import { appendEvent, eventPage, headSeq, migrateRoom, REPLAY_PAGE, type RoomDb, readMeta, roomDb, writeMeta } from "./room-store";
 
 /** Per-socket state, kept in the socket's attachment so that it survives hibernation. */
 export interface SocketState {
@@ -20,8 +20,6 @@ export interface SocketState {
   connectedAt: number;
   /** The last frame received from the client (auto-answered pings are tracked by the runtime). */
   lastSeenAt: number;
-  /** Set while a long replay is being sent page by page: the last seq sent (room-replay.ts). */
-  replayAfter?: number;
 }
 
 /** A socket that has sent nothing (not even a ping) for this long is closed: the user stops answering. */
@@ -34,6 +32,8 @@ export const SWEEP_INTERVAL_MS = 30_000;
 export const CLOSE_REMOVED = 4003;
 /** Close code for a socket that stopped answering. */
 export const CLOSE_IDLE = 4000;
+
+const isStored = (frame: ServerFrame): frame is StoredEvent => STORED_EVENT_TYPES.has(frame.type);
 
 export const PING_FRAME = '{"type":"ping"}';
 export const PONG_FRAME = '{"type":"pong"}';
@@ -53,18 +53,21 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   readonly typingAt = new Map<string, number>();
   readonly searchQueue: QueueBatcher;
   readonly notifyQueue: QueueBatcher;
-  /** The sockets: ticket upgrade, attachments, broadcast and presence (packages/realtime). */
-  private readonly hub: ChatHub;
-  /** Long replays, a page per turn. */
-  private readonly replays: ReplayPump;
+  /** The sockets: ticket upgrade, paged replay, attachments, broadcast and presence (packages/realtime). */
+  private readonly hub: SocketHub<SocketState>;
   /** The room's storage through drizzle's durable-sqlite builder (synchronous queries). */
   readonly db: RoomDb;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.hub = new ChatHub(ctx);
     this.db = roomDb(ctx.storage);
-    this.replays = new ReplayPump(this.hub, this.db, () => this.head, env.LOG_LEVEL);
+    // a replay is sent a page (one bounded query) per turn of the room, ready after the last (SocketHub)
+    this.hub = new SocketHub<SocketState>(ctx, {
+      replayPage: (after, limit) => eventPage(this.db, after, limit),
+      head: () => this.head,
+      pageSize: REPLAY_PAGE,
+      onReplayError: (err) => log(env.LOG_LEVEL, "error", "replay failed", { error: String(err) }),
+    });
     this.searchQueue = new QueueBatcher(env.SEARCH_QUEUE, ctx, env.LOG_LEVEL);
     this.notifyQueue = new QueueBatcher(env.NOTIFY_QUEUE, ctx, env.LOG_LEVEL);
     ctx.blockConcurrencyWhile(async () => {
@@ -171,7 +174,8 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
 
   /** Sends a frame to every socket that passes `filter`; a stored event skips sockets still being replayed to (they read it from storage, in order). */
   broadcast(frame: ServerFrame, filter: (s: SocketState) => boolean = () => true): void {
-    this.hub.broadcast(frame, STORED_EVENT_TYPES.has(frame.type) ? (s) => s.replayAfter === undefined && filter(s) : filter);
+    if (isStored(frame)) this.hub.broadcastEvent(frame, filter);
+    else this.hub.broadcast(frame, filter);
   }
 
   /** The open sockets of one user (from the attachments: user ids are not limited like socket tags). */
@@ -218,26 +222,13 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   override async fetch(request: Request): Promise<Response> {
     const roomId = request.headers.get("X-Chat-Room-Id") ?? "";
     this.bind(roomId);
-    const sinceParam = new URL(request.url).searchParams.get("since");
-    const since = sinceParam ? Number(sinceParam) : null;
-    // more than a page behind: paged, after the 101 (room-replay.ts); else in the upgrade's turn as always
-    const paged = this.replays.isLong(since) ? since : null;
     return this.hub.upgrade(request, {
       authorize: async (userId) => {
         const role = await memberRole(this.env.DB, roomId, userId);
         return role === null ? { status: 403, code: "forbidden", detail: "You are no longer a member of this room" } : null;
       },
-      state: (userId, now) => ({
-        userId,
-        connId: crypto.randomUUID(),
-        connectedAt: now,
-        lastSeenAt: now,
-        ...(paged === null ? {} : { replayAfter: paged }),
-      }),
-      replay: (after) => (paged === null ? eventsAfter(this.db, after) : []),
-      head: () => this.head,
+      state: (userId, now) => ({ userId, connId: crypto.randomUUID(), connectedAt: now, lastSeenAt: now }),
       opened: async (ws, state) => {
-        if (paged !== null) this.replays.start(ws);
         if (!this.announcePresence()) this.hub.send(ws, { type: "presence", online: this.onlineUsers() } satisfies ServerFrame);
         await this.scheduleSweep();
         try {
@@ -255,7 +246,6 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
     const now = Date.now();
     // the idle check has 30 s granularity: refreshing the attachment every 10 s is enough
     if (now - state.lastSeenAt > LAST_SEEN_RESOLUTION_MS) this.setState(ws, { ...state, lastSeenAt: now });
-    if (state.replayAfter !== undefined) this.replays.start(ws);
     await handleFrame(this, ws, state, message);
   }
 
@@ -292,7 +282,6 @@ export class ChatRoom extends DurableObject<Env> implements RoomContext {
   /** Closes sockets that stopped answering and keeps the users' presence of the others fresh. */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    this.replays.resume();
     const alive = new Map<string, string[]>();
     for (const ws of this.ctx.getWebSockets()) {
       const state = this.stateOf(ws);

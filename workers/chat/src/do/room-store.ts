@@ -116,18 +116,6 @@ export function eventPage(db: RoomDb, after: number, limit = REPLAY_PAGE): Store
   });
 }
 
-/** The stored events after `since`, oldest first, read a page at a time (never all of them in memory). */
-export function* eventsAfter(db: RoomDb, since: number, pageSize = REPLAY_PAGE): Generator<StoredEvent> {
-  let after = since;
-  for (;;) {
-    const page = eventPage(db, after, pageSize);
-    yield* page;
-    const last = page.at(-1);
-    if (!last || page.length < pageSize) return;
-    after = last.seq;
-  }
-}
-
 /**
  * A deleted message leaves no text in the log: its original event loses text and attachments, and
  * every `edited` event of it its text, so a replay never shows what was deleted (README: resume).
