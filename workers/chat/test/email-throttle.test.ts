@@ -94,6 +94,33 @@ describe("email throttle: one email per recipient and room per 15 minutes", () =
     expect((await mailsTo(bob.id)).map((m) => m.id)).toEqual([`chat-message/${newer.messageId}/${bob.id}`]);
   });
 
+  it("a room of 98 offline members (more rows than one statement can bind): one email each, then none in the window", async () => {
+    const alice = await newUser();
+    // 98, not more: packages/queue's drain cannot yet mark 99+ rows sent in one statement (requested fix)
+    const room = await createRoom(alice, [], "Big");
+    const members = Array.from({ length: 98 }, (_, i) => `big_${crypto.randomUUID().slice(0, 8)}_${i}`);
+    await env.DB.batch(
+      members.map((id) =>
+        env.DB.prepare("INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES (?, ?, 'member', ?)").bind(
+          room.id,
+          id,
+          Date.now(),
+        ),
+      ),
+    );
+    const t0 = Date.now();
+    const first = roomMessage(room.id, alice.id, t0);
+    expect((await deliver(first, capturingQueue().queue)).retryMessages).toEqual([]);
+    const second = capturingQueue();
+    await deliver(roomMessage(room.id, alice.id, t0 + MINUTE), second.queue);
+    // (D1 refuses LIKE patterns over 50 bytes)
+    const count = await env.DB.prepare("SELECT COUNT(*) AS n FROM queue_outbox WHERE topic = 'mail' AND substr(id, 1, length(?1)) = ?1")
+      .bind(`mail:chat-message/${first.messageId}/`)
+      .first<{ n: number }>();
+    expect(count?.n).toBe(98);
+    expect(second.sent).toEqual([]);
+  });
+
   it("the quote of the first message is bounded (140 code points); a long one is cut with an ellipsis", async () => {
     const alice = await newUser();
     const bob = await newUser();

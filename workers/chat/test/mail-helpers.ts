@@ -28,8 +28,10 @@ export async function deliver(body: unknown, mail: Queue) {
 
 /** The chat emails in the mail outbox addressed to `userId` (fake accounts: `<id>@users.test`), oldest id first. */
 export async function mailsTo(userId: string): Promise<Mail[]> {
-  const rows = await env.DB.prepare("SELECT body FROM queue_outbox WHERE topic = 'mail' AND body LIKE ? ORDER BY created_at, id")
-    .bind(`%"to":"${userId}@users.test"%`)
+  const rows = await env.DB.prepare(
+    "SELECT body FROM queue_outbox WHERE topic = 'mail' AND json_extract(body, '$.to') = ? ORDER BY created_at, id",
+  )
+    .bind(`${userId}@users.test`)
     .all<{ body: string }>();
   return rows.results.map((r) => JSON.parse(r.body) as Mail);
 }
