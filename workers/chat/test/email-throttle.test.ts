@@ -218,6 +218,22 @@ describe("the unsubscribe link of chat emails", () => {
     expect(await mailsTo(bob.id)).toHaveLength(1);
   });
 
+  it("a POST body over 64 KiB is 413 and turns nothing off", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const room = await createRoom(alice, [bob]);
+    await deliver(roomMessage(room.id, alice.id, Date.now()), capturingQueue().queue);
+    const [email] = await mailsTo(bob.id);
+    const big = `List-Unsubscribe=One-Click&x=${"a".repeat(100 * 1024)}`;
+    const res = await SELF.fetch(unsubscribeLink(email?.text ?? ""), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: big,
+    });
+    await expectProblem(res, 413, "payload_too_large");
+    expect(await settingsOf(bob.token)).toEqual({ email: true });
+  });
+
   it("every email of a user carries the same link (an old email's link keeps working)", async () => {
     const alice = await newUser();
     const bob = await newUser();
