@@ -3,6 +3,7 @@
 export * from "./client/index";
 export * from "./frames";
 export * from "./hub";
+export * from "./hub-options";
 export * from "./migrate";
 export * from "./read-frame";
 export * from "./refusal";
