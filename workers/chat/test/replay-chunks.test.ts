@@ -1,6 +1,6 @@
 import { env, runInDurableObject, SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ChatRoom } from "../src/do/chat-room";
+import { ChatRoom } from "../src/do/chat-room";
 import { eventPage, REPLAY_PAGE, roomDb } from "../src/do/room-store";
 import { BASE, connect, createRoom, type Frame, newUser, TestSocket, ticketFor, type User } from "./helpers";
 
@@ -160,6 +160,33 @@ describe("replay in bounded chunks", () => {
     await b.close();
     const a = await connect(alice, room.id);
     expect((await a.post("still here")).seq).toBe(2 * REPLAY_PAGE + 51);
+    await a.close();
+  });
+
+  it("a room rebuilt in the middle of a replay (hibernation) finishes it from the cursor in the socket's attachment", async () => {
+    const alice = await newUser();
+    const room = await createRoom(alice);
+    await seed(room.id, alice, 2 * REPLAY_PAGE + 10);
+    const a = await connect(alice, room.id);
+    expect(a.all[0]).toEqual({ type: "ready", seq: 2 * REPLAY_PAGE + 10, userId: alice.id });
+    const before = a.all.length;
+    const stub = env.CHAT_ROOM.get(env.CHAT_ROOM.idFromName(room.id));
+    await runInDurableObject(stub, async (_room, state) => {
+      const [ws] = state.getWebSockets();
+      if (!ws) throw new Error("no socket");
+      // what an evicted instance leaves: the socket is 5 events into a replay the new instance never started
+      ws.serializeAttachment({ ...(ws.deserializeAttachment() as object), replayAfter: 5 });
+      const fresh = new ChatRoom(state, env);
+      await state.blockConcurrencyWhile(async () => {});
+      // its first use of the sockets picks the replay up
+      expect(fresh.connectedUsers()).toEqual([alice.id]);
+    });
+    await a.take((f) => f.type === "ready", 10_000);
+    const resumed = a.all.slice(before);
+    expect(resumed.filter((f) => stored.has(f.type)).map((f) => f.seq)).toEqual(range(6, 2 * REPLAY_PAGE + 10));
+    expect(resumed.at(-1)).toEqual({ type: "ready", seq: 2 * REPLAY_PAGE + 10, userId: alice.id });
+    const attachment = await runInDurableObject(stub, async (_room, state) => state.getWebSockets()[0]?.deserializeAttachment());
+    expect(attachment).not.toHaveProperty("replayAfter");
     await a.close();
   });
 });
