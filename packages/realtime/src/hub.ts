@@ -221,9 +221,20 @@ export class SocketHub<S extends SocketState = SocketState> {
 
   /**
    * Sends the page after `after`; then `ready` in this same turn if it was the last (nothing can be
-   * stored in between), else keeps the cursor in the attachment and schedules the next page.
+   * stored in between), else keeps the cursor in the attachment and schedules the next page. A page
+   * that cannot be read closes the socket with 1011 (`onReplayError` is told).
    */
   private sendPage(ws: WebSocket, userId: string, after: number): void {
+    try {
+      this.sendPageOrThrow(ws, userId, after);
+    } catch (err) {
+      // the client resumes from the last seq it got; no `ready` without the whole replay
+      (this.log.onReplayError ?? console.error)(err);
+      this.close(ws, 1011, "Replay failed; reconnect");
+    }
+  }
+
+  private sendPageOrThrow(ws: WebSocket, userId: string, after: number): void {
     const page = this.log.replayPage(after, this.pageSize);
     for (const frame of page) if (!this.send(ws, frame)) return;
     const last = page.at(-1)?.seq ?? after;
@@ -245,13 +256,7 @@ export class SocketHub<S extends SocketState = SocketState> {
       this.pumping.delete(ws);
       const state = this.stateOf(ws);
       // closed (state gone) or already live
-      if (state?.replayAfter === undefined) return;
-      try {
-        this.sendPage(ws, state.userId, state.replayAfter);
-      } catch (err) {
-        (this.log.onReplayError ?? console.error)(err);
-        this.close(ws, 1011, "Replay failed; reconnect");
-      }
+      if (state?.replayAfter !== undefined) this.sendPage(ws, state.userId, state.replayAfter);
     }, 0);
   }
 

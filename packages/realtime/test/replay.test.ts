@@ -87,4 +87,26 @@ describe("paged replay", () => {
     );
     expect(after).toEqual({ userId: "ann" });
   });
+
+  it("closes the socket with 1011 when a page cannot be read (first or later), after what was sent, without ready", async () => {
+    await member("broken", "ann");
+    await post("broken", 3 * TEST_PAGE);
+    await roomOf("broken").breakReplay(TEST_PAGE);
+    const later = new Recorder((await upgrade(wsUrl("broken", await member("broken", "ann"), 0))).webSocket as WebSocket);
+    await later.until(() => later.closed !== null, "the close");
+    expect(later.closed).toEqual({ code: 1011, reason: "Replay failed; reconnect" });
+    expect(said(later.frames)).toEqual(range(1, TEST_PAGE));
+    expect(later.frames.some((f) => f.type === "ready")).toBe(false);
+    await roomOf("broken").breakReplay(0);
+    const first = await upgrade(wsUrl("broken", await member("broken", "ann"), 0));
+    expect(first.status).toBe(101);
+    const refused = new Recorder(first.webSocket as WebSocket);
+    await refused.until(() => refused.closed !== null, "the close");
+    expect(refused.closed?.code).toBe(1011);
+    expect(said(refused.frames)).toEqual([]);
+    expect(await roomOf("broken").breakReplay(Number.POSITIVE_INFINITY)).toEqual([
+      "Error: storage unavailable after 3",
+      "Error: storage unavailable after 0",
+    ]);
+  });
 });

@@ -21,14 +21,20 @@ const clientFrame = z.discriminatedUnion("type", [pingFrame, z.strictObject({ ty
 export class TestRoom extends DurableObject<Cloudflare.Env> {
   /** The room's event log as the hub reads it: one bounded query per page. */
   readonly log: SocketHubOptions = {
-    replayPage: (after, limit) =>
-      this.sql
+    replayPage: (after, limit) => {
+      if (after >= this.brokenAfter) throw new Error(`storage unavailable after ${after}`);
+      return this.sql
         .exec("SELECT seq, type, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?", after, limit)
         .toArray()
-        .map((r) => ({ type: String(r.type), seq: Number(r.seq), ...JSON.parse(String(r.body)) })),
+        .map((r) => ({ type: String(r.type), seq: Number(r.seq), ...JSON.parse(String(r.body)) }));
+    },
     head: () => this.head(),
     pageSize: TEST_PAGE,
+    onReplayError: (err) => this.replayErrors.push(String(err)),
   };
+  /** Pages after this seq fail to read (a storage fault, for the tests). */
+  private brokenAfter = Number.POSITIVE_INFINITY;
+  private readonly replayErrors: string[] = [];
   readonly hub = new SocketHub(this.ctx, this.log);
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
@@ -61,6 +67,12 @@ export class TestRoom extends DurableObject<Cloudflare.Env> {
 
   ticket(userId: string): Promise<{ ticket: string; expiresAt: number }> {
     return this.hub.issueTicket(userId);
+  }
+
+  /** From now on, reading a replay page after `after` fails; returns the errors reported so far. */
+  breakReplay(after: number): string[] {
+    this.brokenAfter = after;
+    return [...this.replayErrors];
   }
 
   /** Appends a numbered event and sends it to every socket (a replaying one reads it from the log). */
