@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { REPLAY_PAGE } from "@edgeworks/realtime";
 import { afterEach, describe, expect, it } from "vitest";
+import { Board } from "../src/do/board";
 import { Client, connect, createCard, type Frame, openClient, team, ticketFor, type User } from "./helpers";
 
 // Issue 10, item 12 (boards' part): `since=0` on a board with thousands of events is sent one page
@@ -136,6 +137,31 @@ describe("replay in bounded chunks", () => {
     await createCard(admin, list.id, { title: "still here" });
     await a.until((f) => f.some((x) => x.type === "card.created"), "a live event");
     expect(a.events().map((f) => f.seq)).toEqual([3 * REPLAY_PAGE + 5]);
+    a.close();
+  });
+
+  it("a board rebuilt in the middle of a replay (hibernation) finishes it from the cursor in the socket's attachment", async () => {
+    const { admin, board } = await team();
+    await seed(board.id, admin, 2 * REPLAY_PAGE);
+    const a = await openClient(admin, board.id);
+    const head = 2 * REPLAY_PAGE + 4;
+    expect(a.frames[0]).toEqual({ type: "ready", seq: head, userId: admin.id });
+    const before = a.frames.length;
+    await runInDurableObject(env.BOARD.get(env.BOARD.idFromName(board.id)), async (_board, state) => {
+      const [ws] = state.getWebSockets();
+      if (!ws) throw new Error("no socket");
+      // what an evicted instance leaves: the socket is 7 events into a replay the new instance never started
+      ws.serializeAttachment({ userId: admin.id, replayAfter: 7 });
+      const fresh = new Board(state, env);
+      await state.blockConcurrencyWhile(async () => {});
+      // its first frame for the socket picks the replay up
+      await fresh.webSocketMessage(ws, JSON.stringify({ type: "ping", id: "wake" }));
+    });
+    await a.until((f) => f.filter((x) => x.type === "ready").length === 2, "the resumed replay's ready");
+    const resumed = a.frames.slice(before);
+    expect(resumed.filter((f) => typeof f.seq === "number" && f.type !== "ready").map((f) => f.seq)).toEqual(range(8, head));
+    expect(resumed.at(-1)).toEqual({ type: "ready", seq: head, userId: admin.id });
+    expect(resumed.filter((f) => f.type === "pong")).toEqual([{ type: "pong", id: "wake" }]);
     a.close();
   });
 });
