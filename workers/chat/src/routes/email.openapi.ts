@@ -14,6 +14,7 @@ export const notificationSettingsSchema = z
   })
   .openapi("NotificationSettings");
 
+/** The body of `PATCH /notifications/settings`. */
 export const notificationSettingsBody = z
   .strictObject({ email: z.boolean().openapi({ description: "false turns chat notification emails off; true turns them back on" }) })
   .openapi("NotificationSettingsInput");
@@ -27,6 +28,7 @@ export const unsubscribeQuery = z.object({
     .openapi({ description: "The token of the unsubscribe link in a chat email (43 base64url characters)" }),
 });
 
+/** `GET /notifications/settings`. */
 export const getNotificationSettingsRoute = createRoute({
   tags: ["Notifications"],
   security,
@@ -36,6 +38,7 @@ export const getNotificationSettingsRoute = createRoute({
   responses: { 200: jsonResponse(notificationSettingsSchema, "Settings"), ...errors(401, 403) },
 });
 
+/** `PATCH /notifications/settings` `{email}`. */
 export const setNotificationSettingsRoute = createRoute({
   tags: ["Notifications"],
   security,
@@ -50,6 +53,7 @@ export const setNotificationSettingsRoute = createRoute({
 
 const htmlPage = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
 
+/** `GET /email/unsubscribe?token=`: the confirmation page (changes nothing). */
 export const unsubscribePageRoute = createRoute({
   tags: ["Notifications"],
   method: "get",
@@ -62,6 +66,7 @@ export const unsubscribePageRoute = createRoute({
   responses: { 200: htmlPage("The confirmation page (or: already off)"), ...errors(404, 422) },
 });
 
+/** `POST /email/unsubscribe?token=`: turns the token owner's chat emails off. */
 export const unsubscribeRoute = createRoute({
   tags: ["Notifications"],
   method: "post",
