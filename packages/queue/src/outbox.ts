@@ -47,6 +47,9 @@ export function outboxStatement(d1: D1Database, message: OutboxMessage, now = Da
     .bind(row.id, row.topic, row.body, row.createdAt);
 }
 
+/** Ids per "mark sent" statement: D1 binds at most 100 parameters, and the statement has two more. */
+const MARK_SLICE = 90;
+
 export interface DrainOptions {
   /** The D1 database holding `queue_outbox`. */
   db: D1Database;
@@ -97,10 +100,18 @@ export async function drainOutbox(options: DrainOptions): Promise<number> {
     rows.sort((a, b) => a.createdAt - b.createdAt);
     try {
       await sendBatches(options.queue, rows, async (ids) => {
-        await db
-          .update(queueOutbox)
-          .set({ sentAt: now() })
-          .where(and(eq(queueOutbox.claimedBy, claim), inArray(queueOutbox.id, ids)));
+        // D1 binds at most 100 parameters per statement: the ids go in slices, all in one batch
+        const marks = [];
+        for (let i = 0; i < ids.length; i += MARK_SLICE) {
+          marks.push(
+            db
+              .update(queueOutbox)
+              .set({ sentAt: now() })
+              .where(and(eq(queueOutbox.claimedBy, claim), inArray(queueOutbox.id, ids.slice(i, i + MARK_SLICE)))),
+          );
+        }
+        const [first, ...rest] = marks;
+        if (first) await db.batch([first, ...rest]);
         sent += ids.length;
       });
     } catch (err) {

@@ -46,6 +46,18 @@ describe("the outbox", () => {
     expect(sent).toHaveLength(3);
   });
 
+  it("a drain of 250 rows (more than D1's 100 bound parameters per statement) sends and marks every row once", async () => {
+    const topic = `t-${crypto.randomUUID()}`;
+    const n = 250;
+    await env.DB.batch(Array.from({ length: n }, (_, i) => outboxStatement(env.DB, { topic, body: { i } }, 1_000 + i)));
+    const { queue, sent } = fakeQueue();
+    expect(await drainOutbox({ db: env.DB, topic, queue, maxRounds: 10 })).toBe(n);
+    expect(sent).toHaveLength(n);
+    expect((await rowsOf(topic)).results.every((r) => r.sent_at !== null)).toBe(true);
+    expect(await drainOutbox({ db: env.DB, topic, queue })).toBe(0);
+    expect(sent).toHaveLength(n);
+  });
+
   it("two concurrent drains send each row exactly once", async () => {
     const topic = `t-${crypto.randomUUID()}`;
     await env.DB.batch(Array.from({ length: 250 }, (_, n) => outboxStatement(env.DB, { topic, body: { n } }, n)));
