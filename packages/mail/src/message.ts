@@ -14,6 +14,15 @@ const KIND = /^[a-z][a-z0-9-]*$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters (header injection) is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+const isUrl = (s: string): boolean => {
+  try {
+    new URL(s);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const bounded = (max: number, test: (s: string) => boolean, message: string) =>
   z.string().refine((s) => s.length > 0 && s.length <= max && test(s), { message, abort: true });
 
@@ -34,12 +43,32 @@ export const mailMessage = z
     text: z.string().min(1).max(50_000),
     html: z.string().min(1).max(100_000),
     replyTo: mailAddress.optional(),
+    /**
+     * The link that unsubscribes the recipient from this kind of email without logging in: sent as
+     * `List-Unsubscribe` with `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058), so mail
+     * clients show their own unsubscribe button. The endpoint must accept a POST that turns it off.
+     */
+    unsubscribeUrl: bounded(
+      1000,
+      (s) => (s.startsWith("https://") || s.startsWith("http://")) && isUrl(s) && !CONTROL.test(s),
+      "an absolute http(s) URL of at most 1000 characters",
+    ).optional(),
     /** What the email is (`verify-email`, `password-reset`, `blog-follower`…): logs, provider tags, the capture list. */
     kind: bounded(40, (s) => KIND.test(s), "lower-case kebab-case, at most 40 characters"),
   })
   .refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= MAX_MAIL_BYTES, {
     message: `the email is over ${MAX_MAIL_BYTES} bytes`,
   });
+
+/**
+ * The RFC 8058 one-click unsubscribe headers of an email (none without `unsubscribeUrl`).
+ *
+ * @example listUnsubscribeHeaders({ unsubscribeUrl: "https://x.example/u?token=t" }) // { "List-Unsubscribe": "<https://x.example/u?token=t>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" }
+ */
+export function listUnsubscribeHeaders(message: { unsubscribeUrl?: string | undefined }): Record<string, string> {
+  if (!message.unsubscribeUrl) return {};
+  return { "List-Unsubscribe": `<${message.unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+}
 
 /** One email to send (see `mailMessage`). */
 export type MailMessage = z.infer<typeof mailMessage>;

@@ -33,6 +33,9 @@ describe("mailMessage", () => {
     ["an upper-case kind", { kind: "Blog" }, "kind"],
     ["an empty text part", { text: "" }, "text"],
     ["a bad replyTo", { replyTo: "nobody" }, "replyTo"],
+    ["a relative unsubscribe link", { unsubscribeUrl: "/u?token=t" }, "unsubscribeUrl"],
+    ["a javascript: unsubscribe link", { unsubscribeUrl: "javascript:alert(1)" }, "unsubscribeUrl"],
+    ["an unsubscribe link with a line break", { unsubscribeUrl: "https://x.example/u\r\nBcc: a@b.c" }, "unsubscribeUrl"],
   ])("refuses %s", (_name, change, path) => {
     expect(issuesOf({ ...valid, ...change })).toEqual([path]);
   });

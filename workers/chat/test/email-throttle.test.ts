@@ -190,6 +190,10 @@ describe("the unsubscribe link of chat emails", () => {
     const [email] = await mailsTo(bob.id);
     const link = unsubscribeLink(email?.text ?? "");
     expect(email?.html).toContain(link.replace("http://chat.test", "http://127.0.0.1:8787"));
+    // the same link as List-Unsubscribe (+ List-Unsubscribe-Post), so mail clients offer one-click
+    expect((email as { unsubscribeUrl?: string } | undefined)?.unsubscribeUrl).toBe(
+      link.replace("http://chat.test", "http://127.0.0.1:8787"),
+    );
 
     const page = await SELF.fetch(link);
     expect(page.status).toBe(200);

@@ -67,6 +67,7 @@ describe("notification emails", () => {
         to: m.to,
         kind: "chat-message",
         subject: "New messages in Design review",
+        unsubscribeUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:8787\/chat\/v1\/email\/unsubscribe\?token=/),
         text: expect.stringContaining("the <b>mock-ups</b> are ready"),
         html: expect.stringContaining("the &lt;b&gt;mock-ups&lt;/b&gt; are ready"),
       });

@@ -1,4 +1,4 @@
-import type { MailMessage } from "../message";
+import { listUnsubscribeHeaders, type MailMessage } from "../message";
 import { type MailProvider, MailSendError, type MailSender } from "./provider";
 
 /** The `send_email` binding (workers-types' `SendEmail`); only its structured `send` is used. */
@@ -38,7 +38,7 @@ export function cloudflareProvider(binding: SendEmailBinding, from: MailSender):
           text: message.text,
           html: message.html,
           ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-          headers: { "X-Edgeworks-Mail-Id": message.id },
+          headers: { "X-Edgeworks-Mail-Id": message.id, ...listUnsubscribeHeaders(message) },
         });
         return { providerId: sent.messageId };
       } catch (err) {

@@ -1,5 +1,5 @@
 import { trimWhere } from "@edgeworks/http";
-import type { MailMessage } from "../message";
+import { listUnsubscribeHeaders, type MailMessage } from "../message";
 import { formatSender, type MailProvider, MailSendError, type MailSender } from "./provider";
 
 /** Where and how the HTTP provider is reached (`MAIL_HTTP_URL`, the `MAIL_HTTP_API_KEY` secret). */
@@ -60,6 +60,7 @@ export function httpProvider(options: HttpProviderOptions): MailProvider {
             text: message.text,
             html: message.html,
             ...(message.replyTo ? { reply_to: message.replyTo } : {}),
+            ...(message.unsubscribeUrl ? { headers: listUnsubscribeHeaders(message) } : {}),
             tags: [{ name: "kind", value: message.kind }],
           }),
         });

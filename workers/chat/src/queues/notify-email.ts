@@ -71,6 +71,7 @@ export function notificationEmail(
     to: to.email,
     kind: "chat-message",
     subject: where ? `New messages in ${where}` : `New messages from ${sender}`,
+    unsubscribeUrl: unsubscribe,
     ...parts,
   };
 }
