@@ -92,3 +92,6 @@ export const notifications = sqliteTable(
  * outbox of notification emails (migrations/chat/0005), defined once in packages/queue.
  */
 export { processedMessages, queueOutbox } from "@edgeworks/queue";
+
+/** Chat email settings and 15-minute windows (migrations/chat/0006), defined with the email code. */
+export { emailSettings, emailWindows } from "./queues/email-tables";
