@@ -9,17 +9,22 @@ export interface ClientIpEnv {
  * The caller's IP address from a raw `Request` (for code without a Hono context, such as a lean
  * redirect path). Cloudflare sets `CF-Connecting-IP` on every request at the edge, and the front door
  * passes it on over the service binding. `X-Real-IP` is anyone's to send, so it counts only in
- * development (`DEV_MODE` is `"true"`, as `pnpm dev` sets it) and only when `CF-Connecting-IP` is
- * absent; otherwise a missing address is `"unknown"` (one shared bucket).
+ * development (`DEV_MODE` is `"true"`, as `pnpm dev` sets it) and only when no Cloudflare edge set
+ * `CF-Connecting-IP`: the header is absent, or is the loopback address local workerd puts on every
+ * request that lacks one (under `wrangler dev` every client would otherwise be 127.0.0.1). Otherwise a
+ * missing address is `"unknown"` (one shared bucket).
  *
  * @example const ip = clientIpOf(request, env);
  */
 export function clientIpOf(request: Request, env: ClientIpEnv | undefined): string {
-  const cf = request.headers.get("CF-Connecting-IP");
-  if (cf) return cf.trim();
-  const devMode = env?.DEV_MODE === "true";
-  return (devMode ? request.headers.get("X-Real-IP")?.trim() : undefined) || "unknown";
+  const cf = request.headers.get("CF-Connecting-IP")?.trim();
+  const realIp = env?.DEV_MODE === "true" ? request.headers.get("X-Real-IP")?.trim() : undefined;
+  if (realIp && (!cf || LOOPBACK.has(cf))) return realIp.slice(0, 64);
+  return cf || "unknown";
 }
+
+/** What local workerd sets as `CF-Connecting-IP` when a request has none. */
+const LOOPBACK = new Set(["127.0.0.1", "::1"]);
 
 /**
  * The caller's IP address ({@link clientIpOf} for a Hono context).

@@ -47,6 +47,15 @@ describe("clientIp", () => {
     });
   });
 
+  it("in dev, X-Real-IP wins over the loopback CF-Connecting-IP local workerd adds to every request", async () => {
+    expect(await app("true")({ "CF-Connecting-IP": "127.0.0.1", "X-Real-IP": "203.0.113.7" })).toMatchObject({ ip: "203.0.113.7" });
+    expect(await app("true")({ "CF-Connecting-IP": "::1", "X-Real-IP": "2001:db8::1" })).toMatchObject({ net: "2001:db8:0:0::/64" });
+    expect(await app("true")({ "CF-Connecting-IP": "127.0.0.1" })).toMatchObject({ ip: "127.0.0.1" });
+    // never in production, and never over a real edge address
+    expect(await app("false")({ "CF-Connecting-IP": "127.0.0.1", "X-Real-IP": "203.0.113.7" })).toMatchObject({ ip: "127.0.0.1" });
+    expect(await app("true")({ "CF-Connecting-IP": "198.51.100.1", "X-Real-IP": "203.0.113.7" })).toMatchObject({ ip: "198.51.100.1" });
+  });
+
   it("trusts X-Real-IP only in dev", async () => {
     expect(await app("true")({ "X-Real-IP": "10.0.0.1" })).toMatchObject({ ip: "10.0.0.1" });
     expect(await app("false")({ "X-Real-IP": "10.0.0.1" })).toMatchObject({ ip: "unknown" });

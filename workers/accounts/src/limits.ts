@@ -18,7 +18,9 @@ const MINUTE = 60_000;
  *   a slow failure ceiling (100 an hour); once it is spent, only networks that have already failed for
  *   that email are refused (429), so a distributed guesser gets one try per fresh network and the
  *   owner, on a network that has not failed, always gets an answer.
- * - registration: 20 an hour per client network and 600 per 10 minutes in all (a burst of 600, then one
+ * - registration: 100 an hour per client network (a burst of 100, then one every 36 s: room for a
+ *   test suite or a classroom behind one address, not for a sign-up farm) and 600 per 10 minutes in
+ *   all (a burst of 600, then one
  *   a second), checked before the password is hashed.
  * - forgot password: 10 per 15 minutes per network (429); 3 emails per hour per address (beyond that the
  *   answer is still 202 but nothing is sent, so the limit reveals nothing about the account).
@@ -30,7 +32,7 @@ export const LIMITS = {
   loginPerNetwork: { limit: 30, periodMs: MINUTE },
   loginPerEmailNetwork: { limit: 10, periodMs: 15 * MINUTE },
   loginFailuresPerEmail: { limit: 100, periodMs: 60 * MINUTE },
-  registerPerNetwork: { limit: 20, periodMs: 60 * MINUTE },
+  registerPerNetwork: { limit: 100, periodMs: 60 * MINUTE },
   registerGlobal: { limit: 600, periodMs: 10 * MINUTE },
   forgotPerIp: { limit: 10, periodMs: 15 * MINUTE },
   forgotPerEmail: { limit: 3, periodMs: 60 * MINUTE },

@@ -15,8 +15,8 @@ export interface CallInit {
   scheme?: "Bearer" | "Token";
   /**
    * The client address, as `CF-Connecting-IP`: what Cloudflare's edge sets in production. Under
-   * `pnpm dev` workerd adds `CF-Connecting-IP: 127.0.0.1` to any request without one, so the dev-only
-   * `X-Real-IP` (packages/ratelimit's clientIpOf) never counts there; a client's own header is kept.
+   * `pnpm dev` workerd adds `CF-Connecting-IP: 127.0.0.1` to any request without one, and a client's
+   * own header is kept; the dev-only `X-Real-IP` (packages/ratelimit's clientIpOf) works there too.
    */
   ip?: string;
 }
@@ -89,7 +89,7 @@ export async function expectProblem(res: Response, status: number): Promise<Reco
 /**
  * A client of the dev stack at `base`, speaking plain HTTP like the outside reviewer of issue 10:
  * raw requests, and the dev-only outbox pages to read the emails. Without `ip`, a request comes from
- * 127.0.0.1, one network shared by every test (20 registrations an hour): register with {@link freshIp}.
+ * 127.0.0.1, one network shared by every test (100 registrations an hour): register with {@link freshIp}.
  *
  * @example const api = outsideClient(dev.url); const victim = await api.register("victim");
  */

@@ -21,7 +21,7 @@ sessionRoutes.openapi(
     summary: "Create an account and start a session",
     description:
       "Also queues an email-verification message. The email is trimmed and lower-cased; a duplicate is 409. " +
-      "Limited to 20 registrations an hour per client network (an IPv4 address or IPv6 /64) and 600 per 10 minutes in all; over the limit is 429 with Retry-After.",
+      "Limited to 100 registrations an hour per client network (an IPv4 address or IPv6 /64) and 600 per 10 minutes in all; over the limit is 429 with Retry-After.",
     request: { body: jsonBody(registerBody) },
     responses: { 201: jsonResponse(sessionSchema, "The account and its first session"), ...errors(400, 409, 413, 415, 422, 429) },
   }),
