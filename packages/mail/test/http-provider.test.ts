@@ -50,7 +50,7 @@ describe("the HTTP provider (Resend's API) against the fake", () => {
   it("sends RFC 8058 one-click unsubscribe headers when the email has an unsubscribe link", async () => {
     const { fake, provider } = setup();
     await provider.send({ ...message, id: "chat/1", unsubscribeUrl: "https://edgeworks.example/u?token=t" }, AbortSignal.timeout(1_000));
-    expect((fake.sent[0]?.body as { headers?: unknown }).headers).toEqual({
+    expect((fake.sent[0]?.body as { headers?: unknown } | undefined)?.headers).toEqual({
       "List-Unsubscribe": "<https://edgeworks.example/u?token=t>",
       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     });
