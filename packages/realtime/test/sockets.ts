@@ -87,34 +87,3 @@ export class FetchSocket implements SocketLike {
     this.ws?.close(code, reason);
   }
 }
-
-/**
- * Counts the event frames (a `seq`, not `ready`) each socket is sent per synchronous turn, i.e. before
- * the next microtask checkpoint, by watching every `WebSocket.send` of this isolate (the object runs in
- * it). `restore` puts `send` back.
- */
-export function watchTurns(): { maxPerTurn: () => number; restore: () => void } {
-  const send = WebSocket.prototype.send;
-  let turn: Map<WebSocket, number> | null = null;
-  let max = 0;
-  WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBuffer | ArrayBufferView) {
-    if (typeof data === "string" && data.includes('"seq":') && !data.startsWith('{"type":"ready"')) {
-      if (turn === null) {
-        turn = new Map();
-        queueMicrotask(() => {
-          turn = null;
-        });
-      }
-      const n = (turn.get(this) ?? 0) + 1;
-      turn.set(this, n);
-      max = Math.max(max, n);
-    }
-    return send.call(this, data);
-  };
-  return {
-    maxPerTurn: () => max,
-    restore: () => {
-      WebSocket.prototype.send = send;
-    },
-  };
-}

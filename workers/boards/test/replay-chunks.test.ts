@@ -1,5 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { REPLAY_PAGE } from "@edgeworks/realtime";
+import { watchTurns } from "@edgeworks/testing/turns";
 import { afterEach, describe, expect, it } from "vitest";
 import { Board } from "../src/do/board";
 import { Client, connect, createCard, type Frame, openClient, team, ticketFor, type User } from "./helpers";
@@ -24,36 +25,6 @@ async function seed(boardId: string, actor: User, count: number): Promise<void> 
       }
     });
   });
-}
-
-/**
- * Counts the event frames each socket is sent per synchronous turn (frames written before the next
- * microtask checkpoint), by watching every `WebSocket.send` of this isolate (the board runs in it).
- */
-function watchTurns(): { maxPerTurn: () => number; restore: () => void } {
-  const send = WebSocket.prototype.send;
-  let turn: Map<WebSocket, number> | null = null;
-  let max = 0;
-  WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBuffer | ArrayBufferView) {
-    if (typeof data === "string" && data.includes('"seq":') && !data.startsWith('{"type":"ready"')) {
-      if (turn === null) {
-        turn = new Map();
-        queueMicrotask(() => {
-          turn = null;
-        });
-      }
-      const n = (turn.get(this) ?? 0) + 1;
-      turn.set(this, n);
-      max = Math.max(max, n);
-    }
-    return send.call(this, data);
-  };
-  return {
-    maxPerTurn: () => max,
-    restore: () => {
-      WebSocket.prototype.send = send;
-    },
-  };
 }
 
 let restore = () => {};

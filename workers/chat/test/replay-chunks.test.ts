@@ -1,4 +1,5 @@
 import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { watchTurns } from "@edgeworks/testing/turns";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatRoom } from "../src/do/chat-room";
 import { eventPage, REPLAY_PAGE, roomDb } from "../src/do/room-store";
@@ -38,36 +39,6 @@ async function seed(roomId: string, user: User, count: number) {
   });
 }
 
-/**
- * Counts the stored-event frames each socket is sent per synchronous turn (before the next microtask
- * checkpoint), by watching every `WebSocket.send` of this isolate (the room runs in it).
- */
-function watchTurns(): { maxPerTurn: () => number; restore: () => void } {
-  const send = WebSocket.prototype.send;
-  let turn: Map<WebSocket, number> | null = null;
-  let max = 0;
-  WebSocket.prototype.send = function (this: WebSocket, data: string | ArrayBuffer | ArrayBufferView) {
-    if (typeof data === "string" && stored.has((JSON.parse(data) as Frame).type)) {
-      if (turn === null) {
-        turn = new Map();
-        queueMicrotask(() => {
-          turn = null;
-        });
-      }
-      const n = (turn.get(this) ?? 0) + 1;
-      turn.set(this, n);
-      max = Math.max(max, n);
-    }
-    return send.call(this, data);
-  };
-  return {
-    maxPerTurn: () => max,
-    restore: () => {
-      WebSocket.prototype.send = send;
-    },
-  };
-}
-
 let restore = () => {};
 afterEach(() => restore());
 
@@ -92,7 +63,7 @@ describe("replay in bounded chunks", () => {
     const a = await connect(alice, room.id);
     await seed(room.id, alice, 3000);
 
-    const watch = watchTurns();
+    const watch = watchTurns((data) => stored.has((JSON.parse(data) as Frame).type));
     restore = watch.restore;
     // every frame either socket receives, in arrival order
     const arrivals: string[] = [];
