@@ -5,6 +5,7 @@ import { accounts } from "./product";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { devRoutes } from "./routes/dev";
 import { emailRoutes } from "./routes/email";
+import { linkRoutes } from "./routes/email-links";
 import { meRoutes } from "./routes/me";
 import { passwordRoutes } from "./routes/passwords";
 import { sessionRoutes } from "./routes/sessions";
@@ -37,8 +38,11 @@ accounts.app.openapi(
   },
 );
 
-// `/auth/v1` has no guard (guard: false): its routes authenticate one by one with requireAuth
-for (const routes of [sessionRoutes, meRoutes, passwordRoutes, emailRoutes, apiKeyRoutes, devRoutes]) accounts.v1.route("/", routes);
+// `/auth/v1` has no guard (guard: false): its routes authenticate one by one with requireAuth.
+// linkRoutes first: its urlencoded form posts are answered before the JSON routes of the same paths.
+for (const routes of [linkRoutes, sessionRoutes, meRoutes, passwordRoutes, emailRoutes, apiKeyRoutes, devRoutes]) {
+  accounts.v1.route("/", routes);
+}
 
 /**
  * The accounts API, built: index.ts serves it from the RPC entrypoint's fetch. The front door forwards

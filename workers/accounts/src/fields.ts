@@ -16,9 +16,22 @@ export const EMAIL_MAX = 254;
 export const passwordField = (min: number, max: number) =>
   textField({ min, max, pattern: NO_NUL, rule: "Must not contain NUL characters" });
 
+/** The longest token a request may carry (ours are 43 characters). */
+export const TOKEN_MAX = 512;
+
 /** An opaque token we issued (base64url), up to 512 characters. */
 export const tokenField = () =>
-  textField({ min: 1, max: 512, pattern: TOKEN_CHARS, rule: "Must be a token of URL-safe base64 characters" });
+  textField({ min: 1, max: TOKEN_MAX, pattern: TOKEN_CHARS, rule: "Must be a token of URL-safe base64 characters" });
+
+/**
+ * Whether `s` is shaped like a token we issue: 1..512 URL-safe base64 characters. The length is checked
+ * before the (linear) pattern runs, so a 10k-character query parameter costs nothing.
+ *
+ * @example isTokenShaped("Zm9v") // true
+ * @example isTokenShaped("a".repeat(10_000)) // false
+ */
+export const isTokenShaped = (s: unknown): s is string =>
+  typeof s === "string" && s.length >= 1 && s.length <= TOKEN_MAX && TOKEN_CHARS.test(s);
 
 /** An email address: trimmed and lower-cased after it is checked, so `Ann@Example.COM ` and `ann@example.com` are one account. */
 export const emailField = () =>

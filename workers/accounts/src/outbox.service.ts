@@ -20,7 +20,7 @@ export interface MailInput {
 
 interface Template {
   subject: string;
-  /** The API route that takes the token (there is no web front end yet: the text says how to use it). */
+  /** The path of the link: a GET shows a page whose button does the action (routes/email-links.ts). */
   path: string;
   /** The mail service's kind tag. */
   mailKind: string;
@@ -36,10 +36,10 @@ const TEMPLATES: Record<OutboxKind, Template> = {
     path: "/auth/v1/email/verify",
     mailKind: "verify-email",
     text: (link, expires) =>
-      `Confirm that this address is yours: ${link}\n(POST the token to /auth/v1/email/verify.) The link expires at ${expires}.`,
+      `Confirm that this address is yours: open this link and press the button.\n${link}\nThe link expires at ${expires}.`,
     layout: (link, expires) => ({
       heading: "Verify your email address",
-      paragraphs: ["Confirm that this address is yours.", `(POST the token to /auth/v1/email/verify.) The link expires at ${expires}.`],
+      paragraphs: ["Confirm that this address is yours: open the link and press the button.", `The link expires at ${expires}.`],
       action: { label: "Verify this address", url: link },
       footer: "If you did not ask for an Edgeworks account, ignore this email.",
     }),
@@ -49,14 +49,14 @@ const TEMPLATES: Record<OutboxKind, Template> = {
     path: "/auth/v1/password/reset",
     mailKind: "password-reset",
     text: (link, expires) =>
-      `Someone asked to reset the password of this account. To choose a new one: ${link}\n` +
-      `(POST the token and a new password to /auth/v1/password/reset.) The link expires at ${expires}. ` +
+      `Someone asked to reset the password of this account. To choose a new one, open this link:\n${link}\n` +
+      `The link expires at ${expires}. ` +
       "If it was not you, ignore this email.",
     layout: (link, expires) => ({
       heading: "Reset your password",
       paragraphs: [
         "Someone asked to reset the password of your Edgeworks account.",
-        `(POST the token and a new password to /auth/v1/password/reset.) The link expires at ${expires}.`,
+        `Open the link to choose a new one. It expires at ${expires}.`,
       ],
       action: { label: "Choose a new password", url: link },
       footer: "If it was not you, ignore this email.",
@@ -68,15 +68,15 @@ const TEMPLATES: Record<OutboxKind, Template> = {
     mailKind: "email-changed",
     text: (link, expires, mail) =>
       `Someone asked to change the email address of your account from this address to ${mail.newEmail ?? "another address"}.\n` +
-      `If it was you, there is nothing to do. If it was not, undo it here: ${link}\n` +
-      "(POST the token to /auth/v1/email/revert.) That puts this address back and signs every session and API key out; " +
-      `then reset your password from this address. The link expires at ${expires}.`,
+      `If it was you, there is nothing to do. If it was not, open this link to undo it:\n${link}\n` +
+      "That puts this address back and signs every session and API key out; a link to choose a new password then comes to this address. " +
+      `The link expires at ${expires}.`,
     layout: (link, expires, mail) => ({
       heading: "Your email address is being changed",
       paragraphs: [
         `Someone asked to change the email address of your Edgeworks account from this address to ${mail.newEmail ?? "another address"}.`,
-        "If it was you, there is nothing to do. If it was not, undo it: that puts this address back and signs every session and API key out; then reset your password from this address.",
-        `(POST the token to /auth/v1/email/revert.) The link expires at ${expires}.`,
+        "If it was you, there is nothing to do. If it was not, open the link to undo it: that puts this address back and signs every session and API key out; a link to choose a new password then comes to this address.",
+        `The link expires at ${expires}.`,
       ],
       action: { label: "This was not me: undo it", url: link },
     }),

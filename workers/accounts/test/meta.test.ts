@@ -99,6 +99,10 @@ describe("OpenAPI document and reference", () => {
         "POST /auth/v1/email/verify/request",
         "POST /auth/v1/email/verify",
         "POST /auth/v1/email/revert",
+        // the pages behind the email links (their forms post to the POST routes of the same paths)
+        "GET /auth/v1/email/verify",
+        "GET /auth/v1/email/revert",
+        "GET /auth/v1/password/reset",
         "POST /auth/v1/api-keys",
         "GET /auth/v1/api-keys",
         "DELETE /auth/v1/api-keys/{id}",

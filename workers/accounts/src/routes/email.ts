@@ -1,10 +1,11 @@
 import { requireScope } from "@edgeworks/auth";
-import { createRouter, errors, jsonBody, jsonResponse } from "@edgeworks/http";
+import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import { requestVerification, revertEmail, verifyEmail } from "../email-verification.service";
 import { consume, enforce } from "../limits";
 import { type AccountsEnv, mailDeps, optionalSession, requireAuth, serviceDeps } from "../product";
 import { revertEmailBody, userEnvelope, verifyEmailBody } from "../validation";
+import { htmlContent, linkBody } from "./email-links";
 
 // OpenAPI: no credential, or an access token (whose session the first verification keeps)
 const OPTIONAL_BEARER: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
@@ -43,8 +44,14 @@ emailRoutes.openapi(
       "The first time any address of the account is proven, every session and API key made before ends (an account registered with someone else's address must not keep a way in), " +
       "except the session of the access token sent in `Authorization`, if any (optional; an invalid one is 401, an API key 403).",
     security: OPTIONAL_BEARER,
-    request: { body: jsonBody(verifyEmailBody) },
-    responses: { 200: jsonResponse(userEnvelope, "The user, now verified"), ...errors(400, 401, 403, 409, 413, 415, 422) },
+    request: { body: linkBody(verifyEmailBody, "verify") },
+    responses: {
+      200: {
+        description: "The user, now verified (a form post: the 'verified' page)",
+        content: { ...jsonResponse(userEnvelope, "").content, ...htmlContent },
+      },
+      ...errors(400, 401, 403, 409, 413, 415, 422),
+    },
   }),
   async (c) => {
     const caller = await optionalSession(c);
@@ -62,8 +69,14 @@ emailRoutes.openapi(
       "No authentication: the token (sent to the previous address when a change was asked for, valid 7 days, single use) is the proof. " +
       "The previous address is the account's again and counts as verified; a pending change is dropped; every session, API key and outstanding verification or reset link ends. " +
       "The password ends too (whoever changed the email may have changed it): a password-reset email goes to the restored address. An unknown, expired or used token is 400; an address that another account took meanwhile is 409.",
-    request: { body: jsonBody(revertEmailBody) },
-    responses: { 200: jsonResponse(userEnvelope, "The user, with the previous address restored"), ...errors(400, 409, 413, 415, 422) },
+    request: { body: linkBody(revertEmailBody, "revert") },
+    responses: {
+      200: {
+        description: "The user, with the previous address restored (a form post: the 'undone' page)",
+        content: { ...jsonResponse(userEnvelope, "").content, ...htmlContent },
+      },
+      ...errors(400, 409, 413, 415, 422),
+    },
   }),
   async (c) => c.json({ user: await revertEmail(mailDeps(c), c.req.valid("json").token) }, 200),
 );

@@ -5,6 +5,7 @@ import { consume, enforce } from "../limits";
 import { changePassword, forgotPassword, resetPassword } from "../passwords.service";
 import { type AccountsEnv, afterResponse, callerSession, mailDeps, requireAuth, requireSession, serviceDeps } from "../product";
 import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from "../validation";
+import { htmlPage, linkBody } from "./email-links";
 
 /** Changing, forgetting and resetting passwords. */
 export const passwordRoutes = createRouter<AccountsEnv>();
@@ -65,8 +66,12 @@ passwordRoutes.openapi(
     summary: "Set a new password with a reset token",
     description:
       "The token is single use and expires after an hour; an unknown, expired or used token is 400. Every session and every API key of the account is revoked.",
-    request: { body: jsonBody(resetPasswordBody) },
-    responses: { 204: { description: "The password is changed; log in again" }, ...errors(400, 413, 415, 422) },
+    request: { body: linkBody(resetPasswordBody, "reset") },
+    responses: {
+      200: htmlPage("A form post: the 'password changed, log in again' page"),
+      204: { description: "The password is changed; log in again" },
+      ...errors(400, 413, 415, 422),
+    },
   }),
   async (c) => {
     await resetPassword(serviceDeps(c), c.req.valid("json"));
