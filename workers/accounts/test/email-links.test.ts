@@ -230,6 +230,34 @@ describe("form posts of the email links", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("reset: a NUL, a 10k-character or a missing password is 422 HTML, never 500", async () => {
+    const alice = await register();
+    expect((await call("POST", "/password/forgot", undefined, { email: alice.user.email })).status).toBe(202);
+    const token = await resetToken(alice.user.email);
+    const bodies: Record<string, string>[] = [{ newPassword: "long enough\u0000" }, { newPassword: "p".repeat(10_000) }, {}];
+    for (const fields of bodies) {
+      const res = await formPost("/password/reset", { token, ...fields });
+      expect(res.status).toBe(422);
+      expectPageHeaders(res);
+      const html = await res.text();
+      expect(html).toContain('role="alert"');
+      expect(html).not.toContain("pppppppppp");
+    }
+    expect((await formPost("/password/reset", { token, newPassword: NEW_PASSWORD })).status).toBe(200);
+  });
+
+  it("verify: a pending address that another account took meanwhile is 409 HTML", async () => {
+    const alice = await register();
+    const email = `taken-${crypto.randomUUID()}@example.com`;
+    expect((await call("PATCH", "/me", alice.accessToken, { email, currentPassword: alice.password })).status).toBe(200);
+    const aliceToken = await verificationToken(email);
+    await register({ email });
+    const res = await formPost("/email/verify", { token: aliceToken });
+    expect(res.status).toBe(409);
+    expectPageHeaders(res);
+    expect(await res.text()).toContain("This cannot be done");
+  });
+
   it("a used token is 400 HTML saying the link is invalid", async () => {
     const alice = await register();
     const token = await verificationToken(alice.user.email);
