@@ -258,6 +258,21 @@ describe("form posts of the email links", () => {
     expect(await res.text()).toContain("This cannot be done");
   });
 
+  it("multipart is 415 HTML; text/plain is still the JSON route's 415 problem", async () => {
+    const form = new FormData();
+    form.set("token", "Z".repeat(43));
+    const multipart = await SELF.fetch(`${BASE}/email/verify`, { method: "POST", body: form, headers: { "CF-Connecting-IP": freshIp() } });
+    expect(multipart.status).toBe(415);
+    expectPageHeaders(multipart);
+    const text = await SELF.fetch(`${BASE}/email/verify`, {
+      method: "POST",
+      body: "token=x",
+      headers: { "Content-Type": "text/plain", "CF-Connecting-IP": freshIp() },
+    });
+    expect(text.status).toBe(415);
+    expect(text.headers.get("Content-Type")).toContain("application/problem+json");
+  });
+
   it("a used token is 400 HTML saying the link is invalid", async () => {
     const alice = await register();
     const token = await verificationToken(alice.user.email);
