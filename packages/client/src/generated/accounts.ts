@@ -76,6 +76,408 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/auth/v1/email/verify": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Page of the verification link
+     * @description The page an email link opens: what the action does and a form whose button posts `token` (urlencoded) to the same path. Showing it changes nothing (mail scanners open links) and does not tell whether the token exists. A missing or malformed token (not 1..512 URL-safe base64 characters) is a 400 page. No scripts; CSP `default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'`; `Cache-Control: no-store`; `Referrer-Policy: no-referrer`.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description The token from the email link (URL-safe base64, at most 512 characters) */
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The page with the form */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+          };
+        };
+        /** @description The 'invalid or expired link' page */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Confirm an email address with its token
+     * @description No authentication needed: the token is the proof. It confirms the account's address, or the pending new address (`pendingEmail`), which then becomes the account's login and reset address. An unknown, expired or used token (or one sent to an address the account no longer has or wants) is 400; a pending address that another account took meanwhile is 409. The first time any address of the account is proven, every session and API key made before ends (an account registered with someone else's address must not keep a way in), except the session of the access token sent in `Authorization`, if any (optional; an invalid one is 401, an API key 403).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description JSON (answers JSON or problem+json), or the form of the link page as application/x-www-form-urlencoded (answers an HTML page, also for errors: 400 invalid link, 409, 415 multipart, 422 a rejected password) */
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["VerifyEmail"];
+          "application/x-www-form-urlencoded": {
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The user, now verified (a form post: the 'verified' page) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["UserEnvelope"];
+            "text/html": string;
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/v1/email/revert": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Page of the email-change revert link
+     * @description The page an email link opens: what the action does and a form whose button posts `token` (urlencoded) to the same path. Showing it changes nothing (mail scanners open links) and does not tell whether the token exists. A missing or malformed token (not 1..512 URL-safe base64 characters) is a 400 page. No scripts; CSP `default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'`; `Cache-Control: no-store`; `Referrer-Policy: no-referrer`.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description The token from the email link (URL-safe base64, at most 512 characters) */
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The page with the form */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+          };
+        };
+        /** @description The 'invalid or expired link' page */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Undo an email change with the token from the notice
+     * @description No authentication: the token (sent to the previous address when a change was asked for, valid 7 days, single use) is the proof. The previous address is the account's again and counts as verified; a pending change is dropped; every session, API key and outstanding verification or reset link ends. The password ends too (whoever changed the email may have changed it): a password-reset email goes to the restored address. An unknown, expired or used token is 400; an address that another account took meanwhile is 409.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description JSON (answers JSON or problem+json), or the form of the link page as application/x-www-form-urlencoded (answers an HTML page, also for errors: 400 invalid link, 409, 415 multipart, 422 a rejected password) */
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["RevertEmail"];
+          "application/x-www-form-urlencoded": {
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The user, with the previous address restored (a form post: the 'undone' page) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["UserEnvelope"];
+            "text/html": string;
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/v1/password/reset": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Page of the password-reset link
+     * @description The page an email link opens: what the action does and a form whose button posts `token` (urlencoded) to the same path. Showing it changes nothing (mail scanners open links) and does not tell whether the token exists. A missing or malformed token (not 1..512 URL-safe base64 characters) is a 400 page. No scripts; CSP `default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'`; `Cache-Control: no-store`; `Referrer-Policy: no-referrer`.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description The token from the email link (URL-safe base64, at most 512 characters) */
+          token: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The page with the form */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+          };
+        };
+        /** @description The 'invalid or expired link' page */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Set a new password with a reset token
+     * @description The token is single use and expires after an hour; an unknown, expired or used token is 400. Every session and every API key of the account is revoked.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description JSON (answers JSON or problem+json), or the form of the link page as application/x-www-form-urlencoded (answers an HTML page, also for errors: 400 invalid link, 409, 415 multipart, 422 a rejected password) */
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["ResetPassword"];
+          "application/x-www-form-urlencoded": {
+            token: string;
+            newPassword: string;
+            /** @description Optional: must equal newPassword */
+            newPasswordConfirm?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description A form post: the 'password changed, log in again' page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+          };
+        };
+        /** @description The password is changed; log in again */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/auth/v1/register": {
     parameters: {
       query?: never;
@@ -87,7 +489,7 @@ export interface paths {
     put?: never;
     /**
      * Create an account and start a session
-     * @description Also queues an email-verification message. The email is trimmed and lower-cased; a duplicate is 409.
+     * @description Also queues an email-verification message. The email is trimmed and lower-cased; a duplicate is 409. Limited to 100 registrations an hour per client network (an IPv4 address or IPv6 /64) and 600 per 10 minutes in all; over the limit is 429 with Retry-After.
      */
     post: {
       parameters: {
@@ -156,6 +558,15 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
       };
     };
     delete?: never;
@@ -175,7 +586,7 @@ export interface paths {
     put?: never;
     /**
      * Start a session with email and password
-     * @description Wrong email and wrong password get the same 401. Limited to 30 attempts a minute per client IP and 10 per 15 minutes per email (then one every 90 s); over the limit is 429 with Retry-After.
+     * @description Wrong email and wrong password get the same 401. Limited per client network (an IPv4 address or IPv6 /64): 30 attempts a minute, and 10 per 15 minutes for one email (then one every 90 s; a successful login clears it), so failures from one network never lock the owner out on another. Across networks an email has a slow ceiling of 100 failures an hour; past it, only networks that have already failed for that email are refused. Over a limit is 429 with Retry-After.
      */
     post: {
       parameters: {
@@ -506,7 +917,7 @@ export interface paths {
     head?: never;
     /**
      * Change the name or email
-     * @description A new email must not belong to another account (409); it becomes unverified and a verification message is queued. Changing the email needs an access token (an API key gets 403). `{}` changes nothing.
+     * @description A new email needs proof that the caller is the owner: `currentPassword`, or an access token whose login (`auth_time`) was within the last 5 minutes; otherwise 403 (a wrong `currentPassword` is 403 too; 10 attempts per 15 minutes per user, then 429). It must not belong to another account (409). It is stored as `pendingEmail` and a verification message goes to it; the login and reset address stays `email` until that link is followed. The current address gets a notice with a one-time link (`POST /email/revert`, valid 7 days) that restores it and ends every session and API key. Sending the current `email` again cancels a pending change. Changing the email needs an access token (an API key gets 403). `{}` changes nothing.
      */
     patch: {
       parameters: {
@@ -602,6 +1013,15 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
       };
     };
     trace?: never;
@@ -617,7 +1037,7 @@ export interface paths {
     put?: never;
     /**
      * Change the password
-     * @description A wrong `currentPassword` is 403 (the access token is fine; the proof is not). Every other session is revoked; the caller's stays. Needs an access token, not an API key; 10 attempts per 15 minutes per user.
+     * @description Needs proof that the caller is the owner: `currentPassword`, or an access token whose login (`auth_time`) was within the last 5 minutes; otherwise 403. A wrong `currentPassword` is 403 (the access token is fine; the proof is not). Every other session and every API key are revoked; the caller's session stays. Needs an access token, not an API key; 10 attempts per 15 minutes per user.
      */
     post: {
       parameters: {
@@ -730,7 +1150,7 @@ export interface paths {
     put?: never;
     /**
      * Email a password-reset link
-     * @description Always 202, whether or not the address has an account. The email holds a single-use token valid for one hour. At most 3 emails per address per hour (more requests are still 202); 10 requests per 15 minutes per client IP.
+     * @description Always 202, whether or not the address has an account. The email goes only to an account's address (never to a pending, unverified new one) and holds a single-use token valid for one hour. At most 3 emails per address per hour (more requests are still 202); 10 requests per 15 minutes per client network (IPv6 /64).
      */
     post: {
       parameters: {
@@ -790,83 +1210,6 @@ export interface paths {
         };
         /** @description Rate limited; see Retry-After */
         429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/auth/v1/password/reset": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Set a new password with a reset token
-     * @description The token is single use and expires after an hour; an unknown, expired or used token is 400. Every session of the account is revoked.
-     */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["ResetPassword"];
-        };
-      };
-      responses: {
-        /** @description The password is changed; log in again */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Malformed JSON */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body is not application/json */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
           headers: {
             [name: string]: unknown;
           };
@@ -964,85 +1307,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/auth/v1/email/verify": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Confirm an email address with its token
-     * @description No authentication: the token is the proof. An unknown, expired or used token (or one sent to a previous address) is 400.
-     */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["VerifyEmail"];
-        };
-      };
-      responses: {
-        /** @description The user, now verified */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["UserEnvelope"];
-          };
-        };
-        /** @description Malformed JSON */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body is not application/json */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   "/auth/v1/api-keys": {
     parameters: {
       query?: never;
@@ -1109,7 +1373,7 @@ export interface paths {
     put?: never;
     /**
      * Create an API key
-     * @description The whole `key` is in this response only; it is stored as a SHA-256 hash. Scopes are `*` or `<resource>:<action>` (e.g. `todo:read`), default `["*"]`. Needs an access token, not an API key (403). At most 100 active keys (409).
+     * @description The whole `key` is in this response only; it is stored as a SHA-256 hash. Scopes are `*` or `<resource>:<action>` (e.g. `todo:read`), default `["*"]`. Needs an access token, not an API key (403), and a verified email address (403). At most 100 active keys (409). A password change or reset, a reverted email change and the first verification of the address revoke every key.
      */
     post: {
       parameters: {
@@ -1391,6 +1655,11 @@ export interface components {
        */
       createdAt: string;
       emailVerified: boolean;
+      /**
+       * @description A new address asked for with `PATCH /me` and not yet verified: until its owner follows the link sent to it, `email` stays the login and reset address
+       * @example null
+       */
+      pendingEmail: string | null;
     };
     Problem: {
       type: string;
@@ -1449,14 +1718,22 @@ export interface components {
        */
       name?: string | null;
       /**
-       * @description A new address: it must be verified again
+       * @description A new address: pending (`pendingEmail`) until verified; the current address is notified with a revert link
        * @example ann@example.com
        */
       email?: string;
+      /**
+       * @description The current password. Needed unless the access token's login (`auth_time`) was within the last 5 minutes
+       * @example correct horse battery staple
+       */
+      currentPassword?: string;
     };
     ChangePassword: {
-      /** @example correct horse battery staple */
-      currentPassword: string;
+      /**
+       * @description The current password. Needed unless the access token's login (`auth_time`) was within the last 5 minutes
+       * @example correct horse battery staple
+       */
+      currentPassword?: string;
       /**
        * @description 8..256 characters, kept exactly as typed
        * @example correct horse battery staple
@@ -1481,6 +1758,10 @@ export interface components {
     };
     VerifyEmail: {
       /** @description The token from the verification email */
+      token: string;
+    };
+    RevertEmail: {
+      /** @description The token from the email-change notice sent to the previous address */
       token: string;
     };
     CreatedApiKey: components["schemas"]["ApiKey"] & {
@@ -1545,7 +1826,7 @@ export interface components {
     OutboxMessage: {
       id: string;
       /** @enum {string} */
-      kind: "email_verification" | "password_reset";
+      kind: "email_verification" | "password_reset" | "email_change_notice";
       to: string;
       subject: string;
       body: string;

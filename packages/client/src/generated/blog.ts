@@ -273,7 +273,7 @@ export interface paths {
     };
     /**
      * Update the current user (email and password change the Edgeworks account)
-     * @description A password is set in accounts without the current one (RealWorld does not send it). The caller's session stays, so the token sent keeps working and is returned; every other session of the account ends. Needs a session token, not an API key (403). `""` and `null` change nothing.
+     * @description RealWorld sends no current password, so changing the email or the password needs a recent login instead: a token whose login (`auth_time`) was within the last 5 minutes; later it is 403 `{"errors": {"password" or "email": ["needs a login within the last 5 minutes: log in again"]}}` and nothing changes (log in again, then retry). A password is set in accounts; the caller's session stays, so the token sent keeps working and is returned; every other session and every API key of the account end. A password is 8..256 characters; `""` and `null` are 422 (can't be blank). Needs a session token, not an API key (403). A new email is pending in accounts until its owner follows the verification link sent to it (the response still shows the current email); the current address is told, with a link that undoes the change.
      */
     put: {
       parameters: {
@@ -561,7 +561,7 @@ export interface paths {
         query?: {
           /** @description Page size, 1..100 (default 20) */
           limit?: number;
-          /** @description Articles to skip (default 0) */
+          /** @description Articles to skip, 0..10000 (default 0) */
           offset?: number;
         };
         header?: never;
@@ -626,7 +626,7 @@ export interface paths {
           favorited?: string;
           /** @description Page size, 1..100 (default 20) */
           limit?: number;
-          /** @description Articles to skip (default 0) */
+          /** @description Articles to skip, 0..10000 (default 0) */
           offset?: number;
         };
         header?: never;
@@ -1627,7 +1627,7 @@ export interface paths {
         query?: {
           /** @description 1..100 (default 20) */
           limit?: number;
-          /** @description Default 0 */
+          /** @description Items to skip, 0..10000 (default 0) */
           offset?: number;
         };
         header?: never;
@@ -1994,7 +1994,7 @@ export interface paths {
         query?: {
           /** @description 1..100 (default 20) */
           limit?: number;
-          /** @description Default 0 */
+          /** @description Items to skip, 0..10000 (default 0) */
           offset?: number;
         };
         header?: never;
@@ -2145,7 +2145,7 @@ export interface paths {
         query: {
           /** @description 1..100 (default 20) */
           limit?: number;
-          /** @description Default 0 */
+          /** @description Items to skip, 0..10000 (default 0) */
           offset?: number;
           /** @description Words to find in title, description or body (all must match; the last one as a prefix) */
           q: string;
@@ -2602,9 +2602,9 @@ export interface components {
       username?: string;
       /**
        * Format: password
-       * @description The new password (8..256 characters, as at registration); `""` and `null` change nothing
+       * @description The new password (8..256 characters, as at registration; `""` and `null` are refused with 422); needs a login within the last 5 minutes
        */
-      password?: string | null;
+      password?: string;
       bio?: string | null;
       /** @example https://api.realworld.io/images/smiley-cyrus.jpg */
       image?: string | null;

@@ -6,6 +6,7 @@ import type { paths as BlogPaths } from "./blog";
 import type { paths as BoardsPaths } from "./boards";
 import type { paths as ChatPaths } from "./chat";
 import type { paths as LinksPaths } from "./links";
+import type { paths as MailPaths } from "./mail";
 import type { paths as NotesPaths } from "./notes";
 import type { paths as TodoPaths } from "./todo";
 
@@ -14,6 +15,7 @@ export type * as BlogApi from "./blog";
 export type * as BoardsApi from "./boards";
 export type * as ChatApi from "./chat";
 export type * as LinksApi from "./links";
+export type * as MailApi from "./mail";
 export type * as NotesApi from "./notes";
 export type * as TodoApi from "./todo";
 
@@ -72,3 +74,11 @@ export const createChatClient = (baseUrl: string, options?: ProductClientOptions
  */
 export const createBoardsClient = (baseUrl: string, options?: ProductClientOptions): Client<BoardsPaths> =>
   createProductClient<BoardsPaths>(baseUrl, options);
+
+/**
+ * Mail service (`/mail`): One mail service for every product: outboxes drained through a Queue to Cloudflare send_email, an HTTP provider or a local capture. Paths are written in full, e.g. `/mail/health`.
+ *
+ * @example const mail = createMailClient("http://127.0.0.1:8787", { token: accessToken });
+ */
+export const createMailClient = (baseUrl: string, options?: ProductClientOptions): Client<MailPaths> =>
+  createProductClient<MailPaths>(baseUrl, options);

@@ -107,7 +107,7 @@ export interface paths {
     put?: never;
     /**
      * Shorten a URL
-     * @description Open to anonymous callers (no Authorization header): 10 links per hour per IP, and such links have no owner, so nobody can list, edit or delete them. With a token (`links:write`): 120 links per minute per user. The slug is generated (7 URL-safe characters) unless `slug` is given; a taken slug is 409. Every URL (target, `expiredUrl`, rule targets) must be http(s), at most 2048 characters, without credentials, not a private/loopback/link-local address in any spelling, not `localhost` or another private name, not this shortener, and not on the domain blocklist (422).
+     * @description Open to anonymous callers (no Authorization header): 10 links per hour per network (IPv6 /64), and such links have no owner, so nobody can list, edit or delete them. With a token (`links:write`): 120 links per minute per user. The slug is generated (7 URL-safe characters) unless `slug` is given; a taken slug is 409. Every URL (target, `expiredUrl`, rule targets) must be http(s), at most 2048 characters, without credentials, not a private/loopback/link-local address in any spelling, not `localhost` or another private name, not a wildcard-DNS service (nip.io, sslip.io, localtest.me, …) or a name spelling a private address, no label mixing scripts (IDN homographs), not this shortener, and not on the domain blocklist (422). Host names are resolved over DNS-over-HTTPS and refused when they answer with a private address (422); when that lookup fails the link is refused with 503 and Retry-After (fail closed).
      */
     post: {
       parameters: {
@@ -197,6 +197,15 @@ export interface paths {
         };
         /** @description Rate limited; see Retry-After */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The DNS check of a target host failed or timed out; retry after Retry-After */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -303,6 +312,15 @@ export interface paths {
         };
         /** @description Rate limited; see Retry-After */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The DNS check of a target host failed or timed out; retry after Retry-After */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -553,6 +571,15 @@ export interface paths {
         };
         /** @description Rate limited; see Retry-After */
         429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description The DNS check of a target host failed or timed out; retry after Retry-After */
+        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -923,7 +950,7 @@ export interface paths {
     put?: never;
     /**
      * Unlock a password-protected link
-     * @description Form field `password`. Right: 303 See Other to the target (a GET, so the password is never re-sent). Wrong: 401 and the form again. 5 attempts per 5 minutes per IP and link (429 with Retry-After). Bodies over 8192 bytes are 413; other content types 415; links without a password 405.
+     * @description Form field `password`. Right: 303 See Other to the target (a GET, so the password is never re-sent). Wrong: 401 and the form again. 5 attempts per 5 minutes per client network (IPv6 /64) and link, and 60 per 10 minutes per link from all networks (429 with Retry-After). Bodies over 8192 bytes are 413; other content types 415; links without a password 405.
      */
     post: {
       parameters: {
