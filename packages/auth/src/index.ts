@@ -5,4 +5,5 @@ export * from "./directory";
 export * from "./jwt";
 export * from "./middleware";
 export * from "./password";
+export * from "./set-password";
 export * from "./tickets";

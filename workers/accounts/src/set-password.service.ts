@@ -1,4 +1,4 @@
-import { hashPassword } from "@edgeworks/auth";
+import { hashPassword, type SetPasswordProof, type SetPasswordResult } from "@edgeworks/auth";
 import { eq } from "drizzle-orm";
 import { revokeApiKeysOf } from "./api-keys.service";
 import type { ServiceDeps } from "./deps";
@@ -10,22 +10,7 @@ import { liveSessionStart, revokeSessionsOf } from "./sessions.service";
 import { findUser } from "./user-row";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./validation";
 
-/** The outcome of `setPassword`: expected failures are values, not exceptions, so RPC callers can map them. */
-export type SetPasswordResult =
-  | { ok: true }
-  | {
-      ok: false;
-      reason: "invalid_password" | "not_found" | "session_revoked" | "reauthentication_required" | "wrong_password";
-      message: string;
-    };
-
-/** What the calling product knows about its user's proof of identity (the RPC's fourth argument). */
-export interface SetPasswordProof {
-  /** The current password, if the product asked for it. */
-  currentPassword?: string;
-  /** The `auth_time` of the caller's access token (epoch seconds); it can only make the check stricter. */
-  authTime?: number;
-}
+export type { SetPasswordProof, SetPasswordResult };
 
 /** The same rule as registration and `POST /password`: 8..256 characters, kept as typed, no NUL, valid Unicode. */
 const newPassword = passwordField(PASSWORD_MIN, PASSWORD_MAX);

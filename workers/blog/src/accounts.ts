@@ -1,7 +1,7 @@
 // The blog's client of workers/accounts (over the ACCOUNTS service binding): registration, login and
 // email change go through its HTTP API (named with the blog's public origin, for the links in
 // accounts' emails); the user directory and password changes through its RPCs.
-import { accountsDirectory, type DirectoryUser } from "@edgeworks/auth";
+import { accountsDirectory, type DirectoryUser, type SetPasswordProof, type SetPasswordResult } from "@edgeworks/auth";
 import { ApiError, log } from "@edgeworks/http";
 
 /** An accounts user as the directory returns it. */
@@ -25,22 +25,8 @@ export class AccountsError extends Error {
   }
 }
 
-/** What accounts' `setPassword` RPC answers (its `SetPasswordResult`). */
-export type SetPasswordResult =
-  | { ok: true }
-  | {
-      ok: false;
-      reason: "invalid_password" | "not_found" | "session_revoked" | "reauthentication_required" | "wrong_password";
-      message: string;
-    };
-
-/** The proof accounts' `setPassword` takes: here, the `auth_time` of the caller's token (it can only make accounts stricter). */
-export interface PasswordProof {
-  authTime?: number;
-}
-
 interface PasswordRpc {
-  setPassword(userId: string, newPassword: string, keepSessionId?: string, proof?: PasswordProof): Promise<SetPasswordResult>;
+  setPassword(userId: string, newPassword: string, keepSessionId?: string, proof?: SetPasswordProof): Promise<SetPasswordResult>;
 }
 
 /**
@@ -151,7 +137,7 @@ export async function setAccountPassword(
   userId: string,
   password: string,
   keepSessionId: string | undefined,
-  proof: PasswordProof,
+  proof: SetPasswordProof,
 ): Promise<SetPasswordResult> {
   const result = await (env.ACCOUNTS as unknown as PasswordRpc)
     .setPassword(userId, password, keepSessionId, proof)
