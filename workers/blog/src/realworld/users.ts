@@ -2,6 +2,7 @@
 // the blog keeps the profile (username, bio, image) keyed by the accounts user id.
 
 import { jsonBody, jsonResponse } from "@edgeworks/http";
+import { clientIp } from "@edgeworks/ratelimit";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { AccountsError, changeAccountEmail, getAccountUsers, loginAccount, registerAccount, setAccountPassword } from "../accounts";
@@ -76,7 +77,11 @@ function requireRecentLogin(viewer: Viewer, fields: string[]): void {
   if (viewer.authTime !== undefined && Date.now() - viewer.authTime * 1000 <= RECENT_LOGIN_MS) return;
   throw reauthError(fields);
 }
-const clientIp = (c: Context) => c.req.header("CF-Connecting-IP") ?? undefined;
+/** The caller's address as every limit reads it (packages/ratelimit), passed on to accounts; none when unknown. */
+const callerIp = (c: Context): string | undefined => {
+  const ip = clientIp(c);
+  return ip === "unknown" ? undefined : ip;
+};
 
 /** Maps an accounts failure onto RealWorld's errors. */
 function fromAccounts(err: unknown, on401: RealWorldError): never {
@@ -136,7 +141,7 @@ export const usersRouter = createRealWorldRouter()
     const session = await registerAccount(
       c.env,
       { email: user.email, password: user.password, name: user.username },
-      clientIp(c),
+      callerIp(c),
       origin,
     ).catch((err) => fromAccounts(err, new RealWorldError(401, "credentials", "invalid")));
     // the unique index decides a race for the username; the account then exists without a blog
@@ -148,7 +153,7 @@ export const usersRouter = createRealWorldRouter()
   })
   .openapi(login, async (c) => {
     const { user } = c.req.valid("json");
-    const session = await loginAccount(c.env, user, clientIp(c)).catch((err) =>
+    const session = await loginAccount(c.env, user, callerIp(c)).catch((err) =>
       fromAccounts(err, new RealWorldError(401, "credentials", "invalid")),
     );
     const profile = await ensureProfile(blogDb(c.env.DB), session.user.id, session.user.name ?? session.user.email, Date.now());
