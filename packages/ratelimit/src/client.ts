@@ -35,8 +35,13 @@ export const clientIp = (c: Context): string => clientIpOf(c.req.raw, c.env as C
 
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-/** The eight 16-bit groups of an IPv6 address (with `::` and an embedded IPv4 tail expanded), or null. */
-function ipv6Groups(ip: string): number[] | null {
+/**
+ * The eight 16-bit groups of an IPv6 address (with `::` and an embedded IPv4 tail expanded), or null
+ * when the text is not one. Linear: at most 45 characters, checked before any pattern.
+ *
+ * @example parseIpv6("::ffff:10.0.0.1") // [0, 0, 0, 0, 0, 0xffff, 0x0a00, 0x0001]
+ */
+export function parseIpv6(ip: string): number[] | null {
   if (ip.length > 45 || !/^[0-9a-fA-F:.]+$/.test(ip)) return null;
   let text = ip;
   const v4 = text.match(/:(\d{1,3}(?:\.\d{1,3}){3})$/);
@@ -79,7 +84,7 @@ export function networkKey(ip: string, options: NetworkOptions = {}): string {
     if (parts.some((p) => p > 255)) return ip.slice(0, 64);
     return v4Prefix === 24 ? `${parts.slice(0, 3).join(".")}.0/24` : parts.join(".");
   }
-  const groups = ipv6Groups(ip);
+  const groups = parseIpv6(ip);
   if (!groups) return ip.toLowerCase().slice(0, 64);
   const [g0, g1, g2, g3, g4, g5, g6 = 0, g7 = 0] = groups;
   if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0xffff) {

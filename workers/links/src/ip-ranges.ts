@@ -1,3 +1,5 @@
+import { parseIpv6 } from "@edgeworks/ratelimit";
+
 /** Which addresses are not the public internet: the ranges every URL and DNS check of links refuses. */
 
 export const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
@@ -33,21 +35,6 @@ export function isPrivateV4(n: number): boolean {
   return PRIVATE_V4.some(([net, bits]) => Math.floor(n / 2 ** (32 - bits)) === Math.floor(net / 2 ** (32 - bits)));
 }
 
-/** The eight 16-bit groups of an IPv6 address written with hex groups and `::` (no IPv4 tail), or null. */
-export function parseV6(text: string): number[] | null {
-  if (text.length > 39) return null;
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const head = halves[0] ? halves[0].split(":") : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
-  if (fill < 0 || (halves.length === 1 && head.length !== 8)) return null;
-  const groups = [...head, ...Array<string>(fill).fill("0"), ...tail].map((g) =>
-    /^[0-9a-f]{1,4}$/i.test(g) ? Number.parseInt(g, 16) : Number.NaN,
-  );
-  return groups.length === 8 && groups.every((g) => !Number.isNaN(g)) ? groups : null;
-}
-
 /**
  * True for IPv6 addresses outside public unicast: only 2000::/3 is global (RFC 4291), minus
  * documentation and Teredo; IPv4-mapped, NAT64 and 6to4 addresses are judged by the IPv4 inside.
@@ -65,15 +52,6 @@ export function isPrivateV6(g: number[]): boolean {
   return false;
 }
 
-/** Expands an IPv4 tail (`::ffff:10.0.0.1`) into two hex groups, as resolvers may write AAAA data. */
-function withHexTail(text: string): string {
-  const colon = text.lastIndexOf(":");
-  const tail = text.slice(colon + 1);
-  if (!IPV4.test(tail)) return text;
-  const n = v4ToInt(tail);
-  return `${text.slice(0, colon + 1)}${Math.floor(n / 65536).toString(16)}:${(n % 65536).toString(16)}`;
-}
-
 /**
  * True when an address as text (dotted IPv4 or IPv6, as a DNS answer carries it) is not public; an
  * address that does not parse counts as not public, so a strange answer is never waved through.
@@ -84,6 +62,6 @@ export function isPrivateAddress(text: string): boolean {
   const ip = text.trim();
   if (ip.length > 45) return true;
   if (IPV4.test(ip)) return ip.split(".").some((p) => Number(p) > 255) || isPrivateV4(v4ToInt(ip));
-  const groups = parseV6(withHexTail(ip));
+  const groups = parseIpv6(ip);
   return groups === null || isPrivateV6(groups);
 }

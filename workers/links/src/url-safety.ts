@@ -1,5 +1,6 @@
+import { parseIpv6 } from "@edgeworks/ratelimit";
 import { hostnameProblem } from "./hostname-rules";
-import { IPV4, isPrivateV4, isPrivateV6, parseV6, v4ToInt } from "./ip-ranges";
+import { IPV4, isPrivateV4, isPrivateV6, v4ToInt } from "./ip-ranges";
 
 /** What a target URL is checked against besides the fixed rules. */
 export interface UrlPolicy {
@@ -49,7 +50,7 @@ export function targetUrlProblem(raw: string, policy: UrlPolicy): string | null 
   const host = hostOf(url.hostname);
   if (!host) return "Must have a host";
   if (host.startsWith("[")) {
-    const groups = parseV6(host.slice(1, -1));
+    const groups = parseIpv6(host.slice(1, -1));
     if (!groups || isPrivateV6(groups)) return "Must not point at a private, loopback or link-local address";
   } else if (IPV4.test(host)) {
     if (isPrivateV4(v4ToInt(host))) return "Must not point at a private, loopback or link-local address";
