@@ -19,6 +19,17 @@ export interface MailParts {
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /**
+ * Text for a one-line header such as a subject: every run of control characters (a title's line
+ * break, a tab) becomes one space, so user text cannot break the line (the subject rule refuses them).
+ *
+ * @example oneLine("Hello\r\nworld") // "Hello world"
+ */
+export function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f]+/g, " ");
+}
+
+/**
  * Escapes text for HTML element content and quoted attribute values.
  *
  * @example escapeHtml(`<b>"Tom" & 'Jerry'</b>`) // "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;"

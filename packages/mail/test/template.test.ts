@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { DEV_ORIGIN, escapeHtml, mailLink, publicOrigin, renderMail } from "../src";
+import { DEV_ORIGIN, escapeHtml, mailLink, mailMessage, oneLine, publicOrigin, renderMail } from "../src";
+
+describe("oneLine", () => {
+  it("turns every run of control characters into one space, so the subject rule accepts it", () => {
+    expect(oneLine("Release\r\n\tnotes\u0000\u007f!")).toBe("Release notes !");
+    const subject = oneLine("a\nb");
+    expect(mailMessage.safeParse({ id: "x", to: "a@b.example", subject, text: "t", html: "h", kind: "test" }).success).toBe(true);
+  });
+});
 
 describe("publicOrigin", () => {
   it("is PUBLIC_ORIGIN's origin (trailing slash and path dropped)", () => {

@@ -2,7 +2,7 @@
 // `{articleId}`; the consumer (src/index.ts `queue`) writes one outbox row per follower, idempotently,
 // with the email itself in the mail outbox (same batch), and drains that to the mail service's queue.
 import { log } from "@edgeworks/http";
-import { drainMail, type MailMessage, mailLink, mailMessage, publicOrigin, renderMail } from "@edgeworks/mail";
+import { drainMail, type MailMessage, mailLink, mailMessage, oneLine, publicOrigin, renderMail } from "@edgeworks/mail";
 import { defineConsumer } from "@edgeworks/queue";
 import { z } from "zod";
 import { type AccountUser, getAccountUsers } from "./accounts";
@@ -23,10 +23,6 @@ export function announcePublished(env: Env, ctx: { waitUntil(p: Promise<unknown>
     ),
   );
 }
-
-/** A subject is one line: control characters (a title's line breaks, tabs) become spaces. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ");
 
 type PublishedArticle = NonNullable<Awaited<ReturnType<typeof findArticleById>>>;
 

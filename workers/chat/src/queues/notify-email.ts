@@ -1,5 +1,5 @@
 import type { DirectoryUser } from "@edgeworks/auth";
-import { type MailMessage, mailLink, publicOrigin, renderMail } from "@edgeworks/mail";
+import { type MailMessage, mailLink, oneLine, publicOrigin, renderMail } from "@edgeworks/mail";
 import { EMAIL_WINDOW_MS } from "./email-throttle";
 
 // The email an offline member gets when a room has new messages: one per room per 15 minutes
@@ -18,10 +18,9 @@ function clip(text: string, max: number): string {
   return points.length > max ? `${points.slice(0, max - 1).join("")}…` : text;
 }
 
-/** One line: control characters (a room name may hold a newline) become spaces, then trimmed and cut. */
-function oneLine(text: string, max = MAX_NAME): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
-  return clip(text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim(), max);
+/** One line (control characters become spaces, packages/mail's `oneLine`), trimmed and cut. */
+function line(text: string, max = MAX_NAME): string {
+  return clip(oneLine(text).trim(), max);
 }
 
 /** What the email is about. */
@@ -49,8 +48,8 @@ export function notificationEmail(
   unsubscribeToken: string,
 ): MailMessage {
   const origin = publicOrigin(env);
-  const sender = oneLine(m.senderName) || "Someone";
-  const where = m.roomName === null ? "" : oneLine(m.roomName);
+  const sender = line(m.senderName) || "Someone";
+  const where = m.roomName === null ? "" : line(m.roomName);
   const link = `${mailLink(origin, "/chat/")}#room=${encodeURIComponent(m.roomId)}`;
   const unsubscribe = mailLink(origin, "/chat/v1/email/unsubscribe", { token: unsubscribeToken });
   const text = m.text.trim();
@@ -58,7 +57,7 @@ export function notificationEmail(
   const parts = renderMail({
     heading: where ? `New messages in ${where}` : `New messages from ${sender}`,
     paragraphs: [
-      text === "" ? `${sender} sent an attachment.` : `${sender} wrote: “${oneLine(text, MAX_QUOTE)}”`,
+      text === "" ? `${sender} sent an attachment.` : `${sender} wrote: “${line(text, MAX_QUOTE)}”`,
       `More messages in this conversation during the next ${minutes} minutes are not emailed one by one; open it to read them.`,
     ],
     action: { label: "Open the conversation", url: link },
