@@ -8,6 +8,7 @@ import type { paths as ChatPaths } from "./chat";
 import type { paths as LinksPaths } from "./links";
 import type { paths as MailPaths } from "./mail";
 import type { paths as NotesPaths } from "./notes";
+import type { paths as ShopPaths } from "./shop";
 import type { paths as TodoPaths } from "./todo";
 
 export type * as AccountsApi from "./accounts";
@@ -17,6 +18,7 @@ export type * as ChatApi from "./chat";
 export type * as LinksApi from "./links";
 export type * as MailApi from "./mail";
 export type * as NotesApi from "./notes";
+export type * as ShopApi from "./shop";
 export type * as TodoApi from "./todo";
 
 /**
@@ -82,3 +84,11 @@ export const createBoardsClient = (baseUrl: string, options?: ProductClientOptio
  */
 export const createMailClient = (baseUrl: string, options?: ProductClientOptions): Client<MailPaths> =>
   createProductClient<MailPaths>(baseUrl, options);
+
+/**
+ * Shop API (`/shop`): Catalog, carts with exact stock reservations, coupons, Stripe checkout, orders and refunds. Paths are written in full, e.g. `/shop/health`.
+ *
+ * @example const shop = createShopClient("http://127.0.0.1:8787", { token: accessToken });
+ */
+export const createShopClient = (baseUrl: string, options?: ProductClientOptions): Client<ShopPaths> =>
+  createProductClient<ShopPaths>(baseUrl, options);
