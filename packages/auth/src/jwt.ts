@@ -12,6 +12,12 @@ export interface Principal {
    * and for tokens without the claim.
    */
   authTime?: number;
+  /**
+   * Platform roles (who the user is, e.g. `shop:admin`), from the access token's `roles` claim or, for an
+   * API key, from accounts when the key is verified. Granted and revoked through accounts' admin API;
+   * scopes still narrow what the credential may do.
+   */
+  roles?: readonly string[];
   /** How the caller authenticated. */
   method: "jwt" | "api_key";
 }
@@ -110,6 +116,7 @@ export function createTokenVerifier(options: VerifierOptions): (token: string) =
         scopes: Object.freeze(scope.split(" ").filter(Boolean)) as string[],
         sessionId: typeof payload.sid === "string" ? payload.sid : undefined,
         authTime: typeof payload.auth_time === "number" && Number.isInteger(payload.auth_time) ? payload.auth_time : undefined,
+        roles: rolesClaim(payload.roles),
         method: "jwt" as const,
       });
       remember(token, principal, payload.exp as number);
@@ -121,6 +128,12 @@ export function createTokenVerifier(options: VerifierOptions): (token: string) =
       throw err;
     }
   };
+}
+
+/** The `roles` claim as a frozen list of strings; anything else (absent, not an array, non-strings) is no roles. */
+function rolesClaim(value: unknown): readonly string[] {
+  if (!Array.isArray(value)) return Object.freeze([]);
+  return Object.freeze(value.filter((role): role is string => typeof role === "string" && role.length > 0 && role.length <= 64));
 }
 
 function peekKid(token: string): string | undefined {

@@ -64,3 +64,20 @@ export function requireScope(scope: string): MiddlewareHandler<{ Variables: Auth
     return next();
   };
 }
+
+/** True when the principal holds the platform role `role` (e.g. `shop:admin`) or `platform:admin`. */
+export const hasRole = (principal: Principal, role: string): boolean =>
+  principal.roles?.includes(role) === true || principal.roles?.includes("platform:admin") === true;
+
+/**
+ * Requires a platform role on top of `authenticate`: 403 when the caller lacks it. Roles say who the
+ * user is (granted through accounts' admin API); scopes still narrow what the credential may do.
+ *
+ * @example router.use("/admin/*", requireRole("shop:admin"));
+ */
+export function requireRole(role: string): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async function requireRole(c, next) {
+    if (!hasRole(c.var.auth, role)) throw new ApiError("forbidden", `This action needs the "${role}" role`);
+    return next();
+  };
+}

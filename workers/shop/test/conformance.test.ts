@@ -10,7 +10,7 @@ describeConformance({
   origin: "http://shop.test",
   prefix: "/shop",
   worker,
-  handlers: ["fetch", "queue"],
-  durableObjects: ["RateLimiter", "Cart"],
+  handlers: ["fetch", "queue", "scheduled"],
+  durableObjects: ["RateLimiter", "Cart", "Inventory"],
   schema,
 });

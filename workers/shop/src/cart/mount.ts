@@ -1,0 +1,4 @@
+import type { shop as Shop } from "../product";
+
+/** Mounts the cart routes. */
+export function mountCart(_shop: typeof Shop): void {}

@@ -1,0 +1,2 @@
+// cart tables: see migrations/shop
+export {};

@@ -1,0 +1,2 @@
+// orders tables: see migrations/shop
+export {};
