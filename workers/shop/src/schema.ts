@@ -2,4 +2,5 @@
 // migrations/shop/*.sql (schema drift).
 export * from "./cart/schema";
 export * from "./catalog/schema";
+export * from "./idempotency-schema";
 export * from "./orders/schema";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-// The catalog core (migrations/shop/0001_catalog_core.sql): categories, products, variants.
+// The catalog core (migrations/shop/0001_core.sql): categories, products, variants.
 
 export const categories = sqliteTable(
   "categories",

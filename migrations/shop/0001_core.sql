@@ -57,3 +57,14 @@ CREATE TABLE variants (
   deleted_at INTEGER
 );
 CREATE INDEX variants_product ON variants (product_id, position) WHERE deleted_at IS NULL;
+
+-- Idempotency keys of every mutating route, kept by packages/http's idempotency() middleware (its
+-- IDEMPOTENCY_DDL): the first response is stored and replayed for 24 h.
+CREATE TABLE idempotency_keys (
+  user_id TEXT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  response TEXT,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, key)
+) WITHOUT ROWID;
