@@ -20,13 +20,18 @@ export function effectiveVar(worker, name, settings = {}) {
 
 /**
  * The secrets each Worker needs: the generated ones of the Workers that read them, MAIL_HTTP_API_KEY
- * when the mail provider is "http", plus any `[secrets] required`.
+ * when the mail provider is "http", Stripe's secret key and webhook signing secret for a Worker that takes
+ * Stripe webhooks (a `STRIPE_WEBHOOK_PATH` var), plus any `[secrets] required`.
  */
 export function requiredSecrets(worker, settings = {}) {
   const names = new Set(worker.config.secrets?.required ?? []);
   if (worker.config.name === "edgeworks-accounts") names.add("JWT_PRIVATE_KEYS");
   if ("VAPID_PUBLIC_KEY" in (worker.config.vars ?? {})) names.add("VAPID_PRIVATE_KEY");
   if (effectiveVar(worker, "MAIL_PROVIDER", settings) === "http") names.add("MAIL_HTTP_API_KEY");
+  if ("STRIPE_WEBHOOK_PATH" in (worker.config.vars ?? {})) {
+    names.add("STRIPE_SECRET_KEY");
+    names.add("STRIPE_WEBHOOK_SECRET");
+  }
   return [...names].sort();
 }
 

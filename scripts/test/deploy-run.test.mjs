@@ -7,7 +7,10 @@ import { deploy, readWorkers, settingsFrom } from "../deploy.mjs";
 // The executor end to end against a fake Cloudflare account that behaves like wrangler's commands (JSON, the
 // queues table, "does not exist" errors) and checks what a real deploy would refuse: a config whose ids are
 // not the account's, a service binding to a Worker not deployed yet.
-const settings = settingsFrom({ domain: "api.example.com", shortLinkHost: "ex.am" }, { MAIL_FROM: "no-reply@api.example.com" });
+const settings = settingsFrom(
+  { domain: "api.example.com", shortLinkHost: "ex.am" },
+  { MAIL_FROM: "no-reply@api.example.com", STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" },
+);
 let root;
 let readConfig;
 

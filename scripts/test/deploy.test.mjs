@@ -18,7 +18,10 @@ import {
   settingsProblems,
 } from "../deploy.mjs";
 
-const settings = settingsFrom({ domain: "api.example.com", shortLinkHost: "ex.am" }, { MAIL_FROM: "no-reply@example.com" });
+const settings = settingsFrom(
+  { domain: "api.example.com", shortLinkHost: "ex.am" },
+  { MAIL_FROM: "no-reply@example.com", STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" },
+);
 let workers;
 let tmp;
 beforeAll(async () => {
@@ -50,7 +53,11 @@ function provisioned() {
     kv: want.kv.map((k, i) => ({ title: k.title, id: `${"f".repeat(28)}${String(i).padStart(4, "0")}` })),
     queues: want.queues.map((name) => ({ name, id: name, consumers: 1 })),
     r2: want.r2,
-    secrets: { "edgeworks-accounts": ["JWT_PRIVATE_KEYS"], "edgeworks-chat": ["VAPID_PRIVATE_KEY"] },
+    secrets: {
+      "edgeworks-accounts": ["JWT_PRIVATE_KEYS"],
+      "edgeworks-chat": ["VAPID_PRIVATE_KEY"],
+      "edgeworks-shop": ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"],
+    },
   };
 }
 
@@ -209,6 +216,26 @@ describe("the plan", () => {
       expect.objectContaining({ type: "secret", name: "MAIL_HTTP_API_KEY", source: "environment" }),
     );
     expect(releasePlan([mail], withKey).at(-1).vars).toEqual({ MAIL_PROVIDER: "http", MAIL_FROM: "a@b.c" });
+  });
+
+  it("needs Stripe's secret key and webhook secret for a Worker that takes Stripe webhooks, from the environment", () => {
+    const shop = worker("shop", { vars: { STRIPE_WEBHOOK_PATH: "/shop/v1/stripe/webhook", PUBLIC_ORIGIN: "" } });
+    const base = { domain: "api.example.com" };
+    const problems = settingsProblems([shop], settingsFrom(base, {})).join("\n");
+    expect(problems).toMatch(/edgeworks-shop needs the secret STRIPE_SECRET_KEY/);
+    expect(problems).toMatch(/edgeworks-shop needs the secret STRIPE_WEBHOOK_SECRET/);
+    const given = settingsFrom(base, { STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" });
+    expect(settingsProblems([shop], given)).toEqual([]);
+    expect(provisionPlan([shop], {}, given)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "secret", name: "STRIPE_SECRET_KEY", source: "environment" }),
+        expect.objectContaining({ type: "secret", name: "STRIPE_WEBHOOK_SECRET", source: "environment" }),
+      ]),
+    );
+    // already set on the Worker: nothing asked of the environment
+    expect(settingsProblems([shop], settingsFrom(base, {}), { "edgeworks-shop": ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] })).toEqual(
+      [],
+    );
   });
 
   it("passes VAPID_SUBJECT to chat when set", () => {
