@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-// The catalog core (migrations/shop/0001_core.sql): categories, products, variants.
+// The catalog core (migrations/shop/0001_core.sql): categories, products, variants; and the catalog's own
+// tables (migrations/shop/0002_catalog.sql): images, the attribute index, the search rows, reviews, wishlists.
 
 export const categories = sqliteTable(
   "categories",
@@ -70,4 +71,67 @@ export const variants = sqliteTable(
     deletedAt: integer("deleted_at"),
   },
   (t) => [index("variants_product").on(t.productId, t.position).where(sql`deleted_at IS NULL`)],
+);
+
+/** Images of a product; the bytes are in R2 (FILES) under `r2_key`, made of ids only. */
+export const productImages = sqliteTable(
+  "product_images",
+  {
+    id: text("id").primaryKey(),
+    productId: text("product_id").notNull(),
+    r2Key: text("r2_key").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    /** R2's strong ETag of the bytes (quoted), so a conditional GET is answered without reading R2. */
+    etag: text("etag").notNull(),
+    alt: text("alt").notNull().default(""),
+    position: integer("position").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("product_images_product").on(t.productId, t.position, t.id)],
+);
+
+/** The attribute index: one row per attribute of a live variant, name and value ASCII-lower-cased. */
+export const variantAttributes = sqliteTable(
+  "variant_attributes",
+  {
+    variantId: text("variant_id").notNull(),
+    productId: text("product_id").notNull(),
+    name: text("name").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.variantId, t.name] }), index("variant_attributes_lookup").on(t.name, t.value, t.productId)],
+);
+
+/** The integer rowid of a product in `products_fts` (FTS5, kept by triggers; see 0002_catalog.sql). */
+export const productSearchRows = sqliteTable("product_search_rows", {
+  seq: integer("seq").primaryKey(),
+  productId: text("product_id").notNull().unique(),
+});
+
+/** One review per customer and product; the product's rating_sum/rating_count follow it in the same batch. */
+export const reviews = sqliteTable(
+  "reviews",
+  {
+    id: text("id").primaryKey(),
+    productId: text("product_id").notNull(),
+    userId: text("user_id").notNull(),
+    rating: integer("rating").notNull(),
+    title: text("title"),
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("reviews_author").on(t.productId, t.userId), index("reviews_product").on(t.productId, t.createdAt, t.id)],
+);
+
+/** A customer's wishlist: one row per product. */
+export const wishlistItems = sqliteTable(
+  "wishlist_items",
+  {
+    userId: text("user_id").notNull(),
+    productId: text("product_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.productId] }), index("wishlist_items_user").on(t.userId, t.createdAt, t.productId)],
 );
