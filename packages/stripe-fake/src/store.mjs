@@ -138,7 +138,7 @@ export class Store {
     return structuredClone(stored);
   }
 
-  /** @param {string} id */
+  /** @param {string} id @returns {StripeObject | undefined} */
   find(id) {
     const object = this.objects.get(id);
     return object ? structuredClone(object) : undefined;
@@ -153,6 +153,7 @@ export class Store {
    * @param {string} type
    * @param {string} id
    * @param {string} [param] the param named in the 404 (default "id")
+   * @returns {StripeObject}
    */
   get(type, id, param) {
     const object = typeof id === "string" ? this.objects.get(id) : undefined;
@@ -165,6 +166,7 @@ export class Store {
    * @param {string} id
    * @param {StripeObject} patch top-level keys to replace
    * @param {{ emit?: string }} [options] emit this event type with previous_attributes when something changed
+   * @returns {StripeObject}
    */
   update(type, id, patch, options = {}) {
     const before = this.get(type, id);
@@ -177,7 +179,7 @@ export class Store {
     return after;
   }
 
-  /** @param {string} type @param {string} id */
+  /** @param {string} type @param {string} id @returns {StripeObject} */
   delete(type, id) {
     const object = this.get(type, id);
     this.objects.delete(id);
@@ -253,6 +255,7 @@ export class Store {
    * @param {string} type e.g. "payment_intent.succeeded"
    * @param {StripeObject} object the object as it is now (copied)
    * @param {StripeObject} [previous] previous_attributes (for *.updated events)
+   * @returns {StripeObject}
    */
   emit(type, object, previous) {
     /** @type {RequestInfo | undefined} */
