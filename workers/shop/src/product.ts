@@ -1,6 +1,8 @@
+import { DEFAULT_BODY_LIMIT } from "@edgeworks/http";
 import { defineProduct, type GuardedEnv } from "@edgeworks/product";
 import { drizzle } from "drizzle-orm/d1";
 import type { ServiceDeps } from "./deps";
+import { MAX_IMAGE_BYTES } from "./limits";
 
 /** The Hono environment of the guarded API: generated bindings plus the authenticated principal. */
 export type ShopEnv = GuardedEnv<Env>;
@@ -17,6 +19,11 @@ export const shop = defineProduct<Env, ServiceDeps>({
     "Shop API. Every route under `/shop/v1` needs a Bearer access token (or an `ewk_` API key) with the " +
     "`shop:read` scope for reads and `shop:write` for writes; writes are rate limited per user (600/min, " +
     "`RateLimit-*` headers). Errors are `application/problem+json` (RFC 9457).",
+  // JSON bodies stay at the platform's 1 MiB; only product image uploads may be larger (up to 5 MiB).
+  app: {
+    maxBodyBytes: DEFAULT_BODY_LIMIT,
+    uploads: { maxBytes: MAX_IMAGE_BYTES + 1024, when: (c) => c.req.method === "POST" && c.req.path.endsWith("/images") },
+  },
   deps: (c) => ({ db: drizzle(c.env.DB), userId: c.var.auth.userId, now: Date.now }),
 });
 
