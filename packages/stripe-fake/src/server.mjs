@@ -13,6 +13,7 @@ import { registerEndpoint, Webhooks } from "./webhooks.mjs";
  * @property {string} [host] default 127.0.0.1
  * @property {{ url: string, secret: string, enabledEvents?: string[] }[]} [endpoints] registered at start
  * @property {Partial<import("./webhooks.mjs").RetryOptions>} [retry] delivery backoff (default 1 s doubling, 8 attempts, 10 s timeout)
+ * @property {boolean} [unref] do not keep the process alive for the server (vitest configs, where nothing closes it)
  */
 
 /**
@@ -55,6 +56,7 @@ export async function startStripeFake(options = {}) {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve(undefined));
   });
+  if (options.unref) server.unref();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : Number(options.port);
   const host = options.host === "0.0.0.0" || !options.host ? "127.0.0.1" : options.host;

@@ -2,7 +2,7 @@
 // A fake per test file and the real `stripe` Node SDK pointed at it.
 import Stripe from "stripe";
 import { afterAll, beforeAll } from "vitest";
-import { startStripeFake } from "../src/index.mjs";
+import { startStripeFake } from "../src/server.mjs";
 
 export const PULL_SECRET = "whsec_test_fake";
 

@@ -2,7 +2,26 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import type { ViteUserConfig } from "vitest/config";
+import { startStripeFake } from "../../stripe-fake/src/index.mjs";
 import { type FakeApiKeys, fakeAccountsWorker, migrationsDir } from "./node.ts";
+
+/** The secret key the Worker gets under `stripe: true` (any `sk_test_…` is accepted by the stand-in). */
+export const TEST_STRIPE_SECRET_KEY = "sk_test_edgeworks";
+/** The webhook signing secret of the stand-in's `pull://tests` endpoint under `stripe: true`. */
+export const TEST_STRIPE_WEBHOOK_SECRET = "whsec_test_edgeworks";
+
+/**
+ * One Stripe stand-in per vitest project run (started while the config loads, so its port can be a
+ * binding; unref'd, so it ends with the run). Deliveries for the Worker wait at `pull://tests`.
+ */
+async function stripeBindings(): Promise<Record<string, string>> {
+  const fake = await startStripeFake({
+    unref: true,
+    endpoints: [{ url: "pull://tests", secret: TEST_STRIPE_WEBHOOK_SECRET }],
+    retry: { baseMs: 10 },
+  });
+  return { STRIPE_API_BASE: fake.url, STRIPE_SECRET_KEY: TEST_STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: TEST_STRIPE_WEBHOOK_SECRET };
+}
 
 export interface WorkerTestOptions {
   /** The vitest project name (`pnpm vitest --project <name>`). */
@@ -17,6 +36,12 @@ export interface WorkerTestOptions {
   fakeAccounts?: FakeApiKeys;
   /** Or with this auxiliary Worker (a product's own stand-in, when it calls more of accounts). */
   accountsWorker?: { name: string; modules: true; scriptPath: string; compatibilityDate: string; bindings?: Record<string, string> };
+  /**
+   * Start the Stripe stand-in (packages/stripe-fake) on a free port and bind STRIPE_API_BASE,
+   * STRIPE_SECRET_KEY (`sk_test_edgeworks`) and STRIPE_WEBHOOK_SECRET (`whsec_test_edgeworks`, the secret of
+   * its `pull://tests` endpoint; tests pull deliveries with `@edgeworks/stripe-fake/control`).
+   */
+  stripe?: boolean;
 }
 
 /**
@@ -29,13 +54,19 @@ export interface WorkerTestOptions {
 export async function workerTestConfig(options: WorkerTestOptions): Promise<ViteUserConfig> {
   const standIn = options.accountsWorker ?? (options.fakeAccounts ? fakeAccountsWorker(options.fakeAccounts) : undefined);
   const accounts = standIn ? { serviceBindings: { ACCOUNTS: standIn.name }, workers: [standIn] } : {};
+  const stripe = options.stripe ? await stripeBindings() : {};
   return {
     plugins: [
       cloudflareTest({
         main: "./src/index.ts",
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: await readD1Migrations(migrationsDir(options.database)), LOG_LEVEL: "silent", ...options.bindings },
+          bindings: {
+            TEST_MIGRATIONS: await readD1Migrations(migrationsDir(options.database)),
+            LOG_LEVEL: "silent",
+            ...stripe,
+            ...options.bindings,
+          },
           ...accounts,
         },
       }),
