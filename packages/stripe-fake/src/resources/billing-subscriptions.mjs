@@ -1,0 +1,584 @@
+// @ts-check
+// Subscriptions (`sub_`, items `si_`): https://docs.stripe.com/api/subscriptions. Creating one bills its first
+// period at once (or starts a trial with a $0 invoice); `payment_behavior=default_incomplete` leaves the
+// subscription `incomplete` with an open invoice whose PaymentIntent the client confirms. A change of price or
+// quantity prorates to the second (`proration_behavior`: create_prorations → pending invoice items for the next
+// invoice, always_invoice → invoiced and charged now, none). Renewals, retries and trial ends run on the fake
+// clock (billing-cycle.mjs).
+import { invalidParam, StripeError } from "../errors.mjs";
+import { arr, bool, int, obj, oneOf, str } from "../params.mjs";
+import { mergeMetadata, newId } from "../store.mjs";
+import { chargeInvoice } from "./billing-charge.mjs";
+import {
+  attemptInvoicePayment,
+  createDraftInvoice,
+  createInvoiceItem,
+  finalizeInvoice,
+  invoiceOfPaymentIntent,
+  markInvoicePaid,
+  originOf,
+  recordPayment,
+} from "./billing-invoices.mjs";
+import { priceOfItem } from "./billing-products.mjs";
+import { advanceLines, applyItemParams, assertCompatible, buildItem, periodOf, prorationLines, usageLines } from "./billing-proration.mjs";
+import { periodBoundary } from "./billing-util.mjs";
+import { authenticatePaymentIntent } from "./payment-intents.mjs";
+
+/** @typedef {Record<string, any>} StripeObject */
+/** @typedef {import("../store.mjs").Store} Store */
+/** @typedef {import("../router.mjs").Ctx} Ctx */
+
+const DAY = 86_400;
+const LIVE = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
+const PRORATIONS = /** @type {const} */ (["create_prorations", "none", "always_invoice"]);
+const BEHAVIOURS = /** @type {const} */ (["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]);
+
+/**
+ * @param {StripeObject} sub
+ * @param {StripeObject[]} items
+ */
+function withItems(sub, items) {
+  return {
+    ...sub,
+    items: {
+      object: "list",
+      data: items,
+      has_more: false,
+      total_count: items.length,
+      url: `/v1/subscription_items?subscription=${sub.id}`,
+    },
+  };
+}
+
+/**
+ * Emits customer.subscription.updated when anything changed, with Stripe's previous_attributes.
+ * @param {Store} store
+ * @param {string} id
+ * @param {StripeObject} patch
+ */
+export function updateSubscription(store, id, patch) {
+  return store.update("subscription", id, patch, { emit: "customer.subscription.updated" });
+}
+
+/**
+ * Lines of the invoice that paid the current terms, for `credited_items` of proration credits.
+ * @param {Store} store
+ * @param {StripeObject} sub
+ */
+function lastBilled(store, sub) {
+  const invoice = sub.latest_invoice ? store.find(sub.latest_invoice) : undefined;
+  return invoice ? { invoice: invoice.id, lines: invoice.lines.data } : null;
+}
+
+/**
+ * Creates, finalizes and (unless `payNow` is false) charges a subscription invoice; returns the invoice and failure.
+ * @param {Store} store
+ * @param {StripeObject} sub
+ * @param {{ billingReason: string, lines: import("./billing-invoices.mjs").LineSpec[], period: { start: number, end: number }, created?: number, payNow?: boolean, paymentMethod?: string | null, retryAt?: number | null }} spec
+ */
+export function billSubscription(store, sub, spec) {
+  const draft = createDraftInvoice(store, {
+    customer: sub.customer,
+    currency: sub.currency,
+    subscription: sub,
+    billingReason: spec.billingReason,
+    period: spec.period,
+    lines: spec.lines,
+    collectionMethod: sub.collection_method,
+    daysUntilDue: sub.days_until_due,
+    created: spec.created,
+  });
+  store.update("subscription", sub.id, { latest_invoice: draft.id });
+  const invoice = finalizeInvoice(store, draft.id);
+  if (invoice.status !== "open" || sub.collection_method !== "charge_automatically") return { invoice, failure: null };
+  if (spec.payNow === false) {
+    recordPayment(store, invoice.id, chargeInvoice(store, invoice, null));
+    return { invoice: store.get("invoice", invoice.id), failure: null };
+  }
+  const result = attemptInvoicePayment(store, invoice.id, { paymentMethod: spec.paymentMethod ?? null, retryAt: spec.retryAt ?? null });
+  return { invoice: result.invoice, failure: result.failure };
+}
+
+/**
+ * Reacts to a paid invoice: an incomplete or past-due subscription whose latest invoice it is becomes active.
+ * @param {Store} store
+ * @param {StripeObject} invoice
+ */
+export function afterInvoicePaid(store, invoice) {
+  const subId = invoice.parent?.subscription_details?.subscription;
+  const sub = subId ? store.find(subId) : undefined;
+  if (!sub || !["incomplete", "past_due", "unpaid"].includes(sub.status)) return;
+  const stillOpen = store.all("invoice", (i) => i.parent?.subscription_details?.subscription === sub.id && i.status === "open");
+  if (stillOpen.length > 0) return;
+  updateSubscription(store, sub.id, { status: sub.trial_end && sub.trial_end > store.now() ? "trialing" : "active" });
+}
+
+/**
+ * Reacts to a failed charge: a renewal or update that does not pay makes an active subscription past_due.
+ * @param {Store} store
+ * @param {StripeObject} invoice
+ */
+export function afterInvoicePaymentFailed(store, invoice) {
+  const subId = invoice.parent?.subscription_details?.subscription;
+  const sub = subId ? store.find(subId) : undefined;
+  if (!sub || invoice.billing_reason === "subscription_create") return;
+  if (sub.status === "active" || sub.status === "trialing") updateSubscription(store, sub.id, { status: "past_due" });
+}
+
+/**
+ * Follows a PaymentIntent confirmed later (by the client, or after 3-D Secure) to its invoice.
+ * @param {Store} store
+ * @param {StripeObject} event
+ */
+export function onPaymentIntentEvent(store, event) {
+  const pi = event.data?.object;
+  if (!pi || (event.type !== "payment_intent.succeeded" && event.type !== "payment_intent.payment_failed")) return;
+  const invoice = invoiceOfPaymentIntent(store, pi.id);
+  if (invoice?.status !== "open") return;
+  recordPayment(store, invoice.id, pi);
+  if (event.type === "payment_intent.succeeded") markInvoicePaid(store, invoice.id, pi);
+}
+
+/**
+ * The subscription object with every field Stripe returns.
+ * @param {{ id: string, customer: string, currency: string, now: number, anchor: number, body: StripeObject,
+ *   defaultPaymentMethod: string | null, trialEnd: number | null, collection: string }} spec
+ */
+function newSubscription(spec) {
+  const body = spec.body;
+  const cancelAtPeriodEnd = bool(body, "cancel_at_period_end") ?? false;
+  return {
+    id: spec.id,
+    object: "subscription",
+    application: null,
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    billing_cycle_anchor: spec.anchor,
+    billing_cycle_anchor_config: null,
+    billing_mode: { type: "classic" },
+    billing_schedules: [],
+    billing_thresholds: null,
+    cancel_at: null,
+    cancel_at_period_end: cancelAtPeriodEnd,
+    canceled_at: null,
+    cancellation_details: { comment: null, feedback: null, reason: null },
+    collection_method: spec.collection,
+    created: spec.now,
+    currency: spec.currency,
+    customer: spec.customer,
+    customer_account: null,
+    days_until_due: spec.collection === "send_invoice" ? (int(body, "days_until_due", { min: 0 }) ?? 30) : null,
+    default_payment_method: spec.defaultPaymentMethod,
+    default_source: null,
+    default_tax_rates: [],
+    description: str(body, "description", { max: 500 }) ?? null,
+    discounts: [],
+    ended_at: null,
+    invoice_settings: { account_tax_ids: null, issuer: { type: "self" } },
+    latest_invoice: null,
+    livemode: false,
+    managed_payments: null,
+    metadata: mergeMetadata({}, body.metadata),
+    next_pending_invoice_item_invoice: null,
+    on_behalf_of: null,
+    pause_collection: null,
+    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: "off" },
+    pending_invoice_item_interval: null,
+    pending_setup_intent: null,
+    pending_update: null,
+    schedule: null,
+    start_date: spec.now,
+    status: "incomplete",
+    test_clock: null,
+    transfer_data: null,
+    trial_end: spec.trialEnd,
+    trial_settings: { end_behavior: { missing_payment_method: "create_invoice" } },
+    trial_start: spec.trialEnd ? spec.now : null,
+  };
+}
+
+/**
+ * Creates a subscription from API params (also used by Checkout in subscription mode) and bills its first period.
+ * @param {Ctx} ctx
+ * @param {StripeObject} body subscription create params
+ * @param {{ paymentMethod?: string | null }} [options] a payment method that Checkout just collected
+ */
+export function createSubscription(ctx, body, options = {}) {
+  originOf.set(ctx.store, ctx.base);
+  const store = ctx.store;
+  const customer = store.get("customer", /** @type {string} */ (str(body, "customer", { required: true })), "customer");
+  const itemParams = arr(body, "items");
+  if (itemParams.length === 0) throw invalidParam("items", "Missing required param: items.", "parameter_missing");
+  if (itemParams.length > 20) throw invalidParam("items", "A subscription can have at most 20 items.");
+  const prices = itemParams.map((raw, n) => {
+    if (typeof raw !== "object" || raw === null) throw invalidParam(`items[${n}]`, "Invalid object");
+    return priceOfItem(ctx, raw, `items[${n}]`, { recurring: true });
+  });
+  assertCompatible(prices, "items");
+  const first = /** @type {StripeObject} */ (prices[0]);
+  const behaviour = oneOf(body, "payment_behavior", BEHAVIOURS) ?? "allow_incomplete";
+  const collection =
+    oneOf(body, "collection_method", /** @type {const} */ (["charge_automatically", "send_invoice"])) ?? "charge_automatically";
+  const defaultPm = options.paymentMethod ?? str(body, "default_payment_method") ?? null;
+  const pm = defaultPm ?? customer.invoice_settings?.default_payment_method ?? null;
+  const now = ctx.now();
+  const trialDays = int(body, "trial_period_days", { min: 0 });
+  const trialParam = body.trial_end === "now" ? now : int(body, "trial_end", { min: 0 });
+  if (trialDays !== undefined && trialDays > 730) throw invalidParam("trial_period_days", "Trial period cannot be longer than 730 days.");
+  const trialEnd = trialParam !== undefined && trialParam > now ? trialParam : trialDays ? now + trialDays * DAY : null;
+  const needsPm = !trialEnd && behaviour !== "default_incomplete" && collection === "charge_automatically" && first.unit_amount > 0;
+  if (needsPm && !pm) {
+    throw new StripeError({
+      status: 400,
+      type: "invalid_request_error",
+      code: "resource_missing",
+      message: "This customer has no attached payment source or default payment method. Please consider adding a default payment method.",
+    });
+  }
+  const id = newId("sub");
+  const period = { start: now, end: trialEnd ?? periodBoundary(now, first.recurring, 1) };
+  const items = prices.map((price, n) => {
+    const raw = itemParams[n];
+    return buildItem({
+      subscription: id,
+      price,
+      quantity: int(raw, "quantity", { min: 0 }) ?? 1,
+      metadata: mergeMetadata({}, raw.metadata),
+      period,
+      created: now,
+    });
+  });
+  const base = newSubscription({
+    id,
+    customer: customer.id,
+    currency: first.currency,
+    now,
+    anchor: period.end === trialEnd ? trialEnd : now,
+    body,
+    defaultPaymentMethod: defaultPm,
+    trialEnd,
+    collection,
+  });
+  let sub = store.create("sub", withItems(base, items));
+  if (sub.cancel_at_period_end) sub = store.update("subscription", id, { cancel_at: period.end });
+  store.emit("customer.subscription.created", sub);
+  const { invoice, failure } = billSubscription(store, sub, {
+    billingReason: "subscription_create",
+    lines: advanceLines(store, sub, items, period, { trial: Boolean(trialEnd) }),
+    period,
+    payNow: behaviour !== "default_incomplete",
+    paymentMethod: options.paymentMethod ?? null,
+  });
+  sub = store.get("subscription", id);
+  if (invoice.status === "paid" && sub.status === "incomplete")
+    sub = updateSubscription(store, id, { status: trialEnd ? "trialing" : "active" });
+  if (failure && behaviour === "error_if_incomplete") {
+    store.update("subscription", id, { status: "incomplete_expired", ended_at: now });
+    throw new StripeError({
+      status: 402,
+      type: "card_error",
+      code: failure.code,
+      decline_code: failure.decline_code,
+      message: failure.message ?? "Your card was declined.",
+    });
+  }
+  return sub;
+}
+
+/**
+ * Applies `POST /v1/subscriptions/:id`: items, prorations, cancellation at period end, payment method, metadata.
+ * @param {Ctx} ctx
+ */
+function updateFromParams(ctx) {
+  originOf.set(ctx.store, ctx.base);
+  const store = ctx.store;
+  const body = ctx.body;
+  const sub = store.get("subscription", ctx.params.id ?? "");
+  if (sub.status === "canceled" || sub.status === "incomplete_expired") {
+    const allowed = Object.keys(body).every((k) => ["metadata", "cancellation_details", "expand"].includes(k));
+    if (!allowed) throw invalidParam("id", "A canceled subscription can only update its cancellation_details and metadata.");
+    return updateSubscription(store, sub.id, body.metadata !== undefined ? { metadata: mergeMetadata(sub.metadata, body.metadata) } : {});
+  }
+  const behaviour = oneOf(body, "proration_behavior", PRORATIONS) ?? "create_prorations";
+  const now = ctx.now();
+  const at = int(body, "proration_date", { min: 0 }) ?? now;
+  const period = periodOf(sub);
+  if (at < period.start || at > period.end)
+    throw invalidParam("proration_date", "The proration date must be within the current billing period.");
+  const itemParams = arr(body, "items");
+  /** @type {StripeObject[]} */
+  let items = sub.items.data;
+  /** @type {StripeObject} */
+  const patch = {};
+  if (itemParams.length > 0) {
+    items = applyItemParams(ctx, sub, itemParams, period);
+    assertCompatible(
+      items.map((i) => i.price),
+      "items",
+    );
+  }
+  const first = /** @type {StripeObject} */ (items[0]);
+  const oldInterval = sub.items.data[0].price.recurring;
+  const intervalChanged =
+    first.price.recurring.interval !== oldInterval.interval || first.price.recurring.interval_count !== oldInterval.interval_count;
+  const endTrial = body.trial_end === "now" && sub.status === "trialing";
+  const resetAnchor = intervalChanged || body.billing_cycle_anchor === "now" || endTrial;
+  const prorating = behaviour !== "none" && sub.status !== "trialing" && !endTrial;
+  const proration = prorating ? prorationLines(store, sub, sub.items.data, items, period, at, lastBilled(store, sub)) : [];
+  if (resetAnchor) {
+    const nextPeriod = { start: now, end: periodBoundary(now, first.price.recurring, 1) };
+    items = items.map((i) => ({ ...i, current_period_start: nextPeriod.start, current_period_end: nextPeriod.end }));
+    for (const line of proration.filter((l) => l.amount < 0)) addPendingProration(store, sub, line);
+    Object.assign(patch, { billing_cycle_anchor: now, ...(endTrial ? { trial_end: now, status: "active" } : {}) });
+    store.update("subscription", sub.id, withItems({ ...sub, ...patch }, items));
+    const current = store.get("subscription", sub.id);
+    billSubscription(store, current, {
+      billingReason: "subscription_update",
+      lines: advanceLines(store, current, items, nextPeriod),
+      period: nextPeriod,
+    });
+  } else {
+    for (const line of proration) addPendingProration(store, sub, line);
+    store.update("subscription", sub.id, withItems(sub, items));
+    if (behaviour === "always_invoice" && proration.length > 0) {
+      billSubscription(store, store.get("subscription", sub.id), {
+        billingReason: "subscription_update",
+        lines: [],
+        period: { start: at, end: period.end },
+      });
+    }
+  }
+  const cancelAtEnd = bool(body, "cancel_at_period_end");
+  if (cancelAtEnd !== undefined) {
+    const end = periodOf(store.get("subscription", sub.id)).end;
+    Object.assign(patch, { cancel_at_period_end: cancelAtEnd, cancel_at: cancelAtEnd ? end : null, canceled_at: cancelAtEnd ? now : null });
+    patch.cancellation_details = { comment: null, feedback: null, reason: cancelAtEnd ? "cancellation_requested" : null };
+  }
+  if (body.cancel_at !== undefined) {
+    const cancelAt = body.cancel_at === "" ? null : int(body, "cancel_at", { min: now });
+    Object.assign(patch, { cancel_at: cancelAt ?? null, cancel_at_period_end: false });
+  }
+  if (body.default_payment_method !== undefined) patch.default_payment_method = str(body, "default_payment_method") ?? null;
+  if (body.metadata !== undefined) patch.metadata = mergeMetadata(sub.metadata, body.metadata);
+  if (body.description !== undefined) patch.description = str(body, "description", { max: 500 }) ?? null;
+  const latest = store.get("subscription", sub.id);
+  const after = { ...latest, ...patch };
+  // one updated event with everything that changed against the state before this request
+  store.update("subscription", sub.id, after);
+  const previous = Object.fromEntries(
+    Object.keys(after)
+      .filter((k) => JSON.stringify(after[k]) !== JSON.stringify(sub[k]))
+      .map((k) => [k, sub[k] ?? null]),
+  );
+  if (Object.keys(previous).length > 0) store.emit("customer.subscription.updated", after, previous);
+  return store.get("subscription", sub.id);
+}
+
+/**
+ * A proration line as a pending invoice item (`ii_`, proration: true) for the subscription's next invoice.
+ * @param {Store} store
+ * @param {StripeObject} sub
+ * @param {import("./billing-invoices.mjs").LineSpec} line
+ */
+function addPendingProration(store, sub, line) {
+  return createInvoiceItem(store, {
+    customer: sub.customer,
+    amount: line.amount,
+    currency: line.currency,
+    description: line.description,
+    period: line.period,
+    quantity: line.quantity,
+    price: line.price,
+    proration: true,
+    subscription: sub.id,
+    subscriptionItem: line.subscriptionItem,
+    creditedItems: line.creditedItems ?? null,
+  });
+}
+
+/**
+ * Ends a subscription now (DELETE) or at `at` (period end / cancel_at, from the clock): status canceled,
+ * optional proration credit and final invoice; emits customer.subscription.deleted.
+ * @param {Store} store
+ * @param {string} id
+ * @param {{ at: number, prorate?: boolean, invoiceNow?: boolean, comment?: string | null, feedback?: string | null, reason?: string }} spec
+ */
+export function endSubscription(store, id, spec) {
+  const sub = store.get("subscription", id);
+  const period = periodOf(sub);
+  if (spec.prorate && sub.status !== "trialing") {
+    for (const line of prorationLines(store, sub, sub.items.data, [], period, spec.at, lastBilled(store, sub)))
+      addPendingProration(store, sub, line);
+  }
+  const usage = usageLines(store, sub, sub.items.data, { start: period.start, end: spec.at }).filter((l) => l.amount !== 0);
+  if (spec.invoiceNow || usage.length > 0) {
+    billSubscription(store, sub, {
+      billingReason: "subscription_cycle",
+      lines: usage,
+      period: { start: period.start, end: spec.at },
+      created: spec.at,
+    });
+  }
+  const ended = store.update("subscription", id, {
+    status: "canceled",
+    canceled_at: sub.canceled_at ?? spec.at,
+    ended_at: spec.at,
+    cancel_at: sub.cancel_at,
+    cancellation_details: {
+      comment: spec.comment ?? null,
+      feedback: spec.feedback ?? null,
+      reason: spec.reason ?? "cancellation_requested",
+    },
+  });
+  store.emit("customer.subscription.deleted", ended);
+  return ended;
+}
+
+/**
+ * Checkout in subscription mode (called by the core's checkout completion, which has created the customer when
+ * the session had none and made the collected card its default): the subscription and its first invoice,
+ * charged with that card. The hosted page passes 3-D Secure itself; a declined card ends the attempt with a 402
+ * and leaves no live subscription (incomplete_expired, invoice voided), as Checkout creates none.
+ * @param {Ctx} ctx
+ * @param {StripeObject} session the checkout session (customer set, line_items, subscription_data, metadata)
+ * @returns {StripeObject} the subscription
+ */
+export function createSubscriptionFromCheckout(ctx, session) {
+  const store = ctx.store;
+  const customer = store.get("customer", session.customer, "customer");
+  const collected = typeof session.payment_method === "string" ? session.payment_method : null;
+  const paymentMethod = collected ?? customer.invoice_settings?.default_payment_method ?? "pm_card_visa";
+  const lineItems = Array.isArray(session.line_items) ? session.line_items : (session.line_items?.data ?? []);
+  const items = lineItems.map((/** @type {StripeObject} */ li) => ({
+    price: typeof li.price === "string" ? li.price : li.price?.id,
+    quantity: String(li.quantity ?? 1),
+  }));
+  const data = session.subscription_data ?? {};
+  const body = {
+    customer: customer.id,
+    items,
+    default_payment_method: paymentMethod,
+    metadata: { ...(data.metadata ?? {}) },
+    ...(data.trial_period_days ? { trial_period_days: String(data.trial_period_days) } : {}),
+    ...(data.description ? { description: data.description } : {}),
+  };
+  const sub = createSubscription(ctx, body, { paymentMethod });
+  const invoice = sub.latest_invoice ? store.get("invoice", sub.latest_invoice) : null;
+  if (invoice?.status !== "open") return store.get("subscription", sub.id);
+  const piId = invoice.payments.data[0]?.payment.payment_intent;
+  const pi = piId ? store.get("payment_intent", piId) : null;
+  if (pi?.status === "requires_action") {
+    authenticatePaymentIntent(store, pi.id, "succeed");
+    return store.get("subscription", sub.id);
+  }
+  const voided = store.update("invoice", invoice.id, {
+    status: "void",
+    amount_remaining: 0,
+    confirmation_secret: null,
+    status_transitions: { ...invoice.status_transitions, voided_at: ctx.now() },
+  });
+  store.emit("invoice.voided", voided);
+  updateSubscription(store, sub.id, { status: "incomplete_expired", ended_at: ctx.now() });
+  const error = pi?.last_payment_error;
+  throw new StripeError({
+    status: 402,
+    type: "card_error",
+    code: error?.code ?? "card_declined",
+    decline_code: error?.decline_code,
+    message: error?.message ?? "Your card was declined.",
+  });
+}
+
+/** @type {import("../router.mjs").Route[]} */
+export const routes = [
+  { method: "POST", path: "/v1/subscriptions", handler: (ctx) => createSubscription(ctx, ctx.body) },
+  { method: "GET", path: "/v1/subscriptions/:id", handler: (ctx) => ctx.store.get("subscription", ctx.params.id ?? "") },
+  { method: "POST", path: "/v1/subscriptions/:id", handler: updateFromParams },
+  {
+    method: "DELETE",
+    path: "/v1/subscriptions/:id",
+    handler(ctx) {
+      const sub = ctx.store.get("subscription", ctx.params.id ?? "");
+      if (sub.status === "canceled" || sub.status === "incomplete_expired") {
+        throw invalidParam("id", `A canceled subscription can't be canceled again.`, "resource_missing");
+      }
+      // DELETE params may come in the query string (stripe-node sends them there) or the body
+      const params = { ...ctx.query, ...ctx.body };
+      const details = obj(params, "cancellation_details") ?? {};
+      return endSubscription(ctx.store, sub.id, {
+        at: ctx.now(),
+        prorate: bool(params, "prorate") ?? false,
+        invoiceNow: bool(params, "invoice_now") ?? false,
+        comment: str(details, "comment", { max: 5000 }) ?? null,
+        feedback: str(details, "feedback") ?? null,
+      });
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/subscriptions",
+    handler(ctx) {
+      const q = ctx.query;
+      const customer = str(q, "customer");
+      const price = str(q, "price");
+      const status = oneOf(
+        q,
+        "status",
+        /** @type {const} */ ([
+          "active",
+          "all",
+          "canceled",
+          "ended",
+          "incomplete",
+          "incomplete_expired",
+          "past_due",
+          "paused",
+          "trialing",
+          "unpaid",
+        ]),
+      );
+      const matches = (/** @type {StripeObject} */ s) => {
+        if (!status) return LIVE.includes(s.status);
+        if (status === "all") return true;
+        if (status === "ended") return s.status === "canceled" || s.status === "incomplete_expired";
+        return s.status === status;
+      };
+      return ctx.store.list(
+        "subscription",
+        (s) =>
+          (!customer || s.customer === customer) &&
+          (!price || s.items.data.some((/** @type {StripeObject} */ i) => i.price.id === price)) &&
+          matches(s),
+        q,
+        "/v1/subscriptions",
+      );
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/subscription_items",
+    handler(ctx) {
+      const subId = /** @type {string} */ (str(ctx.query, "subscription", { required: true }));
+      const sub = ctx.store.get("subscription", subId, "subscription");
+      return { object: "list", data: sub.items.data, has_more: false, url: "/v1/subscription_items" };
+    },
+  },
+  {
+    method: "GET",
+    path: "/v1/subscription_items/:id",
+    handler(ctx) {
+      const id = ctx.params.id ?? "";
+      for (const sub of ctx.store.all("subscription")) {
+        const item = sub.items.data.find((/** @type {StripeObject} */ i) => i.id === id);
+        if (item) return item;
+      }
+      throw new StripeError({
+        status: 404,
+        type: "invalid_request_error",
+        code: "resource_missing",
+        param: "id",
+        message: `No such subscription_item: '${id}'`,
+      });
+    },
+  },
+];
