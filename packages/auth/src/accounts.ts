@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import { API_KEY_PREFIX } from "./api-key";
 import { createTokenVerifier, InvalidTokenError, jwksFromService, type Principal } from "./jwt";
 import { type AuthVariables, authenticate, hasScope } from "./middleware";
+import { rolesFrom } from "./roles";
 
 /** The bindings a product needs to authenticate callers against the accounts Worker. */
 export interface AccountsBindings {
@@ -13,9 +14,17 @@ export interface AccountsBindings {
   LOG_LEVEL?: string;
 }
 
+/** What accounts' `verifyApiKey` RPC answers for a valid key: its owner, its scopes, and the owner's current platform roles. */
+export interface VerifiedApiKey {
+  userId: string;
+  scopes: string[];
+  /** The owner's platform roles (sorted) when the key was checked; scopes still limit what the key may do. */
+  roles: string[];
+}
+
 /** The RPC surface of the accounts Worker's default entrypoint that products use. */
 interface AccountsRpc {
-  verifyApiKey(key: string): Promise<{ userId: string; scopes: string[] } | null>;
+  verifyApiKey(key: string): Promise<VerifiedApiKey | null>;
 }
 
 // One verifier per isolate: it caches the JWKS and verified tokens, so most requests verify without I/O.
@@ -28,7 +37,11 @@ async function verifyApiKeyWithAccounts(env: AccountsBindings, key: string): Pro
   try {
     const found = await (env.ACCOUNTS as unknown as AccountsRpc).verifyApiKey(key);
     if (!found || typeof found.userId !== "string" || found.userId === "" || !Array.isArray(found.scopes)) return null;
-    return { userId: found.userId, scopes: found.scopes.filter((s): s is string => typeof s === "string") };
+    return {
+      userId: found.userId,
+      scopes: found.scopes.filter((s): s is string => typeof s === "string"),
+      roles: rolesFrom(found.roles),
+    };
   } catch (err) {
     log(env.LOG_LEVEL, "warn", "API key verification failed", { error: err instanceof Error ? err.message : String(err) });
     return null;
@@ -58,7 +71,8 @@ export async function verifyWithAccounts(env: AccountsBindings, credential: stri
 /**
  * The authentication every product uses: a Bearer access token verified locally against accounts'
  * JWKS (fetched over the ACCOUNTS service binding, cached), or an `ewk_` API key verified by accounts
- * over RPC. Puts `{userId, scopes}` in `c.var.auth`.
+ * over RPC. Puts `{userId, scopes, roles}` in `c.var.auth` (roles: the token's `roles` claim, or the
+ * key owner's current roles from accounts), for `requireRole`.
  *
  * @example router.use(authenticateWithAccounts<Env>());
  */

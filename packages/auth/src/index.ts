@@ -5,5 +5,6 @@ export * from "./directory";
 export * from "./jwt";
 export * from "./middleware";
 export * from "./password";
+export * from "./roles";
 export * from "./set-password";
 export * from "./tickets";

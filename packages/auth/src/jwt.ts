@@ -1,4 +1,5 @@
 import { createLocalJWKSet, type JSONWebKeySet, errors as joseErrors, jwtVerify } from "jose";
+import { rolesFrom } from "./roles";
 
 /** Who is calling: the result of verifying an access token or an API key. */
 export interface Principal {
@@ -116,7 +117,7 @@ export function createTokenVerifier(options: VerifierOptions): (token: string) =
         scopes: Object.freeze(scope.split(" ").filter(Boolean)) as string[],
         sessionId: typeof payload.sid === "string" ? payload.sid : undefined,
         authTime: typeof payload.auth_time === "number" && Number.isInteger(payload.auth_time) ? payload.auth_time : undefined,
-        roles: rolesClaim(payload.roles),
+        roles: rolesFrom(payload.roles),
         method: "jwt" as const,
       });
       remember(token, principal, payload.exp as number);
@@ -128,12 +129,6 @@ export function createTokenVerifier(options: VerifierOptions): (token: string) =
       throw err;
     }
   };
-}
-
-/** The `roles` claim as a frozen list of strings; anything else (absent, not an array, non-strings) is no roles. */
-function rolesClaim(value: unknown): readonly string[] {
-  if (!Array.isArray(value)) return Object.freeze([]);
-  return Object.freeze(value.filter((role): role is string => typeof role === "string" && role.length > 0 && role.length <= 64));
 }
 
 function peekKid(token: string): string | undefined {

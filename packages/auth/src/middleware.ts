@@ -2,6 +2,7 @@ import { ApiError } from "@edgeworks/http";
 import type { MiddlewareHandler } from "hono";
 import { API_KEY_PREFIX } from "./api-key";
 import { InvalidTokenError, type Principal } from "./jwt";
+import { PLATFORM_ADMIN } from "./roles";
 
 /** Context variables set by `authenticate`. */
 export type AuthVariables = { auth: Principal };
@@ -67,7 +68,7 @@ export function requireScope(scope: string): MiddlewareHandler<{ Variables: Auth
 
 /** True when the principal holds the platform role `role` (e.g. `shop:admin`) or `platform:admin`. */
 export const hasRole = (principal: Principal, role: string): boolean =>
-  principal.roles?.includes(role) === true || principal.roles?.includes("platform:admin") === true;
+  principal.roles?.includes(role) === true || principal.roles?.includes(PLATFORM_ADMIN) === true;
 
 /**
  * Requires a platform role on top of `authenticate`: 403 when the caller lacks it. Roles say who the

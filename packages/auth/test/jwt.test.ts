@@ -21,7 +21,13 @@ describe("createTokenVerifier", () => {
 
   it("accepts a good token and returns the principal", async () => {
     const token = await mintToken({ sub: "u_1", scope: "todo:read todo:write", sid: "fam_1" });
-    expect(await verify(token)).toEqual({ userId: "u_1", scopes: ["todo:read", "todo:write"], sessionId: "fam_1", method: "jwt" });
+    expect(await verify(token)).toEqual({
+      userId: "u_1",
+      scopes: ["todo:read", "todo:write"],
+      sessionId: "fam_1",
+      roles: [],
+      method: "jwt",
+    });
   });
 
   it("carries the auth_time claim (when the user last logged in) as authTime; a malformed one is left out", async () => {
