@@ -9,7 +9,13 @@ export default defineConfig(async () => {
     database: "accounts",
     // the test keys: tokens minted by @edgeworks/testing verify here, and ours verify with TEST_PUBLIC_JWKS
     // PUBLIC_ORIGIN: links in emails point there whatever host a request named (test/public-origin.test.ts)
-    bindings: { JWT_PRIVATE_KEYS: JSON.stringify(TEST_PRIVATE_JWKS), DEV_MODE: "true", PUBLIC_ORIGIN: "https://edgeworks.example" },
+    // ADMIN_EMAILS: the bootstrap admins of test/roles-bootstrap.test.ts (one address per case; odd spacing and case on purpose)
+    bindings: {
+      JWT_PRIVATE_KEYS: JSON.stringify(TEST_PRIVATE_JWKS),
+      DEV_MODE: "true",
+      PUBLIC_ORIGIN: "https://edgeworks.example",
+      ADMIN_EMAILS: " Root@Admin.test, verify@admin.test,,stranger@admin.test ,reset@admin.test,listed@admin.test",
+    },
   });
   // vitest empties CSS imports unless included: test/email-links.test.ts compares the served copy of
   // packages/ui's stylesheet with the source (`ui.css?raw`)

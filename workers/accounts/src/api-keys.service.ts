@@ -1,8 +1,9 @@
-import { apiKeyPrefix, generateApiKey, hashApiKey, timingSafeEqual } from "@edgeworks/auth";
+import { apiKeyPrefix, generateApiKey, hashApiKey, timingSafeEqual, type VerifiedApiKey } from "@edgeworks/auth";
 import { ApiError, decodeCursor, encodeCursor, invalidCursor, invalidField, iso, notFound, toPage } from "@edgeworks/http";
 import { and, count, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import { nanoid } from "nanoid";
 import type { Db, ServiceDeps } from "./deps";
+import { rolesOf } from "./roles.service";
 import { type ApiKeyRow, apiKeys } from "./schema";
 import { getUserRowOrThrow } from "./user-row";
 import type { ApiKey, CreateApiKeyInput } from "./validation";
@@ -97,11 +98,12 @@ export async function revokeApiKey(deps: ServiceDeps, userId: string, id: string
 
 /**
  * Checks a presented key: found by its prefix, compared by hash in constant time, refused when
- * revoked or expired. The last-used time is written after the response.
+ * revoked or expired. The owner's platform roles are read now (a grant or revoke counts at the key's
+ * next use); the key's scopes still limit what it may do. The last-used time is written after the response.
  *
- * @example const principal = await verifyApiKey(deps, "ewk_AbCd1234_…");
+ * @example const principal = await verifyApiKey(deps, "ewk_AbCd1234_…"); // { userId, scopes, roles }
  */
-export async function verifyApiKey(deps: ServiceDeps, key: string): Promise<{ userId: string; scopes: string[] } | null> {
+export async function verifyApiKey(deps: ServiceDeps, key: string): Promise<VerifiedApiKey | null> {
   const prefix = apiKeyPrefix(key);
   if (prefix === null) return null;
   const { db } = deps;
@@ -125,5 +127,5 @@ export async function verifyApiKey(deps: ServiceDeps, key: string): Promise<{ us
         .then(() => undefined),
     );
   }
-  return { userId: row.userId, scopes: row.scopes };
+  return { userId: row.userId, scopes: row.scopes, roles: await rolesOf(db, row.userId) };
 }

@@ -2,6 +2,7 @@ import { jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { loadSigningKeys } from "./keys";
 import { accounts } from "./product";
+import { adminRoutes } from "./routes/admin";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { devRoutes } from "./routes/dev";
 import { emailRoutes } from "./routes/email";
@@ -40,7 +41,7 @@ accounts.app.openapi(
 
 // `/auth/v1` has no guard (guard: false): its routes authenticate one by one with requireAuth.
 // linkRoutes first: its urlencoded form posts are answered before the JSON routes of the same paths.
-for (const routes of [linkRoutes, sessionRoutes, meRoutes, passwordRoutes, emailRoutes, apiKeyRoutes, devRoutes]) {
+for (const routes of [linkRoutes, sessionRoutes, meRoutes, passwordRoutes, emailRoutes, apiKeyRoutes, adminRoutes, devRoutes]) {
   accounts.v1.route("/", routes);
 }
 

@@ -13,6 +13,11 @@ export interface ServiceDeps {
   defer: (work: Promise<unknown>) => void;
   /** PBKDF2 iterations for new password hashes (the `PASSWORD_PBKDF2_ITERATIONS` var). */
   passwordIterations: number;
+  /**
+   * The `ADMIN_EMAILS` var, parsed (lower case): a user whose verified address is listed gets
+   * `platform:admin` at verification and login. Absent: nobody.
+   */
+  adminEmails?: ReadonlySet<string>;
 }
 
 /** Services that issue sessions also need the signing keys. */

@@ -4,6 +4,7 @@ import { revokeApiKeysOf } from "./api-keys.service";
 import type { MailDeps, ServiceDeps } from "./deps";
 import { claimToken, expireTokensOf, findUsableToken, newOneTimeToken } from "./one-time-tokens";
 import { queueEmail } from "./outbox.service";
+import { bootstrapAdmin } from "./roles.service";
 import { users } from "./schema";
 import { revokeSessionsOf } from "./sessions.service";
 import { findUser, getUserRowOrThrow, isEmailTaken, toUser } from "./user-row";
@@ -45,7 +46,8 @@ export async function requestVerification(deps: MailDeps, userId: string): Promi
  *
  * The first time any address of the account is proven, every credential made before (sessions other
  * than `keepSessionId`, the verifier's own; API keys) ends: whoever registered the address without
- * holding the mailbox must not keep a way in (account pre-hijacking).
+ * holding the mailbox must not keep a way in (account pre-hijacking). A verified address listed in
+ * ADMIN_EMAILS gets `platform:admin` here (after those credentials ended).
  */
 export async function verifyEmail(deps: ServiceDeps, token: string, caller?: { userId: string; sessionId: string }): Promise<User> {
   const { db } = deps;
@@ -80,7 +82,10 @@ export async function verifyEmail(deps: ServiceDeps, token: string, caller?: { u
     if (isEmailTaken(err)) throw emailTaken();
     throw err;
   }
-  return toUser(await getUserRowOrThrow(db, user.id));
+  const verified = await getUserRowOrThrow(db, user.id);
+  // the address is proven now: if ADMIN_EMAILS lists it, this is the first platform admin
+  await bootstrapAdmin(deps, verified);
+  return toUser(verified);
 }
 
 /**

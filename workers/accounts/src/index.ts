@@ -1,11 +1,12 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { passwordIterations } from "@edgeworks/auth";
+import { passwordIterations, type VerifiedApiKey } from "@edgeworks/auth";
 import { drainMail } from "@edgeworks/mail";
 import { inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { verifyApiKey } from "./api-keys.service";
 import { app } from "./app";
 import { EMAIL_MAX } from "./fields";
+import { adminEmailsOf } from "./roles";
 import { users } from "./schema";
 import { type SetPasswordProof, type SetPasswordResult, setPassword } from "./set-password.service";
 import { findUserByEmail } from "./user-row";
@@ -45,7 +46,7 @@ export type { SetPasswordProof, SetPasswordResult } from "./set-password.service
  *
  * @example
  * // in another Worker, with `[[services]] binding = "ACCOUNTS"`:
- * const principal = await env.ACCOUNTS.verifyApiKey(key); // { userId, scopes } | null
+ * const principal = await env.ACCOUNTS.verifyApiKey(key); // { userId, scopes, roles } | null
  * const bob = await env.ACCOUNTS.findUserByEmail("Bob@example.com"); // { id, email, name, emailVerified } | null
  * const set = await env.ACCOUNTS.setPassword(userId, "new passphrase", principal.sessionId, { authTime: principal.authTime }); // { ok: true } | { ok: false, reason, message }
  */
@@ -66,11 +67,15 @@ export default class AccountsWorker extends WorkerEntrypoint<Env> {
       now: Date.now,
       defer: (work: Promise<unknown>) => this.ctx.waitUntil(work),
       passwordIterations: passwordIterations(this.env.PASSWORD_PBKDF2_ITERATIONS),
+      adminEmails: adminEmailsOf(this.env.ADMIN_EMAILS),
     };
   }
 
-  /** Checks an API key (`ewk_…`): the owner and scopes, or null when unknown, revoked or expired. */
-  async verifyApiKey(key: string): Promise<{ userId: string; scopes: string[] } | null> {
+  /**
+   * Checks an API key (`ewk_…`): the owner, the key's scopes and the owner's current platform roles
+   * (so `requireRole` works for keys too), or null when unknown, revoked or expired.
+   */
+  async verifyApiKey(key: string): Promise<VerifiedApiKey | null> {
     if (typeof key !== "string" || key.length > 256) return null;
     return verifyApiKey(this.#deps(), key);
   }

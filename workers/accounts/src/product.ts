@@ -1,4 +1,4 @@
-import { authenticate, InvalidTokenError, type Principal, passwordIterations } from "@edgeworks/auth";
+import { authenticate, InvalidTokenError, PLATFORM_ADMIN, type Principal, passwordIterations } from "@edgeworks/auth";
 import { ApiError, log } from "@edgeworks/http";
 import { drainMailLater } from "@edgeworks/mail";
 import { defineProduct, type GuardedEnv } from "@edgeworks/product";
@@ -7,6 +7,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { verifyApiKey } from "./api-keys.service";
 import type { MailDeps, ServiceDeps, SessionDeps } from "./deps";
 import { loadSigningKeys, localVerifier } from "./keys";
+import { adminEmailsOf } from "./roles";
+import { rolesOf } from "./roles.service";
 import { isSessionLive } from "./sessions.service";
 
 /** The Hono environment of the accounts routers: the bindings plus the caller, set by `requireAuth` where a route needs one. */
@@ -49,6 +51,7 @@ export function serviceDeps(c: Ctx): ServiceDeps {
     now: Date.now,
     defer: (work) => afterResponse(c, work),
     passwordIterations: passwordIterations(c.env.PASSWORD_PBKDF2_ITERATIONS),
+    adminEmails: adminEmailsOf(c.env.ADMIN_EMAILS),
   };
 }
 
@@ -126,4 +129,14 @@ export const callerSession = (c: Ctx): string => {
   const sid = c.var.auth.sessionId;
   if (sid === undefined) throw new ApiError("forbidden", "This action needs an access token from a session, not an API key");
   return sid;
+};
+
+/**
+ * For the admin API: the caller must hold `platform:admin` in accounts' database now. The token's
+ * `roles` claim is not trusted here: accounts knows the truth, so a revoke refuses the next request.
+ */
+export const requirePlatformAdmin: MiddlewareHandler<AccountsEnv> = async function requirePlatformAdmin(c, next) {
+  const roles = await rolesOf(serviceDeps(c).db, c.var.auth.userId);
+  if (!roles.includes(PLATFORM_ADMIN)) throw new ApiError("forbidden", `This action needs the "${PLATFORM_ADMIN}" role`);
+  return next();
 };

@@ -36,3 +36,14 @@ export async function requireProof(passwordHash: string, proof: Proof, now: numb
   if (outcome === "wrong_password") throw new ApiError("forbidden", WRONG_PASSWORD);
   if (outcome === "reauthentication_required") throw new ApiError("forbidden", REAUTH_REQUIRED);
 }
+
+export const ROLE_REAUTH_REQUIRED = "Changing roles needs a login within the last 5 minutes: log in again and retry";
+
+/**
+ * For the admin API's role changes (every grant; revoking `platform:admin`): the caller's session must
+ * have started (its login, the token's `auth_time`) within {@link REAUTH_WINDOW_MS}, else 403. A stolen
+ * admin token, refreshed for as long as its family lives, must not be able to make more admins.
+ */
+export function requireRecentLogin(authTimeMs: number | undefined, now: number): void {
+  if (authTimeMs === undefined || now - authTimeMs > REAUTH_WINDOW_MS) throw new ApiError("forbidden", ROLE_REAUTH_REQUIRED);
+}

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * Drizzle tables of the accounts database. Times are epoch milliseconds; secrets (passwords, refresh
@@ -121,6 +121,54 @@ export const outbox = sqliteTable(
   ],
 );
 export type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * Platform roles held by users (`shop:admin`, `platform:admin`, ...): who the user is, carried in access
+ * tokens' `roles` claim. `grantedBy` is the granting admin's user id, `ADMIN_EMAILS` (bootstrap) or `cli`.
+ */
+export const userRoles = sqliteTable(
+  "user_roles",
+  {
+    userId: text("user_id").notNull(),
+    role: text("role").notNull(),
+    grantedBy: text("granted_by").notNull(),
+    grantedAt: integer("granted_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.role] }), index("user_roles_role").on(t.role, t.userId)],
+);
+export type UserRoleRow = typeof userRoles.$inferSelect;
+
+export const ROLE_ACTIONS = ["grant", "revoke"] as const;
+
+/** The audit trail of role changes: one row per grant or revoke that happened, never updated. */
+export const roleAudit = sqliteTable(
+  "role_audit",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    role: text("role").notNull(),
+    action: text("action", { enum: ROLE_ACTIONS }).notNull(),
+    actor: text("actor").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("role_audit_user_created").on(t.userId, t.createdAt), check("role_audit_action", sql`action IN ('grant', 'revoke')`)],
+);
+
+/**
+ * Idempotency keys of the admin mutations, kept by packages/http's idempotency() middleware (its
+ * IDEMPOTENCY_DDL); `response` is null while the first request runs.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    response: text("response"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
 
 /** The mail service's outbox (packages/queue's transactional outbox, topic "mail"): every email also goes there. */
 export { queueOutbox } from "@edgeworks/queue";

@@ -2,8 +2,9 @@ import { dummyPasswordHash, hashPassword, needsRehash, randomToken, sha256Hex, v
 import { ApiError } from "@edgeworks/http";
 import { and, eq, gt, isNull, ne, type SQL, sql } from "drizzle-orm";
 import { nanoid } from "nanoid";
-import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken } from "./access-token";
+import { accessTokenTtl, signAccessToken } from "./access-token";
 import type { Db, SessionDeps } from "./deps";
+import { rolesForToken } from "./roles.service";
 import { refreshTokens, sessions, type UserRow, users } from "./schema";
 import { findUser, findUserByEmail, toUser } from "./user-row";
 import type { Session } from "./validation";
@@ -37,20 +38,25 @@ export async function startSession(db: Db, userId: string, now: number) {
 
 /**
  * The session response: the user, a fresh access token for the session, and its refresh token.
- * `startedAt` is when the session started (its login), the token's `auth_time`.
+ * `startedAt` is when the session started (its login), the token's `auth_time`. The token's `roles`
+ * are read from the database now (after the ADMIN_EMAILS bootstrap), so a grant or revoke shows at
+ * the next login or refresh; a token with roles lives 5 minutes instead of 15. `knownRoles` skips
+ * the read where the answer is certain (a brand-new, unverified account has none).
  */
 export async function sessionResponse(
   deps: SessionDeps,
   user: UserRow,
   session: { id: string; startedAt: number },
   refreshToken: string,
+  knownRoles?: readonly string[],
 ): Promise<Session> {
+  const roles = knownRoles ?? (await rolesForToken(deps, user));
   const accessToken = await signAccessToken(
     deps.tokens,
-    { userId: user.id, sessionId: session.id, authTimeMs: session.startedAt },
+    { userId: user.id, sessionId: session.id, authTimeMs: session.startedAt, roles },
     deps.now(),
   );
-  return { user: toUser(user), accessToken, refreshToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+  return { user: toUser(user), accessToken, refreshToken, expiresIn: accessTokenTtl(roles) };
 }
 
 /**

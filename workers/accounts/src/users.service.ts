@@ -52,7 +52,8 @@ export async function register(deps: SessionDeps & MailDeps, input: { email: str
     throw err;
   }
   deps.sendMail();
-  return sessionResponse(deps, user, { id: session.sessionId, startedAt: now }, session.refreshToken);
+  // a new account is unverified and has no roles: ADMIN_EMAILS waits for the address to be proven
+  return sessionResponse(deps, user, { id: session.sessionId, startedAt: now }, session.refreshToken, []);
 }
 
 /** The caller's profile. */

@@ -7,7 +7,7 @@ import { call, createKey, expectProblem, listKeys, registerVerified as register 
 const rpc = {
   verifyApiKey: (key: string) =>
     (
-      exports as unknown as { default: { verifyApiKey(key: string): Promise<{ userId: string; scopes: string[] } | null> } }
+      exports as unknown as { default: { verifyApiKey(key: string): Promise<{ userId: string; scopes: string[]; roles: string[] } | null> } }
     ).default.verifyApiKey(key),
 };
 
@@ -94,10 +94,10 @@ describe("authenticating with an API key", () => {
 });
 
 describe("verifyApiKey over RPC (the service binding other products use)", () => {
-  it("returns the owner and scopes of a valid key and records its use", async () => {
+  it("returns the owner, the scopes and the owner's roles (none) of a valid key and records its use", async () => {
     const alice = await register();
     const key = await createKey(alice, { name: "gw", scopes: ["todo:read", "links:write"] });
-    expect(await rpc.verifyApiKey(key.key)).toEqual({ userId: alice.user.id, scopes: ["todo:read", "links:write"] });
+    expect(await rpc.verifyApiKey(key.key)).toEqual({ userId: alice.user.id, scopes: ["todo:read", "links:write"], roles: [] });
     await vi.waitFor(async () => {
       const row = await env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?")
         .bind(key.id)

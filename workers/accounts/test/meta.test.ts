@@ -107,6 +107,11 @@ describe("OpenAPI document and reference", () => {
         "GET /auth/v1/api-keys",
         "DELETE /auth/v1/api-keys/{id}",
         "GET /auth/v1/dev/outbox",
+        "GET /auth/v1/admin/users",
+        "GET /auth/v1/admin/users/{id}/roles",
+        "PUT /auth/v1/admin/users/{id}/roles/{role}",
+        "DELETE /auth/v1/admin/users/{id}/roles/{role}",
+        "GET /auth/v1/admin/roles/{role}/users",
       ].sort(),
     );
     expect(secured.sort()).toEqual(
@@ -121,6 +126,11 @@ describe("OpenAPI document and reference", () => {
         "POST /auth/v1/api-keys",
         "GET /auth/v1/api-keys",
         "DELETE /auth/v1/api-keys/{id}",
+        "GET /auth/v1/admin/users",
+        "GET /auth/v1/admin/users/{id}/roles",
+        "PUT /auth/v1/admin/users/{id}/roles/{role}",
+        "DELETE /auth/v1/admin/users/{id}/roles/{role}",
+        "GET /auth/v1/admin/roles/{role}/users",
       ].sort(),
     );
     expect(operations.find(([name]) => name === "POST /auth/v1/email/verify")?.[1].security).toEqual([{}, { bearerAuth: [] }]);
