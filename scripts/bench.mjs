@@ -5,7 +5,8 @@
 // Prints a table with each row's ratio to its setup's baseline and writes bench/results.md.
 // Then, in the lean setup, chat fan-out (scripts/bench/chat-fanout.mjs): one room, 200 sockets, 50 messages/s,
 // next to a plain Node `ws` broadcast server; its section of bench/results.md is replaced on its own.
-// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--chat-seconds 15] [--only lean|wrangler|chat]
+// Then shop checkout (scripts/bench/shop.mjs): 50 buyers adding to cart and checking out, next to the bare Worker.
+// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--chat-seconds 15] [--only lean|wrangler|chat|shop]
 import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { parseArgs } from "node:util";
 import { benchChatFanout, fanoutMarkdown, writeFanoutSection } from "./bench/chat-fanout.mjs";
 import { buildBundles, startLean } from "./bench/lean.mjs";
 import { measure } from "./bench/measure.mjs";
+import { benchShop, shopMarkdown, writeShopSection } from "./bench/shop.mjs";
 import { ROOT, spawnWrangler, workerConfigs } from "./lib.mjs";
 import { migrateAll } from "./migrate.mjs";
 import "./prepare.mjs";
@@ -144,6 +146,7 @@ const work = mkdtempSync(join(tmpdir(), "edgeworks-bench-"));
 const rows = [];
 const stops = [];
 let chat;
+let shop;
 try {
   if (values.only !== "wrangler") {
     console.log("building bundles…");
@@ -152,7 +155,7 @@ try {
     migrateAll({ persistTo, quiet: true });
     const lean = await startLean({ bundles, persistTo, secrets: { accounts: { JWT_PRIVATE_KEYS: signingKey(), DEV_MODE: "false" } } });
     stops.push(lean.dispose);
-    if (values.only !== "chat") {
+    if (values.only !== "chat" && values.only !== "shop") {
       const seeded = await seed(lean.stackUrl);
       console.log("measuring lean setup…");
       rows.push(
@@ -176,8 +179,12 @@ try {
     }
     await lean.dispose();
     stops.pop();
+    if (values.only === undefined || values.only === "shop") {
+      console.log("measuring shop checkout (lean setup)…");
+      shop = await benchShop({ bundles, work, seconds });
+    }
   }
-  if (values.only !== "lean" && values.only !== "chat") {
+  if (values.only !== "lean" && values.only !== "chat" && values.only !== "shop") {
     const persistTo = join(work, "dev-state");
     migrateAll({ persistTo, quiet: true });
     const devPort = 18787;
@@ -229,7 +236,7 @@ Reading this table:
   on its own socket, as on a short-link custom domain in production.
 `;
 mkdirSync(join(ROOT, "bench"), { recursive: true });
-if (values.only !== "chat") {
+if (values.only !== "chat" && values.only !== "shop") {
   console.log(`\n${table}`);
   writeFileSync(join(ROOT, "bench", "results.md"), header + table + reading);
 }
@@ -237,5 +244,10 @@ if (chat) {
   const section = fanoutMarkdown(chat, "lean (Miniflare API)");
   console.log(`\n${section}`);
   writeFanoutSection(section);
+}
+if (shop) {
+  const section = shopMarkdown(shop, "lean (Miniflare API)");
+  console.log(`\n${section}`);
+  writeShopSection(section);
 }
 console.log("written to bench/results.md");
