@@ -1,11 +1,14 @@
 // `pnpm dev`: everything on http://127.0.0.1:8787 in one wrangler dev process, offline.
 // 1. copies the docs UI assets, 2. writes dev secrets (.dev.vars) where missing, 3. applies every
-// D1 migration locally, 4. starts wrangler dev with the front door config plus every product's config.
+// D1 migration locally, 4. starts the Stripe stand-in (packages/stripe-fake) on 127.0.0.1:12111
+// (STRIPE_FAKE_PORT) and wires every Worker with STRIPE_WEBHOOK_PATH to it, 5. starts wrangler dev with
+// the front door config plus every product's config.
 // Usage: node scripts/dev.mjs [--port 8787] [--persist-to .wrangler/state] [--log-level info] [--inspector-port N]
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
+import { startStripeFake } from "../packages/stripe-fake/src/index.mjs";
 import { ROOT, spawnWrangler, workerConfigs } from "./lib.mjs";
 import { migrateAll } from "./migrate.mjs";
 import "./prepare.mjs";
@@ -45,6 +48,76 @@ for (const worker of workerConfigs().filter((w) => w.name !== "edge" && w.name !
 migrateAll({ persistTo: values["persist-to"], quiet: true });
 console.log("applied D1 migrations");
 
+/**
+ * The value of `NAME = "value"` in a wrangler.toml (our own files; a plain line scan).
+ * @param {string} toml
+ * @param {string} name
+ */
+function tomlString(toml, name) {
+  for (const line of toml.split("\n")) {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith(name)) continue;
+    const rest = trimmed.slice(name.length).trimStart();
+    if (!rest.startsWith("=")) continue;
+    const value = rest.slice(1).trim();
+    if (value.startsWith('"') && value.indexOf('"', 1) > 0) return value.slice(1, value.indexOf('"', 1));
+  }
+  return undefined;
+}
+
+/**
+ * Sets `NAME="value"` in a .dev.vars text: replaces the line if there is one (unless keep), else appends.
+ * @param {string} text
+ * @param {string} name
+ * @param {string} value
+ * @param {{ keep?: boolean }} [options] keep an existing value (a secret generated once)
+ */
+function setVar(text, name, value, options = {}) {
+  const lines = text.split("\n");
+  const at = lines.findIndex((l) => l.startsWith(`${name}=`) || l.startsWith(`${name} =`));
+  if (at >= 0) {
+    if (!options.keep) lines[at] = `${name}="${value}"`;
+    return lines.join("\n");
+  }
+  return `${text}${text && !text.endsWith("\n") ? "\n" : ""}${name}="${value}"\n`;
+}
+
+/** @param {string} text @param {string} name */
+function varOf(text, name) {
+  const line = text.split("\n").find((l) => l.startsWith(`${name}=`));
+  return line?.slice(name.length + 1).replaceAll('"', "");
+}
+
+// The Stripe stand-in: every Worker with STRIPE_WEBHOOK_PATH gets its address and test secrets in .dev.vars,
+// and its webhook URL (through the front door) registered with that Worker's signing secret.
+const stripePort = Number(process.env.STRIPE_FAKE_PORT ?? "12111");
+const stripeFake = await startStripeFake({ port: stripePort, host: "127.0.0.1" }).catch((error) => {
+  console.error(`the Stripe stand-in could not listen on 127.0.0.1:${stripePort} (${error.message}); set STRIPE_FAKE_PORT`);
+  process.exit(1);
+});
+console.log(`Stripe stand-in on ${stripeFake.url} (pages: ${stripeFake.url}/c/pay/<cs_id>, controls: ${stripeFake.url}/_fake/…)`);
+for (const worker of workerConfigs().filter((w) => w.name !== "edge")) {
+  const path = tomlString(readFileSync(worker.config, "utf8"), "STRIPE_WEBHOOK_PATH");
+  if (!path) continue;
+  const file = join(worker.dir, ".dev.vars");
+  const before = existsSync(file) ? readFileSync(file, "utf8") : "";
+  let vars = setVar(before, "STRIPE_API_BASE", stripeFake.url);
+  vars = setVar(vars, "STRIPE_SECRET_KEY", "sk_test_edgeworks_dev", { keep: true });
+  vars = setVar(vars, "STRIPE_WEBHOOK_SECRET", `whsec_${randomBytes(24).toString("hex")}`, { keep: true });
+  if (vars !== before) {
+    writeFileSync(file, vars, { mode: 0o600 });
+    console.log(`wrote the Stripe stand-in's address and test secrets to ${relative(ROOT, file)}`);
+  }
+  const url = `http://127.0.0.1:${values.port}${path}`;
+  const registered = await fetch(`${stripeFake.url}/_fake/webhook_endpoints`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url, secret: varOf(vars, "STRIPE_WEBHOOK_SECRET") }),
+  });
+  if (!registered.ok) throw new Error(`registering ${url} with the Stripe stand-in failed: ${await registered.text()}`);
+  console.log(`Stripe stand-in delivers ${worker.name}'s events to ${url}`);
+}
+
 const configs = workerConfigs().flatMap((w) => ["-c", relative(ROOT, w.config)]);
 const child = spawnWrangler(
   [
@@ -67,4 +140,6 @@ const child = spawnWrangler(
   { stdio: "inherit" },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code) => process.exit(code ?? 0));
+child.on("exit", (code) => {
+  void stripeFake.close().finally(() => process.exit(code ?? 0));
+});

@@ -25,7 +25,9 @@ async function json(response, what) {
  * @param {{ fetch?: typeof fetch }} [options]
  */
 export function fakeStripe(base, options = {}) {
-  const origin = base.replace(/\/+$/, "");
+  let end = base.length;
+  while (end > 0 && base[end - 1] === "/") end--;
+  const origin = base.slice(0, end);
   const call = options.fetch ?? fetch;
   /** @param {string} path @param {unknown} [body] */
   const request = (path, body) =>
