@@ -1,6 +1,7 @@
 // A stand-in for the accounts Worker in products' tests (an auxiliary Worker: see fakeAccountsWorker in
 // node.ts): serves the test JWKS, so the real token verification path runs, and answers the
-// `verifyApiKey` RPC for a product's fixed test keys (`valid`, plus `broken` and `malformed` ones).
+// `verifyApiKey` RPC for a product's fixed test keys (`valid`, plus `broken` and `malformed` ones),
+// answering each valid key's owner, scopes and roles (`roles` of the entry, default none).
 // Its user directory is a convention: every id is a user, and `<id>@users.test` is that user's email
 // (so a test that mints a token for "alice" shares with "alice@users.test"); other emails are unknown.
 // Every address is verified (`emailVerified: true`) except those of ids that start with "unverified"
@@ -16,11 +17,14 @@ export default class FakeAccounts extends WorkerEntrypoint {
     return new Response("not found", { status: 404 });
   }
 
+  // Like accounts: `{userId, scopes, roles}`, the roles being the owner's platform roles (a key's
+  // `roles` in the test config, else none), so a product's `requireRole` sees API keys as it will in production.
   async verifyApiKey(key) {
     const keys = JSON.parse(this.env.API_KEYS);
     if (key === keys.broken) throw new Error("accounts is having a bad day");
     if (key === keys.malformed) return { user: "x" };
-    return keys.valid[key] ?? null;
+    const found = keys.valid[key];
+    return found ? { ...found, roles: found.roles ?? [] } : null;
   }
 
   async findUserByEmail(email) {
