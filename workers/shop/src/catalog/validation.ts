@@ -172,7 +172,12 @@ const attrFilter = textField({ min: 3, max: 141, pattern: NO_CONTROL, rule: "Mus
   }, "Must be name:value, e.g. color:red")
   .openapi({ example: "color:red" });
 
-const moneyQuery = z.coerce.number().int("Must be an integer").min(0, "Must not be negative").max(MAX_PRICE);
+/** A price in a query string: decimal digits only (no sign, exponent, hex or spaces), at most MAX_PRICE. */
+const moneyQuery = z
+  .string()
+  .regex(/^\d{1,12}$/, "Must be a whole number of minor units")
+  .transform(Number)
+  .refine((n) => n <= MAX_PRICE, `Must be at most ${MAX_PRICE}`);
 
 export const listProductsQuery = z.object({
   ...paginationQuery,
