@@ -154,7 +154,8 @@ export function pendingItems(store, customer, subscription) {
       "invoiceitem",
       (ii) => ii.customer === customer && ii.invoice === null && (ii.parent?.subscription_details?.subscription ?? null) === subscription,
     )
-    .sort((a, b) => a.created - b.created || (a.amount < 0 ? -1 : 1));
+    .reverse() // store.all is newest first: bill items in the order they were created
+    .sort((a, b) => a.created - b.created);
 }
 
 /**

@@ -28,7 +28,8 @@ export function meterUsage(store, meter, customer, start, end) {
       "billing.meter_event",
       (e) => e.event_name === meter.event_name && e.customer === customer && e.timestamp >= start && e.timestamp < end,
     )
-    .sort((a, b) => a.timestamp - b.timestamp || a.created - b.created);
+    .reverse() // store.all is newest first; reversed, equal timestamps keep the order they were recorded in
+    .sort((a, b) => a.timestamp - b.timestamp);
   const formula = meter.default_aggregation.formula;
   if (formula === "count") return events.length;
   if (formula === "last") return events.length === 0 ? 0 : Number(events[events.length - 1]?.value ?? 0);

@@ -85,7 +85,7 @@ function previewNew(ctx, details) {
     buildItem({ subscription: "", price, quantity: int(params[n], "quantity", { min: 0 }) ?? 1, period, created: now }),
   );
   return {
-    lines: advanceLines(ctx.store, sub, items, period),
+    lines: advanceLines(ctx.store, sub, items, period, { first: true }),
     period,
     reason: "subscription_create",
     pending: false,

@@ -49,7 +49,14 @@ function newProduct(ctx, body, id) {
  */
 function recurringOf(ctx, recurring, param) {
   if (!recurring) return null;
-  const interval = /** @type {import("./billing-util.mjs").Interval} */ (oneOf(recurring, "interval", INTERVALS, { required: true }));
+  const interval = /** @type {import("./billing-util.mjs").Interval} */ (recurring.interval);
+  if (!INTERVALS.includes(interval)) {
+    throw invalidParam(
+      `${param}[interval]`,
+      `Invalid ${param}[interval]: must be one of day, week, month, or year`,
+      interval ? undefined : "parameter_missing",
+    );
+  }
   const count = int(recurring, "interval_count", { min: 1 }) ?? 1;
   const perYear = { day: 365, week: 52, month: 12, year: 1 }[interval];
   if (count > perYear * MAX_INTERVAL_YEARS) {

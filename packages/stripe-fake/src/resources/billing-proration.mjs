@@ -185,11 +185,13 @@ export function prorationLines(store, sub, before, after, period, at, lastInvoic
  * @param {StripeObject} sub
  * @param {StripeObject[]} items
  * @param {Period} period
- * @param {{ trial?: boolean }} [options] trial lines are "Trial period for Pro" at 0
+ * @param {{ trial?: boolean, first?: boolean }} [options] trial lines are "Trial period for Pro" at 0; only a
+ *   subscription's first invoice shows metered items (at 0): later ones bill them in arrears (usageLines)
  * @returns {LineSpec[]}
  */
 export function advanceLines(store, sub, items, period, options = {}) {
-  return items.map((item) => {
+  const billed = options.first ? items : items.filter((i) => i.price.recurring?.usage_type !== "metered");
+  return billed.map((item) => {
     const metered = item.price.recurring?.usage_type === "metered";
     const amount = options.trial || metered ? 0 : amountOf(item);
     return {

@@ -264,7 +264,7 @@ export function createSubscription(ctx, body, options = {}) {
   store.emit("customer.subscription.created", sub);
   const { invoice, failure } = billSubscription(store, sub, {
     billingReason: "subscription_create",
-    lines: advanceLines(store, sub, items, period, { trial: Boolean(trialEnd) }),
+    lines: advanceLines(store, sub, items, period, { trial: Boolean(trialEnd), first: true }),
     period,
     payNow: behaviour !== "default_incomplete",
     paymentMethod: options.paymentMethod ?? null,
