@@ -90,8 +90,9 @@ async function finalizeRefund(db: Db, refund: RefundRow, stripeRefundId: string 
       .where(and(eq(refunds.id, refund.id), eq(refunds.state, "pending"))),
     eventIfChanged(db, refund.orderId, {
       type: "refund",
-      from: order.state,
-      to,
+      // a state change only when the refund moves the order (a cancelled order's refund does not)
+      from: to === order.state ? null : order.state,
+      to: to === order.state ? null : to,
       actor,
       reason: `${formatMoney(refund.amount, refund.currency)} refunded: ${refund.reason}`,
       at: now,
