@@ -82,11 +82,24 @@ describe("product images", () => {
     await api.problem(upload("<svg/>", "image/svg+xml"), 415, "unsupported_media_type");
     await api.problem(upload("<html>", "text/html"), 415, "unsupported_media_type");
     await api.problem(upload(new Uint8Array(0), "image/png"), 422, "validation_failed");
-    const big = new Uint8Array(6 * 1024 * 1024);
+    const big = new Uint8Array(5 * 1024 * 1024 + 1);
     big.set(PNG);
     await api.problem(upload(big, "image/png"), 413, "payload_too_large");
+    const huge = new Uint8Array(8 * 1024 * 1024);
+    huge.set(PNG);
+    await api.problem(upload(huge, "image/png"), 413, "payload_too_large");
     await api.problem(upload(PNG, "image/png", "?alt=%00"), 422, "validation_failed", ["alt"]);
     expect(await count()).toBe(before);
+  });
+
+  it("takes images above the 1 MiB JSON body limit, up to 5 MiB", async () => {
+    const large = new Uint8Array(5 * 1024 * 1024);
+    large.set(PNG);
+    const img = await api.ok<Image>(upload(large, "image/png"), 201);
+    expect(img.size).toBe(large.byteLength);
+    const res = await fetchSelf(`http://shop.test${img.url}`);
+    expect(res.headers.get("Content-Length")).toBe(String(large.byteLength));
+    await res.arrayBuffer();
   });
 
   it("serves publicly with a strong ETag, immutable caching, nosniff and 304", async () => {

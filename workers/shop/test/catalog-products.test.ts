@@ -261,3 +261,53 @@ describe("products", () => {
     );
   });
 });
+
+describe("races and the API document", () => {
+  it("two crossing moves (A under B, B under A) never make a cycle: one wins, the other is 409", async () => {
+    for (let round = 0; round < 3; round++) {
+      const a = await createCategory("race-a");
+      const b = await createCategory("race-b");
+      const [x, y] = await Promise.all([
+        call("PATCH", `/categories/${a.id}`, admin.token, { parentId: b.id }),
+        call("PATCH", `/categories/${b.id}`, admin.token, { parentId: a.id }),
+      ]);
+      expect([x.status, y.status].sort()).toEqual([200, 409]);
+      const rows = await env.DB.prepare("SELECT id, parent_id, path FROM categories WHERE id IN (?, ?)")
+        .bind(a.id, b.id)
+        .all<{ id: string; parent_id: string | null; path: string }>();
+      const roots = rows.results.filter((r) => r.parent_id === null);
+      expect(roots).toHaveLength(1);
+      const child = rows.results.find((r) => r.parent_id !== null);
+      expect(child?.path).toBe(`/${roots[0]?.id}/${child?.id}/`);
+    }
+  });
+
+  it("documents every catalog route with its errors, and the category tree as a recursive schema", async () => {
+    const doc = await api.ok<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    }>(call("GET", "http://shop.test/shop/openapi.json"));
+    const expected: [string, string, string[]][] = [
+      ["/shop/v1/categories", "get", ["200", "401", "403"]],
+      ["/shop/v1/categories", "post", ["201", "401", "403", "409", "422"]],
+      ["/shop/v1/categories/{id}", "patch", ["200", "401", "403", "404", "409", "422"]],
+      ["/shop/v1/products", "get", ["200", "401", "403", "422"]],
+      ["/shop/v1/products/{idOrSlug}", "get", ["200", "404"]],
+      ["/shop/v1/products/{id}/variants/{variantId}", "delete", ["204", "403", "404", "409"]],
+      ["/shop/v1/products/{id}/images", "post", ["201", "403", "404", "413", "415", "422"]],
+      ["/shop/v1/images/{id}", "get", ["200", "206", "304", "404", "416"]],
+      ["/shop/v1/products/{id}/reviews", "post", ["201", "401", "403", "404", "409", "422"]],
+      ["/shop/v1/reviews/{id}", "delete", ["204", "401", "404"]],
+      ["/shop/v1/wishlist/{id}", "put", ["200", "201", "401", "404"]],
+    ];
+    for (const [path, method, statuses] of expected) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toBeDefined();
+      for (const s of statuses) expect(op?.responses, `${method} ${path} ${s}`).toHaveProperty(s);
+    }
+    // the tree nests: a node's children are nodes
+    expect(JSON.stringify(doc.components.schemas.CategoryNode)).toContain(
+      '"children":{"type":"array","items":{"$ref":"#/components/schemas/CategoryNode"}}',
+    );
+  });
+});

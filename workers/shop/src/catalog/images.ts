@@ -4,6 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { nanoid } from "nanoid";
 import type { Db } from "../deps";
+import { MAX_IMAGE_BYTES } from "../limits";
 import type { ShopEnv } from "../product";
 import { adminOnly, bearer, IDEMPOTENCY_NOTE, idempotencyHeaders, idempotent, type OpenEnv } from "./common";
 import { findProduct } from "./products";
@@ -11,8 +12,6 @@ import { productImages } from "./schema";
 import { imageIdParams, imageParams, imageQuery, productIdParams, updateImageBody } from "./validation";
 import { imageSchema, toImage } from "./views";
 
-/** Largest product image: 5 MiB (413 above). */
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** Image types a product may show; the bytes must be the declared type (magic number), never SVG (script). */
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
 const IMAGE_POLICY: UploadPolicy<(typeof IMAGE_TYPES)[number]> = { types: IMAGE_TYPES, maxBytes: MAX_IMAGE_BYTES, label: "Images" };
