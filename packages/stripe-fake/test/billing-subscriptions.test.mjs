@@ -117,9 +117,12 @@ describe("subscriptions: create", () => {
         "invoice.finalized",
         "invoice.paid",
         "invoice.payment_succeeded",
-        "customer.subscription.updated",
       ]),
     );
+    // paid within the create call: created carries status active, and no updated event follows
+    const created = (await events(c.id)).find((e) => e.type === "customer.subscription.created");
+    expect(created?.data.object).toMatchObject({ id: sub.id, status: "active" });
+    expect(types).not.toContain("customer.subscription.updated");
     const page = await fetch(/** @type {string} */ (invoice.hosted_invoice_url));
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("2 × Pro (at $10.00 / month)");
@@ -162,6 +165,12 @@ describe("subscriptions: create", () => {
     expect(pi.status).toBe("succeeded");
     expect(await t.stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: "paid", amount_paid: 2500, confirmation_secret: null });
     expect((await t.stripe.subscriptions.retrieve(sub.id)).status).toBe("active");
+    const subEvents = (await events(c.id)).filter((e) => e.type.startsWith("customer.subscription."));
+    expect(subEvents.map((e) => [e.type, e.data.object.status])).toEqual([
+      ["customer.subscription.created", "incomplete"],
+      ["customer.subscription.updated", "active"],
+    ]);
+    expect(subEvents[1]?.data.previous_attributes).toEqual({ status: "incomplete" });
   });
 
   it("refuses what Stripe refuses: no payment method, mixed intervals, unknown price, one-time price", async () => {

@@ -57,8 +57,16 @@ function withItems(sub, items) {
  * @param {StripeObject} patch
  */
 export function updateSubscription(store, id, patch) {
-  return store.update("subscription", id, patch, { emit: "customer.subscription.updated" });
+  const quiet = creating.get(store)?.has(id);
+  return store.update("subscription", id, patch, quiet ? {} : { emit: "customer.subscription.updated" });
 }
+
+/**
+ * Subscriptions whose create request is still running: their first payment settles their status without an
+ * updated event, and customer.subscription.created then carries that status (active, trialing or incomplete),
+ * as Stripe's does for a subscription paid within the create call.
+ */
+const creating = /** @type {WeakMap<Store, Set<string>>} */ (new WeakMap());
 
 /**
  * Lines of the invoice that paid the current terms, for `credited_items` of proration credits.
@@ -261,17 +269,28 @@ export function createSubscription(ctx, body, options = {}) {
   });
   let sub = store.create("sub", withItems(base, items));
   if (sub.cancel_at_period_end) sub = store.update("subscription", id, { cancel_at: period.end });
-  store.emit("customer.subscription.created", sub);
-  const { invoice, failure } = billSubscription(store, sub, {
-    billingReason: "subscription_create",
-    lines: advanceLines(store, sub, items, period, { trial: Boolean(trialEnd), first: true }),
-    period,
-    payNow: behaviour !== "default_incomplete",
-    paymentMethod: options.paymentMethod ?? null,
-  });
+  const pending = creating.get(store) ?? new Set();
+  creating.set(store, pending);
+  pending.add(id);
+  /** @type {StripeObject | null} */
+  let failure = null;
+  try {
+    const billed = billSubscription(store, sub, {
+      billingReason: "subscription_create",
+      lines: advanceLines(store, sub, items, period, { trial: Boolean(trialEnd), first: true }),
+      period,
+      payNow: behaviour !== "default_incomplete",
+      paymentMethod: options.paymentMethod ?? null,
+    });
+    failure = billed.failure;
+    if (billed.invoice.status === "paid" && store.get("subscription", id).status === "incomplete") {
+      updateSubscription(store, id, { status: trialEnd ? "trialing" : "active" });
+    }
+  } finally {
+    pending.delete(id);
+  }
   sub = store.get("subscription", id);
-  if (invoice.status === "paid" && sub.status === "incomplete")
-    sub = updateSubscription(store, id, { status: trialEnd ? "trialing" : "active" });
+  store.emit("customer.subscription.created", sub);
   if (failure && behaviour === "error_if_incomplete") {
     store.update("subscription", id, { status: "incomplete_expired", ended_at: now });
     throw new StripeError({
