@@ -151,6 +151,8 @@ function expandPath(store, node, parts, full) {
     });
   }
   if (rest.length > 0) {
+    // an intermediate id is expanded first (`latest_invoice.payment_intent`), as Stripe does
+    if (typeof node[head] === "string") node[head] = store.find(node[head]) ?? node[head];
     expandPath(store, node[head], rest, full);
     return;
   }

@@ -16,6 +16,7 @@
  *   enabled webhook endpoint (request id / idempotency key of the current request are filled in).
  * - `store.now()` → unix seconds on the fake clock (`/_fake/clock/advance` moves it; `store.advance(s)`).
  * - `store.onAdvance(fn)` → fn(now) runs after every clock advance (billing periods, retries).
+ * - `store.onEmit(fn)` → fn(event) runs synchronously after every `emit` (react to payment outcomes).
  * Objects handed out are copies: change state only through `update`.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -101,6 +102,8 @@ export class Store {
     this.onEvent = options.onEvent ?? (() => 0);
     /** @type {((now: number) => void | Promise<void>)[]} */
     this.advanceHooks = [];
+    /** @type {((event: StripeObject) => void)[]} */
+    this.emitHooks = [];
   }
 
   /** Unix seconds on the fake clock. */
@@ -118,6 +121,11 @@ export class Store {
   /** @param {(now: number) => void | Promise<void>} hook */
   onAdvance(hook) {
     this.advanceHooks.push(hook);
+  }
+
+  /** @param {(event: StripeObject) => void} hook runs synchronously after every emitted event */
+  onEmit(hook) {
+    this.emitHooks.push(hook);
   }
 
   /**
@@ -276,6 +284,7 @@ export class Store {
       event.pending_webhooks = pending;
       this.objects.set(event.id, structuredClone(event));
     }
+    for (const hook of this.emitHooks) hook(structuredClone(event));
     return event;
   }
 }

@@ -48,6 +48,11 @@ export function relatedIds(event) {
     if (typeof value === "string") ids.add(value);
     else if (value && typeof value.id === "string") ids.add(value.id);
   }
+  // invoices, invoice items and lines name their subscription under `parent` (API 2025+)
+  const parent = object.parent ?? {};
+  for (const value of [parent.subscription_details?.subscription, parent.subscription_item_details?.subscription]) {
+    if (typeof value === "string") ids.add(value);
+  }
   for (const value of Object.values(object.metadata ?? {})) if (typeof value === "string") ids.add(value);
   if (object.client_reference_id) ids.add(object.client_reference_id);
   ids.delete(undefined);

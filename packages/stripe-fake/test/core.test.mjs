@@ -2,6 +2,7 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { parseForm } from "../src/form.mjs";
+import { IdempotencyKeys } from "../src/idempotency.mjs";
 import { control, PULL_SECRET, sdk, useFake } from "./helpers.mjs";
 
 const t = useFake();
@@ -150,41 +151,45 @@ describe("idempotency", () => {
     const b = await sdk(t.fake.port, "sk_test_second").customers.create({ email: "s@example.com" }, { idempotencyKey: key });
     expect(b.id).not.toBe(a.id);
   });
+});
 
-  it("answers 409 idempotency_key_in_use while the first request runs", async () => {
-    const key = `c-${Date.now()}`;
-    // a slow first request: the body arrives in two parts
-    const url = new URL(`${t.fake.url}/v1/customers`);
-    const http = await import("node:http");
-    const first = new Promise((resolve) => {
-      const req = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: "POST",
-          headers: { authorization: "Bearer sk_test_conc", "idempotency-key": key, "content-type": "application/x-www-form-urlencoded" },
-        },
-        (res) => {
-          let text = "";
-          res.on("data", (c) => {
-            text += c;
-          });
-          res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
-        },
-      );
-      req.write("email=c%40example.com");
-      setTimeout(() => req.end(), 300);
-    });
-    await new Promise((r) => setTimeout(r, 100));
-    // the first request is still sending its body: it has not started, so there is no key yet
-    const during = await fetch(url, {
-      method: "POST",
-      headers: { authorization: "Bearer sk_test_conc", "idempotency-key": key, "content-type": "application/x-www-form-urlencoded" },
-      body: "email=c%40example.com",
-    });
-    expect([200, 409]).toContain(during.status);
-    expect(await first).toMatchObject({ status: 200 });
+describe("idempotency keys (unit)", () => {
+  it("answers 409 idempotency_key_in_use while the first request with the key has no result yet, and keeps no result for an abandoned one", () => {
+    const keys = new IdempotencyKeys(() => 1000);
+    const request = { apiKey: "sk_test_a", key: "k", method: "POST", path: "/v1/customers", params: { email: "a@b.c" } };
+    const first = keys.begin(request);
+    expect("run" in first).toBe(true);
+    expect(() => keys.begin(request)).toThrow(
+      expect.objectContaining({ status: 409, type: "idempotency_error", code: "idempotency_key_in_use" }),
+    );
+    if ("abandon" in first) first.abandon();
+    const again = keys.begin(request);
+    if ("run" in again) again.run({ status: 200, body: "{}", headers: {} });
+    expect(keys.begin(request)).toEqual({ replay: { status: 200, body: "{}", headers: {} } });
+    // params compare by value, not by key order
+    expect(keys.begin({ ...request, params: { email: "a@b.c" } })).toHaveProperty("replay");
+  });
+
+  it("forgets keys after 24 hours", () => {
+    let now = 0;
+    const keys = new IdempotencyKeys(() => now);
+    const request = { apiKey: "sk_test_a", key: "k", method: "POST", path: "/v1/customers", params: {} };
+    const first = keys.begin(request);
+    if ("run" in first) first.run({ status: 200, body: "{}", headers: {} });
+    now = 24 * 3600 * 1000 + 1;
+    expect(keys.begin({ ...request, params: { other: "1" } })).toHaveProperty("run");
+  });
+});
+
+describe("headers", () => {
+  it("echoes Stripe-Version and the Idempotency-Key, and gives every request its own req_ id", async () => {
+    const headers = { authorization: "Bearer sk_test_h123", "stripe-version": "2024-06-20", "idempotency-key": "hdr-1" };
+    const a = await fetch(`${t.fake.url}/v1/customers`, { method: "POST", headers });
+    const b = await fetch(`${t.fake.url}/v1/customers`, { method: "POST", headers });
+    expect(a.headers.get("stripe-version")).toBe("2024-06-20");
+    expect(a.headers.get("idempotency-key")).toBe("hdr-1");
+    expect(b.headers.get("idempotent-replayed")).toBe("true");
+    expect(a.headers.get("request-id")).not.toBe(b.headers.get("request-id"));
   });
 });
 

@@ -76,6 +76,31 @@ describe("payment intents", () => {
     await expect(t.stripe.paymentIntents.retrieve(pi.id, { expand: ["nope"] })).rejects.toMatchObject({ statusCode: 400, param: "expand" });
   });
 
+  it("expands through an intermediate id (payment_intent.customer on a charge)", async () => {
+    const customer = await t.stripe.customers.create({ name: "Deep" });
+    const pi = await t.stripe.paymentIntents.create({
+      amount: 1000,
+      currency: "usd",
+      customer: customer.id,
+      payment_method: "pm_card_visa",
+      confirm: true,
+    });
+    const charge = await t.stripe.charges.retrieve(/** @type {string} */ (pi.latest_charge), { expand: ["payment_intent.customer"] });
+    expect(charge.payment_intent).toMatchObject({ id: pi.id, customer: { id: customer.id, name: "Deep" } });
+  });
+
+  it("declines an off-session 3-D Secure card with authentication_required", async () => {
+    await expect(
+      t.stripe.paymentIntents.create({
+        amount: 1000,
+        currency: "usd",
+        payment_method: "pm_card_authenticationRequired",
+        confirm: true,
+        off_session: true,
+      }),
+    ).rejects.toMatchObject({ type: "StripeCardError", code: "authentication_required", decline_code: "authentication_required" });
+  });
+
   it("declines pm_card_chargeDeclined with a 402 StripeCardError and keeps the intent payable", async () => {
     const pi = await t.stripe.paymentIntents.create({ amount: 1500, currency: "usd", metadata: { order_id: "ord_declined" } });
     const error = await t.stripe.paymentIntents.confirm(pi.id, { payment_method: "pm_card_chargeDeclined" }).catch((e) => e);

@@ -116,10 +116,21 @@ function lineItemsOf(store, body, mode, now) {
   });
 }
 
-/** @param {Session} session */
+/** The session as the API shows it: line_items only when expanded, subscription_data never. @param {Session} session */
 function withoutItems(session) {
-  const { line_items: _items, ...rest } = session;
+  const { line_items: _items, subscription_data: _data, ...rest } = session;
   return rest;
+}
+
+/** What `createSubscriptionFromCheckout` reads: trial_period_days, metadata, description. @param {Record<string, any>} body */
+function subscriptionData(body) {
+  const data = obj(body, "subscription_data");
+  if (!data) return null;
+  return {
+    description: typeof data.description === "string" ? data.description : null,
+    metadata: mergeMetadata({}, data.metadata),
+    trial_period_days: int(data, "trial_period_days", { min: 1 }) ?? null,
+  };
 }
 
 /** @param {unknown} value */
@@ -320,6 +331,7 @@ export const routes = [
         status: "open",
         submit_type: null,
         subscription: null,
+        subscription_data: mode === "subscription" ? subscriptionData(body) : null,
         success_url: str(body, "success_url", { max: 5000 }) ?? null,
         total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
         ui_mode: "hosted",
@@ -334,7 +346,8 @@ export const routes = [
     handler: ({ store, params, query, body }) => {
       const session = store.get("checkout.session", params.id ?? "");
       const expand = [...arr(query, "expand"), ...arr(body, "expand")];
-      return expand.includes("line_items") ? session : withoutItems(session);
+      const shown = withoutItems(session);
+      return expand.includes("line_items") ? { ...shown, line_items: session.line_items } : shown;
     },
   },
   {

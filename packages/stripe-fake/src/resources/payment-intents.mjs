@@ -251,21 +251,65 @@ export function authenticatePaymentIntent(store, id, outcome) {
 }
 
 /**
- * For billing (invoices): create and confirm an intent off-session; never throws a card error.
+ * For billing (invoices): create an intent and, with a payment method and `confirm` not false, confirm it
+ * (test-card rules: succeeded, declined → requires_payment_method, 3-D Secure → requires_action unless
+ * `off_session`, where it is declined as authentication_required like Stripe). Never throws a card error.
+ * Callable outside a request (clock hooks): ctx needs only `{ store, base }`.
  * @param {{ store: Store, base: string }} ctx
- * @param {{ amount: number, currency: string, customer: string | null, payment_method: string, description?: string, metadata?: Record<string, string>, invoice?: string }} input
+ * @param {{ amount: number, currency: string, customer: string | null, payment_method?: string | null, confirm?: boolean, off_session?: boolean,
+ *   description?: string, metadata?: Record<string, string>, invoice?: string, setup_future_usage?: string }} input
  * @returns {{ paymentIntent: PaymentIntent, charge: Record<string, any> | null, error: StripeError | null }}
  */
 export function chargeCustomer(ctx, input) {
-  const pi = createPaymentIntent(ctx.store, { ...input, payment_method: undefined });
+  const { payment_method: paymentMethod, confirm, off_session: offSession, ...fields } = input;
+  const pi = createPaymentIntent(ctx.store, fields);
+  if (!paymentMethod || confirm === false) {
+    const current = paymentMethod
+      ? ctx.store.update("payment_intent", pi.id, {
+          payment_method: resolvePaymentMethod(ctx.store, paymentMethod).paymentMethod.id,
+          status: "requires_confirmation",
+        })
+      : pi;
+    return { paymentIntent: current, charge: null, error: null };
+  }
+  if (offSession && resolvePaymentMethod(ctx.store, paymentMethod).card.outcome === "authenticate") {
+    return declineOffSession(ctx.store, pi, paymentMethod);
+  }
   try {
-    const done = confirmPaymentIntent(ctx.store, pi, { paymentMethod: input.payment_method, base: ctx.base });
+    const done = confirmPaymentIntent(ctx.store, pi, { paymentMethod, base: ctx.base });
     return { paymentIntent: done, charge: done.latest_charge ? (ctx.store.find(done.latest_charge) ?? null) : null, error: null };
   } catch (error) {
     if (!(error instanceof StripeError) || error.status !== 402) throw error;
     const failed = ctx.store.get("payment_intent", pi.id);
     return { paymentIntent: failed, charge: failed.latest_charge ? (ctx.store.find(failed.latest_charge) ?? null) : null, error };
   }
+}
+
+/**
+ * An off-session charge of a card that needs 3-D Secure fails with authentication_required (the customer is
+ * not there to authenticate): 402 card_error, the intent requires_payment_method.
+ * @param {Store} store
+ * @param {PaymentIntent} pi
+ * @param {string} paymentMethod
+ */
+function declineOffSession(store, pi, paymentMethod) {
+  try {
+    const { paymentMethod: pm } = resolvePaymentMethod(store, paymentMethod);
+    const current = store.update("payment_intent", pi.id, { payment_method: pm.id });
+    chargeDeclined(store, current, pm, {
+      brand: pm.card.brand,
+      last4: pm.card.last4,
+      outcome: "decline",
+      code: "authentication_required",
+      decline_code: "authentication_required",
+      message: "Your card was declined. This transaction requires authentication.",
+    });
+  } catch (error) {
+    if (!(error instanceof StripeError) || error.status !== 402) throw error;
+    const failed = store.get("payment_intent", pi.id);
+    return { paymentIntent: failed, charge: failed.latest_charge ? (store.find(failed.latest_charge) ?? null) : null, error };
+  }
+  throw new Error("unreachable: an off-session decline always throws");
 }
 
 /** @param {unknown} value */
@@ -303,7 +347,13 @@ export const routes = [
         const { paymentMethod } = resolvePaymentMethod(store, pm);
         current = store.update("payment_intent", pi.id, { payment_method: paymentMethod.id, status: "requires_confirmation" });
       }
-      if (bool(body, "confirm")) current = confirmPaymentIntent(store, current, { returnUrl: str(body, "return_url"), base });
+      if (bool(body, "confirm")) {
+        if (bool(body, "off_session") && pm && resolvePaymentMethod(store, current.payment_method).card.outcome === "authenticate") {
+          const declined = declineOffSession(store, current, current.payment_method);
+          throw declined.error;
+        }
+        current = confirmPaymentIntent(store, current, { returnUrl: str(body, "return_url"), base });
+      }
       return current;
     },
   },
