@@ -21,19 +21,31 @@ export async function freePort(): Promise<number> {
 
 export interface DevServer {
   url: string;
+  /** The dev server's state directory (its `--persist-to`): local D1, KV, R2 and Durable Objects. */
+  state: string;
+  /** The base URL of the Stripe stand-in this dev server started (packages/stripe-fake). */
+  stripeApiBase: string;
   output: () => string;
   stop: () => Promise<void>;
 }
 
+/** Options of {@link startDev}. */
+export interface StartDevOptions {
+  /** Extra environment for scripts/dev.mjs (on top of this process's). */
+  env?: Record<string, string>;
+}
+
 /**
- * Starts `pnpm dev` (scripts/dev.mjs) on a free port with its own state directory and waits for
- * /health; several can run at once (one per e2e project).
+ * Starts `pnpm dev` (scripts/dev.mjs) on a free port with its own state directory and its own Stripe
+ * stand-in port, and waits for /health; several can run at once (one per e2e project), next to a
+ * developer's own `pnpm dev`.
  *
  * @example const dev = await startDev(); …; await dev.stop();
  */
-export async function startDev(): Promise<DevServer> {
+export async function startDev(options: StartDevOptions = {}): Promise<DevServer> {
   const port = await freePort();
   const inspectorPort = await freePort();
+  const stripePort = await freePort();
   const state = mkdtempSync(join(tmpdir(), "edgeworks-e2e-"));
   let log = "";
   const child: ChildProcess = spawn(
@@ -41,7 +53,7 @@ export async function startDev(): Promise<DevServer> {
     ["scripts/dev.mjs", "--port", String(port), "--inspector-port", String(inspectorPort), "--persist-to", state, "--log-level", "warn"],
     {
       cwd: ROOT,
-      env: { ...process.env, CI: "true" },
+      env: { ...process.env, CI: "true", STRIPE_FAKE_PORT: String(stripePort), ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true, // its own process group, so stop() also ends workerd
     },
@@ -63,6 +75,8 @@ export async function startDev(): Promise<DevServer> {
   }
   return {
     url,
+    state,
+    stripeApiBase: `http://127.0.0.1:${options.env?.STRIPE_FAKE_PORT ?? stripePort}`,
     output: () => log,
     stop: async () => {
       if (child.pid && child.exitCode === null) {

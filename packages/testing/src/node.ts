@@ -9,7 +9,7 @@ export const migrationsDir = (database: string): string => fileURLToPath(new URL
 
 /** The API keys a fake accounts Worker knows: valid ones with their principal, and two that misbehave. */
 export interface FakeApiKeys {
-  valid: Record<string, { userId: string; scopes: string[] }>;
+  valid: Record<string, { userId: string; scopes: string[]; roles?: string[] }>;
   /** verifyApiKey throws for this one (accounts down). */
   broken?: string;
   /** verifyApiKey answers a wrong shape for this one. */
