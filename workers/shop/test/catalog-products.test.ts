@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { inventoryOf } from "../src/cart/inventory-client";
 import { api, call, newAdmin, newUser } from "./helpers";
 
 // Categories (tree, moves, cycles, deletes) and products with variants (CRUD, visibility, stock through the
@@ -149,6 +150,19 @@ describe("products", () => {
     // the D1 mirror written by the Inventory object
     const mirror = await env.DB.prepare("SELECT stock, available FROM variants WHERE id = ?").bind(p.variants[0]?.id).first();
     expect(mirror).toEqual({ stock: 3, available: 3 });
+  });
+
+  it("available on the product is exact (the Inventory object's holds count at once), never negative", async () => {
+    const p = await createProduct();
+    const variantId = p.variants[0]?.id ?? "";
+    const held = await inventoryOf(env, p.id).reserve(`cart:${uniq()}`, variantId, 2, 60_000);
+    expect(held.ok).toBe(true);
+    const seen = await api.ok<Product>(call("GET", `/products/${p.id}`, admin.token));
+    expect(seen.variants[0]).toMatchObject({ stock: 3, available: 1 });
+    // stock lowered below what is held: available stays at 0
+    await api.ok(call("PATCH", `/products/${p.id}/variants/${variantId}`, admin.token, { stock: 1 }));
+    const after = await api.ok<Product>(call("GET", `/products/${p.id}`));
+    expect(after.variants[0]?.available).toBe(0);
   });
 
   it("hides drafts from everyone but admins (404)", async () => {
