@@ -6,6 +6,7 @@
 /** @typedef {{ [key: string]: any }} FormObject string values, nested objects and arrays */
 
 const MAX_DEPTH = 8;
+const UNSAFE = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
  * Splits `a[b][0][]` into ["a", "b", "0", ""]. Linear: one pass over the key, no regex.
@@ -38,7 +39,8 @@ export function parseForm(text) {
   const root = {};
   for (const [key, value] of new URLSearchParams(text)) {
     const path = splitKey(key);
-    if (path.length > MAX_DEPTH) continue;
+    // never walk into or set an object's prototype (`metadata[__proto__][x]=1`)
+    if (path.length > MAX_DEPTH || path.some((part) => UNSAFE.has(part))) continue;
     assign(root, path, value);
   }
   return finishArrays(root);

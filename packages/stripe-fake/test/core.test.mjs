@@ -18,6 +18,15 @@ describe("form bodies", () => {
   });
 });
 
+describe("form bodies: prototype keys", () => {
+  it("drops __proto__ / constructor keys instead of touching Object.prototype", () => {
+    const parsed = parseForm("metadata[__proto__][polluted]=1&__proto__[x]=1&constructor[prototype][y]=1&ok=1");
+    expect(parsed).toEqual({ ok: "1" });
+    expect(/** @type {any} */ ({}).polluted).toBeUndefined();
+    expect(/** @type {any} */ ({}).x).toBeUndefined();
+  });
+});
+
 describe("auth", () => {
   it("refuses a request without a key with Stripe's 401 body", async () => {
     const response = await fetch(`${t.fake.url}/v1/customers`);
