@@ -26,7 +26,7 @@ export const accounts = defineProduct<Env>({
   version: "1.0.0",
   description:
     "Identity for every Edgeworks product: accounts, sessions (15-minute ES256 access tokens and rotating 30-day refresh tokens), " +
-    "email verification, password reset and API keys. Verify access tokens with the keys at `/auth/.well-known/jwks.json`. " +
+    "email verification, password reset, API keys and platform roles (a `roles` claim; the admin API under `/auth/v1/admin`). Verify access tokens with the keys at `/auth/.well-known/jwks.json`. " +
     "Errors are `application/problem+json` (RFC 9457).",
   guard: false,
   health: { tag: "Meta", summary: "Liveness" },
