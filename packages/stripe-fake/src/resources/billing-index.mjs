@@ -7,7 +7,8 @@ import * as meters from "./billing-meters.mjs";
 import * as portal from "./billing-portal.mjs";
 import * as preview from "./billing-preview.mjs";
 import * as products from "./billing-products.mjs";
+import * as subscriptionItems from "./billing-subscription-items.mjs";
 import * as subscriptions from "./billing-subscriptions.mjs";
 
 /** @type {{ routes: import("../router.mjs").Route[], setup?: (deps: { store: import("../store.mjs").Store, webhooks: import("../webhooks.mjs").Webhooks }) => void }[]} */
-export const modules = [products, meters, preview, invoices, subscriptions, portal, cycle];
+export const modules = [products, meters, preview, invoices, subscriptions, subscriptionItems, portal, cycle];

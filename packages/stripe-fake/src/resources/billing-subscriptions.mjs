@@ -308,7 +308,7 @@ export function createSubscription(ctx, body, options = {}) {
  * Applies `POST /v1/subscriptions/:id`: items, prorations, cancellation at period end, payment method, metadata.
  * @param {Ctx} ctx
  */
-function updateFromParams(ctx) {
+export function updateFromParams(ctx) {
   originOf.set(ctx.store, ctx.base);
   const store = ctx.store;
   const body = ctx.body;
@@ -356,6 +356,8 @@ function updateFromParams(ctx) {
       lines: advanceLines(store, current, items, nextPeriod),
       period: nextPeriod,
     });
+    // the charge decides the status now (a failed one made it past_due)
+    delete patch.status;
   } else {
     for (const line of proration) addPendingProration(store, sub, line);
     store.update("subscription", sub.id, withItems(sub, items));
@@ -571,33 +573,6 @@ export const routes = [
         q,
         "/v1/subscriptions",
       );
-    },
-  },
-  {
-    method: "GET",
-    path: "/v1/subscription_items",
-    handler(ctx) {
-      const subId = /** @type {string} */ (str(ctx.query, "subscription", { required: true }));
-      const sub = ctx.store.get("subscription", subId, "subscription");
-      return { object: "list", data: sub.items.data, has_more: false, url: "/v1/subscription_items" };
-    },
-  },
-  {
-    method: "GET",
-    path: "/v1/subscription_items/:id",
-    handler(ctx) {
-      const id = ctx.params.id ?? "";
-      for (const sub of ctx.store.all("subscription")) {
-        const item = sub.items.data.find((/** @type {StripeObject} */ i) => i.id === id);
-        if (item) return item;
-      }
-      throw new StripeError({
-        status: 404,
-        type: "invalid_request_error",
-        code: "resource_missing",
-        param: "id",
-        message: `No such subscription_item: '${id}'`,
-      });
     },
   },
 ];

@@ -1,0 +1,81 @@
+// @ts-check
+// Plan changes beyond a price swap: seats through the subscription items API, an interval change that restarts
+// the period, and a trial ended early.
+import { describe, expect, it } from "vitest";
+import { control, useFake } from "./helpers.mjs";
+
+const t = useFake();
+const DAY = 86_400;
+
+/**
+ * @param {number} amount
+ * @param {"month" | "year"} [interval]
+ */
+async function price(amount, interval = "month") {
+  const product = await t.stripe.products.create({ name: `Plan ${amount}/${interval}` });
+  return t.stripe.prices.create({ product: product.id, currency: "usd", unit_amount: amount, recurring: { interval } });
+}
+
+async function customer() {
+  const c = await t.stripe.customers.create({});
+  await t.stripe.customers.update(c.id, { invoice_settings: { default_payment_method: "pm_card_visa" } });
+  return c;
+}
+
+/** @param {import("stripe").Stripe.Subscription} sub */
+function halfway(sub) {
+  const item = /** @type {import("stripe").Stripe.SubscriptionItem} */ (sub.items.data[0]);
+  return item.current_period_start + (item.current_period_end - item.current_period_start) / 2;
+}
+
+describe("subscription items", () => {
+  it("seats: update quantity prorates, an added item prorates, a deleted item credits; the last item cannot go", async () => {
+    const seat = await price(1000);
+    const addon = await price(400);
+    const c = await customer();
+    const sub = await t.stripe.subscriptions.create({ customer: c.id, items: [{ price: seat.id, quantity: 2 }] });
+    const item = /** @type {import("stripe").Stripe.SubscriptionItem} */ (sub.items.data[0]);
+    const half = halfway(sub);
+    const updated = await t.stripe.subscriptionItems.update(item.id, { quantity: 5, proration_date: half });
+    expect(updated).toMatchObject({ id: item.id, object: "subscription_item", quantity: 5, subscription: sub.id });
+    const added = await t.stripe.subscriptionItems.create({ subscription: sub.id, price: addon.id, quantity: 1, proration_date: half });
+    expect(added.id).toMatch(/^si_/);
+    expect((await t.stripe.subscriptionItems.list({ subscription: sub.id })).data.map((i) => i.id)).toEqual([item.id, added.id]);
+    expect(await t.stripe.subscriptionItems.del(added.id, { proration_date: half })).toMatchObject({ id: added.id, deleted: true });
+    const amounts = (await t.stripe.invoiceItems.list({ customer: c.id, pending: true })).data.map((ii) => ii.amount).sort((a, b) => a - b);
+    expect(amounts).toEqual([-1000, -200, 200, 2500]);
+    await expect(t.stripe.subscriptionItems.del(item.id)).rejects.toMatchObject({ statusCode: 400 });
+    await expect(t.stripe.subscriptionItems.retrieve("si_nope")).rejects.toMatchObject({ statusCode: 404, code: "resource_missing" });
+    await expect(t.stripe.subscriptionItems.create({ subscription: sub.id, price: seat.id })).rejects.toMatchObject({ statusCode: 400 });
+  });
+});
+
+describe("period resets", () => {
+  it("month → year half-way: credits the unused month, invoices the full year now, the anchor moves", async () => {
+    const monthly = await price(1000);
+    const yearly = await price(10_000, "year");
+    const c = await customer();
+    const sub = await t.stripe.subscriptions.create({ customer: c.id, items: [{ price: monthly.id }] });
+    const item = /** @type {import("stripe").Stripe.SubscriptionItem} */ (sub.items.data[0]);
+    const moved = await t.stripe.subscriptions.update(sub.id, { items: [{ id: item.id, price: yearly.id }], proration_date: halfway(sub) });
+    const { body } = await control(t.fake.url, "/_fake/clock");
+    expect(moved.billing_cycle_anchor).toBe(body.now);
+    const period = /** @type {import("stripe").Stripe.SubscriptionItem} */ (moved.items.data[0]);
+    expect(period.current_period_start).toBe(body.now);
+    expect(period.current_period_end - period.current_period_start).toBeGreaterThanOrEqual(365 * DAY);
+    const invoice = await t.stripe.invoices.retrieve(/** @type {string} */ (moved.latest_invoice));
+    expect(invoice).toMatchObject({ billing_reason: "subscription_update", status: "paid", total: 10_000 - 500, amount_paid: 9500 });
+    expect(invoice.lines.data.map((l) => l.amount)).toEqual([10_000, -500]);
+  });
+
+  it("trial_end=now ends a trial with an invoice now and no prorations", async () => {
+    const plan = await price(2000);
+    const c = await customer();
+    const sub = await t.stripe.subscriptions.create({ customer: c.id, items: [{ price: plan.id }], trial_period_days: 30 });
+    const ended = await t.stripe.subscriptions.update(sub.id, { trial_end: "now" });
+    expect(ended.status).toBe("active");
+    const invoice = await t.stripe.invoices.retrieve(/** @type {string} */ (ended.latest_invoice));
+    expect(invoice).toMatchObject({ total: 2000, status: "paid" });
+    expect((await t.stripe.invoiceItems.list({ customer: c.id, pending: true })).data).toHaveLength(0);
+  });
+});
