@@ -108,6 +108,27 @@ describe("checkout in subscription mode", () => {
     );
   });
 
+  it("subscription_data: a trial and metadata reach the subscription", async () => {
+    const price = await plan();
+    const cs = await t.stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      subscription_data: { trial_period_days: 7, metadata: { team: "t_42" } },
+      success_url: "https://app.example/ok",
+    });
+    const done = await t.stripe.checkout.sessions.retrieve(
+      (
+        await (
+          await fetch(`${cs.url}/complete`, { method: "POST", headers: { accept: "application/json" }, body: new URLSearchParams({}) })
+        ).json()
+      ).id,
+      { expand: ["subscription"] },
+    );
+    const sub = /** @type {import("stripe").Stripe.Subscription} */ (done.subscription);
+    expect(sub).toMatchObject({ status: "trialing", metadata: { team: "t_42" } });
+    expect(/** @type {number} */ (sub.trial_end) - /** @type {number} */ (sub.trial_start)).toBe(7 * 86_400);
+  });
+
   it("a declined card completes nothing: no live subscription, the page shows the error", async () => {
     const price = await plan();
     const c = await t.stripe.customers.create({ email: "declined@example.com" });

@@ -153,7 +153,7 @@ describe("subscriptions: create", () => {
       customer: c.id,
       items: [{ price: price.id }],
       payment_behavior: "default_incomplete",
-      expand: ["latest_invoice"],
+      expand: ["latest_invoice.confirmation_secret"],
     });
     expect(sub.status).toBe("incomplete");
     const invoice = /** @type {import("stripe").Stripe.Invoice} */ (sub.latest_invoice);
@@ -171,6 +171,29 @@ describe("subscriptions: create", () => {
       ["customer.subscription.updated", "active"],
     ]);
     expect(subEvents[1]?.data.previous_attributes).toEqual({ status: "incomplete" });
+  });
+
+  it("pm_card_authenticationRequired: incomplete until 3-D Secure passes; off session (a renewal) it declines", async () => {
+    const price = await monthly(1100);
+    const c = await customer("pm_card_authenticationRequired");
+    const sub = await t.stripe.subscriptions.create({ customer: c.id, items: [{ price: price.id }], expand: ["latest_invoice.payments"] });
+    expect(sub.status).toBe("incomplete");
+    const invoice = /** @type {import("stripe").Stripe.Invoice} */ (sub.latest_invoice);
+    const piId = /** @type {string} */ (invoice.payments?.data[0]?.payment.payment_intent);
+    expect((await t.stripe.paymentIntents.retrieve(piId)).status).toBe("requires_action");
+    expect((await events(c.id)).map((e) => e.type)).toContain("invoice.payment_action_required");
+    expect((await control(t.fake.url, `/_fake/payment_intents/${piId}/authenticate`, { outcome: "succeed" })).status).toBe(200);
+    expect((await t.stripe.subscriptions.retrieve(sub.id)).status).toBe("active");
+    expect((await t.stripe.invoices.retrieve(invoice.id)).status).toBe("paid");
+    const end = /** @type {number} */ (sub.items.data[0]?.current_period_end);
+    await advance(end - (await fakeNow()) + 60);
+    const renewed = await t.stripe.subscriptions.retrieve(sub.id);
+    expect(renewed.status).toBe("past_due");
+    const failedPi = (await t.stripe.invoices.retrieve(/** @type {string} */ (renewed.latest_invoice))).payments?.data[0]?.payment
+      .payment_intent;
+    expect(await t.stripe.paymentIntents.retrieve(/** @type {string} */ (failedPi))).toMatchObject({
+      last_payment_error: { code: "authentication_required" },
+    });
   });
 
   it("refuses what Stripe refuses: no payment method, mixed intervals, unknown price, one-time price", async () => {

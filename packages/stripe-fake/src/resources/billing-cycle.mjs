@@ -116,6 +116,7 @@ function renew(store, sub, boundary) {
     period: old,
     created: boundary,
     retryAt: boundary + (RETRY_DAYS[0] ?? 3) * DAY,
+    offSession: true,
   });
 }
 
@@ -163,14 +164,7 @@ export function runBilling(store, now) {
  */
 export function setup({ store }) {
   store.onAdvance((now) => runBilling(store, now));
-  const emit = store.emit.bind(store);
-  /** @type {typeof store.emit} */
-  const emitAndFollow = (type, object, previous) => {
-    const event = emit(type, object, previous);
-    if (type === "payment_intent.succeeded" || type === "payment_intent.payment_failed") onPaymentIntentEvent(store, event);
-    return event;
-  };
-  store.emit = emitAndFollow;
+  store.onEmit((event) => onPaymentIntentEvent(store, event));
 }
 
 /** @type {import("../router.mjs").Route[]} */

@@ -14,6 +14,7 @@ import { chargeInvoice } from "./billing-charge.mjs";
 import { priceOfItem } from "./billing-products.mjs";
 import { afterInvoicePaid, afterInvoicePaymentFailed } from "./billing-subscriptions.mjs";
 import { formatMoney, lineDescription } from "./billing-util.mjs";
+import { authenticatePaymentIntent } from "./payment-intents.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
 /** @typedef {import("../store.mjs").Store} Store */
@@ -355,7 +356,8 @@ export function markInvoicePaid(store, id, paymentIntent) {
  * with `failure` (the PaymentIntent's last_payment_error) so callers decide whether that is an error.
  * @param {Store} store
  * @param {string} id
- * @param {{ paymentMethod?: string | null, retryAt?: number | null }} [options]
+ * @param {{ paymentMethod?: string | null, retryAt?: number | null, offSession?: boolean }} [options] offSession
+ *   (default true, as for Stripe's automatic collection): a 3-D Secure card declines instead of asking
  * @returns {{ invoice: StripeObject, paymentIntent: StripeObject | null, failure: StripeObject | null }}
  */
 export function attemptInvoicePayment(store, id, options = {}) {
@@ -363,7 +365,7 @@ export function attemptInvoicePayment(store, id, options = {}) {
   if (invoice.status !== "open")
     throw invalidParam("invoice", `Invoice is ${invoice.status}; only open invoices can be paid.`, "invoice_not_open");
   const pm = options.paymentMethod ?? defaultPaymentMethodOf(store, invoice);
-  const pi = pm ? chargeInvoice(store, invoice, pm, originOf.get(store)) : null;
+  const pi = pm ? chargeInvoice(store, invoice, pm, { base: originOf.get(store), offSession: options.offSession ?? true }) : null;
   if (pi) recordPayment(store, id, pi);
   const succeeded = pi?.status === "succeeded";
   const failed = store.update("invoice", id, {
@@ -767,7 +769,10 @@ export const routes = [
       if (invoice.status === "paid") return invoice;
       if (invoice.status === "uncollectible") invoice = ctx.store.update("invoice", invoice.id, { status: "open" });
       if (bool(ctx.body, "paid_out_of_band")) return markInvoicePaid(ctx.store, invoice.id, null);
-      const result = attemptInvoicePayment(ctx.store, invoice.id, { paymentMethod: str(ctx.body, "payment_method") ?? null });
+      const result = attemptInvoicePayment(ctx.store, invoice.id, {
+        paymentMethod: str(ctx.body, "payment_method") ?? null,
+        offSession: bool(ctx.body, "off_session") ?? true,
+      });
       if (result.failure) {
         const f = result.failure;
         throw new StripeError({
@@ -851,7 +856,12 @@ export const routes = [
         return reply(409, invoicePage(invoice, `This invoice is ${invoice.status}.`), { "Content-Type": "text/html; charset=utf-8" });
       const pm =
         typeof ctx.body.payment_method === "string" && ctx.body.payment_method.length < 100 ? ctx.body.payment_method : "pm_card_visa";
-      const result = attemptInvoicePayment(ctx.store, invoice.id, { paymentMethod: pm });
+      let result = attemptInvoicePayment(ctx.store, invoice.id, { paymentMethod: pm, offSession: false });
+      // the page does 3-D Secure itself, like the core's checkout page: the test shopper always passes it
+      if (result.paymentIntent?.status === "requires_action") {
+        authenticatePaymentIntent(ctx.store, result.paymentIntent.id, "succeed");
+        result = { ...result, invoice: ctx.store.get("invoice", invoice.id), failure: null };
+      }
       const note = result.failure ? `Payment failed: ${result.failure.message ?? "declined"}` : "Paid. Thank you!";
       return reply(result.failure ? 402 : 200, invoicePage(result.invoice, note), { "Content-Type": "text/html; charset=utf-8" });
     },

@@ -82,7 +82,8 @@ function lastBilled(store, sub) {
  * Creates, finalizes and (unless `payNow` is false) charges a subscription invoice; returns the invoice and failure.
  * @param {Store} store
  * @param {StripeObject} sub
- * @param {{ billingReason: string, lines: import("./billing-invoices.mjs").LineSpec[], period: { start: number, end: number }, created?: number, payNow?: boolean, paymentMethod?: string | null, retryAt?: number | null }} spec
+ * @param {{ billingReason: string, lines: import("./billing-invoices.mjs").LineSpec[], period: { start: number, end: number }, created?: number, payNow?: boolean, paymentMethod?: string | null, retryAt?: number | null, offSession?: boolean }} spec
+ *   offSession: renewals charge off session (a 3-D Secure card declines); create and update charge on session
  */
 export function billSubscription(store, sub, spec) {
   const draft = createDraftInvoice(store, {
@@ -103,7 +104,11 @@ export function billSubscription(store, sub, spec) {
     recordPayment(store, invoice.id, chargeInvoice(store, invoice, null));
     return { invoice: store.get("invoice", invoice.id), failure: null };
   }
-  const result = attemptInvoicePayment(store, invoice.id, { paymentMethod: spec.paymentMethod ?? null, retryAt: spec.retryAt ?? null });
+  const result = attemptInvoicePayment(store, invoice.id, {
+    paymentMethod: spec.paymentMethod ?? null,
+    retryAt: spec.retryAt ?? null,
+    offSession: spec.offSession ?? false,
+  });
   return { invoice: result.invoice, failure: result.failure };
 }
 
