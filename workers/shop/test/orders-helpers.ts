@@ -104,6 +104,7 @@ export interface OrderBody {
   amountPaid: number;
   amountRefunded: number;
   currency: string;
+  couponCode: string | null;
   lines: { id: string; quantity: number; unitPrice: number; refundedQuantity: number }[];
   payment: { paymentIntentId: string | null; error: string | null; refundable: number };
   refunds: { id: string; amount: number; state: string; source: string }[];
