@@ -12,12 +12,19 @@ function exponentOf(currency: string): number {
   return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
-/** Minor units as a currency amount, e.g. 123456 USD → "$1,234.56". */
-export function formatMoney(minor: number, currency: string): string {
+/**
+ * Minor units as a currency amount, e.g. 123456 USD → "$1,234.56"; with `whole`, whole amounts lose their
+ * cents (axis ticks: "$2,000").
+ */
+export function formatMoney(minor: number, currency: string, whole = false): string {
   const exp = exponentOf(currency);
-  return new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: exp, maximumFractionDigits: exp }).format(
-    minor / 10 ** exp,
-  );
+  const digits = whole && minor % 10 ** exp === 0 ? 0 : exp;
+  return new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(minor / 10 ** exp);
 }
 
 /** A y-axis step of 1, 2 or 5 × 10^n (minor units) so that four steps cover `n`. */
@@ -27,12 +34,12 @@ function niceStep(n: number): number {
   return ([1, 2, 5, 10].find((k) => k * p >= raw) ?? 10) * p;
 }
 
-/** Indexes of the x-axis labels: at most about eight, evenly spread, the first and last included. */
+/** Indexes of the x-axis labels: at most eight, evenly spread, the first and the last included, none crowding the last. */
 function labelIndexes(n: number): number[] {
   if (n <= 8) return [...Array(n).keys()];
   const every = Math.ceil((n - 1) / 7);
   const out: number[] = [];
-  for (let i = 0; i < n - every / 2; i += every) out.push(i);
+  for (let i = 0; i <= n - 1 - every; i += every) out.push(i);
   out.push(n - 1);
   return out;
 }
@@ -63,7 +70,7 @@ export function renderSalesChart(report: SalesReport, series: SalesSeries): stri
     const ty = y(v).toFixed(1);
     parts.push(
       `<line x1="${M.left}" y1="${ty}" x2="${W - M.right}" y2="${ty}" stroke="#e5e7eb"/>`,
-      `<text x="${M.left - 8}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(money(v))}</text>`,
+      `<text x="${M.left - 8}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(formatMoney(v, currency, true))}</text>`,
     );
   }
   buckets.forEach((b, i) => {
@@ -88,7 +95,9 @@ export function renderSalesChart(report: SalesReport, series: SalesSeries): stri
     parts.push(`<text x="${x}" y="${base + 18}" text-anchor="middle">${escapeHtml(b.start.slice(0, 10))}</text>`);
   }
 
-  const heading = `Sales in ${currency} per ${report.interval}, ${report.from.slice(0, 10)} to ${report.to.slice(0, 10)} (UTC)`;
+  // `to` is exclusive: the heading names the last day the chart covers
+  const lastDay = new Date(Date.parse(report.to) - 1).toISOString().slice(0, 10);
+  const heading = `Sales in ${currency} per ${report.interval}, ${report.from.slice(0, 10)} to ${lastDay} (UTC)`;
   const summary =
     totals.orders === 0
       ? `No paid orders in ${currency} in this range.`
@@ -105,7 +114,7 @@ ${parts.join("\n")}
 <line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${base}" stroke="#6b7280"/>
 <text x="${M.left + plotW / 2}" y="${H - 16}" text-anchor="middle">${escapeHtml(`Paid date (UTC, per ${report.interval})`)}</text>
 <text transform="translate(18 ${M.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(`Amount (${currency})`)}</text>
-<rect x="${W - M.right - 170}" y="14" width="10" height="10" fill="${NET}"/><text x="${W - M.right - 154}" y="23">net</text>
-<rect x="${W - M.right - 110}" y="14" width="10" height="10" fill="${REFUNDED}"/><text x="${W - M.right - 94}" y="23">refunded</text>
+<rect x="${W - M.right - 130}" y="35" width="10" height="10" fill="${NET}"/><text x="${W - M.right - 114}" y="44">net</text>
+<rect x="${W - M.right - 78}" y="35" width="10" height="10" fill="${REFUNDED}"/><text x="${W - M.right - 62}" y="44">refunded</text>
 </svg>`;
 }
