@@ -445,6 +445,21 @@ describe("subscriptions: cancel and list", () => {
     expect((await events(sub.id)).map((e) => e.type)).toContain("customer.subscription.deleted");
   });
 
+  it("deleting the customer cancels their subscriptions; the same price twice is refused", async () => {
+    const price = await monthly(1000);
+    const c = await customer();
+    await expect(
+      t.stripe.subscriptions.create({ customer: c.id, items: [{ price: price.id }, { price: price.id }] }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      param: "items[1][price]",
+    });
+    const sub = await t.stripe.subscriptions.create({ customer: c.id, items: [{ price: price.id }] });
+    await t.stripe.customers.del(c.id);
+    expect(await t.stripe.subscriptions.retrieve(sub.id)).toMatchObject({ status: "canceled" });
+    expect((await events(sub.id)).map((e) => e.type)).toContain("customer.subscription.deleted");
+  });
+
   it("cancel now (with prorate: a credit item); list filters by status and customer", async () => {
     const price = await monthly(3000);
     const c = await customer();

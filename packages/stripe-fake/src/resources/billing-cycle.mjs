@@ -159,12 +159,29 @@ export function runBilling(store, now) {
 }
 
 /**
+ * Deleting a customer cancels their subscriptions at once (Stripe does the same).
+ * @param {Store} store
+ * @param {string} customer
+ */
+function cancelAllOf(store, customer) {
+  for (const sub of store.all(
+    "subscription",
+    (s) => s.customer === customer && s.status !== "canceled" && s.status !== "incomplete_expired",
+  )) {
+    endSubscription(store, sub.id, { at: store.now(), reason: "cancellation_requested" });
+  }
+}
+
+/**
  * Hooks billing to the core: the clock, and PaymentIntents confirmed after the invoice was created.
  * @param {{ store: Store }} deps
  */
 export function setup({ store }) {
   store.onAdvance((now) => runBilling(store, now));
-  store.onEmit((event) => onPaymentIntentEvent(store, event));
+  store.onEmit((event) => {
+    onPaymentIntentEvent(store, event);
+    if (event.type === "customer.deleted") cancelAllOf(store, event.data.object.id);
+  });
 }
 
 /** @type {import("../router.mjs").Route[]} */

@@ -228,6 +228,11 @@ export function createSubscription(ctx, body, options = {}) {
     return priceOfItem(ctx, raw, `items[${n}]`, { recurring: true });
   });
   assertCompatible(prices, "items");
+  prices.forEach((price, n) => {
+    if (prices.findIndex((p) => p.id === price.id) !== n) {
+      throw invalidParam(`items[${n}][price]`, "Cannot add multiple subscription items with the same price.");
+    }
+  });
   const first = /** @type {StripeObject} */ (prices[0]);
   const behaviour = oneOf(body, "payment_behavior", BEHAVIOURS) ?? "allow_incomplete";
   const collection =
@@ -436,8 +441,10 @@ export function endSubscription(store, id, spec) {
     for (const line of prorationLines(store, sub, sub.items.data, [], period, spec.at, lastBilled(store, sub)))
       addPendingProration(store, sub, line);
   }
-  const usage = usageLines(store, sub, sub.items.data, { start: period.start, end: spec.at }).filter((l) => l.amount !== 0);
-  if (spec.invoiceNow || usage.length > 0) {
+  // a deleted customer gets no final invoice
+  const billable = store.has("customer", sub.customer);
+  const usage = billable ? usageLines(store, sub, sub.items.data, { start: period.start, end: spec.at }).filter((l) => l.amount !== 0) : [];
+  if (billable && (spec.invoiceNow || usage.length > 0)) {
     billSubscription(store, sub, {
       billingReason: "subscription_cycle",
       lines: usage,
