@@ -151,6 +151,20 @@ describe("anonymous carts", () => {
     expect(cart.lines).toHaveLength(1);
   });
 
+  it("a first GET answers the empty cart of a new cookie; the cookie's next request reaches that same cart", async () => {
+    const { variantIds } = await makeProduct([{ stock: 5 }]);
+    const first = await api.call("GET", "/cart");
+    const empty = await api.ok<Cart>(first.clone());
+    expect(empty).toMatchObject({ lines: [], subtotal: 0, currency: null, coupon: null, total: 0 });
+    const cookie = cartCookie(first) ?? "";
+    expect(cookie).toHaveLength(43);
+    const added = await api.ok<Cart>(
+      api.call("POST", "/cart/items", undefined, { variantId: variantIds[0], quantity: 1 }, withCookie(cookie)),
+    );
+    expect(added.id).toBe(empty.id);
+    expect(added.lines).toHaveLength(1);
+  });
+
   it("a forged, unknown or malformed cookie starts an empty cart, never another's", async () => {
     const { variantIds } = await makeProduct([{ stock: 5 }]);
     const res = await api.call("POST", "/cart/items", undefined, { variantId: variantIds[0], quantity: 1 });

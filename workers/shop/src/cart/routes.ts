@@ -170,7 +170,21 @@ const cartStub = (c: Context<CartEnv>) => cartOf(c.env, sessionOf(c).key);
 
 /** /cart: the caller's cart (a customer's, or the anonymous cookie's). */
 export const cartRouter = createRouter<CartEnv>()
-  .openapi(getCartRoute, async (c) => c.json(await present(c, unwrap(await cartStub(c).view())), 200))
+  .openapi(getCartRoute, async (c) => {
+    const session = sessionOf(c);
+    // a new anonymous cart is empty: answered without creating its object (a crawler creates none)
+    const view: CartView = session.fresh
+      ? {
+          id: c.env.CART.idFromName(session.key).toString(),
+          lines: [],
+          couponCode: null,
+          currency: null,
+          subtotal: 0,
+          updatedAt: new Date(0).toISOString(),
+        }
+      : unwrap(await cartStub(c).view());
+    return c.json(await present(c, view), 200);
+  })
   .openapi(clearCartRoute, async (c) => c.json(await present(c, unwrap(await cartStub(c).clear())), 200))
   .openapi(addItemRoute, async (c) => {
     const { variantId, quantity } = c.req.valid("json");

@@ -21,6 +21,8 @@ export interface CartSession {
   owner: string;
   /** The signed-in customer; null for an anonymous cart. */
   userId: string | null;
+  /** An anonymous cart whose cookie this request created: it is empty, and reading it need not wake an object. */
+  fresh: boolean;
 }
 
 /** The Hono environment of the cart routes: optional authentication, then the cart session. */
@@ -64,16 +66,13 @@ export const cartSession: MiddlewareHandler<CartEnv> = async function cartSessio
       unwrap(await cartOf(c.env, key).absorb(anonCartKey(await cartIdOf(cookie))));
       deleteCookie(c, CART_COOKIE, COOKIE_OPTIONS);
     }
-    c.set("cart", { key, owner: userId, userId });
+    c.set("cart", { key, owner: userId, userId, fresh: false });
     return next();
   }
-  let value = cookie;
-  if (value === undefined) {
-    value = newCartCookie();
-    setCookie(c, CART_COOKIE, value, { ...COOKIE_OPTIONS, maxAge: CART_COOKIE_MAX_AGE_S });
-  }
+  const value = cookie ?? newCartCookie();
+  if (cookie === undefined) setCookie(c, CART_COOKIE, value, { ...COOKIE_OPTIONS, maxAge: CART_COOKIE_MAX_AGE_S });
   const cartId = await cartIdOf(value);
-  c.set("cart", { key: anonCartKey(cartId), owner: `anon:${cartId}`, userId: null });
+  c.set("cart", { key: anonCartKey(cartId), owner: `anon:${cartId}`, userId: null, fresh: cookie === undefined });
   return next();
 };
 
