@@ -417,6 +417,30 @@ describe("subscriptions: the clock", () => {
     });
   });
 
+  it("send_invoice: active at once, the invoice open and sent with a due date; unpaid past it → past_due; paid → active", async () => {
+    const price = await monthly(5000, "Clinic plan");
+    const c = await customer("");
+    const sub = await t.stripe.subscriptions.create({
+      customer: c.id,
+      items: [{ price: price.id }],
+      collection_method: "send_invoice",
+      days_until_due: 14,
+    });
+    expect(sub).toMatchObject({ status: "active", collection_method: "send_invoice", days_until_due: 14 });
+    const invoice = await t.stripe.invoices.retrieve(/** @type {string} */ (sub.latest_invoice));
+    expect(invoice).toMatchObject({
+      status: "open",
+      collection_method: "send_invoice",
+      attempt_count: 0,
+      due_date: invoice.created + 14 * DAY,
+    });
+    expect((await events(c.id)).map((e) => e.type)).toContain("invoice.sent");
+    await advance(15 * DAY);
+    expect((await t.stripe.subscriptions.retrieve(sub.id)).status).toBe("past_due");
+    await t.stripe.invoices.pay(invoice.id, { payment_method: "pm_card_visa" });
+    expect((await t.stripe.subscriptions.retrieve(sub.id)).status).toBe("active");
+  });
+
   it("an unpaid default_incomplete subscription expires after 23 hours", async () => {
     const price = await monthly(1000);
     const c = await customer("");

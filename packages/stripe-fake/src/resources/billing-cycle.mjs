@@ -61,11 +61,13 @@ function nextDue(store, sub) {
       due.push({ at: sub.cancel_at, run: () => endSubscription(store, sub.id, { at: sub.cancel_at }) });
     else due.push({ at: end, run: () => renew(store, sub, end) });
   }
-  for (const invoice of store.all(
-    "invoice",
-    (i) => i.parent?.subscription_details?.subscription === sub.id && i.status === "open" && i.next_payment_attempt,
-  )) {
+  const open = store.all("invoice", (i) => i.parent?.subscription_details?.subscription === sub.id && i.status === "open");
+  for (const invoice of open.filter((i) => i.next_payment_attempt)) {
     due.push({ at: invoice.next_payment_attempt, run: () => retry(store, sub, invoice) });
+  }
+  // send_invoice: an invoice not paid by its due date makes the subscription past_due
+  for (const invoice of open.filter((i) => i.due_date && sub.status === "active")) {
+    due.push({ at: invoice.due_date, run: () => updateSubscription(store, sub.id, { status: "past_due" }) });
   }
   return due.sort((a, b) => a.at - b.at)[0];
 }

@@ -789,6 +789,20 @@ export const routes = [
   },
   {
     method: "POST",
+    path: "/v1/invoices/:id/send",
+    handler(ctx) {
+      const invoice = ctx.store.get("invoice", ctx.params.id ?? "");
+      if (invoice.collection_method !== "send_invoice") {
+        throw invalidParam("invoice", "You can only manually send an invoice if its collection method is 'send_invoice'.");
+      }
+      if (invoice.status !== "open")
+        throw invalidParam("invoice", `You can only send open invoices; this one is ${invoice.status}.`, "invoice_not_open");
+      ctx.store.emit("invoice.sent", invoice);
+      return invoice;
+    },
+  },
+  {
+    method: "POST",
     path: "/v1/invoices/:id/void",
     handler(ctx) {
       const invoice = ctx.store.get("invoice", ctx.params.id ?? "");

@@ -99,7 +99,12 @@ export function billSubscription(store, sub, spec) {
   });
   store.update("subscription", sub.id, { latest_invoice: draft.id });
   const invoice = finalizeInvoice(store, draft.id);
-  if (invoice.status !== "open" || sub.collection_method !== "charge_automatically") return { invoice, failure: null };
+  if (invoice.status !== "open") return { invoice, failure: null };
+  if (sub.collection_method === "send_invoice") {
+    // Stripe emails the invoice; the customer pays on the hosted page by due_date
+    store.emit("invoice.sent", invoice);
+    return { invoice, failure: null };
+  }
   if (spec.payNow === false) {
     recordPayment(store, invoice.id, chargeInvoice(store, invoice, null));
     return { invoice: store.get("invoice", invoice.id), failure: null };
@@ -293,7 +298,8 @@ export function createSubscription(ctx, body, options = {}) {
       paymentMethod: options.paymentMethod ?? null,
     });
     failure = billed.failure;
-    if (billed.invoice.status === "paid" && store.get("subscription", id).status === "incomplete") {
+    const settled = billed.invoice.status === "paid" || collection === "send_invoice";
+    if (settled && store.get("subscription", id).status === "incomplete") {
       updateSubscription(store, id, { status: trialEnd ? "trialing" : "active" });
     }
   } finally {
