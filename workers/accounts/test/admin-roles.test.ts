@@ -171,6 +171,22 @@ describe("DELETE /admin/users/{id}/roles/{role}", () => {
     expect(await auditOf(admin.user.id)).toEqual([{ role: "platform:admin", action: "revoke", actor: admin.user.id }]);
   });
 
+  it("two last admins revoking each other at once: exactly one wins, one platform:admin is left", async () => {
+    const a = await newAdmin();
+    const b = await newAdmin();
+    await env.DB.prepare("DELETE FROM user_roles WHERE role = 'platform:admin' AND user_id NOT IN (?, ?)").bind(a.user.id, b.user.id).run();
+    const [ab, ba] = await Promise.all([
+      call("DELETE", rolePath(b.user.id, "platform:admin"), a.accessToken),
+      call("DELETE", rolePath(a.user.id, "platform:admin"), b.accessToken),
+    ]);
+    const statuses = [ab.status, ba.status];
+    expect(statuses.filter((st) => st === 204)).toHaveLength(1);
+    // the loser is refused: it is now the last admin (409), or no longer an admin at all (403)
+    expect([403, 409]).toContain(statuses.find((st) => st !== 204));
+    const left = await env.DB.prepare("SELECT user_id FROM user_roles WHERE role = 'platform:admin'").all();
+    expect(left.results).toHaveLength(1);
+  });
+
   it("refuses to revoke platform:admin from a verified ADMIN_EMAILS address (409: it would come back at the next login)", async () => {
     const admin = await newAdmin();
     const listed = await registerVerified({ email: "listed@admin.test" });
