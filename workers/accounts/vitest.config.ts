@@ -14,7 +14,7 @@ export default defineConfig(async () => {
       JWT_PRIVATE_KEYS: JSON.stringify(TEST_PRIVATE_JWKS),
       DEV_MODE: "true",
       PUBLIC_ORIGIN: "https://edgeworks.example",
-      ADMIN_EMAILS: " Root@Admin.test, verify@admin.test,,stranger@admin.test ,reset@admin.test,listed@admin.test",
+      ADMIN_EMAILS: " Root@Admin.test, verify@admin.test,,stranger@admin.test ,reset@admin.test,listed@admin.test,moved@admin.test",
     },
   });
   // vitest empties CSS imports unless included: test/email-links.test.ts compares the served copy of

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { call, login, register, verifyAddress, waitForMail } from "./helpers";
 import { auditOf, claimsOf, refreshOf, rolesInDb } from "./roles-helpers";
 
-// vitest.config.ts: ADMIN_EMAILS = " Root@Admin.test, verify@admin.test,,stranger@admin.test ,reset@admin.test,listed@admin.test"
+// vitest.config.ts: ADMIN_EMAILS = " Root@Admin.test, verify@admin.test,,stranger@admin.test ,reset@admin.test,listed@admin.test,moved@admin.test"
 
 describe("the first admins from ADMIN_EMAILS", () => {
   it("a listed address gets platform:admin when it is verified, recorded as granted by ADMIN_EMAILS", async () => {
@@ -46,6 +46,17 @@ describe("the first admins from ADMIN_EMAILS", () => {
     const session = await login("reset@admin.test", newPassword);
     expect(claimsOf(session.accessToken).roles).toEqual(["platform:admin"]);
     expect(await rolesInDb(owner.user.id)).toEqual(["platform:admin"]);
+  });
+
+  it("a change to a listed address grants it only when the new address is verified, not while it is pending", async () => {
+    const ann = await register();
+    await verifyAddress(ann);
+    expect((await call("PATCH", "/me", ann.accessToken, { email: "moved@admin.test" })).status).toBe(200);
+    expect(claimsOf((await refreshOf(ann)).accessToken).roles).toBeUndefined();
+    expect(await rolesInDb(ann.user.id)).toEqual([]);
+    const mail = await waitForMail("moved@admin.test", "email_verification");
+    expect((await call("POST", "/email/verify", undefined, { token: mail.payload.token })).status).toBe(200);
+    expect(claimsOf((await refreshOf(ann)).accessToken).roles).toEqual(["platform:admin"]);
   });
 
   it("an address that is not listed gets nothing when verified", async () => {
