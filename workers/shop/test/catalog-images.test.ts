@@ -123,10 +123,34 @@ describe("product images", () => {
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(PNG.slice(0, 4));
   });
 
+  it("a retried upload with the same Idempotency-Key stores one image", async () => {
+    const key = `img-${crypto.randomUUID()}`;
+    const send = () =>
+      fetchSelf(`${BASE}/products/${productId}/images`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${admin.token}`, "Content-Type": "image/gif", "Idempotency-Key": key },
+        body: GIF,
+      });
+    const stored = async () => ({
+      rows: (await env.DB.prepare("SELECT count(*) AS n FROM product_images WHERE product_id = ?").bind(productId).first<{ n: number }>())
+        ?.n,
+      objects: (await env.FILES.list({ prefix: `shop/products/${productId}/images/` })).objects.length,
+    });
+    const before = await stored();
+    const first = await api.ok<Image>(send(), 201);
+    const again = await send();
+    expect(again.status).toBe(201);
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(((await again.json()) as Image).id).toBe(first.id);
+    expect(await stored()).toEqual({ rows: (before.rows ?? 0) + 1, objects: before.objects + 1 });
+  });
+
   it("removes an image (R2 object and row); then 404", async () => {
     const img = await api.ok<Image>(upload(PNG, "image/png"), 201);
     await api.ok(call("DELETE", `/products/${productId}/images/${img.id}`, admin.token), 204);
     await api.problem(fetchSelf(`http://shop.test${img.url}`), 404, "not_found");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await env.FILES.head(`shop/products/${productId}/images/${img.id}`)).toBeNull();
     await api.problem(call("DELETE", `/products/${productId}/images/${img.id}`, admin.token), 404, "not_found");
     await api.problem(fetchSelf(`${BASE}/images/unknown`), 404, "not_found");
   });

@@ -95,6 +95,22 @@ describe("reviews", () => {
     expect(row).toEqual({ rating_sum: 1, rating_count: 1 });
   });
 
+  it("a retried review with the same Idempotency-Key is replayed, not a 409; the rating counts it once", async () => {
+    const product = await newProduct();
+    const buyer = await newUser();
+    await order(buyer.id, product);
+    const key = { "Idempotency-Key": `review-${uniq()}` };
+    const body = { rating: 2, body: "Once" };
+    const first = await api.ok<Review>(call("POST", `/products/${product.id}/reviews`, buyer.token, body, key), 201);
+    const retry = await call("POST", `/products/${product.id}/reviews`, buyer.token, body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(((await retry.json()) as Review).id).toBe(first.id);
+    expect(await ratingOf(product.id)).toEqual({ average: 2, count: 1 });
+    // the same key on the wishlist is another request: 422, not a replay
+    await api.problem(call("PUT", `/wishlist/${product.id}`, buyer.token, undefined, key), 422, "validation_failed");
+  });
+
   it("keeps rating_sum/rating_count exact under concurrent reviews", async () => {
     const product = await newProduct();
     const buyers = await Promise.all(Array.from({ length: 8 }, () => newUser()));
