@@ -111,6 +111,25 @@ describe("Cart Durable Object", () => {
     expect(await cart.beginCheckout("order2", 60_000)).toMatchObject({ ok: false, code: "validation_failed" });
   });
 
+  it("cancelCheckout puts the lines and the holds back into the cart, once", async () => {
+    const { productId, variantIds } = await makeProduct([{ stock: 3 }]);
+    const [v] = variantIds as [string];
+    const cart = newCart();
+    unwrapCart(await cart.addItem(v, 2));
+    unwrap(await cart.setCoupon("BACK"));
+    unwrap(await cart.beginCheckout("undo1", 60_000));
+    expect(unwrap(await cart.view()).lines).toEqual([]);
+    expect(unwrap(await cart.cancelCheckout("other-order"))).toBe(false);
+    expect(unwrap(await cart.cancelCheckout("undo1"))).toBe(true);
+    const back = unwrap(await cart.view());
+    expect(back).toMatchObject({ couponCode: "BACK", lines: [{ variantId: v, quantity: 2, reserved: true }] });
+    expect(unwrap(await inventoryOf(env, productId).holdsOf(orderHolder("undo1"), true))).toEqual([]);
+    expect(unwrap(await inventoryOf(env, productId).holdsOf(cartHolder(back.id)))).toEqual([{ variantId: v, quantity: 2 }]);
+    expect((await levelOf(productId, v)).available).toBe(1);
+    expect(unwrap(await cart.cancelCheckout("undo1"))).toBe(false);
+    expect(unwrap(await cart.view()).lines[0]?.quantity).toBe(2);
+  });
+
   it("merge: quantities add up capped by availability, holds move, the anonymous cart is emptied", async () => {
     const { productId, variantIds } = await makeProduct([{ stock: 5 }, { stock: 3 }]);
     const [v1, v2] = variantIds as [string, string];

@@ -266,6 +266,63 @@ export class Cart extends DurableObject<Env> {
     });
   }
 
+  /**
+   * Undoes the last {@link beginCheckout} when its order could not be created (checkout's compensation):
+   * its lines come back (added to any the cart has gained since, capped at 99) and the order's holds
+   * move back to the cart; what is no longer free comes back unreserved. False when `orderId` is not
+   * this cart's last checkout start (or was undone already).
+   */
+  async cancelCheckout(orderId: string): Promise<Result<boolean>> {
+    return this.serial(async () => {
+      const last = this.sql.exec<{ last_checkout: string | null }>("SELECT last_checkout FROM meta").one().last_checkout;
+      const started = last ? (JSON.parse(last) as CheckoutStart) : null;
+      if (!started || started.conflict || started.orderId !== orderId) return false;
+      const now = Date.now();
+      const mine = this.lines();
+      for (const line of started.lines) {
+        const existing = mine.find((m) => m.variantId === line.variantId);
+        if (existing) {
+          this.sql.exec("UPDATE lines SET quantity = min(?, quantity + ?) WHERE id = ?", MAX_LINE_QUANTITY, line.quantity, existing.id);
+        } else {
+          this.sql.exec(
+            `INSERT INTO lines (id, product_id, variant_id, sku, title, quantity, unit_price, currency, reserved, added_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+            line.id,
+            line.productId,
+            line.variantId,
+            line.sku,
+            line.title,
+            line.quantity,
+            line.unitPrice,
+            line.currency,
+            now,
+          );
+        }
+      }
+      if (started.couponCode !== null) this.sql.exec("UPDATE meta SET coupon_code = coalesce(coupon_code, ?)", started.couponCode);
+      this.sql.exec("UPDATE meta SET last_checkout = NULL");
+      // the order's holds become the cart's again (its own quantities win where the cart gained units meanwhile)
+      const lines = this.lines();
+      await Promise.all(
+        [...byProduct(lines)].map(async ([productId, group]) => {
+          const inventory = inventoryOf(this.env, productId);
+          const moved = unwrap(await inventory.mergeHolds(orderHolder(orderId), this.holder, holdLinesOf(group), CART_HOLD_TTL_MS));
+          for (const granted of moved.lines) {
+            const line = group.find((l) => l.variantId === granted.variantId);
+            this.sql.exec(
+              "UPDATE lines SET reserved = ? WHERE variant_id = ?",
+              line && granted.quantity >= line.quantity ? 1 : 0,
+              granted.variantId,
+            );
+          }
+        }),
+      );
+      this.sql.exec("UPDATE meta SET updated_at = ?", now);
+      await this.ctx.storage.setAlarm(now + CART_IDLE_MS);
+      return true;
+    });
+  }
+
   /** Hands this cart's lines, coupon and holder to the cart it merges into, and empties itself (its holds are moved by the receiver). */
   async drain(): Promise<Result<DrainedCart>> {
     return this.serial(async (): Promise<DrainedCart> => {
