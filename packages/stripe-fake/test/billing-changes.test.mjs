@@ -79,3 +79,35 @@ describe("period resets", () => {
     expect((await t.stripe.invoiceItems.list({ customer: c.id, pending: true })).data).toHaveLength(0);
   });
 });
+
+describe("billing_cycle_anchor", () => {
+  it("an anchor 10 days out: the first invoice prorates those 10 days against the month ending at the anchor, then monthly from it", async () => {
+    const plan = await price(3000);
+    const c = await customer();
+    const { body } = await control(t.fake.url, "/_fake/clock");
+    const anchor = body.now + 10 * DAY;
+    const sub = await t.stripe.subscriptions.create({ customer: c.id, items: [{ price: plan.id }], billing_cycle_anchor: anchor });
+    expect(sub).toMatchObject({ status: "active", billing_cycle_anchor: anchor });
+    expect(sub.items.data[0]?.current_period_end).toBe(anchor);
+    const monthBefore = new Date(anchor * 1000);
+    monthBefore.setUTCMonth(monthBefore.getUTCMonth() - 1);
+    const length = anchor - Math.floor(monthBefore.getTime() / 1000);
+    const invoice = await t.stripe.invoices.retrieve(/** @type {string} */ (sub.latest_invoice));
+    expect(invoice.lines.data).toHaveLength(1);
+    expect(invoice.lines.data[0]).toMatchObject({
+      amount: Math.round((3000 * 10 * DAY) / length),
+      parent: { subscription_item_details: { proration: true } },
+    });
+    expect(invoice.lines.data[0]?.description).toMatch(/^Remaining time on Plan 3000\/month after /);
+    await expect(
+      t.stripe.subscriptions.create({ customer: c.id, items: [{ price: plan.id }], billing_cycle_anchor: body.now + 40 * DAY }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "billing_cycle_anchor" });
+    const free = await t.stripe.subscriptions.create({
+      customer: c.id,
+      items: [{ price: (await price(100)).id }],
+      billing_cycle_anchor: anchor,
+      proration_behavior: "none",
+    });
+    expect(await t.stripe.invoices.retrieve(/** @type {string} */ (free.latest_invoice))).toMatchObject({ total: 0, status: "paid" });
+  });
+});

@@ -20,8 +20,17 @@ import {
   recordPayment,
 } from "./billing-invoices.mjs";
 import { priceOfItem } from "./billing-products.mjs";
-import { advanceLines, applyItemParams, assertCompatible, buildItem, periodOf, prorationLines, usageLines } from "./billing-proration.mjs";
-import { periodBoundary } from "./billing-util.mjs";
+import {
+  advanceLines,
+  applyItemParams,
+  assertCompatible,
+  buildItem,
+  periodOf,
+  prorationLines,
+  quantityOf,
+  usageLines,
+} from "./billing-proration.mjs";
+import { periodBoundary, prorate as prorateAmount, prorationDescription } from "./billing-util.mjs";
 import { authenticatePaymentIntent } from "./payment-intents.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
@@ -158,6 +167,35 @@ export function onPaymentIntentEvent(store, event) {
 }
 
 /**
+ * The first invoice of a subscription started before its billing_cycle_anchor: the time until the anchor,
+ * prorated against the full period that ends at the anchor (or nothing with proration_behavior=none).
+ * @param {Store} store
+ * @param {StripeObject} sub
+ * @param {StripeObject[]} items
+ * @param {{ start: number, end: number }} period now → anchor
+ * @param {boolean} prorate
+ * @returns {import("./billing-invoices.mjs").LineSpec[]}
+ */
+function anchoredLines(store, sub, items, period, prorate) {
+  if (!prorate) return [];
+  const recurring = items[0]?.price.recurring;
+  const full = { start: periodBoundary(period.end, recurring, -1), end: period.end };
+  return items
+    .filter((i) => i.price.recurring?.usage_type !== "metered")
+    .map((item) => ({
+      amount: prorateAmount((item.price.unit_amount ?? 0) * quantityOf(item), full, period.start),
+      currency: sub.currency,
+      description: prorationDescription("Remaining", store, item.price, quantityOf(item), period.start),
+      period,
+      quantity: quantityOf(item),
+      price: item.price,
+      subscription: sub.id,
+      subscriptionItem: item.id,
+      proration: true,
+    }));
+}
+
+/**
  * The subscription object with every field Stripe returns.
  * @param {{ id: string, customer: string, currency: string, now: number, anchor: number, body: StripeObject,
  *   defaultPaymentMethod: string | null, trialEnd: number | null, collection: string }} spec
@@ -259,7 +297,13 @@ export function createSubscription(ctx, body, options = {}) {
     });
   }
   const id = newId("sub");
-  const period = { start: now, end: trialEnd ?? periodBoundary(now, first.recurring, 1) };
+  const natural = periodBoundary(now, first.recurring, 1);
+  const anchorParam = trialEnd ? undefined : int(body, "billing_cycle_anchor", { min: now });
+  if (anchorParam !== undefined && anchorParam > natural) {
+    throw invalidParam("billing_cycle_anchor", "billing_cycle_anchor cannot be later than next natural billing date for plan.");
+  }
+  const prorateFirst = (oneOf(body, "proration_behavior", PRORATIONS) ?? "create_prorations") !== "none";
+  const period = { start: now, end: trialEnd ?? anchorParam ?? natural };
   const items = prices.map((price, n) => {
     const raw = itemParams[n];
     return buildItem({
@@ -276,7 +320,7 @@ export function createSubscription(ctx, body, options = {}) {
     customer: customer.id,
     currency: first.currency,
     now,
-    anchor: period.end === trialEnd ? trialEnd : now,
+    anchor: trialEnd ?? anchorParam ?? now,
     body,
     defaultPaymentMethod: defaultPm,
     trialEnd,
@@ -292,7 +336,10 @@ export function createSubscription(ctx, body, options = {}) {
   try {
     const billed = billSubscription(store, sub, {
       billingReason: "subscription_create",
-      lines: advanceLines(store, sub, items, period, { trial: Boolean(trialEnd), first: true }),
+      lines:
+        anchorParam !== undefined && anchorParam < natural
+          ? anchoredLines(store, sub, items, period, prorateFirst)
+          : advanceLines(store, sub, items, period, { trial: Boolean(trialEnd), first: true }),
       period,
       payNow: behaviour !== "default_incomplete",
       paymentMethod: options.paymentMethod ?? null,
