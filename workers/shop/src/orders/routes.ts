@@ -15,7 +15,6 @@ import {
 } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { drizzle } from "drizzle-orm/d1";
-import type { MiddlewareHandler } from "hono";
 import { adminOnly, SHOP_ADMIN } from "../catalog/common";
 import type { Db } from "../deps";
 import type { ShopEnv } from "../product";
@@ -34,21 +33,24 @@ const IDEMPOTENCY_NOTE =
 
 const idempotent = idempotency<ShopEnv>({ database: (env) => env.DB });
 
-/** Checkout refuses to run without a key: a retried checkout must never create a second order. */
-const requireIdempotencyKey: MiddlewareHandler<ShopEnv> = async (c, next) => {
-  if (c.req.header("Idempotency-Key") === undefined) {
+/**
+ * Checkout refuses to run without a key: a retried checkout must never create a second order. Checked in
+ * the handler, after the body was validated, so a malformed body is still its own 400/422.
+ */
+function requireIdempotencyKey(header: string | undefined): void {
+  if (header === undefined) {
     throw new ApiError("validation_failed", "Checkout requires an Idempotency-Key header (any unique value per checkout attempt)", {
       errors: [{ path: "idempotency-key", location: "header", message: "Required" }],
     });
   }
-  await next();
-};
+}
 
 const KEY = /^[\x20-\x7e]{1,255}$/;
 const keyHeader = (required: boolean) => {
+  // optional in the schema even when required: the handler says so after the body was validated
   const field = z.string().max(255).regex(KEY, "Must be 1..255 printable ASCII characters");
   return z.object({
-    "idempotency-key": (required ? field : field.optional()).openapi({
+    "idempotency-key": field.optional().openapi({
       description: required
         ? "Required: one value per checkout attempt; a retry replays the first answer"
         : "Makes a retry replay the first answer",
@@ -203,7 +205,7 @@ const checkoutRoute = createRoute({
     "PaymentIntent, and answers its `clientSecret`. 409 with `variantId` and `available` when stock ran out. " +
     "`Idempotency-Key` is required (422 without it). " +
     IDEMPOTENCY_NOTE,
-  middleware: [requireIdempotencyKey, idempotent] as const,
+  middleware: [idempotent] as const,
   request: { headers: keyHeader(true), body: jsonBody(checkoutBody) },
   responses: {
     201: jsonResponse(
@@ -306,6 +308,7 @@ const visibleOrder = (db: Db, auth: Principal, id: string) => (isAdmin(auth) ? f
 /** The orders routes (mounted on shop.v1 by src/orders/mount.ts). */
 export const ordersRouter = createRouter<ShopEnv>()
   .openapi(checkoutRoute, async (c) => {
+    requireIdempotencyKey(c.req.header("Idempotency-Key"));
     const db = drizzle(c.env.DB);
     const result = await checkout(c.env, db, c.var.auth.userId, c.req.valid("json"), Date.now());
     drainShopOutboxLater(c.env, c.executionCtx);

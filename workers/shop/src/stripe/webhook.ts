@@ -22,6 +22,15 @@ const received = z
   })
   .openapi("StripeWebhookAck");
 
+const EVENT_ID = /^evt_[A-Za-z0-9_-]{1,250}$/;
+/** What the shop reads of an event before trusting it further (a signed body can still be any JSON). */
+const eventShape = z.object({
+  id: z.string().max(255).regex(EVENT_ID),
+  type: z.string().min(1).max(100),
+  created: z.number().int(),
+  data: z.object({ object: z.looseObject({}) }),
+});
+
 /** The raw bodies of webhook requests, read before the JSON validator parses them (the signature is over the bytes). */
 const rawBodies = new WeakMap<Request, string>();
 
@@ -65,6 +74,7 @@ export const stripeWebhookRouter = createRouter<PublicEnv<Env>>().openapi(webhoo
     if (err instanceof WebhookSignatureError) throw new ApiError("bad_request", `Webhook signature verification failed: ${err.message}`);
     throw err;
   }
+  if (!eventShape.safeParse(event).success) throw new ApiError("bad_request", "The signed body is not a Stripe event");
   const db = drizzle(c.env.DB);
   const now = Date.now();
   const object = event.data.object as { id?: unknown };
