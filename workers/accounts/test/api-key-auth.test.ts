@@ -7,7 +7,9 @@ import { call, createKey, expectProblem, listKeys, registerVerified as register 
 const rpc = {
   verifyApiKey: (key: string) =>
     (
-      exports as unknown as { default: { verifyApiKey(key: string): Promise<{ userId: string; scopes: string[]; roles: string[] } | null> } }
+      exports as unknown as {
+        default: { verifyApiKey(key: string): Promise<{ userId: string; scopes: string[]; roles: string[] } | null> };
+      }
     ).default.verifyApiKey(key),
 };
 
