@@ -7,6 +7,7 @@ export * from "./idempotency";
 export * from "./logging";
 export * from "./openapi";
 export * from "./pagination";
+export * from "./search";
 export * from "./time";
 export * from "./uploads";
 export * from "./validation";

@@ -4,6 +4,7 @@ import {
   decodeCursor,
   encodeCursor,
   errors,
+  ftsMatchExpression,
   invalidCursor,
   invalidField,
   jsonResponse,
@@ -17,9 +18,11 @@ import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "../deps";
 import { isAdmin, type OpenEnv, optionalBearer, readAuth } from "./common";
 import { categories, productImages, productSearchRows, products, variantAttributes, variants } from "./schema";
-import { toMatchExpression } from "./search-query";
 import { asciiLower, type ListProductsQuery, listProductsQuery, type ProductSort } from "./validation";
 import { type ProductSummary, productSummarySchema, type SummaryRow, toSummary } from "./views";
+
+/** At most this many search terms are used; the rest of a long `q` is ignored. */
+const MAX_SEARCH_TERMS = 12;
 
 /**
  * The FTS5 table of 0002_catalog.sql as drizzle sees it, for queries only: it is not in src/schema.ts
@@ -105,7 +108,7 @@ export async function listProducts(
   query: ListProductsQuery,
   admin: boolean,
 ): Promise<{ items: ProductSummary[]; nextCursor: string | null }> {
-  const match = query.q === undefined ? null : toMatchExpression(query.q);
+  const match = query.q === undefined ? null : ftsMatchExpression(query.q, MAX_SEARCH_TERMS);
   if (query.q !== undefined && match === null) throw invalidField("q", "Must contain a letter or digit", "query");
   const sortName: ProductSort = query.sort ?? (match ? "relevance" : "newest");
   if (sortName === "relevance" && !match) throw invalidField("sort", "`relevance` needs `q`", "query");
