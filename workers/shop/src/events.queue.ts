@@ -29,7 +29,8 @@ export type EventsMessage = z.infer<typeof eventsMessage>;
 export async function handleShopEvent(env: Env, body: EventsMessage, now: number): Promise<"written" | "skipped"> {
   const db = drizzle(env.DB);
   const [order] = await db.select().from(orders).where(eq(orders.id, body.orderId));
-  if (!order || order.paidAt === null) return "skipped";
+  // a receipt for an order that was paid; a refund email for any money that came in (also a cancelled order's)
+  if (!order || (body.type === "order.paid" ? order.paidAt === null : order.amountPaid === 0)) return "skipped";
   const to = await recipientOf(env, order);
   if (!to) return "skipped";
   const mail = body.type === "order.paid" ? await receiptMail(env, db, order, to) : await refundMail(env, db, order, body.refundId, to);

@@ -25,9 +25,9 @@ export const testEnv = (): Env => ({ ...env, STRIPE_WEBHOOK_SECRET: webhookSecre
 export const stripeFake = () => fakeStripe(bindings.STRIPE_API_BASE ?? "http://127.0.0.1:9");
 
 /** Calls the Worker with {@link testEnv} (so the webhook secret is set) and waits for its waitUntil work. */
-export async function fetchWorker(url: string, init: RequestInit = {}): Promise<Response> {
+export async function fetchWorker(url: string, init: RequestInit = {}, overrides: Record<string, unknown> = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(url, init), testEnv(), ctx);
+  const res = await worker.fetch(new Request(url, init), { ...testEnv(), ...overrides } as Env, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
