@@ -2,7 +2,9 @@
 // The billing half of the fake (products, prices, meters, invoices, subscriptions, portal), registered in
 // resources/index.mjs. Order matters where paths overlap: `/v1/invoices/create_preview` before `/v1/invoices/:id`.
 import * as cycle from "./billing-cycle.mjs";
-import * as invoices from "./billing-invoices.mjs";
+import * as invoiceItems from "./billing-invoice-items.mjs";
+import * as invoicePage from "./billing-invoice-page.mjs";
+import * as invoiceRoutes from "./billing-invoice-routes.mjs";
 import * as meters from "./billing-meters.mjs";
 import * as portal from "./billing-portal.mjs";
 import * as preview from "./billing-preview.mjs";
@@ -11,4 +13,15 @@ import * as subscriptionItems from "./billing-subscription-items.mjs";
 import * as subscriptions from "./billing-subscriptions.mjs";
 
 /** @type {{ routes: import("../router.mjs").Route[], setup?: (deps: { store: import("../store.mjs").Store, webhooks: import("../webhooks.mjs").Webhooks }) => void }[]} */
-export const modules = [products, meters, preview, invoices, subscriptions, subscriptionItems, portal, cycle];
+export const modules = [
+  products,
+  meters,
+  preview,
+  invoiceRoutes,
+  invoiceItems,
+  invoicePage,
+  subscriptions,
+  subscriptionItems,
+  portal,
+  cycle,
+];

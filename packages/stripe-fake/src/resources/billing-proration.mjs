@@ -98,7 +98,7 @@ export function applyItemParams(ctx, sub, params, period) {
       const current = /** @type {StripeObject} */ (items[at]);
       const price =
         raw.price !== undefined || raw.price_data !== undefined ? priceOfItem(ctx, raw, param, { recurring: true }) : current.price;
-      const quantity = int(raw, "quantity", { min: 0 }) ?? (price.id === current.price.id ? quantityOf(current) : 1);
+      const quantity = int(raw, "quantity", { min: 0 }) ?? (price.id === current.price.id ? quantityOf(current) : 1); // Stripe: a new price resets quantity to 1
       const metadata = raw.metadata !== undefined ? mergeMetadata(current.metadata, raw.metadata) : current.metadata;
       items[at] = buildItem({ id, subscription: sub.id, price, quantity, metadata, period, created: current.created });
       return;
