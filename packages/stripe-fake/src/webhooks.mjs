@@ -206,11 +206,12 @@ export class Webhooks {
     const behaviour = this.behaviourOf(endpointId);
     const held = this.deliveries.filter((d) => d.endpoint === endpointId && d.status === "held");
     const ordered = behaviour.order === "reverse" ? [...held].reverse() : held;
-    ordered.forEach((delivery, i) => {
-      delivery.status = "pending";
-      // reverse order must hold on the wire too: each send starts a little after the previous one
-      if (!delivery.url.startsWith("pull://")) this.schedule(delivery, i * 5);
-    });
+    for (const delivery of ordered) delivery.status = "pending";
+    // the order must hold on the wire too: each first attempt starts when the previous one has been answered
+    const sends = ordered.filter((d) => !d.url.startsWith("pull://"));
+    void (async () => {
+      for (const delivery of sends) if (!this.closed) await this.attempt(delivery);
+    })();
     if (behaviour.order === "reverse") {
       // pull endpoints are read in log order: move the released ones to the end, reversed
       const rest = this.deliveries.filter((d) => !ordered.includes(d));
