@@ -10,6 +10,7 @@ import * as portal from "./billing-portal.mjs";
 import * as preview from "./billing-preview.mjs";
 import * as products from "./billing-products.mjs";
 import * as subscriptionItems from "./billing-subscription-items.mjs";
+import * as subscriptionRoutes from "./billing-subscription-routes.mjs";
 import * as subscriptions from "./billing-subscriptions.mjs";
 
 /** @type {{ routes: import("../router.mjs").Route[], setup?: (deps: { store: import("../store.mjs").Store, webhooks: import("../webhooks.mjs").Webhooks }) => void }[]} */
@@ -21,6 +22,7 @@ export const modules = [
   invoiceItems,
   invoicePage,
   subscriptions,
+  subscriptionRoutes,
   subscriptionItems,
   portal,
   cycle,

@@ -4,7 +4,7 @@
 // `items[]`, so it prorates the same way (`proration_behavior`, `proration_date`).
 import { invalidParam, StripeError } from "../errors.mjs";
 import { bool, str } from "../params.mjs";
-import { updateFromParams } from "./billing-subscriptions.mjs";
+import { updateFromParams } from "./billing-subscription-routes.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
 

@@ -6,7 +6,7 @@
 // invoice, always_invoice → invoiced and charged now, none). Renewals, retries and trial ends run on the fake
 // clock (billing-cycle.mjs).
 import { invalidParam, StripeError } from "../errors.mjs";
-import { arr, bool, int, obj, oneOf, str } from "../params.mjs";
+import { arr, bool, int, oneOf, str } from "../params.mjs";
 import { mergeMetadata, newId } from "../store.mjs";
 import { chargeInvoice } from "./billing-charge.mjs";
 import {
@@ -20,16 +20,7 @@ import {
   recordPayment,
 } from "./billing-invoices.mjs";
 import { priceOfItem } from "./billing-products.mjs";
-import {
-  advanceLines,
-  applyItemParams,
-  assertCompatible,
-  buildItem,
-  periodOf,
-  prorationLines,
-  quantityOf,
-  usageLines,
-} from "./billing-proration.mjs";
+import { advanceLines, assertCompatible, buildItem, periodOf, prorationLines, quantityOf, usageLines } from "./billing-proration.mjs";
 import { periodBoundary, prorate as prorateAmount, prorationDescription } from "./billing-util.mjs";
 import { authenticatePaymentIntent } from "./payment-intents.mjs";
 
@@ -38,15 +29,15 @@ import { authenticatePaymentIntent } from "./payment-intents.mjs";
 /** @typedef {import("../router.mjs").Ctx} Ctx */
 
 const DAY = 86_400;
-const LIVE = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
-const PRORATIONS = /** @type {const} */ (["create_prorations", "none", "always_invoice"]);
+export const LIVE = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
+export const PRORATIONS = /** @type {const} */ (["create_prorations", "none", "always_invoice"]);
 const BEHAVIOURS = /** @type {const} */ (["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]);
 
 /**
  * @param {StripeObject} sub
  * @param {StripeObject[]} items
  */
-function withItems(sub, items) {
+export function withItems(sub, items) {
   return {
     ...sub,
     items: {
@@ -82,7 +73,7 @@ const creating = /** @type {WeakMap<Store, Set<string>>} */ (new WeakMap());
  * @param {Store} store
  * @param {StripeObject} sub
  */
-function lastBilled(store, sub) {
+export function lastBilled(store, sub) {
   const invoice = sub.latest_invoice ? store.find(sub.latest_invoice) : undefined;
   return invoice ? { invoice: invoice.id, lines: invoice.lines.data } : null;
 }
@@ -368,103 +359,12 @@ export function createSubscription(ctx, body, options = {}) {
 }
 
 /**
- * Applies `POST /v1/subscriptions/:id`: items, prorations, cancellation at period end, payment method, metadata.
- * @param {Ctx} ctx
- */
-export function updateFromParams(ctx) {
-  originOf.set(ctx.store, ctx.base);
-  const store = ctx.store;
-  const body = ctx.body;
-  const sub = store.get("subscription", ctx.params.id ?? "");
-  if (sub.status === "canceled" || sub.status === "incomplete_expired") {
-    const allowed = Object.keys(body).every((k) => ["metadata", "cancellation_details", "expand"].includes(k));
-    if (!allowed) throw invalidParam("id", "A canceled subscription can only update its cancellation_details and metadata.");
-    return updateSubscription(store, sub.id, body.metadata !== undefined ? { metadata: mergeMetadata(sub.metadata, body.metadata) } : {});
-  }
-  const behaviour = oneOf(body, "proration_behavior", PRORATIONS) ?? "create_prorations";
-  const now = ctx.now();
-  const at = int(body, "proration_date", { min: 0 }) ?? now;
-  const period = periodOf(sub);
-  if (at < period.start || at > period.end)
-    throw invalidParam("proration_date", "The proration date must be within the current billing period.");
-  const itemParams = arr(body, "items");
-  /** @type {StripeObject[]} */
-  let items = sub.items.data;
-  /** @type {StripeObject} */
-  const patch = {};
-  if (itemParams.length > 0) {
-    items = applyItemParams(ctx, sub, itemParams, period);
-    assertCompatible(
-      items.map((i) => i.price),
-      "items",
-    );
-  }
-  const first = /** @type {StripeObject} */ (items[0]);
-  const oldInterval = sub.items.data[0].price.recurring;
-  const intervalChanged =
-    first.price.recurring.interval !== oldInterval.interval || first.price.recurring.interval_count !== oldInterval.interval_count;
-  const endTrial = body.trial_end === "now" && sub.status === "trialing";
-  const resetAnchor = intervalChanged || body.billing_cycle_anchor === "now" || endTrial;
-  const prorating = behaviour !== "none" && sub.status !== "trialing" && !endTrial;
-  const proration = prorating ? prorationLines(store, sub, sub.items.data, items, period, at, lastBilled(store, sub)) : [];
-  if (resetAnchor) {
-    const nextPeriod = { start: now, end: periodBoundary(now, first.price.recurring, 1) };
-    items = items.map((i) => ({ ...i, current_period_start: nextPeriod.start, current_period_end: nextPeriod.end }));
-    for (const line of proration.filter((l) => l.amount < 0)) addPendingProration(store, sub, line);
-    Object.assign(patch, { billing_cycle_anchor: now, ...(endTrial ? { trial_end: now, status: "active" } : {}) });
-    store.update("subscription", sub.id, withItems({ ...sub, ...patch }, items));
-    const current = store.get("subscription", sub.id);
-    billSubscription(store, current, {
-      billingReason: "subscription_update",
-      lines: advanceLines(store, current, items, nextPeriod),
-      period: nextPeriod,
-    });
-    // the charge decides the status now (a failed one made it past_due)
-    delete patch.status;
-  } else {
-    for (const line of proration) addPendingProration(store, sub, line);
-    store.update("subscription", sub.id, withItems(sub, items));
-    if (behaviour === "always_invoice" && proration.length > 0) {
-      billSubscription(store, store.get("subscription", sub.id), {
-        billingReason: "subscription_update",
-        lines: [],
-        period: { start: at, end: period.end },
-      });
-    }
-  }
-  const cancelAtEnd = bool(body, "cancel_at_period_end");
-  if (cancelAtEnd !== undefined) {
-    const end = periodOf(store.get("subscription", sub.id)).end;
-    Object.assign(patch, { cancel_at_period_end: cancelAtEnd, cancel_at: cancelAtEnd ? end : null, canceled_at: cancelAtEnd ? now : null });
-    patch.cancellation_details = { comment: null, feedback: null, reason: cancelAtEnd ? "cancellation_requested" : null };
-  }
-  if (body.cancel_at !== undefined) {
-    const cancelAt = body.cancel_at === "" ? null : int(body, "cancel_at", { min: now });
-    Object.assign(patch, { cancel_at: cancelAt ?? null, cancel_at_period_end: false });
-  }
-  if (body.default_payment_method !== undefined) patch.default_payment_method = str(body, "default_payment_method") ?? null;
-  if (body.metadata !== undefined) patch.metadata = mergeMetadata(sub.metadata, body.metadata);
-  if (body.description !== undefined) patch.description = str(body, "description", { max: 500 }) ?? null;
-  const latest = store.get("subscription", sub.id);
-  const after = { ...latest, ...patch };
-  // one updated event with everything that changed against the state before this request
-  store.update("subscription", sub.id, after);
-  const previous = Object.fromEntries(
-    Object.keys(after)
-      .filter((k) => JSON.stringify(after[k]) !== JSON.stringify(sub[k]))
-      .map((k) => [k, sub[k] ?? null]),
-  );
-  if (Object.keys(previous).length > 0) store.emit("customer.subscription.updated", after, previous);
-  return store.get("subscription", sub.id);
-}
-
-/**
  * A proration line as a pending invoice item (`ii_`, proration: true) for the subscription's next invoice.
  * @param {Store} store
  * @param {StripeObject} sub
  * @param {import("./billing-invoices.mjs").LineSpec} line
  */
-function addPendingProration(store, sub, line) {
+export function addPendingProration(store, sub, line) {
   return createInvoiceItem(store, {
     customer: sub.customer,
     amount: line.amount,
@@ -576,68 +476,4 @@ export function createSubscriptionFromCheckout(ctx, session) {
 }
 
 /** @type {import("../router.mjs").Route[]} */
-export const routes = [
-  { method: "POST", path: "/v1/subscriptions", handler: (ctx) => createSubscription(ctx, ctx.body) },
-  { method: "GET", path: "/v1/subscriptions/:id", handler: (ctx) => ctx.store.get("subscription", ctx.params.id ?? "") },
-  { method: "POST", path: "/v1/subscriptions/:id", handler: updateFromParams },
-  {
-    method: "DELETE",
-    path: "/v1/subscriptions/:id",
-    handler(ctx) {
-      const sub = ctx.store.get("subscription", ctx.params.id ?? "");
-      if (sub.status === "canceled" || sub.status === "incomplete_expired") {
-        throw invalidParam("id", `A canceled subscription can't be canceled again.`, "resource_missing");
-      }
-      // DELETE params may come in the query string (stripe-node sends them there) or the body
-      const params = { ...ctx.query, ...ctx.body };
-      const details = obj(params, "cancellation_details") ?? {};
-      return endSubscription(ctx.store, sub.id, {
-        at: ctx.now(),
-        prorate: bool(params, "prorate") ?? false,
-        invoiceNow: bool(params, "invoice_now") ?? false,
-        comment: str(details, "comment", { max: 5000 }) ?? null,
-        feedback: str(details, "feedback") ?? null,
-      });
-    },
-  },
-  {
-    method: "GET",
-    path: "/v1/subscriptions",
-    handler(ctx) {
-      const q = ctx.query;
-      const customer = str(q, "customer");
-      const price = str(q, "price");
-      const status = oneOf(
-        q,
-        "status",
-        /** @type {const} */ ([
-          "active",
-          "all",
-          "canceled",
-          "ended",
-          "incomplete",
-          "incomplete_expired",
-          "past_due",
-          "paused",
-          "trialing",
-          "unpaid",
-        ]),
-      );
-      const matches = (/** @type {StripeObject} */ s) => {
-        if (!status) return LIVE.includes(s.status);
-        if (status === "all") return true;
-        if (status === "ended") return s.status === "canceled" || s.status === "incomplete_expired";
-        return s.status === status;
-      };
-      return ctx.store.list(
-        "subscription",
-        (s) =>
-          (!customer || s.customer === customer) &&
-          (!price || s.items.data.some((/** @type {StripeObject} */ i) => i.price.id === price)) &&
-          matches(s),
-        q,
-        "/v1/subscriptions",
-      );
-    },
-  },
-];
+export const routes = [];
