@@ -1,4 +1,4 @@
-import { idParam, paginationQuery } from "@edgeworks/http";
+import { idParam, paginationQuery, queryBoolean } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 import { emailField } from "./fields";
 import { roleField } from "./roles";
@@ -43,6 +43,13 @@ const roleParam = () => roleField().openapi({ param: { name: "role", in: "path" 
 export const userRoleParams = z.object({ id: idParam("User id"), role: roleParam() });
 export const roleParams = z.object({ role: roleParam() });
 export const holdersQuery = z.object(paginationQuery);
+export const revokeQuery = z.object({
+  endSessions: queryBoolean().optional().openapi({
+    description:
+      "`true`: also end every session of the user (their refresh tokens stop working; accounts refuses their access tokens at once), for an account that may be compromised. Default `false`",
+    example: "true",
+  }),
+});
 
 export const mutationHeaders = z.object({
   "idempotency-key": z

@@ -6,6 +6,7 @@ import type { Db, ServiceDeps } from "./deps";
 import { MAX_ROLES_PER_USER } from "./roles";
 import { grantRoleRow, revokeRoleRow, roleCountOf, roleRowsOf } from "./roles.service";
 import { type UserRoleRow, type UserRow, userRoles, users } from "./schema";
+import { revokeSessionsOf } from "./sessions.service";
 import { findUser, findUserByEmail } from "./user-row";
 
 const CURSOR_SCOPE = "roleHolders:userId:asc";
@@ -85,9 +86,13 @@ const heldRole = (db: Db, userId: string, role: string) =>
 /**
  * Revokes `role` from a user. Unknown user or a role not held: 404. The last `platform:admin` cannot
  * be revoked (409), nor one that ADMIN_EMAILS grants (409: it would come back at the next login;
- * remove the address from the var instead). Recorded in the audit trail.
+ * remove the address from the var instead). Recorded in the audit trail. With `endSessions`, every
+ * session of the user ends too (but `keep`, the caller's own when revoking one's own role).
  */
-export async function revokeRole(deps: ServiceDeps, input: { actor: string; userId: string; role: string }): Promise<void> {
+export async function revokeRole(
+  deps: ServiceDeps,
+  input: { actor: string; userId: string; role: string; endSessions?: { keep?: string } },
+): Promise<void> {
   const { db } = deps;
   const user = await userOrThrow(db, input.userId);
   if (input.role === PLATFORM_ADMIN && user.emailVerifiedAt !== null && deps.adminEmails?.has(user.email)) {
@@ -96,6 +101,8 @@ export async function revokeRole(deps: ServiceDeps, input: { actor: string; user
   const outcome = await revokeRoleRow(db, { ...input, now: deps.now() });
   if (outcome === "not_held") throw notFound("Role");
   if (outcome === "last_admin") throw new ApiError("conflict", "This is the last platform:admin; grant the role to someone else first");
+  // for an account that may be compromised: its refresh tokens stop now (accounts refuses its access tokens at once too)
+  if (input.endSessions) await revokeSessionsOf(db, input.userId, deps.now(), { keep: input.endSessions.keep });
 }
 
 /** One page of the holders of `role`, by user id; a role nobody holds is 404. */

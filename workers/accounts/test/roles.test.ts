@@ -47,6 +47,30 @@ describe("the roles claim of access tokens", () => {
     expect(session.expiresIn).toBe(900);
   });
 
+  it("with endSessions=true the revoke also ends every session of the user (a compromised account)", async () => {
+    const admin = await newAdmin();
+    const bob = await registerVerified();
+    await grantInDb(bob.user.id, "shop:admin");
+    const other = await login(bob.user.email, bob.password);
+    expect((await call("DELETE", `${rolePath(bob.user.id, "shop:admin")}?endSessions=maybe`, admin.accessToken)).status).toBe(422);
+    expect((await call("DELETE", `${rolePath(bob.user.id, "shop:admin")}?endSessions=true`, admin.accessToken)).status).toBe(204);
+    for (const refreshToken of [bob.refreshToken, other.refreshToken]) {
+      expect((await call("POST", "/refresh", undefined, { refreshToken })).status).toBe(401);
+    }
+    expect((await call("GET", "/me", bob.accessToken)).status).toBe(401);
+    // the admin's own session is untouched
+    expect((await call("GET", "/me", admin.accessToken)).status).toBe(200);
+  });
+
+  it("an admin ending their own sessions with their own role keeps the session they act from", async () => {
+    const admin = await newAdmin();
+    await grantInDb(admin.user.id, "shop:admin");
+    const elsewhere = await login(admin.user.email, admin.password);
+    expect((await call("DELETE", `${rolePath(admin.user.id, "shop:admin")}?endSessions=true`, admin.accessToken)).status).toBe(204);
+    expect((await call("POST", "/refresh", undefined, { refreshToken: elsewhere.refreshToken })).status).toBe(401);
+    expect(claimsOf((await refreshOf(admin)).accessToken).roles).toEqual(["platform:admin"]);
+  });
+
   it("is refused by accounts' admin API when the database says otherwise (a forged or stale claim counts for nothing)", async () => {
     const admin = await newAdmin();
     const target = await registerVerified();

@@ -6,6 +6,7 @@ import {
   findUsersQuery,
   holdersQuery,
   mutationHeaders,
+  revokeQuery,
   roleGrantSchema,
   roleHolderPage,
   roleParams,
@@ -78,10 +79,10 @@ export const revokeRoleRoute = createRoute({
   description:
     `${WHO}Needs an access token from a session (an API key is 403); revoking \`platform:admin\` also needs a login within the last 5 minutes (403). ` +
     "A role the user does not hold (or an unknown user) is 404. The last `platform:admin` cannot be revoked (409), nor one an `ADMIN_EMAILS` address holds (409: remove it from the var). " +
-    "Takes effect at once in accounts and for API keys; tokens already issued keep the role until they expire (tokens with roles live 5 minutes) and the next refresh drops it. " +
+    "Takes effect at once in accounts and for API keys; tokens already issued keep the role until they expire (tokens with roles live 5 minutes) and the next refresh drops it; the sessions go on unless `endSessions=true` ends them all (the caller's own excepted). " +
     `Recorded in the audit trail. ${IDEMPOTENT}`,
   middleware: [requireAuth, requireAdminScope, requireSession, requirePlatformAdmin, idempotent] as const,
-  request: { params: userRoleParams, headers: mutationHeaders },
+  request: { params: userRoleParams, query: revokeQuery, headers: mutationHeaders },
   responses: { 204: { description: "Revoked", headers: replayed }, ...errors(401, 403, 404, 409, 422) },
 });
 

@@ -25,7 +25,9 @@ adminRoutes
     const deps = serviceDeps(c);
     const { id, role } = c.req.valid("param");
     if (role === PLATFORM_ADMIN) requireRecentLogin(loginMs(c.var.auth.authTime), deps.now());
-    await revokeRole(deps, { actor: c.var.auth.userId, userId: id, role });
+    const { auth } = c.var;
+    const endSessions = c.req.valid("query").endSessions ? { keep: auth.userId === id ? auth.sessionId : undefined } : undefined;
+    await revokeRole(deps, { actor: auth.userId, userId: id, role, endSessions });
     return c.body(null, 204);
   })
   .openapi(roleHoldersRoute, async (c) =>
