@@ -173,6 +173,11 @@ describe("prices", () => {
       statusCode: 400,
       param: "currency",
     });
+    await expect(t.stripe.prices.create({ product: product.id, currency: "usd", unit_amount: 100_000_000 })).rejects.toMatchObject({
+      statusCode: 400,
+      param: "unit_amount",
+      message: "This value must be less than or equal to 99999999.",
+    });
     expect((await t.stripe.prices.list({ product: product.id })).data).toHaveLength(0);
   });
 });

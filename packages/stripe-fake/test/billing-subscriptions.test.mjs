@@ -226,6 +226,16 @@ describe("subscriptions: create", () => {
       statusCode: 400,
       param: "items[0][price]",
     });
+    await expect(
+      t.stripe.subscriptions.create({ customer: c.id, items: [{ price: price.id, quantity: 1_000_001 }] }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      param: "items[0][quantity]",
+    });
+    await expect(
+      // @ts-expect-error: items must be an array
+      t.stripe.subscriptions.create({ customer: c.id, items: "x" }),
+    ).rejects.toMatchObject({ statusCode: 400, param: "items" });
     expect((await t.stripe.subscriptions.list({ customer: c.id })).data).toHaveLength(0);
   });
 });

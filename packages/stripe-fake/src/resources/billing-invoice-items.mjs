@@ -6,7 +6,7 @@ import { bool, currency, int, obj, str } from "../params.mjs";
 import { mergeMetadata } from "../store.mjs";
 import { addItemToDraft, createInvoiceItem, draftOrThrow, originOf, withTotals } from "./billing-invoices.mjs";
 import { priceOfItem } from "./billing-products.mjs";
-import { lineDescription } from "./billing-util.mjs";
+import { boundedInt, lineDescription, MAX_QUANTITY } from "./billing-util.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
 
@@ -19,7 +19,7 @@ export const routes = [
       originOf.set(ctx.store, ctx.base);
       const body = ctx.body;
       const customer = ctx.store.get("customer", /** @type {string} */ (str(body, "customer", { required: true })), "customer");
-      const quantity = int(body, "quantity", { min: 0 }) ?? 1;
+      const quantity = boundedInt(body, "quantity", MAX_QUANTITY) ?? 1;
       const pricing = obj(body, "pricing");
       const hasPrice = body.price !== undefined || body.price_data !== undefined || pricing?.price !== undefined;
       const price = hasPrice ? priceOfItem(ctx, pricing?.price ? { price: pricing.price } : body, "") : null;

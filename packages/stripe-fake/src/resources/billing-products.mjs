@@ -6,6 +6,7 @@
 import { invalidParam } from "../errors.mjs";
 import { arr, bool, currency, int, obj, oneOf, str } from "../params.mjs";
 import { mergeMetadata } from "../store.mjs";
+import { boundedInt, MAX_UNIT_AMOUNT } from "./billing-util.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
 /** @typedef {import("../params.mjs").Params} Params */
@@ -96,7 +97,7 @@ export function createPrice(ctx, body, options = {}) {
   else throw invalidParam(`${param}product${close}`, "Missing required param: product.", "parameter_missing");
   const billingScheme = oneOf(body, "billing_scheme", /** @type {const} */ (["per_unit", "tiered"])) ?? "per_unit";
   if (billingScheme === "tiered") throw invalidParam(`${param}billing_scheme${close}`, "The Stripe fake supports per_unit prices only.");
-  let unitAmount = int(body, "unit_amount", { min: 0 });
+  let unitAmount = boundedInt(body, "unit_amount", MAX_UNIT_AMOUNT, `${param}unit_amount${close}`);
   const decimal = str(body, "unit_amount_decimal");
   if (unitAmount === undefined && decimal !== undefined) {
     const n = Number(decimal);

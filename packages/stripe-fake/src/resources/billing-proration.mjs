@@ -4,11 +4,11 @@
 // Proration is Stripe's default, to the second: the unused share of the current period on the old price is
 // credited and the same share on the new price is charged (https://docs.stripe.com/billing/subscriptions/prorations).
 import { invalidParam } from "../errors.mjs";
-import { bool, int, str } from "../params.mjs";
+import { bool, str } from "../params.mjs";
 import { mergeMetadata, newId } from "../store.mjs";
 import { meterUsage } from "./billing-meters.mjs";
 import { priceOfItem } from "./billing-products.mjs";
-import { lineDescription, planOf, priceName, prorate, prorationDescription } from "./billing-util.mjs";
+import { boundedInt, lineDescription, MAX_QUANTITY, planOf, priceName, prorate, prorationDescription } from "./billing-util.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
 /** @typedef {import("../store.mjs").Store} Store */
@@ -98,7 +98,8 @@ export function applyItemParams(ctx, sub, params, period) {
       const current = /** @type {StripeObject} */ (items[at]);
       const price =
         raw.price !== undefined || raw.price_data !== undefined ? priceOfItem(ctx, raw, param, { recurring: true }) : current.price;
-      const quantity = int(raw, "quantity", { min: 0 }) ?? (price.id === current.price.id ? quantityOf(current) : 1); // Stripe: a new price resets quantity to 1
+      const quantity =
+        boundedInt(raw, "quantity", MAX_QUANTITY, `${param}[quantity]`) ?? (price.id === current.price.id ? quantityOf(current) : 1); // Stripe: a new price resets quantity to 1
       const metadata = raw.metadata !== undefined ? mergeMetadata(current.metadata, raw.metadata) : current.metadata;
       items[at] = buildItem({ id, subscription: sub.id, price, quantity, metadata, period, created: current.created });
       return;
@@ -111,7 +112,7 @@ export function applyItemParams(ctx, sub, params, period) {
       buildItem({
         subscription: sub.id,
         price,
-        quantity: int(raw, "quantity", { min: 0 }) ?? 1,
+        quantity: boundedInt(raw, "quantity", MAX_QUANTITY, `${param}[quantity]`) ?? 1,
         metadata: mergeMetadata({}, raw.metadata),
         period,
         created: ctx.now(),

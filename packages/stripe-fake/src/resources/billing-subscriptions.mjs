@@ -21,7 +21,7 @@ import {
 } from "./billing-invoices.mjs";
 import { priceOfItem } from "./billing-products.mjs";
 import { advanceLines, assertCompatible, buildItem, periodOf, prorationLines, quantityOf, usageLines } from "./billing-proration.mjs";
-import { periodBoundary, prorate as prorateAmount, prorationDescription } from "./billing-util.mjs";
+import { boundedInt, MAX_QUANTITY, periodBoundary, prorate as prorateAmount, prorationDescription } from "./billing-util.mjs";
 import { authenticatePaymentIntent } from "./payment-intents.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
@@ -300,7 +300,7 @@ export function createSubscription(ctx, body, options = {}) {
     return buildItem({
       subscription: id,
       price,
-      quantity: int(raw, "quantity", { min: 0 }) ?? 1,
+      quantity: boundedInt(raw, "quantity", MAX_QUANTITY, `items[${n}][quantity]`) ?? 1,
       metadata: mergeMetadata({}, raw.metadata),
       period,
       created: now,

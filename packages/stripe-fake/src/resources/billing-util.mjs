@@ -2,6 +2,8 @@
 // Shared pieces of the billing half: calendar periods as Stripe bills them (monthly anchors keep their day of
 // the month, clamped to the month's last day), proration by seconds, and the descriptions Stripe writes on
 // invoice lines ("1 × Pro (at $10.00 / month)", "Unused time on Pro after 05 Dec 2026").
+import { invalidParam } from "../errors.mjs";
+import { int } from "../params.mjs";
 
 const DAY = 86_400;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -178,4 +180,22 @@ export function expands(expand, path) {
 export function expandsBelow(expand, path) {
   if (!Array.isArray(expand)) return [];
   return expand.filter((e) => typeof e === "string" && e.startsWith(`${path}.`)).map((e) => e.slice(path.length + 1));
+}
+
+/** Stripe's ceiling for `unit_amount` (8 digits) and the fake's for a quantity, so totals stay exact integers. */
+export const MAX_UNIT_AMOUNT = 99_999_999;
+export const MAX_QUANTITY = 1_000_000;
+
+/**
+ * An integer param between 0 and `max` (Stripe: "This value must be less than or equal to 99999999.").
+ * @param {Record<string, any>} body
+ * @param {string} name
+ * @param {number} max
+ * @param {string} [param] the name the error reports (nested params: "items[0][quantity]")
+ */
+export function boundedInt(body, name, max, param = name) {
+  const value = int(body, name, { min: 0 });
+  if (value !== undefined && value > max)
+    throw invalidParam(param, `This value must be less than or equal to ${max}.`, "parameter_invalid_integer");
+  return value;
 }
