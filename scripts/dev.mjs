@@ -5,7 +5,7 @@
 // the front door config plus every product's config.
 // Usage: node scripts/dev.mjs [--port 8787] [--persist-to .wrangler/state] [--log-level info] [--inspector-port N]
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { startStripeFake } from "../packages/stripe-fake/src/index.mjs";
@@ -88,6 +88,61 @@ function varOf(text, name) {
   return line?.slice(name.length + 1).replaceAll('"', "");
 }
 
+// Several dev servers may start at once (the e2e projects each start one, with its own STRIPE_FAKE_PORT): from
+// writing .dev.vars until wrangler has read them (the front door answers /health) one start holds this lock,
+// so no shop reads another server's STRIPE_API_BASE. A lock whose owner died or that is older than 2 minutes
+// is broken (renamed away first, so two waiters never both delete a fresh one).
+const START_LOCK = join(ROOT, ".wrangler", "dev-start.lock");
+const STALE_LOCK_MS = 120_000;
+let holdingStartLock = false;
+
+/** @param {string} dir */
+function staleLock(dir) {
+  try {
+    const owner = Number(readFileSync(join(dir, "owner"), "utf8"));
+    if (Date.now() - statSync(dir).mtimeMs > STALE_LOCK_MS) return true;
+    if (!owner) return Date.now() - statSync(dir).mtimeMs > 5000;
+    process.kill(owner, 0);
+    return false;
+  } catch (error) {
+    // no owner file yet (being created) is fresh; a dead owner (ESRCH) is stale
+    return error?.code === "ESRCH";
+  }
+}
+
+async function acquireStartLock() {
+  mkdirSync(join(ROOT, ".wrangler"), { recursive: true });
+  let waited = false;
+  for (;;) {
+    try {
+      mkdirSync(START_LOCK);
+      writeFileSync(join(START_LOCK, "owner"), String(process.pid));
+      holdingStartLock = true;
+      return;
+    } catch (error) {
+      if (error?.code !== "EEXIST") throw error;
+    }
+    if (staleLock(START_LOCK)) {
+      const away = `${START_LOCK}.stale-${process.pid}-${Date.now()}`;
+      try {
+        renameSync(START_LOCK, away);
+        rmSync(away, { recursive: true, force: true });
+      } catch {}
+      continue;
+    }
+    if (!waited) console.log("waiting for another dev server to finish starting (.wrangler/dev-start.lock)");
+    waited = true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function releaseStartLock() {
+  if (!holdingStartLock) return;
+  holdingStartLock = false;
+  rmSync(START_LOCK, { recursive: true, force: true });
+}
+process.on("exit", releaseStartLock);
+
 // The Stripe stand-in: every Worker with STRIPE_WEBHOOK_PATH gets its address and test secrets in .dev.vars,
 // and its webhook URL (through the front door) registered with that Worker's signing secret.
 const stripePort = Number(process.env.STRIPE_FAKE_PORT ?? "12111");
@@ -96,6 +151,7 @@ const stripeFake = await startStripeFake({ port: stripePort, host: "127.0.0.1" }
   process.exit(1);
 });
 console.log(`Stripe stand-in on ${stripeFake.url} (pages: ${stripeFake.url}/c/pay/<cs_id>, controls: ${stripeFake.url}/_fake/…)`);
+await acquireStartLock();
 for (const worker of workerConfigs().filter((w) => w.name !== "edge")) {
   const path = tomlString(readFileSync(worker.config, "utf8"), "STRIPE_WEBHOOK_PATH");
   if (!path) continue;
@@ -141,5 +197,20 @@ const child = spawnWrangler(
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => {
+  releaseStartLock();
   void stripeFake.close().finally(() => process.exit(code ?? 0));
 });
+
+// wrangler has read every .dev.vars once the front door answers: let the next dev server start
+void (async () => {
+  const deadline = Date.now() + STALE_LOCK_MS;
+  while (holdingStartLock && Date.now() < deadline) {
+    const up = await fetch(`http://127.0.0.1:${values.port}/health`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  releaseStartLock();
+})();
