@@ -102,7 +102,7 @@ async function drive({ loops, seconds, warmup, step }) {
           const now = performance.now();
           if (now >= tStart && now < tEnd) latencies.push(ms);
         } catch (err) {
-          const key = String(err.message).slice(0, 120);
+          const key = `${err.message}${err.cause ? ` (${err.cause.code ?? err.cause.message})` : ""}`.slice(0, 160);
           errors[key] = (errors[key] ?? 0) + 1;
           if (Object.values(errors).reduce((a, b) => a + b, 0) > 50) throw err;
         }
@@ -187,6 +187,19 @@ export async function benchShop({ bundles, work, seconds = 10, warmup = 2, buyer
 
     const addMs = [];
     let checkouts = 0;
+    let retries = 0;
+    // A connection the server dropped (ECONNRESET under load, or a keep-alive socket closed as it was reused)
+    // is retried with the same Idempotency-Key, so a retry can never make a second order; retries are counted.
+    const retrying = async (send) => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await send();
+        } catch (err) {
+          if (attempt >= 2 || err.cause?.code !== "ECONNRESET") throw err;
+          retries++;
+        }
+      }
+    };
     const checkout = await drive({
       loops: buyers,
       seconds,
@@ -194,15 +207,16 @@ export async function benchShop({ bundles, work, seconds = 10, warmup = 2, buyer
       step: async (i) => {
         const token = people[i];
         const a = performance.now();
-        await call(origin, "/shop/v1/cart/items", { token, json: { variantId, quantity: 1 } });
+        const addKey = randomUUID();
+        await retrying(() =>
+          call(origin, "/shop/v1/cart/items", { token, headers: { "Idempotency-Key": addKey }, json: { variantId, quantity: 1 } }),
+        );
         addMs.push(performance.now() - a); // context only: warm-up included
         const t = performance.now();
-        const body = await call(origin, "/shop/v1/checkout", {
-          token,
-          headers: { "Idempotency-Key": randomUUID() },
-          json: { country: "US" },
-          expect: 201,
-        });
+        const key = randomUUID();
+        const body = await retrying(() =>
+          call(origin, "/shop/v1/checkout", { token, headers: { "Idempotency-Key": key }, json: { country: "US" }, expect: 201 }),
+        );
         const ms = performance.now() - t;
         if (!body?.order?.id || !body.clientSecret) throw new Error(`checkout answered ${JSON.stringify(body).slice(0, 200)}`);
         checkouts++;
@@ -217,6 +231,7 @@ export async function benchShop({ bundles, work, seconds = 10, warmup = 2, buyer
       checkout,
       addToCart: { p50: percentile(addMs, 50), p99: percentile(addMs, 99) },
       checkouts,
+      retries,
       ordersCreated: orders.total,
       ratio: checkout.rps / baseline.rps,
       p99Ratio: checkout.p99 / Math.max(baseline.p99, 1),
@@ -242,7 +257,8 @@ export function shopMarkdown(r, setup) {
       `with a fresh Idempotency-Key", ${r.config.seconds} s after a ${r.config.warmup} s warm-up, one product with ${STOCK} units, ` +
       "the Stripe stand-in (packages/stripe-fake) on a local port. Only the checkout call is timed; the baseline is the bare Worker " +
       `driven by the same ${r.config.buyers} loops in the same run. Add-to-cart p50/p99: ${f(r.addToCart.p50)} / ${f(r.addToCart.p99)} ms. ` +
-      `Checkouts answered 201 (warm-up and measured window): ${r.checkouts}; orders in the database afterwards: ${r.ordersCreated}.`,
+      `Checkouts answered 201 (warm-up and measured window): ${r.checkouts}; orders in the database afterwards: ${r.ordersCreated}; ` +
+      `requests retried after a dropped connection (same Idempotency-Key): ${r.retries}.`,
     "",
     "| target | req/s | p50 ms | p99 ms | max ms | × baseline req/s | × baseline p99 | errors |",
     "|---|---:|---:|---:|---:|---:|---:|---|",
