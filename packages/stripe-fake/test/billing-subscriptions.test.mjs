@@ -141,6 +141,12 @@ describe("subscriptions: create", () => {
       code: "card_declined",
       statusCode: 402,
     });
+    await expect(
+      t.stripe.subscriptions.create({ customer: c.id, items: [{ price: price.id }], payment_behavior: "error_if_incomplete" }),
+    ).rejects.toMatchObject({ statusCode: 402, type: "StripeCardError", code: "card_declined" });
+    const expired = (await t.stripe.subscriptions.list({ customer: c.id, status: "incomplete_expired" })).data;
+    expect(expired).toHaveLength(1);
+    expect((await t.stripe.invoices.retrieve(/** @type {string} */ (expired[0]?.latest_invoice))).status).toBe("void");
     const paid = await t.stripe.invoices.pay(invoice.id, { payment_method: "pm_card_visa" });
     expect(paid).toMatchObject({ status: "paid", amount_paid: 1500 });
     expect((await t.stripe.subscriptions.retrieve(sub.id)).status).toBe("active");

@@ -7,7 +7,7 @@
 // unpaid for 23 hours expires an `incomplete` subscription.
 import { attemptInvoicePayment } from "./billing-invoices.mjs";
 import { advanceLines, periodOf, usageLines } from "./billing-proration.mjs";
-import { billSubscription, endSubscription, onPaymentIntentEvent, updateSubscription } from "./billing-subscriptions.mjs";
+import { billSubscription, endSubscription, expireIncomplete, onPaymentIntentEvent, updateSubscription } from "./billing-subscriptions.mjs";
 import { nextBoundary } from "./billing-util.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
@@ -42,7 +42,7 @@ function nextDue(store, sub) {
   /** @type {{ at: number, run: () => void }[]} */
   const due = [];
   if (sub.status === "incomplete") {
-    due.push({ at: sub.created + INCOMPLETE_EXPIRY, run: () => expire(store, sub) });
+    due.push({ at: sub.created + INCOMPLETE_EXPIRY, run: () => expireIncomplete(store, sub.id, sub.created + INCOMPLETE_EXPIRY) });
   }
   if (sub.status === "trialing" && sub.trial_end && !warned.get(store)?.has(sub.id)) {
     due.push({
@@ -70,25 +70,6 @@ function nextDue(store, sub) {
     due.push({ at: invoice.due_date, run: () => updateSubscription(store, sub.id, { status: "past_due" }) });
   }
   return due.sort((a, b) => a.at - b.at)[0];
-}
-
-/**
- * The first invoice stayed unpaid for 23 hours: incomplete_expired, its invoice voided.
- * @param {Store} store
- * @param {StripeObject} sub
- */
-function expire(store, sub) {
-  const at = sub.created + INCOMPLETE_EXPIRY;
-  for (const invoice of store.all("invoice", (i) => i.parent?.subscription_details?.subscription === sub.id && i.status === "open")) {
-    const voided = store.update("invoice", invoice.id, {
-      status: "void",
-      amount_remaining: 0,
-      confirmation_secret: null,
-      status_transitions: { ...invoice.status_transitions, voided_at: at },
-    });
-    store.emit("invoice.voided", voided);
-  }
-  updateSubscription(store, sub.id, { status: "incomplete_expired", ended_at: at });
 }
 
 /**

@@ -346,7 +346,7 @@ export function createSubscription(ctx, body, options = {}) {
   sub = store.get("subscription", id);
   store.emit("customer.subscription.created", sub);
   if (failure && behaviour === "error_if_incomplete") {
-    store.update("subscription", id, { status: "incomplete_expired", ended_at: now });
+    expireIncomplete(store, id, now);
     throw new StripeError({
       status: 402,
       type: "card_error",
@@ -421,6 +421,27 @@ export function endSubscription(store, id, spec) {
 }
 
 /**
+ * Ends an incomplete subscription whose first invoice was not paid: its open invoices voided, the
+ * subscription `incomplete_expired` (customer.subscription.updated).
+ * @param {Store} store
+ * @param {string} id
+ * @param {number} at
+ */
+export function expireIncomplete(store, id, at) {
+  for (const invoice of store.all("invoice", (i) => i.parent?.subscription_details?.subscription === id && i.status === "open")) {
+    const voided = store.update("invoice", invoice.id, {
+      status: "void",
+      amount_remaining: 0,
+      confirmation_secret: null,
+      next_payment_attempt: null,
+      status_transitions: { ...invoice.status_transitions, voided_at: at },
+    });
+    store.emit("invoice.voided", voided);
+  }
+  updateSubscription(store, id, { status: "incomplete_expired", ended_at: at });
+}
+
+/**
  * Checkout in subscription mode (called by the core's checkout completion, which has created the customer when
  * the session had none and made the collected card its default): the subscription and its first invoice,
  * charged with that card. The hosted page passes 3-D Secure itself; a declined card ends the attempt with a 402
@@ -457,14 +478,7 @@ export function createSubscriptionFromCheckout(ctx, session) {
     authenticatePaymentIntent(store, pi.id, "succeed");
     return store.get("subscription", sub.id);
   }
-  const voided = store.update("invoice", invoice.id, {
-    status: "void",
-    amount_remaining: 0,
-    confirmation_secret: null,
-    status_transitions: { ...invoice.status_transitions, voided_at: ctx.now() },
-  });
-  store.emit("invoice.voided", voided);
-  updateSubscription(store, sub.id, { status: "incomplete_expired", ended_at: ctx.now() });
+  expireIncomplete(store, sub.id, ctx.now());
   const error = pi?.last_payment_error;
   throw new StripeError({
     status: 402,
