@@ -119,13 +119,33 @@ describe("Inventory Durable Object", () => {
     const [v] = variantIds as [string];
     const inv = inventoryOf(env, productId);
     unwrap(await inv.reserve("order:o2", v, 2, 60_000));
-    expect(unwrap(await inv.commit("order:o2"))).toEqual({ lines: [{ variantId: v, quantity: 2 }], replayed: false });
-    expect(unwrap(await inv.commit("order:o2"))).toEqual({ lines: [{ variantId: v, quantity: 2 }], replayed: true });
+    expect(unwrap(await inv.commit("order:o2"))).toEqual({ lines: [{ variantId: v, quantity: 2 }], shortfall: [], replayed: false });
+    expect(unwrap(await inv.commit("order:o2"))).toEqual({ lines: [{ variantId: v, quantity: 2 }], shortfall: [], replayed: true });
     expect(await levelOf(productId, v)).toMatchObject({ stock: 3, available: 3 });
     expect(await mirrorOf(v)).toMatchObject({ stock: 3, available: 3 });
     expect(unwrap(await inv.restock("refund:r1", [{ variantId: v, quantity: 2 }])).replayed).toBe(false);
     expect(unwrap(await inv.restock("refund:r1", [{ variantId: v, quantity: 2 }])).replayed).toBe(true);
     expect(await levelOf(productId, v)).toMatchObject({ stock: 5, available: 5 });
+  });
+
+  it("commit with the expected lines sells them even after the holds were purged, reporting what was not free", async () => {
+    const { productId, variantIds } = await makeProduct([{ stock: 4 }]);
+    const [v] = variantIds as [string];
+    const inv = inventoryOf(env, productId);
+    unwrap(await inv.reserve("order:late", v, 3, 60_000));
+    // the hold expired and was purged; someone else holds 2 of the 4 now
+    await runInDurableObject(inv, async (_i, state) => {
+      state.storage.sql.exec("DELETE FROM holds WHERE holder = 'order:late'");
+    });
+    unwrap(await inv.reserve("cart:other", v, 2, null));
+    const committed = unwrap(await inv.commit("order:late", [{ variantId: v, quantity: 3 }]));
+    expect(committed).toEqual({ lines: [{ variantId: v, quantity: 3 }], shortfall: [{ variantId: v, quantity: 1 }], replayed: false });
+    expect(await levelOf(productId, v)).toMatchObject({ stock: 1, available: 0 });
+    expect(unwrap(await inv.commit("order:late", [{ variantId: v, quantity: 3 }]))).toMatchObject({
+      replayed: true,
+      shortfall: [{ quantity: 1 }],
+    });
+    expect((await levelOf(productId, v)).stock).toBe(1);
   });
 
   it("the D1 mirror never takes an older version's values", async () => {

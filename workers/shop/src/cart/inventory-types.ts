@@ -40,6 +40,8 @@ export interface Released {
 /** Units sold by a commit (`replayed`: this holder was committed before; nothing changed this time). */
 export interface Committed {
   lines: HoldLine[];
+  /** Units sold beyond what was held or free (only when the caller named the expected lines). */
+  shortfall: HoldLine[];
   replayed: boolean;
 }
 

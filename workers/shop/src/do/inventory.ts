@@ -240,23 +240,43 @@ export class Inventory extends DurableObject<Env> {
 
   /**
    * Turns `holder`'s holds into sales (stock −= quantity, holds dropped), expired ones included (the
-   * payment came through). Idempotent: a second commit of the same holder returns the first one's lines
-   * and changes nothing.
+   * payment came through). With `expected` (the order's lines of this product), exactly those units are
+   * sold even when the holds were purged meanwhile: missing units are taken from what is free, and what
+   * was not free either is reported as `shortfall` (sold anyway, stock never below 0: the caller refunds or
+   * back-orders). Idempotent: a second commit of the same holder returns the first one's answer and
+   * changes nothing.
    */
-  async commit(holder: string): Promise<Result<Committed>> {
+  async commit(holder: string, expected?: readonly HoldLine[]): Promise<Result<Committed>> {
     const result = await asResult((): Committed => {
       checkHolder(holder);
+      const wanted = expected === undefined ? undefined : aggregate(expected);
       const done = this.sql.exec<{ lines: string }>("SELECT lines FROM commits WHERE holder = ?", holder).toArray()[0];
-      if (done) return { lines: JSON.parse(done.lines) as HoldLine[], replayed: true };
-      const held = this.sql
-        .exec<{ variant_id: string; quantity: number }>("DELETE FROM holds WHERE holder = ? RETURNING variant_id, quantity", holder)
-        .toArray();
-      const lines = held.map((h) => ({ variantId: h.variant_id, quantity: h.quantity }));
+      if (done) {
+        const stored = JSON.parse(done.lines) as HoldLine[] | { lines: HoldLine[]; shortfall: HoldLine[] };
+        return Array.isArray(stored) ? { lines: stored, shortfall: [], replayed: true } : { ...stored, replayed: true };
+      }
+      const now = Date.now();
+      const shortfall: HoldLine[] = [];
+      let lines: HoldLine[];
+      if (wanted === undefined) {
+        lines = this.sql
+          .exec<{ variant_id: string; quantity: number }>("SELECT variant_id, quantity FROM holds WHERE holder = ?", holder)
+          .toArray()
+          .map((h) => ({ variantId: h.variant_id, quantity: h.quantity }));
+      } else {
+        lines = [...wanted].map(([variantId, quantity]) => ({ variantId, quantity }));
+        for (const line of lines) {
+          // what this holder may take: stock minus everyone else's live holds (its own hold included, expired or not)
+          const free = Math.max(0, this.freeFor([holder], line.variantId, now));
+          if (line.quantity > free) shortfall.push({ variantId: line.variantId, quantity: line.quantity - free });
+        }
+      }
+      this.sql.exec("DELETE FROM holds WHERE holder = ?", holder);
       for (const line of lines) {
         this.sql.exec("UPDATE stock SET stock = max(0, stock - ?) WHERE variant_id = ?", line.quantity, line.variantId);
       }
-      this.sql.exec("INSERT INTO commits (holder, lines, at) VALUES (?, ?, ?)", holder, JSON.stringify(lines), Date.now());
-      return { lines, replayed: false };
+      this.sql.exec("INSERT INTO commits (holder, lines, at) VALUES (?, ?, ?)", holder, JSON.stringify({ lines, shortfall }), now);
+      return { lines, shortfall, replayed: false };
     });
     if (result.ok && !result.value.replayed) await this.mirror(result.value.lines.map((l) => l.variantId));
     return result;
