@@ -1,3 +1,4 @@
+/** The RPC shapes of the Inventory object. */
 export type * from "./inventory-types";
 
 /** The product's Inventory Durable Object (stock and holds of its variants): `INVENTORY.idFromName(productId)`. */

@@ -31,13 +31,17 @@ export const couponCode = z
   .transform((s) => s.toUpperCase())
   .openapi({ description: "Case-insensitive: 1..40 letters, digits, `_` or `-`", example: "SPRING10" });
 
+/** POST /cart/items: a variant and how many to add. */
 export const addItemBody = z
   .object({ variantId: id("The variant to add"), quantity })
   .strict()
   .openapi("AddCartItem");
+/** PATCH /cart/items/{id}: the line's new quantity. */
 export const setQuantityBody = z.object({ quantity }).strict().openapi("SetCartItemQuantity");
+/** PUT /cart/coupon: the code to apply. */
 export const couponBody = z.object({ code: couponCode }).strict().openapi("CartCoupon");
 
+/** The `{id}` of a cart line (422 when it cannot be an id). */
 export const lineIdParams = z.object({
   id: z
     .string()
@@ -49,6 +53,7 @@ export const lineIdParams = z.object({
 const isoOut = z.iso.datetime().openapi({ example: "2026-04-30T09:15:00.000Z" });
 const money = z.number().int().openapi({ description: "Minor units of the cart's currency", example: 1999 });
 
+/** One line of the cart as the API shows it. */
 export const cartLineSchema = z
   .object({
     id: z.string(),
@@ -64,6 +69,7 @@ export const cartLineSchema = z
   })
   .openapi("CartLine");
 
+/** The cart as the API shows it: lines, totals and the coupon's estimated discount. */
 export const cartSchema = z
   .object({
     id: z.string().openapi({ description: "The cart's id" }),
@@ -84,6 +90,7 @@ export const cartSchema = z
     updatedAt: isoOut,
   })
   .openapi("Cart");
+/** The body of every cart route. */
 export type CartResponse = z.infer<typeof cartSchema>;
 
 /** The 409 of a cart change that needs more stock than is left. */
@@ -126,6 +133,7 @@ const couponFields = {
   active: z.boolean(),
 };
 
+/** POST /admin/coupons. */
 export const createCouponBody = z
   .object({
     ...couponFields,
@@ -141,8 +149,10 @@ export const createCouponBody = z
   })
   .strict()
   .openapi("CreateCoupon");
+/** A validated coupon creation. */
 export type CreateCouponInput = z.infer<typeof createCouponBody>;
 
+/** PATCH /admin/coupons/{id}: only the given fields change. */
 export const updateCouponBody = z
   .object({
     code: couponFields.code.optional(),
@@ -160,8 +170,10 @@ export const updateCouponBody = z
   })
   .strict()
   .openapi("UpdateCoupon");
+/** A validated coupon change. */
 export type UpdateCouponInput = z.infer<typeof updateCouponBody>;
 
+/** A coupon as the admin API shows it. */
 export const couponSchema = z
   .object({
     id: z.string(),
@@ -182,10 +194,14 @@ export const couponSchema = z
     updatedAt: isoOut,
   })
   .openapi("Coupon");
+/** The API shape of a coupon. */
 export type Coupon = z.infer<typeof couponSchema>;
 
+/** A page of coupons. */
 export const couponPage = pageSchema(couponSchema).openapi("CouponPage");
+/** GET /admin/coupons: `limit` and `cursor`. */
 export const listCouponsQuery = z.object(paginationQuery);
+/** The `{id}` of a coupon. */
 export const couponIdParams = lineIdParams.extend({
   id: lineIdParams.shape.id.openapi({ param: { name: "id", in: "path" }, description: "Coupon id" }),
 });
