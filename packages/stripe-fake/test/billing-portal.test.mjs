@@ -50,6 +50,40 @@ describe("billing portal", () => {
     expect(await (await fetch(session.url)).text()).toContain("Cancels on");
   });
 
+  it("updating the payment method on the page makes it the default and pays the past-due invoice at once", async () => {
+    const price = await plan();
+    const c = await t.stripe.customers.create({ email: "dunning@example.com" });
+    await t.stripe.customers.update(c.id, { invoice_settings: { default_payment_method: "pm_card_visa" } });
+    const sub = await t.stripe.subscriptions.create({ customer: c.id, items: [{ price: price.id }] });
+    await t.stripe.customers.update(c.id, { invoice_settings: { default_payment_method: "pm_card_chargeDeclined" } });
+    const { body } = await control(t.fake.url, "/_fake/clock");
+    await control(t.fake.url, "/_fake/clock/advance", {
+      seconds: /** @type {number} */ (sub.items.data[0]?.current_period_end) - body.now + 60,
+    });
+    expect((await t.stripe.subscriptions.retrieve(sub.id)).status).toBe("past_due");
+    const session = await t.stripe.billingPortal.sessions.create({ customer: c.id });
+    const declined = await fetch(`${session.url}/payment_method`, {
+      method: "POST",
+      body: new URLSearchParams({ payment_method: "pm_card_chargeDeclined" }),
+    });
+    expect(declined.status).toBe(402);
+    expect((await t.stripe.subscriptions.retrieve(sub.id)).status).toBe("past_due");
+    const fixed = await fetch(`${session.url}/payment_method`, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({ payment_method: "pm_card_mastercard" }),
+    });
+    expect(fixed.status).toBe(303);
+    const after = await t.stripe.subscriptions.retrieve(sub.id, { expand: ["latest_invoice"] });
+    expect(after.status).toBe("active");
+    expect(/** @type {import("stripe").Stripe.Invoice} */ (after.latest_invoice).status).toBe("paid");
+    const customer = /** @type {import("stripe").Stripe.Customer} */ (
+      await t.stripe.customers.retrieve(c.id, { expand: ["invoice_settings.default_payment_method"] })
+    );
+    expect(customer.invoice_settings.default_payment_method).toMatchObject({ card: { brand: "mastercard" }, customer: c.id });
+    expect(await (await fetch(session.url)).text()).toContain("mastercard •••• ");
+  });
+
   it("refuses a missing customer and an unknown one; an unknown session page is 404; another customer's subscription is 404", async () => {
     await expect(t.stripe.billingPortal.sessions.create({})).rejects.toMatchObject({
       statusCode: 400,

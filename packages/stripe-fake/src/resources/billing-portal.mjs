@@ -6,8 +6,11 @@ import { invalidParam } from "../errors.mjs";
 import { obj, oneOf, str } from "../params.mjs";
 import { reply } from "../router.mjs";
 import { newId } from "../store.mjs";
+import { attemptInvoicePayment } from "./billing-invoices.mjs";
 import { updateSubscription } from "./billing-subscriptions.mjs";
 import { formatDate, formatMoney, intervalText, priceName } from "./billing-util.mjs";
+import { authenticatePaymentIntent } from "./payment-intents.mjs";
+import { resolvePaymentMethod } from "./payment-methods.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
 /** @typedef {import("../store.mjs").Store} Store */
@@ -81,8 +84,57 @@ function portalPage(store, session, note) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Billing</title></head><body><main>
 <h1>Billing for ${esc(customer.email ?? customer.name ?? customer.id)}</h1>${note ? `<p role="status">${esc(note)}</p>` : ""}
 <h2>Current plan</h2><ul>${subRows || "<li>No subscriptions.</li>"}</ul>
+<h2>Payment method</h2><p data-payment-method>${esc(paymentMethodText(store, customer))}</p>
+<form method="post" action="/p/session/${esc(session.id)}/payment_method"><select name="payment_method"><option>pm_card_visa</option><option>pm_card_mastercard</option><option>pm_card_chargeDeclined</option></select> <button>Update payment method</button></form>
 <h2>Invoice history</h2><ul>${invoiceRows || "<li>No invoices.</li>"}</ul>
 ${session.return_url ? `<p><a href="${esc(session.return_url)}" data-return>Return</a></p>` : ""}</main></body></html>`;
+}
+
+/**
+ * "visa •••• 4242", or "None".
+ * @param {Store} store
+ * @param {StripeObject} customer
+ */
+function paymentMethodText(store, customer) {
+  const pm = customer.invoice_settings?.default_payment_method ? store.find(customer.invoice_settings.default_payment_method) : undefined;
+  return pm?.card ? `${pm.card.brand} •••• ${pm.card.last4}` : "None";
+}
+
+/**
+ * The portal's "update payment method": the card becomes the customer's default (payment_method.attached,
+ * customer.updated) and, as Stripe does when a customer fixes their card, the open invoices of their
+ * subscriptions are charged with it at once (the page passes 3-D Secure itself).
+ * @param {import("../router.mjs").Ctx} ctx
+ */
+function updatePaymentMethod(ctx) {
+  const session = sessionOf(ctx);
+  if (!session) return reply(404, "<!doctype html><title>Not found</title><p>This portal session does not exist.</p>", HTML);
+  const token = typeof ctx.body.payment_method === "string" && ctx.body.payment_method.length <= 100 ? ctx.body.payment_method : "";
+  if (!token) return reply(422, portalPage(ctx.store, session, "Choose a card."), HTML);
+  const store = ctx.store;
+  const { paymentMethod } = resolvePaymentMethod(store, token);
+  const attached = store.update("payment_method", paymentMethod.id, { customer: session.customer });
+  store.emit("payment_method.attached", attached);
+  const customer = store.get("customer", session.customer);
+  store.update(
+    "customer",
+    customer.id,
+    { invoice_settings: { ...customer.invoice_settings, default_payment_method: attached.id } },
+    { emit: "customer.updated" },
+  );
+  const open = store.all(
+    "invoice",
+    (i) =>
+      i.customer === customer.id && i.status === "open" && i.parent?.subscription_details && i.collection_method === "charge_automatically",
+  );
+  let failed = 0;
+  for (const invoice of open) {
+    const result = attemptInvoicePayment(store, invoice.id, { paymentMethod: attached.id, offSession: false });
+    if (result.paymentIntent?.status === "requires_action") authenticatePaymentIntent(store, result.paymentIntent.id, "succeed");
+    else if (result.failure) failed += 1;
+  }
+  if (failed > 0) return reply(402, portalPage(store, session, "The card was declined."), HTML);
+  return reply(303, "", { Location: `/p/session/${session.id}` });
 }
 
 /**
@@ -171,4 +223,5 @@ export const routes = [
   },
   { method: "POST", path: "/p/session/:id/subscriptions/:sub/cancel", auth: false, handler: (ctx) => setCancelAtPeriodEnd(ctx, true) },
   { method: "POST", path: "/p/session/:id/subscriptions/:sub/renew", auth: false, handler: (ctx) => setCancelAtPeriodEnd(ctx, false) },
+  { method: "POST", path: "/p/session/:id/payment_method", auth: false, handler: updatePaymentMethod },
 ];
