@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ShopDev, startShopDev } from "./dev.ts";
+import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
 
 // A purchase under `pnpm dev`, through the front door, as a shop's client and its staff would make it:
 // accounts (register, verify through the dev outbox), the shop:admin role (`pnpm admin:grant`), the catalog
@@ -13,9 +13,11 @@ import { type ShopDev, startShopDev } from "./dev.ts";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const PASSWORD = "correct horse battery staple";
 
-let dev: ShopDev;
+// startDev gives the dev server a state directory (for `pnpm admin:grant --persist-to`) and a Stripe
+// stand-in port of its own, so a developer's `pnpm dev` on 12111 and this run never meet.
+let dev: DevServer;
 beforeAll(async () => {
-  dev = await startShopDev();
+  dev = await startDev();
 });
 afterAll(async () => {
   await dev?.stop();
@@ -113,7 +115,7 @@ type Order = {
 async function confirmAtStripe(paymentIntent: string, card: string): Promise<string> {
   const res = await call<{ status?: string; error?: { type: string; payment_intent?: { status: string } } }>(
     `/_fake/payment_intents/${paymentIntent}/confirm`,
-    { origin: dev.stripe, json: { payment_method: card } },
+    { origin: dev.stripeApiBase, json: { payment_method: card } },
   );
   if (res.status === 402) {
     expect(res.body.error?.type).toBe("card_error");
