@@ -59,7 +59,7 @@ export function reply(status, body, headers) {
  * @property {() => number} now
  * @property {string} base
  * @property {Record<string, (...args: any[]) => any>} hooks
- * @property {any} webhooks
+ * @property {import("./webhooks.mjs").Webhooks} webhooks
  * @property {Record<string, string | string[] | undefined>} headers
  */
 
@@ -197,7 +197,7 @@ function parseBody(text, contentType) {
 
 /**
  * The request handler of the fake (node:http).
- * @param {{ store: import("./store.mjs").Store, routes: Route[], hooks: Record<string, (...args: any[]) => any>, webhooks: any, base: () => string }} deps
+ * @param {{ store: import("./store.mjs").Store, routes: Route[], hooks: Record<string, (...args: any[]) => any>, webhooks: import("./webhooks.mjs").Webhooks, base: () => string }} deps
  */
 export function createHandler(deps) {
   const idempotency = new IdempotencyKeys(() => deps.store.now() * 1000);

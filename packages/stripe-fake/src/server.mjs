@@ -2,6 +2,7 @@
 // startStripeFake: the HTTP server (node:http) around the store, router, resources and webhook delivery.
 import { createServer } from "node:http";
 import { controlRoutes } from "./control-routes.mjs";
+import { landingRoutes } from "./landing.mjs";
 import { modules } from "./resources/index.mjs";
 import { createHandler, HOOK_NAMES } from "./router.mjs";
 import { Store } from "./store.mjs";
@@ -49,7 +50,7 @@ export async function startStripeFake(options = {}) {
   for (const endpoint of options.endpoints ?? []) registerEndpoint(store, endpoint);
 
   let base = "";
-  const routes = [...controlRoutes, ...modules.flatMap((m) => m.routes)];
+  const routes = [...landingRoutes, ...controlRoutes, ...modules.flatMap((m) => m.routes)];
   const server = createServer(createHandler({ store, routes, hooks, webhooks, base: () => base }));
   server.keepAliveTimeout = 5000;
   await new Promise((resolve, reject) => {

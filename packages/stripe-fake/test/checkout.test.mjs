@@ -80,6 +80,13 @@ describe("checkout sessions (payment mode)", () => {
     expect(String(again)).toContain("400");
   });
 
+  it("lists open sessions with their pay links on the stand-in's landing page", async () => {
+    const cs = await session();
+    const page = await fetch(`${t.fake.url}/`);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain(`<a href="/c/pay/${cs.id}">pay</a>`);
+  });
+
   it("shows the decline on the page and keeps the session open", async () => {
     const cs = await session();
     const response = await fetch(`${t.fake.url}/c/pay/${cs.id}/complete`, {
@@ -141,5 +148,64 @@ describe("checkout sessions (payment mode)", () => {
         ],
       }),
     ).rejects.toMatchObject({ message: "You must be in subscription mode to use recurring prices." });
+  });
+});
+
+describe("checkout sessions (subscription mode, through the billing hook)", () => {
+  it("completes: a customer with the card as default, an active subscription with trial data, a paid invoice", async () => {
+    const product = await t.stripe.products.create({ name: "Pro plan" });
+    const price = await t.stripe.prices.create({
+      product: product.id,
+      unit_amount: 2000,
+      currency: "usd",
+      recurring: { interval: "month" },
+    });
+    const cs = await t.stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 2 }],
+      success_url: "https://saas.example/ok?cs={CHECKOUT_SESSION_ID}",
+      customer_email: "sub@example.com",
+      subscription_data: { metadata: { tenant: "t_1" } },
+    });
+    expect(cs).toMatchObject({ mode: "subscription", amount_total: 4000, customer: null, subscription: null });
+    expect("subscription_data" in cs).toBe(false);
+    const done = await fakeStripe(t.fake.url).completeCheckout(cs.id, { paymentMethod: "pm_card_visa" });
+    expect(done).toMatchObject({ status: "complete", payment_status: "paid" });
+    const subscription = await t.stripe.subscriptions.retrieve(/** @type {string} */ (done.subscription));
+    expect(subscription).toMatchObject({ status: "active", customer: done.customer, metadata: { tenant: "t_1" } });
+    expect(subscription.items.data[0]).toMatchObject({ quantity: 2, price: { id: price.id } });
+    const customer = await t.stripe.customers.retrieve(/** @type {string} */ (done.customer));
+    expect(customer).toMatchObject({
+      email: "sub@example.com",
+      invoice_settings: { default_payment_method: expect.stringMatching(/^pm_/) },
+    });
+    const invoice = await t.stripe.invoices.retrieve(/** @type {string} */ (done.invoice));
+    expect(invoice).toMatchObject({ status: "paid", amount_paid: 4000 });
+    const { body } = await control(t.fake.url, `/_fake/deliveries?related=${cs.id}`);
+    expect(body.data.map((/** @type {any} */ d) => d.type)).toEqual(["checkout.session.completed"]);
+  });
+
+  it("a declined card answers 402 on the page and completes nothing", async () => {
+    const product = await t.stripe.products.create({ name: "Basic plan" });
+    const price = await t.stripe.prices.create({
+      product: product.id,
+      unit_amount: 900,
+      currency: "usd",
+      recurring: { interval: "month" },
+    });
+    const cs = await t.stripe.checkout.sessions.create({
+      mode: "subscription",
+      line_items: [{ price: price.id, quantity: 1 }],
+      success_url: "https://x.example/ok",
+    });
+    const response = await fetch(`${t.fake.url}/c/pay/${cs.id}/complete`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "payment_method=pm_card_chargeDeclined",
+      redirect: "manual",
+    });
+    expect(response.status).toBe(402);
+    expect(await response.text()).toContain("Your card was declined.");
+    expect(await t.stripe.checkout.sessions.retrieve(cs.id)).toMatchObject({ status: "open", subscription: null });
   });
 });
