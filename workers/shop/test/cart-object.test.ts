@@ -12,7 +12,19 @@ describe("Cart Durable Object", () => {
   it("200 concurrent add-to-cart calls (different carts) for 10 in stock: exactly 10 succeed, the rest 409-conflict, available never negative", async () => {
     const { productId, variantIds } = await makeProduct([{ stock: 10 }]);
     const [v] = variantIds as [string];
+    // sample the object and the D1 mirror while the race runs: never negative, never above the stock
+    const samples: number[] = [];
+    let racing = true;
+    const sampler = (async () => {
+      while (racing) {
+        samples.push((await levelOf(productId, v)).available, (await mirrorOf(v)).available);
+      }
+    })();
     const outcomes = await Promise.all(Array.from({ length: 200 }, () => newCart().addItem(v, 1)));
+    racing = false;
+    await sampler;
+    expect(samples.length).toBeGreaterThan(0);
+    for (const a of samples) expect(a >= 0 && a <= 10, `sampled available ${a}`).toBe(true);
     const won = outcomes.filter((o) => o.ok);
     const lost = outcomes.filter((o) => !o.ok);
     expect(won).toHaveLength(10);
