@@ -197,9 +197,10 @@ export class Inventory extends DurableObject<Env> {
   }
 
   /**
-   * Moves every hold of `from` onto `to`, adding to what `to` holds of the same variant, each variant
-   * capped at `caps` (per variant, e.g. 99 per cart line) and at what is free for the two holders
-   * together: a cart merge. Returns what `to` holds of each variant afterwards.
+   * Drops every hold of `from` and sets `to`'s hold of each `wanted` variant to the wanted quantity, or
+   * to what is free once `from`'s units are given up, whichever is less: a cart merge (wanted = the two
+   * carts' quantities added) or the undo of a checkout start. Returns what `to` holds of each wanted
+   * variant afterwards, and every variant it touched.
    */
   async mergeHolds(from: string, to: string, wanted: readonly HoldLine[], ttlMs: number | null): Promise<Result<MergedHolds>> {
     const result = await asResult((): MergedHolds => {
