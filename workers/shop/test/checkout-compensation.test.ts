@@ -15,7 +15,7 @@ import { addToCart, availableOf, fetchWorker, type OrderBody, seedProduct } from
 const db = drizzle(env.DB);
 
 describe("checkout compensation", () => {
-  it("Stripe unreachable: 503, the order cancelled with the reason, stock and coupon released", async () => {
+  it("Stripe unreachable: 503, the order cancelled with the reason, the coupon released, the lines and their stock back in the cart", async () => {
     const product = await seedProduct({ stock: 4, price: 1000 });
     const now = Date.now();
     const couponId = nanoid();
@@ -39,7 +39,10 @@ describe("checkout compensation", () => {
     const [order] = await db.select().from(orders).where(eq(orders.userId, user.id));
     expect(order?.state).toBe("cancelled");
     expect(order?.paymentIntentId).toBeNull();
-    expect(await availableOf(product.productId, product.variantId)).toBe(4);
+    // the cart has its lines and holds back: still 2 of 4 available, and the cart can check out again
+    expect(await availableOf(product.productId, product.variantId)).toBe(2);
+    const cart = await cartOf(env, userCartKey(user.id)).view();
+    expect(cart.ok && cart.value.lines.map((l) => l.quantity)).toEqual([2]);
     expect(await db.select().from(couponRedemptions).where(eq(couponRedemptions.couponId, couponId))).toEqual([]);
     const [coupon] = await db.select().from(coupons).where(eq(coupons.id, couponId));
     expect(coupon?.used).toBe(0);

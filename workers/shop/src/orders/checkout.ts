@@ -1,7 +1,7 @@
 // POST /checkout's work: the customer's cart re-priced against D1, the coupon applied and claimed
 // (exact cap), tax and shipping from the flat tables, the order written, the cart's stock holds moved to
 // `order:<id>`, and a PaymentIntent created. Each failure after a step undoes the steps before it, so no
-// dead order keeps stock or a coupon use.
+// dead order keeps stock or a coupon use (the cart gets its lines back).
 import { ApiError, log } from "@edgeworks/http";
 import { unwrap } from "@edgeworks/realtime";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
@@ -153,13 +153,16 @@ export async function checkout(env: Env, db: Db, userId: string, req: CheckoutRe
         extensions: { variantId: first?.variantId ?? null, available: first?.available ?? 0, shortages: moved.shortages },
       });
     }
-    undo.push(() =>
-      releaseOrderStock(
-        env,
-        orderId,
-        lines.map((l) => l.productId),
-      ),
-    );
+    undo.push(async () => {
+      // the lines, coupon and holds go back to the cart (so an outage does not empty it); else the holds are released
+      const back = await cart.cancelCheckout(orderId);
+      if (!back.ok || !back.value)
+        await releaseOrderStock(
+          env,
+          orderId,
+          lines.map((l) => l.productId),
+        );
+    });
     await writeOrder(db, orderId, userId, req, lines, totals, coupon, now);
     undo.push(() => cancelDeadOrder(db, orderId, now));
     if (totals.total === 0) {
