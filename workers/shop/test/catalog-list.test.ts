@@ -231,7 +231,7 @@ describe("full-text search", () => {
 });
 
 describe("a larger catalog", () => {
-  it("answers filtered, sorted and searched pages of 2000 products quickly (timings logged)", async () => {
+  it("answers filtered, sorted and searched pages over 2000 products, each page in its order (speed is for pnpm bench)", async () => {
     const cat = await category();
     const sub = await category(cat);
     const words = ["linen", "wool", "cotton", "denim", "silk"];
@@ -272,19 +272,14 @@ describe("a larger catalog", () => {
       "q=wool&limit=50",
       `q=wool%20shirt&category=${cat}&sort=-price&limit=50`,
     ];
-    const timings: Record<string, number> = {};
     for (const q of queries) {
-      const runs: number[] = [];
-      let page: Page = { items: [], nextCursor: null };
-      for (let r = 0; r < 10; r++) {
-        const t = performance.now();
-        page = await list(q);
-        runs.push(performance.now() - t);
-      }
-      expect(page.items.length).toBeGreaterThan(0);
-      timings[q] = runs.sort((a, b) => a - b)[5] ?? 0;
+      const page = await list(q);
+      expect(page.items.length, q).toBe(50);
+      expect(page.nextCursor, q).not.toBeNull();
     }
-    console.log("catalog list p50 (ms) over 2000 products:", timings);
-    for (const ms of Object.values(timings)) expect(ms).toBeLessThan(1000);
+    const byPrice = await list(`category=${cat}&sort=price&minPrice=1000&maxPrice=5000&limit=50`);
+    const prices = byPrice.items.map((p) => p.minPrice);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    expect(prices.every((p) => p >= 1000 && p <= 5000)).toBe(true);
   }, 120_000);
 });
