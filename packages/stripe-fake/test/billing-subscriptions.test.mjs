@@ -159,6 +159,7 @@ describe("subscriptions: create", () => {
       customer: c.id,
       items: [{ price: price.id }],
       payment_behavior: "default_incomplete",
+      payment_settings: { save_default_payment_method: "on_subscription" },
       expand: ["latest_invoice.confirmation_secret"],
     });
     expect(sub.status).toBe("incomplete");
@@ -174,9 +175,12 @@ describe("subscriptions: create", () => {
     const subEvents = (await events(c.id)).filter((e) => e.type.startsWith("customer.subscription."));
     expect(subEvents.map((e) => [e.type, e.data.object.status])).toEqual([
       ["customer.subscription.created", "incomplete"],
+      ["customer.subscription.updated", "incomplete"],
       ["customer.subscription.updated", "active"],
     ]);
-    expect(subEvents[1]?.data.previous_attributes).toEqual({ status: "incomplete" });
+    expect(subEvents.at(-1)?.data.previous_attributes).toEqual({ status: "incomplete" });
+    // save_default_payment_method=on_subscription: the card that paid is the subscription's default for renewals
+    expect((await t.stripe.subscriptions.retrieve(sub.id)).default_payment_method).toBe(pi.payment_method);
   });
 
   it("pm_card_authenticationRequired: incomplete until 3-D Secure passes; off session (a renewal) it declines", async () => {

@@ -6,7 +6,7 @@
 // invoice, always_invoice → invoiced and charged now, none). Renewals, retries and trial ends run on the fake
 // clock (billing-cycle.mjs).
 import { invalidParam, StripeError } from "../errors.mjs";
-import { arr, bool, int, oneOf, str } from "../params.mjs";
+import { arr, bool, int, obj, oneOf, str } from "../params.mjs";
 import { mergeMetadata, newId } from "../store.mjs";
 import { chargeInvoice } from "./billing-charge.mjs";
 import {
@@ -154,7 +154,14 @@ export function onPaymentIntentEvent(store, event) {
   const invoice = invoiceOfPaymentIntent(store, pi.id);
   if (invoice?.status !== "open") return;
   recordPayment(store, invoice.id, pi);
-  if (event.type === "payment_intent.succeeded") markInvoicePaid(store, invoice.id, pi);
+  if (event.type !== "payment_intent.succeeded") return;
+  // payment_settings.save_default_payment_method=on_subscription: the card that paid becomes the subscription's
+  const subId = invoice.parent?.subscription_details?.subscription;
+  const sub = subId ? store.find(subId) : undefined;
+  if (sub?.payment_settings?.save_default_payment_method === "on_subscription" && pi.payment_method && !sub.default_payment_method) {
+    updateSubscription(store, sub.id, { default_payment_method: pi.payment_method });
+  }
+  markInvoicePaid(store, invoice.id, pi);
 }
 
 /**
@@ -229,7 +236,13 @@ function newSubscription(spec) {
     next_pending_invoice_item_invoice: null,
     on_behalf_of: null,
     pause_collection: null,
-    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: "off" },
+    payment_settings: {
+      payment_method_options: null,
+      payment_method_types: null,
+      save_default_payment_method:
+        oneOf(obj(body, "payment_settings") ?? {}, "save_default_payment_method", /** @type {const} */ (["off", "on_subscription"])) ??
+        "off",
+    },
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
     pending_update: null,
