@@ -42,6 +42,14 @@ export function updateFromParams(ctx) {
   const period = periodOf(sub);
   if (at < period.start || at > period.end)
     throw invalidParam("proration_date", "The proration date must be within the current billing period.");
+  // every plain param is read (and refused) before anything changes
+  const cancelAtEnd = bool(body, "cancel_at_period_end");
+  const cancelAt = body.cancel_at === undefined ? undefined : body.cancel_at === "" ? null : (int(body, "cancel_at", { min: now }) ?? null);
+  /** @type {StripeObject} */
+  const plain = {};
+  if (body.default_payment_method !== undefined) plain.default_payment_method = str(body, "default_payment_method") ?? null;
+  if (body.metadata !== undefined) plain.metadata = mergeMetadata(sub.metadata, body.metadata);
+  if (body.description !== undefined) plain.description = str(body, "description", { max: 500 }) ?? null;
   const itemParams = arr(body, "items");
   /** @type {StripeObject[]} */
   let items = sub.items.data;
@@ -87,19 +95,13 @@ export function updateFromParams(ctx) {
       });
     }
   }
-  const cancelAtEnd = bool(body, "cancel_at_period_end");
   if (cancelAtEnd !== undefined) {
     const end = periodOf(store.get("subscription", sub.id)).end;
     Object.assign(patch, { cancel_at_period_end: cancelAtEnd, cancel_at: cancelAtEnd ? end : null, canceled_at: cancelAtEnd ? now : null });
     patch.cancellation_details = { comment: null, feedback: null, reason: cancelAtEnd ? "cancellation_requested" : null };
   }
-  if (body.cancel_at !== undefined) {
-    const cancelAt = body.cancel_at === "" ? null : int(body, "cancel_at", { min: now });
-    Object.assign(patch, { cancel_at: cancelAt ?? null, cancel_at_period_end: false });
-  }
-  if (body.default_payment_method !== undefined) patch.default_payment_method = str(body, "default_payment_method") ?? null;
-  if (body.metadata !== undefined) patch.metadata = mergeMetadata(sub.metadata, body.metadata);
-  if (body.description !== undefined) patch.description = str(body, "description", { max: 500 }) ?? null;
+  if (cancelAt !== undefined) Object.assign(patch, { cancel_at: cancelAt, cancel_at_period_end: false });
+  Object.assign(patch, plain);
   const latest = store.get("subscription", sub.id);
   const after = { ...latest, ...patch };
   // one updated event with everything that changed against the state before this request
