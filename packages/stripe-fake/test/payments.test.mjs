@@ -128,6 +128,21 @@ describe("payment intents", () => {
     expect((await t.stripe.paymentIntents.confirm(pi.id, { payment_method: "pm_card_visa" })).status).toBe("succeeded");
   });
 
+  it("replays a decline for the same idempotency key (402 again, no second charge)", async () => {
+    const pi = await t.stripe.paymentIntents.create({ amount: 1500, currency: "usd" });
+    const key = `confirm-${pi.id}`;
+    const first = await t.stripe.paymentIntents
+      .confirm(pi.id, { payment_method: "pm_card_chargeDeclined" }, { idempotencyKey: key })
+      .catch((e) => e);
+    const second = await t.stripe.paymentIntents
+      .confirm(pi.id, { payment_method: "pm_card_chargeDeclined" }, { idempotencyKey: key })
+      .catch((e) => e);
+    expect(first).toMatchObject({ statusCode: 402, code: "card_declined" });
+    expect(second).toMatchObject({ statusCode: 402, code: "card_declined", headers: { "idempotent-replayed": "true" } });
+    expect(second.raw.charge).toBe(first.raw.charge);
+    expect((await t.stripe.charges.list({ payment_intent: pi.id })).data).toHaveLength(1);
+  });
+
   it("declines insufficient funds with its decline code, on create with confirm: true", async () => {
     await expect(
       t.stripe.paymentIntents.create({
