@@ -7,7 +7,7 @@ import { cartOf, userCartKey } from "../src/cart/cart-client";
 import { couponRedemptions, coupons } from "../src/cart/schema";
 import { orders } from "../src/orders/schema";
 import { BASE, newUser } from "./helpers";
-import { addToCart, availableOf, fetchWorker, type OrderBody, seedProduct } from "./orders-helpers";
+import { addToCart, availableOf, checkoutAs, fetchWorker, type OrderBody, seedProduct } from "./orders-helpers";
 
 // A checkout that fails after it took stock and a coupon gives both back and cancels its order: no dead
 // order keeps anything.
@@ -72,5 +72,18 @@ describe("checkout compensation", () => {
     expect(await res.json()).toMatchObject({ code: "conflict", variantId: product.variantId, available: 1 });
     expect(await db.select().from(orders).where(eq(orders.userId, user.id))).toEqual([]);
     expect(await availableOf(product.productId, product.variantId)).toBe(1);
+  });
+
+  it("two concurrent checkouts of one cart (different keys): one order, the other refused, stock held once", async () => {
+    const product = await seedProduct({ stock: 4, price: 1000 });
+    const user = await newUser();
+    await addToCart(user, product.variantId, 2);
+    const results = await Promise.all([checkoutAs(user), checkoutAs(user), checkoutAs(user)]);
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409 || s === 422)).toHaveLength(2);
+    const mine = await db.select().from(orders).where(eq(orders.userId, user.id));
+    expect(mine.filter((o) => o.state === "pending_payment")).toHaveLength(1);
+    expect(await availableOf(product.productId, product.variantId)).toBe(2);
   });
 });

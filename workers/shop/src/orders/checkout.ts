@@ -160,9 +160,17 @@ export async function checkout(env: Env, db: Db, userId: string, req: CheckoutRe
         await releaseOrderStock(
           env,
           orderId,
-          lines.map((l) => l.productId),
+          [...lines, ...moved.lines].map((l) => l.productId),
         );
     });
+    // the cart may have changed between the view that was priced and the move: the order must be what is held
+    const key = (ls: readonly { variantId: string; quantity: number }[]) =>
+      ls
+        .map((l) => `${l.variantId}:${l.quantity}`)
+        .sort()
+        .join(",");
+    if (key(moved.lines) !== key(lines))
+      throw new ApiError("conflict", "The cart changed during checkout; check the cart and check out again");
     await writeOrder(db, orderId, userId, req, lines, totals, coupon, now);
     undo.push(() => cancelDeadOrder(db, orderId, now));
     if (totals.total === 0) {
