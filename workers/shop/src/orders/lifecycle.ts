@@ -8,7 +8,7 @@ import type { Db } from "../deps";
 import { stripeKeys, stripeOf } from "../stripe/client";
 import { settleRefundDue } from "./refunds";
 import { type OrderState, orders } from "./schema";
-import { type Actor, eventIfChanged, eventOutboxIfChanged, findOrder, linesOf, type OrderRow } from "./service";
+import { type Actor, eventIfChanged, eventInsert, eventOutboxIfChanged, findOrder, linesOf, type OrderRow } from "./service";
 import { assertAllowed, illegalTransition, TARGET } from "./state";
 import { commitOrderStock, releaseOrderStock, restockLines } from "./stock";
 
@@ -133,11 +133,17 @@ const SOLD: readonly OrderState[] = ["paid", "fulfilled", "delivered", "refunded
 export async function ensureStockCommitted(env: Env, db: Db, order: OrderRow, now: number): Promise<void> {
   if (order.stockCommitted === 1 || !SOLD.includes(order.state)) return;
   const lines = await linesOf(db, order.id);
-  await commitOrderStock(
-    env,
-    order.id,
-    lines.map((l) => l.productId),
-  );
+  const shortfall = await commitOrderStock(env, order.id, lines);
+  if (shortfall.length > 0) {
+    const units = shortfall.map((s) => `${s.quantity} × ${s.variantId}`).join(", ");
+    log(env.LOG_LEVEL, "error", "paid order oversold: its hold had expired and the units were gone", { orderId: order.id, units });
+    await eventInsert(db, order.id, {
+      type: "note",
+      actor: "system",
+      reason: `Paid after its stock hold ended; short: ${units}`.slice(0, 500),
+      at: now,
+    });
+  }
   await db.update(orders).set({ stockCommitted: 1, updatedAt: now }).where(eq(orders.id, order.id));
 }
 

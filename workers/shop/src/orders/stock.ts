@@ -6,9 +6,26 @@ import { inventoryOf, orderHolder } from "../cart/inventory-client";
 
 const distinct = (ids: readonly string[]) => [...new Set(ids)];
 
-/** Holds of `order:<id>` → sold, in every product's object (idempotent: a second commit changes nothing). */
-export async function commitOrderStock(env: Env, orderId: string, productIds: readonly string[]): Promise<void> {
-  for (const productId of distinct(productIds)) unwrap(await inventoryOf(env, productId).commit(orderHolder(orderId)));
+/** One order line as stock sees it. */
+export interface StockLine {
+  productId: string;
+  variantId: string;
+  quantity: number;
+}
+
+/**
+ * Holds of `order:<id>` → sold, in every product's object, exactly the order's lines (idempotent: a second
+ * commit changes nothing). Answers the units that were neither held nor free any more (sold anyway: a
+ * payment that arrived after the hold was purged), for the caller to flag.
+ */
+export async function commitOrderStock(env: Env, orderId: string, lines: readonly StockLine[]): Promise<StockLine[]> {
+  const shortfall: StockLine[] = [];
+  for (const productId of distinct(lines.map((l) => l.productId))) {
+    const expected = lines.filter((l) => l.productId === productId).map((l) => ({ variantId: l.variantId, quantity: l.quantity }));
+    const done = unwrap(await inventoryOf(env, productId).commit(orderHolder(orderId), expected));
+    shortfall.push(...done.shortfall.map((s) => ({ productId, ...s })));
+  }
+  return shortfall;
 }
 
 /** Drops every hold of `order:<id>` (an unpaid order cancelled or never created). */
