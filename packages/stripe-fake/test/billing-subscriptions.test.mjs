@@ -368,6 +368,9 @@ describe("subscriptions: the clock", () => {
       ["subscription_cycle", "paid", 1200],
       ["subscription_create", "paid", 1200],
     ]);
+    const upcoming = (await events(c.id)).filter((e) => e.type === "invoice.upcoming");
+    expect(upcoming).toHaveLength(3);
+    expect(upcoming[0]?.data.object).toMatchObject({ id: null, object: "invoice", total: 1200, billing_reason: "upcoming" });
     const numbers = invoices.data.map((i) => i.number?.slice(-4));
     expect(numbers).toEqual(["0004", "0003", "0002", "0001"]);
     const current = await t.stripe.subscriptions.retrieve(sub.id);

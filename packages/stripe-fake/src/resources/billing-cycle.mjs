@@ -6,6 +6,7 @@
 // subscription is canceled, Stripe's default), `cancel_at` ends the subscription, and a first invoice left
 // unpaid for 23 hours expires an `incomplete` subscription.
 import { attemptInvoicePayment } from "./billing-invoices.mjs";
+import { upcomingInvoice } from "./billing-preview.mjs";
 import { advanceLines, periodOf, usageLines } from "./billing-proration.mjs";
 import { billSubscription, endSubscription, expireIncomplete, onPaymentIntentEvent, updateSubscription } from "./billing-subscriptions.mjs";
 import { nextBoundary } from "./billing-util.mjs";
@@ -20,6 +21,10 @@ const INCOMPLETE_EXPIRY = 23 * 3600;
 const TRIAL_WARNING = 3 * DAY;
 const ROLLING = ["active", "trialing", "past_due", "unpaid"];
 
+/** How long before a renewal `invoice.upcoming` is sent (Stripe: a Dashboard setting; the fake: 3 days). */
+export const UPCOMING_NOTICE = 3 * DAY;
+/** Renewals already announced with invoice.upcoming (`<sub>:<period end>`). */
+const announced = /** @type {WeakMap<Store, Set<string>>} */ (new WeakMap());
 /** Subscriptions told about their trial's end (customer.subscription.trial_will_end is sent once). */
 const warned = /** @type {WeakMap<Store, Set<string>>} */ (new WeakMap());
 
@@ -57,6 +62,20 @@ function nextDue(store, sub) {
   }
   if (ROLLING.includes(sub.status)) {
     const end = periodOf(sub).end;
+    const key = `${sub.id}:${end}`;
+    const renews = !sub.cancel_at || sub.cancel_at > end;
+    const noticeFits = end - UPCOMING_NOTICE > periodOf(sub).start;
+    if (renews && noticeFits && sub.collection_method === "charge_automatically" && !announced.get(store)?.has(key)) {
+      due.push({
+        at: end - UPCOMING_NOTICE,
+        run: () => {
+          const set = announced.get(store) ?? new Set();
+          set.add(key);
+          announced.set(store, set);
+          store.emit("invoice.upcoming", upcomingInvoice(store, sub));
+        },
+      });
+    }
     if (sub.cancel_at && sub.cancel_at <= end)
       due.push({ at: sub.cancel_at, run: () => endSubscription(store, sub.id, { at: sub.cancel_at }) });
     else due.push({ at: end, run: () => renew(store, sub, end) });

@@ -94,6 +94,33 @@ function previewNew(ctx, details) {
   };
 }
 
+/**
+ * The next renewal invoice of a subscription as `invoice.upcoming` carries it (no id, nothing stored).
+ * @param {import("../store.mjs").Store} store
+ * @param {StripeObject} sub
+ */
+export function upcomingInvoice(store, sub) {
+  const ctx = /** @type {import("../router.mjs").Ctx} */ (
+    /** @type {unknown} */ ({ store, now: () => store.now(), params: {}, body: {}, query: {} })
+  );
+  const preview = previewChange(ctx, sub, {});
+  const invoice = buildInvoice(
+    store,
+    {
+      customer: sub.customer,
+      currency: sub.currency,
+      subscription: sub,
+      billingReason: "upcoming",
+      period: preview.period,
+      lines: preview.lines,
+      includePending: true,
+      created: preview.created,
+    },
+    "upcoming",
+  );
+  return { ...invoice, id: null, next_payment_attempt: preview.created };
+}
+
 /** @type {import("../router.mjs").Route[]} */
 export const routes = [
   {
