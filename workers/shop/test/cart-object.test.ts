@@ -167,6 +167,18 @@ describe("Cart Durable Object", () => {
     expect(unwrap(await inventoryOf(env, productId).holdsOf(cartHolder(anonId), true))).toEqual([]);
   });
 
+  it("merge drops the anonymous lines in another currency and releases their stock", async () => {
+    const usd = await makeProduct([{ stock: 3 }]);
+    const eur = await makeProduct([{ stock: 3, currency: "EUR" }], { currency: "EUR" });
+    const anonKey = `anon:${nanoid()}` as CartKey;
+    unwrapCart(await cartOf(env, anonKey).addItem(eur.variantIds[0] ?? "", 2));
+    const user = newCart();
+    unwrapCart(await user.addItem(usd.variantIds[0] ?? "", 1));
+    const merged = unwrap(await user.absorb(anonKey));
+    expect(merged.lines.map((l) => l.currency)).toEqual(["USD"]);
+    expect((await levelOf(eur.productId, eur.variantIds[0] ?? "")).available).toBe(3);
+  });
+
   it("merge caps a summed line by what is free", async () => {
     const { productId, variantIds } = await makeProduct([{ stock: 4 }]);
     const [v] = variantIds as [string];
