@@ -50,6 +50,36 @@ describe("subscription items", () => {
   });
 });
 
+describe("payment_behavior on updates", () => {
+  it("error_if_incomplete: a declined upgrade is a 402 and changes nothing; allow_incomplete keeps the change, past_due", async () => {
+    const basic = await price(1000);
+    const pro = await price(5000);
+    const c = await customer();
+    const sub = await t.stripe.subscriptions.create({ customer: c.id, items: [{ price: basic.id }] });
+    const item = /** @type {import("stripe").Stripe.SubscriptionItem} */ (sub.items.data[0]);
+    await t.stripe.customers.update(c.id, { invoice_settings: { default_payment_method: "pm_card_chargeDeclined" } });
+    const change = {
+      items: [{ id: item.id, price: pro.id }],
+      proration_behavior: /** @type {const} */ ("always_invoice"),
+      proration_date: halfway(sub),
+    };
+    await expect(t.stripe.subscriptions.update(sub.id, { ...change, payment_behavior: "error_if_incomplete" })).rejects.toMatchObject({
+      statusCode: 402,
+      code: "card_declined",
+    });
+    const unchanged = await t.stripe.subscriptions.retrieve(sub.id);
+    expect(unchanged).toMatchObject({ status: "active", latest_invoice: sub.latest_invoice });
+    expect(unchanged.items.data[0]?.price.id).toBe(basic.id);
+    const voided = (await t.stripe.invoices.list({ subscription: sub.id, status: "void" })).data;
+    expect(voided).toHaveLength(1);
+    expect(voided[0]?.billing_reason).toBe("subscription_update");
+
+    const kept = await t.stripe.subscriptions.update(sub.id, change);
+    expect(kept.items.data[0]?.price.id).toBe(pro.id);
+    expect(kept.status).toBe("past_due");
+  });
+});
+
 describe("period resets", () => {
   it("month → year half-way: credits the unused month, invoices the full year now, the anchor moves", async () => {
     const monthly = await price(1000);

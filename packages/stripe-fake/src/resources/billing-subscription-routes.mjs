@@ -1,7 +1,7 @@
 // @ts-check
 // Subscription routes (https://docs.stripe.com/api/subscriptions): create, retrieve, update (items, prorations,
 // cancellation at period end, payment method, metadata), cancel and list. The engine is billing-subscriptions.mjs.
-import { invalidParam } from "../errors.mjs";
+import { invalidParam, StripeError } from "../errors.mjs";
 import { arr, bool, int, obj, oneOf, str } from "../params.mjs";
 import { mergeMetadata } from "../store.mjs";
 import { originOf } from "./billing-invoices.mjs";
@@ -13,6 +13,7 @@ import {
   endSubscription,
   LIVE,
   lastBilled,
+  PAYMENT_BEHAVIOURS,
   PRORATIONS,
   updateSubscription,
   withItems,
@@ -50,6 +51,9 @@ export function updateFromParams(ctx) {
   if (body.default_payment_method !== undefined) plain.default_payment_method = str(body, "default_payment_method") ?? null;
   if (body.metadata !== undefined) plain.metadata = mergeMetadata(sub.metadata, body.metadata);
   if (body.description !== undefined) plain.description = str(body, "description", { max: 500 }) ?? null;
+  const paymentBehaviour = oneOf(body, "payment_behavior", PAYMENT_BEHAVIOURS) ?? "allow_incomplete";
+  /** @type {{ invoice: StripeObject, failure: StripeObject | null } | null} */
+  let billed = null;
   const itemParams = arr(body, "items");
   /** @type {StripeObject[]} */
   let items = sub.items.data;
@@ -77,7 +81,7 @@ export function updateFromParams(ctx) {
     Object.assign(patch, { billing_cycle_anchor: now, ...(endTrial ? { trial_end: now, status: "active" } : {}) });
     store.update("subscription", sub.id, withItems({ ...sub, ...patch }, items));
     const current = store.get("subscription", sub.id);
-    billSubscription(store, current, {
+    billed = billSubscription(store, current, {
       billingReason: "subscription_update",
       lines: advanceLines(store, current, items, nextPeriod),
       period: nextPeriod,
@@ -88,13 +92,14 @@ export function updateFromParams(ctx) {
     for (const line of proration) addPendingProration(store, sub, line);
     store.update("subscription", sub.id, withItems(sub, items));
     if (behaviour === "always_invoice" && proration.length > 0) {
-      billSubscription(store, store.get("subscription", sub.id), {
+      billed = billSubscription(store, store.get("subscription", sub.id), {
         billingReason: "subscription_update",
         lines: [],
         period: { start: at, end: period.end },
       });
     }
   }
+  if (billed?.failure && paymentBehaviour === "error_if_incomplete") rollBack(store, sub, billed);
   if (cancelAtEnd !== undefined) {
     const end = periodOf(store.get("subscription", sub.id)).end;
     Object.assign(patch, { cancel_at_period_end: cancelAtEnd, cancel_at: cancelAtEnd ? end : null, canceled_at: cancelAtEnd ? now : null });
@@ -113,6 +118,37 @@ export function updateFromParams(ctx) {
   );
   if (Object.keys(previous).length > 0) store.emit("customer.subscription.updated", after, previous);
   return store.get("subscription", sub.id);
+}
+
+/**
+ * `payment_behavior=error_if_incomplete` on an update whose immediate charge failed: the invoice is voided, the
+ * subscription goes back to what it was, and the caller gets the card error (402), as Stripe does.
+ * @param {import("../store.mjs").Store} store
+ * @param {StripeObject} before the subscription before the request
+ * @param {{ invoice: StripeObject, failure: StripeObject | null }} billed
+ * @returns {never}
+ */
+function rollBack(store, before, billed) {
+  const invoice = store.get("invoice", billed.invoice.id);
+  if (invoice.status === "open") {
+    const voided = store.update("invoice", invoice.id, {
+      status: "void",
+      amount_remaining: 0,
+      confirmation_secret: null,
+      next_payment_attempt: null,
+      status_transitions: { ...invoice.status_transitions, voided_at: store.now() },
+    });
+    store.emit("invoice.voided", voided);
+  }
+  updateSubscription(store, before.id, before);
+  const failure = billed.failure ?? {};
+  throw new StripeError({
+    status: 402,
+    type: "card_error",
+    code: failure.code ?? "card_declined",
+    decline_code: failure.decline_code,
+    message: failure.message ?? "Your card was declined.",
+  });
 }
 
 /** @type {import("../router.mjs").Route[]} */

@@ -31,7 +31,12 @@ import { authenticatePaymentIntent } from "./payment-intents.mjs";
 const DAY = 86_400;
 export const LIVE = ["active", "trialing", "past_due", "unpaid", "incomplete", "paused"];
 export const PRORATIONS = /** @type {const} */ (["create_prorations", "none", "always_invoice"]);
-const BEHAVIOURS = /** @type {const} */ (["allow_incomplete", "default_incomplete", "error_if_incomplete", "pending_if_incomplete"]);
+export const PAYMENT_BEHAVIOURS = /** @type {const} */ ([
+  "allow_incomplete",
+  "default_incomplete",
+  "error_if_incomplete",
+  "pending_if_incomplete",
+]);
 
 /**
  * @param {StripeObject} sub
@@ -281,7 +286,7 @@ export function createSubscription(ctx, body, options = {}) {
     }
   });
   const first = /** @type {StripeObject} */ (prices[0]);
-  const behaviour = oneOf(body, "payment_behavior", BEHAVIOURS) ?? "allow_incomplete";
+  const behaviour = oneOf(body, "payment_behavior", PAYMENT_BEHAVIOURS) ?? "allow_incomplete";
   const collection =
     oneOf(body, "collection_method", /** @type {const} */ (["charge_automatically", "send_invoice"])) ?? "charge_automatically";
   const defaultPm = options.paymentMethod ?? str(body, "default_payment_method") ?? null;
