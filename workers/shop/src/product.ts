@@ -16,9 +16,13 @@ export const shop = defineProduct<Env, ServiceDeps>({
   title: "Shop API",
   version: "0.1.0",
   description:
-    "Shop API. Every route under `/shop/v1` needs a Bearer access token (or an `ewk_` API key) with the " +
-    "`shop:read` scope for reads and `shop:write` for writes; writes are rate limited per user (600/min, " +
-    "`RateLimit-*` headers). Errors are `application/problem+json` (RFC 9457).",
+    "Catalog, carts with exact stock reservations, coupons, Stripe checkout, orders, refunds and an admin dashboard. " +
+    "The catalog and the cart are open to anonymous callers (an anonymous cart lives behind the `shop_cart` cookie and " +
+    "merges into the customer's cart at the first signed-in cart request); a credential that is sent must be valid and " +
+    "hold `shop:read` (reads) or `shop:write` (writes). Catalog, coupon, order-management and dashboard routes need the " +
+    "`shop:admin` platform role (403 otherwise). Money is integer minor units with an upper-case ISO 4217 currency. " +
+    "Every mutating route accepts `Idempotency-Key` (24 h replay with `Idempotent-Replayed: true`); checkout requires it. " +
+    "Stripe delivers signed events to `POST /shop/v1/stripe/webhook`. Errors are `application/problem+json` (RFC 9457).",
   // JSON bodies stay at the platform's 1 MiB; only product image uploads may be larger (up to 5 MiB).
   app: {
     maxBodyBytes: DEFAULT_BODY_LIMIT,
