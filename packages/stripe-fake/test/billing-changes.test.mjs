@@ -80,6 +80,49 @@ describe("payment_behavior on updates", () => {
   });
 });
 
+describe("pending_if_incomplete", () => {
+  it("a declined upgrade waits in pending_update; paying its invoice applies it; an unpaid one expires after 23 hours", async () => {
+    const basic = await price(1000);
+    const pro = await price(5000);
+    const c = await customer();
+    const sub = await t.stripe.subscriptions.create({ customer: c.id, items: [{ price: basic.id }] });
+    const item = /** @type {import("stripe").Stripe.SubscriptionItem} */ (sub.items.data[0]);
+    await t.stripe.customers.update(c.id, { invoice_settings: { default_payment_method: "pm_card_chargeDeclined" } });
+    const change = {
+      items: [{ id: item.id, price: pro.id }],
+      proration_behavior: /** @type {const} */ ("always_invoice"),
+      proration_date: halfway(sub),
+      payment_behavior: /** @type {const} */ ("pending_if_incomplete"),
+    };
+    const waiting = await t.stripe.subscriptions.update(sub.id, change);
+    expect(waiting.status).toBe("active");
+    expect(waiting.items.data[0]?.price.id).toBe(basic.id);
+    expect(waiting.pending_update?.subscription_items?.[0]?.price.id).toBe(pro.id);
+    const open = (await t.stripe.invoices.list({ subscription: sub.id, status: "open" })).data;
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ billing_reason: "subscription_update", total: -500 + 2500 });
+    await t.stripe.invoices.pay(/** @type {string} */ (open[0]?.id), { payment_method: "pm_card_visa" });
+    const applied = await t.stripe.subscriptions.retrieve(sub.id);
+    expect(applied).toMatchObject({ status: "active", pending_update: null, latest_invoice: open[0]?.id });
+    expect(applied.items.data[0]?.price.id).toBe(pro.id);
+
+    const again = await t.stripe.subscriptions.update(sub.id, {
+      ...change,
+      items: [{ id: item.id, price: basic.id }],
+      proration_behavior: "always_invoice",
+    });
+    // a downgrade owes nothing: no charge to fail, so it applies at once
+    expect(again.items.data[0]?.price.id).toBe(basic.id);
+    const third = await t.stripe.subscriptions.update(sub.id, { ...change, proration_date: undefined });
+    expect(third.pending_update).not.toBeNull();
+    await control(t.fake.url, "/_fake/clock/advance", { seconds: 24 * 3600 });
+    const dropped = await t.stripe.subscriptions.retrieve(sub.id);
+    expect(dropped.pending_update).toBeNull();
+    expect(dropped.items.data[0]?.price.id).toBe(basic.id);
+    expect((await t.stripe.invoices.list({ subscription: sub.id, status: "open" })).data).toHaveLength(0);
+  });
+});
+
 describe("period resets", () => {
   it("month → year half-way: credits the unused month, invoices the full year now, the anchor moves", async () => {
     const monthly = await price(1000);

@@ -8,7 +8,14 @@
 import { attemptInvoicePayment } from "./billing-invoices.mjs";
 import { upcomingInvoice } from "./billing-preview.mjs";
 import { advanceLines, periodOf, usageLines } from "./billing-proration.mjs";
-import { billSubscription, endSubscription, expireIncomplete, onPaymentIntentEvent, updateSubscription } from "./billing-subscriptions.mjs";
+import {
+  billSubscription,
+  endSubscription,
+  expireIncomplete,
+  onPaymentIntentEvent,
+  pendingUpdates,
+  updateSubscription,
+} from "./billing-subscriptions.mjs";
 import { nextBoundary } from "./billing-util.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
@@ -46,6 +53,9 @@ function retryAt(invoice) {
 function nextDue(store, sub) {
   /** @type {{ at: number, run: () => void }[]} */
   const due = [];
+  if (sub.pending_update) {
+    due.push({ at: sub.pending_update.expires_at, run: () => dropPendingUpdate(store, sub) });
+  }
   if (sub.status === "incomplete") {
     due.push({ at: sub.created + INCOMPLETE_EXPIRY, run: () => expireIncomplete(store, sub.id, sub.created + INCOMPLETE_EXPIRY) });
   }
@@ -89,6 +99,28 @@ function nextDue(store, sub) {
     due.push({ at: invoice.due_date, run: () => updateSubscription(store, sub.id, { status: "past_due" }) });
   }
   return due.sort((a, b) => a.at - b.at)[0];
+}
+
+/**
+ * A pending update's invoice was not paid in time: the update is dropped and its invoice voided.
+ * @param {Store} store
+ * @param {StripeObject} sub
+ */
+function dropPendingUpdate(store, sub) {
+  const pending = pendingUpdates(store).get(sub.id);
+  pendingUpdates(store).delete(sub.id);
+  const invoice = pending ? store.find(pending.invoice) : undefined;
+  if (invoice?.status === "open") {
+    const voided = store.update("invoice", invoice.id, {
+      status: "void",
+      amount_remaining: 0,
+      confirmation_secret: null,
+      next_payment_attempt: null,
+      status_transitions: { ...invoice.status_transitions, voided_at: store.now() },
+    });
+    store.emit("invoice.voided", voided);
+  }
+  updateSubscription(store, sub.id, { pending_update: null });
 }
 
 /**

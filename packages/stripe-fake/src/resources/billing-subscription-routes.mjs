@@ -15,12 +15,16 @@ import {
   lastBilled,
   PAYMENT_BEHAVIOURS,
   PRORATIONS,
+  pendingUpdates,
   updateSubscription,
   withItems,
 } from "./billing-subscriptions.mjs";
 import { periodBoundary } from "./billing-util.mjs";
 
 /** @typedef {Record<string, any>} StripeObject */
+
+/** How long a pending update waits for its payment (Stripe: 23 hours). */
+export const PENDING_UPDATE_TTL = 23 * 3600;
 /** @typedef {import("../router.mjs").Ctx} Ctx */
 
 /**
@@ -100,6 +104,7 @@ export function updateFromParams(ctx) {
     }
   }
   if (billed?.failure && paymentBehaviour === "error_if_incomplete") rollBack(store, sub, billed);
+  if (billed?.failure && paymentBehaviour === "pending_if_incomplete") return deferUntilPaid(store, sub, billed.invoice, now);
   if (cancelAtEnd !== undefined) {
     const end = periodOf(store.get("subscription", sub.id)).end;
     Object.assign(patch, { cancel_at_period_end: cancelAtEnd, cancel_at: cancelAtEnd ? end : null, canceled_at: cancelAtEnd ? now : null });
@@ -148,6 +153,32 @@ function rollBack(store, before, billed) {
     code: failure.code ?? "card_declined",
     decline_code: failure.decline_code,
     message: failure.message ?? "Your card was declined.",
+  });
+}
+
+/**
+ * `payment_behavior=pending_if_incomplete` on an update whose immediate charge did not succeed: the subscription
+ * stays as it was with `pending_update` (items, anchor, 23-hour expiry); the invoice stays open, and paying it
+ * (client confirmation, 3-D Secure, invoices.pay, the hosted page) applies the change. Unpaid by expires_at, the
+ * pending update is dropped and the invoice voided (billing-cycle.mjs).
+ * @param {import("../store.mjs").Store} store
+ * @param {StripeObject} before the subscription before the request
+ * @param {StripeObject} invoice the update's open invoice
+ * @param {number} now
+ */
+function deferUntilPaid(store, before, invoice, now) {
+  const applied = store.get("subscription", before.id);
+  const patch = { items: applied.items, billing_cycle_anchor: applied.billing_cycle_anchor, trial_end: applied.trial_end };
+  pendingUpdates(store).set(before.id, { invoice: invoice.id, patch });
+  store.update("subscription", before.id, before);
+  return updateSubscription(store, before.id, {
+    pending_update: {
+      billing_cycle_anchor: applied.billing_cycle_anchor !== before.billing_cycle_anchor ? applied.billing_cycle_anchor : null,
+      expires_at: now + PENDING_UPDATE_TTL,
+      subscription_items: applied.items.data,
+      trial_end: applied.trial_end !== before.trial_end ? applied.trial_end : null,
+      trial_from_plan: null,
+    },
   });
 }
 

@@ -130,10 +130,30 @@ export function billSubscription(store, sub, spec) {
 export function afterInvoicePaid(store, invoice) {
   const subId = invoice.parent?.subscription_details?.subscription;
   const sub = subId ? store.find(subId) : undefined;
+  const pending = sub ? pendingUpdates(store).get(sub.id) : undefined;
+  if (sub && pending?.invoice === invoice.id) {
+    // payment_behavior=pending_if_incomplete: the change waited for this payment
+    pendingUpdates(store).delete(sub.id);
+    updateSubscription(store, sub.id, { ...pending.patch, pending_update: null, latest_invoice: invoice.id });
+    return;
+  }
   if (!sub || !["incomplete", "past_due", "unpaid"].includes(sub.status)) return;
   const stillOpen = store.all("invoice", (i) => i.parent?.subscription_details?.subscription === sub.id && i.status === "open");
   if (stillOpen.length > 0) return;
   updateSubscription(store, sub.id, { status: sub.trial_end && sub.trial_end > store.now() ? "trialing" : "active" });
+}
+
+/** Changes waiting for their invoice (payment_behavior=pending_if_incomplete): subscription → invoice + patch. */
+const pendingStore = /** @type {WeakMap<Store, Map<string, { invoice: string, patch: StripeObject }>>} */ (new WeakMap());
+
+/**
+ * The pending updates of a store.
+ * @param {Store} store
+ */
+export function pendingUpdates(store) {
+  const map = pendingStore.get(store) ?? new Map();
+  pendingStore.set(store, map);
+  return map;
 }
 
 /**
