@@ -96,8 +96,11 @@ ${session.return_url ? `<p><a href="${esc(session.return_url)}" data-return>Retu
  * @param {StripeObject} customer
  */
 function paymentMethodText(store, customer) {
-  const pm = customer.invoice_settings?.default_payment_method ? store.find(customer.invoice_settings.default_payment_method) : undefined;
-  return pm?.card ? `${pm.card.brand} •••• ${pm.card.last4}` : "None";
+  const id = customer.invoice_settings?.default_payment_method;
+  if (!id) return "None";
+  const pm = store.find(id);
+  // a test token (pm_card_visa) set directly on the customer has no stored PaymentMethod: show the token
+  return pm?.card ? `${pm.card.brand} •••• ${pm.card.last4}` : id;
 }
 
 /**
