@@ -107,4 +107,25 @@ describe("the events consumer", () => {
         .where(eq(queueOutbox.id, `mail:shop-receipt/${order.id}`)),
     ).toEqual([]);
   });
+
+  it("sends the receipt to the address given at checkout instead of the account's", async () => {
+    const product = await seedProduct({ stock: 2 });
+    const user = await newUser();
+    await addToCart(user, product.variantId, 1);
+    const res = await checkoutAs(user, { country: "GB", shippingMethod: "express", email: "buyer@example.com" });
+    const { order } = (await res.json()) as { order: OrderBody & { email: string | null } };
+    expect(order.email).toBe("buyer@example.com");
+    await stripeFake().confirm(order.payment.paymentIntentId ?? "", "pm_card_visa");
+    await deliverFromFake(order.payment.paymentIntentId ?? "");
+    const { handleShopEvent } = await import("../src/events.queue");
+    expect(await handleShopEvent(env, { type: "order.paid", orderId: order.id }, Date.now())).toBe("written");
+    const [mail] = await db
+      .select()
+      .from(queueOutbox)
+      .where(eq(queueOutbox.id, `mail:shop-receipt/${order.id}`));
+    expect(JSON.parse(mail?.body ?? "{}")).toMatchObject({
+      to: "buyer@example.com",
+      subject: expect.stringMatching(/^Your receipt for order #\d+$/),
+    });
+  });
 });
