@@ -64,19 +64,17 @@ async function seedOrder(state: OrderState, owner: string): Promise<string> {
       updatedAt: now,
       paidAt: paid ? now : null,
     }),
-    db
-      .insert(orderLines)
-      .values({
-        id: nanoid(),
-        orderId: id,
-        productId: nanoid(),
-        variantId: nanoid(),
-        sku: "T-1",
-        title: "Thing",
-        unitPrice: 2500,
-        quantity: 1,
-        total: 2500,
-      }),
+    db.insert(orderLines).values({
+      id: nanoid(),
+      orderId: id,
+      productId: nanoid(),
+      variantId: nanoid(),
+      sku: "T-1",
+      title: "Thing",
+      unitPrice: 2500,
+      quantity: 1,
+      total: 2500,
+    }),
   ]);
   if (refunded > 0) {
     await stripeOf(env).refunds.create({ payment_intent: pi ?? "", amount: refunded });

@@ -59,19 +59,17 @@ beforeAll(async () => {
       createdAt: now,
       updatedAt: now,
     }),
-    db
-      .insert(orderLines)
-      .values({
-        id: nanoid(),
-        orderId,
-        productId: nanoid(),
-        variantId: nanoid(),
-        sku: "SEC-1",
-        title: "Thing",
-        unitPrice: 1000,
-        quantity: 1,
-        total: 1000,
-      }),
+    db.insert(orderLines).values({
+      id: nanoid(),
+      orderId,
+      productId: nanoid(),
+      variantId: nanoid(),
+      sku: "SEC-1",
+      title: "Thing",
+      unitPrice: 1000,
+      quantity: 1,
+      total: 1000,
+    }),
   ]);
 });
 

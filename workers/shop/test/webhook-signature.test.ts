@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { nanoid } from "nanoid";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -44,8 +45,6 @@ async function unchanged(eventId: string) {
   expect(order?.amountPaid).toBe(0);
   expect(await db.select().from(stripeEvents).where(eqEvent(eventId))).toEqual([]);
 }
-
-import { eq } from "drizzle-orm";
 
 const eqId = (id: string) => eq(orders.id, id);
 const eqEvent = (id: string) => eq(stripeEvents.id, id);
