@@ -6,9 +6,20 @@ import { nanoid } from "nanoid";
 import { beforeAll, describe, expect, it } from "vitest";
 import { handleShopEvent } from "../src/events.queue";
 import { queueOutbox, refunds } from "../src/orders/schema";
+import { runScheduled } from "../src/scheduled";
 import { stripeOf } from "../src/stripe/client";
-import { call, newAdmin, newUser } from "./helpers";
-import { addToCart, checkoutAs, deliverFromFake, getOrder, type OrderBody, seedProduct, stockOf, stripeFake } from "./orders-helpers";
+import { BASE, call, newAdmin, newUser } from "./helpers";
+import {
+  addToCart,
+  checkoutAs,
+  deliverFromFake,
+  fetchWorker,
+  getOrder,
+  type OrderBody,
+  seedProduct,
+  stockOf,
+  stripeFake,
+} from "./orders-helpers";
 
 // Refunds through the API (admin), against the Stripe stand-in: full, partial by lines with restock, by
 // amount, never above what was paid (also under concurrency), idempotent, mailed, and reconciled with
@@ -130,5 +141,31 @@ describe("POST /orders/{id}/refunds", () => {
     const res = await refund(order.id, { reason: "x" });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ state: "pending_payment" });
+  });
+});
+
+describe("a refund Stripe could not be reached for", () => {
+  it("stays pending (503) and the cron completes it with the same idempotency key", async () => {
+    const admin2 = await newAdmin();
+    const { order, pi, user } = await paidOrder();
+    const res = await fetchWorker(
+      `${BASE}/orders/${order.id}/refunds`,
+      {
+        method: "POST",
+        headers: { Authorization: `Bearer ${admin2.token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ amount: 700, reason: "late parcel" }),
+      },
+      { STRIPE_API_BASE: "http://127.0.0.1:9" },
+    );
+    expect(res.status).toBe(503);
+    const [pending] = await db.select().from(refunds).where(eq(refunds.orderId, order.id));
+    expect(pending?.state).toBe("pending");
+    // a new refund cannot take the pending amount twice
+    const over = await refund(order.id, { amount: 2801, reason: "x" });
+    expect(over.status).toBe(409);
+    await runScheduled(env, Date.now() + 3 * 60_000);
+    const after = (await getOrder(user.token, order.id)).body;
+    expect(after).toMatchObject({ state: "partially_refunded", amountRefunded: 700, refunds: [{ amount: 700, state: "succeeded" }] });
+    expect(await stripeRefunded(pi)).toBe(700);
   });
 });

@@ -11,7 +11,6 @@ import { claimCoupon, evaluateCoupon, releaseCoupon } from "../cart/coupons";
 import { products, variants } from "../catalog/schema";
 import type { Db } from "../deps";
 import { stripeKeys, stripeOf } from "../stripe/client";
-import { markPaid } from "./lifecycle";
 import { type ShippingMethod, type Totals, totalsOf } from "./pricing";
 import { orderLines, orders } from "./schema";
 import { eventInsert, findOrder, type OrderRow } from "./service";
@@ -117,7 +116,7 @@ function insertOrder(db: Db, row: Omit<typeof orders.$inferInsert, "number">) {
   return db.insert(orders).values({ ...row, number: sql`(SELECT COALESCE(MAX(${orders.number}), 1000) + 1 FROM ${orders})` });
 }
 
-/** What checkout answers: the order and the PaymentIntent's client secret (null when nothing was to be paid). */
+/** What checkout answers: the order and the PaymentIntent's client secret (for Stripe.js to confirm the payment). */
 export interface CheckoutResult {
   order: OrderRow;
   clientSecret: string | null;
@@ -173,11 +172,6 @@ export async function checkout(env: Env, db: Db, userId: string, req: CheckoutRe
       throw new ApiError("conflict", "The cart changed during checkout; check the cart and check out again");
     await writeOrder(db, orderId, userId, req, lines, totals, coupon, now);
     undo.push(() => cancelDeadOrder(db, orderId, now));
-    if (totals.total === 0) {
-      // nothing to pay (a 100 % coupon and free shipping): paid at once, no PaymentIntent
-      await markPaid(env, db, orderId, 0, "system", now);
-      return { order: await findOrder(db, orderId), clientSecret: null };
-    }
     const intent = await stripeOf(env)
       .paymentIntents.create(
         {
