@@ -159,6 +159,7 @@ describe("GET /admin/dashboard/sales.svg", () => {
   it.each([
     ["from=2031-06-04&to=2031-06-01", "from"],
     ["interval=hour", "interval"],
+    ["from=2026-13-45", "from"],
     ["currency=%3Cscript%3E", "currency"],
   ])("%s is a 422 problem, not an image", async (query, path) => {
     await api.problem(chart(query), 422, "validation_failed", [path]);

@@ -239,6 +239,11 @@ describe("GET /admin/dashboard/sales", () => {
     ["from equal to to", "from=2031-03-05&to=2031-03-05", "from"],
     ["a range of two years", "from=2030-01-01&to=2032-01-01", "to"],
     ["a date that does not exist", "from=2031-02-30&to=2031-03-05", "from"],
+    ["month 13, day 45", "from=2026-13-45", "from"],
+    ["month 0", "from=2026-00-10", "from"],
+    ["day 0 as the end", "to=2026-01-00", "to"],
+    ["an impossible time", "from=2026-02-27T25:61:00Z", "from"],
+    ["a date-time on a day that does not exist", "from=2026-02-31T12:00:00Z", "from"],
     ["a date-time without a zone", "from=2031-02-01T00:00:00&to=2031-03-05", "from"],
     ["a number", "from=1700000000000", "from"],
     ["an unknown interval", "interval=month", "interval"],
@@ -310,6 +315,8 @@ describe("GET /admin/dashboard/top-products", () => {
   });
 
   it.each([
+    ["from=2026-13-45", "from"],
+    ["to=2026-00-10", "to"],
     ["limit=0", "limit"],
     ["limit=101", "limit"],
     ["limit=2.5", "limit"],

@@ -12,8 +12,11 @@ const readErrors = errors(401, 403, 422);
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** A real calendar date (2026-02-30 is not one, though Date.parse rolls it over). */
-const isCalendarDate = (s: string) => new Date(Date.parse(s)).toISOString().slice(0, 10) === s;
+/** A real calendar date: 2026-13-45 does not parse, and 2026-02-30 is not one, though Date.parse rolls it over. */
+const isCalendarDate = (s: string) => {
+  const ms = Date.parse(s);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+};
 
 /** `YYYY-MM-DD` (midnight UTC) or an ISO-8601 date-time with a time zone, as epoch ms. */
 const instant = (description: string) =>
@@ -21,7 +24,7 @@ const instant = (description: string) =>
     .string()
     .max(40)
     .refine(
-      (s) => (DATE_ONLY.test(s) ? isCalendarDate(s) : DATE_TIME.test(s) && !Number.isNaN(Date.parse(s))),
+      (s) => (DATE_ONLY.test(s) ? isCalendarDate(s) : DATE_TIME.test(s) && isCalendarDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s))),
       "Must be a date (2026-01-31, midnight UTC) or an ISO-8601 date-time with a time zone (2026-01-31T12:00:00Z)",
     )
     .transform((s) => Date.parse(s))
