@@ -25,7 +25,8 @@ const ALLOWED: Record<OrderState, Partial<Record<Action, OrderState>>> = {
   delivered: { refund: "partially_refunded" },
   cancelled: {},
   refunded: {},
-  partially_refunded: { refund: "refunded" },
+  // a partially refunded order still ships what was kept: fulfill sets fulfilled_at, the state stays
+  partially_refunded: { refund: "refunded", fulfill: "partially_refunded" },
 };
 
 let admin: TestUser;
@@ -121,6 +122,25 @@ describe("the order state machine (every state × every action)", () => {
       });
     }
   }
+
+  it("a partially refunded order ships the rest: fulfill, then deliver, each once; it stays partially_refunded", async () => {
+    const id = await seedOrder("paid", customer.id);
+    expect((await send("refund", id)).status).toBe(201);
+    expect((await call("POST", `/orders/${id}/deliver`, admin.token, {})).status).toBe(409); // not shipped yet
+    expect((await call("POST", `/orders/${id}/fulfill`, admin.token, { reason: "rest shipped" })).status).toBe(200);
+    expect((await call("POST", `/orders/${id}/fulfill`, admin.token, {})).status).toBe(409);
+    expect((await call("POST", `/orders/${id}/deliver`, admin.token, {})).status).toBe(200);
+    expect((await call("POST", `/orders/${id}/deliver`, admin.token, {})).status).toBe(409);
+    const [row] = await db.select().from(orders).where(eq(orders.id, id));
+    expect(row).toMatchObject({ state: "partially_refunded", amountRefunded: 2000 });
+    expect(row?.fulfilledAt).not.toBeNull();
+    expect(row?.deliveredAt).not.toBeNull();
+    const events = await db.select().from(orderEvents).where(eq(orderEvents.orderId, id));
+    expect(events.map((e) => e.type).filter((t) => t === "fulfilled" || t === "delivered")).toEqual(["fulfilled", "delivered"]);
+    // the rest can still be refunded afterwards
+    expect((await call("POST", `/orders/${id}/refunds`, admin.token, { reason: "returned" })).status).toBe(201);
+    expect((await db.select().from(orders).where(eq(orders.id, id)))[0]?.state).toBe("refunded");
+  });
 
   it("a cancelled paid order is refunded in full through Stripe", async () => {
     const id = await seedOrder("paid", customer.id);

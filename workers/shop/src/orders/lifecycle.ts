@@ -2,7 +2,7 @@
 // (`WHERE state = <the state it was read in>`) batched with its timeline entry, so of two concurrent
 // calls exactly one moves the order; the other gets 409. Stock, coupons and money follow the state.
 import { ApiError, log } from "@edgeworks/http";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNotNull, isNull } from "drizzle-orm";
 import { releaseCoupon } from "../cart/coupons";
 import type { Db } from "../deps";
 import { stripeKeys, stripeOf } from "../stripe/client";
@@ -19,7 +19,9 @@ async function lostRace(db: Db, orderId: string, action: "fulfill" | "deliver" |
 }
 
 /**
- * fulfill (paid → fulfilled) or deliver (fulfilled → delivered); 409 from any other state.
+ * fulfill (paid → fulfilled) or deliver (fulfilled → delivered); 409 from any other state. A partially
+ * refunded order ships what was kept: fulfill, then deliver, set its `fulfilled_at` / `delivered_at` and it
+ * stays partially_refunded (timeline entries `fulfilled` / `delivered`); each only once, in that order.
  *
  * @example await advanceOrder(db, id, "fulfill", "admin:u1", "shipped with DHL", Date.now());
  */
@@ -33,13 +35,25 @@ export async function advanceOrder(
 ): Promise<void> {
   const order = await findOrder(db, orderId);
   assertAllowed(action, order.state);
-  const to = TARGET[action];
+  const keepsState = order.state === "partially_refunded";
+  // for a partially refunded order the timestamps say how far it has shipped (the state alone cannot)
+  const step = action === "fulfill" ? isNull(orders.fulfilledAt) : and(isNotNull(orders.fulfilledAt), isNull(orders.deliveredAt));
+  const ready = action === "fulfill" ? order.fulfilledAt === null : order.fulfilledAt !== null && order.deliveredAt === null;
+  if (keepsState && !ready) throw illegalTransition(action, order.state);
+  const to = keepsState ? order.state : TARGET[action];
   const [update] = await db.batch([
     db
       .update(orders)
       .set({ state: to, updatedAt: now, ...(action === "fulfill" ? { fulfilledAt: now } : { deliveredAt: now }) })
-      .where(and(eq(orders.id, orderId), eq(orders.state, order.state))),
-    eventIfChanged(db, orderId, { type: "state_changed", from: order.state, to, actor, reason, at: now }),
+      .where(and(eq(orders.id, orderId), eq(orders.state, order.state), keepsState ? step : undefined)),
+    eventIfChanged(db, orderId, {
+      type: keepsState ? (action === "fulfill" ? "fulfilled" : "delivered") : "state_changed",
+      from: order.state,
+      to,
+      actor,
+      reason,
+      at: now,
+    }),
   ]);
   if (update.meta.changes !== 1) await lostRace(db, orderId, action);
 }

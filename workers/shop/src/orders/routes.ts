@@ -254,8 +254,16 @@ const transitionRoute = (action: "fulfill" | "deliver" | "cancel", summary: stri
     responses: { 200: jsonResponse(orderSchema, "The order after the change"), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429) },
   });
 
-const fulfillRoute = transitionRoute("fulfill", "Mark a paid order fulfilled (admin)", "paid → fulfilled.");
-const deliverRoute = transitionRoute("deliver", "Mark a fulfilled order delivered (admin)", "fulfilled → delivered.");
+const fulfillRoute = transitionRoute(
+  "fulfill",
+  "Mark a paid order fulfilled (admin)",
+  "paid → fulfilled. A partially refunded order that has not shipped yet gets its `fulfilledAt` and stays partially_refunded.",
+);
+const deliverRoute = transitionRoute(
+  "deliver",
+  "Mark a fulfilled order delivered (admin)",
+  "fulfilled → delivered. A partially refunded order that was fulfilled gets its `deliveredAt` and stays partially_refunded.",
+);
 const cancelRoute = transitionRoute(
   "cancel",
   "Cancel an order",

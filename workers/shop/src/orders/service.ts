@@ -16,7 +16,7 @@ export type Actor = `user:${string}` | `admin:${string}` | "stripe" | "system";
 
 /** One timeline entry to write. */
 export interface TimelineEntry {
-  type: "created" | "state_changed" | "payment_failed" | "refund" | "refund_failed" | "note";
+  type: "created" | "state_changed" | "fulfilled" | "delivered" | "payment_failed" | "refund" | "refund_failed" | "note";
   from?: OrderState | null;
   to?: OrderState | null;
   actor: Actor;

@@ -8,11 +8,13 @@ export type OrderAction = "fulfill" | "deliver" | "cancel" | "refund";
 /**
  * The states each action may start from. fulfill: paid → fulfilled; deliver: fulfilled → delivered;
  * cancel: pending_payment | paid → cancelled; refund: paid | fulfilled | delivered | partially_refunded →
- * refunded | partially_refunded. Everything else is 409.
+ * refunded | partially_refunded. A partially refunded order still ships what was kept: fulfill and deliver
+ * set its `fulfilled_at` / `delivered_at` (once each, in that order) and it stays partially_refunded.
+ * Everything else is 409.
  */
 export const ALLOWED_FROM: Readonly<Record<OrderAction, readonly OrderState[]>> = {
-  fulfill: ["paid"],
-  deliver: ["fulfilled"],
+  fulfill: ["paid", "partially_refunded"],
+  deliver: ["fulfilled", "partially_refunded"],
   cancel: ["pending_payment", "paid"],
   refund: ["paid", "fulfilled", "delivered", "partially_refunded"],
 };
