@@ -283,3 +283,41 @@ describe("a larger catalog", () => {
     expect(prices.every((p) => p >= 1000 && p <= 5000)).toBe(true);
   }, 120_000);
 });
+
+describe("summaries without a search (single-table query)", () => {
+  const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+  interface Pictured {
+    id: string;
+    inStock: boolean;
+    image: { id: string; alt: string } | null;
+  }
+  const find = async (query: string, id: string, token?: string) =>
+    (await api.ok<{ items: Pictured[] }>(call("GET", `/products?${query}`, token))).items.find((i) => i.id === id);
+
+  it("a plain list, inStock=true, attr= and the wishlist show inStock true and the first image (found by H)", async () => {
+    const cat = await category();
+    const made = await product({ categoryId: cat, variants: [{ price: 700, stock: 5, attributes: { color: "teal" } }] });
+    const upload = async (alt: string) =>
+      (
+        await api.ok<{ id: string }>(
+          api.fetch(`/products/${made.id}/images?alt=${alt}`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${admin.token}`, "Content-Type": "image/png" },
+            body: PNG,
+          }),
+          201,
+        )
+      ).id;
+    const first = await upload("front");
+    await upload("back");
+    const soldOut = await product({ categoryId: cat, variants: [{ price: 700, stock: 0 }] });
+    for (const query of [`category=${cat}`, `category=${cat}&inStock=true`, `category=${cat}&attr=color:teal`, "limit=100"]) {
+      const item = await find(query, made.id);
+      expect(item, query).toMatchObject({ inStock: true, image: { id: first, alt: "front" } });
+    }
+    expect(await find(`category=${cat}`, soldOut.id)).toMatchObject({ inStock: false, image: null });
+    await api.ok(call("PUT", `/wishlist/${made.id}`, customer.token), 201);
+    const wish = await api.ok<{ items: { productId: string; product: Pictured }[] }>(call("GET", "/wishlist", customer.token));
+    expect(wish.items.find((i) => i.productId === made.id)?.product).toMatchObject({ inStock: true, image: { id: first } });
+  });
+});

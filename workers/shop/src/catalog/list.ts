@@ -12,7 +12,7 @@ import {
   toPage,
 } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gte, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableName, gte, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "../deps";
@@ -43,6 +43,13 @@ const ratingKey = sql<number>`(CASE WHEN ${products.ratingCount} = 0 THEN -1 ELS
 const ratingKeyOf = (r: { ratingSum: number; ratingCount: number }) =>
   r.ratingCount === 0 ? -1 : Math.floor((r.ratingSum * 1_000_000) / r.ratingCount);
 
+/**
+ * `products.id` written out with its table: drizzle renders the columns of a single-table select without
+ * their table, also inside `sql` pieces, so `${products.id}` in a correlated subquery over `variants` would
+ * read `variants.id` there (found by H: `inStock` false and `image` null on every list without `q`).
+ */
+const outerProductId = sql`${sql.identifier(getTableName(products))}.${sql.identifier(products.id.name)}`;
+
 /** The columns of a product summary: the row, whether a live variant is available (D1 mirror), the first image. */
 export const summaryColumns = {
   id: products.id,
@@ -55,10 +62,10 @@ export const summaryColumns = {
   ratingSum: products.ratingSum,
   ratingCount: products.ratingCount,
   createdAt: products.createdAt,
-  inStock: sql<number>`EXISTS (SELECT 1 FROM ${variants} WHERE ${variants.productId} = ${products.id} AND ${variants.deletedAt} IS NULL AND ${variants.available} > 0)`,
+  inStock: sql<number>`EXISTS (SELECT 1 FROM ${variants} WHERE ${variants.productId} = ${outerProductId} AND ${variants.deletedAt} IS NULL AND ${variants.available} > 0)`,
   image: sql<
     string | null
-  >`(SELECT json_object('id', ${productImages.id}, 'alt', ${productImages.alt}) FROM ${productImages} WHERE ${productImages.productId} = ${products.id} ORDER BY ${productImages.position}, ${productImages.id} LIMIT 1)`,
+  >`(SELECT json_object('id', ${productImages.id}, 'alt', ${productImages.alt}) FROM ${productImages} WHERE ${productImages.productId} = ${outerProductId} ORDER BY ${productImages.position}, ${productImages.id} LIMIT 1)`,
 };
 
 type Row = SummaryRow & { rank?: number };
