@@ -13,7 +13,7 @@ import type { Db } from "../deps";
 import { stripeKeys, stripeOf } from "../stripe/client";
 import { type ShippingMethod, type Totals, totalsOf } from "./pricing";
 import { orderLines, orders } from "./schema";
-import { eventInsert, findOrder, type OrderRow } from "./service";
+import { eventInsert, findOrder, insertChunks, type OrderRow } from "./service";
 import { releaseOrderStock } from "./stock";
 
 /** How long an unpaid order keeps its stock: the cron cancels it after this. */
@@ -225,7 +225,8 @@ async function writeOrder(
       createdAt: now,
       updatedAt: now,
     }),
-    db.insert(orderLines).values(
+    ...insertChunks(
+      orderLines,
       lines.map((l, i) => ({
         id: nanoid(),
         orderId,
@@ -238,7 +239,7 @@ async function writeOrder(
         total: l.unitPrice * l.quantity,
         position: i,
       })),
-    ),
+    ).map((chunk) => db.insert(orderLines).values(chunk)),
     eventInsert(db, orderId, { type: "created", to: "pending_payment", actor: `user:${userId}`, reason: "Checked out", at: now }),
   ]);
 }

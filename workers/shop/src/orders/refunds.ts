@@ -9,7 +9,7 @@ import type { Db } from "../deps";
 import { stripeKeys, stripeOf } from "../stripe/client";
 import { formatMoney } from "./pricing";
 import { type OrderState, orderLines, orders, refundLines, refunds } from "./schema";
-import { type Actor, eventIfChanged, eventOutboxIfChanged, findOrder, linesOf, type OrderRow } from "./service";
+import { type Actor, eventIfChanged, eventOutboxIfChanged, findOrder, insertChunks, linesOf, type OrderRow } from "./service";
 import { ALLOWED_FROM, assertAllowed } from "./state";
 import { restockLines } from "./stock";
 
@@ -237,8 +237,15 @@ export async function refundOrder(env: Env, db: Db, orderId: string, req: Refund
     throw overRefund(await refundableOf(db, current));
   }
   if (req.lines && req.lines.length > 0) {
+    const inserts = insertChunks(
+      refundLines,
+      req.lines.map((l) => ({ refundId: row.id, lineId: l.lineId, quantity: l.quantity })),
+    ).map((chunk) => db.insert(refundLines).values(chunk));
+    const [firstInsert, ...moreInserts] = inserts;
+    if (!firstInsert) throw new Error("refund lines: nothing to insert");
     const results = await db.batch([
-      db.insert(refundLines).values(req.lines.map((l) => ({ refundId: row.id, lineId: l.lineId, quantity: l.quantity }))),
+      firstInsert,
+      ...moreInserts,
       ...req.lines.map((l) =>
         db
           .update(orderLines)
@@ -246,7 +253,7 @@ export async function refundOrder(env: Env, db: Db, orderId: string, req: Refund
           .where(and(eq(orderLines.id, l.lineId), sql`${orderLines.refundedQuantity} + ${l.quantity} <= ${orderLines.quantity}`)),
       ),
     ]);
-    const counted = req.lines.filter((_, i) => results[i + 1]?.meta.changes === 1);
+    const counted = req.lines.filter((_, i) => results[i + inserts.length]?.meta.changes === 1);
     if (counted.length !== req.lines.length) {
       // a concurrent refund took these units first: undo what this one counted
       await failRefund(db, row, "Units were refunded concurrently", actor, now, counted);

@@ -2,7 +2,7 @@
 // and the timeline/outbox statements every state change writes in the same batch as the change.
 import { decodeCursor, encodeCursor, notFound, toPage } from "@edgeworks/http";
 import { outboxInsert, queueOutbox } from "@edgeworks/queue";
-import { and, asc, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, type SQL, sql, type Table } from "drizzle-orm";
 import type { Db } from "../deps";
 import { type OrderState, orderEvents, orderLines, orders, refunds } from "./schema";
 
@@ -10,6 +10,20 @@ import { type OrderState, orderEvents, orderLines, orders, refunds } from "./sch
 export type OrderRow = typeof orders.$inferSelect;
 /** A line row. */
 export type OrderLineRow = typeof orderLines.$inferSelect;
+
+/** D1 binds at most this many parameters per statement ("too many SQL variables" beyond it). */
+export const D1_MAX_BOUND_PARAMETERS = 100;
+
+/**
+ * The rows of a multi-row insert into `table` in chunks whose statements each stay within D1's bound
+ * parameters (at most one per column and row), so an order of 50 lines is several statements of one batch.
+ */
+export function insertChunks<T>(table: Table, rows: readonly T[]): T[][] {
+  const size = Math.max(1, Math.floor(D1_MAX_BOUND_PARAMETERS / Object.keys(getTableColumns(table)).length));
+  const chunks: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+  return chunks;
+}
 
 /** Who made a change: `user:<id>`, `admin:<id>`, `stripe` or `system`. */
 export type Actor = `user:${string}` | `admin:${string}` | "stripe" | "system";
