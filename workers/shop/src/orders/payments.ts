@@ -1,8 +1,10 @@
 // What Stripe's events do to orders (called by the webhook route after the signature was verified and
 // the event was stored once in the inbox). Every handler is safe to run twice and in any order.
-import { and, eq } from "drizzle-orm";
+import { log } from "@edgeworks/http";
+import { and, eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "../deps";
+import { stripeKeys, stripeOf } from "../stripe/client";
 import { ensureStockCommitted, markPaid, refundLatePayment } from "./lifecycle";
 import { reconcileChargeRefunded, settleRefundDue } from "./refunds";
 import { orders } from "./schema";
@@ -18,6 +20,37 @@ async function orderOfPaymentIntent(db: Db, paymentIntentId: string, orderId: st
   return row ?? null;
 }
 
+/**
+ * Why a payment does not pay the order, or null when it does: a PaymentIntent edited after checkout
+ * (another amount or currency) must not ship the order for less than its total.
+ */
+function paymentMismatch(order: OrderRow, amount: number, currency: string): string | null {
+  const paid = currency.toUpperCase();
+  if (paid === order.currency && amount === order.total) return null;
+  return `Payment of ${amount} ${paid} does not match the order total of ${order.total} ${order.currency}`;
+}
+
+/**
+ * A succeeded payment that does not match its pending order: the order stays pending_payment with the
+ * reason (payment error + one timeline note), no stock is sold, and what was received is refunded in
+ * Stripe with a key per PaymentIntent (a redelivery or a second event refunds nothing more). A failed
+ * refund throws, so the webhook answers 500 and Stripe delivers the event again.
+ */
+async function refuseMismatchedPayment(env: Env, db: Db, order: OrderRow, pi: Stripe.PaymentIntent, reason: string, now: number) {
+  await db.batch([
+    db
+      .update(orders)
+      .set({ paymentError: reason, updatedAt: now })
+      .where(and(eq(orders.id, order.id), eq(orders.state, "pending_payment"), sql`${orders.paymentError} IS NOT ${reason}`)),
+    eventIfChanged(db, order.id, { type: "note", actor: "stripe", reason: `${reason}: not paid; the payment is refunded`, at: now }),
+  ]);
+  log(env.LOG_LEVEL, "error", "payment does not match its order; refunded", { orderId: order.id, paymentIntentId: pi.id, reason });
+  await stripeOf(env).refunds.create(
+    { payment_intent: pi.id, metadata: { order_id: order.id, reason: "payment_mismatch" } },
+    { idempotencyKey: stripeKeys.mismatchRefund(pi.id) },
+  );
+}
+
 const reload = async (db: Db, id: string): Promise<OrderRow | null> =>
   (await db.select().from(orders).where(eq(orders.id, id)).limit(1))[0] ?? null;
 
@@ -26,7 +59,11 @@ async function onSucceeded(env: Env, db: Db, pi: Stripe.PaymentIntent, now: numb
   const order = await orderOfPaymentIntent(db, pi.id, pi.metadata?.order_id);
   if (!order) return;
   const amount = pi.amount_received > 0 ? pi.amount_received : pi.amount;
-  if (order.state === "pending_payment") await markPaid(env, db, order.id, amount, "stripe", now);
+  if (order.state === "pending_payment") {
+    const mismatch = paymentMismatch(order, amount, pi.currency);
+    if (mismatch) return refuseMismatchedPayment(env, db, order, pi, mismatch, now);
+    await markPaid(env, db, order.id, amount, "stripe", now);
+  }
   const current = await reload(db, order.id);
   if (!current) return;
   if (current.state === "cancelled") {
@@ -62,7 +99,9 @@ async function onChargeRefunded(env: Env, db: Db, charge: Stripe.Charge, eventId
   const order = await orderOfPaymentIntent(db, pi, charge.metadata?.order_id);
   if (!order) return;
   const captured = charge.amount_captured > 0 ? charge.amount_captured : charge.amount;
-  if (order.state === "pending_payment" && charge.paid) await markPaid(env, db, order.id, captured, "stripe", now);
+  // a payment that does not match the order pays nothing (its refund is what this event reports)
+  if (order.state === "pending_payment" && charge.paid && paymentMismatch(order, captured, charge.currency) === null)
+    await markPaid(env, db, order.id, captured, "stripe", now);
   const current = await reload(db, order.id);
   if (!current) return;
   if (current.state === "cancelled" && current.amountPaid === 0 && charge.paid) {

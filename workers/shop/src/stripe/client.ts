@@ -59,6 +59,8 @@ export const stripeKeys = {
   paymentIntent: (orderId: string) => `shop-order-${orderId}-pi`,
   cancelPaymentIntent: (orderId: string) => `shop-order-${orderId}-pi-cancel`,
   refund: (refundId: string) => `shop-refund-${refundId}`,
+  /** The refund of a payment that did not match its order (another amount or currency): one per PaymentIntent. */
+  mismatchRefund: (paymentIntentId: string) => `shop-mismatch-${paymentIntentId}-refund`,
 };
 
 const cryptoProvider = Stripe.createSubtleCryptoProvider();
