@@ -1,5 +1,6 @@
 // @ts-check
 // Coercion of form params the way Stripe reports bad ones (400 invalid_request_error with `param`).
+import { isSupportedCurrency, SUPPORTED_CURRENCIES } from "./currencies.mjs";
 import { invalidParam, parameterMissing } from "./errors.mjs";
 
 /** @typedef {Record<string, any>} Params */
@@ -112,16 +113,28 @@ export function arr(body, name) {
 }
 
 /**
- * A lowercase ISO currency (Stripe answers in lowercase whatever the case sent).
+ * A currency Stripe supports (src/currencies.mjs), lowercased (Stripe answers in lowercase whatever the case sent);
+ * anything else is 400 "Invalid currency: xxx. Stripe currently supports these currencies: usd, aed, …".
  * @param {Params} body
  * @param {string} [name]
- * @param {{ required?: boolean }} [options]
+ * @param {{ required?: boolean, param?: string }} [options] `param` names it in errors when nested
+ *   (`line_items[0][price_data][currency]`); defaults to `name`
  */
 export function currency(body, name = "currency", options = { required: true }) {
-  const value = str(body, name, options);
-  if (value === undefined) return undefined;
+  const param = options.param ?? name;
+  const value = body[name];
+  if (value === undefined || value === "") {
+    if (options.required) throw parameterMissing(param);
+    return undefined;
+  }
+  if (typeof value !== "string")
+    throw invalidParam(param, `Invalid string: ${JSON.stringify(value).slice(0, 40)}`, "parameter_invalid_string");
   const lower = value.toLowerCase();
-  if (lower.length !== 3 || !/^[a-z]{3}$/.test(lower))
-    throw invalidParam(name, `Invalid currency: ${value.slice(0, 10)}. Stripe currently supports these currencies: usd, eur, gbp, ...`);
+  if (!isSupportedCurrency(lower)) {
+    throw invalidParam(
+      param,
+      `Invalid currency: ${lower.slice(0, 20)}. Stripe currently supports these currencies: ${SUPPORTED_CURRENCIES.join(", ")}`,
+    );
+  }
   return lower;
 }

@@ -13,11 +13,14 @@
  *   `query` the parsed query string the same way, `now()` the fake clock in unix seconds, `base` the
  *   fake's origin ("http://127.0.0.1:12111"), `hooks` the functions modules export for each other
  *   (e.g. `createSubscriptionFromCheckout` from billing-subscriptions.mjs).
+ * - Params the route does not accept in Stripe's API are 400 `parameter_unknown` (src/accepted.mjs, lists in
+ *   src/stripe-params.mjs generated from the SDK's types by scripts/gen-params.mjs).
  * - `expand[]` (body or query) is applied to the returned object by the router for every field that
  *   holds an id of a stored object (`latest_charge`, `customer`, `payment_intent`, `data.customer`, ...).
  * - Optional module exports: `setup({ store, webhooks })` (runs once at start, e.g. `store.onAdvance`),
  *   and hook functions named in HOOK_NAMES below.
  */
+import { checkAcceptedParams } from "./accepted.mjs";
 import { StripeError } from "./errors.mjs";
 import { parseForm } from "./form.mjs";
 import { IdempotencyKeys } from "./idempotency.mjs";
@@ -265,6 +268,11 @@ export function createHandler(deps) {
       const contentType = typeof req.headers["content-type"] === "string" ? req.headers["content-type"] : undefined;
       const body = parseBody(text, contentType);
       const query = parseForm(url.search.slice(1));
+      if (isApi) {
+        // unknown params are refused before anything runs (Stripe saves no idempotent result for them)
+        if (method === "POST" || method === "DELETE") checkAcceptedParams(method, found.route.path, body);
+        if (method !== "POST") checkAcceptedParams(method, found.route.path, query);
+      }
 
       if (method === "POST" && isApi && idempotencyKey && apiKey) {
         const begun = idempotency.begin({ apiKey, key: idempotencyKey, method, path: url.pathname, params: body });

@@ -87,7 +87,7 @@ function recurringOf(ctx, recurring, param) {
 export function createPrice(ctx, body, options = {}) {
   const param = options.param ? `${options.param}[` : "";
   const close = options.param ? "]" : "";
-  const cur = /** @type {string} */ (currency(body, "currency"));
+  const cur = /** @type {string} */ (currency(body, "currency", { required: true, param: `${param}currency${close}` }));
   let productId = str(body, "product");
   const productData = obj(body, "product_data");
   if (productId && productData)

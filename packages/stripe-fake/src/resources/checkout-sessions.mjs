@@ -4,7 +4,7 @@
 // which pays (payment mode: a PaymentIntent confirmed with the chosen test card; subscription mode: B's
 // `createSubscriptionFromCheckout` hook), emits checkout.session.completed and redirects 303 to success_url.
 import { invalidParam, parameterMissing, StripeError } from "../errors.mjs";
-import { arr, int, obj, oneOf, str } from "../params.mjs";
+import { arr, currency, int, obj, oneOf, str } from "../params.mjs";
 import { reply } from "../router.mjs";
 import { mergeMetadata, newId } from "../store.mjs";
 import { inRange } from "./events.mjs";
@@ -28,7 +28,7 @@ function priceOf(store, item, i, now) {
   const data = item.price_data;
   if (!data || typeof data !== "object") throw parameterMissing(`line_items[${i}][price]`);
   const unitAmount = int(data, "unit_amount", { required: true, min: 0 });
-  const cur = str(data, "currency", { required: true })?.toLowerCase();
+  const cur = /** @type {string} */ (currency(data, "currency", { required: true, param: `line_items[${i}][price_data][currency]` }));
   const productData = data.product_data && typeof data.product_data === "object" ? data.product_data : undefined;
   const product = typeof data.product === "string" ? data.product : undefined;
   if (!product && !productData?.name) throw parameterMissing(`line_items[${i}][price_data][product_data][name]`);

@@ -3,7 +3,9 @@
 // succeeds makes a Charge and `succeeded`; a declined card answers 402 card_error (the intent back to
 // `requires_payment_method` with `last_payment_error`); a 3-D Secure card stops at `requires_action` until
 // `POST /_fake/payment_intents/{id}/authenticate {outcome}` (or the page at the same URL) decides.
+
 import { randomBytes } from "node:crypto";
+import { minorDigits } from "../currencies.mjs";
 import { invalidParam, StripeError } from "../errors.mjs";
 import { bool, currency, int, oneOf, str } from "../params.mjs";
 import { reply } from "../router.mjs";
@@ -19,14 +21,19 @@ const CONFIRMABLE = ["requires_payment_method", "requires_confirmation", "requir
 const CANCELABLE = ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"];
 const MINIMUM = /** @type {Record<string, number>} */ ({ usd: 50, eur: 50, gbp: 30, cad: 50, aud: 50, chf: 50, jpy: 50 });
 
+const SYMBOLS = /** @type {Record<string, string>} */ ({ usd: "$", eur: "€", gbp: "£", jpy: "¥" });
+
 /**
- * "$10.99" for usd, "10.99 eur" otherwise (how Stripe's messages print amounts).
+ * "$10.99", "€10.99", "¥500" for usd, eur, gbp, jpy, "10.99 chf" otherwise (how Stripe's messages print amounts);
+ * zero- and three-decimal currencies with their digits ("500 krw", "5.120 kwd").
  * @param {number} amount
  * @param {string} currencyCode
  */
 export function money(amount, currencyCode) {
-  const major = (amount / 100).toFixed(2);
-  return currencyCode === "usd" ? `$${major}` : `${major} ${currencyCode}`;
+  const digits = minorDigits(currencyCode);
+  const major = (amount / 10 ** digits).toFixed(digits);
+  const symbol = SYMBOLS[currencyCode];
+  return symbol ? `${symbol}${major}` : `${major} ${currencyCode}`;
 }
 
 /**
@@ -42,7 +49,7 @@ function amountOf(body, cur) {
       type: "invalid_request_error",
       code: "amount_too_small",
       param: "amount",
-      message: `Amount must be at least ${money(min, cur)} ${cur}`,
+      message: `Amount must be at least ${SYMBOLS[cur] ? `${money(min, cur)} ${cur}` : money(min, cur)}`,
     });
   }
   if (amount > 99_999_999) {
