@@ -184,6 +184,10 @@ describe("products", () => {
     await api.problem(bad([v], { currency: "usd" }), 422, "validation_failed", ["currency"]);
     await api.problem(bad([v], { currency: "XYZ" }), 422, "validation_failed", ["currency"]);
     await api.problem(bad([{ ...v, currency: "EUR" }]), 422, "validation_failed", ["variants.0.currency"]);
+    // a real currency that checkout cannot sell in (no shipping rate): refused at creation, naming the accepted ones (found by H)
+    const bhd = await api.problem(bad([v], { currency: "BHD", status: "active" }), 422, "validation_failed", ["currency"]);
+    expect(bhd.errors?.find((e) => e.path === "currency")?.message).toMatch(/USD, EUR, .*JPY/);
+    await api.problem(bad([{ ...v, currency: "BHD" }]), 422, "validation_failed", ["variants.0.currency"]);
     await api.problem(bad([v, { ...v }]), 422, "validation_failed", ["variants.1.sku"]);
     await api.problem(bad([{ ...v, sku: "has space" }]), 422, "validation_failed", ["variants.0.sku"]);
     await api.problem(bad([]), 422, "validation_failed", ["variants"]);

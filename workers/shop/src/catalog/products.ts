@@ -5,6 +5,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle } from "drizzle-orm/d1";
 import { customAlphabet, nanoid } from "nanoid";
 import type { Db } from "../deps";
+import { CHECKOUT_CURRENCIES } from "../orders/pricing";
 import type { ShopEnv } from "../product";
 import {
   adminOnly,
@@ -388,6 +389,7 @@ const createProductRoute = createRoute({
   summary: "Create a product with its variants (admin)",
   description:
     "Prices are integers in minor units of `currency` (ISO 4217, upper case); a variant's `currency`, when given, must be the product's. " +
+    `\`currency\` must be one checkout can sell in (it has shipping rates): ${CHECKOUT_CURRENCIES.join(", ")}; another is 422. ` +
     `Slugs and SKUs are unique (409). Stock is set in the product's Inventory Durable Object. ${IDEMPOTENCY_NOTE}`,
   middleware: [adminOnly, idempotent] as const,
   request: { headers: idempotencyHeaders, body: jsonBody(createProductBody) },

@@ -1,5 +1,6 @@
 import { idParam, NO_CONTROL, NOT_BLANK_NO_CONTROL, paginationQuery, queryBoolean, textField } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
+import { CHECKOUT_CURRENCIES } from "../orders/pricing";
 
 // Request schemas of the catalog. Every pattern here is linear (scripts/check-regex.mjs) and every text
 // field checks its length before its pattern (packages/http textField).
@@ -39,6 +40,15 @@ export const currencyField = () =>
     .regex(CURRENCY, "Must be an upper-case ISO 4217 code, e.g. USD")
     .refine((c) => KNOWN_CURRENCIES.has(c), "Must be an ISO 4217 currency")
     .openapi({ description: "ISO 4217, upper case", example: "USD" });
+
+const SELLABLE_CURRENCIES: ReadonlySet<string> = new Set(CHECKOUT_CURRENCIES);
+const sellableRule = `Must be a currency checkout can sell in (one with shipping rates): ${CHECKOUT_CURRENCIES.join(", ")}`;
+
+/** A product's or variant's price currency: ISO 4217 and one checkout sells in ({@link CHECKOUT_CURRENCIES}). */
+export const saleCurrencyField = () =>
+  currencyField()
+    .refine((c) => SELLABLE_CURRENCIES.has(c), sellableRule)
+    .openapi({ description: `ISO 4217, upper case; one checkout can sell in: ${CHECKOUT_CURRENCIES.join(", ")}`, example: "USD" });
 
 const priceField = z
   .number()
@@ -111,7 +121,7 @@ export const variantInput = z
     sku: textField({ min: 1, max: 64, pattern: SKU, rule: "Must be ASCII letters, digits, . _ - and start with a letter or digit" }),
     title: oneLine(200),
     price: priceField,
-    currency: currencyField().optional().openapi({ description: "Must be the product's currency when given" }),
+    currency: saleCurrencyField().optional().openapi({ description: "Must be the product's currency when given" }),
     stock: stockField.default(0),
     attributes: attributesField.default({}),
   })
@@ -144,7 +154,7 @@ export const createProductBody = z
     description: textField({ min: 0, max: 20_000 }).default(""),
     categoryId: idField("The product's category").nullable().optional(),
     status: z.enum(PRODUCT_STATUSES).default("draft"),
-    currency: currencyField(),
+    currency: saleCurrencyField(),
     variants: z.array(variantInput).min(1, "At least one variant").max(100, "At most 100 variants"),
   })
   .strict()

@@ -37,6 +37,14 @@ export const SHIPPING_RATES: Readonly<Record<ShippingMethod, Readonly<Record<str
   express: { USD: 1500, EUR: 1400, GBP: 1200, CAD: 2000, AUD: 2500, PLN: 4900, CHF: 1900, SEK: 14900, NOK: 14900, DKK: 9900, JPY: 2000 },
 };
 
+/**
+ * The currencies checkout can sell in: those with a shipping rate for every method. The catalog refuses a
+ * product or variant priced in any other (422), so nothing unsellable is listed.
+ */
+export const CHECKOUT_CURRENCIES: readonly string[] = Object.keys(SHIPPING_RATES.standard).filter((c) =>
+  SHIPPING_METHODS.every((m) => SHIPPING_RATES[m][c] !== undefined),
+);
+
 /** The totals of an order, in minor units. */
 export interface Totals {
   currency: string;
