@@ -148,6 +148,16 @@ describe("the order state machine (every state × every action)", () => {
     const { body } = await getOrder(admin.token, id);
     expect(body).toMatchObject({ state: "cancelled", amountPaid: 3000, amountRefunded: 3000 });
     expect(body.refunds).toMatchObject([{ amount: 3000, state: "succeeded", source: "system" }]);
+    // every unit counts as refunded, so reports (top products) do not count them as sold (found by H)
+    expect(body.lines.map((l) => [l.quantity, l.refundedQuantity])).toEqual([[1, 1]]);
+  });
+
+  it("a cancelled pending order's lines count nothing as refunded (nothing was sold)", async () => {
+    const id = await seedOrder("pending_payment", customer.id);
+    expect((await call("POST", `/orders/${id}/cancel`, admin.token, {})).status).toBe(200);
+    const { body } = await getOrder(admin.token, id);
+    expect(body).toMatchObject({ state: "cancelled", amountRefunded: 0 });
+    expect(body.lines.map((l) => l.refundedQuantity)).toEqual([0]);
   });
 
   it("two concurrent fulfills of one order: exactly one 200, the other 409", async () => {

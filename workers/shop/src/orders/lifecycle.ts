@@ -2,12 +2,12 @@
 // (`WHERE state = <the state it was read in>`) batched with its timeline entry, so of two concurrent
 // calls exactly one moves the order; the other gets 409. Stock, coupons and money follow the state.
 import { ApiError, log } from "@edgeworks/http";
-import { and, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { releaseCoupon } from "../cart/coupons";
 import type { Db } from "../deps";
 import { stripeKeys, stripeOf } from "../stripe/client";
 import { settleRefundDue } from "./refunds";
-import { type OrderState, orders } from "./schema";
+import { type OrderState, orderLines, orders } from "./schema";
 import { type Actor, eventIfChanged, eventInsert, eventOutboxIfChanged, findOrder, linesOf, type OrderRow } from "./service";
 import { assertAllowed, illegalTransition, TARGET } from "./state";
 import { commitOrderStock, releaseOrderStock, restockLines } from "./stock";
@@ -73,6 +73,16 @@ export async function cancelOrder(env: Env, db: Db, orderId: string, actor: Acto
       .set({ state: "cancelled", cancelledAt: now, updatedAt: now, holdExpiresAt: null, refundDue: wasPaid ? 1 : 0 })
       .where(and(eq(orders.id, orderId), eq(orders.state, order.state))),
     eventIfChanged(db, orderId, { type: "state_changed", from: order.state, to: "cancelled", actor, reason, at: now }),
+    // a paid order's units all go back (restocked and refunded): its lines say so, so reports do not count them as sold
+    db
+      .update(orderLines)
+      .set({ refundedQuantity: sql`${orderLines.quantity}` })
+      .where(
+        and(
+          eq(orderLines.orderId, orderId),
+          wasPaid ? sql`EXISTS (SELECT 1 FROM ${orders} WHERE ${orders.id} = ${orderId} AND ${orders.state} = 'cancelled')` : sql`0`,
+        ),
+      ),
   ]);
   if (update.meta.changes !== 1) await lostRace(db, orderId, "cancel");
   await afterCancel(env, db, order, wasPaid, reason, now);
