@@ -115,4 +115,14 @@ describe("evaluateCoupon", () => {
     expect((await ask(byProduct.code, lines)).discount).toBe(400);
     expect(await reason(ask(byProduct.code, [line(inOther.productId, 1000)]))).toBe("not_eligible");
   });
+
+  it("restricted to 100 categories, on a cart of 50 products (D1 binds at most 100 parameters per statement)", async () => {
+    const cats = await Promise.all(Array.from({ length: 100 }, () => makeCategory()));
+    const child = await makeCategory(cats[99]);
+    const inChild = await makeProduct([{}], { categoryId: child.id });
+    const outside = await Promise.all(Array.from({ length: 49 }, () => makeProduct([{}])));
+    const wide = await coupon({ kind: "percent", value: 50, categoryIds: JSON.stringify(cats.map((c) => c.id)) });
+    const lines = [line(inChild.productId, 1000), ...outside.map((p) => line(p.productId, 100))];
+    expect((await ask(wide.code, lines)).discount).toBe(500);
+  });
 });
