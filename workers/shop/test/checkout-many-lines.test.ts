@@ -18,33 +18,29 @@ const db = drizzle(env.DB);
 async function productWithVariants(count: number) {
   const now = Date.now();
   const productId = nanoid();
-  await db
-    .insert(products)
-    .values({
-      id: productId,
-      slug: `many-${productId.toLowerCase()}`,
-      title: "Many",
-      status: "active",
+  await db.insert(products).values({
+    id: productId,
+    slug: `many-${productId.toLowerCase()}`,
+    title: "Many",
+    status: "active",
+    currency: "USD",
+    minPrice: 100,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const ids = Array.from({ length: count }, () => nanoid());
+  for (const [i, id] of ids.entries()) {
+    await db.insert(variants).values({
+      id,
+      productId,
+      sku: `MANY-${id}`,
+      title: `v${i}`,
+      price: 100,
       currency: "USD",
-      minPrice: 100,
+      position: i,
       createdAt: now,
       updatedAt: now,
     });
-  const ids = Array.from({ length: count }, () => nanoid());
-  for (const [i, id] of ids.entries()) {
-    await db
-      .insert(variants)
-      .values({
-        id,
-        productId,
-        sku: `MANY-${id}`,
-        title: `v${i}`,
-        price: 100,
-        currency: "USD",
-        position: i,
-        createdAt: now,
-        updatedAt: now,
-      });
     const set = await inventoryOf(env, productId).setStock(id, 5);
     if (!set.ok) throw new Error(set.detail);
   }
