@@ -25,9 +25,9 @@ describe("GET /dev/outbox", () => {
         { id: `shop-events:paid:${id}`, topic: "shop-events", body: "{}", createdAt: now + 1 },
       ]);
     // outside DEV_MODE: what any unknown route answers (the guarded API's 401 without a token)
-    const unknown = (await fetchWorker(`${BASE}/dev/nothing-here`)).status;
+    const unknown = (await fetchWorker(`${BASE}/dev/nothing-here`, {}, { DEV_MODE: "false" })).status;
     expect(unknown).not.toBe(200);
-    expect((await fetchWorker(`${BASE}/dev/outbox`)).status).toBe(unknown);
+    expect((await fetchWorker(`${BASE}/dev/outbox`, {}, { DEV_MODE: "false" })).status).toBe(unknown);
     const res = await fetchWorker(`${BASE}/dev/outbox?limit=5`, {}, { DEV_MODE: "true" });
     expect(res.status).toBe(200);
     const { items } = (await res.json()) as { items: { outboxId: string; subject: string; to: string; sentAt: string | null }[] };

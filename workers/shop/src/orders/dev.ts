@@ -7,9 +7,6 @@ import { desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 
-/** Whether the Worker runs in dev mode (`DEV_MODE = "true"`, written into .dev.vars by scripts/dev.mjs). */
-const devMode = (env: object): boolean => (env as { DEV_MODE?: unknown }).DEV_MODE === "true";
-
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** Parses a stored mail body; a row that is not JSON shows as its raw text. */
@@ -28,7 +25,8 @@ function parsed(body: string): Record<string, unknown> {
  * same 404 as any unknown route. Not in the OpenAPI document: it does not exist in production.
  */
 export const devOutboxRouter = new Hono<PublicEnv<Env>>().get("/dev/outbox", async (c, next) => {
-  if (!devMode(c.env)) return next();
+  // DEV_MODE is "false" in wrangler.toml; scripts/dev.mjs writes "true" into .dev.vars
+  if (c.env.DEV_MODE !== "true") return next();
   const limit = Math.min(Math.max(Number.parseInt(c.req.query("limit") ?? "50", 10) || 50, 1), 200);
   const rows = await drizzle(c.env.DB)
     .select()
