@@ -1544,6 +1544,420 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/auth/v1/admin/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find a user by email
+     * @description Needs the `platform:admin` role, checked in accounts' database at every request (a revoked admin is refused at once, whatever the token says): 403 otherwise. API keys need the `account:admin` scope (or `*`). The exact address, case ignored; zero or one item.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description The exact address (case and surrounding spaces ignored); pending addresses do not match */
+          email: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The matching user, if any */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["AdminUserList"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/v1/admin/users/{id}/roles": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A user's roles
+     * @description Needs the `platform:admin` role, checked in accounts' database at every request (a revoked admin is refused at once, whatever the token says): 403 otherwise. API keys need the `account:admin` scope. Each role with who granted it and when. Unknown user: 404.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description User id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The user's roles, sorted */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["UserRoles"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/v1/admin/users/{id}/roles/{role}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Grant a role
+     * @description Needs the `platform:admin` role, checked in accounts' database at every request (a revoked admin is refused at once, whatever the token says): 403 otherwise. Needs an access token from a session (an API key is 403) whose login (`auth_time`) was within the last 5 minutes (403 otherwise: log in again). 201 when the role is new, 200 when the user already held it (the first grant is kept). Unknown user 404; an unverified address 409 (whoever registered it may not own it); at most 20 roles per user (409). The user's access tokens carry it from their next login or refresh; their API keys at once. Recorded in the audit trail. With `Idempotency-Key`, a retry within 24 h gets the first response again (`Idempotent-Replayed: true`).
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 hours return the first response (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description User id */
+          id: string;
+          /** @description A platform role, `<product>:<role>` in lower case */
+          role: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Already held */
+        200: {
+          headers: {
+            /** @description `true` on a replayed response */
+            "Idempotent-Replayed"?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["RoleGrant"];
+          };
+        };
+        /** @description Granted */
+        201: {
+          headers: {
+            /** @description `true` on a replayed response */
+            "Idempotent-Replayed"?: string;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["RoleGrant"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    post?: never;
+    /**
+     * Revoke a role
+     * @description Needs the `platform:admin` role, checked in accounts' database at every request (a revoked admin is refused at once, whatever the token says): 403 otherwise. Needs an access token from a session (an API key is 403); revoking `platform:admin` also needs a login within the last 5 minutes (403). A role the user does not hold (or an unknown user) is 404. The last `platform:admin` cannot be revoked (409), nor one an `ADMIN_EMAILS` address holds (409: remove it from the var). Takes effect at once in accounts and for API keys; tokens already issued keep the role until they expire (tokens with roles live 5 minutes) and the next refresh drops it; the sessions go on unless `endSessions=true` ends them all (the caller's own excepted). Recorded in the audit trail. With `Idempotency-Key`, a retry within 24 h gets the first response again (`Idempotent-Replayed: true`).
+     */
+    delete: {
+      parameters: {
+        query?: {
+          /** @description `true`: also end every session of the user (their refresh tokens stop working; accounts refuses their access tokens at once), for an account that may be compromised. Default `false` */
+          endSessions?: "true" | "false";
+        };
+        header?: {
+          /** @description Makes a retry within 24 hours return the first response (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description User id */
+          id: string;
+          /** @description A platform role, `<product>:<role>` in lower case */
+          role: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Revoked */
+        204: {
+          headers: {
+            /** @description `true` on a replayed response */
+            "Idempotent-Replayed"?: string;
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/auth/v1/admin/roles/{role}/users": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who holds a role
+     * @description Needs the `platform:admin` role, checked in accounts' database at every request (a revoked admin is refused at once, whatever the token says): 403 otherwise. API keys need the `account:admin` scope. By user id. A role nobody holds is 404.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Page size, 1..100 */
+          limit?: number;
+          /** @description Opaque cursor from a previous page's `nextCursor` */
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          /** @description A platform role, `<product>:<role>` in lower case */
+          role: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One page of holders */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["RoleHolderPage"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/auth/v1/dev/outbox": {
     parameters: {
       query?: never;
@@ -1819,6 +2233,63 @@ export interface components {
       items: components["schemas"]["ApiKey"][];
       /** @description Pass as `cursor` to get the next page; null on the last page */
       nextCursor: string | null;
+    };
+    AdminUserList: {
+      items: components["schemas"]["AdminUser"][];
+    };
+    AdminUser: {
+      /** @example V1StGXR8_Z5jdHi6B-myT */
+      id: string;
+      /** @example ann@example.com */
+      email: string;
+      emailVerified: boolean;
+      /** @example null */
+      pendingEmail: string | null;
+      /**
+       * @description Sorted
+       * @example [
+       *       "shop:admin"
+       *     ]
+       */
+      roles: string[];
+    };
+    UserRoles: {
+      userId: string;
+      items: components["schemas"]["RoleGrant"][];
+    };
+    RoleGrant: {
+      userId: string;
+      /** @example shop:admin */
+      role: string;
+      /**
+       * @description The granting admin's user id, `"ADMIN_EMAILS"` (the bootstrap var) or `"cli"` (`pnpm admin:grant`)
+       * @example V1StGXR8_Z5jdHi6B-myT
+       */
+      grantedBy: string;
+      /**
+       * Format: date-time
+       * @example 2026-04-30T09:15:00.000Z
+       */
+      grantedAt: string;
+    };
+    RoleHolderPage: {
+      items: components["schemas"]["RoleHolder"][];
+      nextCursor: string | null;
+    };
+    RoleHolder: {
+      id: string;
+      email: string;
+      emailVerified: boolean;
+      /**
+       * @description The granting admin's user id, `"ADMIN_EMAILS"` (the bootstrap var) or `"cli"` (`pnpm admin:grant`)
+       * @example V1StGXR8_Z5jdHi6B-myT
+       */
+      grantedBy: string;
+      /**
+       * Format: date-time
+       * @example 2026-04-30T09:15:00.000Z
+       */
+      grantedAt: string;
     };
     Outbox: {
       items: components["schemas"]["OutboxMessage"][];

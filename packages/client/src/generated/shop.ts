@@ -37,7 +37,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  "/shop/v1/items": {
+  "/shop/v1/categories": {
     parameters: {
       query?: never;
       header?: never;
@@ -45,8 +45,437 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * List items
-     * @description Newest first, keyset-paginated: pass the page's `nextCursor` as `cursor` for the next one.
+     * The category tree
+     * @description Every category, nested; siblings ordered by `position`, then name. Open to anonymous callers.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The tree */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["CategoryTree"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a category (admin)
+     * @description Slugs are unique (409). An unknown `parentId` is 422. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CreateCategory"];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Category"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/categories/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A category with its breadcrumb and children */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Category id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The category */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["CategoryDetail"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete a category (admin)
+     * @description Refused (409) while it has subcategories or products. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Category id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Rename, re-slug, reorder or move a category (admin)
+     * @description `parentId` moves the category with its whole subtree (every descendant's path follows); moving it under itself or a descendant is 409. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Category id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["UpdateCategory"];
+        };
+      };
+      responses: {
+        /** @description The category */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Category"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/shop/v1/products": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List and search products
+     * @description Open to anonymous callers (active products only; admins see every status, `status` to narrow). Filters: `category` (with its descendants), `minPrice`/`maxPrice` (the lowest live variant price, minor units), `currency`, `attr=name:value` (repeatable), `q` (FTS5 over title, description and SKUs), `inStock=true`. Sorts: `newest` (default), `price`, `-price`, `rating` (average, unrated last), `relevance` (bm25; only with `q`, its default). Keyset-paginated: `nextCursor` continues the same sort and filters only (another cursor is 422).
      */
     get: {
       parameters: {
@@ -55,6 +484,24 @@ export interface paths {
           limit?: number;
           /** @description Opaque cursor from a previous page's `nextCursor` */
           cursor?: string;
+          /** @description Only products of this category or its descendants */
+          category?: string;
+          /** @description Lowest price (minor units) at least this */
+          minPrice?: string;
+          /** @description Lowest price (minor units) at most this */
+          maxPrice?: string;
+          /** @description Only products priced in this currency */
+          currency?: string;
+          /** @description Repeatable `name:value`: products with a live variant having every named attribute (repeating a name means any of its values); ASCII case ignored */
+          attr?: string | string[];
+          /** @description Full-text search of title, description and SKUs (words, `prefix*`, "phrases") */
+          q?: string;
+          /** @description `true`: only products with a live variant available now */
+          inStock?: "true" | "false";
+          /** @description Default `relevance` with `q`, else `newest`. `relevance` needs `q`; `rating` is the average, unrated last */
+          sort?: "newest" | "price" | "-price" | "rating" | "relevance";
+          /** @description Admins only (default `all` for them); everyone else sees `active` products only */
+          status?: "draft" | "active" | "archived" | "all";
         };
         header?: never;
         path?: never;
@@ -62,13 +509,13 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description A page of items */
+        /** @description A page of products */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            "application/json": components["schemas"]["ItemPage"];
+            "application/json": components["schemas"]["ProductPage"];
           };
         };
         /** @description Missing, invalid or expired credentials */
@@ -101,28 +548,957 @@ export interface paths {
       };
     };
     put?: never;
-    /** Create an item */
+    /**
+     * Create a product with its variants (admin)
+     * @description Prices are integers in minor units of `currency` (ISO 4217, upper case); a variant's `currency`, when given, must be the product's. `currency` must be one checkout can sell in (it has shipping rates): USD, EUR, GBP, CAD, AUD, PLN, CHF, SEK, NOK, DKK, JPY; another is 422. Slugs and SKUs are unique (409). Stock is set in the product's Inventory Durable Object. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
     post: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
         path?: never;
         cookie?: never;
       };
       requestBody: {
         content: {
-          "application/json": components["schemas"]["CreateItem"];
+          "application/json": components["schemas"]["CreateProduct"];
         };
       };
       responses: {
         /** @description Created */
         201: {
           headers: {
-            Location: string;
             [name: string]: unknown;
           };
           content: {
-            "application/json": components["schemas"]["Item"];
+            "application/json": components["schemas"]["Product"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/products/{idOrSlug}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A product with its variants and images
+     * @description Open to anonymous callers. Drafts and archived products are 404 except for admins. Each variant's `available` is exact (the product's Inventory Durable Object); admins also see `stock`.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Product id or slug */
+          idOrSlug: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The product */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Product"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/products/{id}/reviews": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A product's reviews, newest first
+     * @description Open to anonymous callers (404 for products they cannot see). Keyset-paginated; `mine` marks the caller's own.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Page size, 1..100 */
+          limit?: number;
+          /** @description Opaque cursor from a previous page's `nextCursor` */
+          cursor?: string;
+        };
+        header?: never;
+        path: {
+          /** @description Product id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of reviews */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ReviewPage"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Review a product you received
+     * @description Only a customer with a delivered order containing the product (403 otherwise); one review per customer and product (409). The product's rating changes in the same transaction. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Product id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CreateReview"];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Review"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/images/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An image's bytes (public)
+     * @description No authentication. Served with its type, a strong `ETag`, `Cache-Control: public, max-age=31536000, immutable`, `X-Content-Type-Options: nosniff` and `Content-Security-Policy: default-src 'none'; sandbox`; `If-None-Match` with the ETag is 304. One `Range: bytes=…` gets 206, a range past the end 416.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Image id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The image */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "image/png": string;
+            "image/jpeg": string;
+            "image/webp": string;
+            "image/gif": string;
+          };
+        };
+        /** @description The requested byte range (`Content-Range`) */
+        206: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "image/png": string;
+            "image/jpeg": string;
+            "image/webp": string;
+            "image/gif": string;
+          };
+        };
+        /** @description Not modified (the ETag matched) */
+        304: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Range not satisfiable; `Content-Range: bytes *\/size` gives the size */
+        416: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/cart": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Get the cart
+     * @description Open to anonymous callers: without an `Authorization` header the cart is the one of the `shop_cart` cookie (HttpOnly, Secure, SameSite=Lax, Path=/shop; set on the first request). With a token it is the customer's cart, and a `shop_cart` cookie sent along is merged into it first (quantities add up, capped by stock) and expired.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The cart, with totals and the coupon's estimated discount */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Cart"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Empty the cart
+     * @description Removes every line and the coupon and releases the stock. Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The cart, with totals and the coupon's estimated discount */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Cart"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/cart/items": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add a variant to the cart
+     * @description Adds `quantity` to the variant's line (a new line when there is none) and reserves the stock at once; a line holds 1..99. A cart has one currency. Open to anonymous callers: without an `Authorization` header the cart is the one of the `shop_cart` cookie (HttpOnly, Secure, SameSite=Lax, Path=/shop; set on the first request). With a token it is the customer's cart, and a `shop_cart` cookie sent along is merged into it first (quantities add up, capped by stock) and expired. Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["AddCartItem"];
+        };
+      };
+      responses: {
+        /** @description The cart, with totals and the coupon's estimated discount */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Cart"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not enough stock: `available` is the most this cart can hold of `variantId` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["StockProblem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/cart/items/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a line
+     * @description Releases its stock. Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Cart line id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The cart, with totals and the coupon's estimated discount */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Cart"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a line's quantity
+     * @description Raising reserves more stock (409 when not enough is left; nothing changes), lowering releases it. Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Cart line id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["SetCartItemQuantity"];
+        };
+      };
+      responses: {
+        /** @description The cart, with totals and the coupon's estimated discount */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Cart"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not enough stock: `available` is the most this cart can hold of `variantId` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["StockProblem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/shop/v1/cart/coupon": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Apply a coupon code
+     * @description The code must apply to the cart now (422 with `reason` otherwise: unknown, inactive, not_started, expired, currency, min_subtotal, exhausted, customer_limit, not_eligible); checkout checks it again. Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CartCoupon"];
+        };
+      };
+      responses: {
+        /** @description The cart, with totals and the coupon's estimated discount */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Cart"];
           };
         };
         /** @description Malformed JSON */
@@ -190,39 +1566,30 @@ export interface paths {
         };
       };
     };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/shop/v1/items/{id}": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Get an item */
-    get: {
+    post?: never;
+    /**
+     * Remove the coupon
+     * @description Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    delete: {
       parameters: {
         query?: never;
-        header?: never;
-        path: {
-          /** @description Item id */
-          id: string;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer */
+          "idempotency-key"?: string;
         };
+        path?: never;
         cookie?: never;
       };
       requestBody?: never;
       responses: {
-        /** @description The item */
+        /** @description The cart, with totals and the coupon's estimated discount */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            "application/json": components["schemas"]["Item"];
+            "application/json": components["schemas"]["Cart"];
           };
         };
         /** @description Missing, invalid or expired credentials */
@@ -243,8 +1610,91 @@ export interface paths {
             "application/problem+json": components["schemas"]["Problem"];
           };
         };
-        /** @description Not found (or not yours) */
-        404: {
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/stripe/webhook": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Stripe webhook endpoint (signed events)
+     * @description Stripe (or the local stand-in) posts signed events here. The `Stripe-Signature` header is verified over the raw body with the endpoint secret and a 300 s tolerance; a missing, forged, stale or mismatched signature is 400 and changes nothing. Each event is processed once (by its `evt_` id): a redelivery is 200 with `duplicate: true`. Handled: `payment_intent.succeeded`, `payment_intent.payment_failed`, `charge.refunded`; other types are 200 and ignored.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description t=<unix time>,v1=<HMAC-SHA256 hex> */
+          "stripe-signature"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Accepted (processed, duplicate or ignored) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["StripeWebhookAck"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
           headers: {
             [name: string]: unknown;
           };
@@ -263,15 +1713,35 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/products/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
     put?: never;
     post?: never;
-    /** Delete an item */
+    /**
+     * Delete a product (admin; soft)
+     * @description The row stays for the orders that name it; the catalog no longer shows it. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
     delete: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
         path: {
-          /** @description Item id */
+          /** @description Product id */
           id: string;
         };
         cookie?: never;
@@ -335,32 +1805,706 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * Update some fields of an item
-     * @description Only the given fields change; `null` clears `note`; `{}` is a no-op returning the item.
+     * Update a product (admin)
+     * @description Only the given fields change. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
      */
     patch: {
       parameters: {
         query?: never;
-        header?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
         path: {
-          /** @description Item id */
+          /** @description Product id */
           id: string;
         };
         cookie?: never;
       };
       requestBody: {
         content: {
-          "application/json": components["schemas"]["UpdateItem"];
+          "application/json": components["schemas"]["UpdateProduct"];
         };
       };
       responses: {
-        /** @description The updated item */
+        /** @description The product */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            "application/json": components["schemas"]["Item"];
+            "application/json": components["schemas"]["Product"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/shop/v1/products/{id}/variants": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add a variant (admin)
+     * @description SKUs are unique (409); the price is in the product's currency. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Product id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["VariantInput"];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Variant"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/products/{id}/variants/{variantId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete a variant (admin; soft)
+     * @description Refused (409) for the product's last variant. Its stock is set to 0. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Product id */
+          id: string;
+          /** @description Variant id */
+          variantId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Update a variant (admin)
+     * @description `stock` is set in the Inventory Durable Object (available never goes below 0). Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Product id */
+          id: string;
+          /** @description Variant id */
+          variantId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["UpdateVariant"];
+        };
+      };
+      responses: {
+        /** @description The variant */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Variant"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/shop/v1/products/{id}/images": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add an image to a product (admin; raw body)
+     * @description The body is the image (at most 5242880 bytes, 413 above), `Content-Type` one of image/png, image/jpeg, image/webp, image/gif (415 otherwise); the bytes must be that type by their magic number (415 otherwise), empty is 422. `alt` and `position` are query parameters. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: {
+          /** @description Alternative text (default empty) */
+          alt?: string;
+          /** @description Order among the product's images (default: last) */
+          position?: number | null;
+        };
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Product id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "image/png": string;
+          "image/jpeg": string;
+          "image/webp": string;
+          "image/gif": string;
+        };
+      };
+      responses: {
+        /** @description The stored image */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ProductImage"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/products/{id}/images/{imageId}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove an image (admin)
+     * @description Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Product id */
+          id: string;
+          /** @description Image id */
+          imageId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change an image's alt text or position (admin)
+     * @description Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Product id */
+          id: string;
+          /** @description Image id */
+          imageId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["UpdateImage"];
+        };
+      };
+      responses: {
+        /** @description The image */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ProductImage"];
           };
         };
         /** @description Malformed JSON */
@@ -439,6 +2583,2180 @@ export interface paths {
     };
     trace?: never;
   };
+  "/shop/v1/reviews/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Delete your review
+     * @description Only its author (anyone else: 404). Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Review id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Edit your review
+     * @description Only its author (anyone else: 404). Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Review id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["UpdateReview"];
+        };
+      };
+      responses: {
+        /** @description The review */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Review"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/shop/v1/wishlist": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your wishlist, newest first
+     * @description Only your own; products deleted from the catalog drop out.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Page size, 1..100 */
+          limit?: number;
+          /** @description Opaque cursor from a previous page's `nextCursor` */
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of your wishlist */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WishlistPage"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/wishlist/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Add a product to your wishlist
+     * @description Idempotent: 201 when added, 200 when it was there already. Products you cannot see are 404. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Product id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Already on the wishlist */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WishlistItem"];
+          };
+        };
+        /** @description Added */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["WishlistItem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    post?: never;
+    /**
+     * Remove a product from your wishlist
+     * @description 404 when it is not on it. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`) */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Product id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/admin/coupons": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List coupons (admin)
+     * @description Newest first, keyset-paginated. Needs the `shop:admin` role.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Page size, 1..100 */
+          limit?: number;
+          /** @description Opaque cursor from a previous page's `nextCursor` */
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of coupons */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["CouponPage"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a coupon (admin)
+     * @description Codes are case-insensitive and unique (409). Needs the `shop:admin` role (403 otherwise). Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CreateCoupon"];
+        };
+      };
+      responses: {
+        /** @description Created */
+        201: {
+          headers: {
+            Location: string;
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Coupon"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/admin/coupons/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a coupon (admin) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Coupon id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The coupon, with how often it was used */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Coupon"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Delete an unused coupon (admin)
+     * @description A coupon that orders used cannot be deleted (409): set `active: false`. Needs the `shop:admin` role (403 otherwise). Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Coupon id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change a coupon (admin)
+     * @description Only the given fields change; null clears an optional one. Needs the `shop:admin` role (403 otherwise). Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry within 24 h replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Coupon id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["UpdateCoupon"];
+        };
+      };
+      responses: {
+        /** @description The changed coupon */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Coupon"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  "/shop/v1/checkout": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Check out the cart: create the order and its PaymentIntent
+     * @description Re-prices the cart against the catalog (changed prices: 409 with the new `totals`, and the cart's prices updated), applies the coupon (exact usage cap: 409 when it was just used up), tax from the flat per-country table on the discounted subtotal, flat shipping per method and currency; creates the order (`pending_payment`, stock held for 30 minutes) and a Stripe PaymentIntent, and answers its `clientSecret`. 409 with `variantId` and `available` when stock ran out. `Idempotency-Key` is required (422 without it). Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Required: one value per checkout attempt; a retry replays the first answer */
+          "idempotency-key"?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["CheckoutRequest"];
+        };
+      };
+      responses: {
+        /** @description The order and the PaymentIntent's client secret */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["CheckoutResult"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Payments unavailable (nothing kept) */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": {
+              detail: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/orders": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's orders, newest first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Page size, 1..100 */
+          limit?: number;
+          /** @description Opaque cursor from a previous page's `nextCursor` */
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of orders */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              items: components["schemas"]["OrderSummary"][];
+              /** @description Pass as `cursor` to get the next page; null on the last page */
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/admin/orders": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every order, newest first (admin) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Page size, 1..100 */
+          limit?: number;
+          /** @description Opaque cursor from a previous page's `nextCursor` */
+          cursor?: string;
+          /** @description Only orders in this state */
+          state?: "pending_payment" | "paid" | "fulfilled" | "delivered" | "cancelled" | "refunded" | "partially_refunded";
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of orders */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              items: components["schemas"]["OrderSummary"][];
+              /** @description Pass as `cursor` to get the next page; null on the last page */
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/orders/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One order with lines, totals, payment, refunds and timeline
+     * @description The caller's own order (a shop admin may read any); another customer's order is 404.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Order id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The order */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/orders/{id}/refunds": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The refunds of an order */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          /** @description Order id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Its refunds, oldest first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": {
+              items: components["schemas"]["Refund"][];
+            };
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Refund an order, fully or partly (admin)
+     * @description `lines` refunds those units (price × quantity), `amount` a sum, neither everything still refundable. Never above paid − refunded (409 with `refundable`). Creates a Stripe refund (idempotency key from the refund id); the order becomes refunded or partially_refunded and the customer gets an email. Allowed from paid, fulfilled, delivered, partially_refunded. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Order id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["RefundRequest"];
+        };
+      };
+      responses: {
+        /** @description The refund */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Refund"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/orders/{id}/fulfill": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark a paid order fulfilled (admin)
+     * @description paid → fulfilled. A partially refunded order that has not shipped yet gets its `fulfilledAt` and stays partially_refunded. Every other state is 409. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Order id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          "application/json": {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The order after the change */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/orders/{id}/deliver": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark a fulfilled order delivered (admin)
+     * @description fulfilled → delivered. A partially refunded order that was fulfilled gets its `deliveredAt` and stays partially_refunded. Every other state is 409. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Order id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          "application/json": {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The order after the change */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/orders/{id}/cancel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel an order
+     * @description pending_payment → cancelled (stock and coupon released, PaymentIntent cancelled) or paid → cancelled (stock returned, payment refunded). A customer may cancel only their own unpaid order; a shop admin any. Every other state is 409. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Makes a retry replay the first answer */
+          "idempotency-key"?: string;
+        };
+        path: {
+          /** @description Order id */
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          "application/json": {
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The order after the change */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Order"];
+          };
+        };
+        /** @description Malformed JSON */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not found (or not yours) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body too large */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Rate limited; see Retry-After */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/admin/dashboard/sales": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Sales per day or week
+     * @description Paid orders by the UTC day or week (from Monday) of their payment, with what was refunded of them netted against the same bucket. The range is rounded out to whole buckets; empty buckets are listed with zeros. One series per currency (largest gross first); with `currency`, exactly that one. Needs the `shop:admin` role.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Start (inclusive); default 30 days before `to`. At most 366 days before `to` */
+          from?: string;
+          /** @description End (exclusive); default now */
+          to?: string;
+          /** @description Bucket size: UTC days, or weeks starting Monday 00:00 UTC */
+          interval?: "day" | "week";
+          /** @description Only orders in this currency (uppercase ISO 4217) */
+          currency?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The sales series */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["SalesReport"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/admin/dashboard/sales.svg": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Sales per day or week as an SVG chart
+     * @description The sales series of one currency (`currency`, or the one with the largest gross; USD when nothing sold) as a bar chart: net per bucket with the refunded part on top, axes, labels, `<title>` and `<desc>`. No scripts or external references. Needs the `shop:admin` role.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Start (inclusive); default 30 days before `to`. At most 366 days before `to` */
+          from?: string;
+          /** @description End (exclusive); default now */
+          to?: string;
+          /** @description Bucket size: UTC days, or weeks starting Monday 00:00 UTC */
+          interval?: "day" | "week";
+          /** @description Only orders in this currency (uppercase ISO 4217) */
+          currency?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description An SVG bar chart */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "image/svg+xml": string;
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/admin/dashboard/top-products": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Best-selling products
+     * @description Products ranked by revenue or units among the orders paid in the range, one row per product and currency (pass `currency` to compare like with like). Needs the `shop:admin` role.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Start (inclusive); default 30 days before `to`. At most 366 days before `to` */
+          from?: string;
+          /** @description End (exclusive); default now */
+          to?: string;
+          /** @description How many products, 1..100 */
+          limit?: number;
+          /** @description Rank by line revenue or by units sold */
+          by?: "revenue" | "quantity";
+          /** @description Only orders in this currency (uppercase ISO 4217) */
+          currency?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The ranking */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TopProducts"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/admin/dashboard/low-stock": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Variants running out
+     * @description Live variants of live products whose available units (stock − reservations, from the database mirror of the Inventory objects) are at or below `threshold`, least available first. Needs the `shop:admin` role.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Variants with at most this many available units */
+          threshold?: number | null;
+          /** @description How many variants, 1..500 (least available first) */
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The variants */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["LowStock"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Validation failed; `errors` lists each field */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/shop/v1/admin/dashboard/orders-by-state": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Orders per state
+     * @description How many orders are in each state right now (every state listed). Needs the `shop:admin` role.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The counts */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["OrdersByState"];
+          };
+        };
+        /** @description Missing, invalid or expired credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Not allowed */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/problem+json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -447,24 +4765,26 @@ export interface components {
       /** @enum {string} */
       status: "ok";
     };
-    ItemPage: {
-      items: components["schemas"]["Item"][];
-      /** @description Pass as `cursor` to get the next page; null on the last page */
-      nextCursor: string | null;
+    CategoryTree: {
+      items: components["schemas"]["CategoryNode"][];
     };
-    Item: {
-      /** @example V1StGXR8_Z5jdHi6B-myT */
+    CategoryNode: components["schemas"]["Category"] & {
+      children: components["schemas"]["CategoryNode"][];
+    };
+    Category: {
       id: string;
+      parentId: string | null;
+      slug: string;
       name: string;
-      note: string | null;
+      position: number;
       /**
        * Format: date-time
-       * @example 2026-04-30T09:15:00.000Z
+       * @example 2026-01-31T12:00:00.000Z
        */
       createdAt: string;
       /**
        * Format: date-time
-       * @example 2026-04-30T09:15:00.000Z
+       * @example 2026-01-31T12:00:00.000Z
        */
       updatedAt: string;
     };
@@ -481,30 +4801,714 @@ export interface components {
         message: string;
       }[];
     };
-    CreateItem: {
-      /**
-       * @description 1..200 characters, trimmed
-       * @example First item
-       */
-      name: string;
-      /**
-       * @description Up to 10,000 characters; empty or null clears it
-       * @example Anything worth keeping
-       */
-      note?: string | null;
+    CategoryDetail: components["schemas"]["Category"] & {
+      /** @description From the root down to the parent (a breadcrumb) */
+      ancestors: components["schemas"]["Category"][];
+      children: components["schemas"]["Category"][];
     };
-    /** @description A partial update: only the given fields change; `{}` changes nothing */
-    UpdateItem: {
+    ProductPage: {
+      items: components["schemas"]["ProductSummary"][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+    };
+    ProductSummary: {
+      id: string;
+      slug: string;
+      title: string;
+      categoryId: string | null;
+      /** @enum {string} */
+      status: "draft" | "active" | "archived";
+      currency: string;
+      minPrice: number;
+      rating: components["schemas"]["Rating"];
+      /** @description A live variant is available (the D1 mirror of the Inventory objects) */
+      inStock: boolean;
+      /** @description The first image */
+      image: {
+        id: string;
+        url: string;
+        alt: string;
+      } | null;
       /**
-       * @description 1..200 characters, trimmed
-       * @example First item
+       * Format: date-time
+       * @example 2026-01-31T12:00:00.000Z
        */
+      createdAt: string;
+    };
+    Rating: {
+      /**
+       * @description Mean of the stars (2 decimals); null without reviews
+       * @example 4.5
+       */
+      average: number | null;
+      count: number;
+    };
+    Product: {
+      id: string;
+      slug: string;
+      title: string;
+      description: string;
+      categoryId: string | null;
+      /** @enum {string} */
+      status: "draft" | "active" | "archived";
+      currency: string;
+      /** @description The lowest live variant price (minor units) */
+      minPrice: number;
+      rating: components["schemas"]["Rating"];
+      variants: components["schemas"]["Variant"][];
+      images: components["schemas"]["ProductImage"][];
+      /**
+       * Format: date-time
+       * @example 2026-01-31T12:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-31T12:00:00.000Z
+       */
+      updatedAt: string;
+    };
+    Variant: {
+      id: string;
+      sku: string;
+      title: string;
+      /** @description Minor units */
+      price: number;
+      currency: string;
+      attributes: {
+        [key: string]: string;
+      };
+      /** @description Units that can be bought now (stock − live reservations), never negative */
+      available: number;
+      /** @description Units on hand (admins only) */
+      stock?: number;
+      position: number;
+    };
+    ProductImage: {
+      id: string;
+      /** @example /shop/v1/images/V1StGXR8_Z5jdHi6B-myT */
+      url: string;
+      alt: string;
+      contentType: string;
+      size: number;
+      position: number;
+    };
+    ReviewPage: {
+      items: components["schemas"]["Review"][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+    };
+    Review: {
+      id: string;
+      productId: string;
+      rating: number;
+      title: string | null;
+      body: string;
+      /** @description Written by the caller */
+      mine: boolean;
+      /**
+       * Format: date-time
+       * @example 2026-01-31T12:00:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-31T12:00:00.000Z
+       */
+      updatedAt: string;
+    };
+    Cart: {
+      /** @description The cart's id */
+      id: string;
+      lines: components["schemas"]["CartLine"][];
+      /**
+       * @description The one currency of the cart; null while empty
+       * @example USD
+       */
+      currency: string | null;
+      /**
+       * @description Minor units of the cart's currency
+       * @example 1999
+       */
+      subtotal: number;
+      /** @description The coupon and its estimated discount (checked again at checkout) */
+      coupon: {
+        code: string;
+        applies: boolean;
+        /** @description Why it does not apply now (e.g. `min_subtotal`); null when it does */
+        reason: string | null;
+        /**
+         * @description Minor units of the cart's currency
+         * @example 1999
+         */
+        discount: number;
+      } | null;
+      /**
+       * @description Minor units of the cart's currency
+       * @example 1999
+       */
+      discount: number;
+      /**
+       * @description subtotal − discount, before tax and shipping
+       * @example 1999
+       */
+      total: number;
+      /**
+       * Format: date-time
+       * @example 2026-04-30T09:15:00.000Z
+       */
+      updatedAt: string;
+    };
+    CartLine: {
+      id: string;
+      productId: string;
+      variantId: string;
+      sku: string;
+      title: string;
+      quantity: number;
+      /**
+       * @description Minor units of the cart's currency
+       * @example 1999
+       */
+      unitPrice: number;
+      /** @example USD */
+      currency: string;
+      /**
+       * @description Minor units of the cart's currency
+       * @example 1999
+       */
+      lineTotal: number;
+      /** @description Whether the stock of this line is held for the cart now (false after 15 idle minutes) */
+      reserved: boolean;
+    };
+    StockProblem: components["schemas"]["Problem"] & {
+      variantId: string;
+      /** @description The most this cart can hold of the variant now */
+      available: number;
+    };
+    AddCartItem: {
+      /**
+       * @description The variant to add
+       * @example V1StGXR8_Z5jdHi6B-myT
+       */
+      variantId: string;
+      /**
+       * @description 1..99 units
+       * @example 2
+       */
+      quantity: number;
+    };
+    SetCartItemQuantity: {
+      /**
+       * @description 1..99 units
+       * @example 2
+       */
+      quantity: number;
+    };
+    CartCoupon: {
+      /**
+       * @description Case-insensitive: 1..40 letters, digits, `_` or `-`
+       * @example SPRING10
+       */
+      code: string;
+    };
+    StripeWebhookAck: {
+      /** @enum {boolean} */
+      received: true;
+      /** @description True when this event id was already processed (nothing was done) */
+      duplicate: boolean;
+      /** @description True for an event type the shop does not act on */
+      ignored: boolean;
+    };
+    CreateCategory: {
+      name: string;
+      /** @description Default: made from the name */
+      slug?: string;
+      /**
+       * @description Parent category; null or absent: a root category
+       * @example V1StGXR8_Z5jdHi6B-myT
+       */
+      parentId?: string | null;
+      /** @description Order among siblings (default 0) */
+      position?: number;
+    };
+    /** @description Only the given fields change; `parentId` moves the category with its subtree */
+    UpdateCategory: {
       name?: string;
+      slug?: string;
       /**
-       * @description Up to 10,000 characters; empty or null clears it
-       * @example Anything worth keeping
+       * @description Move under this category; null: make it a root
+       * @example V1StGXR8_Z5jdHi6B-myT
        */
-      note?: string | null;
+      parentId?: string | null;
+      position?: number;
+    };
+    CreateProduct: {
+      title: string;
+      /** @description Default: made from the title */
+      slug?: string;
+      /** @default  */
+      description: string;
+      /**
+       * @description The product's category
+       * @example V1StGXR8_Z5jdHi6B-myT
+       */
+      categoryId?: string | null;
+      /**
+       * @default draft
+       * @enum {string}
+       */
+      status: "draft" | "active" | "archived";
+      /**
+       * @description ISO 4217, upper case; one checkout can sell in: USD, EUR, GBP, CAD, AUD, PLN, CHF, SEK, NOK, DKK, JPY
+       * @example USD
+       */
+      currency: string;
+      variants: components["schemas"]["VariantInput"][];
+    };
+    VariantInput: {
+      sku: string;
+      title: string;
+      /**
+       * @description Minor units of the product's currency
+       * @example 1999
+       */
+      price: number;
+      /**
+       * @description Must be the product's currency when given
+       * @example USD
+       */
+      currency?: string;
+      /**
+       * @description Units on hand (the Inventory Durable Object's stock)
+       * @default 0
+       * @example 10
+       */
+      stock: number;
+      /**
+       * @description Attribute name → value, e.g. {"color": "red"}; filtered with `attr=color:red` (ASCII case ignored)
+       * @default {}
+       * @example {
+       *       "color": "red",
+       *       "size": "M"
+       *     }
+       */
+      attributes: {
+        [key: string]: string;
+      };
+    };
+    /** @description Only the given fields change (the currency is fixed at creation) */
+    UpdateProduct: {
+      title?: string;
+      slug?: string;
+      description?: string;
+      /**
+       * @description The product's category; null: none
+       * @example V1StGXR8_Z5jdHi6B-myT
+       */
+      categoryId?: string | null;
+      /** @enum {string} */
+      status?: "draft" | "active" | "archived";
+    };
+    /** @description Only the given fields change; `stock` goes through the Inventory Durable Object */
+    UpdateVariant: {
+      sku?: string;
+      title?: string;
+      /**
+       * @description Minor units of the product's currency
+       * @example 1999
+       */
+      price?: number;
+      /**
+       * @description Units on hand (the Inventory Durable Object's stock)
+       * @example 10
+       */
+      stock?: number;
+      /**
+       * @description Attribute name → value, e.g. {"color": "red"}; filtered with `attr=color:red` (ASCII case ignored)
+       * @example {
+       *       "color": "red",
+       *       "size": "M"
+       *     }
+       */
+      attributes?: {
+        [key: string]: string;
+      };
+      position?: number;
+    };
+    UpdateImage: {
+      alt?: string;
+      position?: number;
+    };
+    CreateReview: {
+      rating: number;
+      title?: string | null;
+      body: string;
+    };
+    UpdateReview: {
+      rating?: number;
+      title?: string | null;
+      body?: string;
+    };
+    WishlistPage: {
+      items: components["schemas"]["WishlistItem"][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+    };
+    WishlistItem: {
+      productId: string;
+      /**
+       * Format: date-time
+       * @example 2026-01-31T12:00:00.000Z
+       */
+      addedAt: string;
+      product: components["schemas"]["ProductSummary"];
+    };
+    CouponPage: {
+      items: components["schemas"]["Coupon"][];
+      /** @description Pass as `cursor` to get the next page; null on the last page */
+      nextCursor: string | null;
+    };
+    Coupon: {
+      id: string;
+      code: string;
+      /** @enum {string} */
+      kind: "percent" | "fixed";
+      value: number;
+      currency: string | null;
+      minSubtotal: number;
+      /**
+       * Format: date-time
+       * @example 2026-04-30T09:15:00.000Z
+       */
+      startsAt: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-04-30T09:15:00.000Z
+       */
+      endsAt: string | null;
+      perCustomerLimit: number | null;
+      usageCap: number | null;
+      used: number;
+      productIds: string[];
+      categoryIds: string[];
+      active: boolean;
+      /**
+       * Format: date-time
+       * @example 2026-04-30T09:15:00.000Z
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-04-30T09:15:00.000Z
+       */
+      updatedAt: string;
+    };
+    CreateCoupon: {
+      /**
+       * @description Case-insensitive: 1..40 letters, digits, `_` or `-`
+       * @example SPRING10
+       */
+      code: string;
+      /**
+       * @description `percent` (value 1..100) or `fixed` (value in minor units of `currency`)
+       * @enum {string}
+       */
+      kind: "percent" | "fixed";
+      /** @example 10 */
+      value: number;
+      /**
+       * @description Required for `fixed`, null for `percent`
+       * @example USD
+       */
+      currency?: string | null;
+      /** @description Minimum cart subtotal (minor units) */
+      minSubtotal?: number;
+      /**
+       * @description Valid from (inclusive)
+       * @example 2026-05-01T00:00:00Z
+       */
+      startsAt?: string | null;
+      /**
+       * @description Valid until (exclusive)
+       * @example 2026-05-01T00:00:00Z
+       */
+      endsAt?: string | null;
+      /** @description Uses per customer */
+      perCustomerLimit?: number | null;
+      /** @description Uses in total */
+      usageCap?: number | null;
+      /** @description Restricts the discount to these products */
+      productIds?: string[];
+      /** @description Restricts the discount to these categorys */
+      categoryIds?: string[];
+      active?: boolean;
+    };
+    UpdateCoupon: {
+      /**
+       * @description Case-insensitive: 1..40 letters, digits, `_` or `-`
+       * @example SPRING10
+       */
+      code?: string;
+      /**
+       * @description `percent` (value 1..100) or `fixed` (value in minor units of `currency`)
+       * @enum {string}
+       */
+      kind?: "percent" | "fixed";
+      /** @example 10 */
+      value?: number;
+      /**
+       * @description Required for `fixed`, null for `percent`
+       * @example USD
+       */
+      currency?: string | null;
+      /** @description Minimum cart subtotal (minor units) */
+      minSubtotal?: number;
+      /**
+       * @description Valid from (inclusive)
+       * @example 2026-05-01T00:00:00Z
+       */
+      startsAt?: string | null;
+      /**
+       * @description Valid until (exclusive)
+       * @example 2026-05-01T00:00:00Z
+       */
+      endsAt?: string | null;
+      /** @description Uses per customer */
+      perCustomerLimit?: number | null;
+      /** @description Uses in total */
+      usageCap?: number | null;
+      /** @description Restricts the discount to these products */
+      productIds?: string[];
+      /** @description Restricts the discount to these categorys */
+      categoryIds?: string[];
+      active?: boolean;
+    };
+    CheckoutResult: {
+      order: components["schemas"]["Order"];
+      clientSecret: string | null;
+    };
+    Order: {
+      id: string;
+      number: number;
+      /** @enum {string} */
+      state: "pending_payment" | "paid" | "fulfilled" | "delivered" | "cancelled" | "refunded" | "partially_refunded";
+      /** @example USD */
+      currency: string;
+      subtotal: number;
+      discount: number;
+      tax: number;
+      /** @description Tax rate in basis points of the discounted subtotal */
+      taxRateBps: number;
+      shipping: number;
+      total: number;
+      amountPaid: number;
+      amountRefunded: number;
+      country: string;
+      shippingMethod: string;
+      couponCode: string | null;
+      createdAt: string;
+      updatedAt: string;
+      paidAt: string | null;
+      fulfilledAt: string | null;
+      deliveredAt: string | null;
+      cancelledAt: string | null;
+      email: string | null;
+      lines: {
+        id: string;
+        productId: string;
+        variantId: string;
+        sku: string;
+        title: string;
+        unitPrice: number;
+        quantity: number;
+        total: number;
+        refundedQuantity: number;
+      }[];
+      payment: {
+        paymentIntentId: string | null;
+        /** @description Why the last payment attempt failed (the order stays pending_payment) */
+        error: string | null;
+        /** @description An unpaid order is cancelled (stock released) after this */
+        holdExpiresAt: string | null;
+        refundable: number;
+      };
+      refunds: components["schemas"]["Refund"][];
+      timeline: {
+        type: string;
+        from: string | null;
+        to: string | null;
+        /** @description user:<id>, admin:<id>, stripe or system */
+        actor: string;
+        reason: string | null;
+        at: string;
+      }[];
+    };
+    Refund: {
+      id: string;
+      amount: number;
+      currency: string;
+      reason: string;
+      /** @enum {string} */
+      state: "pending" | "succeeded" | "failed";
+      /** @enum {string} */
+      source: "api" | "stripe" | "system";
+      restock: boolean;
+      stripeRefundId: string | null;
+      failure: string | null;
+      createdAt: string;
+    };
+    CheckoutRequest: {
+      /**
+       * @description Destination country (ISO 3166-1 alpha-2). Served: US, CA, GB, IE, DE, FR, NL, BE, ES, IT, PL, SE, DK, NO, CH, AT, AU, NZ, JP
+       * @example DE
+       */
+      country: string;
+      /**
+       * @default standard
+       * @enum {string}
+       */
+      shippingMethod: "standard" | "express";
+      /** @description Overrides the cart's coupon */
+      couponCode?: string;
+      /**
+       * Format: email
+       * @description Where the receipt goes (default: the account's verified address)
+       */
+      email?: string;
+    };
+    OrderSummary: {
+      id: string;
+      number: number;
+      /** @enum {string} */
+      state: "pending_payment" | "paid" | "fulfilled" | "delivered" | "cancelled" | "refunded" | "partially_refunded";
+      /** @example USD */
+      currency: string;
+      subtotal: number;
+      discount: number;
+      tax: number;
+      /** @description Tax rate in basis points of the discounted subtotal */
+      taxRateBps: number;
+      shipping: number;
+      total: number;
+      amountPaid: number;
+      amountRefunded: number;
+      country: string;
+      shippingMethod: string;
+      couponCode: string | null;
+      createdAt: string;
+      updatedAt: string;
+      paidAt: string | null;
+      fulfilledAt: string | null;
+      deliveredAt: string | null;
+      cancelledAt: string | null;
+    };
+    RefundRequest: {
+      /** @description Minor units; default: the lines' value, or everything still refundable */
+      amount?: number;
+      lines?: {
+        /**
+         * @description Order line id
+         * @example V1StGXR8_Z5jdHi6B-myT
+         */
+        lineId: string;
+        quantity: number;
+      }[];
+      reason: string;
+      /** @description Put the refunded lines' units back in stock */
+      restock?: boolean;
+    };
+    SalesReport: {
+      /**
+       * Format: date-time
+       * @description Start of the first bucket
+       */
+      from: string;
+      /**
+       * Format: date-time
+       * @description End of the last bucket (exclusive)
+       */
+      to: string;
+      /** @enum {string} */
+      interval: "day" | "week";
+      series: components["schemas"]["SalesSeries"][];
+    };
+    SalesSeries: {
+      currency: string;
+      totals: components["schemas"]["SalesFigures"];
+      buckets: components["schemas"]["SalesBucket"][];
+    };
+    SalesFigures: {
+      /** @description Orders paid (by `paid_at`) */
+      orders: number;
+      /** @description What they paid (minor units) */
+      gross: number;
+      /** @description What has been refunded of them since (minor units) */
+      refunded: number;
+      /** @description gross − refunded (minor units) */
+      net: number;
+    };
+    SalesBucket: {
+      /** Format: date-time */
+      start: string;
+      /** Format: date-time */
+      end: string;
+      /** @description Orders paid (by `paid_at`) */
+      orders: number;
+      /** @description What they paid (minor units) */
+      gross: number;
+      /** @description What has been refunded of them since (minor units) */
+      refunded: number;
+      /** @description gross − refunded (minor units) */
+      net: number;
+    };
+    TopProducts: {
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      to: string;
+      /** @enum {string} */
+      by: "revenue" | "quantity";
+      items: components["schemas"]["TopProduct"][];
+    };
+    TopProduct: {
+      productId: string;
+      /** @description The product's current title (the title as sold if it is gone) */
+      title: string;
+      currency: string;
+      /** @description Units sold */
+      quantity: number;
+      /** @description Units refunded since */
+      refundedQuantity: number;
+      /** @description Line totals of the units sold, before order discounts (minor units) */
+      revenue: number;
+      /** @description Paid orders that had the product */
+      orders: number;
+    };
+    LowStock: {
+      threshold: number;
+      items: components["schemas"]["LowStockVariant"][];
+    };
+    LowStockVariant: {
+      variantId: string;
+      productId: string;
+      productTitle: string;
+      productStatus: string;
+      sku: string;
+      title: string;
+      /** @description Units on hand */
+      stock: number;
+      /** @description Units not reserved */
+      available: number;
+    };
+    OrdersByState: {
+      states: components["schemas"]["OrderStateCount"][];
+      total: number;
+    };
+    OrderStateCount: {
+      /** @enum {string} */
+      state: "pending_payment" | "paid" | "fulfilled" | "delivered" | "cancelled" | "refunded" | "partially_refunded";
+      count: number;
     };
   };
   responses: never;
