@@ -9,25 +9,12 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import { ROOT } from "../lib.mjs";
+import { pool } from "./measure.mjs";
 
 /** The issue's goals: p99 under 50 ms and at least half the reference's delivery rate. */
 export const FANOUT_GOAL = { maxP99: 50, minRatio: 0.5 };
 
 const PASSWORD = "benchmark password";
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 async function call(origin, path, { token, json, method } = {}) {
   const res = await fetch(`${origin}${path}`, {

@@ -14,6 +14,7 @@ import { startStripeFake } from "../../packages/stripe-fake/src/index.mjs";
 import { ROOT } from "../lib.mjs";
 import { migrateAll } from "../migrate.mjs";
 import { startLean } from "./lean.mjs";
+import { pool } from "./measure.mjs";
 
 const PASSWORD = "benchmark password";
 const STOCK = 1_000_000;
@@ -37,20 +38,6 @@ async function call(origin, path, { token, json, method, headers = {}, expect } 
   if (expect ? res.status !== expect : !res.ok)
     throw new Error(`${method ?? (json === undefined ? "GET" : "POST")} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function pool(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** The verification token accounts queued for `email` (dev outbox, DEV_MODE). */

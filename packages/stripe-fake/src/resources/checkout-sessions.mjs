@@ -7,6 +7,7 @@ import { invalidParam, parameterMissing, StripeError } from "../errors.mjs";
 import { arr, currency, int, obj, oneOf, str } from "../params.mjs";
 import { reply } from "../router.mjs";
 import { mergeMetadata, newId } from "../store.mjs";
+import { customerDefaults } from "./customers.mjs";
 import { inRange } from "./events.mjs";
 import { authenticatePaymentIntent, confirmPaymentIntent, createPaymentIntent, money } from "./payment-intents.mjs";
 import { resolvePaymentMethod } from "./payment-methods.mjs";
@@ -215,27 +216,7 @@ export async function completeSession(ctx, session, input) {
       throw new StripeError({ status: 400, type: "invalid_request_error", message: "Subscription mode needs the billing resources." });
     let customerId = session.customer;
     if (!customerId) {
-      const customer = store.create("cus", {
-        object: "customer",
-        address: null,
-        balance: 0,
-        currency: null,
-        default_source: null,
-        delinquent: false,
-        description: null,
-        discount: null,
-        email,
-        invoice_prefix: Math.random().toString(16).slice(2, 9).toUpperCase(),
-        invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
-        metadata: {},
-        name: null,
-        next_invoice_sequence: 1,
-        phone: null,
-        preferred_locales: [],
-        shipping: null,
-        tax_exempt: "none",
-        test_clock: null,
-      });
+      const customer = store.create("cus", customerDefaults({ email }));
       store.emit("customer.created", customer);
       customerId = customer.id;
     }

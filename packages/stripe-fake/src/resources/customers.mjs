@@ -44,33 +44,45 @@ function fields(body, current) {
   return patch;
 }
 
+/**
+ * A new customer's fields as Stripe fills them (everything empty); the create route and a Checkout Session
+ * that makes its own customer spread their values over it.
+ *
+ * @param {Record<string, unknown>} [values]
+ * @returns {Record<string, unknown>}
+ */
+export function customerDefaults(values = {}) {
+  return {
+    object: "customer",
+    address: null,
+    balance: 0,
+    currency: null,
+    default_source: null,
+    delinquent: false,
+    description: null,
+    discount: null,
+    email: null,
+    invoice_prefix: Math.random().toString(16).slice(2, 9).toUpperCase(),
+    invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
+    metadata: {},
+    name: null,
+    next_invoice_sequence: 1,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: "none",
+    test_clock: null,
+    ...values,
+  };
+}
+
 /** @type {import("../router.mjs").Route[]} */
 export const routes = [
   {
     method: "POST",
     path: "/v1/customers",
     handler: ({ store, body }) => {
-      const base = {
-        object: "customer",
-        address: null,
-        balance: 0,
-        currency: null,
-        default_source: null,
-        delinquent: false,
-        description: null,
-        discount: null,
-        email: null,
-        invoice_prefix: Math.random().toString(16).slice(2, 9).toUpperCase(),
-        invoice_settings: { custom_fields: null, default_payment_method: null, footer: null, rendering_options: null },
-        metadata: {},
-        name: null,
-        next_invoice_sequence: 1,
-        phone: null,
-        preferred_locales: [],
-        shipping: null,
-        tax_exempt: "none",
-        test_clock: null,
-      };
+      const base = customerDefaults();
       const customer = store.create("cus", { ...base, ...fields(body, base) });
       store.emit("customer.created", customer);
       return customer;
