@@ -33,8 +33,13 @@ const ABANDONED_MS = 60_000;
 /** How long a concurrent retry waits for the first request to finish before answering 409. */
 const WAIT_MS = 10_000;
 const POLL_MS = 25;
-/** The printable-ASCII key the header allows (1..255 characters). */
-const KEY = /^[\x20-\x7e]{1,255}$/;
+/** The printable-ASCII key the header allows (1..255 characters); {@link idempotencyKeyHeaders} documents it. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
+
+/** What a route that takes `Idempotency-Key` says about it in its OpenAPI description. */
+export const IDEMPOTENCY_NOTE =
+  "Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; " +
+  "the same key with a different body is 422.";
 /** Headers replayed with the stored body; the rest (request id, rate limits) belong to the retry. */
 const KEPT_HEADERS = ["content-type", "location", "etag", "last-modified", "content-location"];
 
@@ -91,7 +96,7 @@ export function idempotency<E extends { Bindings: object }>(options: Idempotency
     const key = c.req.header("Idempotency-Key");
     const owner = ownerOf(c);
     if (key === undefined || !owner) return next();
-    if (!KEY.test(key)) throw invalidField("idempotency-key", "Must be 1..255 printable ASCII characters", "header");
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw invalidField("idempotency-key", "Must be 1..255 printable ASCII characters", "header");
     const db = options.database(c.env);
     const hash = await fingerprint(c);
     const started = now();

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { IDEMPOTENCY_KEY_PATTERN } from "./idempotency";
 
 /** The problem+json schema, for documenting error responses. */
 export const problemSchema = z
@@ -51,3 +52,29 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   description,
   content: { "application/json": { schema } },
 });
+
+/** Options of {@link idempotencyKeyHeaders}: the route's own wording in the OpenAPI document. */
+export interface IdempotencyKeyHeaderOptions {
+  description?: string;
+  example?: string;
+}
+
+/**
+ * The `Idempotency-Key` request header of a route behind `idempotency()`, as `request.headers`: optional,
+ * 1..255 printable ASCII (the length is checked before the pattern), exactly what the middleware accepts.
+ *
+ * @example createRoute({ ..., request: { headers: idempotencyKeyHeaders({ example: "add-1" }), body } });
+ */
+export function idempotencyKeyHeaders(options: IdempotencyKeyHeaderOptions = {}) {
+  return z.object({
+    "idempotency-key": z
+      .string()
+      .max(255)
+      .regex(IDEMPOTENCY_KEY_PATTERN, "Must be 1..255 printable ASCII characters")
+      .optional()
+      .openapi({
+        description: options.description ?? "Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`)",
+        example: options.example ?? "3f1c2a7e-1",
+      }),
+  });
+}

@@ -1,4 +1,4 @@
-import { idParam, paginationQuery, queryBoolean } from "@edgeworks/http";
+import { idempotencyKeyHeaders, idParam, paginationQuery, queryBoolean } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 import { emailField } from "./fields";
 import { roleField } from "./roles";
@@ -51,10 +51,7 @@ export const revokeQuery = z.object({
   }),
 });
 
-export const mutationHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x20-\x7e]{1,255}$/, "Must be 1..255 printable ASCII characters")
-    .optional()
-    .openapi({ description: "Makes a retry within 24 hours return the first response (`Idempotent-Replayed: true`)", example: "grant-1" }),
+export const mutationHeaders = idempotencyKeyHeaders({
+  description: "Makes a retry within 24 hours return the first response (`Idempotent-Replayed: true`)",
+  example: "grant-1",
 });

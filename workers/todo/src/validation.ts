@@ -1,4 +1,4 @@
-import { dedupeAsciiCaseless, idParam, paginationQuery, queryBoolean } from "@edgeworks/http";
+import { dedupeAsciiCaseless, idempotencyKeyHeaders, idParam, paginationQuery, queryBoolean } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 import { dateTime, optionalText, requiredText, tagName } from "./fields";
 
@@ -84,12 +84,9 @@ export type UpdateTodoInput = z.output<typeof updateTodoBody>;
 
 export const todoIdParams = z.object({ id: idParam("Todo id") });
 
-export const createHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x20-\x7e]{1,255}$/, "Must be 1..255 printable ASCII characters")
-    .optional()
-    .openapi({ description: "Makes a retried create return the first result for 24 hours", example: "3f1c2a7e-create-1" }),
+export const createHeaders = idempotencyKeyHeaders({
+  description: "Makes a retried create return the first result for 24 hours",
+  example: "3f1c2a7e-create-1",
 });
 
 export const listTodosQuery = z.object({

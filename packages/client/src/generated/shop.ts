@@ -1076,7 +1076,7 @@ export interface paths {
     post?: never;
     /**
      * Empty the cart
-     * @description Removes every line and the coupon and releases the stock. Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     * @description Removes every line and the coupon and releases the stock. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422. Keys are per customer, or per anonymous cart.
      */
     delete: {
       parameters: {
@@ -1153,7 +1153,7 @@ export interface paths {
     put?: never;
     /**
      * Add a variant to the cart
-     * @description Adds `quantity` to the variant's line (a new line when there is none) and reserves the stock at once; a line holds 1..99. A cart has one currency. Open to anonymous callers: without an `Authorization` header the cart is the one of the `shop_cart` cookie (HttpOnly, Secure, SameSite=Lax, Path=/shop; set on the first request). With a token it is the customer's cart, and a `shop_cart` cookie sent along is merged into it first (quantities add up, capped by stock) and expired. Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     * @description Adds `quantity` to the variant's line (a new line when there is none) and reserves the stock at once; a line holds 1..99. A cart has one currency. Open to anonymous callers: without an `Authorization` header the cart is the one of the `shop_cart` cookie (HttpOnly, Secure, SameSite=Lax, Path=/shop; set on the first request). With a token it is the customer's cart, and a `shop_cart` cookie sent along is merged into it first (quantities add up, capped by stock) and expired. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422. Keys are per customer, or per anonymous cart.
      */
     post: {
       parameters: {
@@ -1272,7 +1272,7 @@ export interface paths {
     post?: never;
     /**
      * Remove a line
-     * @description Releases its stock. Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     * @description Releases its stock. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422. Keys are per customer, or per anonymous cart.
      */
     delete: {
       parameters: {
@@ -1349,7 +1349,7 @@ export interface paths {
     head?: never;
     /**
      * Change a line's quantity
-     * @description Raising reserves more stock (409 when not enough is left; nothing changes), lowering releases it. Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     * @description Raising reserves more stock (409 when not enough is left; nothing changes), lowering releases it. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422. Keys are per customer, or per anonymous cart.
      */
     patch: {
       parameters: {
@@ -1474,7 +1474,7 @@ export interface paths {
     get?: never;
     /**
      * Apply a coupon code
-     * @description The code must apply to the cart now (422 with `reason` otherwise: unknown, inactive, not_started, expired, currency, min_subtotal, exhausted, customer_limit, not_eligible); checkout checks it again. Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     * @description The code must apply to the cart now (422 with `reason` otherwise: unknown, inactive, not_started, expired, currency, min_subtotal, exhausted, customer_limit, not_eligible); checkout checks it again. Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422. Keys are per customer, or per anonymous cart.
      */
     put: {
       parameters: {
@@ -1569,7 +1569,7 @@ export interface paths {
     post?: never;
     /**
      * Remove the coupon
-     * @description Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.
+     * @description Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; the same key with a different body is 422. Keys are per customer, or per anonymous cart.
      */
     delete: {
       parameters: {

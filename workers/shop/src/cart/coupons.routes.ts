@@ -1,5 +1,5 @@
 import { requireRole } from "@edgeworks/auth";
-import { createRouter, errors, idempotency, jsonBody, jsonResponse } from "@edgeworks/http";
+import { createRouter, errors, IDEMPOTENCY_NOTE, idempotency, idempotencyKeyHeaders, jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { depsOf, type ShopEnv } from "../product";
 import { createCoupon, deleteCoupon, getCoupon, listCoupons, updateCoupon } from "./coupons-admin";
@@ -9,17 +9,8 @@ import { couponIdParams, couponPage, couponSchema, createCouponBody, listCoupons
 const adminOnly = requireRole("shop:admin");
 const idempotent = idempotency<ShopEnv>({ database: (env) => env.DB });
 const base = { tags: ["Coupons (admin)"], security: [{ bearerAuth: [] }] };
-const NOTE =
-  "Needs the `shop:admin` role (403 otherwise). Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the " +
-  "first answer with `Idempotent-Replayed: true`; the same key with a different body is 422.";
-const idempotencyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .max(255)
-    .regex(/^[\x20-\x7e]{1,255}$/, "Must be 1..255 printable ASCII characters")
-    .optional()
-    .openapi({ description: "Makes a retry within 24 h replay the first answer", example: "coupon-1" }),
-});
+const NOTE = `Needs the \`shop:admin\` role (403 otherwise). ${IDEMPOTENCY_NOTE}`;
+const idempotencyHeaders = idempotencyKeyHeaders({ description: "Makes a retry within 24 h replay the first answer", example: "coupon-1" });
 
 export const listCouponsRoute = createRoute({
   ...base,

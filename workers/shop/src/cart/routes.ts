@@ -1,7 +1,16 @@
-import { ApiError, createRouter, errors, idempotency, jsonBody, jsonResponse } from "@edgeworks/http";
+import {
+  ApiError,
+  createRouter,
+  errors,
+  IDEMPOTENCY_NOTE as IDEMPOTENCY_NOTE_ALL,
+  idempotency,
+  idempotencyKeyHeaders,
+  jsonBody,
+  jsonResponse,
+} from "@edgeworks/http";
 import { authenticateIfPresent, type OptionalAuthEnv } from "@edgeworks/product";
 import { unwrap } from "@edgeworks/realtime";
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context, MiddlewareHandler } from "hono";
 import { type CartView, cartOf, unwrapCart } from "./cart-client";
@@ -13,20 +22,11 @@ const COOKIE_NOTE =
   "Open to anonymous callers: without an `Authorization` header the cart is the one of the `shop_cart` cookie (HttpOnly, " +
   "Secure, SameSite=Lax, Path=/shop; set on the first request). With a token it is the customer's cart, and a `shop_cart` " +
   "cookie sent along is merged into it first (quantities add up, capped by stock) and expired.";
-const IDEMPOTENCY_NOTE =
-  "Accepts `Idempotency-Key` (per customer, or per anonymous cart): a retry within 24 h with the same body replays the first " +
-  "answer with `Idempotent-Replayed: true`; the same key with a different body is 422.";
+const IDEMPOTENCY_NOTE = `${IDEMPOTENCY_NOTE_ALL} Keys are per customer, or per anonymous cart.`;
 
 const security: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
 const base = { tags: ["Cart"], security };
-const idempotencyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .max(255)
-    .regex(/^[\x20-\x7e]{1,255}$/, "Must be 1..255 printable ASCII characters")
-    .optional()
-    .openapi({ description: "Makes a retry within 24 h replay the first answer", example: "add-1" }),
-});
+const idempotencyHeaders = idempotencyKeyHeaders({ description: "Makes a retry within 24 h replay the first answer", example: "add-1" });
 const cartResponse = jsonResponse(cartSchema, "The cart, with totals and the coupon's estimated discount");
 const stockConflict = {
   409: {

@@ -1,7 +1,6 @@
 import { hasRole, type Principal, requireRole } from "@edgeworks/auth";
-import { idempotency } from "@edgeworks/http";
+import { idempotency, idempotencyKeyHeaders } from "@edgeworks/http";
 import { authenticateIfPresent, type OptionalAuthEnv } from "@edgeworks/product";
-import { z } from "@hono/zod-openapi";
 import type { ShopEnv } from "../product";
 
 /** Routes open to anonymous callers (catalog reads): `c.var.auth` is set only when a credential was sent. */
@@ -23,18 +22,10 @@ export const adminOnly = requireRole(SHOP_ADMIN);
 export const idempotent = idempotency<ShopEnv>({ database: (env) => env.DB });
 
 /** The `Idempotency-Key` request header, documented on every mutating route. */
-export const idempotencyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x20-\x7e]{1,255}$/, "Must be 1..255 printable ASCII characters")
-    .optional()
-    .openapi({ description: "Makes a retry within 24 h replay the first answer (`Idempotent-Replayed: true`)", example: "3f1c2a7e-1" }),
-});
+export const idempotencyHeaders = idempotencyKeyHeaders();
 
 /** Documented on every mutating route. */
-export const IDEMPOTENCY_NOTE =
-  "Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; " +
-  "the same key with a different body is 422.";
+export { IDEMPOTENCY_NOTE } from "@edgeworks/http";
 
 /** OpenAPI security of the guarded routes. */
 export const bearer: Record<string, string[]>[] = [{ bearerAuth: [] }];

@@ -4,7 +4,9 @@ import {
   ApiError,
   createRouter,
   errors,
+  IDEMPOTENCY_NOTE,
   idempotency,
+  idempotencyKeyHeaders,
   idParam,
   jsonBody,
   jsonResponse,
@@ -27,9 +29,6 @@ import { ORDER_STATES } from "./schema";
 import { type Actor, findOrder, findOwnOrder, listOrders, orderView, refundsOf } from "./service";
 
 const bearer: Record<string, string[]>[] = [{ bearerAuth: [] }];
-const IDEMPOTENCY_NOTE =
-  "Accepts `Idempotency-Key`: a retry within 24 h with the same body replays the first answer with `Idempotent-Replayed: true`; " +
-  "the same key with a different body is 422.";
 
 const idempotent = idempotency<ShopEnv>({ database: (env) => env.DB });
 
@@ -45,19 +44,14 @@ function requireIdempotencyKey(header: string | undefined): void {
   }
 }
 
-const KEY = /^[\x20-\x7e]{1,255}$/;
-const keyHeader = (required: boolean) => {
-  // optional in the schema even when required: the handler says so after the body was validated
-  const field = z.string().max(255).regex(KEY, "Must be 1..255 printable ASCII characters");
-  return z.object({
-    "idempotency-key": field.optional().openapi({
-      description: required
-        ? "Required: one value per checkout attempt; a retry replays the first answer"
-        : "Makes a retry replay the first answer",
-      example: "checkout-3f1c2a7e",
-    }),
+// optional in the schema even when required: the handler says so after the body was validated
+const keyHeader = (required: boolean) =>
+  idempotencyKeyHeaders({
+    description: required
+      ? "Required: one value per checkout attempt; a retry replays the first answer"
+      : "Makes a retry replay the first answer",
+    example: "checkout-3f1c2a7e",
   });
-};
 
 const COUNTRY = /^[A-Z]{2}$/;
 const checkoutBody = z
