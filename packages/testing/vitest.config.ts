@@ -6,5 +6,10 @@ import { defineConfig } from "vitest/config";
 // database each test builds its own tables in.
 export default defineConfig({
   plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-04-01", compatibilityFlags: ["nodejs_compat"], d1Databases: ["DB"] } })],
-  test: { name: "testing", root: fileURLToPath(new URL(".", import.meta.url)), include: ["test/**/*.test.ts"] },
+  test: {
+    name: "testing",
+    root: fileURLToPath(new URL(".", import.meta.url)),
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/fixtures/**"],
+  },
 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import type { ViteUserConfig } from "vitest/config";
 import { startStripeFake } from "../../stripe-fake/src/index.mjs";
+import { meshWorkers } from "./mesh.ts";
 import { type FakeApiKeys, fakeAccountsWorker, migrationsDir } from "./node.ts";
 
 /** The secret key the Worker gets under `stripe: true` (any `sk_test_…` is accepted by the stand-in). */
@@ -28,8 +29,10 @@ export interface WorkerTestOptions {
   name: string;
   /** The Worker's folder: `new URL(".", import.meta.url)` in its vitest.config.ts. */
   dir: URL;
-  /** The D1 database under migrations/, applied before each test file. */
-  database: string;
+  /** The D1 database under migrations/ (repository root), applied before each test file. */
+  database?: string;
+  /** Or a migrations folder anywhere (absolute path or URL), instead of `database`. */
+  migrations?: string | URL;
   /** Extra bindings over wrangler.toml's (LOG_LEVEL is "silent"). */
   bindings?: Record<string, string>;
   /** Replace the ACCOUNTS service binding with the fake accounts Worker knowing these API keys. */
@@ -42,6 +45,18 @@ export interface WorkerTestOptions {
    * its `pull://tests` endpoint; tests pull deliveries with `@edgeworks/stripe-fake/control`).
    */
   stripe?: boolean;
+  /**
+   * Sibling Workers (folder names under workers/, e.g. ["commerce-catalog", "commerce-payments"]) that run in the same
+   * workerd as auxiliary Workers, each bundled from its own wrangler.toml by wrangler's bundler (as deployed), so the
+   * Worker under test calls the real ones over its service bindings (RPC entrypoints included) and their queues.
+   * Each mesh Worker's D1 database is also bound to the Worker under test as `MESH_DB_<FOLDER_IN_UPPER_SNAKE>`
+   * (`MESH_DB_<FOLDER>_<BINDING>` for a binding other than DB) and migrated before each test file.
+   */
+  mesh?: string[];
+  /** Extra/overriding vars per mesh Worker: { "commerce-orders": { PAYMENT_TIMEOUT_SECONDS: "2" } }. */
+  meshBindings?: Record<string, Record<string, string>>;
+  /** Where the `mesh` folder names are (default: the repository's workers/; the fixtures use their own). */
+  meshDir?: string | URL;
 }
 
 /**
@@ -55,6 +70,18 @@ export async function workerTestConfig(options: WorkerTestOptions): Promise<Vite
   const standIn = options.accountsWorker ?? (options.fakeAccounts ? fakeAccountsWorker(options.fakeAccounts) : undefined);
   const accounts = standIn ? { serviceBindings: { ACCOUNTS: standIn.name }, workers: [standIn] } : {};
   const stripe = options.stripe ? await stripeBindings() : {};
+  const migrations = options.migrations ?? (options.database ? migrationsDir(options.database) : undefined);
+  if (!migrations) throw new Error(`workerTestConfig(${options.name}): give \`database\` or \`migrations\``);
+  const mesh = options.mesh?.length
+    ? await meshWorkers({
+        names: options.mesh,
+        dir: options.meshDir,
+        mainConfig: fileURLToPath(new URL("./wrangler.toml", options.dir)),
+        accounts: standIn?.name,
+        stripe,
+        bindings: options.meshBindings,
+      })
+    : undefined;
   return {
     plugins: [
       cloudflareTest({
@@ -62,12 +89,19 @@ export async function workerTestConfig(options: WorkerTestOptions): Promise<Vite
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           bindings: {
-            TEST_MIGRATIONS: await readD1Migrations(migrationsDir(options.database)),
+            TEST_MIGRATIONS: await readD1Migrations(typeof migrations === "string" ? migrations : fileURLToPath(migrations)),
             LOG_LEVEL: "silent",
             ...stripe,
+            ...(mesh ? { TEST_MESH_MIGRATIONS: mesh.migrations } : {}),
             ...options.bindings,
           },
           ...accounts,
+          ...(mesh
+            ? {
+                d1Databases: mesh.d1Databases,
+                workers: [...(accounts.workers ?? []), ...mesh.workers],
+              }
+            : {}),
         },
       }),
     ],
