@@ -26,13 +26,35 @@ export interface DevServer {
   /** The base URL of the Stripe stand-in this dev server started (packages/stripe-fake). */
   stripeApiBase: string;
   output: () => string;
+  /** SIGTERM to the dev server's process group, then removes `state` (unless `keepState` or a given `state`). */
   stop: () => Promise<void>;
+  /** SIGKILL to the process group (a crash mid-flight): no cleanup, `state` is kept as the processes left it. */
+  kill: () => Promise<void>;
+}
+
+/** Sends `signal` to the child's process group (it is detached: workerd and wrangler too) and waits for the child's exit. */
+async function signalGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    return; // the group is gone already
+  }
+  await exited;
 }
 
 /** Options of {@link startDev}. */
 export interface StartDevOptions {
   /** Extra environment for scripts/dev.mjs (on top of this process's). */
   env?: Record<string, string>;
+  /**
+   * Reuse this state directory (`--persist-to`) instead of a fresh one, e.g. the `state` of a dev server
+   * that was stopped or killed, to prove nothing was lost or doubled. A given directory is never removed.
+   */
+  state?: string;
+  /** `stop()` keeps the state directory (the caller removes it). */
+  keepState?: boolean;
 }
 
 /**
@@ -46,7 +68,8 @@ export async function startDev(options: StartDevOptions = {}): Promise<DevServer
   const port = await freePort();
   const inspectorPort = await freePort();
   const stripePort = await freePort();
-  const state = mkdtempSync(join(tmpdir(), "edgeworks-e2e-"));
+  const state = options.state ?? mkdtempSync(join(tmpdir(), "edgeworks-e2e-"));
+  const removeState = !options.state && !options.keepState;
   let log = "";
   const child: ChildProcess = spawn(
     process.execPath,
@@ -79,11 +102,9 @@ export async function startDev(options: StartDevOptions = {}): Promise<DevServer
     stripeApiBase: `http://127.0.0.1:${options.env?.STRIPE_FAKE_PORT ?? stripePort}`,
     output: () => log,
     stop: async () => {
-      if (child.pid && child.exitCode === null) {
-        process.kill(-child.pid, "SIGTERM");
-        await new Promise((r) => child.once("exit", r));
-      }
-      rmSync(state, { recursive: true, force: true });
+      await signalGroup(child, "SIGTERM");
+      if (removeState) rmSync(state, { recursive: true, force: true });
     },
+    kill: () => signalGroup(child, "SIGKILL"),
   };
 }
