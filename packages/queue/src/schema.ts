@@ -40,3 +40,26 @@ export const queueOutbox = sqliteTable(
   },
   (t) => [index("queue_outbox_pending").on(t.topic, t.sentAt, t.createdAt)],
 );
+
+/**
+ * Dead letters of a product's queues, recorded by `defineDeadLetterConsumer` (once per DLQ message id) so an
+ * admin API can list them (`listDeadLetters`) and send them back (`redriveDeadLetters`). `body` is the original
+ * message body as JSON text (unwrapped from a consumer's `deadLetter` parcel), `reason` why it was parked (null:
+ * it failed every retry). A redrive claims a row (`redrive_requested_at`) before sending, then sets `redriven_at`.
+ *
+ * @example export { deadLetters } from "@edgeworks/queue"; // in a product's src/schema.ts
+ */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    queue: text("queue").notNull(),
+    body: text("body").notNull(),
+    reason: text("reason"),
+    attempts: integer("attempts").notNull(),
+    receivedAt: integer("received_at").notNull(),
+    redriveRequestedAt: integer("redrive_requested_at"),
+    redrivenAt: integer("redriven_at"),
+  },
+  (t) => [index("dead_letters_queue").on(t.queue, t.receivedAt)],
+);
