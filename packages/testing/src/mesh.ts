@@ -135,9 +135,11 @@ export async function meshWorkers(options: {
     wanted.set(service, set);
   };
 
+  const main = wrangler.unstable_readConfig({ config: options.mainConfig }) as unknown as WranglerConfig;
   for (const [i, { folder, configPath }] of configs.entries()) {
     const config = wrangler.unstable_readConfig({ config: configPath }) as unknown as WranglerConfig;
     if (!config.name) throw new Error(`mesh: ${configPath} has no name`);
+    if (config.name === main.name) throw new Error(`mesh: ${folder} is the Worker under test; list only its siblings`);
     provided.add(config.name);
     const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(configPath);
     const services = { ...(workerOptions.serviceBindings as Record<string, unknown>) };
@@ -170,7 +172,6 @@ export async function meshWorkers(options: {
     }
   }
 
-  const main = wrangler.unstable_readConfig({ config: options.mainConfig }) as unknown as WranglerConfig;
   for (const s of main.services ?? []) if (!(s.binding === "ACCOUNTS" && options.accounts)) want(s.service, s.entrypoint);
   for (const [service, entrypoints] of wanted) if (!provided.has(service)) workers.push(absentWorker(service, entrypoints));
   return { workers, d1Databases, migrations };
