@@ -8,7 +8,7 @@ import * as schema from "../src/schema";
 describeConformance({
   name: "commerce-users",
   origin: "http://commerce-users.test",
-  prefix: "/commerce-users",
+  prefix: "/commerce",
   worker,
   handlers: ["fetch"],
   durableObjects: ["RateLimiter"],

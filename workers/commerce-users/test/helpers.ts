@@ -1,36 +1,50 @@
-import { createTestClient, mintToken } from "@edgeworks/testing";
+import { createTestClient, newTestUser, type TestUser } from "@edgeworks/testing";
 import { expect } from "vitest";
 
-export const BASE = "http://commerce-users.test/commerce-users/v1";
+export const BASE = "http://commerce-users.test/commerce/v1";
 
-export type Item = { id: string; name: string; note: string | null; createdAt: string; updatedAt: string };
-export type Page = { items: Item[]; nextCursor: string | null };
+export type Address = {
+  id: string;
+  userId: string;
+  name: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string;
+  country: string;
+  isDefault: boolean;
+  createdAt: string;
+  updatedAt: string;
+};
+export type Profile = {
+  userId: string;
+  email: string | null;
+  emailVerified: boolean;
+  displayName: string | null;
+  phone: string | null;
+  notifyByEmail: boolean;
+  notifyBySms: boolean;
+  createdAt: string | null;
+  updatedAt: string | null;
+};
 
-let seq = 0;
-/** A fresh user (unique per call, so tests never see each other's data) and their token. */
-export async function newUser(scope = "*"): Promise<{ id: string; token: string }> {
-  const id = `user_${Date.now().toString(36)}_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
-  return { id, token: await mintToken({ sub: id, scope }) };
-}
+/** A fresh user with the commerce scopes (unique per call, so tests never see each other's data). */
+export const newUser = (scope = "commerce:read commerce:write", prefix = "user_"): Promise<TestUser> => newTestUser(scope, prefix);
 
-/** The product's API as its tests call it (`call`, `ok`, `problem`): packages/testing's createTestClient. */
+/** The service's API as its tests call it (`call`, `ok`, `problem`): packages/testing's createTestClient. */
 export const api = createTestClient(BASE);
 export const call = api.call;
 
-export async function createItem(token: string, body: Record<string, unknown> = {}): Promise<Item> {
-  const res = await call("POST", "/items", token, { name: "An item", ...body });
+export const ADDRESS = { name: "Ada Lovelace", line1: "12 St James's Square", city: "London", postalCode: "SW1Y 4JH", country: "gb" };
+
+export async function createAddress(token: string, body: Record<string, unknown> = {}): Promise<Address> {
+  const res = await call("POST", "/me/addresses", token, { ...ADDRESS, ...body });
   expect(res.status).toBe(201);
-  return (await res.json()) as Item;
+  return (await res.json()) as Address;
 }
 
-/** Every item of the user through the API (all pages), for "nothing changed" checks. */
-export async function listAll(token: string): Promise<Item[]> {
-  const out: Item[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page = await api.ok(call("GET", `/items?limit=100${cursor ? `&cursor=${cursor}` : ""}`, token));
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
+/** The user's addresses through the API, for "nothing changed" checks. */
+export async function listAddresses(token: string): Promise<Address[]> {
+  return ((await api.ok(call("GET", "/me/addresses", token))) as { items: Address[] }).items;
 }

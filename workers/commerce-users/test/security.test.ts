@@ -1,42 +1,45 @@
 import { SELF } from "cloudflare:test";
 import { defineSecuritySuite, extraBadCredentials, hostile, type SecurityRoute } from "@edgeworks/testing";
 import { beforeAll } from "vitest";
-import { BASE, createItem, type Item, listAll, newUser } from "./helpers";
+import { type Address, api, BASE, call, createAddress, listAddresses, newUser } from "./helpers";
 
-/** Every route under /commerce-users/v1; `ID` is replaced by the owner's item. Add each new route here. */
+/** Every route under /commerce/v1; `ID` is replaced by the owner's address. Add each new route here. */
 const ROUTES: SecurityRoute[] = [
-  { method: "GET", path: "/items", read: true },
-  { method: "POST", path: "/items", body: { name: "x" }, read: false },
-  { method: "GET", path: "/items/ID", read: true },
-  { method: "PATCH", path: "/items/ID", body: { name: "x" }, read: false },
-  { method: "DELETE", path: "/items/ID", read: false },
+  { method: "GET", path: "/me", read: true },
+  { method: "PATCH", path: "/me", body: { displayName: "x" }, read: false },
+  { method: "GET", path: "/me/addresses", read: true },
+  { method: "POST", path: "/me/addresses", body: { name: "x", line1: "x", city: "x", postalCode: "1", country: "DE" }, read: false },
+  { method: "GET", path: "/me/addresses/ID", read: true },
+  { method: "PATCH", path: "/me/addresses/ID", body: { name: "x" }, read: false },
+  { method: "DELETE", path: "/me/addresses/ID", read: false },
 ];
 
 let owner = { id: "", token: "" };
-let item: Item;
+let address: Address;
 
 beforeAll(async () => {
   owner = await newUser();
-  item = await createItem(owner.token, { name: "Owner's item", note: "private" });
+  address = await createAddress(owner.token, { name: "Owner" });
+  await api.ok(call("PATCH", "/me", owner.token, { displayName: "Owner", phone: "+14155550100" }));
 });
 
 defineSecuritySuite({
   base: BASE,
   fetch: (url, init) => SELF.fetch(url, init),
   routes: ROUTES,
-  fill: (text) => text.replace("ID", item.id),
+  fill: (text) => text.replace("ID", address.id),
   owner: () => owner,
-  scopes: { read: "commerce-users:read", write: "commerce-users:write" },
-  otherScopes: ["", "profile"],
-  snapshot: () => listAll(owner.token),
+  scopes: { read: "commerce:read", write: "commerce:write" },
+  otherScopes: ["", "profile", "commerce-users:write"],
+  snapshot: async () => ({ addresses: await listAddresses(owner.token), profile: await api.ok(call("GET", "/me", owner.token)) }),
   badCredentials: [extraBadCredentials.emptyBearer, extraBadCredentials.otherIssuer, extraBadCredentials.unknownApiKey],
   wwwAuthenticate: /^Bearer realm="edgeworks", error="invalid_(request|token)"/,
   isolation: {
-    title: "isolation: another user's items are 404 and invisible",
+    title: "isolation: another user's addresses are 404 and invisible",
     routes: (r) => r.path.includes("ID"),
-    name: "%s on the owner's item is 404",
+    name: "%s on the owner's address is 404",
     stranger: () => newUser(),
-    untouched: "the owner's items are untouched",
+    untouched: "the owner's profile and addresses are untouched",
   },
   hostile: {
     cases: [
