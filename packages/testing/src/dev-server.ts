@@ -55,6 +55,8 @@ export interface StartDevOptions {
   state?: string;
   /** `stop()` keeps the state directory (the caller removes it). */
   keepState?: boolean;
+  /** How long to wait for /health (default 90 s; other dev servers starting at once queue on a lock). */
+  timeoutMs?: number;
 }
 
 /**
@@ -84,16 +86,30 @@ export async function startDev(options: StartDevOptions = {}): Promise<DevServer
   child.stdout?.on("data", (d) => (log += d));
   child.stderr?.on("data", (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  const deadline = Date.now() + timeoutMs;
+  // a start that fails leaves nothing behind: the group (workerd too) is ended and a fresh state removed
+  const fail = async (message: string): Promise<never> => {
+    if (child.exitCode === null && child.signalCode === null) await signalGroup(child, "SIGTERM");
+    else if (child.pid) {
+      try {
+        process.kill(-child.pid, "SIGTERM"); // what the exited dev.mjs may have left running
+      } catch {
+        // the group is gone
+      }
+    }
+    if (removeState) rmSync(state, { recursive: true, force: true });
+    throw new Error(`${message}:\n${log}`);
+  };
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`dev server exited with ${child.exitCode}:\n${log}`);
+    if (child.exitCode !== null) await fail(`dev server exited with ${child.exitCode}`);
     try {
       const res = await fetch(`${url}/health`);
       if (res.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`dev server did not answer /health in 90 s:\n${log}`);
+    if (Date.now() > deadline) await fail(`dev server did not answer /health in ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
