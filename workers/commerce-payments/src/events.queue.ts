@@ -1,27 +1,39 @@
-import { log } from "@edgeworks/http";
-import { defineConsumer } from "@edgeworks/queue";
-import { z } from "zod";
+// Payments' own queue (edgeworks-commerce-payments-events): `order.cancelled`, and its DLQ into dead_letters.
+import { defineEventConsumer, serviceLogger } from "@edgeworks/commerce-contracts";
+import { defineDeadLetterConsumer } from "@edgeworks/queue";
+import { cancelOrder } from "./payments.service";
 
-/** The body of a events message; anything else is dead-lettered by the consumer, never retried. */
-export const eventsMessage = z.strictObject({ itemId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-export type EventsMessage = z.infer<typeof eventsMessage>;
-
-/** The producer side: one message on the EVENTS_QUEUE queue (validated here too, so a bad send fails at the sender). */
-export async function sendEvents(queue: Queue<EventsMessage>, body: EventsMessage): Promise<void> {
-  await queue.send(eventsMessage.parse(body));
-}
+/** The queue payments consumes (and redrives into). */
+export const EVENTS_QUEUE_NAME = "edgeworks-commerce-payments-events";
 
 /**
- * The consumer of edgeworks-commerce-payments-events: validated bodies, a failed message retried alone with
- * exponential backoff and jitter, invalid bodies parked on the DLQ with the reason.
+ * `order.cancelled` → cancel the pending PaymentIntent / refund a succeeded one / record the cancellation
+ * so a later charge is refused. Idempotent (processed_messages + conditional updates); a Stripe failure
+ * throws → retried with backoff, then the DLQ.
  */
-export const consumeEvents = defineConsumer<Env, EventsMessage>({
-  name: "commerce-payments-events",
-  schema: eventsMessage,
-  backoff: { baseSeconds: 2, maxSeconds: 300 },
+export const consumeEvents = defineEventConsumer<Env>({
+  name: "payments",
+  db: (env) => env.DB,
   deadLetter: (env) => env.EVENTS_QUEUE_DLQ,
-  handle: async (body, { env }) => {
-    // the work goes here; throw to retry this message (with backoff)
-    log(env.LOG_LEVEL, "info", "events message handled", { itemId: body.itemId });
+  backoff: { baseSeconds: 2, maxSeconds: 300 },
+  handlers: {
+    "order.cancelled": async (event, { env }) => {
+      const logger = serviceLogger(env, "payments", { requestId: event.requestId, correlationId: event.correlationId });
+      logger.info("event consumed", { type: event.type, eventId: event.id, reason: event.payload.reason, refund: event.payload.refund });
+      try {
+        await cancelOrder({ env, now: Date.now, logger, cause: { event } }, event.payload);
+      } finally {
+        await logger.flush();
+      }
+    },
   },
 });
+
+/** The DLQ consumer: every dead letter recorded once in `dead_letters` (RPC deadLetters / redrive). */
+export const consumeDeadLetters = defineDeadLetterConsumer<Env>({ name: "payments-dlq", db: (env) => env.DB });
+
+/** The Worker's `queue` handler: dispatches on the queue name. */
+export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env);
+  await consumeEvents(batch, env);
+}

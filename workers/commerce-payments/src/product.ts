@@ -6,17 +6,18 @@ import type { ServiceDeps } from "./deps";
 export type CommercePaymentsEnv = GuardedEnv<Env>;
 
 /**
- * The commerce-payments product: health at `/commerce-payments/health`, docs at `/commerce-payments/docs`, and `/commerce-payments/v1` behind one
- * guard (a Bearer token or `ewk_` API key, `commerce-payments:read`/`commerce-payments:write`, 600 writes per user per minute).
+ * The payments service of commerce: `/commerce/health`, `/commerce/openapi.json`, the guarded
+ * `/commerce/v1/payments…` (scope `commerce:read`), and the open Stripe webhook. Reached only through the
+ * commerce gateway's service binding (and the other services' RPC).
  */
 export const commercePayments = defineProduct<Env, ServiceDeps>({
-  prefix: "/commerce-payments",
-  title: "Commerce Payments API",
-  version: "0.1.0",
+  prefix: "/commerce",
+  title: "Commerce payments service",
+  version: "1.0.0",
   description:
-    "Commerce Payments API. Every route under `/commerce-payments/v1` needs a Bearer access token (or an `ewk_` API key) with the " +
-    "`commerce-payments:read` scope for reads and `commerce-payments:write` for writes; writes are rate limited per user (600/min, " +
-    "`RateLimit-*` headers). Errors are `application/problem+json` (RFC 9457).",
+    "Payments of the commerce orders through Stripe. `/commerce/v1/payments` lists the caller's payments (Bearer token or " +
+    "`ewk_` API key with `commerce:read`); `/commerce/v1/payments/webhooks/stripe` takes Stripe's signed events. " +
+    "Errors are `application/problem+json` (RFC 9457).",
   deps: (c) => ({ db: drizzle(c.env.DB), userId: c.var.auth.userId, now: Date.now }),
 });
 

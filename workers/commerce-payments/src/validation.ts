@@ -1,36 +1,39 @@
-import { idParam, paginationQuery, textField } from "@edgeworks/http";
+import { idParam, paginationQuery } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
-
-// Field rules come from packages/http's builders: lengths count code points, and what the OpenAPI
-// document says (minLength, maxLength, pattern) is exactly what is accepted.
-const name = textField({ min: 1, max: 200, trim: true }).openapi({ description: "1..200 characters, trimmed", example: "First item" });
-const note = textField({ min: 0, max: 10_000, trim: true })
-  .transform((s) => (s === "" ? null : s))
-  .nullable()
-  .openapi({ description: "Up to 10,000 characters; empty or null clears it", example: "Anything worth keeping" });
 
 const isoOut = z.iso.datetime().openapi({ example: "2026-04-30T09:15:00.000Z" });
 
-export const itemSchema = z
+export const paymentSchema = z
   .object({
-    id: z.string().openapi({ example: "V1StGXR8_Z5jdHi6B-myT" }),
-    name: z.string(),
-    note: z.string().nullable(),
+    id: z.string().openapi({ example: "pay_V1StGXR8_Z5jdHi6B-myT" }),
+    orderId: z.string().openapi({ example: "ord_V1StGXR8_Z5jdHi6B-myT" }),
+    userId: z.string(),
+    status: z.enum(["processing", "succeeded", "failed", "canceled", "refunded"]).openapi({
+      description:
+        "processing: confirming (or waiting for 3-D Secure); succeeded: captured; failed: declined (no money taken); " +
+        "canceled: the order was cancelled before any money was taken; refunded: the money went back",
+    }),
+    amount: z.number().int().openapi({ description: "Minor units (cents)", example: 2500 }),
+    amountRefunded: z.number().int(),
+    currency: z.string().openapi({ example: "usd" }),
+    paymentIntentId: z.string().nullable().openapi({ example: "pi_3Mtw…" }),
+    failureCode: z.string().nullable().openapi({ example: "generic_decline" }),
     createdAt: isoOut,
     updatedAt: isoOut,
   })
-  .openapi("Item");
-export type Item = z.infer<typeof itemSchema>;
+  .openapi("Payment");
+export type Payment = z.infer<typeof paymentSchema>;
 
-export const createItemBody = z.strictObject({ name, note: note.optional() }).openapi("CreateItem");
-export type CreateItemInput = z.output<typeof createItemBody>;
+export const paymentIdParams = z.object({ paymentId: idParam("Payment id").openapi({ param: { name: "paymentId", in: "path" } }) });
 
-export const updateItemBody = z
-  .strictObject({ name: name.optional(), note: note.optional() })
-  .openapi("UpdateItem", { description: "A partial update: only the given fields change; `{}` changes nothing" });
-export type UpdateItemInput = z.output<typeof updateItemBody>;
-
-export const itemIdParams = z.object({ id: idParam("Item id") });
-
-export const listItemsQuery = z.object({ ...paginationQuery });
-export type ListItemsQuery = z.output<typeof listItemsQuery>;
+export const listPaymentsQuery = z.object({
+  ...paginationQuery,
+  orderId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .optional()
+    .openapi({ description: "Only the payment of this order", example: "ord_V1StGXR8_Z5jdHi6B-myT" }),
+});
+export type ListPaymentsQuery = z.output<typeof listPaymentsQuery>;

@@ -8,9 +8,9 @@ import * as schema from "../src/schema";
 describeConformance({
   name: "commerce-payments",
   origin: "http://commerce-payments.test",
-  prefix: "/commerce-payments",
+  prefix: "/commerce",
   worker,
-  handlers: ["fetch", "queue"],
+  handlers: ["fetch", "queue", "scheduled"],
   durableObjects: ["RateLimiter"],
   schema,
 });
