@@ -1,3 +1,4 @@
+import { hasRole } from "@edgeworks/auth";
 import { defineProduct, type GuardedEnv } from "@edgeworks/product";
 import { drizzle } from "drizzle-orm/d1";
 import type { ServiceDeps } from "./deps";
@@ -5,20 +6,32 @@ import type { ServiceDeps } from "./deps";
 /** The Hono environment of the guarded API: generated bindings plus the authenticated principal. */
 export type CommerceCatalogEnv = GuardedEnv<Env>;
 
+/** The operators' platform role: every catalog write and the inventory need it (403 otherwise). */
+export const COMMERCE_ADMIN = "commerce:admin";
+
 /**
- * The commerce-catalog product: health at `/commerce-catalog/health`, docs at `/commerce-catalog/docs`, and `/commerce-catalog/v1` behind one
- * guard (a Bearer token or `ewk_` API key, `commerce-catalog:read`/`commerce-catalog:write`, 600 writes per user per minute).
+ * The catalog service of the commerce microservices. Reached only through the gateway (which forwards
+ * `/commerce/v1/products…` and `/commerce/v1/categories…` unchanged) and other services' RPC; the guard
+ * verifies the Bearer token or API key again (defence in depth).
  */
 export const commerceCatalog = defineProduct<Env, ServiceDeps>({
-  prefix: "/commerce-catalog",
-  title: "Commerce Catalog API",
-  version: "0.1.0",
+  prefix: "/commerce",
+  title: "Commerce catalog service",
+  version: "1.0.0",
   description:
-    "Commerce Catalog API. Every route under `/commerce-catalog/v1` needs a Bearer access token (or an `ewk_` API key) with the " +
-    "`commerce-catalog:read` scope for reads and `commerce-catalog:write` for writes; writes are rate limited per user (600/min, " +
-    "`RateLimit-*` headers). Errors are `application/problem+json` (RFC 9457).",
-  deps: (c) => ({ db: drizzle(c.env.DB), userId: c.var.auth.userId, now: Date.now }),
+    "Products, categories and stock of the commerce services. Every route needs a Bearer access token (or an `ewk_` API key) " +
+    "with `commerce:read` for reads and `commerce:write` for writes; creating, changing and deleting products and categories, " +
+    "and the inventory, need the `commerce:admin` role (403 otherwise). Stock lives in one Inventory Durable Object per " +
+    "product; orders reserve it through events (order.created → inventory.reserved | inventory.rejected). Errors are " +
+    "`application/problem+json` (RFC 9457).",
+  deps: (c) => ({
+    db: drizzle(c.env.DB),
+    inventory: c.env.INVENTORY,
+    userId: c.var.auth.userId,
+    admin: hasRole(c.var.auth, COMMERCE_ADMIN),
+    now: Date.now,
+  }),
 });
 
-/** The service dependencies of an authenticated request: its database, its user and the clock. */
+/** The service dependencies of an authenticated request. */
 export const depsOf = commerceCatalog.deps;

@@ -8,9 +8,9 @@ import * as schema from "../src/schema";
 describeConformance({
   name: "commerce-catalog",
   origin: "http://commerce-catalog.test",
-  prefix: "/commerce-catalog",
+  prefix: "/commerce",
   worker,
-  handlers: ["fetch", "queue"],
+  handlers: ["fetch", "queue", "scheduled"],
   durableObjects: ["RateLimiter", "Inventory"],
   schema,
 });

@@ -1,43 +1,51 @@
 import { SELF } from "cloudflare:test";
 import { defineSecuritySuite, extraBadCredentials, hostile, type SecurityRoute } from "@edgeworks/testing";
 import { beforeAll } from "vitest";
-import { BASE, createItem, type Item, listAll, newUser } from "./helpers";
+import { api, BASE, call, newAdmin, type Page, type Product, uniqueSku } from "./helpers";
 
-/** Every route under /commerce-catalog/v1; `ID` is replaced by the owner's item. Add each new route here. */
+/** Every route under /commerce/v1; `ID` is the owner's product. Add each new route here. */
 const ROUTES: SecurityRoute[] = [
-  { method: "GET", path: "/items", read: true },
-  { method: "POST", path: "/items", body: { name: "x" }, read: false },
-  { method: "GET", path: "/items/ID", read: true },
-  { method: "PATCH", path: "/items/ID", body: { name: "x" }, read: false },
-  { method: "DELETE", path: "/items/ID", read: false },
+  { method: "GET", path: "/products", read: true },
+  { method: "POST", path: "/products", body: { sku: "SEC-NEW", name: "x", unitAmount: 100, currency: "usd" }, read: false },
+  { method: "GET", path: "/products/ID", read: true },
+  { method: "PATCH", path: "/products/ID", body: { name: "x" }, read: false },
+  { method: "DELETE", path: "/products/ID", read: false },
+  { method: "GET", path: "/products/ID/inventory", read: true },
+  { method: "PUT", path: "/products/ID/inventory", body: { onHand: 3 }, read: false },
+  { method: "GET", path: "/categories", read: true },
+  { method: "POST", path: "/categories", body: { slug: "sec-new", name: "x" }, read: false },
 ];
 
 let owner = { id: "", token: "" };
-let item: Item;
+let product: Product;
 
 beforeAll(async () => {
-  owner = await newUser();
-  item = await createItem(owner.token, { name: "Owner's item", note: "private" });
+  owner = await newAdmin("*");
+  product = await api.ok<Product>(
+    call("POST", "/products", owner.token, { sku: uniqueSku("SEC"), name: "Owner's product", unitAmount: 500, currency: "usd", stock: 5 }),
+    201,
+  );
 });
+
+/** The catalog is shared (not per user): the snapshot is the owner's product and its stock. */
+async function snapshot() {
+  const page = await api.ok<Page<Product>>(call("GET", "/products?limit=100", owner.token));
+  const stock = await api.ok(call("GET", `/products/${product.id}/inventory`, owner.token));
+  const categories = await api.ok(call("GET", "/categories", owner.token));
+  return { product: page.items.find((p) => p.id === product.id), stock, count: page.items.length, categories };
+}
 
 defineSecuritySuite({
   base: BASE,
   fetch: (url, init) => SELF.fetch(url, init),
   routes: ROUTES,
-  fill: (text) => text.replace("ID", item.id),
+  fill: (text) => text.replace("ID", product.id),
   owner: () => owner,
-  scopes: { read: "commerce-catalog:read", write: "commerce-catalog:write" },
-  otherScopes: ["", "profile"],
-  snapshot: () => listAll(owner.token),
+  scopes: { read: "commerce:read", write: "commerce:write" },
+  otherScopes: ["", "profile", "commerce-catalog:read commerce-catalog:write"],
+  snapshot,
   badCredentials: [extraBadCredentials.emptyBearer, extraBadCredentials.otherIssuer, extraBadCredentials.unknownApiKey],
   wwwAuthenticate: /^Bearer realm="edgeworks", error="invalid_(request|token)"/,
-  isolation: {
-    title: "isolation: another user's items are 404 and invisible",
-    routes: (r) => r.path.includes("ID"),
-    name: "%s on the owner's item is 404",
-    stranger: () => newUser(),
-    untouched: "the owner's items are untouched",
-  },
   hostile: {
     cases: [
       hostile.malformed(),
@@ -47,7 +55,6 @@ defineSecuritySuite({
       hostile.invalid("a lone surrogate", '{"name":"bad \\ud800"}'),
       hostile.invalid("a NUL character", '{"name":"a\\u0000b"}'),
     ],
-    // a missing body is validated as `{}`: 422 on create; for PATCH it is the empty (no-op) patch
-    missingBody: (r) => r.method === "POST",
+    missingBody: (r) => r.method === "POST" || r.method === "PUT",
   },
 });
