@@ -8,5 +8,8 @@ export default defineConfig(() =>
     database: "commerce-notifications",
     // accounts is replaced by the fake accounts Worker, so the real token verification path runs
     fakeAccounts: { valid: {} },
+    // the users service runs beside this one (its RPC answers getContact); tests that need a contact it cannot
+    // give replace USERS for one delivery
+    mesh: ["commerce-users"],
   }),
 );

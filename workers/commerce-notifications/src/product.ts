@@ -6,17 +6,19 @@ import type { ServiceDeps } from "./deps";
 export type CommerceNotificationsEnv = GuardedEnv<Env>;
 
 /**
- * The commerce-notifications product: health at `/commerce-notifications/health`, docs at `/commerce-notifications/docs`, and `/commerce-notifications/v1` behind one
- * guard (a Bearer token or `ewk_` API key, `commerce-notifications:read`/`commerce-notifications:write`, 600 writes per user per minute).
+ * The notifications service of the commerce services: reached only through the gateway (and RPC), so its routes
+ * are the public paths under `/commerce`. Health at `/commerce/health`, its own document at `/commerce/openapi.json`,
+ * and `/commerce/v1` behind the guard (Bearer token or `ewk_` API key, `commerce:read` / `commerce:write`).
  */
 export const commerceNotifications = defineProduct<Env, ServiceDeps>({
-  prefix: "/commerce-notifications",
-  title: "Commerce Notifications API",
-  version: "0.1.0",
+  prefix: "/commerce",
+  title: "Commerce notifications service",
+  version: "1.0.0",
   description:
-    "Commerce Notifications API. Every route under `/commerce-notifications/v1` needs a Bearer access token (or an `ewk_` API key) with the " +
-    "`commerce-notifications:read` scope for reads and `commerce-notifications:write` for writes; writes are rate limited per user (600/min, " +
-    "`RateLimit-*` headers). Errors are `application/problem+json` (RFC 9457).",
+    "The notices of the commerce services: a receipt when an order is confirmed, a notice when one is cancelled and when a " +
+    "payment is refunded, by email (the platform mail service) and SMS (when the customer opted in). Driven only by events. " +
+    "Every route under `/commerce/v1` needs a Bearer access token (or an `ewk_` API key) with the `commerce:read` scope. " +
+    "Errors are `application/problem+json` (RFC 9457).",
   deps: (c) => ({ db: drizzle(c.env.DB), userId: c.var.auth.userId, now: Date.now }),
 });
 

@@ -1,36 +1,32 @@
-import { idParam, paginationQuery, textField } from "@edgeworks/http";
+import { paginationQuery } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
-
-// Field rules come from packages/http's builders: lengths count code points, and what the OpenAPI
-// document says (minLength, maxLength, pattern) is exactly what is accepted.
-const name = textField({ min: 1, max: 200, trim: true }).openapi({ description: "1..200 characters, trimmed", example: "First item" });
-const note = textField({ min: 0, max: 10_000, trim: true })
-  .transform((s) => (s === "" ? null : s))
-  .nullable()
-  .openapi({ description: "Up to 10,000 characters; empty or null clears it", example: "Anything worth keeping" });
+import { CHANNELS, TEMPLATES } from "./templates";
 
 const isoOut = z.iso.datetime().openapi({ example: "2026-04-30T09:15:00.000Z" });
 
-export const itemSchema = z
+export const notificationSchema = z
   .object({
-    id: z.string().openapi({ example: "V1StGXR8_Z5jdHi6B-myT" }),
-    name: z.string(),
-    note: z.string().nullable(),
+    id: z.string().openapi({ example: "ntf_V1StGXR8_Z5jdHi6B-myT" }),
+    orderId: z.string().openapi({ example: "ord_V1StGXR8_Z5jdHi6B-myT" }),
+    channel: z.enum(CHANNELS),
+    template: z
+      .enum(TEMPLATES)
+      .openapi({ description: "receipt (order confirmed), cancellation (order cancelled), refund (payment refunded)" }),
+    status: z
+      .enum(["sent", "skipped"])
+      .openapi({ description: "sent: handed to the mail service or the SMS provider; skipped: see reason" }),
+    reason: z
+      .enum(["opted_out", "no_email", "no_phone", "no_contact"])
+      .nullable()
+      .openapi({ description: "Why it was skipped (null when sent)" }),
+    recipient: z
+      .string()
+      .nullable()
+      .openapi({ description: "The address or E.164 number it went to (null when skipped)", example: "ada@example.com" }),
     createdAt: isoOut,
-    updatedAt: isoOut,
   })
-  .openapi("Item");
-export type Item = z.infer<typeof itemSchema>;
+  .openapi("Notification");
+export type Notification = z.infer<typeof notificationSchema>;
 
-export const createItemBody = z.strictObject({ name, note: note.optional() }).openapi("CreateItem");
-export type CreateItemInput = z.output<typeof createItemBody>;
-
-export const updateItemBody = z
-  .strictObject({ name: name.optional(), note: note.optional() })
-  .openapi("UpdateItem", { description: "A partial update: only the given fields change; `{}` changes nothing" });
-export type UpdateItemInput = z.output<typeof updateItemBody>;
-
-export const itemIdParams = z.object({ id: idParam("Item id") });
-
-export const listItemsQuery = z.object({ ...paginationQuery });
-export type ListItemsQuery = z.output<typeof listItemsQuery>;
+export const listNotificationsQuery = z.object({ ...paginationQuery });
+export type ListNotificationsQuery = z.output<typeof listNotificationsQuery>;
