@@ -8,5 +8,9 @@ export default defineConfig(() =>
     database: "commerce-orders",
     // accounts is replaced by the fake accounts Worker, so the real token verification path runs
     fakeAccounts: { valid: {} },
+    // the saga tests run the real sibling services beside this Worker (test/saga.*.test.ts); the unit tests
+    // replace them with fakes in the env they pass to the Worker (test/helpers.ts)
+    mesh: ["commerce-catalog", "commerce-payments", "commerce-cart", "commerce-users", "commerce-notifications"],
+    stripe: true,
   }),
 );

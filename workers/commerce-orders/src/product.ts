@@ -1,24 +1,50 @@
+import { hasRole } from "@edgeworks/auth";
+import { serviceLogger } from "@edgeworks/commerce-contracts";
 import { defineProduct, type GuardedEnv } from "@edgeworks/product";
-import { drizzle } from "drizzle-orm/d1";
-import type { ServiceDeps } from "./deps";
+import type { Context } from "hono";
+import type { OrderDeps } from "./orders.service";
 
 /** The Hono environment of the guarded API: generated bindings plus the authenticated principal. */
 export type CommerceOrdersEnv = GuardedEnv<Env>;
 
+/** Operators: read any order, replay a saga. */
+export const COMMERCE_ADMIN = "commerce:admin";
+
 /**
- * The commerce-orders product: health at `/commerce-orders/health`, docs at `/commerce-orders/docs`, and `/commerce-orders/v1` behind one
- * guard (a Bearer token or `ewk_` API key, `commerce-orders:read`/`commerce-orders:write`, 600 writes per user per minute).
+ * The commerce orders service (reached through the gateway's service binding): health at `/commerce/health`,
+ * docs at `/commerce/openapi.json`, and `/commerce/v1` behind the guard (Bearer token or `ewk_` API key,
+ * `commerce:read` / `commerce:write`, 600 writes per user per minute).
  */
-export const commerceOrders = defineProduct<Env, ServiceDeps>({
-  prefix: "/commerce-orders",
-  title: "Commerce Orders API",
-  version: "0.1.0",
+export const commerceOrders = defineProduct<Env, OrderDeps>({
+  prefix: "/commerce",
+  title: "Commerce orders service",
+  version: "1.0.0",
   description:
-    "Commerce Orders API. Every route under `/commerce-orders/v1` needs a Bearer access token (or an `ewk_` API key) with the " +
-    "`commerce-orders:read` scope for reads and `commerce-orders:write` for writes; writes are rate limited per user (600/min, " +
-    "`RateLimit-*` headers). Errors are `application/problem+json` (RFC 9457).",
-  deps: (c) => ({ db: drizzle(c.env.DB), userId: c.var.auth.userId, now: Date.now }),
+    "Orders and the order saga of the commerce services. Every route under `/commerce/v1` needs a Bearer access token (or an " +
+    "`ewk_` API key) with `commerce:read` for reads and `commerce:write` for writes; operators hold the `commerce:admin` role. " +
+    "Errors are `application/problem+json` (RFC 9457).",
+  deps: (c) => {
+    const requestId = c.get("requestId");
+    const logger = serviceLogger(c.env, "orders", { requestId, correlationId: c.req.header("X-Correlation-Id") ?? null });
+    const ctx = c.executionCtx;
+    return {
+      env: c.env,
+      userId: c.var.auth.userId,
+      admin: hasRole(c.var.auth, COMMERCE_ADMIN),
+      requestId,
+      now: Date.now,
+      logger,
+      defer: (work: Promise<unknown>) => ctx.waitUntil(work),
+    };
+  },
 });
 
-/** The service dependencies of an authenticated request: its database, its user and the clock. */
-export const depsOf = commerceOrders.deps;
+/** Runs a service with the request's dependencies; its logger is flushed (in waitUntil) when it is done. */
+export async function withDeps<T>(c: Context<CommerceOrdersEnv>, run: (deps: OrderDeps) => Promise<T>): Promise<T> {
+  const deps = commerceOrders.deps(c);
+  try {
+    return await run(deps);
+  } finally {
+    c.executionCtx.waitUntil(deps.logger.flush());
+  }
+}

@@ -8,9 +8,9 @@ import * as schema from "../src/schema";
 describeConformance({
   name: "commerce-orders",
   origin: "http://commerce-orders.test",
-  prefix: "/commerce-orders",
+  prefix: "/commerce",
   worker,
-  handlers: ["fetch", "queue"],
+  handlers: ["fetch", "queue", "scheduled"],
   durableObjects: ["RateLimiter", "OrderSaga"],
   schema,
 });

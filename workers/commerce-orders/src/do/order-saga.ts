@@ -1,33 +1,30 @@
 import { DurableObject } from "cloudflare:workers";
-import { ApiError } from "@edgeworks/http";
-import { asResult, type MigrationStep, migrate, type Result } from "@edgeworks/realtime";
-
-/** The object's SQLite schema: append a step for every change, never edit a deployed one. */
-const MIGRATIONS: readonly MigrationStep[] = ["CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL)"];
+import { relayEvents } from "@edgeworks/commerce-contracts";
+import { timeoutOrder } from "../saga/timeout";
 
 /**
- * One object per `idFromName(key)`: named counters in its own SQLite storage, versioned by
- * packages/realtime's `migrate`. RPC methods return a `Result` (expected failures as data); the Worker
- * `unwrap`s it into problem+json. For WebSocket rooms, add realtime's `SocketHub` (see workers/chat).
+ * One object per order (`idFromName(orderId)`): holds the order id and its payment-timeout alarm. When the
+ * alarm fires, the order is timed out through the saga's machine (a no-op if it was paid or cancelled
+ * meanwhile) and the outbox relayed. A lost alarm is caught by the cron sweeper.
  */
 export class OrderSaga extends DurableObject<Env> {
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    // no request reaches the object before its storage is migrated
-    ctx.blockConcurrencyWhile(async () => migrate(ctx.storage, MIGRATIONS));
+  /** Sets (or moves) the alarm of `orderId` to `at` (epoch ms). */
+  async schedule(orderId: string, at: number): Promise<void> {
+    await this.ctx.storage.put("orderId", orderId);
+    await this.ctx.storage.setAlarm(at);
   }
 
-  /** Adds one to the counter `name` (1..100 characters) and returns its new value. */
-  async increment(name: string): Promise<Result<number>> {
-    return asResult(() => {
-      if (name.length === 0 || name.length > 100) throw new ApiError("validation_failed", "A counter name is 1..100 characters");
-      const row = this.ctx.storage.sql
-        .exec<{ value: number }>(
-          "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-          name,
-        )
-        .one();
-      return row.value;
-    });
+  /** When the alarm is due, or null. */
+  async scheduledAt(): Promise<number | null> {
+    return this.ctx.storage.getAlarm();
+  }
+
+  override async alarm(): Promise<void> {
+    const orderId = await this.ctx.storage.get<string>("orderId");
+    if (!orderId) return;
+    // a throw retries the alarm (the runtime's own backoff)
+    await timeoutOrder(this.env, orderId, "alarm");
+    await relayEvents(this.env, this.env.DB);
+    await this.ctx.storage.deleteAll();
   }
 }
