@@ -32,16 +32,48 @@ export interface DevServer {
   kill: () => Promise<void>;
 }
 
-/** Sends `signal` to the child's process group (it is detached: workerd and wrangler too) and waits for the child's exit. */
-async function signalGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
+/** Whether any process of the group `pgid` is still alive. */
+function groupAlive(pgid: number): boolean {
   try {
-    process.kill(-child.pid, signal);
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits up to `ms` for the group to be gone; true when it is. */
+async function groupGone(pgid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (groupAlive(pgid)) {
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
+}
+
+/**
+ * Sends `signal` to the child's process group (it is detached: wrangler and workerd too) and waits until the
+ * whole group is gone, not only the child (workerd still writing the state while the next dev server opens it
+ * would break the restart); what is left after 15 s gets SIGKILL.
+ */
+async function signalGroup(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  const pgid = child.pid;
+  if (!pgid || !groupAlive(pgid)) return;
+  const exited = child.exitCode === null && child.signalCode === null ? new Promise((r) => child.once("exit", r)) : Promise.resolve();
+  try {
+    process.kill(-pgid, signal);
   } catch {
     return; // the group is gone already
   }
   await exited;
+  if (await groupGone(pgid, 15_000)) return;
+  try {
+    process.kill(-pgid, "SIGKILL");
+  } catch {
+    return;
+  }
+  await groupGone(pgid, 5_000);
 }
 
 /** Options of {@link startDev}. */
@@ -90,14 +122,7 @@ export async function startDev(options: StartDevOptions = {}): Promise<DevServer
   const deadline = Date.now() + timeoutMs;
   // a start that fails leaves nothing behind: the group (workerd too) is ended and a fresh state removed
   const fail = async (message: string): Promise<never> => {
-    if (child.exitCode === null && child.signalCode === null) await signalGroup(child, "SIGTERM");
-    else if (child.pid) {
-      try {
-        process.kill(-child.pid, "SIGTERM"); // what the exited dev.mjs may have left running
-      } catch {
-        // the group is gone
-      }
-    }
+    await signalGroup(child, "SIGTERM"); // also what an exited dev.mjs left running
     if (removeState) rmSync(state, { recursive: true, force: true });
     throw new Error(`${message}:\n${log}`);
   };
