@@ -123,7 +123,8 @@ export async function startDev(options: StartDevOptions = {}): Promise<DevServer
   // a start that fails leaves nothing behind: the group (workerd too) is ended and a fresh state removed
   const fail = async (message: string): Promise<never> => {
     await signalGroup(child, "SIGTERM"); // also what an exited dev.mjs left running
-    if (removeState) rmSync(state, { recursive: true, force: true });
+    // a state made here was never handed out (even with keepState): remove it
+    if (!options.state) rmSync(state, { recursive: true, force: true });
     throw new Error(`${message}:\n${log}`);
   };
   for (;;) {
