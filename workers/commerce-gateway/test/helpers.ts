@@ -1,36 +1,45 @@
-import { createTestClient, mintToken } from "@edgeworks/testing";
-import { expect } from "vitest";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { createTestClient, newTestUser } from "@edgeworks/testing";
+import worker from "../src/index";
 
-export const BASE = "http://commerce-gateway.test/commerce-gateway/v1";
+export const ORIGIN = "http://commerce.test";
+export const BASE = `${ORIGIN}/commerce/v1`;
 
-export type Item = { id: string; name: string; note: string | null; createdAt: string; updatedAt: string };
-export type Page = { items: Item[]; nextCursor: string | null };
-
-let seq = 0;
-/** A fresh user (unique per call, so tests never see each other's data) and their token. */
-export async function newUser(scope = "*"): Promise<{ id: string; token: string }> {
-  const id = `user_${Date.now().toString(36)}_${++seq}_${Math.random().toString(36).slice(2, 8)}`;
-  return { id, token: await mintToken({ sub: id, scope }) };
-}
-
-/** The product's API as its tests call it (`call`, `ok`, `problem`): packages/testing's createTestClient. */
+/** The gateway as the front door calls it (SELF). */
 export const api = createTestClient(BASE);
 export const call = api.call;
 
-export async function createItem(token: string, body: Record<string, unknown> = {}): Promise<Item> {
-  const res = await call("POST", "/items", token, { name: "An item", ...body });
-  expect(res.status).toBe(201);
-  return (await res.json()) as Item;
+export const newUser = (scope = "commerce:read commerce:write") => newTestUser(scope, "user_");
+export const newAdmin = () => newTestUser("*", "admin_", ["commerce:admin"]);
+
+/** Calls the gateway with some bindings replaced (a service that throws, a low rate limit). */
+export async function fetchWith(overrides: Partial<Record<keyof Env, unknown>>, path: string, init: RequestInit = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`${ORIGIN}${path}`, init), { ...env, ...overrides } as Env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
 
-/** Every item of the user through the API (all pages), for "nothing changed" checks. */
-export async function listAll(token: string): Promise<Item[]> {
-  const out: Item[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: Page = await api.ok(call("GET", `/items?limit=100${cursor ? `&cursor=${cursor}` : ""}`, token));
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
+/** A service binding that records what reached it and answers with `answer` (or throws). */
+export function fakeService(
+  answer: (req: Request) => Response | Promise<Response>,
+  rpc: Record<string, (...a: unknown[]) => unknown> = {},
+) {
+  const seen: Request[] = [];
+  const binding = {
+    fetch: async (input: RequestInfo, init?: RequestInit) => {
+      const req = new Request(input, init);
+      seen.push(req);
+      return answer(req);
+    },
+    ...rpc,
+  };
+  return { binding, seen };
 }
+
+export const throwing = () =>
+  fakeService(() => {
+    throw new Error("connection refused");
+  });
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

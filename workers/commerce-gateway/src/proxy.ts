@@ -1,0 +1,56 @@
+// The catch-all of /commerce/v1/*: the registry's longest matching route names the service; the request
+// goes to its binding unchanged (method, path, query, streamed body, headers minus hop-by-hop), with the
+// request id and the correlation id; the answer streams back.
+import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER } from "@edgeworks/commerce-contracts";
+import { ApiError, PROBLEM_CONTENT_TYPE } from "@edgeworks/http";
+import type { Context } from "hono";
+import type { GatewayEnv } from "./product";
+import { routeFor } from "./registry";
+import { badGateway, bindingOf, serviceUnavailable, stripHopByHop } from "./upstream";
+
+/** Headers a caller may not pass to a service (the front door and the gateway set them). */
+const NOT_FORWARDED = ["x-forwarded-host", "x-forwarded-prefix"];
+
+export async function proxy(c: Context<GatewayEnv>): Promise<Response> {
+  const { registry, correlationId, logger } = c.var.gateway;
+  const path = c.req.path;
+  const found = routeFor(registry.entries, path);
+  if (!found) throw new ApiError("not_found", `No route for ${c.req.method} ${path}`);
+  const { entry } = found;
+  const binding = bindingOf(c.env, entry.binding);
+  if (!binding) {
+    logger.error("no binding for a registry entry", { service: entry.service, binding: entry.binding });
+    throw serviceUnavailable(entry.service);
+  }
+
+  const headers = stripHopByHop(new Headers(c.req.raw.headers));
+  for (const h of NOT_FORWARDED) headers.delete(h);
+  headers.set(REQUEST_ID_HEADER, c.var.requestId);
+  if (correlationId) headers.set(CORRELATION_ID_HEADER, correlationId);
+  else headers.delete(CORRELATION_ID_HEADER);
+  const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
+  const forwarded = new Request(c.req.url, {
+    method: c.req.method,
+    headers,
+    body: hasBody ? c.req.raw.body : null,
+    redirect: "manual",
+  });
+
+  let upstream: Response;
+  try {
+    upstream = await binding.fetch(forwarded);
+  } catch (err) {
+    logger.error("service unreachable", { service: entry.service, error: String(err).slice(0, 300) });
+    throw serviceUnavailable(entry.service);
+  }
+  const type = upstream.headers.get("Content-Type") ?? "";
+  if (upstream.status >= 500 && !type.startsWith(PROBLEM_CONTENT_TYPE)) {
+    await upstream.body?.cancel();
+    logger.error("service answered an error without a problem document", { service: entry.service, status: upstream.status });
+    return badGateway(entry.service, upstream.status, c.var.requestId);
+  }
+  const out = new Response(upstream.body, upstream);
+  stripHopByHop(out.headers);
+  out.headers.set(REQUEST_ID_HEADER, c.var.requestId);
+  return out;
+}
