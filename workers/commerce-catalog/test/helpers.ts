@@ -89,7 +89,11 @@ export function orderCancelled(
 
 let messageSeq = 0;
 /** Delivers bodies to the Worker's queue handler as one batch of `queue`, and reports acks and retries. */
-export async function deliver(bodies: unknown[], queue = "edgeworks-commerce-catalog-events", targetEnv: Env = env) {
+export async function deliver(
+  bodies: unknown[],
+  queue = "edgeworks-commerce-catalog-events",
+  targetEnv: Env = env,
+): ReturnType<typeof getQueueResult> {
   const batch = createMessageBatch(
     queue,
     bodies.map((body) => ({
