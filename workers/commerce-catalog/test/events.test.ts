@@ -242,7 +242,7 @@ describe("the consumer", () => {
     const [a] = await twoProducts(10, 0);
     const orders = Array.from({ length: 100 }, () => newOrderId());
     const results = await Promise.all(orders.map((orderId) => deliver([orderCreated(orderId, [lineOf(a, 1)])])));
-    expect(results.flatMap((r) => r.retryMessages)).toEqual([]);
+    expect(results.flatMap((r: { retryMessages: unknown[] }) => r.retryMessages)).toEqual([]);
     const types = (await Promise.all(orders.map(publishedFor))).map((events) => events.map((e) => e.type).join(","));
     expect(types.filter((t) => t === "inventory.reserved")).toHaveLength(10);
     expect(types.filter((t) => t === "inventory.rejected")).toHaveLength(90);
