@@ -10,7 +10,6 @@ import {
   usersRpc,
 } from "@edgeworks/commerce-contracts";
 import { createTestClient, newTestUser } from "@edgeworks/testing";
-import { vi } from "vitest";
 import worker from "../src/index";
 
 export const BASE = "http://commerce-orders.test/commerce/v1";
@@ -55,41 +54,66 @@ export function addProduct(p: Partial<ProductPrice> & { productId: string }): Pr
 }
 
 export const fakeCatalog = {
-  getProducts: vi.fn(async (_ctx: unknown, input: unknown) => {
+  getProducts: async (_ctx: unknown, input: unknown) => {
     const { productIds } = catalogRpc.getProducts.input.parse(input);
     return catalogRpc.getProducts.output.parse({ products: productIds.flatMap((id) => products.get(id) ?? []) });
-  }),
+  },
 };
 export const fakeCart = {
-  getCart: vi.fn(async (_ctx: unknown, input: unknown) => {
+  getCart: async (_ctx: unknown, input: unknown) => {
     const { userId } = cartRpc.getCart.input.parse(input);
     return { userId, lines: carts.get(userId) ?? [] };
-  }),
-  clearCart: vi.fn(async (_ctx: unknown, input: unknown) => {
+  },
+  clearCart: async (_ctx: unknown, input: unknown) => {
     const i = cartRpc.clearCart.input.parse(input);
     cleared.push(i);
     carts.delete(i.userId);
     return { cleared: true };
-  }),
+  },
 };
 export const fakeUsers = {
-  getAddress: vi.fn(async (_ctx: unknown, input: unknown) => {
+  getAddress: async (_ctx: unknown, input: unknown) => {
     const { userId, addressId } = usersRpc.getAddress.input.parse(input);
     const a = addresses.get(addressId);
     return a && a.userId === userId ? a : null;
-  }),
+  },
 };
 export const charges: { orderId: string; amount: number; paymentMethod: string }[] = [];
 export const fakePayments = {
-  charge: vi.fn(async (_ctx: unknown, input: unknown) => {
+  charge: async (_ctx: unknown, input: unknown) => {
     const i = paymentsRpc.charge.input.parse(input);
     charges.push(i);
     return { paymentId: `pay_${i.orderId.slice(4)}`, status: "processing" as const };
-  }),
+  },
 };
 
-/** The Worker's env with the sibling services replaced by the fakes above. */
-export const testEnv = { ...env, CATALOG: fakeCatalog, CART: fakeCart, USERS: fakeUsers, PAYMENTS: fakePayments } as unknown as Env;
+/** A queue producer that keeps what it is sent (the unit tests' events never reach the real siblings). */
+export function fakeQueue() {
+  const sent: unknown[] = [];
+  return {
+    sent,
+    send: async (body: unknown) => {
+      sent.push(body);
+    },
+    sendBatch: async (messages: Iterable<{ body: unknown }>) => {
+      for (const m of messages) sent.push(m.body);
+    },
+  };
+}
+export const published = { catalog: fakeQueue(), payments: fakeQueue(), notifications: fakeQueue(), logs: fakeQueue() };
+
+/** The Worker's env with the sibling services and the queues to them replaced by the fakes above. */
+export const testEnv = {
+  ...env,
+  CATALOG: fakeCatalog,
+  CART: fakeCart,
+  USERS: fakeUsers,
+  PAYMENTS: fakePayments,
+  CATALOG_EVENTS: published.catalog,
+  PAYMENTS_EVENTS: published.payments,
+  NOTIFICATIONS_EVENTS: published.notifications,
+  LOGS: published.logs,
+} as unknown as Env;
 
 /** The product's API over worker.fetch with {@link testEnv}. */
 export const api = createTestClient(BASE, {
