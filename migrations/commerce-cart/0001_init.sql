@@ -1,12 +1,11 @@
--- commerce-cart: items owned by a user, soft-deleted. Must match workers/commerce-cart/src/schema.ts (the drift check in test/conformance.test.ts).
-CREATE TABLE items (
-  id TEXT PRIMARY KEY NOT NULL,
-  user_id TEXT NOT NULL,
-  name TEXT NOT NULL,
-  note TEXT,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  deleted_at INTEGER
+-- commerce-cart: the carts live in the Cart Durable Objects; this is the operators' read model of them.
+-- Must match workers/commerce-cart/src/schema.ts (the drift check in test/conformance.test.ts).
+CREATE TABLE carts (
+  user_id TEXT PRIMARY KEY NOT NULL,
+  line_count INTEGER NOT NULL,
+  item_count INTEGER NOT NULL,
+  currency TEXT,
+  updated_at INTEGER NOT NULL
 );
 
-CREATE INDEX items_user_created ON items (user_id, created_at, id) WHERE deleted_at IS NULL;
+CREATE INDEX carts_updated ON carts (updated_at) WHERE line_count > 0;

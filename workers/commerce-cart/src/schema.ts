@@ -2,26 +2,25 @@ import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
- * One row per item, owned by one user. Times are epoch milliseconds; a deleted item keeps its row
- * with `deleted_at` set (soft delete), so every query reads only live rows.
+ * The carts themselves live in the Cart Durable Objects (one per user). This table is a read model for
+ * operators (which carts exist, how full, since when: abandoned-cart reports), written after each change
+ * and never read on a request's path, so it may lag a failed write. Times are epoch ms.
  * The source of truth for tables and indexes: migrations/commerce-cart/*.sql must say the same, and
  * test/conformance.test.ts (schema drift) fails when they disagree.
  */
-export const items = sqliteTable(
-  "items",
+export const carts = sqliteTable(
+  "carts",
   {
-    id: text("id").primaryKey(),
-    userId: text("user_id").notNull(),
-    name: text("name").notNull(),
-    note: text("note"),
-    createdAt: integer("created_at").notNull(),
+    userId: text("user_id").primaryKey(),
+    lineCount: integer("line_count").notNull(),
+    itemCount: integer("item_count").notNull(),
+    /** The cart's currency; null when empty. */
+    currency: text("currency"),
     updatedAt: integer("updated_at").notNull(),
-    deletedAt: integer("deleted_at"),
   },
   (t) => [
-    // partial: every query is one user's live items, newest first, keyset-paginated on (created_at, id)
-    index("items_user_created").on(t.userId, t.createdAt, t.id).where(sql`deleted_at IS NULL`),
+    // abandoned carts: non-empty ones by last change
+    index("carts_updated").on(t.updatedAt).where(sql`line_count > 0`),
   ],
 );
-
-export type ItemRow = typeof items.$inferSelect;
+export type CartRow = typeof carts.$inferSelect;

@@ -8,7 +8,7 @@ import * as schema from "../src/schema";
 describeConformance({
   name: "commerce-cart",
   origin: "http://commerce-cart.test",
-  prefix: "/commerce-cart",
+  prefix: "/commerce",
   worker,
   handlers: ["fetch"],
   durableObjects: ["RateLimiter", "Cart"],

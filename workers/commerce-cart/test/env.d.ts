@@ -4,6 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
+      /** The D1 of the catalog stand-in beside this Worker (test/fixtures/commerce-catalog). */
+      MESH_DB_COMMERCE_CATALOG: D1Database;
     }
   }
 }

@@ -1,53 +1,45 @@
 import { SELF } from "cloudflare:test";
 import { defineSecuritySuite, extraBadCredentials, hostile, type SecurityRoute } from "@edgeworks/testing";
 import { beforeAll } from "vitest";
-import { BASE, createItem, type Item, listAll, newUser } from "./helpers";
+import { BASE, newUser, putItem, seedProduct, storedLines } from "./helpers";
 
-/** Every route under /commerce-cart/v1; `ID` is replaced by the owner's item. Add each new route here. */
+/** Every route under /commerce/v1; `ID` is replaced by a product in the owner's cart. Add each new route here. */
 const ROUTES: SecurityRoute[] = [
-  { method: "GET", path: "/items", read: true },
-  { method: "POST", path: "/items", body: { name: "x" }, read: false },
-  { method: "GET", path: "/items/ID", read: true },
-  { method: "PATCH", path: "/items/ID", body: { name: "x" }, read: false },
-  { method: "DELETE", path: "/items/ID", read: false },
+  { method: "GET", path: "/cart", read: true },
+  { method: "PUT", path: "/cart/items/ID", body: { quantity: 3 }, read: false },
+  { method: "DELETE", path: "/cart/items/ID", read: false },
+  { method: "DELETE", path: "/cart", read: false },
 ];
 
 let owner = { id: "", token: "" };
-let item: Item;
+let productId = "";
 
 beforeAll(async () => {
   owner = await newUser();
-  item = await createItem(owner.token, { name: "Owner's item", note: "private" });
+  productId = (await seedProduct()).id;
+  await putItem(owner.token, productId, 2);
 });
 
 defineSecuritySuite({
   base: BASE,
   fetch: (url, init) => SELF.fetch(url, init),
   routes: ROUTES,
-  fill: (text) => text.replace("ID", item.id),
+  fill: (text) => text.replace("ID", productId),
   owner: () => owner,
-  scopes: { read: "commerce-cart:read", write: "commerce-cart:write" },
-  otherScopes: ["", "profile"],
-  snapshot: () => listAll(owner.token),
+  scopes: { read: "commerce:read", write: "commerce:write" },
+  otherScopes: ["", "profile", "commerce-cart:write"],
+  snapshot: () => storedLines(owner.id),
   badCredentials: [extraBadCredentials.emptyBearer, extraBadCredentials.otherIssuer, extraBadCredentials.unknownApiKey],
   wwwAuthenticate: /^Bearer realm="edgeworks", error="invalid_(request|token)"/,
-  isolation: {
-    title: "isolation: another user's items are 404 and invisible",
-    routes: (r) => r.path.includes("ID"),
-    name: "%s on the owner's item is 404",
-    stranger: () => newUser(),
-    untouched: "the owner's items are untouched",
-  },
   hostile: {
     cases: [
       hostile.malformed(),
-      hostile.textPlain('{"name":"x"}'),
-      hostile.form("name=x"),
+      hostile.textPlain('{"quantity":1}'),
+      hostile.form("quantity=1"),
       hostile.twoMiB(),
-      hostile.invalid("a lone surrogate", '{"name":"bad \\ud800"}'),
-      hostile.invalid("a NUL character", '{"name":"a\\u0000b"}'),
+      hostile.invalid("a string quantity", '{"quantity":"1"}'),
+      hostile.invalid("an unknown field", '{"quantity":1,"unitAmount":0}'),
     ],
-    // a missing body is validated as `{}`: 422 on create; for PATCH it is the empty (no-op) patch
-    missingBody: (r) => r.method === "POST",
+    missingBody: (r) => r.method === "PUT",
   },
 });
