@@ -229,9 +229,10 @@ export async function call<S extends Record<string, { input: z.ZodType; output: 
   ctx: RpcContext,
   input: z.input<S[K]["input"]>,
 ): Promise<z.output<S[K]["output"]>> {
-  const target = (binding as unknown as Record<string, (c: RpcContext, i: unknown) => Promise<unknown>>)[method];
-  if (typeof target !== "function") throw new Error(`RPC ${method} is not on this binding`);
-  const answer = await target.call(binding, ctx, input);
+  const stub = binding as unknown as Record<string, (c: RpcContext, i: unknown) => Promise<unknown>>;
+  if (typeof stub[method] !== "function") throw new Error(`RPC ${method} is not on this binding`);
+  // called as a method of the stub: `target.call(binding, …)` would be an RPC call to a remote method named "call"
+  const answer = await stub[method](ctx, input);
   return (schemas[method] as S[K]).output.parse(answer) as z.output<S[K]["output"]>;
 }
 
