@@ -1,5 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { createTestClient, newTestUser } from "@edgeworks/testing";
+import { expect } from "vitest";
 import worker from "../src/index";
 
 export const ORIGIN = "http://commerce.test";
@@ -43,3 +44,14 @@ export const throwing = () =>
   });
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** A 503 problem naming the service that could not be reached (with Retry-After, no internals). */
+export async function expectUnavailable(res: Response | Promise<Response>, service: string): Promise<Record<string, unknown>> {
+  const r = await res;
+  expect(r.status).toBe(503);
+  expect(r.headers.get("Content-Type")).toBe("application/problem+json");
+  expect(r.headers.get("Retry-After")).toBe("5");
+  const body = (await r.json()) as Record<string, unknown>;
+  expect(body).toMatchObject({ status: 503, code: "service_unavailable", service, detail: `The ${service} service is unavailable` });
+  return body;
+}
