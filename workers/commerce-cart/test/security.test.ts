@@ -31,6 +31,14 @@ defineSecuritySuite({
   snapshot: () => storedLines(owner.id),
   badCredentials: [extraBadCredentials.emptyBearer, extraBadCredentials.otherIssuer, extraBadCredentials.unknownApiKey],
   wwwAuthenticate: /^Bearer realm="edgeworks", error="invalid_(request|token)"/,
+  // a user reaches only their own cart object: the one route that names a line of it finds none of the owner's
+  isolation: {
+    title: "isolation: another user's cart lines are not theirs",
+    routes: (r) => r.method === "DELETE" && r.path.includes("ID"),
+    name: "%s on the owner's line is 404",
+    stranger: () => newUser(),
+    untouched: "the owner's cart is untouched",
+  },
   hostile: {
     cases: [
       hostile.malformed(),
