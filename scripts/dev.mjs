@@ -3,13 +3,18 @@
 // D1 migration locally, 4. starts the Stripe stand-in (packages/stripe-fake) on 127.0.0.1:12111
 // (STRIPE_FAKE_PORT) and wires every Worker with STRIPE_WEBHOOK_PATH to it, 5. starts wrangler dev with
 // the front door config plus every product's config.
+// the front door config plus every product's config, 6. runs the Workers' cron triggers (wrangler dev does not:
+// see "Crons" below).
 // Usage: node scripts/dev.mjs [--port 8787] [--persist-to .wrangler/state] [--log-level info] [--inspector-port N]
+// Environment: STRIPE_FAKE_PORT (the stand-in's port), STRIPE_FAKE_URL (use a stand-in that is already running,
+// e.g. one a test keeps alive while it crashes and restarts this stack), DEV_CRON_SECONDS (run every-minute
+// crons every N seconds instead of 60; 0 turns the crons off), DEV_VARS (JSON: vars per Worker folder, below).
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { startStripeFake } from "../packages/stripe-fake/src/index.mjs";
-import { ROOT, spawnWrangler, workerConfigs } from "./lib.mjs";
+import { findWorkersEntry, ROOT, ROUTE_OVERRIDE_HEADER, spawnWrangler, workerConfigs } from "./lib.mjs";
 import { migrateAll } from "./migrate.mjs";
 import "./prepare.mjs";
 
@@ -145,11 +150,14 @@ process.on("exit", releaseStartLock);
 
 // The Stripe stand-in: every Worker with STRIPE_WEBHOOK_PATH gets its address and test secrets in .dev.vars,
 // and its webhook URL (through the front door) registered with that Worker's signing secret.
+// With STRIPE_FAKE_URL the stand-in is one already running (it outlives this process, as Stripe outlives a crash).
 const stripePort = Number(process.env.STRIPE_FAKE_PORT ?? "12111");
-const stripeFake = await startStripeFake({ port: stripePort, host: "127.0.0.1" }).catch((error) => {
-  console.error(`the Stripe stand-in could not listen on 127.0.0.1:${stripePort} (${error.message}); set STRIPE_FAKE_PORT`);
-  process.exit(1);
-});
+const stripeFake = process.env.STRIPE_FAKE_URL
+  ? { url: process.env.STRIPE_FAKE_URL.replace(/\/+$/, ""), close: async () => {} }
+  : await startStripeFake({ port: stripePort, host: "127.0.0.1" }).catch((error) => {
+      console.error(`the Stripe stand-in could not listen on 127.0.0.1:${stripePort} (${error.message}); set STRIPE_FAKE_PORT`);
+      process.exit(1);
+    });
 console.log(`Stripe stand-in on ${stripeFake.url} (pages: ${stripeFake.url}/c/pay/<cs_id>, controls: ${stripeFake.url}/_fake/…)`);
 await acquireStartLock();
 for (const worker of workerConfigs().filter((w) => w.name !== "edge")) {
@@ -172,6 +180,28 @@ for (const worker of workerConfigs().filter((w) => w.name !== "edge")) {
   });
   if (!registered.ok) throw new Error(`registering ${url} with the Stripe stand-in failed: ${await registered.text()}`);
   console.log(`Stripe stand-in delivers ${worker.name}'s events to ${url}`);
+}
+
+// DEV_VARS='{"commerce-orders":{"PAYMENT_TIMEOUT_SECONDS":"20"}}': vars of this dev server only (e.g. a test's
+// short timeouts), appended to those Workers' .dev.vars under the start lock with a marker (the last value wins),
+// and taken out again by the next start that does not ask for them.
+const DEV_VARS_MARK = " # DEV_VARS (scripts/dev.mjs)";
+const devVars = JSON.parse(process.env.DEV_VARS ?? "{}");
+for (const worker of workerConfigs().filter((w) => w.name !== "edge")) {
+  const file = join(worker.dir, ".dev.vars");
+  const before = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const kept = before.split("\n").filter((line) => !line.endsWith(DEV_VARS_MARK));
+  const wanted = Object.entries(devVars[worker.name] ?? {});
+  for (const [name, value] of wanted) {
+    if (!/^[A-Z][A-Z0-9_]{0,63}$/.test(name) || !/^[^"\n\\]{0,1000}$/.test(String(value)))
+      throw new Error(`DEV_VARS: ${worker.name}.${name} is not a plain NAME="value"`);
+  }
+  const body = kept.join("\n").replace(/\n*$/, "");
+  const after = `${body}${body ? "\n" : ""}${wanted.map(([n, v]) => `${n}="${v}"${DEV_VARS_MARK}\n`).join("")}`;
+  if (after.trim() !== before.trim()) {
+    writeFileSync(file, after, { mode: 0o600 });
+    if (wanted.length) console.log(`DEV_VARS: ${wanted.map(([n]) => n).join(", ")} for ${worker.name}`);
+  }
 }
 
 const configs = workerConfigs().flatMap((w) => ["-c", relative(ROOT, w.config)]);
@@ -213,4 +243,84 @@ void (async () => {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   releaseStartLock();
+  await startCrons();
 })();
+
+// Crons. wrangler dev never fires cron triggers ("curl /cdn-cgi/handler/scheduled" reaches only the first
+// Worker, the front door), yet the commerce services' outbox sweepers and saga timeouts, the mail retries and
+// the shop's and accounts' clean-ups run from them. Here each Worker's `[triggers] crons` fire on schedule (UTC,
+// as Cloudflare does) through the Miniflare instance behind wrangler's proxy, addressed by Worker name.
+/** @param {string} field @param {number} value @param {number} min */
+function cronFieldMatches(field, value, min) {
+  return field.split(",").some((part) => {
+    const [range, stepText] = part.split("/");
+    const step = stepText ? Number(stepText) : 1;
+    let [lo, hi] = [min, Number.POSITIVE_INFINITY];
+    if (range !== "*") {
+      const [a, b] = range.split("-").map(Number);
+      [lo, hi] = [a, b ?? (stepText ? Number.POSITIVE_INFINITY : a)];
+    }
+    return value >= lo && value <= hi && (value - lo) % step === 0;
+  });
+}
+
+/** Whether a five-field cron expression (numbers, `*`, ranges, lists, steps) matches the minute of `date` (UTC). */
+export function cronMatches(expression, date) {
+  const f = expression.trim().split(/\s+/);
+  if (f.length !== 5) return false;
+  const values = [date.getUTCMinutes(), date.getUTCHours(), date.getUTCDate(), date.getUTCMonth() + 1, date.getUTCDay()];
+  const mins = [0, 0, 1, 1, 0];
+  return f.every((field, i) => cronFieldMatches(field, values[i], mins[i]) || (i === 4 && field === "7" && values[4] === 0));
+}
+
+async function startCrons() {
+  const every = Number(process.env.DEV_CRON_SECONDS ?? "60");
+  if (!(every > 0)) return;
+  const jobs = [];
+  for (const worker of workerConfigs()) {
+    const toml = readFileSync(worker.config, "utf8");
+    const name = tomlString(toml, "name");
+    const list = /^\s*crons\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1];
+    if (!name || !list) continue;
+    for (const cron of list.match(/"[^"]*"/g) ?? []) jobs.push({ worker: name, cron: cron.slice(1, -1) });
+  }
+  if (jobs.length === 0) return;
+  let entry = null;
+  for (let i = 0; i < 40 && !entry; i++) {
+    entry = await findWorkersEntry(child.pid, { exclude: [Number(values.port)] });
+    if (!entry) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  if (!entry) {
+    console.warn("crons: the Workers' Miniflare address was not found (Linux /proc only); cron triggers do not run");
+    return;
+  }
+  console.log(
+    `crons: ${jobs.map((j) => `${j.worker} "${j.cron}"`).join(", ")}${every === 60 ? "" : ` (every-minute ones every ${every} s)`}`,
+  );
+  const fire = async (job, at) => {
+    const url = `${entry}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(job.cron)}&time=${at.getTime()}`;
+    const res = await fetch(url, { headers: { [ROUTE_OVERRIDE_HEADER]: job.worker }, signal: AbortSignal.timeout(60_000) }).catch(
+      (error) => ({ ok: false, status: 0, text: async () => String(error) }),
+    );
+    if (!res.ok) console.warn(`crons: ${job.worker} "${job.cron}" failed: ${res.status} ${(await res.text()).slice(0, 300)}`);
+  };
+  let lastMinute = -1;
+  const tick = () => {
+    const now = new Date();
+    const minute = Math.floor(now.getTime() / 60_000);
+    for (const job of jobs) {
+      const everyMinute = job.cron.trim() === "* * * * *";
+      if ((everyMinute && every < 60) || (minute !== lastMinute && cronMatches(job.cron, now))) void fire(job, now);
+    }
+    lastMinute = minute;
+  };
+  // every-minute crons on the minute (or every N s), others once in each minute they match
+  const period = Math.min(every, 60) * 1000;
+  setTimeout(
+    () => {
+      tick();
+      setInterval(tick, period).unref();
+    },
+    every < 60 ? period : 60_000 - (Date.now() % 60_000),
+  ).unref();
+}

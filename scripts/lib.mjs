@@ -1,6 +1,6 @@
 // Shared by the dev, migrate, types, test and bench scripts: where the Workers are and how to run wrangler offline.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -94,4 +94,88 @@ export async function startDevServer(label) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** The pids of `pid` and all its descendants (Linux /proc; an empty list elsewhere). */
+function processTree(pid) {
+  if (!existsSync("/proc")) return [];
+  const children = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ")"
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {} // gone already
+  }
+  const out = [];
+  const walk = (p) => {
+    out.push(p);
+    for (const c of children.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+/** Loopback TCP ports that the processes of `pid`'s tree listen on (Linux /proc; empty elsewhere). */
+export function listeningPorts(pid) {
+  const inodes = new Set();
+  for (const p of processTree(pid)) {
+    try {
+      for (const fd of readdirSync(`/proc/${p}/fd`)) {
+        const target = (() => {
+          try {
+            return readlinkSync(`/proc/${p}/fd/${fd}`);
+          } catch {
+            return "";
+          }
+        })();
+        const m = /^socket:\[(\d+)\]$/.exec(target);
+        if (m) inodes.add(m[1]);
+      }
+    } catch {} // not ours to read, or gone
+  }
+  const ports = new Set();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local_address rem_address st … inode (10th column); 0A = LISTEN
+      if (cols.length < 10 || cols[3] !== "0A" || !inodes.has(cols[9])) continue;
+      ports.add(Number.parseInt(cols[1].split(":")[1], 16));
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+/** The header Miniflare's entry reads to send a request to one Worker of a multi-Worker session by name. */
+export const ROUTE_OVERRIDE_HEADER = "MF-Route-Override";
+
+/**
+ * The address of the Miniflare instance that runs the Workers of a `wrangler dev` session (wrangler's own
+ * proxy on the public port sits in front of it, and consumes the route-override header). On it, a request
+ * with `MF-Route-Override: <worker name>` reaches that Worker directly (its fetch, or
+ * `/cdn-cgi/handler/scheduled?cron=…` its scheduled handler): how `pnpm dev` runs crons, and how the bench
+ * reaches a Worker that has no socket of its own. Found among the session's listening sockets by asking each
+ * for the front door's /health by name; null when not found (not Linux, or not up yet).
+ *
+ * @param {number} pid the wrangler dev process (or an ancestor of it)
+ * @param {{ exclude?: number[], probeWorker?: string }} [options]
+ */
+export async function findWorkersEntry(pid, options = {}) {
+  const probeWorker = options.probeWorker ?? "edgeworks-edge";
+  for (const port of listeningPorts(pid)) {
+    if (options.exclude?.includes(port)) continue;
+    const url = `http://127.0.0.1:${port}`;
+    const ok = await fetch(`${url}/health`, {
+      headers: { [ROUTE_OVERRIDE_HEADER]: probeWorker },
+      signal: AbortSignal.timeout(2000),
+    }).then(
+      async (r) => r.ok && /json/.test(r.headers.get("content-type") ?? "") && (await r.text()).includes('"status"'),
+      () => false,
+    );
+    if (ok) return url;
+  }
+  return null;
 }
