@@ -8,9 +8,9 @@ import * as schema from "../src/schema";
 describeConformance({
   name: "commerce-notifications",
   origin: "http://commerce-notifications.test",
-  prefix: "/commerce-notifications",
+  prefix: "/commerce",
   worker,
-  handlers: ["fetch", "queue"],
+  handlers: ["fetch", "queue", "scheduled"],
   durableObjects: ["RateLimiter"],
   schema,
 });
