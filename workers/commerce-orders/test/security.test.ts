@@ -1,53 +1,59 @@
-import { SELF } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { defineSecuritySuite, extraBadCredentials, hostile, type SecurityRoute } from "@edgeworks/testing";
 import { beforeAll } from "vitest";
-import { BASE, createItem, type Item, listAll, newUser } from "./helpers";
+import worker from "../src/index";
+import { api, BASE, newUser, type Order, orderOne, testEnv } from "./helpers";
 
-/** Every route under /commerce-orders/v1; `ID` is replaced by the owner's item. Add each new route here. */
+/** Every route under /commerce/v1; `ID` is replaced by the owner's order. Add each new route here. */
 const ROUTES: SecurityRoute[] = [
-  { method: "GET", path: "/items", read: true },
-  { method: "POST", path: "/items", body: { name: "x" }, read: false },
-  { method: "GET", path: "/items/ID", read: true },
-  { method: "PATCH", path: "/items/ID", body: { name: "x" }, read: false },
-  { method: "DELETE", path: "/items/ID", read: false },
+  { method: "GET", path: "/orders", read: true },
+  { method: "POST", path: "/orders", body: { items: [{ productId: "prd_x", quantity: 1 }] }, read: false },
+  { method: "GET", path: "/orders/ID", read: true },
+  { method: "POST", path: "/orders/ID/cancel", read: false },
+  { method: "GET", path: "/orders/ID/timeline", read: true },
+  { method: "POST", path: "/admin/orders/ID/replay", read: false },
 ];
 
 let owner = { id: "", token: "" };
-let item: Item;
+let order: Order;
 
 beforeAll(async () => {
   owner = await newUser();
-  item = await createItem(owner.token, { name: "Owner's item", note: "private" });
+  order = (await orderOne(owner.token)).order;
 });
+
+/** The owner's orders as stored, for "nothing changed" checks. */
+const snapshot = async () => (await api.ok<{ items: Order[] }>(api.call("GET", "/orders?limit=100", owner.token))).items;
 
 defineSecuritySuite({
   base: BASE,
-  fetch: (url, init) => SELF.fetch(url, init),
+  fetch: (url, init) => Promise.resolve(worker.fetch(new Request(url, init), testEnv, createExecutionContext())),
   routes: ROUTES,
-  fill: (text) => text.replace("ID", item.id),
+  fill: (text) => text.replace("ID", order.id),
   owner: () => owner,
-  scopes: { read: "commerce-orders:read", write: "commerce-orders:write" },
+  scopes: { read: "commerce:read", write: "commerce:write" },
   otherScopes: ["", "profile"],
-  snapshot: () => listAll(owner.token),
+  snapshot,
   badCredentials: [extraBadCredentials.emptyBearer, extraBadCredentials.otherIssuer, extraBadCredentials.unknownApiKey],
   wwwAuthenticate: /^Bearer realm="edgeworks", error="invalid_(request|token)"/,
   isolation: {
-    title: "isolation: another user's items are 404 and invisible",
-    routes: (r) => r.path.includes("ID"),
-    name: "%s on the owner's item is 404",
+    title: "isolation: another user's orders are 404 and invisible",
+    // replay is an operator's route: a stranger without the role is 403 before the order is looked up
+    routes: (r) => r.path.includes("ID") && !r.path.startsWith("/admin"),
+    name: "%s on the owner's order is 404",
     stranger: () => newUser(),
-    untouched: "the owner's items are untouched",
+    untouched: "the owner's orders are untouched",
   },
   hostile: {
     cases: [
       hostile.malformed(),
-      hostile.textPlain('{"name":"x"}'),
-      hostile.form("name=x"),
+      hostile.textPlain('{"items":[]}'),
+      hostile.form("items=1"),
       hostile.twoMiB(),
-      hostile.invalid("a lone surrogate", '{"name":"bad \\ud800"}'),
-      hostile.invalid("a NUL character", '{"name":"a\\u0000b"}'),
+      hostile.invalid("a lone surrogate", '{"items":[{"productId":"bad \\ud800","quantity":1}]}'),
+      hostile.invalid("a NUL character", '{"paymentMethod":"pm_\\u0000"}'),
     ],
-    // a missing body is validated as `{}`: 422 on create; for PATCH it is the empty (no-op) patch
-    missingBody: (r) => r.method === "POST",
+    // a missing body is validated as `{}`; POST /orders then needs its Idempotency-Key (422)
+    missingBody: (r) => r.path === "/orders",
   },
 });
