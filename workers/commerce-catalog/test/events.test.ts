@@ -259,3 +259,23 @@ describe("the consumer", () => {
     ]);
   }, 60_000);
 });
+
+describe("the outbox sweeper (cron)", () => {
+  it("scheduled sends outbox rows a dead relay left behind to orders' queue", async () => {
+    const { createScheduledController } = await import("cloudflare:test");
+    const { eventOutboxStatements, newEvent } = await import("@edgeworks/commerce-contracts");
+    const worker = (await import("../src/index")).default;
+    const orderId = newOrderId();
+    const left = newEvent("inventory.released", { orderId, lines: [], reason: "payment_timeout" }, { requestId: "req_cron" });
+    await env.DB.batch(eventOutboxStatements(env.DB, left));
+    const pending = () =>
+      env.DB.prepare("SELECT sent_at FROM queue_outbox WHERE id = ?").bind(`${left.id}:orders`).first<{ sent_at: number | null }>();
+    expect(await pending()).toEqual({ sent_at: null });
+    await worker.scheduled(
+      createScheduledController({ cron: "* * * * *" }),
+      env,
+      (await import("cloudflare:test")).createExecutionContext(),
+    );
+    expect((await pending())?.sent_at).toEqual(expect.any(Number));
+  });
+});
