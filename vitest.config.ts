@@ -5,6 +5,12 @@ import { defineConfig } from "vitest/config";
 // scripts project (deploy planning, keys, dlq) runs in Node.
 export default defineConfig({
   test: {
-    projects: ["packages/*/vitest.config.ts", "workers/*/vitest.config.ts", "workers/*/vitest.e2e.config.ts", "scripts/vitest.config.ts"],
+    projects: [
+      "packages/*/vitest.config.ts",
+      "packages/testing/test/fixtures/*/vitest.config.ts",
+      "workers/*/vitest.config.ts",
+      "workers/*/vitest.e2e.config.ts",
+      "scripts/vitest.config.ts",
+    ],
   },
 });
