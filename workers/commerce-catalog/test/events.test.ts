@@ -271,11 +271,7 @@ describe("the outbox sweeper (cron)", () => {
     const pending = () =>
       env.DB.prepare("SELECT sent_at FROM queue_outbox WHERE id = ?").bind(`${left.id}:orders`).first<{ sent_at: number | null }>();
     expect(await pending()).toEqual({ sent_at: null });
-    await worker.scheduled(
-      createScheduledController({ cron: "* * * * *" }),
-      env,
-      (await import("cloudflare:test")).createExecutionContext(),
-    );
+    await worker.scheduled(createScheduledController({ cron: "* * * * *" }), env);
     expect((await pending())?.sent_at).toEqual(expect.any(Number));
   });
 });
