@@ -275,3 +275,18 @@ describe("the outbox sweeper (cron)", () => {
     expect((await pending())?.sent_at).toEqual(expect.any(Number));
   });
 });
+
+describe("logs", () => {
+  it("every event consumed and produced is logged with the order id and the saga's request id", async () => {
+    const sent: unknown[] = [];
+    const logs = { sendBatch: vi.fn(async (batch: { body: unknown }[]) => void sent.push(...batch.map((m) => m.body))) };
+    const [a] = await twoProducts(1, 0);
+    const orderId = newOrderId();
+    const created = orderCreated(orderId, [lineOf(a, 1)]);
+    await deliver([created], undefined, { ...env, LOGS: logs as unknown as Queue });
+    const { logEntry } = await import("@edgeworks/commerce-contracts");
+    const entries = sent.map((e) => logEntry.parse(e));
+    expect(entries.map((e) => e.msg)).toEqual(["event consumed", "stock reserved"]);
+    for (const e of entries) expect(e).toMatchObject({ service: "catalog", correlationId: orderId, requestId: created.requestId });
+  });
+});
