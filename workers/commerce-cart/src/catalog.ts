@@ -1,4 +1,4 @@
-import { type CatalogApi, catalogRpc, type ProductPrice, rpc, type ServiceLogger } from "@edgeworks/commerce-contracts";
+import { call, catalogRpc, type ProductPrice, type ServiceLogger } from "@edgeworks/commerce-contracts";
 import { ApiError } from "@edgeworks/http";
 
 /** Seconds a client should wait after catalog could not be asked. */
@@ -19,13 +19,14 @@ export function catalogPrices(env: { CATALOG: Fetcher }, ids: { requestId: strin
     const wanted = [...new Set(productIds)];
     if (wanted.length === 0) return [];
     try {
-      // what contracts' `call(env.CATALOG, catalogRpc, "getProducts", …)` does (the answer parsed with the contract),
-      // spelled out until its `target.call(…)` is fixed: on an RPC stub that is a remote method named "call"
-      const answer = await rpc<CatalogApi>(env.CATALOG).getProducts(
+      const { products } = await call(
+        env.CATALOG,
+        catalogRpc,
+        "getProducts",
         { requestId: ids.requestId, correlationId: null },
         { productIds: wanted },
       );
-      return catalogRpc.getProducts.output.parse(answer).products;
+      return products;
     } catch (error) {
       logger.warn("catalog getProducts failed", {
         error: error instanceof Error ? error.message : String(error),

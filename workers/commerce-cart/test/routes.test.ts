@@ -109,7 +109,10 @@ describe("/commerce/v1/cart", () => {
 
     const many = await newUser();
     const products = await Promise.all(Array.from({ length: 51 }, () => seedProduct()));
-    for (const p of products.slice(0, 50)) await putItem(many.token, p.id, 1);
+    // 49 lines straight into the object (quicker than 49 requests), the 50th through the API
+    const stub = env.CART.get(env.CART.idFromName(many.id));
+    for (const p of products.slice(0, 49)) await stub.put({ ...p, productId: p.id, quantity: 1 }, Date.now());
+    expect((await putItem(many.token, products[49]?.id ?? "", 1)).lines).toHaveLength(50);
     await api.problem(call("PUT", `/cart/items/${products[50]?.id}`, many.token, { quantity: 1 }), 409, "conflict");
     expect(await storedLines(many.id)).toHaveLength(50);
   });
