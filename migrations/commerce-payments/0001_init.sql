@@ -18,6 +18,7 @@ CREATE TABLE payments (
   failure_message TEXT,
   order_cancelled INTEGER NOT NULL,
   last_event_id TEXT,
+  request_id TEXT,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );

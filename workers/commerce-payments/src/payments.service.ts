@@ -100,8 +100,16 @@ async function transition(
   return won;
 }
 
-const event = <T extends "payment.succeeded" | "payment.failed" | "payment.refunded">(deps: PayDeps, type: T, payload: EventPayload<T>) =>
-  newEvent(type, payload, deps.cause, deps.now());
+/**
+ * A new payment event. Caused by a consumed event: that event. Otherwise by the saga's request (the one that
+ * asked for the charge), so an outcome the webhook or the cron settles still carries the saga's request id.
+ */
+const event = <T extends "payment.succeeded" | "payment.failed" | "payment.refunded">(
+  deps: PayDeps,
+  row: PaymentRow,
+  type: T,
+  payload: EventPayload<T>,
+) => newEvent(type, payload, deps.cause.event ? deps.cause : { requestId: row.requestId ?? deps.cause.requestId ?? null }, deps.now());
 
 /** A PaymentIntent's decline as `payment.failed` says it. */
 function failureOf(pi: Stripe.PaymentIntent): Failure {
@@ -130,7 +138,7 @@ async function refund(deps: PayDeps, row: PaymentRow, pi: Stripe.PaymentIntent):
   const insertRefund = deps.env.DB.prepare(
     "INSERT INTO refunds (id, payment_id, order_id, amount, currency, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
   ).bind(re.id, row.id, row.orderId, re.amount, re.currency, re.status ?? "succeeded", now);
-  const refunded = event(deps, "payment.refunded", {
+  const refunded = event(deps, row, "payment.refunded", {
     orderId: row.orderId,
     paymentId: row.id,
     refundId: re.id,
@@ -183,7 +191,7 @@ async function step(
   if (row.status === "failed" || row.status === "refunded") return "done";
   if (!pi) {
     if (row.status === "processing" && failure) {
-      const failed = event(deps, "payment.failed", { orderId: row.orderId, paymentId: row.id, paymentIntentId: null, ...failure });
+      const failed = event(deps, row, "payment.failed", { orderId: row.orderId, paymentId: row.id, paymentIntentId: null, ...failure });
       return again(await transition(deps, row, ["processing"], { status: "failed", failure }, failed));
     }
     return "done";
@@ -193,7 +201,7 @@ async function step(
     // the hard rule: money taken for a cancelled order goes back at once
     if (cancelled) return again(await refund(deps, row, pi));
     if (row.status !== "processing") return "done";
-    const succeeded = event(deps, "payment.succeeded", {
+    const succeeded = event(deps, row, "payment.succeeded", {
       orderId: row.orderId,
       paymentId: row.id,
       paymentIntentId: pi.id,
@@ -211,7 +219,7 @@ async function step(
   }
   if (pi.status === "canceled" || (pi.status === "requires_payment_method" && pi.last_payment_error)) {
     const f = failure ?? failureOf(pi);
-    const failed = event(deps, "payment.failed", { orderId: row.orderId, paymentId: row.id, paymentIntentId: pi.id, ...f });
+    const failed = event(deps, row, "payment.failed", { orderId: row.orderId, paymentId: row.id, paymentIntentId: pi.id, ...f });
     return again(await transition(deps, row, ["processing"], { status: "failed", paymentIntentId: pi.id, failure: f }, failed));
   }
   // requires_action (3-D Secure), processing: the webhook (or the cron, or the order's timeout) settles it later
@@ -328,6 +336,7 @@ export async function charge(deps: PayDeps, input: ChargeInput): Promise<Payment
       failureMessage: null,
       orderCancelled: false,
       lastEventId: null,
+      requestId: deps.cause.requestId ?? null,
       createdAt: t,
       updatedAt: t,
     })
@@ -374,6 +383,7 @@ export async function cancelOrder(deps: PayDeps, payload: EventPayload<"order.ca
           failureMessage: null,
           orderCancelled: true,
           lastEventId: null,
+          requestId: deps.cause.event?.requestId ?? deps.cause.requestId ?? null,
           createdAt: t,
           updatedAt: t,
         })

@@ -26,6 +26,8 @@ export const payments = sqliteTable(
     failureMessage: text("failure_message"),
     orderCancelled: integer("order_cancelled", { mode: "boolean" }).notNull(),
     lastEventId: text("last_event_id"),
+    /** The request that started the saga (the charge's RPC context, or the cancellation's): events made later (webhook, cron) carry it. */
+    requestId: text("request_id"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },

@@ -9,6 +9,7 @@ import {
   newUser,
   paymentRow,
   rpc,
+  rpcCtx,
   stripe,
   stripeFake,
   typesOf,
@@ -82,7 +83,8 @@ describe("charge (RPC)", () => {
   it("3-D Secure: processing until authenticated, then the webhook AND the RPC settle it to ONE payment.succeeded", async () => {
     const user = await newUser();
     const orderId = newOrderId();
-    const first = await rpc("charge", chargeInput(orderId, user.id, "pm_card_threeDSecure2Required"));
+    const sagaCtx = rpcCtx(orderId);
+    const first = await rpc("charge", chargeInput(orderId, user.id, "pm_card_threeDSecure2Required"), sagaCtx);
     expect(first.status).toBe("processing");
     expect(await typesOf(orderId)).toEqual([]);
     const piId = String((await paymentRow(orderId))?.payment_intent_id);
@@ -96,7 +98,14 @@ describe("charge (RPC)", () => {
     ]);
     expect(hooks.responses.map((r) => r.status).every((s) => s === 200)).toBe(true);
     expect(again).toEqual({ paymentId: first.paymentId, status: "succeeded" });
-    expect(await typesOf(orderId)).toEqual(["payment.succeeded"]);
+    const [succeeded, ...more] = await eventsOf(orderId);
+    expect(more).toEqual([]);
+    // whichever path won, the event carries the saga's request (the first charge's), for logs across services
+    expect(succeeded?.event).toMatchObject({
+      type: "payment.succeeded",
+      requestId: sagaCtx.requestId,
+      causationId: `req:${sagaCtx.requestId}`,
+    });
     expect(await paymentRow(orderId)).toMatchObject({ status: "succeeded", payment_intent_id: piId });
     expect(await intentsCreated(orderId)).toBe(1);
   });
