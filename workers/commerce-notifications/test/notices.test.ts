@@ -172,6 +172,27 @@ describe("notices from events", () => {
     expect(await outboxOf("orders", orderId)).toHaveLength(4);
   });
 
+  it("logs each consumed event and its outcome to the log sink with the order as correlation id", async () => {
+    const { id: userId } = await newUser();
+    const orderId = newOrderId();
+    const entries: {
+      service: string;
+      msg: string;
+      requestId: string | null;
+      correlationId: string | null;
+      fields: Record<string, unknown>;
+    }[] = [];
+    const logs = { sendBatch: async (batch: { body: (typeof entries)[number] }[]) => void entries.push(...batch.map((m) => m.body)) };
+    const event = confirmed(orderId, userId);
+    await deliver([event], envWith({ USERS: usersWith({ [userId]: contactOf(userId, { notifyBySms: false }) }), LOGS: logs }));
+    const mine = entries.filter((e) => e.correlationId === orderId);
+    expect(mine.map((e) => [e.service, e.msg, e.requestId])).toEqual([
+      ["notifications", "event consumed", "req_test"],
+      ["notifications", "notice recorded", "req_test"],
+    ]);
+    expect(mine[1]?.fields).toMatchObject({ eventId: event.id, template: "receipt", produced: "notification.sent" });
+  });
+
   it("other event types on the queue are acked and ignored", async () => {
     const orderId = newOrderId();
     const { newEvent } = await import("@edgeworks/commerce-contracts");
