@@ -6,13 +6,16 @@
 // Then, in the lean setup, chat fan-out (scripts/bench/chat-fanout.mjs): one room, 200 sockets, 50 messages/s,
 // next to a plain Node `ws` broadcast server; its section of bench/results.md is replaced on its own.
 // Then shop checkout (scripts/bench/shop.mjs): 50 buyers adding to cart and checking out, next to the bare Worker.
-// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--chat-seconds 15] [--only lean|wrangler|chat|shop]
+// Then commerce (scripts/bench/commerce.mjs), under `pnpm dev` itself: orders per second end to end (placed →
+// confirmed) and the gateway's overhead (the same read through the gateway and to the catalog service directly).
+// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--chat-seconds 15] [--only lean|wrangler|chat|shop|commerce]
 import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { benchChatFanout, fanoutMarkdown, writeFanoutSection } from "./bench/chat-fanout.mjs";
+import { benchCommerce, commerceMarkdown, writeCommerceSection } from "./bench/commerce.mjs";
 import { buildBundles, startLean } from "./bench/lean.mjs";
 import { measure } from "./bench/measure.mjs";
 import { benchShop, shopMarkdown, writeShopSection } from "./bench/shop.mjs";
@@ -147,8 +150,9 @@ const rows = [];
 const stops = [];
 let chat;
 let shop;
+let commerce;
 try {
-  if (values.only !== "wrangler") {
+  if (values.only !== "wrangler" && values.only !== "commerce") {
     console.log("building bundles…");
     const bundles = buildBundles(join(work, "dist"));
     const persistTo = join(work, "lean-state");
@@ -184,7 +188,7 @@ try {
       shop = await benchShop({ bundles, work, seconds });
     }
   }
-  if (values.only !== "lean" && values.only !== "chat" && values.only !== "shop") {
+  if (values.only === undefined || values.only === "wrangler") {
     const persistTo = join(work, "dev-state");
     migrateAll({ persistTo, quiet: true });
     const devPort = 18787;
@@ -203,6 +207,12 @@ try {
     rows.push(
       ...(await measureSetup("wrangler dev", { baseline: `http://127.0.0.1:${basePort}`, stack: `http://127.0.0.1:${devPort}` }, seeded)),
     );
+  }
+  if (values.only === undefined || values.only === "commerce") {
+    for (const stop of stops.reverse()) await stop();
+    stops.length = 0;
+    console.log("measuring commerce (pnpm dev)…");
+    commerce = await benchCommerce({ seconds, connections, work: join(work, "commerce") });
   }
 } finally {
   for (const stop of stops.reverse()) await stop();
@@ -236,7 +246,7 @@ Reading this table:
   on its own socket, as on a short-link custom domain in production.
 `;
 mkdirSync(join(ROOT, "bench"), { recursive: true });
-if (values.only !== "chat" && values.only !== "shop") {
+if (values.only === undefined || values.only === "lean" || values.only === "wrangler") {
   console.log(`\n${table}`);
   writeFileSync(join(ROOT, "bench", "results.md"), header + table + reading);
 }
@@ -249,5 +259,10 @@ if (shop) {
   const section = shopMarkdown(shop, "lean (Miniflare API)");
   console.log(`\n${section}`);
   writeShopSection(section);
+}
+if (commerce) {
+  const section = commerceMarkdown(commerce);
+  console.log(`\n${section}`);
+  writeCommerceSection(section);
 }
 console.log("written to bench/results.md");

@@ -13,6 +13,6 @@ export default defineConfig({
     include: ["e2e/**/*.e2e.test.ts"],
     environment: "node",
     testTimeout: 180_000,
-    hookTimeout: 240_000,
+    hookTimeout: 420_000,
   },
 });
