@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { type CatalogApi, catalogRpc, opsRpc, rpc } from "@edgeworks/commerce-contracts";
 import { describe, expect, it, vi } from "vitest";
 import { CatalogRpc } from "../src/index";
-import { createProduct, deliver, lineOf, newOrderId, orderCancelled, orderConfirmed, orderCreated } from "./helpers";
+import { createProduct, deliver, lineOf, newAdmin, newOrderId, orderCancelled, orderConfirmed, orderCreated } from "./helpers";
 
 // The callee side of the contract: the CatalogRpc entrypoint reached as another Worker reaches it (a
 // loopback service binding with real RPC serialisation); every answer parses with the contract's schema.
@@ -25,6 +25,21 @@ describe("CatalogRpc (contract: CatalogApi)", () => {
         { productId: off.id, sku: off.sku, name: off.name, unitAmount: off.unitAmount, currency: "usd", active: false, available: 1 },
       ].sort((x, y) => (x.productId < y.productId ? -1 : 1)),
     );
+  });
+
+  it("fetch on the same binding serves the HTTP app (how a mesh test creates a product with stock)", async () => {
+    const { token } = await newAdmin();
+    const res = await catalog().fetch("http://catalog/commerce/v1/products", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ sku: `SKU-${crypto.randomUUID()}`, name: "Tee", unitAmount: 1500, currency: "usd", stock: 10 }),
+    });
+    expect(res.status).toBe(201);
+    const product = (await res.json()) as { id: string; available: number };
+    expect(product.available).toBe(10);
+    expect(await catalog().getProducts(ctx, { productIds: [product.id] })).toMatchObject({ products: [{ available: 10 }] });
+    const denied = await catalog().fetch("http://catalog/commerce/v1/products", { method: "GET" });
+    expect(denied.status).toBe(401);
   });
 
   it("refuses a bad input or context (a TypeError the caller sees), never a wrong answer", async () => {
