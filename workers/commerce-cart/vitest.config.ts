@@ -8,10 +8,8 @@ export default defineConfig(() =>
     database: "commerce-cart",
     // accounts is replaced by the fake accounts Worker, so the real token verification path runs
     fakeAccounts: { valid: {} },
-    // CATALOG (entrypoint CatalogRpc) reaches a Worker named edgeworks-commerce-catalog beside this one: the
-    // contract's stand-in in test/fixtures (seeded through env.MESH_DB_COMMERCE_CATALOG), so the cart's tests
-    // do not depend on catalog's inventory machinery; the cross-service saga tests run the real one.
+    // CATALOG (entrypoint CatalogRpc) reaches the real catalog Worker, bundled from its wrangler.toml and run beside
+    // this one; the tests seed its products through env.MESH_DB_COMMERCE_CATALOG (its migrated D1)
     mesh: ["commerce-catalog"],
-    meshDir: new URL("./test/fixtures/", import.meta.url),
   }),
 );

@@ -31,7 +31,7 @@ export const api = createTestClient(BASE);
 export const call = api.call;
 
 let seq = 0;
-/** A product in the catalog beside this Worker (written into its D1), with a unique id and sku. */
+/** A product in the catalog Worker beside this one (written into its D1, as its admin API would), unique id and sku. */
 export async function seedProduct(
   fields: { unitAmount?: number; currency?: string; active?: boolean; onHand?: number; reserved?: number; name?: string; id?: string } = {},
 ) {
