@@ -7,7 +7,7 @@ describe("authentication at the gateway", () => {
   it("401 before any service is called: no credential, a malformed one, a bad token, an unknown API key", async () => {
     const cart = ok();
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { Authorization: "Basic dXNlcjpwYXNz" },
       { Authorization: "Bearer not.a.token" },
       { Authorization: "Bearer ewk_unknown_key_000000000000000000" },

@@ -22,10 +22,7 @@ export async function fetchWith(overrides: Partial<Record<keyof Env, unknown>>, 
 }
 
 /** A service binding that records what reached it and answers with `answer` (or throws). */
-export function fakeService(
-  answer: (req: Request) => Response | Promise<Response>,
-  rpc: Record<string, (...a: unknown[]) => unknown> = {},
-) {
+export function fakeService(answer: (req: Request) => Response | Promise<Response>, rpc: Record<string, (...a: never[]) => unknown> = {}) {
   const seen: Request[] = [];
   const binding = {
     fetch: async (input: RequestInfo, init?: RequestInit) => {
