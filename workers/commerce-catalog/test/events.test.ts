@@ -189,6 +189,26 @@ describe("order.confirmed and order.cancelled", () => {
     expect(await orderRow(orderId)).toEqual({ status: "cancelled", reason: "customer_request" });
   });
 
+  it("order.created and order.cancelled racing: whichever wins, no stock stays held and the events agree", async () => {
+    const [a] = await twoProducts(100, 0);
+    const orders = Array.from({ length: 20 }, () => newOrderId());
+    await Promise.all(
+      orders.map((orderId) => {
+        const created = orderCreated(orderId, [lineOf(a, 1)]);
+        return Promise.all([deliver([created]), deliver([orderCancelled(created)])]);
+      }),
+    );
+    // cancel first: a `cancelled` mark, and the create that was reserving meanwhile fails on it and gives the
+    // stock back; create first: the cancel releases it and publishes inventory.released
+    expect(await stockOf(a.id)).toEqual({ productId: a.id, onHand: 100, reserved: 0, available: 100 });
+    for (const orderId of orders) {
+      const status = (await orderRow(orderId))?.status;
+      const types = (await publishedFor(orderId)).map((e) => e.type);
+      if (status === "released") expect(types).toEqual(["inventory.reserved", "inventory.released"]);
+      else expect([status, types]).toEqual(["cancelled", []]);
+    }
+  }, 30_000);
+
   it("order.cancelled of a rejected order publishes nothing", async () => {
     const [a] = await twoProducts(0, 0);
     const orderId = newOrderId();
