@@ -108,6 +108,33 @@ describe("notices from events", () => {
     expect(users.calls).toHaveLength(1);
   });
 
+  it("twins handled at the same time: the unique index lets one batch win, the other is a no-op (not a retry)", async () => {
+    const { id: userId } = await newUser();
+    const orderId = newOrderId();
+    // every twin gets past the "already recorded?" check before any batch runs: getContact answers when all three asked
+    let release: () => void = () => {};
+    const barrier = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let asked = 0;
+    const users = {
+      async getContact() {
+        if (++asked === 3) release();
+        await barrier;
+        return contactOf(userId);
+      },
+    };
+    const results = await Promise.all([
+      deliver([confirmed(orderId, userId)], envWith({ USERS: users })),
+      deliver([confirmed(orderId, userId)], envWith({ USERS: users })),
+      deliver([confirmed(orderId, userId)], envWith({ USERS: users })),
+    ]);
+    expect(asked).toBe(3);
+    expect(results.flatMap((r) => r.retryMessages)).toEqual([]);
+    expect(await noticesOf(orderId)).toHaveLength(2);
+    expect(await outboxOf("orders", orderId)).toHaveLength(2);
+  });
+
   it("users down → the event is retried with backoff and nothing is written; delivered again it is not lost", async () => {
     const { id: userId } = await newUser();
     const orderId = newOrderId();
