@@ -23,7 +23,7 @@ export default defineConfig(() =>
     mesh,
     stripe: true,
     // the registry is read from KV on every request, so a test that changes it sees the change
-    bindings: { REGISTRY_CACHE_SECONDS: "0", OPENAPI_CACHE_SECONDS: "0", HEALTH_TIMEOUT_MS: "1500" },
+    bindings: { REGISTRY_CACHE_SECONDS: "0", OPENAPI_CACHE_SECONDS: "0", HEALTH_TIMEOUT_MS: "1500", COMMERCE_RATE_LIMIT_PER_MINUTE: "600" },
     meshBindings: mesh.includes("commerce-orders") ? { "commerce-orders": { PAYMENT_TIMEOUT_SECONDS: "30" } } : undefined,
   }),
 );
