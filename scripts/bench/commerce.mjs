@@ -20,7 +20,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { findWorkersEntry, ROOT, ROUTE_OVERRIDE_HEADER, spawnWrangler } from "../lib.mjs";
 import { measure } from "./measure.mjs";
 
@@ -200,20 +199,21 @@ export async function benchCommerce({ seconds = 10, connections = 10, buyers = 2
     await row("d. catalog service directly", `${entry}${path}`, { ...auth, [ROUTE_OVERRIDE_HEADER]: "edgeworks-commerce-catalog" });
     await row("bare baseline Worker through wrangler dev's proxy", `${baseOrigin}/`, {});
 
-    // 1. orders end to end
-    const warmup = 2;
-    const t0 = performance.now();
-    const tStart = t0 + warmup * 1000;
-    const tEnd = tStart + seconds * 1000;
+    // 1. orders end to end, timed by the services' own clocks (createdAt → updatedAt of the confirmed order, the
+    // same machine), so the polling interval does not blur it; counted when confirmed inside the window
+    const warmup = 5;
+    const window = Math.max(seconds * 3, 30);
+    const tStart = Date.now() + warmup * 1000;
+    const tEnd = tStart + window * 1000;
     const latencies = [];
     const errors = {};
     let placed = 0;
+    let confirmedAll = 0;
     let polls = 0;
     await Promise.all(
       people.map(async (buyer) => {
-        while (performance.now() < tEnd) {
+        while (Date.now() < tEnd) {
           try {
-            const t = performance.now();
             const order = await call(origin, "/commerce/v1/orders", {
               token: buyer,
               headers: { "Idempotency-Key": randomUUID() },
@@ -221,20 +221,24 @@ export async function benchCommerce({ seconds = 10, connections = 10, buyers = 2
               expect: 202,
             });
             placed++;
+            const t = Date.now();
             for (;;) {
-              await new Promise((r) => setTimeout(r, 50));
+              await new Promise((r) => setTimeout(r, 250));
               polls++;
               const now = await call(origin, `/commerce/v1/orders/${order.id}`, { token: buyer });
-              if (now.status === "confirmed") break;
+              if (now.status === "confirmed") {
+                confirmedAll++;
+                const at = Date.parse(now.updatedAt);
+                if (at >= tStart && at < tEnd) latencies.push(at - Date.parse(now.createdAt));
+                break;
+              }
               if (now.status === "cancelled") throw new Error(`order cancelled: ${now.cancelReason}`);
-              if (performance.now() - t > 120_000) throw new Error("not confirmed in 120 s");
+              if (Date.now() - t > 180_000) throw new Error("not confirmed in 180 s");
             }
-            const done = performance.now();
-            if (done >= tStart && done < tEnd) latencies.push(done - t);
           } catch (err) {
             const key = String(err.message).slice(0, 160);
             errors[key] = (errors[key] ?? 0) + 1;
-            if (Object.values(errors).reduce((a, b) => a + b, 0) > 50) throw err;
+            if (Object.values(errors).reduce((x, y) => x + y, 0) > 50) throw err;
           }
         }
       }),
@@ -242,15 +246,16 @@ export async function benchCommerce({ seconds = 10, connections = 10, buyers = 2
     const sorted = Float64Array.from(latencies).sort();
     const reconcile = await call(origin, "/commerce/v1/admin/reconcile", { token: adminToken });
     return {
-      config: { buyers, seconds, warmup, connections, load },
+      config: { buyers, seconds, window, warmup, connections, load },
       rows,
       orders: {
-        perSecond: sorted.length / seconds,
+        perSecond: sorted.length / window,
         p50: percentile(sorted, 50),
         p99: percentile(sorted, 99),
         max: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
         confirmed: sorted.length,
         placed,
+        confirmedAll,
         polls,
         errors,
       },
@@ -293,11 +298,12 @@ export function commerceMarkdown(r) {
       `The catalog directly reaches ${f(d.rps / e.rps, 3)}× the bare Worker's req/s.`,
     "",
     `Orders end to end: ${r.config.buyers} buyers in concurrent loops of "POST /commerce/v1/orders (fresh Idempotency-Key, 1 unit, pm_card_visa) → ` +
-      `GET the order every 50 ms until confirmed", ${r.config.seconds} s after a ${r.config.warmup} s warm-up; timed from the POST to reading \`confirmed\`.`,
+      `GET the order every 250 ms until confirmed", ${r.config.window} s after a ${r.config.warmup} s warm-up; latency by the services' clocks ` +
+      "(the order's createdAt → its updatedAt when confirmed), counted when confirmed inside the window.",
     "",
-    "| orders confirmed/s | p50 ms | p99 ms | max ms | confirmed in the window | placed (all) | polls | errors | reconcile afterwards |",
+    "| orders confirmed/s | p50 ms | p99 ms | max ms | confirmed in the window | placed / confirmed (all) | polls | errors | reconcile afterwards |",
     "|---:|---:|---:|---:|---:|---:|---:|---|---|",
-    `| ${f(r.orders.perSecond, 2)} | ${f(r.orders.p50, 0)} | ${f(r.orders.p99, 0)} | ${f(r.orders.max, 0)} | ${r.orders.confirmed} | ${r.orders.placed} | ${r.orders.polls} | ${errs} | ${r.reconcile.orders} orders, total difference ${r.reconcile.totalDifference} |`,
+    `| ${f(r.orders.perSecond, 2)} | ${f(r.orders.p50, 0)} | ${f(r.orders.p99, 0)} | ${f(r.orders.max, 0)} | ${r.orders.confirmed} | ${r.orders.placed} / ${r.orders.confirmedAll} | ${r.orders.polls} | ${errs} | ${r.reconcile.orders} orders, total difference ${r.reconcile.totalDifference} |`,
     "",
   ].join("\n");
 }
