@@ -184,7 +184,8 @@ for (const worker of workerConfigs().filter((w) => w.name !== "edge")) {
 
 // DEV_VARS='{"commerce-orders":{"PAYMENT_TIMEOUT_SECONDS":"20"}}': vars of this dev server only (e.g. a test's
 // short timeouts), appended to those Workers' .dev.vars under the start lock with a marker (the last value wins),
-// and taken out again by the next start that does not ask for them.
+// and taken out again once wrangler has read them (the front door answers), so neither the next dev server nor
+// a Worker's tests (which read .dev.vars too) see them.
 const DEV_VARS_MARK = " # DEV_VARS (scripts/dev.mjs)";
 const devVars = JSON.parse(process.env.DEV_VARS ?? "{}");
 for (const worker of workerConfigs().filter((w) => w.name !== "edge")) {
@@ -201,6 +202,20 @@ for (const worker of workerConfigs().filter((w) => w.name !== "edge")) {
   if (after.trim() !== before.trim()) {
     writeFileSync(file, after, { mode: 0o600 });
     if (wanted.length) console.log(`DEV_VARS: ${wanted.map(([n]) => n).join(", ")} for ${worker.name}`);
+  }
+}
+
+/** Takes the DEV_VARS lines out of every .dev.vars again. */
+function removeDevVars() {
+  for (const worker of workerConfigs()) {
+    const file = join(worker.dir, ".dev.vars");
+    if (!existsSync(file)) continue;
+    const before = readFileSync(file, "utf8");
+    const after = before
+      .split("\n")
+      .filter((line) => !line.endsWith(DEV_VARS_MARK))
+      .join("\n");
+    if (after !== before) writeFileSync(file, after, { mode: 0o600 });
   }
 }
 
@@ -227,6 +242,7 @@ const child = spawnWrangler(
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => {
+  if (holdingStartLock) removeDevVars(); // died before it was up: its DEV_VARS go with it
   releaseStartLock();
   void stripeFake.close().finally(() => process.exit(code ?? 0));
 });
@@ -242,6 +258,7 @@ void (async () => {
     if (up) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  removeDevVars();
   releaseStartLock();
   await startCrons();
 })();
