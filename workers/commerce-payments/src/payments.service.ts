@@ -277,6 +277,17 @@ function chargeFailure(err: unknown): { failure: Failure; pi: Stripe.PaymentInte
   return null;
 }
 
+/** The PaymentIntent of a payment, always from the stored row (so a retry under the same idempotency key replays it). */
+const intentParams = (row: PaymentRow): Stripe.PaymentIntentCreateParams => ({
+  amount: row.amount,
+  currency: row.currency,
+  payment_method: row.paymentMethod ?? "pm_card_visa",
+  confirm: true,
+  automatic_payment_methods: { enabled: true, allow_redirects: "never" },
+  description: `Order ${row.orderId}`,
+  metadata: { orderId: row.orderId, paymentId: row.id },
+});
+
 /** Creates (or, same idempotency key, finds again) and confirms the PaymentIntent of a processing payment, then settles it. */
 async function confirmCharge(deps: PayDeps, row: PaymentRow): Promise<PaymentRow> {
   const stripe = stripeOf(deps.env);
@@ -284,18 +295,7 @@ async function confirmCharge(deps: PayDeps, row: PaymentRow): Promise<PaymentRow
   let pi: Stripe.PaymentIntent | null = null;
   let failure: Failure | null = null;
   try {
-    pi = await stripe.paymentIntents.create(
-      {
-        amount: row.amount,
-        currency: row.currency,
-        payment_method: row.paymentMethod ?? "pm_card_visa",
-        confirm: true,
-        automatic_payment_methods: { enabled: true, allow_redirects: "never" },
-        description: `Order ${row.orderId}`,
-        metadata: { orderId: row.orderId, paymentId: row.id },
-      },
-      { idempotencyKey: stripeKeys.charge(row.orderId) },
-    );
+    pi = await stripe.paymentIntents.create(intentParams(row), { idempotencyKey: stripeKeys.charge(row.orderId) });
   } catch (err) {
     const failed = chargeFailure(err);
     if (!failed) throw err;
@@ -303,6 +303,41 @@ async function confirmCharge(deps: PayDeps, row: PaymentRow): Promise<PaymentRow
     ({ pi, failure } = failed);
   }
   return settle(deps, row.orderId, pi, failure);
+}
+
+/**
+ * A payment of a cancelled order left `processing` without a recorded PaymentIntent (its charge died after
+ * calling Stripe, or before): did Stripe make one? Asks with the charge's idempotency key and other params
+ * (unconfirmed): Stripe answers `idempotency_error` if the charge's request was made (then the original is
+ * replayed and settled: canceled or refunded), else makes an unconfirmed intent nobody can pay, canceled at once.
+ */
+async function closeCancelledWithoutIntent(deps: PayDeps, row: PaymentRow): Promise<PaymentRow> {
+  const stripe = stripeOf(deps.env);
+  let probe: Stripe.PaymentIntent;
+  try {
+    probe = await stripe.paymentIntents.create(
+      {
+        amount: row.amount,
+        currency: row.currency,
+        description: `Order ${row.orderId} (cancelled)`,
+        metadata: { orderId: row.orderId, paymentId: row.id },
+      },
+      { idempotencyKey: stripeKeys.charge(row.orderId) },
+    );
+  } catch (err) {
+    if ((err as { type?: string }).type !== "StripeIdempotencyError") throw err;
+    deps.logger.warn("a charge reached Stripe for a cancelled order; settling it", { paymentId: row.id });
+    return confirmCharge(deps, row);
+  }
+  return settle(
+    deps,
+    row.orderId,
+    await stripe.paymentIntents.cancel(
+      probe.id,
+      { cancellation_reason: "abandoned" },
+      { idempotencyKey: `${stripeKeys.cancel(row.orderId)}:probe` },
+    ),
+  );
 }
 
 export interface ChargeInput {
@@ -345,10 +380,10 @@ export async function charge(deps: PayDeps, input: ChargeInput): Promise<Payment
   if (!row) throw new Error("payment row vanished");
   if (row.status !== "processing") return row;
   if (row.orderCancelled && !row.paymentIntentId) {
-    // cancelled before any intent: refuse (a concurrent charge that did create one settles it to canceled/refunded)
-    await transition(deps, row, ["processing"], { status: "canceled" }, null);
+    // cancelled while an earlier charge had not recorded its intent: refuse, after asking Stripe whether that
+    // charge reached it (then its intent is canceled or refunded)
     deps.logger.info("charge refused: the order is cancelled", { paymentId: row.id });
-    return (await paymentByOrder(deps.env, input.orderId)) ?? row;
+    return closeCancelledWithoutIntent(deps, row);
   }
   return confirmCharge(deps, row);
 }
@@ -450,7 +485,8 @@ export async function applyStripeEvent(deps: PayDeps, event: Stripe.Event): Prom
 /**
  * The cron's reconciliation: payments still `processing` `olderThanMs` after their last change (a lost
  * webhook, a caller that died mid-charge) are settled against Stripe; one without an intent is charged
- * again with the same idempotency key (finds the intent if it was made), or canceled if its order is.
+ * again with the same idempotency key (finds the intent if it was made), or, its order being cancelled, closed
+ * after asking Stripe whether the charge reached it (`closeCancelledWithoutIntent`).
  */
 export async function reconcile(deps: PayDeps, olderThanMs: number, limit = 25): Promise<number> {
   const db = drizzle(deps.env.DB);
@@ -471,8 +507,7 @@ export async function reconcile(deps: PayDeps, olderThanMs: number, limit = 25):
         .update(payments)
         .set({ updatedAt: deps.now() })
         .where(and(eq(payments.id, row.id), eq(payments.status, "processing")));
-      if (!row.paymentIntentId && row.orderCancelled)
-        await transition({ ...deps, logger }, row, ["processing"], { status: "canceled" }, null);
+      if (!row.paymentIntentId && row.orderCancelled) await closeCancelledWithoutIntent({ ...deps, logger }, row);
       else await confirmCharge({ ...deps, logger }, row);
       settled++;
     } catch (error) {

@@ -2,7 +2,19 @@ import { createScheduledController, env } from "cloudflare:test";
 import { opsRpc, paymentsRpc } from "@edgeworks/commerce-contracts";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
-import { cancelled, chargeInput, deliver, newOrderId, newUser, paymentRow, rpc, stripe, stripeFake, typesOf } from "./helpers";
+import {
+  cancelled,
+  chargeInput,
+  deliver,
+  intentsCreated,
+  newOrderId,
+  newUser,
+  paymentRow,
+  rpc,
+  stripe,
+  stripeFake,
+  typesOf,
+} from "./helpers";
 
 /** Every ledger entry, paging with a small limit (each page parsed with the contract). */
 async function fullLedger() {
@@ -141,7 +153,43 @@ describe("cron: relay and reconciliation", () => {
       .bind(`pay_${orderId.slice(4)}`, orderId, user.id, t, t)
       .run();
     await run();
-    expect(await paymentRow(orderId)).toMatchObject({ status: "canceled", payment_intent_id: null });
+    const row = await paymentRow(orderId);
+    expect(row).toMatchObject({ status: "canceled", payment_intent_id: expect.stringMatching(/^pi_/) });
+    // Stripe was asked (with the charge's key): the only intent for the order is unconfirmed and canceled
+    const pi = await stripe.paymentIntents.retrieve(String(row?.payment_intent_id));
+    expect(pi).toMatchObject({ status: "canceled", amount_received: 0 });
+    expect(await intentsCreated(orderId)).toBe(1);
     expect(await typesOf(orderId)).toEqual([]);
+  });
+
+  it("a charge that reached Stripe (succeeded) but whose caller died, for an order cancelled meanwhile, is refunded by the cron", async () => {
+    const user = await newUser();
+    const orderId = newOrderId();
+    const paymentId = `pay_${orderId.slice(4)}`;
+    const t = Date.now() - 600_000;
+    await env.DB.prepare(
+      `INSERT INTO payments (id, order_id, user_id, status, amount, amount_refunded, currency, payment_method, order_cancelled, created_at, updated_at)
+       VALUES (?, ?, ?, 'processing', 1800, 0, 'usd', 'pm_card_visa', 1, ?, ?)`,
+    )
+      .bind(paymentId, orderId, user.id, t, t)
+      .run();
+    // what the dead charge sent to Stripe (same params, same idempotency key)
+    const pi = await stripe.paymentIntents.create(
+      {
+        amount: 1800,
+        currency: "usd",
+        payment_method: "pm_card_visa",
+        confirm: true,
+        automatic_payment_methods: { enabled: true, allow_redirects: "never" },
+        description: `Order ${orderId}`,
+        metadata: { orderId, paymentId },
+      },
+      { idempotencyKey: `commerce-charge:${orderId}` },
+    );
+    expect(pi.status).toBe("succeeded");
+    await run();
+    expect(await paymentRow(orderId)).toMatchObject({ status: "refunded", amount_refunded: 1800, payment_intent_id: pi.id });
+    expect((await stripe.refunds.list({ payment_intent: pi.id })).data.map((r) => r.amount)).toEqual([1800]);
+    expect(await typesOf(orderId)).toEqual(["payment.refunded"]);
   });
 });
