@@ -57,7 +57,19 @@ export const dlqPageSchema = z
   .openapi("DeadLetterPage");
 
 export const redriveBody = z
-  .strictObject({ ids: z.array(z.string().min(1).max(200)).min(1).max(100).optional() })
+  .strictObject({
+    ids: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(200)
+          .regex(/^[\x21-\x7e]+$/, "A dead letter's id (printable ASCII)"),
+      )
+      .min(1)
+      .max(100)
+      .optional(),
+  })
   .openapi("RedriveRequest", { description: "Without `ids`, every parked message of the queue (up to what the service redrives at once)" });
 
 export const redriveSchema = z
