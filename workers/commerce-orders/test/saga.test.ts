@@ -141,14 +141,20 @@ describe("the order saga across services", { timeout: 60_000 }, () => {
   it("no oversell: 100 concurrent orders for 10 units → exactly 10 confirmed, 90 cancelled, no net charge for a cancelled order", async () => {
     const productId = await catalogProduct(10, 1000);
     const placed = await Promise.all(Array.from({ length: 100 }, () => place(productId, 1, "pm_card_visa")));
-    const final = await vi.waitFor(
+    const ids = placed.map(({ order }) => order.id);
+    // polled in the database (100 API reads a second would slow the very services under test)
+    await vi.waitFor(
       async () => {
-        const all = await Promise.all(placed.map(({ user, order }) => api.ok<Order>(api.call("GET", `/orders/${order.id}`, user.token))));
-        expect(all.filter((o) => o.status === "pending" || o.status === "awaiting_payment")).toEqual([]);
-        return all;
+        const open = await env.DB.prepare(
+          `SELECT COUNT(*) AS n FROM orders WHERE status IN ('pending', 'awaiting_payment') AND id IN (${ids.map(() => "?").join(", ")})`,
+        )
+          .bind(...ids)
+          .first<{ n: number }>();
+        expect(open?.n).toBe(0);
       },
       { timeout: 90_000, interval: 1_000 },
     );
+    const final = await Promise.all(placed.map(({ user, order }) => api.ok<Order>(api.call("GET", `/orders/${order.id}`, user.token))));
     const confirmed = final.filter((o) => o.status === "confirmed");
     const cancelled = final.filter((o) => o.status === "cancelled");
     expect(confirmed).toHaveLength(10);
