@@ -77,7 +77,8 @@ export interface TwilioOptions {
  * `Body`; HTTP basic auth), built on its own so a test checks it without a network.
  */
 export function twilioRequest(options: TwilioOptions, message: SmsMessage): Request {
-  const base = (options.baseUrl ?? "https://api.twilio.com").replace(/\/+$/, "");
+  let base = options.baseUrl ?? "https://api.twilio.com";
+  while (base.endsWith("/")) base = base.slice(0, -1);
   const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(options.accountSid)}/Messages.json`;
   const form = new URLSearchParams({ To: message.to, Body: message.body });
   if (/^MG[0-9a-fA-F]{32}$/.test(options.from)) form.set("MessagingServiceSid", options.from);
