@@ -28,13 +28,8 @@ export async function proxy(c: Context<GatewayEnv>): Promise<Response> {
   headers.set(REQUEST_ID_HEADER, c.var.requestId);
   if (correlationId) headers.set(CORRELATION_ID_HEADER, correlationId);
   else headers.delete(CORRELATION_ID_HEADER);
-  const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
-  const forwarded = new Request(c.req.url, {
-    method: c.req.method,
-    headers,
-    body: hasBody ? c.req.raw.body : null,
-    redirect: "manual",
-  });
+  // the incoming request with the new headers: method, URL and the body stream carry over unchanged
+  const forwarded = new Request(c.req.raw, { headers, redirect: "manual" });
 
   let upstream: Response;
   try {
