@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { parseArgs, stripVTControlCharacters } from "node:util";
 import { describeAction, editConfigs, provisionPlan, releasePlan } from "./deploy/plan.mjs";
 import { desiredResources } from "./deploy/resources.mjs";
-import { GENERATED_SECRETS, settingsFrom, settingsProblems } from "./deploy/settings.mjs";
+import { envSecret, GENERATED_SECRETS, settingsFrom, settingsProblems } from "./deploy/settings.mjs";
 import { CREATE, json, listExisting, readWorkers, wranglerRunner } from "./deploy/wrangler.mjs";
 import { generate } from "./keys.mjs";
 import { ROOT } from "./lib.mjs";
@@ -106,7 +106,7 @@ export async function deploy({ root = ROOT, run = wranglerRunner(root), settings
   const secretsFor = {};
   const publicVars = {};
   for (const a of provision.filter((x) => x.type === "secret")) {
-    let value = settings.env?.[a.name];
+    let value = envSecret(a.worker, a.name, settings.env);
     if (a.source === "generated") {
       const made = Object.values(generate([GENERATED_SECRETS[a.name].kind]))[0];
       value = made[a.name];

@@ -35,6 +35,21 @@ export function requiredSecrets(worker, settings = {}) {
   return [...names].sort();
 }
 
+/**
+ * A secret's value from the environment for one Worker: `<NAME>_<WORKER>` first (e.g.
+ * `STRIPE_WEBHOOK_SECRET_COMMERCE_PAYMENTS`: each Stripe webhook endpoint has its own signing secret), then `<NAME>`.
+ */
+export function envSecret(workerName, name, env = {}) {
+  return env[ownSecretName(workerName, name)] || env[name] || undefined;
+}
+
+/** `STRIPE_WEBHOOK_SECRET` of edgeworks-commerce-payments → `STRIPE_WEBHOOK_SECRET_COMMERCE_PAYMENTS`. */
+export const ownSecretName = (workerName, name) =>
+  `${name}_${workerName
+    .replace(/^edgeworks-/, "")
+    .replaceAll("-", "_")
+    .toUpperCase()}`;
+
 /** The Worker that serves short links on their own host: the one with a SHORT_LINK_HOST var, else edgeworks-links. */
 export function shortLinkWorker(workers) {
   return workers.find((w) => "SHORT_LINK_HOST" in (w.config.vars ?? {})) ?? workers.find((w) => w.config.name === "edgeworks-links");
@@ -101,12 +116,27 @@ export function settingsProblems(workers, settings, existingSecrets = {}) {
     }
     const have = existingSecrets[w.config.name] ?? [];
     for (const name of requiredSecrets(w, settings)) {
-      if (!GENERATED_SECRETS[name] && !have.includes(name) && !settings.env?.[name]) {
+      if (!GENERATED_SECRETS[name] && !have.includes(name) && !envSecret(w.config.name, name, settings.env)) {
         problems.push(
           `${w.config.name} needs the secret ${name}: set it in the environment for this run (or \`wrangler secret put ${name} -c ${w.configPath}\`)`,
         );
       }
     }
+  }
+  // two Stripe webhook endpoints never share a signing secret: one plain STRIPE_WEBHOOK_SECRET for several Workers
+  // that lack it would give one of them the other's
+  const sharing = workers.filter(
+    (w) =>
+      requiredSecrets(w, settings).includes("STRIPE_WEBHOOK_SECRET") &&
+      !(existingSecrets[w.config.name] ?? []).includes("STRIPE_WEBHOOK_SECRET") &&
+      !settings.env?.[ownSecretName(w.config.name, "STRIPE_WEBHOOK_SECRET")] &&
+      settings.env?.STRIPE_WEBHOOK_SECRET,
+  );
+  if (sharing.length > 1) {
+    problems.push(
+      `STRIPE_WEBHOOK_SECRET would be the same for ${sharing.map((w) => w.config.name).join(", ")}, but each webhook endpoint has its own signing secret: ` +
+        `set ${sharing.map((w) => ownSecretName(w.config.name, "STRIPE_WEBHOOK_SECRET")).join(" and ")} instead`,
+    );
   }
   return problems;
 }

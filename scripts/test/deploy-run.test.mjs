@@ -9,7 +9,12 @@ import { deploy, readWorkers, settingsFrom } from "../deploy.mjs";
 // not the account's, a service binding to a Worker not deployed yet.
 const settings = settingsFrom(
   { domain: "api.example.com", shortLinkHost: "ex.am" },
-  { MAIL_FROM: "no-reply@api.example.com", STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" },
+  {
+    MAIL_FROM: "no-reply@api.example.com",
+    STRIPE_SECRET_KEY: "sk_live_x",
+    STRIPE_WEBHOOK_SECRET: "whsec_x",
+    STRIPE_WEBHOOK_SECRET_COMMERCE_PAYMENTS: "whsec_y",
+  },
 );
 let root;
 let readConfig;

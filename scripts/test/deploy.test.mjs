@@ -7,6 +7,7 @@ import {
   describeAction,
   desiredResources,
   editConfigs,
+  envSecret,
   parseQueuesTable,
   parseR2List,
   provisionPlan,
@@ -20,7 +21,12 @@ import {
 
 const settings = settingsFrom(
   { domain: "api.example.com", shortLinkHost: "ex.am" },
-  { MAIL_FROM: "no-reply@example.com", STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" },
+  {
+    MAIL_FROM: "no-reply@example.com",
+    STRIPE_SECRET_KEY: "sk_live_x",
+    STRIPE_WEBHOOK_SECRET: "whsec_x",
+    STRIPE_WEBHOOK_SECRET_COMMERCE_PAYMENTS: "whsec_y",
+  },
 );
 let workers;
 let tmp;
@@ -57,6 +63,7 @@ function provisioned() {
       "edgeworks-accounts": ["JWT_PRIVATE_KEYS"],
       "edgeworks-chat": ["VAPID_PRIVATE_KEY"],
       "edgeworks-shop": ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"],
+      "edgeworks-commerce-payments": ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"],
     },
   };
 }
@@ -238,6 +245,26 @@ describe("the plan", () => {
     );
   });
 
+  it("gives each Stripe webhook endpoint its own signing secret (STRIPE_WEBHOOK_SECRET_<WORKER>), never one shared", () => {
+    const shop = worker("shop", { vars: { STRIPE_WEBHOOK_PATH: "/shop/v1/stripe/webhook" } });
+    const payments = worker("commerce-payments", { vars: { STRIPE_WEBHOOK_PATH: "/commerce/v1/payments/webhooks/stripe" } });
+    const base = { domain: "api.example.com" };
+    const shared = settingsFrom(base, { STRIPE_SECRET_KEY: "sk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" });
+    expect(settingsProblems([shop, payments], shared).join("\n")).toMatch(
+      /STRIPE_WEBHOOK_SECRET would be the same for edgeworks-shop, edgeworks-commerce-payments/,
+    );
+    const own = settingsFrom(base, {
+      STRIPE_SECRET_KEY: "sk_live_x",
+      STRIPE_WEBHOOK_SECRET: "whsec_x",
+      STRIPE_WEBHOOK_SECRET_COMMERCE_PAYMENTS: "whsec_y",
+    });
+    expect(settingsProblems([shop, payments], own)).toEqual([]);
+    expect(envSecret("edgeworks-commerce-payments", "STRIPE_WEBHOOK_SECRET", own.env)).toBe("whsec_y");
+    expect(envSecret("edgeworks-shop", "STRIPE_WEBHOOK_SECRET", own.env)).toBe("whsec_x");
+    // one of them already has its secret: the plain variable goes to the other alone
+    expect(settingsProblems([shop, payments], shared, { "edgeworks-shop": ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] })).toEqual([]);
+  });
+
   it("passes VAPID_SUBJECT to chat when set", () => {
     const chat = releasePlan(workers, settingsFrom({ domain: "api.example.com" }, { VAPID_SUBJECT: "mailto:admin@example.com" })).find(
       (a) => a.worker === "edgeworks-chat",
@@ -310,7 +337,8 @@ id = "00000000000000000000000000000003"
     const added = links.text.split("\n").filter((l) => !original.text.split("\n").includes(l));
     expect(added.map((l) => l.split(" = ")[0])).toEqual(["database_id", "id"]);
     const parsed = await reparse(original, links.text);
-    expect(parsed.config.kv_namespaces[0].id).toBe(provisioned().kv[0].id);
+    const linksKv = desiredResources(workers).kv.find((k) => k.configPath === "workers/links/wrangler.toml");
+    expect(parsed.config.kv_namespaces[0].id).toBe(provisioned().kv.find((k) => k.title === linksKv.title).id);
     const chat = await reparse(
       workers.find((w) => w.configPath === "workers/chat/wrangler.toml"),
       edited.find((e) => e.configPath === "workers/chat/wrangler.toml").text,
