@@ -11,7 +11,15 @@ export const GENERATED_SECRETS = {
  * Vars a person decides per deploy, set in the environment under the var's own name and passed as
  * `--var` to every Worker that has the var (the committed configs keep the dev defaults).
  */
-export const DEPLOY_VARS = ["MAIL_PROVIDER", "MAIL_FROM", "MAIL_FROM_NAME", "MAIL_HTTP_URL", "PASSWORD_PBKDF2_ITERATIONS", "VAPID_SUBJECT"];
+export const DEPLOY_VARS = [
+  "MAIL_PROVIDER",
+  "MAIL_FROM",
+  "MAIL_FROM_NAME",
+  "MAIL_HTTP_URL",
+  "PASSWORD_PBKDF2_ITERATIONS",
+  "VAPID_SUBJECT",
+  "SMS_PROVIDER",
+];
 
 /** A var as the deployed Worker will see it: the deploy's override, else the config's value. */
 export function effectiveVar(worker, name, settings = {}) {
@@ -28,6 +36,10 @@ export function requiredSecrets(worker, settings = {}) {
   if (worker.config.name === "edgeworks-accounts") names.add("JWT_PRIVATE_KEYS");
   if ("VAPID_PUBLIC_KEY" in (worker.config.vars ?? {})) names.add("VAPID_PRIVATE_KEY");
   if (effectiveVar(worker, "MAIL_PROVIDER", settings) === "http") names.add("MAIL_HTTP_API_KEY");
+  if (effectiveVar(worker, "SMS_PROVIDER", settings) === "twilio") {
+    names.add("TWILIO_ACCOUNT_SID");
+    names.add("TWILIO_AUTH_TOKEN");
+  }
   if ("STRIPE_WEBHOOK_PATH" in (worker.config.vars ?? {})) {
     names.add("STRIPE_SECRET_KEY");
     names.add("STRIPE_WEBHOOK_SECRET");

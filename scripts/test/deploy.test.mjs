@@ -265,6 +265,22 @@ describe("the plan", () => {
     expect(settingsProblems([shop, payments], shared, { "edgeworks-shop": ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] })).toEqual([]);
   });
 
+  it("sends SMS through Twilio only when the deploy says so, and then needs its credentials", () => {
+    const notifications = worker("commerce-notifications", { vars: { SMS_PROVIDER: "fake" } });
+    const base = { domain: "api.example.com" };
+    expect(settingsProblems([notifications], settingsFrom(base, {}))).toEqual([]);
+    const twilio = settingsFrom(base, { SMS_PROVIDER: "twilio" });
+    expect(settingsProblems([notifications], twilio).join("\n")).toMatch(
+      /edgeworks-commerce-notifications needs the secret TWILIO_AUTH_TOKEN/,
+    );
+    expect(
+      releasePlan([notifications], settingsFrom(base, { SMS_PROVIDER: "twilio", TWILIO_ACCOUNT_SID: "AC1", TWILIO_AUTH_TOKEN: "t" })).at(-1)
+        .vars,
+    ).toEqual({
+      SMS_PROVIDER: "twilio",
+    });
+  });
+
   it("passes VAPID_SUBJECT to chat when set", () => {
     const chat = releasePlan(workers, settingsFrom({ domain: "api.example.com" }, { VAPID_SUBJECT: "mailto:admin@example.com" })).find(
       (a) => a.worker === "edgeworks-chat",
