@@ -19,6 +19,7 @@ export const DEPLOY_VARS = [
   "PASSWORD_PBKDF2_ITERATIONS",
   "VAPID_SUBJECT",
   "SMS_PROVIDER",
+  "SMS_FROM",
 ];
 
 /** A var as the deployed Worker will see it: the deploy's override, else the config's value. */
