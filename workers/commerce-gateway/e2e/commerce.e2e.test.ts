@@ -38,9 +38,21 @@ const devEnv = () => ({
   }),
 });
 
+/** startDev, again when another process took its free port between the pick and wrangler's bind (a busy machine). */
+async function startDevRetrying(options: Parameters<typeof startDev>[0]): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDev(options);
+    } catch (error) {
+      if (attempt >= 3 || !String(error).includes("Address already in use")) throw error;
+      console.info(`startDev: the port was taken meanwhile (attempt ${attempt}); starting again`);
+    }
+  }
+}
+
 beforeAll(async () => {
   stripe = await startStripeFake({ port: 0, host: "127.0.0.1", retry: { baseMs: 500, factor: 2, maxAttempts: 6 } });
-  dev = await startDev({ keepState: true, env: devEnv(), timeoutMs: START_TIMEOUT_MS });
+  dev = await startDevRetrying({ keepState: true, env: devEnv(), timeoutMs: START_TIMEOUT_MS });
   state = dev.state;
 });
 afterAll(async () => {
@@ -413,7 +425,7 @@ describe("the commerce services under pnpm dev, through the gateway", () => {
     console.info(`crash: ${inFlight} of ${n} sagas in flight (${before.map((r) => r.body.status).join(", ")})`);
     expect(inFlight).toBeGreaterThan(0); // the crash hit sagas mid-way, not after they had all ended
 
-    dev = await startDev({ state, env: devEnv(), timeoutMs: START_TIMEOUT_MS });
+    dev = await startDevRetrying({ state, env: devEnv(), timeoutMs: START_TIMEOUT_MS });
     // the same key after the restart replays the same order (the idempotency record survived)
     const first = placed[0] as (typeof placed)[number];
     const again = await call<Order>("/commerce/v1/orders", {
