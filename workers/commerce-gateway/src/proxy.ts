@@ -1,8 +1,11 @@
 // The catch-all of /commerce/v1/*: the registry's longest matching route names the service; the request
 // goes to its binding unchanged (method, path, query, streamed body, headers minus hop-by-hop), with the
-// request id and the correlation id; the answer streams back.
+// request id and the correlation id; the answer streams back. The request body is read first (at most the
+// app's body limit, else 413) and forwarded buffered: a service that answers without reading a streamed body
+// (401/403/404/422) would otherwise break the gateway's own request ("Can't read from request stream after
+// response has been sent"; the front door then answers 503 "Your worker restarted mid-request").
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER } from "@edgeworks/commerce-contracts";
-import { ApiError, PROBLEM_CONTENT_TYPE } from "@edgeworks/http";
+import { ApiError, DEFAULT_BODY_LIMIT, PROBLEM_CONTENT_TYPE } from "@edgeworks/http";
 import type { Context } from "hono";
 import type { GatewayEnv } from "./product";
 import { routeFor } from "./registry";
@@ -10,6 +13,32 @@ import { badGateway, bindingOf, serviceUnavailable, stripHopByHop } from "./upst
 
 /** Headers a caller may not pass to a service (the front door and the gateway set them). */
 const NOT_FORWARDED = ["x-forwarded-host", "x-forwarded-prefix"];
+
+/** The whole body of `request`, or null when it has none; a body over `maxBytes` is a 413 problem (read no further). */
+export async function readBody(request: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<Uint8Array | null> {
+  if (!request.body) return null;
+  const tooLarge = () => new ApiError("payload_too_large", `The request body exceeds ${maxBytes} bytes`);
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    parts.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    body.set(part, offset);
+    offset += part.byteLength;
+  }
+  return body;
+}
 
 export async function proxy(c: Context<GatewayEnv>): Promise<Response> {
   const { registry, correlationId, logger } = c.var.gateway;
@@ -28,8 +57,10 @@ export async function proxy(c: Context<GatewayEnv>): Promise<Response> {
   headers.set(REQUEST_ID_HEADER, c.var.requestId);
   if (correlationId) headers.set(CORRELATION_ID_HEADER, correlationId);
   else headers.delete(CORRELATION_ID_HEADER);
-  // the incoming request with the new headers: method, URL and the body stream carry over unchanged
-  const forwarded = new Request(c.req.raw, { headers, redirect: "manual" });
+  // read before the service is asked: it may answer without reading the body (see the top of the file)
+  const body = await readBody(c.req.raw);
+  if (body) headers.set("Content-Length", String(body.byteLength));
+  const forwarded = new Request(c.req.url, { method: c.req.method, headers, body, redirect: "manual" });
 
   let upstream: Response;
   try {
