@@ -18,14 +18,28 @@ import { findWorkersEntry, ROOT, ROUTE_OVERRIDE_HEADER, spawnWrangler, workerCon
 import { migrateAll } from "./migrate.mjs";
 import "./prepare.mjs";
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string", default: process.env.PORT ?? "8787" },
-    "persist-to": { type: "string", default: join(ROOT, ".wrangler", "state") },
-    "log-level": { type: "string", default: "info" },
-    "inspector-port": { type: "string" },
-  },
-});
+const USAGE = `Usage: node scripts/dev.mjs [--port 8787] [--persist-to .wrangler/state] [--log-level info] [--inspector-port N]
+Environment: STRIPE_FAKE_PORT, STRIPE_FAKE_URL, DEV_CRON_SECONDS, DEV_VARS (see the top of scripts/dev.mjs).`;
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      port: { type: "string", default: process.env.PORT ?? "8787" },
+      "persist-to": { type: "string", default: join(ROOT, ".wrangler", "state") },
+      "log-level": { type: "string", default: "info" },
+      "inspector-port": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+} catch (error) {
+  console.error(`${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (parsed.values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const { values } = parsed;
 
 /** A fresh ES256 signing key for local access tokens; never leaves this machine. */
 function devSigningKey() {
@@ -314,12 +328,34 @@ async function startCrons() {
   console.log(
     `crons: ${jobs.map((j) => `${j.worker} "${j.cron}"`).join(", ")}${every === 60 ? "" : ` (every-minute ones every ${every} s)`}`,
   );
+  // wrangler restarts workerd when a file changes (a new Miniflare port): a refused connection re-discovers the
+  // address once for every job waiting on it, and a run of failures is reported once, not once per job
+  let rediscovery = null;
+  let failing = false;
+  const rediscover = () => {
+    rediscovery ??= findWorkersEntry(child.pid, { exclude: [Number(values.port)] }).then((found) => {
+      rediscovery = null;
+      if (found) entry = found;
+      return found;
+    });
+    return rediscovery;
+  };
+  const post = (job, at) =>
+    fetch(`${entry}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(job.cron)}&time=${at.getTime()}`, {
+      headers: { [ROUTE_OVERRIDE_HEADER]: job.worker },
+      signal: AbortSignal.timeout(60_000),
+    });
   const fire = async (job, at) => {
-    const url = `${entry}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(job.cron)}&time=${at.getTime()}`;
-    const res = await fetch(url, { headers: { [ROUTE_OVERRIDE_HEADER]: job.worker }, signal: AbortSignal.timeout(60_000) }).catch(
-      (error) => ({ ok: false, status: 0, text: async () => String(error) }),
-    );
-    if (!res.ok) console.warn(`crons: ${job.worker} "${job.cron}" failed: ${res.status} ${(await res.text()).slice(0, 300)}`);
+    let res = await post(job, at).catch(() => null);
+    if (!res && (await rediscover())) res = await post(job, at).catch(() => null);
+    if (res?.ok) {
+      if (failing) console.log("crons: running again");
+      failing = false;
+      return;
+    }
+    const detail = res ? `${res.status} ${(await res.text()).slice(0, 300)}` : "the Workers are not reachable (restarting?)";
+    if (res || !failing) console.warn(`crons: ${job.worker} "${job.cron}" failed: ${detail}`);
+    if (!res) failing = true;
   };
   let lastMinute = -1;
   const tick = () => {
