@@ -1,5 +1,5 @@
 // Payments' own queue (edgeworks-commerce-payments-events): `order.cancelled`, and its DLQ into dead_letters.
-import { defineEventConsumer, serviceLogger } from "@edgeworks/commerce-contracts";
+import { defineEventConsumer, relayInBackground, serviceLogger } from "@edgeworks/commerce-contracts";
 import { defineDeadLetterConsumer } from "@edgeworks/queue";
 import { cancelOrder } from "./payments.service";
 
@@ -32,8 +32,16 @@ export const consumeEvents = defineEventConsumer<Env>({
 /** The DLQ consumer: every dead letter recorded once in `dead_letters` (RPC deadLetters / redrive). */
 export const consumeDeadLetters = defineDeadLetterConsumer<Env>({ name: "payments-dlq", db: (env) => env.DB });
 
-/** The Worker's `queue` handler: dispatches on the queue name. */
+/**
+ * The Worker's `queue` handler: dispatches on the queue name. After the events batch, the outbox rows its
+ * handlers wrote (payment.refunded of a cancelled paid order) are relayed at once, awaited, never throwing
+ * (a failed relay is logged and left to the cron sweeper), as catalog and orders do.
+ */
 export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env);
-  await consumeEvents(batch, env);
+  try {
+    await consumeEvents(batch, env);
+  } finally {
+    await relayInBackground(env, env.DB);
+  }
 }
