@@ -9,13 +9,19 @@ describe("anonymous cart writes", () => {
     const ip = { "CF-Connecting-IP": `203.0.113.${Math.floor(Math.random() * 250) + 1}` };
     const first = await api.call("GET", "/cart", undefined, undefined, ip);
     const headers = { ...ip, Cookie: cookieOf(first) };
+    const started = Date.now();
     const responses = await Promise.all(
-      Array.from({ length: 125 }, () => api.call("DELETE", "/cart/coupon", undefined, undefined, headers)),
+      Array.from({ length: 150 }, () => api.call("DELETE", "/cart/coupon", undefined, undefined, headers)),
     );
+    // the limit refills one write every 500 ms: on a slow machine the burst may span a refill or two
+    const refilled = Math.floor((Date.now() - started) / 500);
     const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 200)).toHaveLength(120);
+    const accepted = statuses.filter((s) => s === 200).length;
+    expect(accepted).toBeGreaterThanOrEqual(120);
+    expect(accepted).toBeLessThanOrEqual(120 + refilled);
     const limited = responses.filter((r) => r.status === 429);
-    expect(limited).toHaveLength(5);
+    expect(limited).toHaveLength(150 - accepted);
+    expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]?.headers.get("Retry-After")).toMatch(/^\d+$/);
     expect((await api.call("GET", "/cart", undefined, undefined, headers)).status).toBe(200);
     // another network is not affected
