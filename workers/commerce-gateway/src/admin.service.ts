@@ -23,12 +23,21 @@ async function rpcOr503<T>(service: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-const ownerOf = (queue: string): string => {
-  if (!(queue in DLQ_OWNERS)) throw notFound("Dead-letter queue");
-  return DLQ_OWNERS[queue as DlqName];
-};
+/** The prefix of the queues' full names (`edgeworks-commerce-orders-events`, its DLQ `…-dlq`). */
+export const QUEUE_NAME_PREFIX = "edgeworks-commerce-";
 
-/** A page of a DLQ's parked messages, from the service that consumes it (opsRpc.deadLetters). */
+/**
+ * The DLQ key of a path's `{queue}`: a key of DLQ_OWNERS (`orders-events`), or the full name of the queue or
+ * of its dead-letter queue (`edgeworks-commerce-orders-events[-dlq]`, what the services answer with); else 404.
+ */
+export function dlqKeyOf(queue: string): DlqName {
+  let key = queue.startsWith(QUEUE_NAME_PREFIX) ? queue.slice(QUEUE_NAME_PREFIX.length) : queue;
+  if (queue !== key && key.endsWith("-dlq")) key = key.slice(0, -"-dlq".length);
+  if (!Object.hasOwn(DLQ_OWNERS, key)) throw notFound("Dead-letter queue");
+  return key as DlqName;
+}
+
+/** A page of a DLQ's parked messages (its `queue` is the key, whatever name the service gives it), from the service that consumes it (opsRpc.deadLetters). */
 export async function listDeadLetters(
   env: object,
   registry: Registry,
@@ -36,16 +45,20 @@ export async function listDeadLetters(
   ctx: RpcContext,
   input: { cursor?: string; limit?: number },
 ) {
-  const service = ownerOf(queue);
+  const key = dlqKeyOf(queue);
+  const service = DLQ_OWNERS[key];
   const binding = serviceBinding(env, registry, service);
-  return rpcOr503(service, () => call(binding, opsRpc, "deadLetters", ctx, input));
+  const page = await rpcOr503(service, () => call(binding, opsRpc, "deadLetters", ctx, input));
+  return { ...page, queue: key };
 }
 
 /** Sends a DLQ's parked messages (all, or `ids`) back to their queue (opsRpc.redrive). */
 export async function redriveDeadLetters(env: object, registry: Registry, queue: string, ctx: RpcContext, input: { ids?: string[] }) {
-  const service = ownerOf(queue);
+  const key = dlqKeyOf(queue);
+  const service = DLQ_OWNERS[key];
   const binding = serviceBinding(env, registry, service);
-  return rpcOr503(service, () => call(binding, opsRpc, "redrive", ctx, input));
+  const result = await rpcOr503(service, () => call(binding, opsRpc, "redrive", ctx, input));
+  return { ...result, queue: key };
 }
 
 /** Pages a ledger RPC to the end, at most `maxEntries` entries. */

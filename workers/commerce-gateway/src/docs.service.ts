@@ -1,3 +1,4 @@
+import { OPEN_PATHS } from "./front";
 import { type MergeResult, mergeOpenApi, type OpenApiDoc } from "./openapi-merge";
 import type { Registry } from "./registry";
 import { bindingOf, withTimeout } from "./upstream";
@@ -46,6 +47,7 @@ export async function serviceDocuments(
 /** The merged document, with what the merge decided in `x-merge` (collisions, unrouted operations, unavailable services). */
 export async function mergedDocument(env: object, registry: Registry, own: OpenApiDoc, ttlMs: number): Promise<OpenApiDoc> {
   const { docs, unavailable } = await serviceDocuments(env, registry, ttlMs);
-  const merged: MergeResult = mergeOpenApi(own, docs, registry);
+  // the gateway's open routes and defineProduct's liveness need no credentials
+  const merged: MergeResult = mergeOpenApi(own, docs, registry, { openPaths: [...OPEN_PATHS, "/commerce/health"] });
   return { ...merged.document, "x-merge": { collisions: merged.collisions, unrouted: merged.unrouted, unavailable } };
 }

@@ -1,7 +1,7 @@
 // The merged OpenAPI document of /commerce/openapi.json: the gateway's own operations plus each service's
 // /commerce/v1 operations that the registry routes to it. What `pnpm client:gen` reads.
 import type { Registry } from "./registry";
-import { routeFor } from "./registry";
+import { isPublicPath, routeFor } from "./registry";
 
 type Json = Record<string, unknown>;
 export interface OpenApiDoc {
@@ -33,6 +33,39 @@ export interface MergeResult {
   unrouted: string[];
 }
 
+/** Options of {@link mergeOpenApi}. */
+export interface MergeOptions {
+  /** The gateway's own paths that need no credentials (documented with `security: []`). */
+  openPaths?: Iterable<string>;
+}
+
+/** A documented path as a concrete one (each `{param}` segment → `x`), for routing it through the registry. */
+export const concretePath = (path: string): string =>
+  path
+    .split("/")
+    .map((segment) => (segment.startsWith("{") ? "x" : segment))
+    .join("/");
+
+const problemContent = (schema: unknown) => ({ "application/problem+json": { schema } });
+const retryAfter = (description: string) => ({ "Retry-After": { description, schema: { type: "integer", minimum: 0 } } });
+
+/** What the gateway itself may answer on any proxied operation (added when the service does not document it). */
+function gatewayResponses(schema: unknown): Record<string, unknown> {
+  return {
+    429: {
+      description: "Rate limited by the gateway (per consumer, every /commerce/v1 request); see `Retry-After`",
+      headers: retryAfter("Seconds to wait before the next request"),
+      content: problemContent(schema),
+    },
+    502: { description: "The service answered an error that is not a problem document (bad gateway)", content: problemContent(schema) },
+    503: {
+      description: "The service is unavailable (unreachable, or not registered with a binding); see `Retry-After`",
+      headers: retryAfter("Seconds to wait before trying again"),
+      content: problemContent(schema),
+    },
+  };
+}
+
 const METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const canonical = (v: unknown): string =>
@@ -59,7 +92,12 @@ function rewriteRefs(value: unknown, renames: Map<string, string>): unknown {
  * define differently is kept under its name from the first, the other's copy renamed `<Service>_<Name>`
  * with its references rewritten, and reported; identical components are shared.
  */
-export function mergeOpenApi(own: OpenApiDoc, services: { service: string; doc: OpenApiDoc }[], registry: Registry): MergeResult {
+export function mergeOpenApi(
+  own: OpenApiDoc,
+  services: { service: string; doc: OpenApiDoc }[],
+  registry: Registry,
+  options: MergeOptions = {},
+): MergeResult {
   const collisions: Collision[] = [];
   const unrouted: string[] = [];
   const paths: Record<string, Record<string, unknown>> = structuredClone(own.paths ?? {});
@@ -69,6 +107,7 @@ export function mergeOpenApi(own: OpenApiDoc, services: { service: string; doc: 
     for (const m of Object.keys(item)) if (METHODS.has(m)) owner.set(`${m.toUpperCase()} ${path}`, "gateway");
   for (const [kind, group] of Object.entries(components)) for (const name of Object.keys(group)) owner.set(`${kind}/${name}`, "gateway");
   const tags = new Map((own.tags ?? []).map((t) => [t.name, t]));
+  const problem = components.schemas?.Problem !== undefined ? { $ref: "#/components/schemas/Problem" } : { type: "object" };
 
   for (const { service, doc } of services) {
     // components first: decide the renames, then rewrite the service's refs
@@ -97,7 +136,7 @@ export function mergeOpenApi(own: OpenApiDoc, services: { service: string; doc: 
       for (const [method, operation] of Object.entries(item)) {
         if (!METHODS.has(method)) continue;
         const key = `${method.toUpperCase()} ${path}`;
-        const routed = path.startsWith("/commerce/v1/") ? routeFor(registry, path.replace(/\{[^}]+\}/g, "x")) : null;
+        const routed = path.startsWith("/commerce/v1/") ? routeFor(registry, concretePath(path)) : null;
         if (routed?.entry.service !== service) {
           if (path.startsWith("/commerce/v1/")) unrouted.push(`${service}: ${key}`);
           continue;
@@ -109,14 +148,32 @@ export function mergeOpenApi(own: OpenApiDoc, services: { service: string; doc: 
         }
         owner.set(key, service);
         paths[path] ??= {};
-        (paths[path] as Record<string, unknown>)[method] = rewriteRefs(operation, renames);
+        (paths[path] as Record<string, unknown>)[method] = withGatewayResponses(rewriteRefs(operation, renames), problem);
       }
     }
     for (const t of doc.tags ?? []) if (!tags.has(t.name)) tags.set(t.name, t);
   }
+  markPublic(paths, registry, new Set(options.openPaths ?? []));
   return {
     document: { ...own, tags: [...tags.values()], paths, components },
     collisions,
     unrouted,
   };
+}
+
+/** The operation with the gateway's own 429/502/503 added to its responses (a service's own wording is kept). */
+function withGatewayResponses(operation: unknown, problem: unknown): unknown {
+  if (!operation || typeof operation !== "object") return operation;
+  const op = operation as { responses?: Record<string, unknown> };
+  return { ...op, responses: { ...gatewayResponses(problem), ...(op.responses ?? {}) } };
+}
+
+/** `security: []` on every operation that needs no credentials: the gateway's open paths and the registry's public ones. */
+function markPublic(paths: Record<string, Record<string, unknown>>, registry: Registry, openPaths: Set<string>): void {
+  for (const [path, item] of Object.entries(paths)) {
+    if (!openPaths.has(path) && !isPublicPath(registry, concretePath(path))) continue;
+    for (const [method, operation] of Object.entries(item)) {
+      if (METHODS.has(method) && operation && typeof operation === "object") item[method] = { ...operation, security: [] };
+    }
+  }
 }

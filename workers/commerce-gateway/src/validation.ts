@@ -43,7 +43,7 @@ export const queueParams = z.object({
     .openapi({
       param: { name: "queue", in: "path" },
       example: "orders-events",
-      description: `One of ${DLQ_NAMES.join(", ")}; another is 404`,
+      description: `One of ${DLQ_NAMES.join(", ")} (or its full name \`edgeworks-commerce-<key>\`, also with \`-dlq\`); another is 404`,
     }),
 });
 

@@ -43,6 +43,30 @@ describe("dead-letter queues", () => {
     ]);
   });
 
+  it("answers with the path's key (orders-events) and takes the full queue name the services answer with too", async () => {
+    const admin = await newAdmin();
+    const orders = service({
+      deadLetters: async () => ({ queue: "edgeworks-commerce-orders-events", items: [letter], nextCursor: null }),
+      redrive: async () => ({ queue: "edgeworks-commerce-orders-events", redriven: 0, ids: [] }),
+    });
+    for (const name of ["orders-events", "edgeworks-commerce-orders-events", "edgeworks-commerce-orders-events-dlq"]) {
+      const page = await api.ok(fetchWith({ ORDERS: orders }, `/commerce/v1/admin/dlq/${name}`, { headers: bearer(admin.token) }));
+      expect(page).toEqual({ queue: "orders-events", items: [letter], nextCursor: null });
+      const res = await fetchWith({ ORDERS: orders }, `/commerce/v1/admin/dlq/${name}/redrive`, {
+        method: "POST",
+        headers: { ...bearer(admin.token), "Content-Type": "application/json" },
+        body: "{}",
+      });
+      expect(await api.ok(res)).toEqual({ queue: "orders-events", redriven: 0, ids: [] });
+    }
+    for (const name of ["edgeworks-commerce-nope-events", "edgeworks-commerce-", "edgeworks-commerce-orders-events-dlq-dlq"])
+      await api.problem(
+        fetchWith({ ORDERS: orders }, `/commerce/v1/admin/dlq/${name}`, { headers: bearer(admin.token) }),
+        404,
+        "not_found",
+      );
+  });
+
   it("an unknown queue is 404, bad input 422, the owner down 503; 403 without the role; nothing redriven", async () => {
     const admin = await newAdmin();
     const calls: string[] = [];

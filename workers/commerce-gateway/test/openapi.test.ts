@@ -6,6 +6,9 @@ import { DEFAULT_REGISTRY } from "../src/registry";
 import { fakeService, fetchWith } from "./helpers";
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+type Operation = { security?: unknown; responses: Record<string, { description?: string }> };
+/** The operation `method` of `path` in `doc` (an empty one when missing, so the assertions fail, not throw). */
+const operationOf = (doc: OpenApiDoc, path: string, method: string) => (doc.paths?.[path]?.[method] ?? { responses: {} }) as Operation;
 const op = (schema: unknown) => ({ responses: { 200: { description: "ok", content: { "application/json": { schema } } } } });
 
 const gateway: OpenApiDoc = {
@@ -84,6 +87,58 @@ describe("mergeOpenApi", () => {
   });
 });
 
+describe("mergeOpenApi: what the gateway adds to the services' operations", () => {
+  const payments: OpenApiDoc = {
+    paths: {
+      "/commerce/v1/payments/{paymentId}": { get: op(ref("Payment")) },
+      "/commerce/v1/payments/webhooks/stripe": { post: op(ref("Payment")) },
+      // a placeholder with a "{" but no "}" and odd segments: still routed, no crash
+      "/commerce/v1/payments/{a}{b}/x": { get: op(ref("Payment")) },
+    },
+    components: { schemas: { Payment: { type: "object" } } },
+  };
+  const merged = () =>
+    mergeOpenApi(
+      {
+        ...gateway,
+        paths: { ...gateway.paths, "/commerce/v1/health": { get: op(ref("Health")) } },
+      },
+      [{ service: "payments", doc: payments }],
+      DEFAULT_REGISTRY,
+      { openPaths: ["/commerce/health", "/commerce/v1/health"] },
+    ).document;
+
+  it("every proxied operation documents 429 (Retry-After), 502 and 503 as problems; its own answers are kept", () => {
+    const doc = merged();
+    for (const path of ["/commerce/v1/payments/{paymentId}", "/commerce/v1/payments/webhooks/stripe", "/commerce/v1/payments/{a}{b}/x"]) {
+      const operation = Object.values(doc.paths?.[path] ?? {})[0] as { responses: Record<string, Record<string, unknown>> };
+      expect(Object.keys(operation.responses).sort()).toEqual(["200", "429", "502", "503"]);
+      const r429 = operation.responses["429"] as { headers: Record<string, unknown>; content: Record<string, { schema: unknown }> };
+      expect(r429.headers["Retry-After"]).toMatchObject({ schema: { type: "integer" } });
+      expect(r429.content["application/problem+json"]?.schema).toEqual(ref("Problem"));
+      for (const s of ["502", "503"])
+        expect((operation.responses[s] as { content: Record<string, unknown> }).content["application/problem+json"]).toBeDefined();
+    }
+    // a service's own 429 wording is not replaced
+    const own = mergeOpenApi(
+      gateway,
+      [{ service: "catalog", doc: { paths: { "/commerce/v1/products": { get: { responses: { 429: { description: "mine" } } } } } } }],
+      DEFAULT_REGISTRY,
+    ).document;
+    expect(operationOf(own, "/commerce/v1/products", "get").responses["429"]?.description).toBe("mine");
+  });
+
+  it("public operations (the registry's public paths, the gateway's open paths) say security: []; the others do not", () => {
+    const doc = merged();
+    const get = (p: string, m: string) => doc.paths?.[p]?.[m] as { security?: unknown };
+    expect(get("/commerce/v1/payments/webhooks/stripe", "post").security).toEqual([]);
+    expect(get("/commerce/v1/health", "get").security).toEqual([]);
+    expect(get("/commerce/health", "get").security).toEqual([]);
+    expect(get("/commerce/v1/payments/{paymentId}", "get").security).toBeUndefined();
+    expect(get("/commerce/v1/orders/{orderId}/summary", "get").security).toBeUndefined();
+  });
+});
+
 describe("GET /commerce/openapi.json", () => {
   it("is the gateway's document merged with each service's, fetched over its binding; a service down is listed", async () => {
     forgetDocuments();
@@ -125,6 +180,12 @@ describe("GET /commerce/openapi.json", () => {
     // every path is the gateway's or routed by the registry to the service that documented it
     for (const p of paths) expect(p === "/commerce/health" || p.startsWith("/commerce/v1/")).toBe(true);
     expect(doc["x-merge"].collisions).toEqual([]);
+    // the rate limit on reads too, the gateway's own 502/503; the public operations
+    const list = operationOf(doc, "/commerce/v1/products", "get");
+    expect(Object.keys(list.responses)).toEqual(expect.arrayContaining(["429", "502", "503"]));
+    expect(operationOf(doc, "/commerce/v1/payments/webhooks/stripe", "post").security).toEqual([]);
+    expect(operationOf(doc, "/commerce/v1/health", "get").security).toEqual([]);
+    expect(operationOf(doc, "/commerce/health", "get").security).toEqual([]);
   });
 
   it("/commerce/docs is the reference page of the merged document", async () => {

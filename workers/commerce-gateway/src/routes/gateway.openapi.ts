@@ -27,6 +27,7 @@ const scoped = requireMethodScope("commerce");
 const admin = requireRole("commerce:admin");
 
 export const healthRoute = createRoute({
+  security: [],
   tags: ["Gateway"],
   method: "get",
   path: "/health",
@@ -65,7 +66,9 @@ export const listDlqRoute = createRoute({
   method: "get",
   path: "/admin/dlq/{queue}",
   summary: "Messages parked on a dead-letter queue (commerce:admin)",
-  description: "Asked of the service that consumes the queue (contracts `DLQ_OWNERS`, its `deadLetters` RPC).",
+  description:
+    "Asked of the service that consumes the queue (contracts `DLQ_OWNERS`, its `deadLetters` RPC). `{queue}` is a key " +
+    "(`orders-events`) or the queue's full name (`edgeworks-commerce-orders-events`, also with `-dlq`); the answer's `queue` is the key.",
   middleware: [scoped, admin] as const,
   request: { params: queueParams, query: dlqQuery },
   responses: { 200: jsonResponse(dlqPageSchema, "A page of dead letters"), ...errors(401, 403, 404, 422, 429), ...unavailable },
