@@ -1,5 +1,5 @@
 // The catch-all of /commerce/v1/*: the registry's longest matching route names the service; the request
-// goes to its binding unchanged (method, path, query, streamed body, headers minus hop-by-hop), with the
+// goes to its binding unchanged (method, path, query, body, headers minus hop-by-hop), with the
 // request id and the correlation id; the answer streams back. The request body is read first (at most the
 // app's body limit, else 413) and forwarded buffered: a service that answers without reading a streamed body
 // (401/403/404/422) would otherwise break the gateway's own request ("Can't read from request stream after
