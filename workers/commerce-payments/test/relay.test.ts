@@ -109,4 +109,32 @@ describe("outbox relayed right after every state change (no cron)", () => {
     expect(about(sent.orders, orderId)).toEqual(["payment.succeeded"]);
     expect(await outbox(orderId)).toEqual({ "payment.succeeded:orders": true });
   });
+
+  it("cron with the event queue down: reconciliation still settles, the run fails visibly, the next run sends", async () => {
+    const user = await newUser();
+    const orderId = newOrderId();
+    await rpc("charge", chargeInput(orderId, user.id, "pm_card_threeDSecure2Required"));
+    const piId = String((await paymentRow(orderId))?.payment_intent_id);
+    await stripeFake.authenticate(piId, "succeed");
+    await stripeFake.deliveries({ related: piId }); // the webhook is "lost"
+    await env.DB.prepare("UPDATE payments SET updated_at = updated_at - 600000 WHERE order_id = ?").bind(orderId).run();
+    const down = async () => {
+      throw new Error("queue unavailable");
+    };
+    const broken: Env = { ...env, ORDERS_EVENTS: { send: down, sendBatch: down } as unknown as Queue };
+    // a charge during the outage: its payment.succeeded is left in the outbox (the relay failed, logged)
+    const stranded = newOrderId();
+    await rpc("charge", chargeInput(stranded, user.id), undefined, broken);
+    expect(await outbox(stranded)).toEqual({ "payment.succeeded:orders": false });
+    const controller = () => createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" });
+    await expect(worker.scheduled(controller(), broken)).rejects.toThrow(/queue unavailable/);
+    expect((await paymentRow(orderId))?.status).toBe("succeeded");
+    expect(await outbox(orderId)).toEqual({ "payment.succeeded:orders": false });
+    const { env: target, sent } = capturingEnv();
+    await worker.scheduled(controller(), target);
+    expect(about(sent.orders, orderId)).toEqual(["payment.succeeded"]);
+    expect(about(sent.orders, stranded)).toEqual(["payment.succeeded"]);
+    expect(await outbox(orderId)).toEqual({ "payment.succeeded:orders": true });
+    expect(await outbox(stranded)).toEqual({ "payment.succeeded:orders": true });
+  });
 });
