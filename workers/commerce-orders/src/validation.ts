@@ -1,4 +1,4 @@
-import { idempotencyKeyHeaders, paginationQuery } from "@edgeworks/http";
+import { IDEMPOTENCY_KEY_PATTERN, paginationQuery } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -52,9 +52,20 @@ export const createOrderBody = z
   .openapi("CreateOrder");
 export type CreateOrderInput = z.output<typeof createOrderBody>;
 
-export const createHeaders = idempotencyKeyHeaders({
-  description: "Required: one value per order attempt; a retry within 24 h replays the first answer",
-  example: "order-3f1c2a7e",
+/**
+ * `Idempotency-Key` of POST /orders, REQUIRED (packages/http's `idempotencyKeyHeaders` documents it optional, as
+ * every other route takes it): the same rules as the idempotency middleware (1..255 printable ASCII, the length
+ * checked first), so the document says `required: true` and a missing key is the validation hook's 422 problem.
+ */
+export const createHeaders = z.object({
+  "idempotency-key": z
+    .string({ error: "Required: one Idempotency-Key per order attempt" })
+    .max(255)
+    .regex(IDEMPOTENCY_KEY_PATTERN, "Must be 1..255 printable ASCII characters")
+    .openapi({
+      description: "Required: one value per order attempt; a retry within 24 h replays the first answer",
+      example: "order-3f1c2a7e",
+    }),
 });
 
 export const orderIdParams = z.object({

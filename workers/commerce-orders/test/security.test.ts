@@ -2,7 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { defineSecuritySuite, extraBadCredentials, hostile, type SecurityRoute } from "@edgeworks/testing";
 import { beforeAll } from "vitest";
 import worker from "../src/index";
-import { api, BASE, newUser, type Order, orderOne, testEnv } from "./helpers";
+import { api, BASE, newKey, newUser, type Order, orderOne, testEnv } from "./helpers";
 
 /** Every route under /commerce/v1; `ID` is replaced by the owner's order. Add each new route here. */
 const ROUTES: SecurityRoute[] = [
@@ -22,12 +22,24 @@ beforeAll(async () => {
   order = (await orderOne(owner.token)).order;
 });
 
+/**
+ * POST /orders documents Idempotency-Key as required (headers are validated before the body), so the suite's
+ * requests carry a fresh key there: what it probes (credentials, scopes, hostile bodies) is then what answers.
+ * A missing key is tested in test/orders.test.ts.
+ */
+function withKey(req: Request): Request {
+  if (req.method !== "POST" || !new URL(req.url).pathname.endsWith("/v1/orders") || req.headers.has("Idempotency-Key")) return req;
+  const headers = new Headers(req.headers);
+  headers.set("Idempotency-Key", newKey());
+  return new Request(req, { headers });
+}
+
 /** The owner's orders as stored, for "nothing changed" checks. */
 const snapshot = async () => (await api.ok<{ items: Order[] }>(api.call("GET", "/orders?limit=100", owner.token))).items;
 
 defineSecuritySuite({
   base: BASE,
-  fetch: (url, init) => Promise.resolve(worker.fetch(new Request(url, init), testEnv, createExecutionContext())),
+  fetch: (url, init) => Promise.resolve(worker.fetch(withKey(new Request(url, init)), testEnv, createExecutionContext())),
   routes: ROUTES,
   fill: (text) => text.replace("ID", order.id),
   owner: () => owner,
@@ -53,7 +65,7 @@ defineSecuritySuite({
       hostile.invalid("a lone surrogate", '{"items":[{"productId":"bad \\ud800","quantity":1}]}'),
       hostile.invalid("a NUL character", '{"paymentMethod":"pm_\\u0000"}'),
     ],
-    // a missing body is validated as `{}`; POST /orders then needs its Idempotency-Key (422)
+    // a missing body is validated as `{}`: POST /orders then orders the (empty) cart (422)
     missingBody: (r) => r.path === "/orders",
   },
 });
