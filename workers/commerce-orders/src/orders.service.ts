@@ -226,7 +226,8 @@ export async function listOrders(
 
 /**
  * A customer's cancel: pending/awaiting_payment → cancelled (customer_request, no refund); confirmed →
- * cancelled with `refund: true` (payments refunds, catalog puts the stock back); already cancelled → 409.
+ * cancelled with `refund: true` (payments refunds, catalog puts the stock back); already cancelled → 409,
+ * which writes nothing (no log row: refusals must not grow the saga log).
  */
 export async function cancelOrder(deps: OrderDeps, orderId: string): Promise<OrderView> {
   const row = await visibleOrder(deps, orderId);
@@ -245,7 +246,7 @@ export async function cancelOrder(deps: OrderDeps, orderId: string): Promise<Ord
       causationId: `req:${deps.requestId}`,
       payload: { by: deps.userId },
     },
-    { cause: { event: { id: stepId, requestId: row.requestId ?? deps.requestId } }, now: deps.now },
+    { cause: { event: { id: stepId, requestId: row.requestId ?? deps.requestId } }, now: deps.now, logStale: false },
   );
   if (result.kind === "not_found") throw notFound("Order");
   if (result.kind === "stale") throw new ApiError("conflict", `The order cannot be cancelled: ${result.reason}`);
@@ -257,9 +258,17 @@ export async function cancelOrder(deps: OrderDeps, orderId: string): Promise<Ord
   return toOrderView(result.order, await readLines(deps.env.DB, orderId));
 }
 
-/** The saga log of one order, oldest first (insertion order). */
+/** The saga log of one order in recorded order (rowid): the order the machine applied its inputs, what replay folds. */
 async function logOf(d1: D1Database, orderId: string): Promise<OrderEventRow[]> {
   return drizzle(d1).select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(sql`rowid`);
+}
+
+/**
+ * The log by `at` (an event's occurredAt, a step's own time), ties in recorded order: events arrive out of
+ * the order they occurred in (a retried early event, a slow queue), and the timeline is oldest first by `at`.
+ */
+async function timelineRowsOf(d1: D1Database, orderId: string): Promise<OrderEventRow[]> {
+  return drizzle(d1).select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(orderEvents.occurredAt, sql`rowid`);
 }
 
 const summaryOf = (row: OrderEventRow): string => {
@@ -283,13 +292,13 @@ export interface TimelineStep {
   payload: unknown;
 }
 
-/** Every event produced and consumed and every step of one order, oldest first. */
+/** Every event produced and consumed and every step of one order, oldest first by `at` (ties: recorded order). */
 export async function timeline(
   deps: Pick<OrderDeps, "env" | "userId" | "admin">,
   orderId: string,
 ): Promise<{ orderId: string; status: OrderRow["status"]; steps: TimelineStep[] }> {
   const row = await visibleOrder(deps, orderId);
-  const rows = await logOf(deps.env.DB, orderId);
+  const rows = await timelineRowsOf(deps.env.DB, orderId);
   return {
     orderId,
     status: row.status,
@@ -320,10 +329,10 @@ export interface ReplayReport {
 }
 
 /**
- * Rebuilds the order's state by folding its stored inputs through the saga's machine and compares it with
- * the stored row; the replay itself is a step on the log.
+ * Rebuilds the order's state by folding its stored inputs (in recorded order) through the saga's machine and
+ * compares it with the stored row. A read: it writes nothing to the log it folds (the Worker log has it).
  */
-export async function replayOrder(deps: Pick<OrderDeps, "env" | "now">, orderId: string): Promise<ReplayReport> {
+export async function replayOrder(deps: Pick<OrderDeps, "env" | "logger">, orderId: string): Promise<ReplayReport> {
   const row = await readOrder(deps.env.DB, orderId);
   if (!row) throw notFound("Order");
   const rows = (await logOf(deps.env.DB, orderId)).filter(isInput);
@@ -340,13 +349,7 @@ export async function replayOrder(deps: Pick<OrderDeps, "env" | "now">, orderId:
     differences,
     consistent: differences.length === 0,
   };
-  await recordStep(
-    deps.env.DB,
-    orderId,
-    "replay",
-    { consistent: report.consistent, differences, inputs: steps.length },
-    { now: deps.now() },
-  );
+  deps.logger.with({ correlationId: orderId }).info("order replayed", { consistent: report.consistent, differences, inputs: steps.length });
   return report;
 }
 

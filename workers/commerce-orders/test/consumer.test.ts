@@ -89,6 +89,47 @@ describe("the saga consumer", () => {
     expect(await stored(order.id)).toMatchObject({ status: "confirmed", version: 3 });
   });
 
+  it("the timeline is oldest first by `at` (ties in recorded order) when events arrive out of the order they occurred in", async () => {
+    const user = await newUser();
+    const { order, productId } = await orderOne(user.token);
+    const t0 = Date.parse(order.createdAt);
+    const at = (ms: number) => new Date(t0 + ms).toISOString();
+    await deliver([
+      { ...event("inventory.rejected", { orderId: order.id, reason: "out_of_stock", productIds: [productId] }), occurredAt: at(1_000) },
+    ]);
+    // notification.sent occurred before inventory.released, but arrives after it
+    const released = {
+      ...event("inventory.released", { orderId: order.id, lines: [{ productId, quantity: 1 }], reason: "out_of_stock" }),
+      occurredAt: at(3_000),
+    };
+    const sent = {
+      ...event("notification.sent", {
+        orderId: order.id,
+        userId: user.id,
+        notificationId: "ntf_t1",
+        channel: "email",
+        template: "cancellation",
+      }),
+      occurredAt: at(2_000),
+    };
+    expect(await deliver([released])).toMatchObject({ acked: [0] });
+    expect(await deliver([sent])).toMatchObject({ acked: [0] });
+    const res = await worker.fetch(
+      new Request(`http://commerce-orders.test/commerce/v1/orders/${order.id}/timeline`, {
+        headers: { Authorization: `Bearer ${user.token}` },
+      }),
+      testEnv,
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(200);
+    const { steps } = (await res.json()) as { steps: { at: string; type: string }[] };
+    const types = steps.map((s) => s.type);
+    expect(types.indexOf("notification.sent")).toBeLessThan(types.indexOf("inventory.released"));
+    const times = steps.map((s) => Date.parse(s.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(steps.find((s) => s.type === "notification.sent")?.at).toBe(at(2_000));
+  });
+
   it("declined card: payment.failed → cancelled(payment_failed) with order.cancelled (no refund); a late payment.succeeded is stale", async () => {
     const user = await newUser();
     const { order } = await orderOne(user.token);
@@ -132,7 +173,7 @@ describe("the saga consumer", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await stored(order.id)).toEqual({
       status: "cancelled",
-      paymentStatus: "processing",
+      paymentStatus: "none",
       cancelReason: "payment_timeout",
       version: 3,
     });

@@ -60,11 +60,27 @@ describe("the saga state machine (pure)", () => {
     for (const s of [pending, awaiting])
       expect(transition(s, { type: "payment.timeout" })).toEqual({
         kind: "applied",
-        next: { ...s, status: "cancelled", cancelReason: "payment_timeout" },
+        next: { status: "cancelled", paymentStatus: "none", cancelReason: "payment_timeout" },
         effects: [{ kind: "publish", type: "order.cancelled", reason: "payment_timeout", refund: false }],
       });
     expect(transition(confirmed, { type: "payment.timeout" }).kind).toBe("stale");
     expect(transition(cancelled, { type: "payment.timeout" }).kind).toBe("stale");
+  });
+
+  it("a cancel before any payment.succeeded never leaves paymentStatus processing (none); a late refund still shows", () => {
+    for (const input of [{ type: "cancel.requested" }, { type: "payment.timeout" }] as const) {
+      const out = transition(awaiting, input);
+      expect(out).toMatchObject({ kind: "applied", next: { status: "cancelled", paymentStatus: "none" } });
+      if (out.kind !== "applied") throw new Error("not applied");
+      expect(transition(out.next, { type: "payment.succeeded" }).kind).toBe("stale");
+      expect(transition(out.next, { type: "payment.refunded" })).toMatchObject({ kind: "applied", next: { paymentStatus: "refunded" } });
+    }
+    expect(
+      fold([
+        { id: "e1", type: "inventory.reserved", payload: null },
+        { id: "s1", type: "cancel.requested", payload: null },
+      ]).state,
+    ).toEqual({ status: "cancelled", paymentStatus: "none", cancelReason: "customer_request" });
   });
 
   it("cancel.requested: no refund before payment, a refund after it, stale when already cancelled", () => {

@@ -109,6 +109,18 @@ describe("POST /orders", () => {
     expect(await countOrders(user.id)).toBe(1);
   });
 
+  it("documents Idempotency-Key as a required header of POST /orders (the server answers 422 without it)", async () => {
+    const res = await api.call("GET", "http://commerce-orders.test/commerce/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string; required?: boolean }[] }>>;
+    };
+    const header = doc.paths["/commerce/v1/orders"]?.post?.parameters?.find(
+      (p) => p.in === "header" && p.name.toLowerCase() === "idempotency-key",
+    );
+    expect(header).toMatchObject({ in: "header", required: true });
+  });
+
   it("orders the caller's cart when items are absent, and clears it once for that order", async () => {
     const user = await newUser();
     addProduct({ productId: "prd_cart", unitAmount: 700 });
@@ -278,7 +290,12 @@ describe("POST /orders/{orderId}/cancel", () => {
       amount: 1000,
       currency: "usd",
     });
-    await api.problem(call("POST", `/orders/${order.id}/cancel`, user.token), 409, "conflict");
+    const logRows = async () =>
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM order_events WHERE order_id = ?").bind(order.id).first<{ n: number }>())?.n;
+    const before = await logRows();
+    for (let i = 0; i < 3; i++) await api.problem(call("POST", `/orders/${order.id}/cancel`, user.token), 409, "conflict");
+    // a refused cancel writes nothing: the saga log (and the timeline) does not grow
+    expect(await logRows()).toBe(before);
     expect(await outboxOf(order.id, "order.cancelled")).toHaveLength(3);
     expect(await stored(order.id)).toEqual({ status: "cancelled", paymentStatus: "none", cancelReason: "customer_request", version: 2 });
     const reader = await newUser("commerce:read");
@@ -317,7 +334,13 @@ describe("POST /admin/orders/{orderId}/replay", () => {
     expect(tampered.consistent).toBe(false);
     expect(tampered.differences).toEqual([{ field: "status", stored: "confirmed", replayed: "cancelled" }]);
     const tl: Timeline = await api.ok(call("GET", `/orders/${order.id}/timeline`, user.token));
-    expect(tl.steps.filter((s) => s.type === "replay")).toHaveLength(2);
+    // replay is a read: it writes nothing to the log it folds
+    expect(tl.steps.filter((s) => s.type === "replay")).toHaveLength(0);
+    expect(tl.steps.map((s) => `${s.kind}:${s.type}`)).toEqual([
+      "event_out:order.created",
+      "step:cancel.requested",
+      "event_out:order.cancelled",
+    ]);
 
     await api.problem(call("POST", `/admin/orders/${order.id}/replay`, user.token), 403, "forbidden");
     await api.problem(call("POST", `/admin/orders/${order.id}/replay`), 401, "unauthorized");

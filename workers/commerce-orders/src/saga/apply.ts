@@ -169,7 +169,13 @@ export async function applyInput(
   orderId: string,
   input: SagaInput,
   record: InputRecord,
-  options: { cause: EventCause; claim?: string; now?: () => number },
+  options: {
+    cause: EventCause;
+    claim?: string;
+    now?: () => number;
+    /** Write the log row of a stale input (default true); a refused cancel (409) writes nothing. */
+    logStale?: boolean;
+  },
 ): Promise<ApplyResult> {
   const now = options.now ?? Date.now;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -181,6 +187,7 @@ export async function applyInput(
     const claim = options.claim ? [claimEventStatement(d1, options.claim, record.id, t)] : [];
     if (outcome.kind === "early") return { kind: "early", order, reason: outcome.reason };
     if (outcome.kind === "stale") {
+      if (options.logStale === false && claim.length === 0) return { kind: "stale", order, reason: outcome.reason };
       try {
         await d1.batch([logStatement(d1, orderId, record, t, null, `stale: ${outcome.reason}`), ...claim]);
       } catch (err) {
@@ -229,20 +236,34 @@ export async function applyInput(
   throw new Error(`order ${orderId}: 5 concurrent transitions in a row; retry later`);
 }
 
-/** A step on the log that does not move the order (payment requested, cart cleared, replay). */
+/** A step on the log that does not move the order (payment requested, cart cleared). */
 export async function recordStep(
   d1: D1Database,
   orderId: string,
   type: string,
   payload: unknown,
-  options: { causationId?: string | null; now?: number; extra?: D1PreparedStatement[] } = {},
+  options: {
+    causationId?: string | null;
+    now?: number;
+    /** The step's `at` on the timeline when it is not the recorded time (payment.requested: the charge's start). */
+    occurredAt?: number;
+    extra?: D1PreparedStatement[];
+  } = {},
 ): Promise<void> {
   const t = options.now ?? Date.now();
   await d1.batch([
     logStatement(
       d1,
       orderId,
-      { id: newStepId(), kind: "step", type, service: "orders", occurredAt: t, causationId: options.causationId ?? null, payload },
+      {
+        id: newStepId(),
+        kind: "step",
+        type,
+        service: "orders",
+        occurredAt: options.occurredAt ?? t,
+        causationId: options.causationId ?? null,
+        payload,
+      },
       t,
       null,
       null,

@@ -10,6 +10,8 @@ import { recordStep } from "./apply";
  */
 export async function requestCharge(env: Env, order: OrderRow, logger: ServiceLogger): Promise<boolean> {
   const ctx = { requestId: order.requestId ?? `order:${order.id}`, correlationId: order.id };
+  // the step's `at` is when the charge was asked for: payments' answer (payment.succeeded) may occur before the RPC returns
+  const startedAt = Date.now();
   try {
     const answer = await call(env.PAYMENTS, paymentsRpc, "charge", ctx, {
       orderId: order.id,
@@ -21,6 +23,7 @@ export async function requestCharge(env: Env, order: OrderRow, logger: ServiceLo
     const now = Date.now();
     await recordStep(env.DB, order.id, "payment.requested", answer, {
       now,
+      occurredAt: startedAt,
       extra: [env.DB.prepare("UPDATE orders SET charged_at = ? WHERE id = ? AND charged_at IS NULL").bind(now, order.id)],
     });
     logger.info("payment requested", { paymentId: answer.paymentId, status: answer.status });

@@ -57,7 +57,18 @@ const applied = (next: SagaState, effects: SagaEffect[] = []): SagaOutcome => ({
 const stale = (reason: string): SagaOutcome => ({ kind: "stale", reason });
 const early = (reason: string): SagaOutcome => ({ kind: "early", reason });
 
-const cancel = (state: SagaState, reason: CancelReason, refund: boolean, paymentStatus = state.paymentStatus): SagaOutcome =>
+/**
+ * A cancel. A payment still `processing` (asked for, no payment.succeeded / payment.failed applied) becomes
+ * `none`: payments cancels the PaymentIntent of a cancelled order and publishes no event for that, so the order
+ * must not claim a payment in flight forever; `none` = nothing captured, nothing pending. Should the charge
+ * still succeed, payments refunds it on its own and its payment.refunded moves `none` → `refunded`.
+ */
+const cancel = (
+  state: SagaState,
+  reason: CancelReason,
+  refund: boolean,
+  paymentStatus: PaymentStatus = state.paymentStatus === "processing" ? "none" : state.paymentStatus,
+): SagaOutcome =>
   applied({ status: "cancelled", paymentStatus, cancelReason: reason }, [{ kind: "publish", type: "order.cancelled", reason, refund }]);
 
 /**
