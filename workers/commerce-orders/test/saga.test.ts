@@ -111,8 +111,13 @@ describe("the order saga across services", { timeout: 60_000 }, () => {
     await vi.waitFor(async () => expect(await paymentOf(order.id)).toMatchObject({ status: "refunded", refunded: 1500 }), {
       timeout: 20_000,
     });
-    // orders then records payment.refunded (paymentStatus "refunded") once payments relays it: payments
-    // relays the events of its queue consumer only from its cron today (/tmp/h/requests.md), which the test mesh never fires
+    // payments relays payment.refunded at the end of its order.cancelled batch (no cron needed): the order shows it
+    await vi.waitFor(
+      async () =>
+        expect(await api.ok<Order>(api.call("GET", `/orders/${order.id}`, user.token))).toMatchObject({ paymentStatus: "refunded" }),
+      { timeout: 20_000, interval: 200 },
+    );
+    expect(await timelineTypes(order.id, user.token)).toContain("event_in:payment.refunded:payments");
     await vi.waitFor(async () => expect(await available(productId)).toBe(5), { timeout: 20_000 });
   });
 
