@@ -7,10 +7,12 @@ import {
   commerceEvent,
   EVENT_SUBSCRIBERS,
   type EventType,
+  type ServiceName,
   SUBSCRIBERS,
   type Subscriber,
   subscriberBinding,
 } from "./events";
+import { type ServiceLogger, serviceLogger, type TelemetryEnv } from "./telemetry";
 
 /**
  * The outbox rows of one event: one per subscriber (topic = subscriber name). Put them in the same
@@ -69,6 +71,8 @@ export interface EventContext<E> {
   message: Message<unknown>;
   /** The consumer's name (for `claimEventStatement`). */
   consumer: string;
+  /** A logger bound to the event's request and order (`correlationId`); flushed when the handler ends. */
+  log: ServiceLogger;
 }
 
 /** A handler per event type this consumer subscribes to; other types are acked and ignored. */
@@ -78,6 +82,8 @@ export type EventHandlers<E> = { [T in EventType]?: (event: CommerceEvent<T>, ct
 export interface EventConsumerOptions<E> {
   /** Stable: names the consumer in logs and in `processed_messages` (e.g. `orders-saga`). */
   name: string;
+  /** The service whose logs the handlers write (`log` in their context). */
+  service: ServiceName;
   /** The database holding `processed_messages` (the processed-event table of this consumer). */
   db: (env: E) => D1Database;
   handlers: EventHandlers<E>;
@@ -103,7 +109,38 @@ export function defineEventConsumer<E>(options: EventConsumerOptions<E>): QueueC
     ...(options.backoff ? { backoff: options.backoff } : {}),
     handle: async (event, { env, message }) => {
       const handler = options.handlers[event.type] as ((e: CommerceEvent, c: EventContext<E>) => Promise<void>) | undefined;
-      if (handler) await handler(event, { env, message, consumer: options.name });
+      if (!handler) return;
+      const log = serviceLogger(env as TelemetryEnv, options.service, { requestId: event.requestId, correlationId: event.correlationId });
+      log.info("event consumed", { eventId: event.id, type: event.type, producer: event.producer, causationId: event.causationId });
+      try {
+        await handler(event, { env, message, consumer: options.name, log });
+      } catch (error) {
+        log.warn("event handler failed; retried with backoff", { eventId: event.id, type: event.type, error: String(error) });
+        throw error;
+      } finally {
+        await log.flush();
+      }
     },
   });
+}
+
+/**
+ * The `queue` handler of a consuming service: its DLQ (a queue name ending in `-dlq`) goes to the dead-letter
+ * store, its events queue to the event consumer, after which the outbox rows the handlers wrote are relayed
+ * at once (never throwing: what fails is left to the cron sweeper).
+ *
+ * @example export default product.worker({ queue: eventQueueHandler({ events: consumeEvents, deadLetters: consumeDeadLetters }) });
+ */
+export function eventQueueHandler<E extends { DB: D1Database; LOG_LEVEL?: string }>(handlers: {
+  events: QueueConsumer<E>;
+  deadLetters: QueueConsumer<E>;
+}): (batch: MessageBatch<unknown>, env: E) => Promise<void> {
+  return async (batch, env) => {
+    if (batch.queue.endsWith("-dlq")) return handlers.deadLetters(batch, env);
+    try {
+      await handlers.events(batch, env);
+    } finally {
+      await relayInBackground(env, env.DB);
+    }
+  };
 }

@@ -3,10 +3,12 @@ import { describe, expect, it } from "vitest";
 import {
   claimEventStatement,
   commerceEvent,
+  defineEventConsumer,
   EVENT_PRODUCERS,
   EVENT_SUBSCRIBERS,
   EVENT_TYPES,
   eventOutboxStatements,
+  eventQueueHandler,
   isDuplicateClaim,
   newEvent,
   relayEvents,
@@ -130,5 +132,63 @@ describe("telemetry", () => {
     ]);
     await logger.flush();
     expect(sent).toHaveLength(2);
+  });
+});
+
+describe("consumers", () => {
+  const batchOf = (queue: string, bodies: unknown[]) => {
+    const acked: string[] = [];
+    const retried: string[] = [];
+    const messages = bodies.map((body, i) => ({
+      id: `m${i}`,
+      timestamp: new Date(),
+      attempts: 1,
+      body,
+      ack: () => acked.push(`m${i}`),
+      retry: () => retried.push(`m${i}`),
+    }));
+    return { batch: { queue, messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>, acked, retried };
+  };
+
+  it("gives each handler a logger bound to the event's request and order, shipped when it ends", async () => {
+    const sent: { msg: string; correlationId: string | null; requestId: string | null; service: string }[] = [];
+    const logs = { sendBatch: async (b: { body: never }[]) => void sent.push(...b.map((x) => x.body)) } as unknown as Queue;
+    const seen: string[] = [];
+    const consume = defineEventConsumer<typeof env & { LOGS: Queue }>({
+      name: "test-log",
+      service: "catalog",
+      db: (e) => e.DB,
+      handlers: {
+        "order.created": async (event, { log }) => {
+          seen.push(`${log.correlationId}:${log.requestId}`);
+          log.info("reserved");
+          if (event.payload.amount === 2400) throw new Error("boom");
+        },
+      },
+    });
+    const event = created();
+    const { batch, retried } = batchOf("q", [event]);
+    await consume(batch, { ...env, LOG_LEVEL: "silent", LOGS: logs });
+    expect(seen).toEqual(["ord_1:req-1"]);
+    expect(retried).toEqual(["m0"]);
+    expect(sent.map((e) => e.msg)).toEqual(["event consumed", "reserved", "event handler failed; retried with backoff"]);
+    expect(sent.every((e) => e.correlationId === "ord_1" && e.requestId === "req-1" && e.service === "catalog")).toBe(true);
+  });
+
+  it("eventQueueHandler sends a DLQ batch to the dead letters and an events batch to the consumer, then relays", async () => {
+    const calls: string[] = [];
+    const handler = eventQueueHandler<typeof env>({
+      events: async (b) => void calls.push(`events:${b.queue}`),
+      deadLetters: async (b) => void calls.push(`dlq:${b.queue}`),
+    });
+    const event = newEvent("inventory.reserved", { orderId: "ord_qh", lines: [{ productId: "prd_1", quantity: 1 }] });
+    await env.DB.batch(eventOutboxStatements(env.DB, event));
+    await handler(batchOf("edgeworks-commerce-catalog-events-dlq", []).batch, env);
+    expect(await env.DB.prepare("SELECT sent_at FROM queue_outbox WHERE id = ?").bind(`${event.id}:orders`).first("sent_at")).toBeNull();
+    await handler(batchOf("edgeworks-commerce-catalog-events", []).batch, env);
+    expect(calls).toEqual(["dlq:edgeworks-commerce-catalog-events-dlq", "events:edgeworks-commerce-catalog-events"]);
+    expect(
+      await env.DB.prepare("SELECT sent_at FROM queue_outbox WHERE id = ?").bind(`${event.id}:orders`).first("sent_at"),
+    ).not.toBeNull();
   });
 });

@@ -9,7 +9,6 @@ import {
   relayInBackground,
   type ServiceLogger,
   type StockLine,
-  serviceLogger,
 } from "@edgeworks/commerce-contracts";
 import { defineDeadLetterConsumer } from "@edgeworks/queue";
 import { unwrap } from "@edgeworks/realtime";
@@ -253,34 +252,17 @@ async function onOrderCancelled(event: CommerceEvent<"order.cancelled">, { env, 
   await relayInBackground(env, d1);
 }
 
-/** Runs a handler with a logger bound to the event's request and order, flushed at the end. */
-function logged<T extends "order.created" | "order.confirmed" | "order.cancelled">(
-  handler: (event: CommerceEvent<T>, ctx: Ctx, log: ServiceLogger) => Promise<void>,
-) {
-  return async (event: CommerceEvent<T>, ctx: Ctx): Promise<void> => {
-    const log = serviceLogger(ctx.env, "catalog", { requestId: event.requestId, correlationId: event.correlationId });
-    log.info("event consumed", { eventId: event.id, type: event.type, causationId: event.causationId });
-    try {
-      await handler(event, ctx, log);
-    } catch (err) {
-      log.warn("event handler failed; retried with backoff", { eventId: event.id, type: event.type, error: String(err) });
-      throw err;
-    } finally {
-      await log.flush();
-    }
-  };
-}
-
 /** The consumer of edgeworks-commerce-catalog-events: typed, idempotent per event id, invalid bodies parked on the DLQ. */
 export const consumeEvents = defineEventConsumer<Env>({
   name: CONSUMER,
+  service: "catalog",
   db: (env) => env.DB,
   deadLetter: (env) => env.EVENTS_QUEUE_DLQ,
   backoff: { baseSeconds: 2, maxSeconds: 300 },
   handlers: {
-    "order.created": logged(onOrderCreated),
-    "order.confirmed": logged(onOrderConfirmed),
-    "order.cancelled": logged(onOrderCancelled),
+    "order.created": (event, ctx) => onOrderCreated(event, ctx, ctx.log),
+    "order.confirmed": (event, ctx) => onOrderConfirmed(event, ctx, ctx.log),
+    "order.cancelled": (event, ctx) => onOrderCancelled(event, ctx, ctx.log),
   },
 });
 

@@ -151,29 +151,17 @@ export async function handleNotice(
   return "sent";
 }
 
-async function onNotice(event: NoticeEvent, ctx: EventContext<Env>): Promise<void> {
-  const logger = serviceLogger(ctx.env, "notifications", { requestId: event.requestId, correlationId: event.correlationId });
-  logger.info("event consumed", { eventId: event.id, type: event.type, producer: event.producer, causationId: event.causationId });
-  try {
-    await handleNotice(event, ctx, logger);
-  } catch (err) {
-    logger.warn("notice failed; the event is retried", { eventId: event.id, type: event.type, error: String(err) });
-    throw err;
-  } finally {
-    await logger.flush();
-  }
-}
-
 /** The typed, idempotent consumer of this service's events queue (invalid bodies → the DLQ at once, with the reason). */
 export const consumeEvents = defineEventConsumer<Env>({
   name: CONSUMER,
+  service: "notifications",
   db: (env) => env.DB,
   deadLetter: (env) => env.EVENTS_QUEUE_DLQ,
   backoff: { baseSeconds: 2, maxSeconds: 300 },
   handlers: {
-    "order.confirmed": onNotice,
-    "order.cancelled": onNotice,
-    "payment.refunded": onNotice,
+    "order.confirmed": async (event, ctx) => void (await handleNotice(event, ctx, ctx.log)),
+    "order.cancelled": async (event, ctx) => void (await handleNotice(event, ctx, ctx.log)),
+    "payment.refunded": async (event, ctx) => void (await handleNotice(event, ctx, ctx.log)),
   },
 });
 

@@ -60,7 +60,7 @@ export async function handleEvent(event: CommerceEvent, ctx: EventContext<Env>, 
       logger.info("late event recorded, no change", { eventId: event.id, type: event.type, reason: result.reason });
       return;
     case "applied":
-      logger.info("event consumed", {
+      logger.info("event applied", {
         eventId: event.id,
         type: event.type,
         from: result.from.status,
@@ -88,6 +88,7 @@ function eventConsumer(logger: ServiceLogger) {
   );
   return defineEventConsumer<Env>({
     name: CONSUMER,
+    service: "orders",
     db: (env) => env.DB,
     handlers,
     deadLetter: (env) => env.EVENTS_QUEUE_DLQ,

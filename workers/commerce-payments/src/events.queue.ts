@@ -1,5 +1,5 @@
 // Payments' own queue (edgeworks-commerce-payments-events): `order.cancelled`, and its DLQ into dead_letters.
-import { defineEventConsumer, relayInBackground, serviceLogger } from "@edgeworks/commerce-contracts";
+import { defineEventConsumer, eventQueueHandler } from "@edgeworks/commerce-contracts";
 import { defineDeadLetterConsumer } from "@edgeworks/queue";
 import { cancelOrder } from "./payments.service";
 
@@ -13,18 +13,14 @@ export const EVENTS_QUEUE_NAME = "edgeworks-commerce-payments-events";
  */
 export const consumeEvents = defineEventConsumer<Env>({
   name: "payments",
+  service: "payments",
   db: (env) => env.DB,
   deadLetter: (env) => env.EVENTS_QUEUE_DLQ,
   backoff: { baseSeconds: 2, maxSeconds: 300 },
   handlers: {
-    "order.cancelled": async (event, { env }) => {
-      const logger = serviceLogger(env, "payments", { requestId: event.requestId, correlationId: event.correlationId });
-      logger.info("event consumed", { type: event.type, eventId: event.id, reason: event.payload.reason, refund: event.payload.refund });
-      try {
-        await cancelOrder({ env, now: Date.now, logger, cause: { event } }, event.payload);
-      } finally {
-        await logger.flush();
-      }
+    "order.cancelled": async (event, { env, log }) => {
+      log.info("order cancelled: settling its payment", { reason: event.payload.reason, refund: event.payload.refund });
+      await cancelOrder({ env, now: Date.now, logger: log, cause: { event } }, event.payload);
     },
   },
 });
@@ -37,11 +33,4 @@ export const consumeDeadLetters = defineDeadLetterConsumer<Env>({ name: "payment
  * handlers wrote (payment.refunded of a cancelled paid order) are relayed at once, awaited, never throwing
  * (a failed relay is logged and left to the cron sweeper), as catalog and orders do.
  */
-export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env);
-  try {
-    await consumeEvents(batch, env);
-  } finally {
-    await relayInBackground(env, env.DB);
-  }
-}
+export const queue = eventQueueHandler<Env>({ events: consumeEvents, deadLetters: consumeDeadLetters });
