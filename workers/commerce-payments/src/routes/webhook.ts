@@ -2,6 +2,7 @@
 // verified, each event stored once in stripe_events by its evt_ id, then applied to the payments.
 import { ApiError, createRouter, errors, jsonResponse } from "@edgeworks/http";
 import type { PublicEnv } from "@edgeworks/product";
+import { readWebhookBody, type Stripe, verifyWebhook, WebhookSignatureError } from "@edgeworks/stripe";
 import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -9,10 +10,6 @@ import type { MiddlewareHandler } from "hono";
 import { payDeps } from "../deps";
 import { applyStripeEvent } from "../payments.service";
 import { stripeEvents } from "../schema";
-import { type Stripe, verifyWebhook, WebhookSignatureError } from "../stripe";
-
-/** A webhook body larger than this is refused before it is verified (Stripe's events are far smaller). */
-const MAX_WEBHOOK_BYTES = 512 * 1024;
 
 const received = z
   .object({
@@ -22,20 +19,10 @@ const received = z
   })
   .openapi("StripeWebhookAck");
 
-const eventShape = z.object({
-  id: z.string().regex(/^evt_[A-Za-z0-9_-]{1,250}$/),
-  type: z.string().min(1).max(100),
-  created: z.number().int(),
-  data: z.object({ object: z.looseObject({}) }),
-});
-
 const rawBodies = new WeakMap<Request, string>();
 
 const keepRawBody: MiddlewareHandler = async (c, next) => {
-  if (Number(c.req.header("content-length") ?? "0") > MAX_WEBHOOK_BYTES) throw new ApiError("payload_too_large", "The event is too large");
-  const raw = await c.req.raw.clone().text();
-  if (raw.length > MAX_WEBHOOK_BYTES) throw new ApiError("payload_too_large", "The event is too large");
-  rawBodies.set(c.req.raw, raw);
+  rawBodies.set(c.req.raw, await readWebhookBody(c.req.raw));
   await next();
 };
 
@@ -67,10 +54,9 @@ export const stripeWebhookRouter = createRouter<PublicEnv<Env>>().openapi(webhoo
   try {
     event = await verifyWebhook(c.env, raw, c.req.header("stripe-signature"));
   } catch (err) {
-    if (err instanceof WebhookSignatureError) throw new ApiError("bad_request", `Webhook signature verification failed: ${err.message}`);
+    if (err instanceof WebhookSignatureError) throw new ApiError("bad_request", err.message);
     throw err;
   }
-  if (!eventShape.safeParse(event).success) throw new ApiError("bad_request", "The signed body is not a Stripe event");
   const db = drizzle(c.env.DB);
   const object = event.data.object as { id?: unknown };
   const inserted = await db
