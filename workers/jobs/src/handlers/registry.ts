@@ -1,0 +1,29 @@
+import type { z } from "zod";
+import type { JobHandler } from "./context";
+import { emailSendPayload } from "./email-send.payload";
+import { httpRequestPayload } from "./http-request.payload";
+import { imageThumbnailPayload } from "./image-thumbnail.payload";
+import { testFail, testFailPayload } from "./test-fail";
+import { testSleep, testSleepPayload } from "./test-sleep";
+
+export { type HandlerContext, HandlerCrash, isHandlerCrash, type JobHandler, PermanentError } from "./context";
+
+const notYet: JobHandler = async () => {
+  throw new Error("not implemented yet");
+};
+
+/**
+ * The built-in handlers by job name. Submit validates a built-in job's payload with `payload` (→ 422);
+ * the runner calls `handler` with the stored payload (handlers parse it again, so a payload edited in
+ * the DLQ is checked too).
+ */
+export const BUILTIN_HANDLERS: Record<string, { handler: JobHandler; payload: z.ZodType }> = {
+  "http.request": { handler: notYet, payload: httpRequestPayload },
+  "email.send": { handler: notYet, payload: emailSendPayload },
+  "image.thumbnail": { handler: notYet, payload: imageThumbnailPayload },
+  "test.sleep": { handler: testSleep, payload: testSleepPayload },
+  "test.fail": { handler: testFail, payload: testFailPayload },
+};
+
+/** True for the names the Queues consumer runs (the others wait for an external worker's lease). */
+export const isBuiltin = (name: string): boolean => Object.hasOwn(BUILTIN_HANDLERS, name);
