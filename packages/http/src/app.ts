@@ -96,6 +96,24 @@ export function conditionalGet(): MiddlewareHandler {
   };
 }
 
+/** Where @edgeworks/testing installs its response contract check (globalThis), in tests only. */
+export const RESPONSE_CHECK_KEY = "__edgeworksResponseCheck";
+
+/** The test-time check of a finished response against the app's own OpenAPI document. */
+export type ResponseCheck = (app: OpenAPIHono<never>, c: Context) => Promise<void>;
+
+/**
+ * Outermost middleware: after the response is final (errors and 404s rendered), hands it to the
+ * response contract check when a test installed one on `globalThis`; in production it is one property read.
+ */
+export function responseContract(app: OpenAPIHono<never>): MiddlewareHandler {
+  return async function responseContract(c, next) {
+    await next();
+    const check = (globalThis as Record<string, unknown>)[RESPONSE_CHECK_KEY] as ResponseCheck | undefined;
+    if (check) await check(app, c);
+  };
+}
+
 /**
  * Creates a product app with the platform's middleware in the platform's order: request id, request
  * log, body limit, conditional GET, the zod validation hook, problem+json errors and 404s.
@@ -106,7 +124,13 @@ export function conditionalGet(): MiddlewareHandler {
  */
 export function createApp<E extends HonoEnv = AppEnv>(options: CreateAppOptions = {}): OpenAPIHono<E> {
   const app = new OpenAPIHono<E>({ defaultHook: validationHook });
-  app.use(requestIds(), requestLogger(), limitBody(options.maxBodyBytes, options.uploads), conditionalGet());
+  app.use(
+    responseContract(app as unknown as OpenAPIHono<never>),
+    requestIds(),
+    requestLogger(),
+    limitBody(options.maxBodyBytes, options.uploads),
+    conditionalGet(),
+  );
   app.onError(onError);
   app.notFound(onNotFound);
   return app;

@@ -35,6 +35,34 @@ export function docsPage(title: string, specUrl: string, assetsBase = "/_docs"):
 }
 
 /**
+ * The license and contact every product's document names (`info.license`, `info.contact`): the code is not
+ * published under an open license (package.json is private), so it says so with an SPDX `LicenseRef-`.
+ */
+export const DOCUMENT_INFO = {
+  license: { name: "Proprietary", identifier: "LicenseRef-Edgeworks-Proprietary" },
+  contact: { name: "Edgeworks maintainers" },
+} as const;
+
+type OpenApiOperation = { responses?: Record<string, unknown> };
+type OpenApiDocument = { info?: Record<string, unknown>; paths?: Record<string, Record<string, OpenApiOperation>> };
+
+/**
+ * What the platform's middleware adds to every document: `info.license`/`contact`, and a 304 on every GET that
+ * answers 200 (conditionalGet answers `If-None-Match` with 304 and no body). Products' generated documents and
+ * merged ones (the commerce gateway's) both pass through it.
+ */
+export function finishDocument<D extends OpenApiDocument>(doc: D): D {
+  doc.info = { ...doc.info, ...DOCUMENT_INFO };
+  for (const item of Object.values(doc.paths ?? {})) {
+    const get = item.get;
+    if (get?.responses?.["200"] && !get.responses["304"]) {
+      get.responses["304"] = { description: "Not modified: `If-None-Match` matched the current `ETag`; no body" };
+    }
+  }
+  return doc;
+}
+
+/**
  * Serves `<prefix>/openapi.json` (OpenAPI 3.1, generated from the zod route schemas) and
  * `<prefix>/docs` (the interactive reference), and registers the bearer security scheme.
  *
@@ -47,10 +75,16 @@ export function mountDocs<E extends HonoEnv>(app: OpenAPIHono<E>, options: DocsO
     bearerFormat: "JWT",
     description: "An access token from `POST /auth/v1/login` (ES256, 15 minutes).",
   });
-  app.doc31(`${options.prefix}/openapi.json`, {
+  const config = {
     openapi: "3.1.0",
     info: { title: options.title, version: options.version, description: options.description },
     servers: [{ url: "/", description: "This origin (the front door or the product's own route)" }],
+  };
+  // built on first request (every route is registered by then) and kept: the routes never change at run time
+  let document: unknown;
+  app.get(`${options.prefix}/openapi.json`, (c) => {
+    document ??= finishDocument(app.getOpenAPI31Document(config) as unknown as OpenApiDocument);
+    return c.json(document);
   });
   app.get(`${options.prefix}/docs`, (c) => {
     const base = (c.env as { DOCS_ASSETS_BASE?: string } | undefined)?.DOCS_ASSETS_BASE ?? options.assetsBase;

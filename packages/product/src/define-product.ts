@@ -126,6 +126,8 @@ export function defineProduct<B extends object, D = never>(options: ProductOptio
     createRoute({
       method: "get",
       path: `${prefix}/health`,
+      operationId: "getHealth",
+      security: [],
       tags: [options.health?.tag ?? "Health"],
       summary: options.health?.summary ?? "Liveness check (no authentication)",
       responses: { 200: jsonResponse(healthBody, "The Worker is up") },

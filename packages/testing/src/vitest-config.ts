@@ -109,7 +109,11 @@ export async function workerTestConfig(options: WorkerTestOptions): Promise<Vite
       name: options.name,
       root: fileURLToPath(options.dir),
       include: ["test/**/*.test.ts"],
-      setupFiles: [fileURLToPath(new URL("./setup-migrations.ts", import.meta.url))],
+      setupFiles: [
+        fileURLToPath(new URL("./setup-migrations.ts", import.meta.url)),
+        // every response a test receives is checked against the product's OpenAPI document
+        fileURLToPath(new URL("./setup-contract.ts", import.meta.url)),
+      ],
     },
   };
 }
