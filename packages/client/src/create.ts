@@ -1,6 +1,6 @@
 // The one way every product client is built: openapi-fetch over a product's generated `paths`, with the
 // caller's bearer token added by a middleware.
-import createFetchClient, { type Client, type ClientOptions, type Middleware } from "openapi-fetch";
+import createFetchClient, { type Client, type ClientForPath, type ClientOptions, type Middleware } from "openapi-fetch";
 
 /** A bearer token, or a function asked before every request (so a refreshed token is picked up). */
 export type TokenSource = string | (() => string | null | undefined);
@@ -40,4 +40,46 @@ export function createProductClient<Paths extends {}>(baseUrl: string, options: 
   const client = createFetchClient<Paths>({ ...rest, baseUrl });
   if (token !== undefined) client.use(bearerAuth(token));
   return client;
+}
+
+/** The HTTP methods openapi-fetch calls by name. */
+export type OperationMethod = "GET" | "PUT" | "POST" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS" | "TRACE";
+
+/** A product's operations by `operationId` → its method and path (generated in ./generated/<product>.operations.ts). */
+export type OperationTable<Paths extends {}> = Record<string, readonly [OperationMethod, keyof Paths & string]>;
+
+/**
+ * One method per operation, named by the document's `operationId` and typed like openapi-fetch's path-based
+ * call of that method and path: `todo.listTodos({ params: { query: { limit: 10 } } })` is
+ * `todo.GET("/todo/v1/todos", { params: { query: { limit: 10 } } })`.
+ */
+export type OperationClient<Paths extends {}, T extends OperationTable<Paths>> = {
+  [K in keyof T]: OperationCall<Paths[T[K][1]], T[K][0]>;
+};
+
+/** openapi-fetch's call of one method on one path (`ClientForPath`), or never when the path has no such method. */
+type OperationCall<PathInfo, M extends OperationMethod> =
+  PathInfo extends Record<string | number, unknown>
+    ? M extends keyof ClientForPath<PathInfo, `${string}/${string}`>
+      ? ClientForPath<PathInfo, `${string}/${string}`>[M]
+      : never
+    : never;
+
+/**
+ * A product client with both ways of calling: by path (`GET("/todo/v1/todos")`) and by operation name
+ * (`listTodos()`), over the same openapi-fetch client (same middleware, same token).
+ *
+ * @example const todo = withOperations(createProductClient<TodoPaths>(base, { token }), todoOperations);
+ */
+export function withOperations<Paths extends {}, T extends OperationTable<Paths>>(
+  client: Client<Paths>,
+  table: T,
+): Client<Paths> & OperationClient<Paths, T> {
+  const calls: Record<string, unknown> = {};
+  for (const [name, [method, path]] of Object.entries(table)) {
+    if (name in client) throw new Error(`operation ${name} would shadow the client's own ${name}`);
+    const call = (client as unknown as Record<OperationMethod, (url: string, ...init: unknown[]) => unknown>)[method];
+    calls[name] = (...init: unknown[]) => call(path, ...init);
+  }
+  return Object.assign(client, calls) as Client<Paths> & OperationClient<Paths, T>;
 }
