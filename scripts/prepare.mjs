@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { buildChatWeb } from "../workers/chat/web/build.mjs";
+import { buildJobsWeb } from "../workers/jobs/web/build.mjs";
 import { ROOT } from "./lib.mjs";
 
 const require = createRequire(join(ROOT, "packages", "http", "package.json"));
@@ -23,3 +24,5 @@ for (const [from, name] of files) {
 
 // The chat page (workers/chat/web) into the git-ignored module the chat Worker serves it from.
 buildChatWeb();
+// The jobs dashboard (workers/jobs/web), the same way.
+buildJobsWeb();

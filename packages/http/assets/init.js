@@ -7,5 +7,7 @@ window.addEventListener("load", () => {
     deepLinking: true,
     tryItOutEnabled: true,
     persistAuthorization: true,
+    // each operation shows its operationId, the name generated clients call it by (todo.listTodos())
+    displayOperationId: true,
   });
 });
