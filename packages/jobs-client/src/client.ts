@@ -23,7 +23,7 @@ export interface JobsClientOptions {
   fetch?: typeof fetch;
 }
 
-type Query = Record<string, string | number | undefined>;
+type RequestOptions = { body?: unknown; query?: Record<string, string | number | undefined>; idempotencyKey?: string };
 
 /**
  * A typed client of the jobs API (`/jobs/v1`). Every method resolves with the answer's body and rejects
@@ -64,13 +64,14 @@ export class JobsClient {
 
   // jobs
   /** `created` is false when `jobId` matched an unfinished job (the API answers 200 with that job). */
-  async submit(queue: string, job: SubmitJob): Promise<{ job: Job; created: boolean }> {
-    const res = await this.#send("POST", `/queues/${enc(queue)}/jobs`, { body: job });
+  async submit(queue: string, job: SubmitJob, options: { idempotencyKey?: string } = {}): Promise<{ job: Job; created: boolean }> {
+    const res = await this.#send("POST", `/queues/${enc(queue)}/jobs`, { body: job, idempotencyKey: options.idempotencyKey });
     return { job: (await res.json()) as Job, created: res.status === 201 };
   }
   /** Up to 1000 jobs in one call, all accepted or none. */
-  async submitBulk(queue: string, jobs: SubmitJob[]): Promise<Job[]> {
-    return (await this.#json<{ jobs: Job[] }>("POST", `/queues/${enc(queue)}/jobs/bulk`, { body: { jobs } })).jobs;
+  async submitBulk(queue: string, jobs: SubmitJob[], options: { idempotencyKey?: string } = {}): Promise<Job[]> {
+    const body = { body: { jobs }, idempotencyKey: options.idempotencyKey };
+    return (await this.#json<{ jobs: Job[] }>("POST", `/queues/${enc(queue)}/jobs/bulk`, body)).jobs;
   }
   listJobs(queue: string, filter: JobFilter = {}): Promise<Page<Job>> {
     return this.#json("GET", `/queues/${enc(queue)}/jobs`, { query: { ...filter } });
@@ -94,17 +95,22 @@ export class JobsClient {
     return this.#json("POST", `/jobs/${enc(id)}/heartbeat`, { body: { token, leaseSeconds } });
   }
   progress(id: string, token: string, percent: number, message?: string): Promise<{ cancelRequested: boolean }> {
-    return this.#json("POST", `/jobs/${enc(id)}/progress`, { body: { token, percent, message } });
+    return this.#json("POST", `/jobs/${enc(id)}/progress`, { body: { token, percent, message: message?.slice(0, 500) } });
   }
+  /** Appends lines (sent 100 per request, the API's limit). */
   async log(id: string, token: string, lines: string[]): Promise<void> {
-    await this.#send("POST", `/jobs/${enc(id)}/log`, { body: { token, lines } });
+    for (let i = 0; i < lines.length; i += 100)
+      await this.#send("POST", `/jobs/${enc(id)}/log`, { body: { token, lines: lines.slice(i, i + 100) } });
   }
   complete(id: string, token: string, result?: unknown): Promise<Job> {
     return this.#json("POST", `/jobs/${enc(id)}/complete`, { body: { token, result: result ?? null } });
   }
   /** `retry: false` skips the remaining attempts (the job goes to the DLQ). */
   fail(id: string, token: string, error: { message: string; stack?: string; retry?: boolean }): Promise<Job> {
-    return this.#json("POST", `/jobs/${enc(id)}/fail`, { body: { token, ...error } });
+    // the API takes a message of 1..4096 characters and a stack up to 16 KiB: an Error may have neither
+    const message = (error.message || "Error").slice(0, 4096);
+    const body = { token, message, stack: error.stack?.slice(0, 16_384), retry: error.retry };
+    return this.#json("POST", `/jobs/${enc(id)}/fail`, { body });
   }
 
   // the dead-letter queue
@@ -126,7 +132,7 @@ export class JobsClient {
     return this.#json("POST", `/queues/${enc(queue)}/schedules`, { body: spec });
   }
   async listSchedules(queue: string): Promise<Schedule[]> {
-    return (await this.#json<{ items: Schedule[] }>("GET", `/queues/${enc(queue)}/schedules`)).items;
+    return (await this.#json<{ schedules: Schedule[] }>("GET", `/queues/${enc(queue)}/schedules`)).schedules;
   }
   getSchedule(queue: string, id: string): Promise<Schedule> {
     return this.#json("GET", `/queues/${enc(queue)}/schedules/${enc(id)}`);
@@ -146,18 +152,19 @@ export class JobsClient {
     return (await this.#send("GET", "/metrics")).text();
   }
 
-  async #json<T>(method: string, path: string, options: { body?: unknown; query?: Query } = {}): Promise<T> {
+  async #json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const res = await this.#send(method, path, options);
     return (await res.json()) as T;
   }
 
   /** Sends one request; a non-2xx answer becomes its typed exception. */
-  async #send(method: string, path: string, options: { body?: unknown; query?: Query } = {}): Promise<Response> {
+  async #send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const url = new URL(`${this.baseUrl}/jobs/v1${path}`);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const token = typeof this.#token === "function" ? await this.#token() : this.#token;
     const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
     if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    if (options.idempotencyKey) headers["Idempotency-Key"] = options.idempotencyKey;
     const res = await this.#fetch(url, {
       method,
       headers,
