@@ -1,4 +1,5 @@
 import { hashPassword } from "@edgeworks/auth";
+import { canonicalTarget } from "@edgeworks/egress";
 import { ApiError } from "@edgeworks/http";
 import { nanoid } from "nanoid";
 import type { LinkDeps } from "./deps";
@@ -6,7 +7,6 @@ import { assertSafeTargets, toLink } from "./link-view";
 import { type LinkRow, links } from "./schema";
 import { generateSlug } from "./slug";
 import { assertTargetsResolvePublic } from "./url-dns";
-import { canonicalTarget } from "./url-safety";
 import type { CreateLinkInput, Link, LinkRule } from "./validation";
 
 /** How many random slugs to try before giving up; 42-bit slugs make a second try already rare. */

@@ -1,6 +1,6 @@
+import type { DnsDeps } from "@edgeworks/egress";
+import { canParseUrl, parseBlockedDomains, type UrlPolicy } from "@edgeworks/egress";
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { DnsDeps } from "./url-dns";
-import { canParseUrl, parseBlockedDomains, type UrlPolicy } from "./url-safety";
 
 /** The drizzle database of this Worker. */
 export type Db = DrizzleD1Database;

@@ -1,5 +1,5 @@
+import { canParseUrl } from "@edgeworks/egress";
 import { isoDateTime, NO_CONTROL, NO_NUL, NOT_BLANK_NO_CONTROL, textField } from "@edgeworks/http";
-import { canParseUrl } from "./url-safety";
 
 // The shared field builder (packages/http's textField): lengths count code points and are checked before
 // trimming, and the character rules are one documented `pattern`, so the limits in the OpenAPI document

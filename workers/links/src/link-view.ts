@@ -1,6 +1,6 @@
+import { targetUrlProblem, type UrlPolicy } from "@edgeworks/egress";
 import { ApiError, type FieldError, iso } from "@edgeworks/http";
 import type { LinkRow } from "./schema";
-import { targetUrlProblem, type UrlPolicy } from "./url-safety";
 import type { Link, LinkRule } from "./validation";
 
 /** The API shape of a link row; the password hash never leaves the Worker. */

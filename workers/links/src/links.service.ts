@@ -1,4 +1,5 @@
 import { hashPassword } from "@edgeworks/auth";
+import { canonicalTarget } from "@edgeworks/egress";
 import { notFound } from "@edgeworks/http";
 import { and, eq, isNull } from "drizzle-orm";
 import { canonicalRules } from "./create-link.service";
@@ -7,7 +8,6 @@ import { invalidateCachedLink } from "./link-cache";
 import { assertSafeTargets, toLink } from "./link-view";
 import { type LinkRow, links } from "./schema";
 import { assertTargetsResolvePublic } from "./url-dns";
-import { canonicalTarget } from "./url-safety";
 import type { Link, UpdateLinkInput } from "./validation";
 
 /** The caller's live link with this id; anyone else's (or a deleted one) is the same 404. */

@@ -1,10 +1,10 @@
 import type { AuthVariables } from "@edgeworks/auth";
+import { DOH_TIMEOUT_MS, dnsCheckEnabled } from "@edgeworks/egress";
 import { defineProduct, type GuardedEnv, type OptionalAuthEnv, authenticateIfPresent as optionalAuth } from "@edgeworks/product";
 import { clientNetwork, consumeRateLimit, rateLimit, rateLimitHeaders, throwIfLimited } from "@edgeworks/ratelimit";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context, MiddlewareHandler } from "hono";
 import { type LinkDeps, type OwnerDeps, shortOrigin, urlPolicyOf } from "./deps";
-import { DOH_TIMEOUT_MS, dnsCheckEnabled } from "./url-dns";
 
 /** The Hono environment of the authenticated API: generated bindings plus the principal. */
 export type LinksEnv = GuardedEnv<Env>;

@@ -1,8 +1,8 @@
+import { MAX_URL_LENGTH } from "@edgeworks/egress";
 import { idParam, paginationQuery } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 import { dateTime, httpUrl, optionalLine, requiredLine, secret } from "./fields";
 import { CUSTOM_SLUG_PATTERN, isReservedSlug } from "./slug";
-import { MAX_URL_LENGTH } from "./url-safety";
 
 export const REDIRECT_TYPES = [301, 302, 307, 308] as const;
 export type RedirectType = (typeof REDIRECT_TYPES)[number];

@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
+import { dnsCheckEnabled } from "@edgeworks/egress";
 import { describe, expect, it } from "vitest";
 import { shortOrigin, urlPolicyOf } from "../src/deps";
-import { dnsCheckEnabled } from "../src/url-dns";
 import { call, createLink, expectProblem, newUser } from "./helpers";
 
 const envWith = (vars: Partial<Env>) => ({ PUBLIC_ORIGIN: "", BLOCKED_DOMAINS: "", ...vars }) as Env;

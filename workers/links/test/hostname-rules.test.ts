@@ -1,7 +1,5 @@
+import { decodePunycode, embeddedPrivateV4, hostnameProblem, isPrivateAddress, mixedScripts } from "@edgeworks/egress";
 import { describe, expect, it, test } from "vitest";
-import { embeddedPrivateV4, hostnameProblem, mixedScripts } from "../src/hostname-rules";
-import { isPrivateAddress } from "../src/ip-ranges";
-import { decodePunycode } from "../src/punycode";
 import { call, expectProblem, newUser } from "./helpers";
 
 describe("IDN homographs: mixed-script labels are refused", () => {

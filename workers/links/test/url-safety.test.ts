@@ -1,5 +1,5 @@
+import { targetUrlProblem } from "@edgeworks/egress";
 import { describe, expect, test } from "vitest";
-import { targetUrlProblem } from "../src/url-safety";
 import { call, expectProblem, newUser, rowsOf } from "./helpers";
 
 const refused: [string, string][] = [

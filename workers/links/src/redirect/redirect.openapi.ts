@@ -33,6 +33,8 @@ export function documentRedirect<E extends HonoEnv>(app: OpenAPIHono<E>): void {
   app.openAPIRegistry.registerPath({
     method: "get",
     path: "/{slug}",
+    operationId: "followLink",
+    security: [],
     tags: ["Redirect"],
     summary: "Follow a short link (HEAD works the same)",
     description:
@@ -56,6 +58,8 @@ export function documentRedirect<E extends HonoEnv>(app: OpenAPIHono<E>): void {
   app.openAPIRegistry.registerPath({
     method: "post",
     path: "/{slug}",
+    operationId: "unlockLink",
+    security: [],
     tags: ["Redirect"],
     summary: "Unlock a password-protected link",
     description:

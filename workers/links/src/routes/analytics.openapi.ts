@@ -42,6 +42,7 @@ const statsSchema = z
 
 export const statsRoute = createRoute({
   ...base,
+  operationId: "getLinkStats",
   method: "get",
   path: "/links/{id}/stats",
   summary: "Click statistics",
@@ -54,6 +55,7 @@ export const statsRoute = createRoute({
 
 export const statsChartRoute = createRoute({
   ...base,
+  operationId: "getLinkStatsChart",
   method: "get",
   path: "/links/{id}/stats.svg",
   summary: "Click time series as an SVG chart",
@@ -66,6 +68,7 @@ export const statsChartRoute = createRoute({
 
 export const qrRoute = createRoute({
   ...base,
+  operationId: "getLinkQrCode",
   method: "get",
   path: "/links/{id}/qr",
   summary: "QR code of the short URL",

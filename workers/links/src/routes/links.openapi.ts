@@ -12,6 +12,7 @@ const base = { tags: ["Links"], security: [{ bearerAuth: [] }] };
 const linkPage = pageSchema(linkSchema).openapi("LinkPage");
 
 export const createLinkRoute = createRoute({
+  operationId: "createLink",
   tags: ["Links"],
   // either a bearer token or nothing at all (anonymous); typed wide so route inference keeps the body type
   security: [{ bearerAuth: [] }, {}] as Record<string, string[]>[],
@@ -51,6 +52,7 @@ const bulkResult = z
 
 export const bulkCreateRoute = createRoute({
   ...base,
+  operationId: "bulkCreateLinks",
   method: "post",
   path: "/links/bulk",
   summary: "Shorten up to 100 URLs at once",
@@ -70,6 +72,7 @@ export const bulkCreateRoute = createRoute({
 
 export const listLinksRoute = createRoute({
   ...base,
+  operationId: "listLinks",
   method: "get",
   path: "/links",
   summary: "List your links",
@@ -80,6 +83,7 @@ export const listLinksRoute = createRoute({
 
 export const getLinkRoute = createRoute({
   ...base,
+  operationId: "getLink",
   method: "get",
   path: "/links/{id}",
   summary: "Get a link",
@@ -89,6 +93,7 @@ export const getLinkRoute = createRoute({
 
 export const updateLinkRoute = createRoute({
   ...base,
+  operationId: "updateLink",
   method: "patch",
   path: "/links/{id}",
   summary: "Change a link",
@@ -99,6 +104,7 @@ export const updateLinkRoute = createRoute({
 
 export const deleteLinkRoute = createRoute({
   ...base,
+  operationId: "deleteLink",
   method: "delete",
   path: "/links/{id}",
   summary: "Delete a link",

@@ -1,6 +1,6 @@
 import { parseIpv6 } from "@edgeworks/ratelimit";
 
-/** Which addresses are not the public internet: the ranges every URL and DNS check of links refuses. */
+/** Which addresses are not the public internet: the ranges every URL and DNS check refuses. */
 
 export const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 

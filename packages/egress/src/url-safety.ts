@@ -2,12 +2,14 @@ import { parseIpv6 } from "@edgeworks/ratelimit";
 import { hostnameProblem } from "./hostname-rules";
 import { IPV4, isPrivateV4, isPrivateV6, v4ToInt } from "./ip-ranges";
 
-/** What a target URL is checked against besides the fixed rules. */
+/** What a URL is checked against besides the fixed rules. */
 export interface UrlPolicy {
-  /** Hostnames of this shortener (PUBLIC_ORIGIN's and the request's): a target there would loop. */
+  /** Hostnames of the calling service itself (links: PUBLIC_ORIGIN's and the request's): a target there would loop. */
   ownHosts: readonly string[];
   /** Refused domains; each also refuses its subdomains. */
   blockedDomains: readonly string[];
+  /** Ports a URL may name (its scheme's default counts as 80 or 443); any port when absent. */
+  ports?: readonly number[];
 }
 
 export const MAX_URL_LENGTH = 2048;
@@ -32,8 +34,8 @@ const hostOf = (hostname: string) => hostname.toLowerCase().replace(/\.$/, "");
  * private, loopback or link-local address in any spelling (the WHATWG parser turns `2130706433`,
  * `0x7f.1` and `0177.0.0.1` into `127.0.0.1` first), no `localhost` or private-network names, no
  * wildcard-DNS service, embedded private address or mixed-script label (src/hostname-rules.ts), not
- * this shortener (loops), not a blocked domain, at most 2048 characters. Where the name resolves is
- * checked afterwards, over DNS (src/url-dns.ts).
+ * this shortener (loops), not a blocked domain, only the policy's ports, at most 2048 characters.
+ * Where the name resolves is checked afterwards, over DNS (src/dns.ts).
  *
  * @example targetUrlProblem("http://169.254.169.254/", policy) // "Must not point at a private …"
  */
@@ -60,6 +62,10 @@ export function targetUrlProblem(raw: string, policy: UrlPolicy): string | null 
       return "Must point at a public domain name";
     const problem = hostnameProblem(host);
     if (problem) return problem;
+  }
+  if (policy.ports) {
+    const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+    if (!policy.ports.includes(port)) return `The port ${port} is not allowed (only ${policy.ports.join(", ")})`;
   }
   if (policy.ownHosts.some((own) => hostOf(own) === host)) return "Must not point at this shortener (redirect loop)";
   const blocked = policy.blockedDomains.find((d) => host === d || host.endsWith(`.${d}`));
