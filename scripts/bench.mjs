@@ -8,7 +8,8 @@
 // Then shop checkout (scripts/bench/shop.mjs): 50 buyers adding to cart and checking out, next to the bare Worker.
 // Then commerce (scripts/bench/commerce.mjs), under `pnpm dev` itself: orders per second end to end (placed →
 // confirmed) and the gateway's overhead (the same read through the gateway and to the catalog service directly).
-// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--chat-seconds 15] [--only lean|wrangler|chat|shop|commerce]
+// Then jobs (scripts/bench/jobs.mjs), under `pnpm dev`: no-op jobs end to end and enqueue latency next to BullMQ on redis-server.
+// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--chat-seconds 15] [--only lean|wrangler|chat|shop|commerce|jobs]
 import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -16,6 +17,7 @@ import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { benchChatFanout, fanoutMarkdown, writeFanoutSection } from "./bench/chat-fanout.mjs";
 import { benchCommerce, commerceMarkdown, writeCommerceSection } from "./bench/commerce.mjs";
+import { benchJobs, jobsMarkdown, writeJobsSection } from "./bench/jobs.mjs";
 import { buildBundles, startLean } from "./bench/lean.mjs";
 import { measure } from "./bench/measure.mjs";
 import { benchShop, shopMarkdown, writeShopSection } from "./bench/shop.mjs";
@@ -151,8 +153,9 @@ const stops = [];
 let chat;
 let shop;
 let commerce;
+let jobs;
 try {
-  if (values.only !== "wrangler" && values.only !== "commerce") {
+  if (values.only !== "wrangler" && values.only !== "commerce" && values.only !== "jobs") {
     console.log("building bundles…");
     const bundles = buildBundles(join(work, "dist"));
     const persistTo = join(work, "lean-state");
@@ -214,6 +217,12 @@ try {
     console.log("measuring commerce (pnpm dev)…");
     commerce = await benchCommerce({ seconds, connections, work: join(work, "commerce") });
   }
+  if (values.only === undefined || values.only === "jobs") {
+    for (const stop of stops.reverse()) await stop();
+    stops.length = 0;
+    console.log("measuring jobs (pnpm dev) and BullMQ (redis-server)…");
+    jobs = await benchJobs({ work: join(work, "jobs") });
+  }
 } finally {
   for (const stop of stops.reverse()) await stop();
   rmSync(work, { recursive: true, force: true });
@@ -264,5 +273,10 @@ if (commerce) {
   const section = commerceMarkdown(commerce);
   console.log(`\n${section}`);
   writeCommerceSection(section);
+}
+if (jobs) {
+  const section = jobsMarkdown(jobs);
+  console.log(`\n${section}`);
+  writeJobsSection(section);
 }
 console.log("written to bench/results.md");
