@@ -1,27 +1,50 @@
-import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
- * One row per item, owned by one user. Times are epoch milliseconds; a deleted item keeps its row
- * with `deleted_at` set (soft delete), so every query reads only live rows.
+ * The jobs product's D1 tables: the queues (who owns them and their settings) and what the kit's
+ * middleware needs. Jobs, schedules and counters live in each queue's QueueScheduler Durable Object.
  * The source of truth for tables and indexes: migrations/jobs/*.sql must say the same, and
  * test/conformance.test.ts (schema drift) fails when they disagree.
  */
-export const items = sqliteTable(
-  "items",
+export const queues = sqliteTable(
+  "queues",
   {
+    /** `q_` + 12 alphanumerics: part of every job id of the queue (`j_<id>_…`). */
     id: text("id").primaryKey(),
-    userId: text("user_id").notNull(),
+    ownerId: text("owner_id").notNull(),
     name: text("name").notNull(),
-    note: text("note"),
+    paused: integer("paused", { mode: "boolean" }).notNull(),
+    concurrency: integer("concurrency").notNull(),
+    /** JSON `{max, perSeconds}` or null. */
+    rateLimit: text("rate_limit"),
+    /** JSON JobOptions. */
+    defaultJobOptions: text("default_job_options").notNull(),
+    /** JSON `{completed: {count, ageSeconds}, failed: {count, ageSeconds}}`. */
+    retention: text("retention").notNull(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
-    deletedAt: integer("deleted_at"),
   },
-  (t) => [
-    // partial: every query is one user's live items, newest first, keyset-paginated on (created_at, id)
-    index("items_user_created").on(t.userId, t.createdAt, t.id).where(sql`deleted_at IS NULL`),
-  ],
+  // one name per owner; also the index of the listing (owner's queues by name, keyset on name)
+  (t) => [uniqueIndex("queues_owner_name").on(t.ownerId, t.name)],
 );
 
-export type ItemRow = typeof items.$inferSelect;
+export type QueueRow = typeof queues.$inferSelect;
+
+/**
+ * Idempotency keys of queue creation and job submission, kept by packages/http's idempotency()
+ * middleware (its IDEMPOTENCY_DDL): the first response is stored so that a retry replays it exactly.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    response: text("response"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
+// `email.send` writes through @edgeworks/mail's outbox (packages/queue's queue_outbox).
+export { queueOutbox } from "@edgeworks/queue";
