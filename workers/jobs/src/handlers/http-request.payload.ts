@@ -1,3 +1,4 @@
+import { SAFE_PORTS, targetUrlProblem } from "@edgeworks/egress";
 import { z } from "zod";
 
 /** Headers the platform sets or the connection owns (RFC 9110 §7.6.1 hop-by-hop, plus ours). */
@@ -37,14 +38,18 @@ const headers = z.record(z.string(), z.string()).superRefine((record, ctx) => {
   }
 });
 
+/** Why a job may not request this URL by its text alone (private addresses, odd ports, …), or null. */
+export const urlProblem = (raw: string): string | null => targetUrlProblem(raw, { ownHosts: [], blockedDomains: [], ports: SAFE_PORTS });
+
 export const HTTP_METHODS = ["POST", "PUT", "PATCH", "DELETE", "GET"] as const;
 
 export const httpRequestPayload = z
   .object({
-    url: z
-      .string()
-      .max(2048)
-      .refine((raw) => /^https?:\/\//i.test(raw), "Must be an absolute http(s) URL"),
+    /** Checked again before the request and at every redirect, with DNS (src/handlers/egress.ts). */
+    url: z.string().superRefine((raw, ctx) => {
+      const problem = urlProblem(raw);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
     method: z.enum(HTTP_METHODS).default("POST"),
     headers: headers.optional(),
     /** Any JSON, sent as `application/json`. */

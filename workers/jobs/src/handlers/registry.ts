@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { JobHandler } from "./context";
 import { emailSendPayload } from "./email-send.payload";
+import { httpRequest } from "./http-request";
 import { httpRequestPayload } from "./http-request.payload";
 import { imageThumbnailPayload } from "./image-thumbnail.payload";
 import { testFail, testFailPayload } from "./test-fail";
@@ -18,7 +19,7 @@ const notYet: JobHandler = async () => {
  * the DLQ is checked too).
  */
 export const BUILTIN_HANDLERS: Record<string, { handler: JobHandler; payload: z.ZodType }> = {
-  "http.request": { handler: notYet, payload: httpRequestPayload },
+  "http.request": { handler: httpRequest, payload: httpRequestPayload },
   "email.send": { handler: notYet, payload: emailSendPayload },
   "image.thumbnail": { handler: notYet, payload: imageThumbnailPayload },
   "test.sleep": { handler: testSleep, payload: testSleepPayload },
