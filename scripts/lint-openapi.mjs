@@ -89,20 +89,60 @@ async function liveDocument(worker) {
   }
 }
 
+/**
+ * The checks that replace Redocly's operation-2xx-response and operation-4xx-response (see redocly.yaml), and
+ * camelCase operationIds: returns one line per finding.
+ */
+function ownChecks(file) {
+  const doc = JSON.parse(readFileSync(file, "utf8"));
+  const findings = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of ["get", "put", "post", "delete", "patch", "head", "options", "trace"]) {
+      const op = item[method];
+      if (!op) continue;
+      const where = `${file}: ${method.toUpperCase()} ${path}`;
+      const codes = Object.keys(op.responses ?? {});
+      const success = codes.some((c) => /^2(\d\d|XX)$/.test(c) || /^3(\d\d|XX)$/.test(c) || (c === "101" && method === "get"));
+      if (!success) findings.push(`${where}: no success response (2XX, 3XX, or 101 on a WebSocket GET)`);
+      const security = op.security ?? doc.security ?? [];
+      const takesInput = (op.parameters?.length ?? 0) > 0 || (item.parameters?.length ?? 0) > 0 || !!op.requestBody;
+      const needsCredentials = security.length > 0 && security.some((s) => Object.keys(s).length > 0);
+      if ((takesInput || needsCredentials) && !codes.some((c) => /^4(\d\d|XX)$/.test(c))) {
+        findings.push(`${where}: takes input or credentials but documents no 4XX response`);
+      }
+      if (op.operationId && !/^[a-z][A-Za-z0-9]{0,79}$/.test(op.operationId)) {
+        findings.push(`${where}: operationId ${JSON.stringify(op.operationId)} is not camelCase`);
+      }
+    }
+  }
+  return findings;
+}
+
+/** Redocly, then the checks of ownChecks, on every file. */
+function lintAll(files) {
+  const redocly = lint(files);
+  const findings = files.flatMap(ownChecks);
+  for (const f of findings) console.log(`  error  ${f}`);
+  console.log(
+    `lint-openapi: ${files.length} document(s): Redocly ${redocly ? "clean" : "NOT clean"}, ${findings.length} finding(s) of the own checks`,
+  );
+  return redocly && findings.length === 0;
+}
+
 let ok;
 if (values.live) {
   const doc = await liveDocument(values.live);
   const file = values.keep ?? join(mkdtempSync(join(tmpdir(), "lint-openapi-")), `${values.live}.json`);
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
   console.log(`${values.live}: ${Object.keys(doc.paths ?? {}).length} paths, written to ${file}`);
-  ok = lint([file]);
+  ok = lintAll([file]);
 } else {
   const names = positionals.length
     ? positionals
     : readdirSync(DOCS)
         .filter((f) => f.endsWith(".json"))
         .map((f) => f.slice(0, -5));
-  ok = lint(names.sort().map((n) => join(DOCS, `${n}.json`)));
+  ok = lintAll(names.sort().map((n) => join(DOCS, `${n}.json`)));
 }
 if (!ok) {
   console.error("lint-openapi: the documents above have errors or warnings (fix them, or turn a rule off in redocly.yaml saying why)");

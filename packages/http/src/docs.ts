@@ -43,16 +43,28 @@ export const DOCUMENT_INFO = {
   contact: { name: "Edgeworks maintainers" },
 } as const;
 
-type OpenApiOperation = { responses?: Record<string, unknown> };
-type OpenApiDocument = { info?: Record<string, unknown>; paths?: Record<string, Record<string, OpenApiOperation>> };
+type OpenApiOperation = { responses?: Record<string, unknown>; security?: Record<string, unknown>[] };
+type OpenApiDocument = {
+  info?: Record<string, unknown>;
+  paths?: Record<string, Record<string, OpenApiOperation>>;
+  components?: { securitySchemes?: Record<string, unknown> };
+};
 
 /**
  * What the platform's middleware adds to every document: `info.license`/`contact`, and a 304 on every GET that
- * answers 200 (conditionalGet answers `If-None-Match` with 304 and no body). Products' generated documents and
- * merged ones (the commerce gateway's) both pass through it.
+ * answers 200 (conditionalGet answers `If-None-Match` with 304 and no body); and it drops a security scheme no
+ * operation uses (a product with public routes only). Products' generated documents and merged ones (the
+ * commerce gateway's) both pass through it.
  */
 export function finishDocument<D extends OpenApiDocument>(doc: D): D {
   doc.info = { ...doc.info, ...DOCUMENT_INFO };
+  const used = new Set(
+    Object.values(doc.paths ?? {}).flatMap((item) =>
+      Object.values(item).flatMap((op) => (op.security ?? []).flatMap((s) => Object.keys(s))),
+    ),
+  );
+  const schemes = doc.components?.securitySchemes;
+  for (const name of Object.keys(schemes ?? {})) if (!used.has(name)) delete schemes?.[name];
   for (const item of Object.values(doc.paths ?? {})) {
     const get = item.get;
     if (get?.responses?.["200"] && !get.responses["304"]) {
