@@ -13,6 +13,9 @@ devRoutes.openapi(
   createRoute({
     method: "get",
     path: "/dev/messages",
+    operationId: "listCapturedMessages",
+    // no credentials: the route exists only in dev mode (DEV_MODE "true"), answering 404 otherwise
+    security: [],
     tags: ["Development"],
     summary: "Emails the capture provider kept (dev mode only)",
     description:
