@@ -1,12 +1,24 @@
+import { MAX_MAIL_BYTES, mailAddress } from "@edgeworks/mail";
 import { z } from "zod";
 
-const noLineBreaks = (s: string) => !/[\r\n\0]/.test(s);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters (header injection) is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
+/** One email: the same limits as @edgeworks/mail's `mailMessage` (one address, one-line subject, the size cap). */
 export const emailSendPayload = z
   .object({
-    to: z.string().max(254).pipe(z.email()),
-    subject: z.string().min(1).max(200).refine(noLineBreaks, "Must be one line"),
+    /** One address, `local@domain` (no display name, no list). */
+    to: mailAddress,
+    subject: z
+      .string()
+      .min(1)
+      .max(300)
+      .refine((s) => !CONTROL.test(s), "One line: no line breaks or control characters"),
     text: z.string().min(1).max(50_000),
-    html: z.string().max(100_000).optional(),
+    /** Without it, the text is sent in the house layout (paragraphs, HTML-escaped). */
+    html: z.string().min(1).max(100_000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => new TextEncoder().encode(JSON.stringify(p)).length <= MAX_MAIL_BYTES - 10_000, {
+    message: `The email is over ${MAX_MAIL_BYTES - 10_000} bytes`,
+  });

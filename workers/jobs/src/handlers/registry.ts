@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { JobHandler } from "./context";
+import { emailSend } from "./email-send";
 import { emailSendPayload } from "./email-send.payload";
 import { httpRequest } from "./http-request";
 import { httpRequestPayload } from "./http-request.payload";
@@ -20,7 +21,7 @@ const notYet: JobHandler = async () => {
  */
 export const BUILTIN_HANDLERS: Record<string, { handler: JobHandler; payload: z.ZodType }> = {
   "http.request": { handler: httpRequest, payload: httpRequestPayload },
-  "email.send": { handler: notYet, payload: emailSendPayload },
+  "email.send": { handler: emailSend, payload: emailSendPayload },
   "image.thumbnail": { handler: notYet, payload: imageThumbnailPayload },
   "test.sleep": { handler: testSleep, payload: testSleepPayload },
   "test.fail": { handler: testFail, payload: testFailPayload },
