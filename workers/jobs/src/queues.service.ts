@@ -25,7 +25,9 @@ export interface OpenQueue {
 }
 
 const owned = (userId: string, ...more: (SQL | undefined)[]) => and(eq(queues.ownerId, userId), ...more);
-const isUniqueViolation = (err: unknown) => err instanceof Error && /UNIQUE constraint failed/i.test(err.message);
+/** D1's unique violation, also when drizzle wraps it ("Failed query: …" with the D1 error as `cause`). */
+const isUniqueViolation = (err: unknown): boolean =>
+  err instanceof Error && (/UNIQUE constraint failed/i.test(err.message) || isUniqueViolation(err.cause));
 const nameTaken = () => new ApiError("conflict", "You already have a queue with this name");
 
 /** The caller's queue by name or id, or 404 (another owner's queue is 404 too: existence is not revealed). */

@@ -1,5 +1,5 @@
 import { SELF } from "cloudflare:test";
-import { defineSecuritySuite, extraBadCredentials, hostile, type SecurityRoute } from "@edgeworks/testing";
+import { defineSecuritySuite, expectProblem, extraBadCredentials, hostile, type SecurityRoute } from "@edgeworks/testing";
 import { beforeAll, expect, it } from "vitest";
 import { api, BASE, call, createQueue, type Job, listAllJobs, listAllQueues, newUser, type Queue, submitJob } from "./helpers";
 
@@ -83,6 +83,8 @@ defineSecuritySuite({
     untouched: "the owner's queues, jobs and schedules are untouched",
   },
   hostile: {
+    // bulk has its own 16 MiB body limit: its hostile bodies are below (extend)
+    routes: (r) => !r.path.endsWith("/bulk"),
     cases: [
       hostile.malformed(),
       hostile.textPlain('{"name":"x"}'),
@@ -95,10 +97,34 @@ defineSecuritySuite({
       hostile.invalid("null", "null"),
     ],
     // a missing body is validated as `{}`: 422 on every POST; for PATCH /queues it is the empty (no-op) patch
-    missingBody: (r) => r.method === "POST" || r.path.endsWith("/payload"),
+    // (lease takes `{}`: every field has a default)
+    missingBody: (r) => (r.method === "POST" && !r.path.endsWith("/lease")) || r.path.endsWith("/payload"),
   },
   extend: {
     hostileBodies: () => {
+      const bulk = (body: string, contentType = "application/json") =>
+        SELF.fetch(`${BASE}/queues/${queue.id}/jobs/bulk`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${owner.token}`, "Content-Type": contentType },
+          body,
+        });
+      it.each([
+        ["malformed JSON", '{"jobs": [', 400, "malformed_json"],
+        ["a body over 16 MiB", JSON.stringify({ jobs: [{ name: "x", payload: "x".repeat(17 * 1024 * 1024) }] }), 413, "payload_too_large"],
+        ["a lone surrogate", '{"jobs": [{"name": "bad \\ud800"}]}', 422, "validation_failed"],
+        ["a NUL character", '{"jobs": [{"name": "a\\u0000b"}]}', 422, "validation_failed"],
+        ["a JSON array", "[1,2,3]", 422, "validation_failed"],
+      ] as const)("%s to POST /queues/QUEUE/jobs/bulk is %i", async (_name, body, status, code) => {
+        await expectProblem(await bulk(body), status, code);
+      });
+      it("a text/plain body to POST /queues/QUEUE/jobs/bulk is 415, a missing one 422", async () => {
+        await expectProblem(await bulk('{"jobs":[]}', "text/plain"), 415, "unsupported_media_type");
+        const missing = await SELF.fetch(`${BASE}/queues/${queue.id}/jobs/bulk`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${owner.token}` },
+        });
+        await expectProblem(missing, 422, "validation_failed");
+      });
       it.each([
         "/queues/..%2F..%2Fadmin",
         "/queues/%00",

@@ -47,7 +47,7 @@ export const queuePageSchema = pageSchema(queueSchema).openapi("QueuePage");
 export const jobSchema = z
   .object({
     id: z.string().openapi({ example: "j_q_Ab3dEf6hIj9k_V1StGXR8Z5jd" }),
-    queue: z.string().openapi({ description: "The queue's id", example: "q_Ab3dEf6hIj9k" }),
+    queue: z.string().openapi({ description: "The queue's name", example: "emails" }),
     jobId: z.string().nullable(),
     name: z.string().openapi({ example: "test.sleep" }),
     payload: z.unknown(),

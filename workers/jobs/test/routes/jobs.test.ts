@@ -15,7 +15,7 @@ describe("jobs", () => {
     const job: Job = await api.ok(res, 201);
     expect(job).toMatchObject({
       id: expect.stringMatching(new RegExp(`^j_${queue.id}_`)),
-      queue: queue.id,
+      queue: queue.name,
       jobId: null,
       name: "external.work",
       payload: { to: "ünïcødé 🙂" },
