@@ -2,6 +2,7 @@ import { SELF } from "cloudflare:test";
 import { expect, it } from "vitest";
 
 type Op = {
+  operationId?: string;
   security?: unknown[];
   parameters?: { name: string; in: string }[];
   responses: Record<string, { content?: Record<string, unknown> }>;
@@ -58,7 +59,7 @@ it("every error response is problem+json, and Bearer routes say so", async () =>
       // open routes have their own credential: the WebSocket ticket, DEV_MODE, the unsubscribe link's token
       const bearer =
         path.startsWith("/chat/v1/") && !path.endsWith("/ws") && !path.startsWith("/chat/v1/dev/") && !path.startsWith("/chat/v1/email/");
-      expect(op.security !== undefined, `${method} ${path} security`).toBe(bearer);
+      expect(op.security, `${method} ${path} security`).toEqual(bearer ? [{ bearerAuth: [] }] : []);
       if (bearer) expect(Object.keys(op.responses)).toContain("401");
     }
   }
@@ -83,4 +84,13 @@ it("invites and one-on-one rooms take exactly one of userId or email; members ca
     expect((schemas[name] as { required?: string[] }).required ?? []).not.toContain("userId");
   }
   expect(schemas.Member).toMatchObject({ properties: { name: { type: ["string", "null"] } }, required: expect.arrayContaining(["name"]) });
+});
+
+it("every operation has a unique camelCase operationId, named where the route is declared", async () => {
+  const doc = await load();
+  const ids = Object.values(doc.paths).flatMap((methods) => Object.values(methods).map((op) => op.operationId));
+  for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z0-9]+$/);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(doc.paths["/chat/v1/rooms/{id}/ws"]?.get?.operationId).toBe("openRoomSocket");
+  expect(doc.paths["/chat/v1/rooms"]?.post?.operationId).toBe("createRoom");
 });

@@ -9,6 +9,7 @@ const fileContent = Object.fromEntries(FILE_TYPES.map((t) => [t, { schema: binar
 const base = { tags: ["Files"], security: [{ bearerAuth: [] }] };
 
 export const uploadRoute = createRoute({
+  operationId: "uploadAttachment",
   ...base,
   method: "post",
   path: "/rooms/{id}/attachments",
@@ -25,6 +26,7 @@ export const uploadRoute = createRoute({
 });
 
 export const downloadRoute = createRoute({
+  operationId: "downloadAttachment",
   ...base,
   method: "get",
   path: "/rooms/{id}/attachments/{attachmentId}",

@@ -5,7 +5,10 @@ import type { OpenEnv } from "../product";
 import { userIdField } from "../validation";
 
 const outboxRoute = createRoute({
+  operationId: "listDevOutbox",
   tags: ["Development"],
+  // no credentials: the route exists only when DEV_MODE is "true"
+  security: [],
   method: "get",
   path: "/dev/outbox",
   summary: "Notifications queued for offline members (dev only)",

@@ -30,6 +30,7 @@ export const unsubscribeQuery = z.object({
 
 /** `GET /notifications/settings`. */
 export const getNotificationSettingsRoute = createRoute({
+  operationId: "getNotificationSettings",
   tags: ["Notifications"],
   security,
   method: "get",
@@ -40,6 +41,7 @@ export const getNotificationSettingsRoute = createRoute({
 
 /** `PATCH /notifications/settings` `{email}`. */
 export const setNotificationSettingsRoute = createRoute({
+  operationId: "updateNotificationSettings",
   tags: ["Notifications"],
   security,
   method: "patch",
@@ -55,7 +57,10 @@ const htmlPage = (description: string) => ({ description, content: { "text/html"
 
 /** `GET /email/unsubscribe?token=`: the confirmation page (changes nothing). */
 export const unsubscribePageRoute = createRoute({
+  operationId: "showUnsubscribePage",
   tags: ["Notifications"],
+  // the link's token is the credential
+  security: [],
   method: "get",
   path: "/email/unsubscribe",
   summary: "The unsubscribe page of a chat email's link",
@@ -68,7 +73,10 @@ export const unsubscribePageRoute = createRoute({
 
 /** `POST /email/unsubscribe?token=`: turns the token owner's chat emails off. */
 export const unsubscribeRoute = createRoute({
+  operationId: "unsubscribeFromEmails",
   tags: ["Notifications"],
+  // the link's token is the credential
+  security: [],
   method: "post",
   path: "/email/unsubscribe",
   summary: "Turn chat emails off with an unsubscribe link",

@@ -14,6 +14,7 @@ import {
 const security = [{ bearerAuth: [] }];
 
 export const searchRoute = createRoute({
+  operationId: "searchMessages",
   tags: ["Search"],
   security,
   method: "get",
@@ -27,6 +28,7 @@ export const searchRoute = createRoute({
 });
 
 export const presenceRoute = createRoute({
+  operationId: "getPresence",
   tags: ["Presence"],
   security,
   method: "get",
@@ -38,6 +40,7 @@ export const presenceRoute = createRoute({
 });
 
 export const vapidKeyRoute = createRoute({
+  operationId: "getVapidPublicKey",
   tags: ["Notifications"],
   security,
   method: "get",
@@ -53,6 +56,7 @@ export const vapidKeyRoute = createRoute({
 });
 
 export const subscribeRoute = createRoute({
+  operationId: "createPushSubscription",
   tags: ["Notifications"],
   security,
   method: "post",
@@ -68,6 +72,7 @@ export const subscribeRoute = createRoute({
 });
 
 export const listSubscriptionsRoute = createRoute({
+  operationId: "listPushSubscriptions",
   tags: ["Notifications"],
   security,
   method: "get",
@@ -77,6 +82,7 @@ export const listSubscriptionsRoute = createRoute({
 });
 
 export const unsubscribeRoute = createRoute({
+  operationId: "deletePushSubscription",
   tags: ["Notifications"],
   security,
   method: "delete",
@@ -87,6 +93,7 @@ export const unsubscribeRoute = createRoute({
 });
 
 export const myNotificationsRoute = createRoute({
+  operationId: "listNotifications",
   tags: ["Notifications"],
   security,
   method: "get",

@@ -1,13 +1,16 @@
 import { ApiError, createRouter, errors, problemSchema, upgradeRequired } from "@edgeworks/http";
 import { refusalToError } from "@edgeworks/realtime";
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { roomStub } from "../deps";
 import type { OpenEnv } from "../product";
 import { roomParams, wsQuery } from "../validation";
 import { unsubscribeRouter } from "./email";
 
 export const wsRoute = createRoute({
+  operationId: "openRoomSocket",
   tags: ["Realtime"],
+  // the single-use ticket in the query is the credential: no Authorization header
+  security: [],
   method: "get",
   path: "/rooms/{id}/ws",
   summary: "Open the room's WebSocket",
@@ -18,9 +21,16 @@ export const wsRoute = createRoute({
     "See the README for the frames (`ready`, `presence {online}`, `error {code, detail}` and `pong` are the shared frames of packages/realtime).",
   request: { params: roomParams, query: wsQuery },
   responses: {
-    101: { description: "Switching protocols: the socket is open; replay (if `since`) then `ready` follow" },
+    101: {
+      description: "Switching protocols: the socket is open; replay (if `since`) then `ready` follow",
+      headers: z.object({ Upgrade: z.literal("websocket").openapi({ description: "The protocol switched to" }) }),
+    },
     ...errors(401, 403, 422),
-    426: { description: "Not a WebSocket request", content: { "application/problem+json": { schema: problemSchema } } },
+    426: {
+      description: "Not a WebSocket request (no `Upgrade: websocket`); the ticket stays unused",
+      headers: z.object({ Upgrade: z.literal("websocket").openapi({ description: "The protocol this endpoint speaks" }) }),
+      content: { "application/problem+json": { schema: problemSchema } },
+    },
   },
 });
 

@@ -24,6 +24,7 @@ const unavailable = {
 const writeErrors = errors(400, 401, 403, 404, 409, 413, 415, 422, 429);
 
 export const createRoomRoute = createRoute({
+  operationId: "createRoom",
   ...base,
   method: "post",
   path: "/rooms",
@@ -38,6 +39,7 @@ export const createRoomRoute = createRoute({
 });
 
 export const openDmRoute = createRoute({
+  operationId: "openDm",
   tags: ["Rooms"],
   security: [{ bearerAuth: [] }],
   method: "post",
@@ -54,6 +56,7 @@ export const openDmRoute = createRoute({
 });
 
 export const listRoomsRoute = createRoute({
+  operationId: "listRooms",
   ...base,
   method: "get",
   path: "/rooms",
@@ -64,6 +67,7 @@ export const listRoomsRoute = createRoute({
 });
 
 export const getRoomRoute = createRoute({
+  operationId: "getRoom",
   ...base,
   method: "get",
   path: "/rooms/{id}",
@@ -73,6 +77,7 @@ export const getRoomRoute = createRoute({
 });
 
 export const renameRoomRoute = createRoute({
+  operationId: "renameRoom",
   ...base,
   method: "patch",
   path: "/rooms/{id}",
@@ -83,6 +88,7 @@ export const renameRoomRoute = createRoute({
 });
 
 export const addMemberRoute = createRoute({
+  operationId: "addMember",
   ...base,
   method: "post",
   path: "/rooms/{id}/members",
@@ -93,6 +99,7 @@ export const addMemberRoute = createRoute({
 });
 
 export const updateMemberRoute = createRoute({
+  operationId: "updateMember",
   ...base,
   method: "patch",
   path: "/rooms/{id}/members/{userId}",
@@ -103,6 +110,7 @@ export const updateMemberRoute = createRoute({
 });
 
 export const removeMemberRoute = createRoute({
+  operationId: "removeMember",
   ...base,
   method: "delete",
   path: "/rooms/{id}/members/{userId}",
@@ -113,6 +121,7 @@ export const removeMemberRoute = createRoute({
 });
 
 export const leaveRoomRoute = createRoute({
+  operationId: "leaveRoom",
   ...base,
   method: "post",
   path: "/rooms/{id}/leave",
@@ -123,6 +132,7 @@ export const leaveRoomRoute = createRoute({
 });
 
 export const historyRoute = createRoute({
+  operationId: "listMessages",
   tags: ["Messages"],
   security: [{ bearerAuth: [] }],
   method: "get",
@@ -134,6 +144,7 @@ export const historyRoute = createRoute({
 });
 
 export const ticketRoute = createRoute({
+  operationId: "createRoomTicket",
   tags: ["Realtime"],
   security: [{ bearerAuth: [] }],
   method: "post",
