@@ -42,6 +42,29 @@ describe("pnpm dev, end to end through the front door", () => {
     const asset = await call("/_docs/swagger-ui-bundle.js");
     expect(asset.status).toBe(200);
     expect((await asset.text()).length).toBeGreaterThan(100_000);
+    // the reference pages show each operation's name (operationId), the one generated clients use
+    const init = await call("/_docs/init.js");
+    expect(init.status).toBe(200);
+    expect(await init.text()).toMatch(/displayOperationId:\s*true/);
+  });
+
+  it("lists every product's document at /openapi.json, and each one answers there with named operations", async () => {
+    const res = await call("/openapi.json");
+    expect(res.status).toBe(200);
+    const index = (await res.json()) as { products: { prefix: string; openapi: string; docs: string }[] };
+    expect(index.products.map((p) => p.prefix)).toEqual(registry.products.map((p) => p.prefix));
+    for (const product of index.products) {
+      const doc = await call(product.openapi);
+      expect(doc.status, product.openapi).toBe(200);
+      const body = (await doc.json()) as { openapi: string; paths: Record<string, Record<string, { operationId?: string }>> };
+      expect(body.openapi).toBe("3.1.0");
+      const methods = new Set(["get", "put", "post", "delete", "patch", "head", "options", "trace"]);
+      const ops = Object.values(body.paths).flatMap((item) => Object.entries(item).flatMap(([m, op]) => (methods.has(m) ? [op] : [])));
+      expect(ops.filter((op) => !op.operationId).length, `${product.openapi}: operations without an operationId`).toBe(0);
+      const page = await call(product.docs);
+      expect(page.status, product.docs).toBe(200);
+      expect(await page.text()).toContain(`data-spec-url="${product.openapi}"`);
+    }
   });
 
   it("registers, logs in, and manages todos with a real access token (through the typed clients)", async () => {

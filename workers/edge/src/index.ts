@@ -2,7 +2,7 @@ import { ApiError, onError, onNotFound, requestIds, requestLogger } from "@edgew
 import { Hono } from "hono";
 import { corsFor } from "./cors";
 import { landingPage } from "./landing";
-import { routeFor } from "./products";
+import { DOCUMENT_INDEX, routeFor } from "./products";
 
 type EdgeEnv = { Bindings: Env; Variables: { requestId: string } };
 
@@ -42,6 +42,8 @@ app.use(
 );
 
 app.get("/", (c) => c.html(landingPage()));
+// The index of every product's OpenAPI document and reference page (API tools start here); the same list as `/`.
+app.get("/openapi.json", (c) => c.json(DOCUMENT_INDEX, 200, { "Cache-Control": "public, max-age=300" }));
 app.get("/health", (c) => c.json({ status: "ok", service: "edge", time: new Date().toISOString() }));
 // The reference UI's static files, from the assets-only docs Worker.
 app.get("/_docs/*", async (c) => mutable(await c.env.DOCS.fetch(c.req.raw)));

@@ -28,7 +28,7 @@ code{background:#f3f3f3;padding:0 .25rem;border-radius:3px}
 ${rows}
 </tbody>
 </table>
-<p><a href="/health">/health</a></p>
+<p>Every document, for API tools: <a href="/openapi.json">/openapi.json</a> · <a href="/health">/health</a></p>
 </body>
 </html>`;
 }

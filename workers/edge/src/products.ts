@@ -24,6 +24,32 @@ export const PRODUCTS: readonly Product[] = registry.products.map(({ prefix, bin
   description,
 }));
 
+/** One product in the front door's document index (`GET /openapi.json`). */
+export interface DocumentEntry {
+  name: string;
+  prefix: string;
+  description: string;
+  /** Its OpenAPI 3.1 document, `<prefix>/openapi.json` on this origin. */
+  openapi: string;
+  /** Its interactive reference (Swagger UI), `<prefix>/docs` on this origin. */
+  docs: string;
+}
+
+/** The front door's document index: every product's OpenAPI document and reference page, in registry order. */
+export const DOCUMENT_INDEX: { title: string; description: string; products: DocumentEntry[] } = {
+  title: "Edgeworks API documents",
+  description:
+    "Every product's OpenAPI 3.1 document (`openapi`) and interactive reference (`docs`), as paths on this origin. " +
+    "Each document names its operations (`operationId`) and says which are public (`security: []`).",
+  products: PRODUCTS.map(({ name, prefix, description }) => ({
+    name,
+    prefix,
+    description,
+    openapi: `${prefix}/openapi.json`,
+    docs: `${prefix}/docs`,
+  })),
+};
+
 /** Short links live at the root (`/{slug}`): one path segment of slug characters, after every product prefix. */
 const SLUG_PATH = /^\/[A-Za-z0-9_-]{1,64}$/;
 

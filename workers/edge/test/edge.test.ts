@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import registry from "../../../products.json";
 
 type Echo = { service: string; method: string; url: string; requestId: string | null; authorization: string | null; body: string | null };
 
@@ -149,6 +150,39 @@ describe("own routes", () => {
       expect(html).toContain(`href="${prefix}/docs"`);
       expect(html).toContain(`href="${prefix}/openapi.json"`);
     }
+  });
+
+  it("serves /openapi.json: every product's document and reference page, in registry order, answered by the front door itself", async () => {
+    const res = await SELF.fetch("http://edge.test/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+    expect(res.headers.get("X-Upstream")).toBeNull();
+    expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
+    const index = await res.json<{ title: string; products: Record<string, string>[] }>();
+    expect(index.title).toBe("Edgeworks API documents");
+    expect(index.products).toEqual(
+      registry.products.map((p) => ({
+        name: p.name,
+        prefix: p.prefix,
+        description: p.description,
+        openapi: `${p.prefix}/openapi.json`,
+        docs: `${p.prefix}/docs`,
+      })),
+    );
+    // the registry's own reference link is the one the index gives
+    for (const [i, p] of registry.products.entries()) expect(index.products[i]?.docs).toBe(p.docs);
+  });
+
+  it("links /openapi.json from the landing page", async () => {
+    const html = await (await SELF.fetch("http://edge.test/")).text();
+    expect(html).toContain('href="/openapi.json"');
+  });
+
+  it("answers other methods on /openapi.json with a 404 problem (it is not forwarded)", async () => {
+    const res = await SELF.fetch("http://edge.test/openapi.json", { method: "POST", body: "{}" });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(res.headers.get("X-Upstream")).toBeNull();
   });
 
   it("refuses other methods on /health with a problem", async () => {
