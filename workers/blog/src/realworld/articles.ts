@@ -15,7 +15,7 @@ import { type BlogDb, blogDb } from "../db";
 import { announcePublished } from "../notifications";
 import { authenticate, viewerOf } from "../product";
 import { createRealWorldRouter, forbiddenError, notFoundError } from "./errors";
-import { presentArticle, presentListItem, rwErrorsFor, TOKEN_SECURITY } from "./present";
+import { OPTIONAL_TOKEN_SECURITY, presentArticle, presentListItem, rwErrorsFor, TOKEN_SECURITY } from "./present";
 import {
   articleEnvelope,
   articlesEnvelope,
@@ -34,6 +34,7 @@ const optionalAuth = [authenticate({ required: false })];
 const requiredAuth = [authenticate({ required: true })];
 
 const feed = createRoute({
+  operationId: "getArticlesFeed",
   method: "get",
   path: "/articles/feed",
   tags,
@@ -44,15 +45,18 @@ const feed = createRoute({
   responses: { 200: many, ...rwErrorsFor(401, 422) },
 });
 const list = createRoute({
+  operationId: "getArticles",
   method: "get",
   path: "/articles",
   tags,
   summary: "Published articles, filtered by tag, author or favorited (auth optional)",
+  security: OPTIONAL_TOKEN_SECURITY,
   middleware: optionalAuth,
   request: { query: listQuery },
   responses: { 200: many, ...rwErrorsFor(401, 422) },
 });
 const create = createRoute({
+  operationId: "createArticle",
   method: "post",
   path: "/articles",
   tags,
@@ -60,18 +64,21 @@ const create = createRoute({
   security: TOKEN_SECURITY,
   middleware: requiredAuth,
   request: { body: jsonBody(newArticleBody) },
-  responses: { 201: single, ...rwErrorsFor(401, 413, 415, 422) },
+  responses: { 201: single, ...rwErrorsFor(401, 413, 415, 422, 429) },
 });
 const get = createRoute({
+  operationId: "getArticle",
   method: "get",
   path: "/articles/{slug}",
   tags,
   summary: "An article (auth optional)",
+  security: OPTIONAL_TOKEN_SECURITY,
   middleware: optionalAuth,
   request: { params: slugParam },
   responses: { 200: single, ...rwErrorsFor(401, 404, 422) },
 });
 const update = createRoute({
+  operationId: "updateArticle",
   method: "put",
   path: "/articles/{slug}",
   tags,
@@ -79,9 +86,10 @@ const update = createRoute({
   security: TOKEN_SECURITY,
   middleware: requiredAuth,
   request: { params: slugParam, body: jsonBody(updateArticleBody) },
-  responses: { 200: single, ...rwErrorsFor(401, 403, 404, 413, 415, 422) },
+  responses: { 200: single, ...rwErrorsFor(401, 403, 404, 413, 415, 422, 429) },
 });
 const remove = createRoute({
+  operationId: "deleteArticle",
   method: "delete",
   path: "/articles/{slug}",
   tags,
@@ -89,10 +97,11 @@ const remove = createRoute({
   security: TOKEN_SECURITY,
   middleware: requiredAuth,
   request: { params: slugParam },
-  responses: { 204: { description: "Deleted" }, ...rwErrorsFor(401, 403, 404, 422) },
+  responses: { 204: { description: "Deleted" }, ...rwErrorsFor(401, 403, 404, 422, 429) },
 });
 const favorite = (method: "post" | "delete") =>
   createRoute({
+    operationId: method === "post" ? "createArticleFavorite" : "deleteArticleFavorite",
     method,
     path: "/articles/{slug}/favorite",
     tags: ["Favorites"],
@@ -100,9 +109,11 @@ const favorite = (method: "post" | "delete") =>
     security: TOKEN_SECURITY,
     middleware: requiredAuth,
     request: { params: slugParam },
-    responses: { 200: single, ...rwErrorsFor(401, 404, 422) },
+    responses: { 200: single, ...rwErrorsFor(401, 404, 422, 429) },
   });
 const tagList = createRoute({
+  operationId: "getTags",
+  security: [],
   method: "get",
   path: "/tags",
   tags: ["Tags"],

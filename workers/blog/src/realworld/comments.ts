@@ -5,21 +5,24 @@ import { addComment, deleteComment, findComment, listComments } from "../comment
 import { blogDb } from "../db";
 import { authenticate, viewerOf } from "../product";
 import { createRealWorldRouter, forbiddenError, notFoundError } from "./errors";
-import { presentComment, rwErrorsFor, TOKEN_SECURITY } from "./present";
+import { OPTIONAL_TOKEN_SECURITY, presentComment, rwErrorsFor, TOKEN_SECURITY } from "./present";
 import { commentEnvelope, commentParams, commentsEnvelope, newCommentBody, slugParam } from "./validation";
 
 const tags = ["Comments"];
 
 const list = createRoute({
+  operationId: "getArticleComments",
   method: "get",
   path: "/articles/{slug}/comments",
   tags,
   summary: "Comments of an article, oldest first (auth optional)",
+  security: OPTIONAL_TOKEN_SECURITY,
   middleware: [authenticate({ required: false })],
   request: { params: slugParam },
   responses: { 200: jsonResponse(commentsEnvelope, "The comments"), ...rwErrorsFor(401, 404, 422) },
 });
 const create = createRoute({
+  operationId: "createArticleComment",
   method: "post",
   path: "/articles/{slug}/comments",
   tags,
@@ -27,9 +30,10 @@ const create = createRoute({
   security: TOKEN_SECURITY,
   middleware: [authenticate({ required: true })],
   request: { params: slugParam, body: jsonBody(newCommentBody) },
-  responses: { 201: jsonResponse(commentEnvelope, "The new comment"), ...rwErrorsFor(401, 404, 413, 415, 422) },
+  responses: { 201: jsonResponse(commentEnvelope, "The new comment"), ...rwErrorsFor(401, 404, 413, 415, 422, 429) },
 });
 const remove = createRoute({
+  operationId: "deleteArticleComment",
   method: "delete",
   path: "/articles/{slug}/comments/{id}",
   tags,
@@ -37,7 +41,7 @@ const remove = createRoute({
   security: TOKEN_SECURITY,
   middleware: [authenticate({ required: true })],
   request: { params: commentParams },
-  responses: { 204: { description: "Deleted" }, ...rwErrorsFor(401, 403, 404, 422) },
+  responses: { 204: { description: "Deleted" }, ...rwErrorsFor(401, 403, 404, 422, 429) },
 });
 
 export const commentsRouter = createRealWorldRouter()

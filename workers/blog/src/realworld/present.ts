@@ -41,7 +41,9 @@ export const rwErrors = {
   413: errorResponse("Body over 1 MiB"),
   415: errorResponse('Body is not JSON: `{"errors": {"body": ["must be JSON"]}}`'),
   422: errorResponse("Invalid input (also malformed JSON), keyed by field"),
-  429: errorResponse("Rate limited by accounts (login); see Retry-After"),
+  429: errorResponse(
+    'Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}`',
+  ),
   503: errorResponse('Accounts is unreachable: `{"errors": {"accounts": ["is unavailable, retry later"]}}`'),
 } as const;
 
@@ -49,3 +51,5 @@ export const rwErrorsFor = <S extends keyof typeof rwErrors>(...statuses: S[]): 
   Object.fromEntries(statuses.map((s) => [s, rwErrors[s]])) as Pick<typeof rwErrors, S>;
 
 export const TOKEN_SECURITY = [{ Token: [] }];
+/** A route where the token is optional (it adds `following` / `favorited` for the caller); a bad one sent is 401. */
+export const OPTIONAL_TOKEN_SECURITY: Record<string, string[]>[] = [{ Token: [] }, {}];

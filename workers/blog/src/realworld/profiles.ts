@@ -4,23 +4,26 @@ import { blogDb } from "../db";
 import { authenticate, viewerOf } from "../product";
 import { findProfileByUsername, follow, isFollowing, toProfile, unfollow } from "../profiles.service";
 import { createRealWorldRouter, notFoundError, RealWorldError } from "./errors";
-import { rwErrorsFor, TOKEN_SECURITY } from "./present";
+import { OPTIONAL_TOKEN_SECURITY, rwErrorsFor, TOKEN_SECURITY } from "./present";
 import { profileEnvelope, usernameParam } from "./validation";
 
 const tags = ["Profile"];
 const profileResponse = jsonResponse(profileEnvelope, "The profile, with `following` for the caller");
 
 const getProfile = createRoute({
+  operationId: "getProfileByUsername",
   method: "get",
   path: "/profiles/{username}",
   tags,
   summary: "A profile (auth optional)",
+  security: OPTIONAL_TOKEN_SECURITY,
   middleware: [authenticate({ required: false })],
   request: { params: usernameParam },
   responses: { 200: profileResponse, ...rwErrorsFor(401, 404, 422) },
 });
 const followRoute = (method: "post" | "delete") =>
   createRoute({
+    operationId: method === "post" ? "followUserByUsername" : "unfollowUserByUsername",
     method,
     path: "/profiles/{username}/follow",
     tags,
@@ -28,7 +31,7 @@ const followRoute = (method: "post" | "delete") =>
     security: TOKEN_SECURITY,
     middleware: [authenticate({ required: true })],
     request: { params: usernameParam },
-    responses: { 200: profileResponse, ...rwErrorsFor(401, 404, 422) },
+    responses: { 200: profileResponse, ...rwErrorsFor(401, 404, 422, 429) },
   });
 
 export const profilesRouter = createRealWorldRouter()

@@ -18,6 +18,8 @@ const userResponse = jsonResponse(userEnvelope, "The user, with a token for `Aut
 const tags = ["User and Authentication"];
 
 const register = createRoute({
+  operationId: "createUser",
+  security: [],
   method: "post",
   path: "/users",
   tags,
@@ -26,6 +28,8 @@ const register = createRoute({
   responses: { 201: userResponse, ...rwErrorsFor(409, 413, 415, 422, 429, 503) },
 });
 const login = createRoute({
+  operationId: "login",
+  security: [],
   method: "post",
   path: "/users/login",
   tags,
@@ -34,6 +38,7 @@ const login = createRoute({
   responses: { 200: userResponse, ...rwErrorsFor(401, 413, 415, 422, 429, 503) },
 });
 const current = createRoute({
+  operationId: "getCurrentUser",
   method: "get",
   path: "/user",
   tags,
@@ -43,6 +48,7 @@ const current = createRoute({
   responses: { 200: userResponse, ...rwErrorsFor(401, 503) },
 });
 const update = createRoute({
+  operationId: "updateCurrentUser",
   method: "put",
   path: "/user",
   tags,
@@ -56,7 +62,7 @@ const update = createRoute({
   security: TOKEN_SECURITY,
   middleware: [authenticate({ required: true })],
   request: { body: jsonBody(updateUserBody) },
-  responses: { 200: userResponse, ...rwErrorsFor(401, 403, 409, 413, 415, 422, 503) },
+  responses: { 200: userResponse, ...rwErrorsFor(401, 403, 409, 413, 415, 422, 429, 503) },
 });
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);

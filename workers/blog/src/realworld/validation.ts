@@ -192,9 +192,18 @@ export const articleListItemSchema = z.object(articleFields).openapi("ArticleLis
 export const commentSchema = z
   .object({ id: z.number().int(), createdAt: iso(), updatedAt: iso(), body: z.string(), author: profileSchema })
   .openapi("Comment");
+/**
+ * RealWorld's error body, the only error shape of `/blog/api` (401, 403, 404, 409, 413, 415, 422, 429, 503):
+ * `{"errors": {field: [message, ...]}}`, at least one field, each with at least one message (src/realworld/errors.ts).
+ */
 export const errorsSchema = z
-  .object({ errors: z.record(z.string(), z.array(z.string())) })
-  .openapi("GenericErrorModel", { example: { errors: { title: ["can't be blank"] } } });
+  .strictObject({
+    errors: z
+      .record(z.string(), z.array(z.string()).min(1))
+      .refine((e) => Object.keys(e).length > 0)
+      .openapi({ minProperties: 1, description: "Messages by field (`body`, `title`, `token`, `article`…)" }),
+  })
+  .openapi("RealWorldErrors", { example: { errors: { title: ["can't be blank"] } } });
 export const userEnvelope = z.object({ user: userSchema }).openapi("UserResponse");
 export const profileEnvelope = z.object({ profile: profileSchema }).openapi("ProfileResponse");
 export const articleEnvelope = z.object({ article: articleSchema }).openapi("SingleArticleResponse");

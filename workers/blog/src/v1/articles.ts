@@ -18,7 +18,7 @@ import { findCategory } from "../categories.service";
 import { type BlogDb, blogDb } from "../db";
 import { authenticate, type BlogEnv, viewerOf } from "../product";
 import { applyStatusChange } from "../publishing.service";
-import { presentV1Article, presentV1ListItem } from "./present";
+import { optionalSecurity, presentV1Article, presentV1ListItem } from "./present";
 import {
   createArticleBody,
   likesSchema,
@@ -72,6 +72,7 @@ async function reload(db: BlogDb, id: number, viewerId: string): Promise<Article
 }
 
 const create = createRoute({
+  operationId: "createArticleV1",
   method: "post",
   path: "/articles",
   tags,
@@ -82,15 +83,18 @@ const create = createRoute({
   responses: { 201: single, ...errors(400, 401, 413, 415, 422, 429) },
 });
 const get = createRoute({
+  operationId: "getArticleV1",
   method: "get",
   path: "/articles/{slug}",
   tags,
   summary: "An article: published ones for everyone, drafts and scheduled ones for their author (others 404)",
+  security: optionalSecurity,
   middleware: optional,
   request: { params: slugParams },
   responses: { 200: single, ...errors(401, 404, 422) },
 });
 const update = createRoute({
+  operationId: "updateArticleV1",
   method: "patch",
   path: "/articles/{slug}",
   tags,
@@ -101,6 +105,7 @@ const update = createRoute({
   responses: { 200: single, ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
 });
 const remove = createRoute({
+  operationId: "deleteArticleV1",
   method: "delete",
   path: "/articles/{slug}",
   tags,
@@ -111,6 +116,7 @@ const remove = createRoute({
   responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429) },
 });
 const drafts = createRoute({
+  operationId: "listDrafts",
   method: "get",
   path: "/drafts",
   tags,
@@ -122,11 +128,12 @@ const drafts = createRoute({
 });
 const likes = (method: "get" | "post" | "delete") =>
   createRoute({
+    operationId: ({ get: "getArticleLikes", post: "likeArticle", delete: "unlikeArticle" } as const)[method],
     method,
     path: "/articles/{slug}/likes",
     tags: ["Likes"],
     summary: { get: "How many like the article (auth optional)", post: "Like (idempotent)", delete: "Unlike (idempotent)" }[method],
-    ...(method === "get" ? {} : { security }),
+    security: method === "get" ? optionalSecurity : security,
     middleware: method === "get" ? optional : required,
     request: { params: slugParams },
     responses: {

@@ -18,6 +18,7 @@ const avatarSchema = z
   .openapi("Avatar");
 
 const upload = createRoute({
+  operationId: "uploadAvatar",
   method: "put",
   path: "/user/avatar",
   tags: ["Avatars"],
@@ -33,6 +34,8 @@ const upload = createRoute({
   responses: { 201: jsonResponse(avatarSchema, "Stored; `image` is the new profile image"), ...errors(401, 413, 415, 422, 429) },
 });
 const serve = createRoute({
+  operationId: "getAvatar",
+  security: [],
   method: "get",
   path: "/avatars/{key}",
   tags: ["Avatars"],

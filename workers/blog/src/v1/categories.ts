@@ -4,7 +4,7 @@ import { listArticles } from "../articles.service";
 import { categorySlugOf, createCategory, deleteCategory, findCategory, listCategories } from "../categories.service";
 import { blogDb } from "../db";
 import { authenticate, type BlogEnv, viewerOf } from "../product";
-import { presentV1ListItem } from "./present";
+import { optionalSecurity, presentV1ListItem } from "./present";
 import { categorySchema, newCategoryBody, pageQuery, v1ArticlesEnvelope } from "./validation";
 
 const tags = ["Categories"];
@@ -22,6 +22,7 @@ const present = (c: { slug: string; name: string; articlesCount: number }) => ({
 });
 
 const create = createRoute({
+  operationId: "createCategory",
   method: "post",
   path: "/categories",
   tags,
@@ -32,6 +33,8 @@ const create = createRoute({
   responses: { 201: jsonResponse(z.object({ category: categorySchema }), "The category"), ...errors(400, 401, 409, 413, 415, 422, 429) },
 });
 const list = createRoute({
+  operationId: "listCategories",
+  security: [],
   method: "get",
   path: "/categories",
   tags,
@@ -39,15 +42,18 @@ const list = createRoute({
   responses: { 200: jsonResponse(z.object({ categories: z.array(categorySchema) }), "Categories") },
 });
 const articles = createRoute({
+  operationId: "listCategoryArticles",
   method: "get",
   path: "/categories/{category}/articles",
   tags,
   summary: "Published articles of a category, most recent first",
+  security: optionalSecurity,
   middleware: [authenticate({ required: false })],
   request: { params: categoryParams, query: pageQuery },
   responses: { 200: jsonResponse(v1ArticlesEnvelope, "A page of articles"), ...errors(401, 404, 422) },
 });
 const remove = createRoute({
+  operationId: "deleteCategory",
   method: "delete",
   path: "/categories/{category}",
   tags,

@@ -72,6 +72,8 @@ const xmlResponse = (description: string, kind: "rss" | "atom") => ({
 
 const route = (kind: "rss" | "atom", perAuthor: boolean) =>
   createRoute({
+    operationId: `get${perAuthor ? "Author" : ""}${kind === "rss" ? "Rss" : "Atom"}Feed`,
+    security: [],
     method: "get",
     path: perAuthor ? `/authors/{username}/feed.${kind}` : `/feed.${kind}`,
     tags: ["Feeds"],

@@ -28,3 +28,9 @@ export const presentV1ListItem = (a: Article) => {
 
 /** The origin for absolute URLs in feeds and emails: PUBLIC_ORIGIN, else the one the request came to. */
 export const publicOrigin = (env: Env, requestUrl: string) => env.PUBLIC_ORIGIN || new URL(requestUrl).origin;
+
+/**
+ * `security` of a route whose credential is optional (a reader sees more with one, e.g. their own drafts):
+ * anonymous (`{}`) or Bearer; a credential that is sent but bad is 401.
+ */
+export const optionalSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, {}];

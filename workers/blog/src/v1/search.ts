@@ -3,16 +3,18 @@ import { createRoute } from "@hono/zod-openapi";
 import { blogDb } from "../db";
 import { authenticate, type BlogEnv } from "../product";
 import { searchArticles } from "../search.service";
-import { presentV1ListItem } from "./present";
+import { optionalSecurity, presentV1ListItem } from "./present";
 import { searchQuery, v1ArticlesEnvelope } from "./validation";
 
 export { matchExpression } from "../search.service";
 
 const search = createRoute({
+  operationId: "searchArticles",
   method: "get",
   path: "/search",
   tags: ["Search"],
   summary: "Full-text search of published articles (title weighs most), best match first",
+  security: optionalSecurity,
   middleware: [authenticate({ required: false })],
   request: { query: searchQuery },
   responses: { 200: jsonResponse(v1ArticlesEnvelope, "A page of matching articles and how many match"), ...errors(401, 422) },
