@@ -9,6 +9,8 @@ export interface DocsOptions {
   description: string;
   /** Where the reference UI's script and styles are served (the front door's static assets). */
   assetsBase?: string;
+  /** Adds what the generated document cannot know (middleware of the product's own), after {@link finishDocument}. */
+  finish?: (doc: OpenApiDocument) => void;
 }
 
 const escapeHtml = (s: string) =>
@@ -43,8 +45,10 @@ export const DOCUMENT_INFO = {
   contact: { name: "Edgeworks maintainers" },
 } as const;
 
-type OpenApiOperation = { responses?: Record<string, unknown>; security?: Record<string, unknown>[] };
-type OpenApiDocument = {
+/** An operation of a generated document, as far as the platform's additions read it. */
+export type OpenApiOperation = { responses?: Record<string, unknown>; security?: Record<string, unknown>[]; parameters?: unknown[] };
+/** A generated document, as far as the platform's additions read it. */
+export type OpenApiDocument = {
   info?: Record<string, unknown>;
   paths?: Record<string, Record<string, OpenApiOperation>>;
   components?: { securitySchemes?: Record<string, unknown> };
@@ -95,7 +99,11 @@ export function mountDocs<E extends HonoEnv>(app: OpenAPIHono<E>, options: DocsO
   // built on first request (every route is registered by then) and kept: the routes never change at run time
   let document: unknown;
   app.get(`${options.prefix}/openapi.json`, (c) => {
-    document ??= finishDocument(app.getOpenAPI31Document(config) as unknown as OpenApiDocument);
+    if (!document) {
+      const doc = finishDocument(app.getOpenAPI31Document(config) as unknown as OpenApiDocument);
+      options.finish?.(doc);
+      document = doc;
+    }
     return c.json(document);
   });
   app.get(`${options.prefix}/docs`, (c) => {

@@ -2,7 +2,7 @@
 // from the bookmark the client sends back (`X-D1-Bookmark`) or, without one, anywhere
 // ("first-unconstrained": a nearby replica may answer). The session's latest bookmark goes back in the
 // response's `X-D1-Bookmark`, so a client that returns it reads its own writes even from a replica.
-import { ApiError } from "@edgeworks/http";
+import { ApiError, type OpenApiDocument } from "@edgeworks/http";
 import type { Context, MiddlewareHandler } from "hono";
 
 /** The request and response header that carries a D1 bookmark. */
@@ -105,4 +105,44 @@ export function sessionDatabase(c: Pick<Context, "req">): SessionDatabase {
   const db = sessions.get(c.req.raw);
   if (!db) throw new Error("sessionDatabase: no D1 session for this request (d1Sessions did not run for it)");
   return db;
+}
+
+const problem400 = {
+  description: `Malformed request: the \`${D1_BOOKMARK_HEADER}\` header is not a D1 bookmark or session constraint (or the JSON body is malformed)`,
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+};
+
+/**
+ * Documents what {@link d1Sessions} adds to every operation under `pathPrefix`: the optional `X-D1-Bookmark`
+ * request header, the 400 it answers for a malformed one, and the `X-D1-Bookmark` header of every 2XX answer.
+ */
+export function documentD1Sessions(doc: OpenApiDocument, pathPrefix: string): void {
+  const parameter = {
+    in: "header",
+    name: D1_BOOKMARK_HEADER,
+    required: false,
+    description:
+      "The bookmark of a previous answer (its `X-D1-Bookmark`), so this request reads at least that state even from a " +
+      "read replica; or `first-primary` / `first-unconstrained`.",
+    schema: { type: "string", maxLength: MAX_BOOKMARK, examples: ["first-primary"] },
+  };
+  const responseHeader = {
+    description: "The D1 session's bookmark after this request: send it back to read your own writes",
+    schema: { type: "string" },
+  };
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    if (!path.startsWith(pathPrefix)) continue;
+    for (const op of Object.values(item)) {
+      if (!op || typeof op !== "object" || Array.isArray(op)) continue;
+      const params = (op.parameters ??= []) as { in?: string; name?: string }[];
+      if (!params.some((p) => p.in === "header" && p.name?.toLowerCase() === D1_BOOKMARK_HEADER.toLowerCase())) params.push(parameter);
+      const responses = (op.responses ??= {});
+      responses["400"] ??= problem400;
+      for (const [status, response] of Object.entries(responses)) {
+        if (!status.startsWith("2") || !response || typeof response !== "object" || "$ref" in response) continue;
+        const r = response as { headers?: Record<string, unknown> };
+        r.headers = { ...r.headers, [D1_BOOKMARK_HEADER]: responseHeader };
+      }
+    }
+  }
 }

@@ -1,9 +1,17 @@
 import { type AccountsBindings, type AuthVariables, authenticateWithAccounts, requireMethodScope } from "@edgeworks/auth";
-import { type AppEnv, type CreateAppOptions, createApp, createRouter, jsonResponse, mountDocs } from "@edgeworks/http";
+import {
+  type AppEnv,
+  type CreateAppOptions,
+  createApp,
+  createRouter,
+  jsonResponse,
+  mountDocs,
+  type OpenApiDocument,
+} from "@edgeworks/http";
 import { limitUserWrites } from "@edgeworks/ratelimit";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
-import { d1Sessions } from "./d1-session";
+import { d1Sessions, documentD1Sessions } from "./d1-session";
 
 /** The Hono environment of the guarded `/v1` router: the Worker's bindings plus the authenticated principal. */
 export type GuardedEnv<B extends object> = AppEnv<B, AuthVariables>;
@@ -141,7 +149,13 @@ export function defineProduct<B extends object, D = never>(options: ProductOptio
     built = true;
     app.route(`${prefix}/v1`, open);
     app.route(`${prefix}/v1`, v1);
-    mountDocs(app, { prefix, title: options.title, version: options.version, description: options.description });
+    mountDocs(app, {
+      prefix,
+      title: options.title,
+      version: options.version,
+      description: options.description,
+      ...(options.d1 ? { finish: (doc: OpenApiDocument) => documentD1Sessions(doc, `${prefix}/v1/`) } : {}),
+    });
     return app;
   };
 
