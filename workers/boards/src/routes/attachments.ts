@@ -40,6 +40,7 @@ const ATTACHMENT_POLICY: UploadPolicy = { types: ATTACHMENT_TYPES, maxBytes: MAX
 const fileContent = Object.fromEntries(ATTACHMENT_TYPES.map((t) => [t, { schema: { type: "string" as const, format: "binary" } }]));
 
 const uploadRoute = createRoute({
+  operationId: "uploadAttachment",
   tags: ["Attachments"],
   ...auth,
   method: "post",
@@ -64,6 +65,7 @@ const uploadRoute = createRoute({
 });
 
 const downloadRoute = createRoute({
+  operationId: "downloadAttachment",
   tags: ["Attachments"],
   ...auth,
   method: "get",
@@ -81,6 +83,7 @@ const downloadRoute = createRoute({
 });
 
 const deleteRoute = createRoute({
+  operationId: "deleteAttachment",
   tags: ["Attachments"],
   ...auth,
   method: "delete",

@@ -13,7 +13,7 @@ import {
   updateMemberBody,
 } from "../validation";
 import { activityPageSchema, boardSchema, boardSummarySchema, cardListSchema, memberSchema } from "../views";
-import { auth } from "./common";
+import { auth, directoryUnavailableResponse } from "./common";
 
 const base = { tags: ["Boards"], ...auth };
 const created = (description: string) => ({
@@ -25,6 +25,7 @@ const readErrors = errors(401, 403, 404, 422);
 const writeErrors = errors(400, 401, 403, 404, 409, 413, 415, 422, 429);
 
 export const createBoardRoute = createRoute({
+  operationId: "createBoard",
   ...base,
   method: "post",
   path: "/boards",
@@ -36,6 +37,7 @@ export const createBoardRoute = createRoute({
 });
 
 export const listBoardsRoute = createRoute({
+  operationId: "listBoards",
   ...base,
   method: "get",
   path: "/boards",
@@ -52,6 +54,7 @@ export const listBoardsRoute = createRoute({
 });
 
 export const getBoardRoute = createRoute({
+  operationId: "getBoard",
   ...base,
   method: "get",
   path: "/boards/{id}",
@@ -62,6 +65,7 @@ export const getBoardRoute = createRoute({
 });
 
 export const updateBoardRoute = createRoute({
+  operationId: "updateBoard",
   ...base,
   method: "patch",
   path: "/boards/{id}",
@@ -71,6 +75,7 @@ export const updateBoardRoute = createRoute({
 });
 
 export const deleteBoardRoute = createRoute({
+  operationId: "deleteBoard",
   ...base,
   method: "delete",
   path: "/boards/{id}",
@@ -81,6 +86,7 @@ export const deleteBoardRoute = createRoute({
 });
 
 export const saveTemplateRoute = createRoute({
+  operationId: "saveBoardAsTemplate",
   ...base,
   method: "post",
   path: "/boards/{id}/template",
@@ -91,16 +97,18 @@ export const saveTemplateRoute = createRoute({
 });
 
 export const addMemberRoute = createRoute({
+  operationId: "addBoardMember",
   ...base,
   method: "post",
   path: "/boards/{id}/members",
   summary: "Add a member by email or user id (admins)",
-  description: "An unknown email is 422; someone already on the board is 409.",
+  description: "An unknown email is 422; someone already on the board is 409; 503 while the user directory cannot be asked.",
   request: { params: boardIdParams, body: jsonBody(addMemberBody) },
-  responses: { 201: jsonResponse(memberSchema, "The member"), ...writeErrors },
+  responses: { 201: jsonResponse(memberSchema, "The member"), ...writeErrors, ...directoryUnavailableResponse },
 });
 
 export const updateMemberRoute = createRoute({
+  operationId: "updateBoardMember",
   ...base,
   method: "patch",
   path: "/boards/{id}/members/{userId}",
@@ -111,6 +119,7 @@ export const updateMemberRoute = createRoute({
 });
 
 export const removeMemberRoute = createRoute({
+  operationId: "removeBoardMember",
   ...base,
   method: "delete",
   path: "/boards/{id}/members/{userId}",
@@ -121,6 +130,7 @@ export const removeMemberRoute = createRoute({
 });
 
 export const boardActivityRoute = createRoute({
+  operationId: "listBoardActivity",
   ...base,
   method: "get",
   path: "/boards/{id}/activity",
@@ -131,6 +141,7 @@ export const boardActivityRoute = createRoute({
 });
 
 export const searchCardsRoute = createRoute({
+  operationId: "searchCards",
   ...base,
   method: "get",
   path: "/boards/{id}/cards",
@@ -141,6 +152,7 @@ export const searchCardsRoute = createRoute({
 });
 
 export const calendarRoute = createRoute({
+  operationId: "listDueCards",
   ...base,
   method: "get",
   path: "/boards/{id}/calendar",

@@ -11,6 +11,7 @@ import { auth } from "./common";
 const FEED_FILE = /^([A-Za-z0-9_-]{43})\.ics$/;
 
 const createFeedRoute = createRoute({
+  operationId: "createCalendarFeed",
   tags: ["Calendar"],
   ...auth,
   method: "post",
@@ -22,6 +23,7 @@ const createFeedRoute = createRoute({
 });
 
 const revokeFeedRoute = createRoute({
+  operationId: "revokeCalendarFeed",
   tags: ["Calendar"],
   ...auth,
   method: "delete",
@@ -31,7 +33,10 @@ const revokeFeedRoute = createRoute({
 });
 
 const feedRoute = createRoute({
+  operationId: "getCalendarFeed",
   tags: ["Calendar"],
+  // the secret in the file name is the credential: no Authorization header
+  security: [],
   method: "get",
   path: "/calendar/{file}",
   summary: "iCalendar feed of my due cards (`<secret>.ics`)",
@@ -43,7 +48,7 @@ const feedRoute = createRoute({
       file: z
         .string()
         .regex(FEED_FILE, "Must be `<secret>.ics`")
-        .openapi({ param: { name: "file", in: "path" }, example: "Qm9hcmRzIGFyZSBmdW4gYW5kIHNlY3JldHMgYXJlIGdvb2Q.ics" }),
+        .openapi({ param: { name: "file", in: "path" }, example: "Qm9hcmRzIGFyZSBmdW4gYW5kIHNlY3JldHMgYXJlIGc.ics" }),
     }),
   },
   responses: {

@@ -34,6 +34,7 @@ const cardResponse = (description: string) => ({
 });
 
 export const createListRoute = createRoute({
+  operationId: "createList",
   ...lists,
   method: "post",
   path: "/boards/{id}/lists",
@@ -43,6 +44,7 @@ export const createListRoute = createRoute({
 });
 
 export const updateListRoute = createRoute({
+  operationId: "updateList",
   ...lists,
   method: "patch",
   path: "/lists/{listId}",
@@ -52,6 +54,7 @@ export const updateListRoute = createRoute({
 });
 
 export const moveListRoute = createRoute({
+  operationId: "moveList",
   ...lists,
   method: "post",
   path: "/lists/{listId}/move",
@@ -61,6 +64,7 @@ export const moveListRoute = createRoute({
 });
 
 export const createCardRoute = createRoute({
+  operationId: "createCard",
   ...cards,
   method: "post",
   path: "/lists/{listId}/cards",
@@ -78,6 +82,7 @@ export const createCardRoute = createRoute({
 });
 
 export const getCardRoute = createRoute({
+  operationId: "getCard",
   ...cards,
   method: "get",
   path: "/cards/{id}",
@@ -87,6 +92,7 @@ export const getCardRoute = createRoute({
 });
 
 export const updateCardRoute = createRoute({
+  operationId: "updateCard",
   ...cards,
   method: "patch",
   path: "/cards/{id}",
@@ -97,6 +103,7 @@ export const updateCardRoute = createRoute({
 });
 
 export const deleteCardRoute = createRoute({
+  operationId: "deleteCard",
   ...cards,
   method: "delete",
   path: "/cards/{id}",
@@ -106,6 +113,7 @@ export const deleteCardRoute = createRoute({
 });
 
 export const moveCardRoute = createRoute({
+  operationId: "moveCard",
   ...cards,
   method: "post",
   path: "/cards/{id}/move",
@@ -118,6 +126,7 @@ export const moveCardRoute = createRoute({
 });
 
 export const addChecklistRoute = createRoute({
+  operationId: "addChecklist",
   ...cards,
   method: "post",
   path: "/cards/{id}/checklists",
@@ -127,6 +136,7 @@ export const addChecklistRoute = createRoute({
 });
 
 export const deleteChecklistRoute = createRoute({
+  operationId: "deleteChecklist",
   ...cards,
   method: "delete",
   path: "/cards/{id}/checklists/{checklistId}",
@@ -136,6 +146,7 @@ export const deleteChecklistRoute = createRoute({
 });
 
 export const addItemRoute = createRoute({
+  operationId: "addChecklistItem",
   ...cards,
   method: "post",
   path: "/cards/{id}/checklists/{checklistId}/items",
@@ -145,6 +156,7 @@ export const addItemRoute = createRoute({
 });
 
 export const updateItemRoute = createRoute({
+  operationId: "updateChecklistItem",
   ...cards,
   method: "patch",
   path: "/cards/{id}/checklists/{checklistId}/items/{itemId}",
@@ -154,6 +166,7 @@ export const updateItemRoute = createRoute({
 });
 
 export const addCommentRoute = createRoute({
+  operationId: "addComment",
   ...cards,
   method: "post",
   path: "/cards/{id}/comments",
@@ -163,6 +176,7 @@ export const addCommentRoute = createRoute({
 });
 
 export const editCommentRoute = createRoute({
+  operationId: "editComment",
   ...cards,
   method: "patch",
   path: "/cards/{id}/comments/{commentId}",
@@ -173,6 +187,7 @@ export const editCommentRoute = createRoute({
 });
 
 export const deleteCommentRoute = createRoute({
+  operationId: "deleteComment",
   ...cards,
   method: "delete",
   path: "/cards/{id}/comments/{commentId}",
@@ -182,6 +197,7 @@ export const deleteCommentRoute = createRoute({
 });
 
 export const addDependencyRoute = createRoute({
+  operationId: "addCardDependency",
   ...cards,
   method: "post",
   path: "/cards/{id}/dependencies",
@@ -192,6 +208,7 @@ export const addDependencyRoute = createRoute({
 });
 
 export const removeDependencyRoute = createRoute({
+  operationId: "removeCardDependency",
   ...cards,
   method: "delete",
   path: "/cards/{id}/dependencies/{blockerId}",
@@ -201,6 +218,7 @@ export const removeDependencyRoute = createRoute({
 });
 
 export const cardActivityRoute = createRoute({
+  operationId: "listCardActivity",
   ...cards,
   method: "get",
   path: "/cards/{id}/activity",

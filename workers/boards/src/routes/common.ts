@@ -1,3 +1,4 @@
+import { problemSchema } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { BoardsEnv } from "../product";
@@ -24,3 +25,12 @@ export const cardJson = <S extends 200 | 201>(c: Context<BoardsEnv>, card: Card,
 export const cardHeaders = z.object({ ETag: z.string().openapi({ example: '"4"' }) });
 
 export const auth = { security: [{ bearerAuth: [] }] };
+
+/** 503 from routes that ask the accounts directory (packages/auth `directoryUnavailable`). */
+export const directoryUnavailableResponse = {
+  503: {
+    description: "The user directory (accounts) is unavailable; retry after `Retry-After` seconds",
+    headers: z.object({ "Retry-After": z.string().openapi({ example: "5" }) }),
+    content: { "application/problem+json": { schema: problemSchema } },
+  },
+};

@@ -5,6 +5,7 @@ import { ticketSchema } from "../views";
 import { auth } from "./common";
 
 export const ticketRoute = createRoute({
+  operationId: "createBoardTicket",
   tags: ["Real time"],
   ...auth,
   method: "post",
@@ -27,7 +28,10 @@ export const wsQuery = z.object({
 });
 
 export const wsRoute = createRoute({
+  operationId: "openBoardSocket",
   tags: ["Real time"],
+  // the ticket in the query is the credential: no Authorization header
+  security: [],
   method: "get",
   path: "/boards/{id}/ws",
   summary: "The board's live event stream (WebSocket)",
@@ -38,10 +42,17 @@ export const wsRoute = createRoute({
     'Client frames: `{"type":"ping"}` (64 KiB max; bigger closes with 1009).',
   request: { params: boardIdParams, query: wsQuery },
   responses: {
-    101: { description: "Switching protocols: the WebSocket" },
+    101: {
+      description: "Switching protocols: the WebSocket",
+      headers: z.object({ Upgrade: z.literal("websocket").openapi({ description: "The protocol switched to" }) }),
+    },
     401: { description: "Missing, invalid, expired or reused ticket", content: { "application/problem+json": { schema: problemSchema } } },
     403: { description: "No longer a member", content: { "application/problem+json": { schema: problemSchema } } },
     422: { description: "Invalid `since`", content: { "application/problem+json": { schema: problemSchema } } },
-    426: { description: "Not a WebSocket upgrade", content: { "application/problem+json": { schema: problemSchema } } },
+    426: {
+      description: "Not a WebSocket upgrade (no `Upgrade: websocket`); the ticket stays unused",
+      headers: z.object({ Upgrade: z.literal("websocket").openapi({ description: "The protocol this endpoint speaks" }) }),
+      content: { "application/problem+json": { schema: problemSchema } },
+    },
   },
 });
