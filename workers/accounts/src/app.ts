@@ -27,6 +27,8 @@ accounts.app.openapi(
   createRoute({
     method: "get",
     path: "/auth/.well-known/jwks.json",
+    operationId: "getJwks",
+    security: [],
     tags: ["Meta"],
     summary: "Public keys that verify access tokens",
     description:

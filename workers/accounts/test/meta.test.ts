@@ -68,7 +68,7 @@ describe("GET /auth/v1/dev/outbox", () => {
 });
 
 describe("OpenAPI document and reference", () => {
-  type Operation = { security?: unknown[]; responses: Record<string, unknown>; requestBody?: unknown };
+  type Operation = { operationId?: string; security?: unknown[]; responses: Record<string, unknown>; requestBody?: unknown };
   const doc = async () =>
     (await (await SELF.fetch(`${ORIGIN}/auth/openapi.json`)).json()) as {
       openapi: string;
@@ -82,7 +82,9 @@ describe("OpenAPI document and reference", () => {
     const operations = Object.entries(spec.paths).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op] as const),
     );
-    const secured = operations.filter(([, op]) => op.security !== undefined).map(([name]) => name);
+    // every operation says its security: `[]` when public, so tools do not have to guess
+    expect(operations.filter(([, op]) => op.security === undefined).map(([name]) => name)).toEqual([]);
+    const secured = operations.filter(([, op]) => (op.security?.length ?? 0) > 0).map(([name]) => name);
     expect(operations.map(([name]) => name).sort()).toEqual(
       [
         "GET /auth/health",
@@ -135,10 +137,26 @@ describe("OpenAPI document and reference", () => {
     );
     expect(operations.find(([name]) => name === "POST /auth/v1/email/verify")?.[1].security).toEqual([{}, { bearerAuth: [] }]);
     for (const [name, op] of operations) {
-      if (op.security) expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(["401"]));
+      if (op.security?.length) expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(["401"]));
       if (op.requestBody) expect(Object.keys(op.responses), name).toEqual(expect.arrayContaining(["400", "415", "422"]));
     }
     expect(spec.components.securitySchemes.bearerAuth).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  it("names every operation with a unique camelCase operationId (the method names of generated clients)", async () => {
+    const { paths } = await doc();
+    const ids = Object.entries(paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op.operationId] as const),
+    );
+    expect(ids.filter(([, id]) => !id || !/^[a-z][A-Za-z0-9]*$/.test(id))).toEqual([]);
+    expect(new Set(ids.map(([, id]) => id)).size).toBe(ids.length);
+    expect(Object.fromEntries(ids)).toMatchObject({
+      "POST /auth/v1/register": "register",
+      "POST /auth/v1/login": "login",
+      "POST /auth/v1/refresh": "refreshSession",
+      "GET /auth/v1/me": "getMe",
+      "GET /auth/.well-known/jwks.json": "getJwks",
+    });
   });
 
   it("documents the status codes of the contract", async () => {

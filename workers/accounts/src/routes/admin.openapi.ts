@@ -32,6 +32,7 @@ const replayed = z.object({ "Idempotent-Replayed": z.string().optional().openapi
 
 export const findUsersRoute = createRoute({
   ...base,
+  operationId: "findUsers",
   method: "get",
   path: "/admin/users",
   summary: "Find a user by email",
@@ -43,6 +44,7 @@ export const findUsersRoute = createRoute({
 
 export const userRolesRoute = createRoute({
   ...base,
+  operationId: "listUserRoles",
   method: "get",
   path: "/admin/users/{id}/roles",
   summary: "A user's roles",
@@ -54,6 +56,7 @@ export const userRolesRoute = createRoute({
 
 export const grantRoleRoute = createRoute({
   ...base,
+  operationId: "grantRole",
   method: "put",
   path: "/admin/users/{id}/roles/{role}",
   summary: "Grant a role",
@@ -67,12 +70,13 @@ export const grantRoleRoute = createRoute({
   responses: {
     200: { description: "Already held", headers: replayed, content: { "application/json": { schema: roleGrantSchema } } },
     201: { description: "Granted", headers: replayed, content: { "application/json": { schema: roleGrantSchema } } },
-    ...errors(401, 403, 404, 409, 422),
+    ...errors(401, 403, 404, 409, 413, 422),
   },
 });
 
 export const revokeRoleRoute = createRoute({
   ...base,
+  operationId: "revokeRole",
   method: "delete",
   path: "/admin/users/{id}/roles/{role}",
   summary: "Revoke a role",
@@ -83,11 +87,12 @@ export const revokeRoleRoute = createRoute({
     `Recorded in the audit trail. ${IDEMPOTENT}`,
   middleware: [requireAuth, requireAdminScope, requireSession, requirePlatformAdmin, idempotent] as const,
   request: { params: userRoleParams, query: revokeQuery, headers: mutationHeaders },
-  responses: { 204: { description: "Revoked", headers: replayed }, ...errors(401, 403, 404, 409, 422) },
+  responses: { 204: { description: "Revoked", headers: replayed }, ...errors(401, 403, 404, 409, 413, 422) },
 });
 
 export const roleHoldersRoute = createRoute({
   ...base,
+  operationId: "listRoleHolders",
   method: "get",
   path: "/admin/roles/{role}/users",
   summary: "Who holds a role",

@@ -12,6 +12,7 @@ apiKeyRoutes.openapi(
   createRoute({
     method: "post",
     path: "/api-keys",
+    operationId: "createApiKey",
     tags: ["API keys"],
     summary: "Create an API key",
     description:
@@ -34,6 +35,7 @@ apiKeyRoutes.openapi(
   createRoute({
     method: "get",
     path: "/api-keys",
+    operationId: "listApiKeys",
     tags: ["API keys"],
     summary: "List your active API keys",
     description: "Newest first, without the secret. Revoked keys are not listed; expired ones are, with their `expiresAt`.",
@@ -49,6 +51,7 @@ apiKeyRoutes.openapi(
   createRoute({
     method: "delete",
     path: "/api-keys/{id}",
+    operationId: "revokeApiKey",
     tags: ["API keys"],
     summary: "Revoke an API key",
     description: "The key stops working at once. Someone else's key, an unknown or an already revoked one is 404. Needs an access token.",

@@ -11,6 +11,8 @@ devRoutes.openapi(
   createRoute({
     method: "get",
     path: "/dev/outbox",
+    operationId: "listOutbox",
+    security: [],
     tags: ["Development"],
     summary: "Emails that would have been sent (dev mode only)",
     description:

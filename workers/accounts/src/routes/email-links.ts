@@ -1,4 +1,4 @@
-import { ApiError, createRouter } from "@edgeworks/http";
+import { ApiError, createRouter, errorResponses, problemSchema } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { revertEmail, verifyEmail } from "../email-verification.service";
@@ -102,11 +102,21 @@ const pageQuery = z.object({
   token: z.string().openapi({ description: "The token from the email link (URL-safe base64, at most 512 characters)" }),
 });
 
+/** The operationId of each link page. */
+const PAGE_OPERATIONS: Record<LinkAction, string> = {
+  verify: "showVerifyEmailPage",
+  revert: "showRevertEmailPage",
+  reset: "showResetPasswordPage",
+};
+
 /** The GET route of one link page (documented; answers HTML only). */
 const pageRoute = (action: LinkAction, summary: string) =>
   createRoute({
     method: "get",
     path: LINK_PATHS[action],
+    operationId: PAGE_OPERATIONS[action],
+    // the token in the query is the capability; showing the page needs no credentials
+    security: [],
     tags: ["Email links"],
     summary,
     description:
@@ -197,3 +207,25 @@ export const htmlContent = { "text/html": { schema: z.string() } };
 
 /** A response that is an HTML page (a link form post's "done" page). */
 export const htmlPage = (description: string) => ({ description, content: htmlContent });
+
+/** The statuses a link page's form post answers as an HTML page (formPost and refusal above). */
+type FormErrorStatus = 400 | 409 | 415 | 422;
+
+/**
+ * Error responses of a link's POST route that come in two forms: problem+json to a JSON body, or the HTML page
+ * the link page's form gets (400 invalid link, 409 refused, 415 multipart, 422 a rejected password).
+ * Spread after `errors(…)` so these statuses carry both media types.
+ *
+ * @example responses: { 200: …, ...errors(400, 409, 413, 415, 422), ...formErrors(400, 409, 415) }
+ */
+export function formErrors<S extends FormErrorStatus>(...statuses: S[]): Record<S, { description: string; content: object }> {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      {
+        description: `${errorResponses[s].description} (a form post: an HTML page)`,
+        content: { "application/problem+json": { schema: problemSchema }, ...htmlContent },
+      },
+    ]),
+  ) as Record<S, { description: string; content: object }>;
+}

@@ -5,7 +5,7 @@ import { requestVerification, revertEmail, verifyEmail } from "../email-verifica
 import { consume, enforce } from "../limits";
 import { type AccountsEnv, mailDeps, optionalSession, requireAuth, serviceDeps } from "../product";
 import { revertEmailBody, userEnvelope, verifyEmailBody } from "../validation";
-import { htmlContent, linkBody } from "./email-links";
+import { formErrors, htmlContent, linkBody } from "./email-links";
 
 // OpenAPI: no credential, or an access token (whose session the first verification keeps)
 const OPTIONAL_BEARER: Record<string, string[]>[] = [{}, { bearerAuth: [] }];
@@ -17,6 +17,7 @@ emailRoutes.openapi(
   createRoute({
     method: "post",
     path: "/email/verify/request",
+    operationId: "requestEmailVerification",
     tags: ["Email"],
     summary: "Send a new verification email",
     description:
@@ -36,6 +37,7 @@ emailRoutes.openapi(
   createRoute({
     method: "post",
     path: "/email/verify",
+    operationId: "verifyEmail",
     tags: ["Email"],
     summary: "Confirm an email address with its token",
     description:
@@ -51,6 +53,7 @@ emailRoutes.openapi(
         content: { ...jsonResponse(userEnvelope, "").content, ...htmlContent },
       },
       ...errors(400, 401, 403, 409, 413, 415, 422),
+      ...formErrors(400, 409, 415),
     },
   }),
   async (c) => {
@@ -63,6 +66,8 @@ emailRoutes.openapi(
   createRoute({
     method: "post",
     path: "/email/revert",
+    operationId: "revertEmail",
+    security: [],
     tags: ["Email"],
     summary: "Undo an email change with the token from the notice",
     description:
@@ -76,6 +81,7 @@ emailRoutes.openapi(
         content: { ...jsonResponse(userEnvelope, "").content, ...htmlContent },
       },
       ...errors(400, 409, 413, 415, 422),
+      ...formErrors(400, 409, 415),
     },
   }),
   async (c) => c.json({ user: await revertEmail(mailDeps(c), c.req.valid("json").token) }, 200),

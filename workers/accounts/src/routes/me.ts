@@ -13,6 +13,7 @@ meRoutes.openapi(
   createRoute({
     method: "get",
     path: "/me",
+    operationId: "getMe",
     tags: ["Profile"],
     summary: "The current user",
     security: [{ bearerAuth: [] }],
@@ -26,6 +27,7 @@ meRoutes.openapi(
   createRoute({
     method: "patch",
     path: "/me",
+    operationId: "updateMe",
     tags: ["Profile"],
     summary: "Change the name or email",
     description:

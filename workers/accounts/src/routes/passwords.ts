@@ -5,7 +5,7 @@ import { consume, enforce } from "../limits";
 import { changePassword, forgotPassword, resetPassword } from "../passwords.service";
 import { type AccountsEnv, afterResponse, callerSession, mailDeps, requireAuth, requireSession, serviceDeps } from "../product";
 import { changePasswordBody, forgotPasswordBody, resetPasswordBody } from "../validation";
-import { htmlPage, linkBody } from "./email-links";
+import { formErrors, htmlPage, linkBody } from "./email-links";
 
 /** Changing, forgetting and resetting passwords. */
 export const passwordRoutes = createRouter<AccountsEnv>();
@@ -14,6 +14,7 @@ passwordRoutes.openapi(
   createRoute({
     method: "post",
     path: "/password",
+    operationId: "changePassword",
     tags: ["Passwords"],
     summary: "Change the password",
     description:
@@ -40,6 +41,8 @@ passwordRoutes.openapi(
   createRoute({
     method: "post",
     path: "/password/forgot",
+    operationId: "requestPasswordReset",
+    security: [],
     tags: ["Passwords"],
     summary: "Email a password-reset link",
     description:
@@ -62,6 +65,8 @@ passwordRoutes.openapi(
   createRoute({
     method: "post",
     path: "/password/reset",
+    operationId: "resetPassword",
+    security: [],
     tags: ["Passwords"],
     summary: "Set a new password with a reset token",
     description:
@@ -71,6 +76,7 @@ passwordRoutes.openapi(
       200: htmlPage("A form post: the 'password changed, log in again' page"),
       204: { description: "The password is changed; log in again" },
       ...errors(400, 413, 415, 422),
+      ...formErrors(400, 415, 422),
     },
   }),
   async (c) => {

@@ -17,6 +17,8 @@ sessionRoutes.openapi(
   createRoute({
     method: "post",
     path: "/register",
+    operationId: "register",
+    security: [],
     tags: ["Sessions"],
     summary: "Create an account and start a session",
     description:
@@ -38,6 +40,8 @@ sessionRoutes.openapi(
   createRoute({
     method: "post",
     path: "/login",
+    operationId: "login",
+    security: [],
     tags: ["Sessions"],
     summary: "Start a session with email and password",
     description:
@@ -74,6 +78,8 @@ sessionRoutes.openapi(
   createRoute({
     method: "post",
     path: "/refresh",
+    operationId: "refreshSession",
+    security: [],
     tags: ["Sessions"],
     summary: "Exchange a refresh token for a new pair",
     description:
@@ -88,6 +94,7 @@ sessionRoutes.openapi(
   createRoute({
     method: "post",
     path: "/logout",
+    operationId: "logout",
     tags: ["Sessions"],
     summary: "End the current session",
     description:
