@@ -4,13 +4,13 @@ import * as schema from "../src/schema";
 
 // packages/testing's checks every product passes: health without auth, the entry module's handlers and
 // Durable Object classes, every OpenAPI operation documents its errors, and schema drift (src/schema.ts
-// against the migrated database). The security suite is test/security.test.ts.
+// against the migrated database). The security suite is test/security.test.ts. `scheduled` drains the mail outbox.
 describeConformance({
   name: "jobs",
   origin: "http://jobs.test",
   prefix: "/jobs",
   worker,
-  handlers: ["fetch", "queue"],
+  handlers: ["fetch", "queue", "scheduled"],
   durableObjects: ["RateLimiter", "QueueScheduler"],
   schema,
 });
