@@ -122,7 +122,13 @@ export async function createQueue(deps: ServiceDeps, input: CreateQueueInput): P
     if (isUniqueViolation(err)) throw nameTaken();
     throw err;
   }
-  await configure(deps, values);
+  try {
+    await configure(deps, values);
+  } catch (err) {
+    // a queue whose scheduler never learnt its settings would refuse every job: take the row back
+    await deps.db.delete(queues).where(owned(deps.userId, eq(queues.id, values.id)));
+    throw err;
+  }
   return withCounts({ row: values, scheduler: deps.scheduler(queueKeyOf(values)) });
 }
 
