@@ -254,4 +254,7 @@ export interface SchedulerApi {
 
   counts(): Promise<Result<QueueCounts>>;
   metrics(): Promise<Result<QueueMetrics>>;
+
+  /** A single-use ticket (60 s) for the dashboard's WebSocket (`fetch` takes the upgrade); the route checked the owner. */
+  liveTicket(userId: string): Promise<Result<{ ticket: string; expiresAt: number }>>;
 }
