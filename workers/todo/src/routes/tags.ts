@@ -8,6 +8,7 @@ const base = { tags: ["Tags"], security: [{ bearerAuth: [] }] };
 
 const listTagsRoute = createRoute({
   ...base,
+  operationId: "listTags",
   method: "get",
   path: "/tags",
   summary: "List tags with their todo counts",
@@ -17,6 +18,7 @@ const listTagsRoute = createRoute({
 
 const renameTagRoute = createRoute({
   ...base,
+  operationId: "renameTag",
   method: "patch",
   path: "/tags/{name}",
   summary: "Rename a tag on every todo",
@@ -27,6 +29,7 @@ const renameTagRoute = createRoute({
 
 const deleteTagRoute = createRoute({
   ...base,
+  operationId: "deleteTag",
   method: "delete",
   path: "/tags/{name}",
   summary: "Remove a tag from every todo",

@@ -20,6 +20,7 @@ const writeErrors = errors(400, 401, 403, 404, 413, 415, 422, 429);
 
 export const listTodosRoute = createRoute({
   ...base,
+  operationId: "listTodos",
   method: "get",
   path: "/todos",
   summary: "List todos",
@@ -30,6 +31,7 @@ export const listTodosRoute = createRoute({
 
 export const createTodoRoute = createRoute({
   ...base,
+  operationId: "createTodo",
   method: "post",
   path: "/todos",
   summary: "Create a todo",
@@ -48,12 +50,14 @@ export const createTodoRoute = createRoute({
       }),
       content: { "application/json": { schema: todoSchema } },
     },
-    ...errors(400, 401, 403, 413, 415, 422, 429),
+    // 409: a retry whose first request with the same Idempotency-Key is still running
+    ...errors(400, 401, 403, 409, 413, 415, 422, 429),
   },
 });
 
 export const clearCompletedRoute = createRoute({
   ...base,
+  operationId: "clearCompletedTodos",
   method: "delete",
   path: "/todos",
   summary: "Delete all completed todos",
@@ -64,6 +68,7 @@ export const clearCompletedRoute = createRoute({
 
 export const completeAllRoute = createRoute({
   ...base,
+  operationId: "completeAllTodos",
   method: "post",
   path: "/todos/complete-all",
   summary: "Complete every open todo",
@@ -72,6 +77,7 @@ export const completeAllRoute = createRoute({
 
 export const getTodoRoute = createRoute({
   ...base,
+  operationId: "getTodo",
   method: "get",
   path: "/todos/{id}",
   summary: "Get a todo",
@@ -82,6 +88,7 @@ export const getTodoRoute = createRoute({
 
 export const updateTodoRoute = createRoute({
   ...base,
+  operationId: "updateTodo",
   method: "patch",
   path: "/todos/{id}",
   summary: "Update some fields of a todo",
@@ -92,6 +99,7 @@ export const updateTodoRoute = createRoute({
 
 export const replaceTodoRoute = createRoute({
   ...base,
+  operationId: "replaceTodo",
   method: "put",
   path: "/todos/{id}",
   summary: "Replace a todo",
@@ -102,6 +110,7 @@ export const replaceTodoRoute = createRoute({
 
 export const deleteTodoRoute = createRoute({
   ...base,
+  operationId: "deleteTodo",
   method: "delete",
   path: "/todos/{id}",
   summary: "Delete a todo",
@@ -109,9 +118,10 @@ export const deleteTodoRoute = createRoute({
   responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429) },
 });
 
-const completionRoute = (action: "complete" | "incomplete", summary: string) =>
+const completionRoute = (action: "complete" | "incomplete", operationId: string, summary: string) =>
   createRoute({
     ...base,
+    operationId,
     method: "post",
     path: `/todos/{id}/${action}`,
     summary,
@@ -119,5 +129,5 @@ const completionRoute = (action: "complete" | "incomplete", summary: string) =>
     responses: { 200: jsonResponse(todoSchema, "The todo"), ...errors(401, 403, 404, 422, 429) },
   });
 
-export const completeTodoRoute = completionRoute("complete", "Mark a todo complete (keeps an earlier completedAt)");
-export const incompleteTodoRoute = completionRoute("incomplete", "Mark a todo not complete (clears completedAt)");
+export const completeTodoRoute = completionRoute("complete", "completeTodo", "Mark a todo complete (keeps an earlier completedAt)");
+export const incompleteTodoRoute = completionRoute("incomplete", "reopenTodo", "Mark a todo not complete (clears completedAt)");
