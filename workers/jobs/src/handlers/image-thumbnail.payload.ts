@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { urlProblem } from "./http-request.payload";
 
 /** Decoded image at most 96 KiB: its base64 is at most 4·⌈98304/3⌉ = 131072 characters. */
 export const MAX_IMAGE_BYTES = 96 * 1024;
@@ -14,7 +15,13 @@ export const imageThumbnailPayload = z
       .regex(/^[A-Za-z0-9+/]+={0,2}$/, "Must be base64")
       .optional(),
     /** Or an http(s) URL fetched with the SSRF-safe fetch. */
-    url: z.string().max(2048).optional(),
+    url: z
+      .string()
+      .superRefine((raw, ctx) => {
+        const problem = urlProblem(raw);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
     width: side.optional(),
     height: side.optional(),
     /** cover: fill the box, crop the rest; contain: fit inside, keep the ratio (default); fill: stretch. */

@@ -4,15 +4,12 @@ import { emailSend } from "./email-send";
 import { emailSendPayload } from "./email-send.payload";
 import { httpRequest } from "./http-request";
 import { httpRequestPayload } from "./http-request.payload";
+import { imageThumbnail } from "./image-thumbnail";
 import { imageThumbnailPayload } from "./image-thumbnail.payload";
 import { testFail, testFailPayload } from "./test-fail";
 import { testSleep, testSleepPayload } from "./test-sleep";
 
 export { type HandlerContext, HandlerCrash, isHandlerCrash, type JobHandler, PermanentError } from "./context";
-
-const notYet: JobHandler = async () => {
-  throw new Error("not implemented yet");
-};
 
 /**
  * The built-in handlers by job name. Submit validates a built-in job's payload with `payload` (→ 422);
@@ -22,7 +19,7 @@ const notYet: JobHandler = async () => {
 export const BUILTIN_HANDLERS: Record<string, { handler: JobHandler; payload: z.ZodType }> = {
   "http.request": { handler: httpRequest, payload: httpRequestPayload },
   "email.send": { handler: emailSend, payload: emailSendPayload },
-  "image.thumbnail": { handler: notYet, payload: imageThumbnailPayload },
+  "image.thumbnail": { handler: imageThumbnail, payload: imageThumbnailPayload },
   "test.sleep": { handler: testSleep, payload: testSleepPayload },
   "test.fail": { handler: testFail, payload: testFailPayload },
 };
