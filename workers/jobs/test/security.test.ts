@@ -33,6 +33,8 @@ const ROUTES: SecurityRoute[] = [
   { method: "POST", path: "/queues/QUEUE/schedules/SCHED/pause", read: false },
   { method: "POST", path: "/queues/QUEUE/schedules/SCHED/resume", read: false },
   { method: "GET", path: "/metrics", read: true },
+  // the dashboard's live ticket (src/web); the WebSocket itself takes its own credentials: test/web
+  { method: "POST", path: "/queues/QUEUE/live/ticket", read: false },
 ];
 
 let owner = { id: "", token: "" };
