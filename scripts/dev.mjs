@@ -64,6 +64,24 @@ for (const worker of workerConfigs().filter((w) => w.name !== "edge" && w.name !
   console.log(`wrote DEV_MODE="true" to ${relative(ROOT, vars)} (dev outbox on)`);
 }
 
+// A Worker's `[secrets] required` (wrangler reads only those from .dev.vars then) that .dev.vars lacks gets a random
+// dev-only value, generated once and kept: e.g. the jobs Worker's JOBS_SIGNING_SECRET (http.request signatures).
+// The secrets written elsewhere here (accounts' JWT keys, the Stripe ones) are left to their own steps.
+for (const worker of workerConfigs()) {
+  const toml = readFileSync(worker.config, "utf8");
+  const section = toml.split(/^\[secrets\]\s*$/m)[1]?.split(/^\[/m)[0] ?? "";
+  const names = [...(section.match(/^required\s*=\s*\[([^\]]*)\]/m)?.[1] ?? "").matchAll(/"([A-Z0-9_]+)"/g)].map((m) => m[1]);
+  const generated = names.filter((n) => n !== "JWT_PRIVATE_KEYS" && !n.startsWith("STRIPE_"));
+  if (generated.length === 0) continue;
+  const file = join(worker.dir, ".dev.vars");
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const missing = generated.filter((n) => !new RegExp(`^${n}\\s*=`, "m").test(current));
+  if (missing.length === 0) continue;
+  const lines = missing.map((n) => `${n}="dev-${randomBytes(24).toString("hex")}"`);
+  appendFileSync(file, `${current && !current.endsWith("\n") ? "\n" : ""}${lines.join("\n")}\n`, { mode: 0o600 });
+  console.log(`wrote ${missing.join(", ")} to ${relative(ROOT, file)} (dev-only values of required secrets)`);
+}
+
 migrateAll({ persistTo: values["persist-to"], quiet: true });
 console.log("applied D1 migrations");
 
