@@ -39,6 +39,8 @@ export default defineConfig(async () => {
     database: "jobs",
     // accounts is replaced by the fake accounts Worker, so the real token verification path runs
     fakeAccounts: { valid: {} },
+    // http.request's HMAC key: a secret in production (`[secrets] required`), a fixed value in tests
+    bindings: { JOBS_SIGNING_SECRET: "test-jobs-signing-secret" },
   });
   return { ...config, plugins: [wasmInsideRoot(), ...(config.plugins ?? [])] };
 });
