@@ -1,6 +1,7 @@
 import { errors, jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
-import { deadSelectionBody, editPayloadBody, jobParams, listDeadQuery, queueParams } from "../validation";
+import { jobParams, listDeadQuery, queueParams } from "../validation";
+import { deadSelectionBody, editPayloadBody } from "../worker-validation";
 import { jobPageSchema, jobSchema, purgedSchema, redrivenSchema } from "./schemas";
 
 const base = { tags: ["Dead letters"], security: [{ bearerAuth: [] }] };

@@ -1,6 +1,7 @@
 import { errors, jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
-import { completeBody, failBody, heartbeatBody, jobParams, leaseBody, logBody, progressBody, queueParams } from "../validation";
+import { jobParams, queueParams } from "../validation";
+import { completeBody, failBody, heartbeatBody, leaseBody, logBody, progressBody } from "../worker-validation";
 import { heartbeatSchema, jobSchema, leasedListSchema, progressSchema } from "./schemas";
 
 // External workers: lease ready jobs, then report on each with the lease token. A token that is not the
