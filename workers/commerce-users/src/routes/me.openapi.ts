@@ -22,6 +22,7 @@ const directoryDown = {
 };
 
 export const getProfileRoute = createRoute({
+  operationId: "getProfile",
   ...profileBase,
   method: "get",
   path: "/me",
@@ -31,6 +32,7 @@ export const getProfileRoute = createRoute({
 });
 
 export const updateProfileRoute = createRoute({
+  operationId: "updateProfile",
   ...profileBase,
   method: "patch",
   path: "/me",
@@ -41,6 +43,7 @@ export const updateProfileRoute = createRoute({
 });
 
 export const listAddressesRoute = createRoute({
+  operationId: "listAddresses",
   ...addressBase,
   method: "get",
   path: "/me/addresses",
@@ -50,6 +53,7 @@ export const listAddressesRoute = createRoute({
 });
 
 export const createAddressRoute = createRoute({
+  operationId: "createAddress",
   ...addressBase,
   method: "post",
   path: "/me/addresses",
@@ -67,6 +71,7 @@ export const createAddressRoute = createRoute({
 });
 
 export const getAddressRoute = createRoute({
+  operationId: "getAddress",
   ...addressBase,
   method: "get",
   path: "/me/addresses/{addressId}",
@@ -76,6 +81,7 @@ export const getAddressRoute = createRoute({
 });
 
 export const updateAddressRoute = createRoute({
+  operationId: "updateAddress",
   ...addressBase,
   method: "patch",
   path: "/me/addresses/{addressId}",
@@ -86,6 +92,7 @@ export const updateAddressRoute = createRoute({
 });
 
 export const deleteAddressRoute = createRoute({
+  operationId: "deleteAddress",
   ...addressBase,
   method: "delete",
   path: "/me/addresses/{addressId}",
