@@ -21,6 +21,7 @@ const ADMIN = "Needs the `commerce:admin` role (403 otherwise).";
 const productPage = pageSchema(productSchema).openapi("ProductPage");
 
 export const listProductsRoute = createRoute({
+  operationId: "listProducts",
   ...products,
   method: "get",
   path: "/products",
@@ -33,6 +34,7 @@ export const listProductsRoute = createRoute({
 });
 
 export const getProductRoute = createRoute({
+  operationId: "getProduct",
   ...products,
   method: "get",
   path: "/products/{productId}",
@@ -43,6 +45,7 @@ export const getProductRoute = createRoute({
 });
 
 export const createProductRoute = createRoute({
+  operationId: "createProduct",
   ...products,
   method: "post",
   path: "/products",
@@ -61,6 +64,7 @@ export const createProductRoute = createRoute({
 });
 
 export const updateProductRoute = createRoute({
+  operationId: "updateProduct",
   ...products,
   method: "patch",
   path: "/products/{productId}",
@@ -72,6 +76,7 @@ export const updateProductRoute = createRoute({
 });
 
 export const deleteProductRoute = createRoute({
+  operationId: "deleteProduct",
   ...products,
   method: "delete",
   path: "/products/{productId}",
@@ -83,6 +88,7 @@ export const deleteProductRoute = createRoute({
 });
 
 export const getInventoryRoute = createRoute({
+  operationId: "getInventory",
   ...products,
   method: "get",
   path: "/products/{productId}/inventory",
@@ -94,6 +100,7 @@ export const getInventoryRoute = createRoute({
 });
 
 export const setInventoryRoute = createRoute({
+  operationId: "setInventory",
   ...products,
   method: "put",
   path: "/products/{productId}/inventory",
@@ -107,6 +114,7 @@ export const setInventoryRoute = createRoute({
 const categories = { tags: ["Categories"], security };
 
 export const listCategoriesRoute = createRoute({
+  operationId: "listCategories",
   ...categories,
   method: "get",
   path: "/categories",
@@ -119,6 +127,7 @@ export const listCategoriesRoute = createRoute({
 });
 
 export const createCategoryRoute = createRoute({
+  operationId: "createCategory",
   ...categories,
   method: "post",
   path: "/categories",
