@@ -9,6 +9,7 @@ const catalogDown = {
 };
 
 export const getCartRoute = createRoute({
+  operationId: "getCart",
   ...base,
   method: "get",
   path: "/cart",
@@ -20,6 +21,7 @@ export const getCartRoute = createRoute({
 });
 
 export const putItemRoute = createRoute({
+  operationId: "setCartItem",
   ...base,
   method: "put",
   path: "/cart/items/{productId}",
@@ -32,6 +34,7 @@ export const putItemRoute = createRoute({
 });
 
 export const removeItemRoute = createRoute({
+  operationId: "removeCartItem",
   ...base,
   method: "delete",
   path: "/cart/items/{productId}",
@@ -42,6 +45,7 @@ export const removeItemRoute = createRoute({
 });
 
 export const clearCartRoute = createRoute({
+  operationId: "clearCart",
   ...base,
   method: "delete",
   path: "/cart",
