@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { LeasedJob } from "../engine/types";
 
 /** What a built-in handler gets besides its payload (the runner, src/engine/runner.ts, builds it). */
@@ -55,14 +56,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Parses a stored payload; a payload that does not fit (e.g. edited in the DLQ) is a PermanentError. */
-export function parsePayload<T>(
-  schema: {
-    safeParse(
-      data: unknown,
-    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
-  },
-  payload: unknown,
-): T {
+export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
   const parsed = schema.safeParse(payload);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "payload"}: ${i.message}`);

@@ -1,5 +1,6 @@
 import { crop, PhotonImage, resize, SamplingFilter } from "@cf-wasm/photon";
 import { safeFetch } from "@edgeworks/egress";
+import type { z } from "zod";
 import { type JobHandler, PermanentError, parsePayload } from "./context";
 import { egressDns, jobErrorOf } from "./egress";
 import { imageHeader } from "./image-header";
@@ -13,7 +14,7 @@ export const MAX_INLINE_BYTES = 72 * 1024;
 const JPEG_QUALITY = 82;
 const URL_TIMEOUT_MS = 10_000;
 
-type Payload = ReturnType<typeof imageThumbnailPayload.parse>;
+type Payload = z.output<typeof imageThumbnailPayload>;
 
 function fromBase64(text: string): Uint8Array {
   try {
