@@ -60,6 +60,27 @@ describe("jobs", () => {
     expect(await listAllJobs(token, queue.id)).toHaveLength(1);
   });
 
+  it("Idempotency-Key on submit and bulk replays the first answer; the same key with another body is 422", async () => {
+    const { token } = await newUser();
+    const queue = await createQueue(token);
+    const key = { "Idempotency-Key": "submit-once" };
+    const first: Job = await api.ok(call("POST", `/queues/${queue.id}/jobs`, token, { name: "x", payload: 1 }, key), 201);
+    const again = await call("POST", `/queues/${queue.id}/jobs`, token, { name: "x", payload: 1 }, key);
+    expect(again.headers.get("Idempotent-Replayed")).toBe("true");
+    expect(await api.ok(again, 201)).toEqual(first);
+    await api.problem(call("POST", `/queues/${queue.id}/jobs`, token, { name: "x", payload: 2 }, key), 422, "validation_failed", [
+      "idempotency-key",
+    ]);
+    const bulkKey = { "Idempotency-Key": "bulk-once" };
+    const bulk: { jobs: Job[] } = await api.ok(
+      call("POST", `/queues/${queue.id}/jobs/bulk`, token, { jobs: [{ name: "y" }] }, bulkKey),
+      201,
+    );
+    expect(await api.ok(call("POST", `/queues/${queue.id}/jobs/bulk`, token, { jobs: [{ name: "y" }] }, bulkKey), 201)).toEqual(bulk);
+    await api.problem(call("POST", `/queues/${queue.id}/jobs`, token, { name: "x" }, { "Idempotency-Key": "k".repeat(256) }), 422, "validation_failed");
+    expect((await listAllJobs(token, queue.id)).map((j) => j.id).sort()).toEqual([first.id, ...bulk.jobs.map((j) => j.id)].sort());
+  });
+
   it("dependsOn: a child waits for its parent; an unknown parent is 422", async () => {
     const { token } = await newUser();
     const queue = await createQueue(token);
