@@ -77,7 +77,11 @@ describe("jobs", () => {
       201,
     );
     expect(await api.ok(call("POST", `/queues/${queue.id}/jobs/bulk`, token, { jobs: [{ name: "y" }] }, bulkKey), 201)).toEqual(bulk);
-    await api.problem(call("POST", `/queues/${queue.id}/jobs`, token, { name: "x" }, { "Idempotency-Key": "k".repeat(256) }), 422, "validation_failed");
+    await api.problem(
+      call("POST", `/queues/${queue.id}/jobs`, token, { name: "x" }, { "Idempotency-Key": "k".repeat(256) }),
+      422,
+      "validation_failed",
+    );
     expect((await listAllJobs(token, queue.id)).map((j) => j.id).sort()).toEqual([first.id, ...bulk.jobs.map((j) => j.id)].sort());
   });
 
