@@ -1,6 +1,7 @@
+import { SELF } from "cloudflare:test";
 import { expectProblem } from "@edgeworks/testing";
 import { describe, expect, it } from "vitest";
-import { call, newUser } from "./helpers";
+import { BASE, call, newUser, ok, userWithNote } from "./helpers";
 
 // D1 read replication (issue 10, Deploy): every /v1 request runs in one D1 session; a write answers its
 // bookmark in X-D1-Bookmark and a client that sends it back reads its own write, even from a replica.
@@ -31,4 +32,16 @@ describe("X-D1-Bookmark", () => {
       expect(((await list.json()) as { items: unknown[] }).items).toEqual([]);
     },
   );
+
+  it("a malformed bookmark on a read, a body-less write and a public link is the same 400 (documented on each)", async () => {
+    const { user, note } = await userWithNote({ title: "kept" });
+    const bad = withBookmark("not-a-bookmark");
+    await expectProblem(await call("GET", `/notes/${note.id}`, user.token, undefined, bad), 400, "bad_request");
+    await expectProblem(await call("DELETE", `/notes/${note.id}`, user.token, undefined, bad), 400, "bad_request");
+    const link = await ok<{ token: string }>(call("POST", `/notes/${note.id}/public-link`, user.token), 201);
+    await expectProblem(await SELF.fetch(`${BASE}/public/${link.token}`, { headers: bad }), 400, "bad_request");
+    // nothing ran: the note is still there and the public link still reads it
+    expect((await call("GET", `/notes/${note.id}`, user.token)).status).toBe(200);
+    expect((await SELF.fetch(`${BASE}/public/${link.token}`)).status).toBe(200);
+  });
 });

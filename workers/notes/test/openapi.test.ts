@@ -11,7 +11,7 @@ type Schema = {
 };
 type Doc = {
   openapi: string;
-  paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+  paths: Record<string, Record<string, { operationId?: string; security?: unknown[]; responses: Record<string, unknown> }>>;
   components: { schemas: Record<string, Schema> };
 };
 
@@ -70,13 +70,29 @@ describe("the OpenAPI document", () => {
     expect(doc.components.schemas.CreateNotebook?.properties?.name).toMatchObject({ minLength: 1, maxLength: 200 });
   });
 
-  it("marks every route but health, docs and public links as needing a bearer token", () => {
+  it("marks every route but health and public links as needing a bearer token, and those as public (security: [])", () => {
     expect(Object.keys(doc.paths).length).toBeGreaterThan(20);
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const op of Object.values(ops)) {
         const open = path === "/notes/health" || path.startsWith("/notes/v1/public/");
-        expect(op.security === undefined, path).toBe(open);
+        expect(op.security, path).toEqual(open ? [] : [{ bearerAuth: [] }]);
       }
+    }
+  });
+
+  it("names every operation with a unique camelCase operationId", () => {
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids).toHaveLength(40);
+    for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z0-9]+$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths["/notes/v1/notes/{id}"]?.delete?.operationId).toBe("trashNote");
+    expect(doc.paths["/notes/v1/notebooks/{id}/shares"]?.post?.operationId).toBe("shareNotebook");
+  });
+
+  it("documents on every /notes/v1 operation the 400 of a malformed X-D1-Bookmark", () => {
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (!path.startsWith("/notes/v1/")) continue;
+      for (const [method, op] of Object.entries(ops)) expect(Object.keys(op.responses), `${method} ${path}`).toContain("400");
     }
   });
 });

@@ -1,4 +1,4 @@
-import { ApiError, createRouter, errors, jsonResponse } from "@edgeworks/http";
+import { ApiError, createRouter, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { deleteAttachment, listAttachments, readableAttachment, uploadAttachment } from "../attachments/attachments.service";
@@ -13,6 +13,7 @@ import { serveAttachment } from "../attachments/serve";
 import { ATTACHMENT_TYPES } from "../attachments/sniff";
 import { depsOf, type NotesEnv } from "../product";
 import { noteIdParams } from "../validation";
+import { errors } from "./errors";
 
 const base = { tags: ["Attachments"], security: [{ bearerAuth: [] }] };
 
@@ -36,6 +37,7 @@ export const fileResponses = {
 };
 
 const uploadRoute = createRoute({
+  operationId: "uploadAttachment",
   ...base,
   method: "post",
   path: "/notes/{id}/attachments",
@@ -49,6 +51,7 @@ const uploadRoute = createRoute({
 });
 
 const listRoute = createRoute({
+  operationId: "listAttachments",
   ...base,
   method: "get",
   path: "/notes/{id}/attachments",
@@ -58,6 +61,7 @@ const listRoute = createRoute({
 });
 
 const downloadRoute = createRoute({
+  operationId: "downloadAttachment",
   ...base,
   method: "get",
   path: "/attachments/{id}",
@@ -70,6 +74,7 @@ const downloadRoute = createRoute({
 });
 
 const deleteRoute = createRoute({
+  operationId: "deleteAttachment",
   ...base,
   method: "delete",
   path: "/attachments/{id}",

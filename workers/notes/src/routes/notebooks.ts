@@ -1,13 +1,15 @@
-import { contentDisposition, createRouter, errors, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
+import { contentDisposition, createRouter, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { exportNotebookZip } from "../export/export.service";
 import { createNotebook, deleteNotebook, getNotebook, listNotebooks, updateNotebook } from "../notebooks.service";
 import { depsOf, type NotesEnv } from "../product";
 import { createNotebookBody, listNotebooksQuery, notebookIdParams, notebookSchema, updateNotebookBody } from "../validation";
+import { errors } from "./errors";
 
 const base = { tags: ["Notebooks"], security: [{ bearerAuth: [] }] };
 
 const listNotebooksRoute = createRoute({
+  operationId: "listNotebooks",
   ...base,
   method: "get",
   path: "/notebooks",
@@ -23,6 +25,7 @@ const listNotebooksRoute = createRoute({
 });
 
 const createNotebookRoute = createRoute({
+  operationId: "createNotebook",
   ...base,
   method: "post",
   path: "/notebooks",
@@ -36,6 +39,7 @@ const createNotebookRoute = createRoute({
 });
 
 const getNotebookRoute = createRoute({
+  operationId: "getNotebook",
   ...base,
   method: "get",
   path: "/notebooks/{id}",
@@ -45,6 +49,7 @@ const getNotebookRoute = createRoute({
 });
 
 const updateNotebookRoute = createRoute({
+  operationId: "updateNotebook",
   ...base,
   method: "patch",
   path: "/notebooks/{id}",
@@ -57,6 +62,7 @@ const updateNotebookRoute = createRoute({
 });
 
 const deleteNotebookRoute = createRoute({
+  operationId: "deleteNotebook",
   ...base,
   method: "delete",
   path: "/notebooks/{id}",
@@ -67,6 +73,7 @@ const deleteNotebookRoute = createRoute({
 });
 
 const exportNotebookRoute = createRoute({
+  operationId: "exportNotebook",
   ...base,
   method: "get",
   path: "/notebooks/{id}/export",

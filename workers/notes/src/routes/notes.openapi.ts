@@ -1,12 +1,14 @@
-import { errors, jsonBody, jsonResponse } from "@edgeworks/http";
+import { jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createNoteBody, ifMatchHeaders, listNotesQuery, noteIdParams, notePageSchema, noteSchema, updateNoteBody } from "../validation";
+import { errors } from "./errors";
 
 const base = { tags: ["Notes"], security: [{ bearerAuth: [] }] };
 const etagHeader = { ETag: z.string().openapi({ description: "The note's version, quoted; send it back as `If-Match`", example: '"3"' }) };
 const noteWithEtag = (description: string) => ({ ...jsonResponse(noteSchema, description), headers: z.object(etagHeader) });
 
 export const listNotesRoute = createRoute({
+  operationId: "listNotes",
   ...base,
   method: "get",
   path: "/notes",
@@ -19,6 +21,7 @@ export const listNotesRoute = createRoute({
 });
 
 export const createNoteRoute = createRoute({
+  operationId: "createNote",
   ...base,
   method: "post",
   path: "/notes",
@@ -35,6 +38,7 @@ export const createNoteRoute = createRoute({
 });
 
 export const getNoteRoute = createRoute({
+  operationId: "getNote",
   ...base,
   method: "get",
   path: "/notes/{id}",
@@ -45,6 +49,7 @@ export const getNoteRoute = createRoute({
 });
 
 export const updateNoteRoute = createRoute({
+  operationId: "updateNote",
   ...base,
   method: "patch",
   path: "/notes/{id}",
@@ -57,6 +62,7 @@ export const updateNoteRoute = createRoute({
 });
 
 export const deleteNoteRoute = createRoute({
+  operationId: "trashNote",
   ...base,
   method: "delete",
   path: "/notes/{id}",
@@ -67,6 +73,7 @@ export const deleteNoteRoute = createRoute({
 });
 
 export const restoreNoteRoute = createRoute({
+  operationId: "restoreNote",
   ...base,
   method: "post",
   path: "/notes/{id}/restore",
@@ -77,6 +84,7 @@ export const restoreNoteRoute = createRoute({
 });
 
 export const noteHtmlRoute = createRoute({
+  operationId: "renderNoteHtml",
   ...base,
   method: "get",
   path: "/notes/{id}/html",
@@ -87,6 +95,7 @@ export const noteHtmlRoute = createRoute({
 });
 
 export const exportNoteRoute = createRoute({
+  operationId: "exportNote",
   ...base,
   method: "get",
   path: "/notes/{id}/export",
@@ -108,6 +117,7 @@ export const exportNoteRoute = createRoute({
 });
 
 export const importNoteRoute = createRoute({
+  operationId: "importNote",
   ...base,
   method: "post",
   path: "/notes/import",

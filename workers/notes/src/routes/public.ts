@@ -1,4 +1,4 @@
-import { createRouter, errors, idParam, iso, jsonResponse } from "@edgeworks/http";
+import { createRouter, idParam, iso, jsonResponse } from "@edgeworks/http";
 import { sessionDatabase } from "@edgeworks/product";
 import { createRoute, z } from "@hono/zod-openapi";
 import { drizzle } from "drizzle-orm/d1";
@@ -11,10 +11,13 @@ import { noteByPublicToken } from "../public-links.service";
 import { HTML_HEADERS, htmlPage, renderMarkdown } from "../render/markdown";
 import { publicNoteSchema, publicTokenParams } from "../sharing.validation";
 import { fileResponses } from "./attachments";
+import { errors } from "./errors";
 
-const base = { tags: ["Public links"] };
+// the link's token (in the path) is the credential: no Authorization header
+const base = { tags: ["Public links"], security: [] };
 
 const publicNoteRoute = createRoute({
+  operationId: "getPublicNote",
   ...base,
   method: "get",
   path: "/public/{token}",
@@ -25,6 +28,7 @@ const publicNoteRoute = createRoute({
 });
 
 const publicHtmlRoute = createRoute({
+  operationId: "getPublicNoteHtml",
   ...base,
   method: "get",
   path: "/public/{token}/html",
@@ -35,6 +39,7 @@ const publicHtmlRoute = createRoute({
 });
 
 const publicAttachmentRoute = createRoute({
+  operationId: "downloadPublicAttachment",
   ...base,
   method: "get",
   path: "/public/{token}/attachments/{attachmentId}",

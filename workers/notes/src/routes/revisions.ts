@@ -1,4 +1,4 @@
-import { createRouter, errors, jsonResponse } from "@edgeworks/http";
+import { createRouter, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { etagOf } from "../note-row";
 import { depsOf, type NotesEnv } from "../product";
@@ -12,10 +12,12 @@ import {
   revisionParams,
   revisionsQuery,
 } from "../validation";
+import { errors } from "./errors";
 
 const base = { tags: ["Revisions"], security: [{ bearerAuth: [] }] };
 
 const listRevisionsRoute = createRoute({
+  operationId: "listRevisions",
   ...base,
   method: "get",
   path: "/notes/{id}/revisions",
@@ -26,6 +28,7 @@ const listRevisionsRoute = createRoute({
 });
 
 const getRevisionRoute = createRoute({
+  operationId: "getRevision",
   ...base,
   method: "get",
   path: "/notes/{id}/revisions/{revisionId}",
@@ -35,6 +38,7 @@ const getRevisionRoute = createRoute({
 });
 
 const restoreRevisionRoute = createRoute({
+  operationId: "restoreRevision",
   ...base,
   method: "post",
   path: "/notes/{id}/revisions/{revisionId}/restore",

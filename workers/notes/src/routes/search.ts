@@ -1,10 +1,12 @@
-import { createRouter, errors, jsonResponse } from "@edgeworks/http";
+import { createRouter, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import { depsOf, type NotesEnv } from "../product";
 import { searchNotes } from "../search.service";
 import { searchPageSchema, searchQuery } from "../validation";
+import { errors } from "./errors";
 
 const searchRoute = createRoute({
+  operationId: "searchNotes",
   tags: ["Search"],
   security: [{ bearerAuth: [] }],
   method: "get",

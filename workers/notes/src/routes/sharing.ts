@@ -1,5 +1,5 @@
 import { accountsDirectory } from "@edgeworks/auth";
-import { createRouter, errors, jsonBody, jsonResponse, problemSchema } from "@edgeworks/http";
+import { createRouter, jsonBody, jsonResponse, problemSchema } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { depsOf, type NotesEnv } from "../product";
@@ -16,6 +16,7 @@ import {
   shareSchema,
 } from "../sharing.validation";
 import { notebookIdParams, noteIdParams } from "../validation";
+import { errors } from "./errors";
 
 const base = { tags: ["Sharing"], security: [{ bearerAuth: [] }] };
 const sharingDeps = (c: Context<NotesEnv>): SharingDeps => ({ ...depsOf(c), directory: accountsDirectory(c.env) });
@@ -28,6 +29,7 @@ const shareRoutes = (type: ItemType) => {
   return {
     share: createRoute({
       ...base,
+      operationId: type === "note" ? "shareNote" : "shareNotebook",
       method: "post",
       path,
       summary: `Share a ${label[type]} with a user by email`,
@@ -46,6 +48,7 @@ const shareRoutes = (type: ItemType) => {
     }),
     list: createRoute({
       ...base,
+      operationId: type === "note" ? "listNoteShares" : "listNotebookShares",
       method: "get",
       path,
       summary: `Who a ${type} is shared with`,
@@ -55,6 +58,7 @@ const shareRoutes = (type: ItemType) => {
     }),
     revoke: createRoute({
       ...base,
+      operationId: type === "note" ? "revokeNoteShare" : "revokeNotebookShare",
       method: "delete",
       path: `${path}/{userId}`,
       summary: `Stop sharing a ${type} with a user`,
@@ -69,6 +73,7 @@ const note = shareRoutes("note");
 const notebook = shareRoutes("notebook");
 
 const sharedWithMeRoute = createRoute({
+  operationId: "listSharedWithMe",
   ...base,
   method: "get",
   path: "/shared",
@@ -79,6 +84,7 @@ const sharedWithMeRoute = createRoute({
 });
 
 const createPublicLinkRoute = createRoute({
+  operationId: "createPublicLink",
   ...base,
   method: "post",
   path: "/notes/{id}/public-link",
@@ -91,6 +97,7 @@ const createPublicLinkRoute = createRoute({
 });
 
 const revokePublicLinkRoute = createRoute({
+  operationId: "revokePublicLink",
   ...base,
   method: "delete",
   path: "/notes/{id}/public-link",

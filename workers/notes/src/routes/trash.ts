@@ -1,12 +1,14 @@
-import { createRouter, errors, jsonResponse } from "@edgeworks/http";
+import { createRouter, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import { depsOf, type NotesEnv } from "../product";
 import { deleteForever, emptyTrash, listTrash } from "../trash/trash.service";
 import { deletedCountSchema, noteIdParams, trashPageSchema, trashQuery } from "../validation";
+import { errors } from "./errors";
 
 const base = { tags: ["Trash"], security: [{ bearerAuth: [] }] };
 
 const listTrashRoute = createRoute({
+  operationId: "listTrash",
   ...base,
   method: "get",
   path: "/trash",
@@ -17,6 +19,7 @@ const listTrashRoute = createRoute({
 });
 
 const deleteForeverRoute = createRoute({
+  operationId: "purgeTrashedNote",
   ...base,
   method: "delete",
   path: "/trash/{id}",
@@ -27,6 +30,7 @@ const deleteForeverRoute = createRoute({
 });
 
 const emptyTrashRoute = createRoute({
+  operationId: "emptyTrash",
   ...base,
   method: "delete",
   path: "/trash",
