@@ -22,7 +22,7 @@ export const secret = (min: number, max: number) => textField({ min, max, patter
 
 /**
  * An absolute http(s) URL of at most `max` characters, as typed. The full safety check (private
- * addresses, loops, blocklist) needs the request's host and runs in the service: src/url-safety.ts.
+ * addresses, loops, blocklist) needs the request's host and runs in the service: @edgeworks/egress targetUrlProblem.
  */
 export const httpUrl = (max: number) =>
   textField({ min: 1, max, pattern: HTTP_URL, rule: "Must be an absolute http(s) URL without spaces" })

@@ -13,7 +13,7 @@ export const MAX_RULES = 20;
 export const MAX_CLICKS_LIMIT = 1_000_000_000;
 export const MAX_BULK = 100;
 
-/** A target URL as typed; the full safety check (src/url-safety.ts) runs in the service, which knows the hosts. */
+/** A target URL as typed; the full safety check (@edgeworks/egress targetUrlProblem) runs in the service, which knows the hosts. */
 export const targetUrl = () => httpUrl(MAX_URL_LENGTH).openapi({ example: "https://example.com/landing?utm_source=newsletter" });
 
 export const customSlug = () =>
