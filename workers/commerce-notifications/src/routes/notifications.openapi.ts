@@ -5,6 +5,7 @@ import { listNotificationsQuery, notificationSchema } from "../validation";
 const notificationPage = pageSchema(notificationSchema).openapi("NotificationPage");
 
 export const listNotificationsRoute = createRoute({
+  operationId: "listNotifications",
   tags: ["Notifications"],
   security: [{ bearerAuth: [] }],
   method: "get",
