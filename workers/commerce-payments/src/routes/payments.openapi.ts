@@ -6,6 +6,7 @@ const base = { tags: ["Payments"], security: [{ bearerAuth: [] }] };
 const paymentPage = pageSchema(paymentSchema).openapi("PaymentPage");
 
 export const listPaymentsRoute = createRoute({
+  operationId: "listPayments",
   ...base,
   method: "get",
   path: "/payments",
@@ -16,6 +17,7 @@ export const listPaymentsRoute = createRoute({
 });
 
 export const getPaymentRoute = createRoute({
+  operationId: "getPayment",
   ...base,
   method: "get",
   path: "/payments/{paymentId}",
