@@ -310,7 +310,7 @@ describe("races and the API document", () => {
       ["/shop/v1/categories", "post", ["201", "401", "403", "409", "422"]],
       ["/shop/v1/categories/{id}", "patch", ["200", "401", "403", "404", "409", "422"]],
       ["/shop/v1/products", "get", ["200", "401", "403", "422"]],
-      ["/shop/v1/products/{idOrSlug}", "get", ["200", "404"]],
+      ["/shop/v1/products/{id}", "get", ["200", "404"]],
       ["/shop/v1/products/{id}/variants/{variantId}", "delete", ["204", "403", "404", "409"]],
       ["/shop/v1/products/{id}/images", "post", ["201", "403", "404", "413", "415", "422"]],
       ["/shop/v1/images/{id}", "get", ["200", "206", "304", "404", "416"]],

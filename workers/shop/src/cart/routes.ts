@@ -50,6 +50,7 @@ export const getCartRoute = createRoute({
   ...base,
   method: "get",
   path: "/cart",
+  operationId: "getCart",
   summary: "Get the cart",
   description: COOKIE_NOTE,
   middleware: [readAuth, cartSession] as const,
@@ -60,6 +61,7 @@ export const clearCartRoute = createRoute({
   ...base,
   method: "delete",
   path: "/cart",
+  operationId: "clearCart",
   summary: "Empty the cart",
   description: `Removes every line and the coupon and releases the stock. ${IDEMPOTENCY_NOTE}`,
   middleware: [writeAuth, limitWrites, cartSession, idempotent] as const,
@@ -71,6 +73,7 @@ export const addItemRoute = createRoute({
   ...base,
   method: "post",
   path: "/cart/items",
+  operationId: "addCartItem",
   summary: "Add a variant to the cart",
   description:
     "Adds `quantity` to the variant's line (a new line when there is none) and reserves the stock at once; a line holds " +
@@ -84,6 +87,7 @@ export const setQuantityRoute = createRoute({
   ...base,
   method: "patch",
   path: "/cart/items/{id}",
+  operationId: "setCartItemQuantity",
   summary: "Change a line's quantity",
   description: `Raising reserves more stock (409 when not enough is left; nothing changes), lowering releases it. ${IDEMPOTENCY_NOTE}`,
   middleware: [writeAuth, limitWrites, cartSession, idempotent] as const,
@@ -95,6 +99,7 @@ export const removeItemRoute = createRoute({
   ...base,
   method: "delete",
   path: "/cart/items/{id}",
+  operationId: "removeCartItem",
   summary: "Remove a line",
   description: `Releases its stock. ${IDEMPOTENCY_NOTE}`,
   middleware: [writeAuth, limitWrites, cartSession, idempotent] as const,
@@ -106,6 +111,7 @@ export const setCouponRoute = createRoute({
   ...base,
   method: "put",
   path: "/cart/coupon",
+  operationId: "applyCoupon",
   summary: "Apply a coupon code",
   description:
     "The code must apply to the cart now (422 with `reason` otherwise: unknown, inactive, not_started, expired, currency, " +
@@ -119,6 +125,7 @@ export const removeCouponRoute = createRoute({
   ...base,
   method: "delete",
   path: "/cart/coupon",
+  operationId: "removeCoupon",
   summary: "Remove the coupon",
   description: IDEMPOTENCY_NOTE,
   middleware: [writeAuth, limitWrites, cartSession, idempotent] as const,

@@ -48,6 +48,7 @@ const uploadRoute = createRoute({
   security: bearer,
   method: "post",
   path: "/products/{id}/images",
+  operationId: "uploadProductImage",
   summary: "Add an image to a product (admin; raw body)",
   description:
     `The body is the image (at most ${MAX_IMAGE_BYTES} bytes, 413 above), \`Content-Type\` one of ${IMAGE_TYPES.join(", ")} (415 otherwise); ` +
@@ -62,6 +63,7 @@ const updateRoute = createRoute({
   security: bearer,
   method: "patch",
   path: "/products/{id}/images/{imageId}",
+  operationId: "updateProductImage",
   summary: "Change an image's alt text or position (admin)",
   description: IDEMPOTENCY_NOTE,
   middleware: [adminOnly, idempotent] as const,
@@ -74,6 +76,7 @@ const deleteRoute = createRoute({
   security: bearer,
   method: "delete",
   path: "/products/{id}/images/{imageId}",
+  operationId: "deleteProductImage",
   summary: "Remove an image (admin)",
   description: IDEMPOTENCY_NOTE,
   middleware: [adminOnly, idempotent] as const,
@@ -85,6 +88,8 @@ const serveRoute = createRoute({
   tags,
   method: "get",
   path: "/images/{id}",
+  operationId: "getImage",
+  security: [],
   summary: "An image's bytes (public)",
   description:
     `No authentication. Served with its type, a strong \`ETag\`, \`Cache-Control: ${IMMUTABLE}\`, \`X-Content-Type-Options: nosniff\` and \`Content-Security-Policy: ${IMAGE_CSP}\`; ` +

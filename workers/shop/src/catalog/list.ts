@@ -189,6 +189,7 @@ const listRoute = createRoute({
   security: optionalBearer,
   method: "get",
   path: "/products",
+  operationId: "listProducts",
   summary: "List and search products",
   description:
     "Open to anonymous callers (active products only; admins see every status, `status` to narrow). Filters: `category` " +

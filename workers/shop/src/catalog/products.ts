@@ -93,7 +93,7 @@ function toVariant(row: VariantRow, level: { stock: number; available: number } 
   };
 }
 
-/** The product as GET /products/{idOrSlug} shows it: `available` exact from the Inventory object, `stock` for admins. */
+/** The product as GET /products/{id} shows it: `available` exact from the Inventory object, `stock` for admins. */
 export async function productDetail(env: Env, db: Db, row: ProductRow, admin: boolean): Promise<ProductView> {
   const [live, images] = await Promise.all([
     liveVariants(db, row.id),
@@ -371,7 +371,8 @@ const getProductRoute = createRoute({
   tags,
   security: optionalBearer,
   method: "get",
-  path: "/products/{idOrSlug}",
+  path: "/products/{id}",
+  operationId: "getProduct",
   summary: "A product with its variants and images",
   description:
     "Open to anonymous callers. Drafts and archived products are 404 except for admins. Each variant's `available` is exact " +
@@ -386,6 +387,7 @@ const createProductRoute = createRoute({
   security: bearer,
   method: "post",
   path: "/products",
+  operationId: "createProduct",
   summary: "Create a product with its variants (admin)",
   description:
     "Prices are integers in minor units of `currency` (ISO 4217, upper case); a variant's `currency`, when given, must be the product's. " +
@@ -401,6 +403,7 @@ const updateProductRoute = createRoute({
   security: bearer,
   method: "patch",
   path: "/products/{id}",
+  operationId: "updateProduct",
   summary: "Update a product (admin)",
   description: `Only the given fields change. ${IDEMPOTENCY_NOTE}`,
   middleware: [adminOnly, idempotent] as const,
@@ -413,6 +416,7 @@ const deleteProductRoute = createRoute({
   security: bearer,
   method: "delete",
   path: "/products/{id}",
+  operationId: "deleteProduct",
   summary: "Delete a product (admin; soft)",
   description: `The row stays for the orders that name it; the catalog no longer shows it. ${IDEMPOTENCY_NOTE}`,
   middleware: [adminOnly, idempotent] as const,
@@ -425,6 +429,7 @@ const addVariantRoute = createRoute({
   security: bearer,
   method: "post",
   path: "/products/{id}/variants",
+  operationId: "addVariant",
   summary: "Add a variant (admin)",
   description: `SKUs are unique (409); the price is in the product's currency. ${IDEMPOTENCY_NOTE}`,
   middleware: [adminOnly, idempotent] as const,
@@ -437,6 +442,7 @@ const updateVariantRoute = createRoute({
   security: bearer,
   method: "patch",
   path: "/products/{id}/variants/{variantId}",
+  operationId: "updateVariant",
   summary: "Update a variant (admin)",
   description: `\`stock\` is set in the Inventory Durable Object (available never goes below 0). ${IDEMPOTENCY_NOTE}`,
   middleware: [adminOnly, idempotent] as const,
@@ -449,6 +455,7 @@ const deleteVariantRoute = createRoute({
   security: bearer,
   method: "delete",
   path: "/products/{id}/variants/{variantId}",
+  operationId: "deleteVariant",
   summary: "Delete a variant (admin; soft)",
   description: `Refused (409) for the product's last variant. Its stock is set to 0. ${IDEMPOTENCY_NOTE}`,
   middleware: [adminOnly, idempotent] as const,
@@ -456,11 +463,11 @@ const deleteVariantRoute = createRoute({
   responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 409, 422, 429) },
 });
 
-/** GET /products/{idOrSlug}, open to anonymous callers. */
+/** GET /products/{id} (an id or a slug), open to anonymous callers. */
 export const productReads = createRouter<OpenEnv>().openapi(getProductRoute, async (c) => {
   const db = drizzle(c.env.DB);
   const admin = isAdmin(c.var.auth);
-  const row = await findProduct(db, c.req.valid("param").idOrSlug, admin);
+  const row = await findProduct(db, c.req.valid("param").id, admin);
   return c.json(await productDetail(c.env, db, row, admin), 200);
 });
 

@@ -153,6 +153,7 @@ const listRoute = createRoute({
   security: optionalBearer,
   method: "get",
   path: "/products/{id}/reviews",
+  operationId: "listProductReviews",
   summary: "A product's reviews, newest first",
   description: "Open to anonymous callers (404 for products they cannot see). Keyset-paginated; `mine` marks the caller's own.",
   middleware: [readAuth] as const,
@@ -165,6 +166,7 @@ const createReviewRoute = createRoute({
   security: bearer,
   method: "post",
   path: "/products/{id}/reviews",
+  operationId: "createReview",
   summary: "Review a product you received",
   description:
     "Only a customer with a delivered order containing the product (403 otherwise); one review per customer and product (409). " +
@@ -179,6 +181,7 @@ const updateReviewRoute = createRoute({
   security: bearer,
   method: "patch",
   path: "/reviews/{id}",
+  operationId: "updateReview",
   summary: "Edit your review",
   description: `Only its author (anyone else: 404). ${IDEMPOTENCY_NOTE}`,
   middleware: [idempotent] as const,
@@ -191,6 +194,7 @@ const deleteReviewRoute = createRoute({
   security: bearer,
   method: "delete",
   path: "/reviews/{id}",
+  operationId: "deleteReview",
   summary: "Delete your review",
   description: `Only its author (anyone else: 404). ${IDEMPOTENCY_NOTE}`,
   middleware: [idempotent] as const,

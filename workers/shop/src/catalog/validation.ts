@@ -79,11 +79,12 @@ export const categoryIdParams = z.object({ id: idParam("Category id") });
 export const productIdParams = z.object({
   id: idParam("Product id"),
 });
+// named `id` like the product's other routes (`/products/{id}/…`): one path template, which accepts a slug here
 export const productRefParams = z.object({
-  idOrSlug: z
+  id: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/, "Must be a product id or slug")
-    .openapi({ param: { name: "idOrSlug", in: "path" }, description: "Product id or slug", example: "blue-tee" }),
+    .openapi({ param: { name: "id", in: "path" }, description: "Product id or slug", example: "blue-tee" }),
 });
 export const variantParams = z.object({
   id: idParam("Product id"),

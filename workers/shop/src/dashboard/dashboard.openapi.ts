@@ -85,6 +85,7 @@ export const salesRoute = createRoute({
   ...base,
   method: "get",
   path: "/admin/dashboard/sales",
+  operationId: "getSalesReport",
   summary: "Sales per day or week",
   description:
     "Paid orders by the UTC day or week (from Monday) of their payment, with what was refunded of them netted " +
@@ -99,6 +100,7 @@ export const salesChartRoute = createRoute({
   ...base,
   method: "get",
   path: "/admin/dashboard/sales.svg",
+  operationId: "getSalesChart",
   summary: "Sales per day or week as an SVG chart",
   description:
     "The sales series of one currency (`currency`, or the one with the largest gross; USD when nothing sold) as " +
@@ -141,6 +143,7 @@ export const topProductsRoute = createRoute({
   ...base,
   method: "get",
   path: "/admin/dashboard/top-products",
+  operationId: "getTopProducts",
   summary: "Best-selling products",
   description:
     "Products ranked by revenue or units among the orders paid in the range, one row per product and currency " +
@@ -179,6 +182,7 @@ export const lowStockRoute = createRoute({
   ...base,
   method: "get",
   path: "/admin/dashboard/low-stock",
+  operationId: "getLowStock",
   summary: "Variants running out",
   description:
     "Live variants of live products whose available units (stock − reservations, from the database mirror of " +
@@ -216,6 +220,7 @@ export const ordersByStateRoute = createRoute({
   ...base,
   method: "get",
   path: "/admin/dashboard/orders-by-state",
+  operationId: "getOrdersByState",
   summary: "Orders per state",
   description: "How many orders are in each state right now (every state listed). Needs the `shop:admin` role.",
   middleware: adminOnly,

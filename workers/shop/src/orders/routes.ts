@@ -13,6 +13,7 @@ import {
   NOT_BLANK_NO_CONTROL,
   pageSchema,
   paginationQuery,
+  problemSchema,
   textField,
 } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
@@ -189,6 +190,7 @@ const adminListQuery = z.object({
 const checkoutRoute = createRoute({
   method: "post",
   path: "/checkout",
+  operationId: "checkout",
   tags: ["Orders"],
   security: bearer,
   summary: "Check out the cart: create the order and its PaymentIntent",
@@ -217,6 +219,7 @@ const checkoutRoute = createRoute({
 const listRoute = createRoute({
   method: "get",
   path: "/orders",
+  operationId: "listOrders",
   tags: ["Orders"],
   security: bearer,
   summary: "The caller's orders, newest first",
@@ -227,6 +230,7 @@ const listRoute = createRoute({
 const getRoute = createRoute({
   method: "get",
   path: "/orders/{id}",
+  operationId: "getOrder",
   tags: ["Orders"],
   security: bearer,
   summary: "One order with lines, totals, payment, refunds and timeline",
@@ -239,6 +243,7 @@ const transitionRoute = (action: "fulfill" | "deliver" | "cancel", summary: stri
   createRoute({
     method: "post",
     path: `/orders/{id}/${action}`,
+    operationId: `${action}Order`,
     tags: ["Orders"],
     security: bearer,
     summary,
@@ -268,6 +273,7 @@ const cancelRoute = transitionRoute(
 const refundRoute = createRoute({
   method: "post",
   path: "/orders/{id}/refunds",
+  operationId: "refundOrder",
   tags: ["Orders"],
   security: bearer,
   summary: "Refund an order, fully or partly (admin)",
@@ -277,12 +283,20 @@ const refundRoute = createRoute({
     `partially_refunded and the customer gets an email. Allowed from paid, fulfilled, delivered, partially_refunded. ${IDEMPOTENCY_NOTE}`,
   middleware: [adminOnly, idempotent] as const,
   request: { params: orderParams, headers: keyHeader(false), body: jsonBody(refundBody) },
-  responses: { 201: jsonResponse(refundSchema, "The refund"), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429) },
+  responses: {
+    201: jsonResponse(refundSchema, "The refund"),
+    ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    503: {
+      description: "Stripe could not be reached: the refund stays pending and the cron retries it (Retry-After)",
+      content: { "application/problem+json": { schema: problemSchema } },
+    },
+  },
 });
 
 const refundsRoute = createRoute({
   method: "get",
   path: "/orders/{id}/refunds",
+  operationId: "listOrderRefunds",
   tags: ["Orders"],
   security: bearer,
   summary: "The refunds of an order",
@@ -293,6 +307,7 @@ const refundsRoute = createRoute({
 const adminListRoute = createRoute({
   method: "get",
   path: "/admin/orders",
+  operationId: "listAllOrders",
   tags: ["Orders"],
   security: bearer,
   summary: "Every order, newest first (admin)",

@@ -31,6 +31,8 @@ const webhookRoute = createRoute({
   middleware: [keepRawBody] as const,
   method: "post",
   path: "/stripe/webhook",
+  operationId: "receiveStripeWebhook",
+  security: [],
   tags: ["Stripe"],
   summary: "Stripe webhook endpoint (signed events)",
   description:
