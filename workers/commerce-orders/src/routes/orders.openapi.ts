@@ -12,6 +12,7 @@ const unavailable = {
 };
 
 export const createOrderRoute = createRoute({
+  operationId: "placeOrder",
   ...base,
   method: "post",
   path: "/orders",
@@ -39,6 +40,7 @@ export const createOrderRoute = createRoute({
 });
 
 export const listOrdersRoute = createRoute({
+  operationId: "listOrders",
   ...base,
   method: "get",
   path: "/orders",
@@ -48,6 +50,7 @@ export const listOrdersRoute = createRoute({
 });
 
 export const getOrderRoute = createRoute({
+  operationId: "getOrder",
   ...base,
   method: "get",
   path: "/orders/{orderId}",
@@ -58,6 +61,7 @@ export const getOrderRoute = createRoute({
 });
 
 export const cancelOrderRoute = createRoute({
+  operationId: "cancelOrder",
   ...base,
   method: "post",
   path: "/orders/{orderId}/cancel",
@@ -71,6 +75,7 @@ export const cancelOrderRoute = createRoute({
 });
 
 export const timelineRoute = createRoute({
+  operationId: "getOrderTimeline",
   ...base,
   method: "get",
   path: "/orders/{orderId}/timeline",
@@ -83,6 +88,7 @@ export const timelineRoute = createRoute({
 });
 
 export const replayRoute = createRoute({
+  operationId: "replayOrder",
   ...base,
   tags: ["Admin"],
   method: "post",
