@@ -179,6 +179,23 @@ describe("LiveHub", () => {
     });
   });
 
+  it("after hibernation a new instance's hub reaches the sockets an earlier one accepted", async () => {
+    await runInDurableObject(stubOf("hibernation"), async (_o, state) => {
+      const before = hubOn(state);
+      const s = (await before.subscribe()).socket!;
+      await s.take((f) => f.type === "counts");
+      // what the object rebuilds on wake: a new LiveHub over the same state, nothing in memory
+      const after = new LiveHub(state, { owner: () => "owner-1", counts: () => ({ ...ZERO, completed: 1 }) });
+      expect(after.subscribers()).toBe(1);
+      after.publish(job("j1", "completed"));
+      expect(await s.take((f) => f.type === "job")).toMatchObject({ id: "j1", to: "completed" });
+      expect(await s.take((f) => f.type === "counts")).toMatchObject({ counts: { ...ZERO, completed: 1 }, completedPerSecond: 1 });
+      const [server] = state.getWebSockets(LIVE_TAG);
+      after.message(server!, '{"type":"ping"}');
+      expect(await s.take((f) => f.type === "pong")).toEqual({ type: "pong" });
+    });
+  });
+
   it("publishing without subscribers sends nothing and schedules nothing", async () => {
     await runInDurableObject(stubOf("idle"), async (_o, state) => {
       const { hub } = hubOn(state);
