@@ -195,7 +195,7 @@ export class JobEngine {
         this.move(child, "cancelled", "parent failed (skip)", now, { finished_at: now, pending_parents: 0 });
       } else {
         const error = JSON.stringify({ message: "parent failed", stack: null });
-        this.move(child, "dead", `parent ${parentId} ${outcome}`, now, { error, finished_at: now, pending_parents: 0 });
+        this.move(child, "dead", `parent failed (${parentId} ${outcome})`, now, { error, finished_at: now, pending_parents: 0 });
       }
     }
   }
@@ -338,7 +338,7 @@ export class JobEngine {
       patch.pending_parents = 0;
       patch.finished_at = now;
       state = job.onParentFailure === "skip" ? "cancelled" : "dead";
-      why = job.onParentFailure === "skip" ? `${cause}; parent failed (skip)` : `${cause}; parent ${failed.id} ${failed.state}`;
+      why = job.onParentFailure === "skip" ? `${cause}; parent failed (skip)` : `${cause}; parent failed (${failed.id} ${failed.state})`;
       if (state === "dead") patch.error = JSON.stringify({ message: "parent failed", stack: null });
     } else if (pending > 0) state = "waiting-children";
     else if (job.runAt !== null) state = "delayed";

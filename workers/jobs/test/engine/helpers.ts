@@ -1,10 +1,14 @@
 import { env } from "cloudflare:test";
 import type { Result } from "@edgeworks/realtime";
+import { vi } from "vitest";
 import type { QueueScheduler } from "../../src/engine/scheduler";
 import type { Job, JobState, QueueSettings, SchedulerApi } from "../../src/engine/types";
 
 /** The object as the routes see it (the contract), typed plainly. */
 export type SchedulerStub = SchedulerApi;
+
+// the waits below poll for a state with a generous cap; a loaded machine must not fail them
+vi.setConfig({ testTimeout: 90_000 });
 
 export const SETTINGS: QueueSettings = {
   paused: false,
