@@ -89,6 +89,7 @@ describe("the OpenAPI document", () => {
     expect(doc.paths["/notes/v1/notebooks/{id}/shares"]?.post?.operationId).toBe("shareNotebook");
   });
 
+  // the D1 session refuses a malformed bookmark before any route runs (packages/product documents it for d1 products)
   it("documents on every /notes/v1 operation the 400 of a malformed X-D1-Bookmark", () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       if (!path.startsWith("/notes/v1/")) continue;

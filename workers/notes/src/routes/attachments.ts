@@ -1,4 +1,4 @@
-import { ApiError, createRouter, jsonResponse } from "@edgeworks/http";
+import { ApiError, createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { deleteAttachment, listAttachments, readableAttachment, uploadAttachment } from "../attachments/attachments.service";
@@ -13,7 +13,6 @@ import { serveAttachment } from "../attachments/serve";
 import { ATTACHMENT_TYPES } from "../attachments/sniff";
 import { depsOf, type NotesEnv } from "../product";
 import { noteIdParams } from "../validation";
-import { errors } from "./errors";
 
 const base = { tags: ["Attachments"], security: [{ bearerAuth: [] }] };
 

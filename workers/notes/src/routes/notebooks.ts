@@ -1,10 +1,9 @@
-import { contentDisposition, createRouter, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
+import { contentDisposition, createRouter, errors, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { exportNotebookZip } from "../export/export.service";
 import { createNotebook, deleteNotebook, getNotebook, listNotebooks, updateNotebook } from "../notebooks.service";
 import { depsOf, type NotesEnv } from "../product";
 import { createNotebookBody, listNotebooksQuery, notebookIdParams, notebookSchema, updateNotebookBody } from "../validation";
-import { errors } from "./errors";
 
 const base = { tags: ["Notebooks"], security: [{ bearerAuth: [] }] };
 

@@ -1,7 +1,6 @@
-import { jsonBody, jsonResponse } from "@edgeworks/http";
+import { errors, jsonBody, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createNoteBody, ifMatchHeaders, listNotesQuery, noteIdParams, notePageSchema, noteSchema, updateNoteBody } from "../validation";
-import { errors } from "./errors";
 
 const base = { tags: ["Notes"], security: [{ bearerAuth: [] }] };
 const etagHeader = { ETag: z.string().openapi({ description: "The note's version, quoted; send it back as `If-Match`", example: '"3"' }) };

@@ -1,4 +1,4 @@
-import { createRouter, idParam, iso, jsonResponse } from "@edgeworks/http";
+import { createRouter, errors, idParam, iso, jsonResponse } from "@edgeworks/http";
 import { sessionDatabase } from "@edgeworks/product";
 import { createRoute, z } from "@hono/zod-openapi";
 import { drizzle } from "drizzle-orm/d1";
@@ -11,7 +11,6 @@ import { noteByPublicToken } from "../public-links.service";
 import { HTML_HEADERS, htmlPage, renderMarkdown } from "../render/markdown";
 import { publicNoteSchema, publicTokenParams } from "../sharing.validation";
 import { fileResponses } from "./attachments";
-import { errors } from "./errors";
 
 // the link's token (in the path) is the credential: no Authorization header
 const base = { tags: ["Public links"], security: [] };

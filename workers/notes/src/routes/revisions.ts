@@ -1,4 +1,4 @@
-import { createRouter, jsonResponse } from "@edgeworks/http";
+import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { etagOf } from "../note-row";
 import { depsOf, type NotesEnv } from "../product";
@@ -12,7 +12,6 @@ import {
   revisionParams,
   revisionsQuery,
 } from "../validation";
-import { errors } from "./errors";
 
 const base = { tags: ["Revisions"], security: [{ bearerAuth: [] }] };
 

@@ -1,9 +1,8 @@
-import { createRouter, jsonResponse } from "@edgeworks/http";
+import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import { depsOf, type NotesEnv } from "../product";
 import { searchNotes } from "../search.service";
 import { searchPageSchema, searchQuery } from "../validation";
-import { errors } from "./errors";
 
 const searchRoute = createRoute({
   operationId: "searchNotes",

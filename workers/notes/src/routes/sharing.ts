@@ -1,5 +1,5 @@
 import { accountsDirectory } from "@edgeworks/auth";
-import { createRouter, jsonBody, jsonResponse, problemSchema } from "@edgeworks/http";
+import { createRouter, errors, jsonBody, jsonResponse, problemSchema } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { depsOf, type NotesEnv } from "../product";
@@ -16,7 +16,6 @@ import {
   shareSchema,
 } from "../sharing.validation";
 import { notebookIdParams, noteIdParams } from "../validation";
-import { errors } from "./errors";
 
 const base = { tags: ["Sharing"], security: [{ bearerAuth: [] }] };
 const sharingDeps = (c: Context<NotesEnv>): SharingDeps => ({ ...depsOf(c), directory: accountsDirectory(c.env) });

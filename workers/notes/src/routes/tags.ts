@@ -1,8 +1,7 @@
-import { createRouter, jsonResponse } from "@edgeworks/http";
+import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import { depsOf, type NotesEnv } from "../product";
 import { listTags } from "../tags.service";
-import { errors } from "./errors";
 
 const tagListSchema = z
   .object({ items: z.array(z.object({ name: z.string(), count: z.number().int() }).openapi("TagCount")) })

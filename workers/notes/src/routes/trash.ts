@@ -1,9 +1,8 @@
-import { createRouter, jsonResponse } from "@edgeworks/http";
+import { createRouter, errors, jsonResponse } from "@edgeworks/http";
 import { createRoute } from "@hono/zod-openapi";
 import { depsOf, type NotesEnv } from "../product";
 import { deleteForever, emptyTrash, listTrash } from "../trash/trash.service";
 import { deletedCountSchema, noteIdParams, trashPageSchema, trashQuery } from "../validation";
-import { errors } from "./errors";
 
 const base = { tags: ["Trash"], security: [{ bearerAuth: [] }] };
 
