@@ -36,14 +36,26 @@ const stats = (samples) => {
 };
 
 async function call(origin, path, { token, json, method } = {}) {
-  const res = await fetch(`${origin}${path}`, {
-    method: method ?? (json === undefined ? "GET" : "POST"),
-    headers: {
-      ...(json === undefined ? {} : { "Content-Type": "application/json" }),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
+  const send = () =>
+    fetch(`${origin}${path}`, {
+      method: method ?? (json === undefined ? "GET" : "POST"),
+      headers: {
+        ...(json === undefined ? {} : { "Content-Type": "application/json" }),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+  // a read survives a dropped connection (wrangler dev reloads a Worker when its files change); a write does not
+  let res;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      res = await send();
+      break;
+    } catch (error) {
+      if (json !== undefined || attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   const text = await res.text();
   if (!res.ok) throw new Error(`${method ?? (json === undefined ? "GET" : "POST")} ${path}: ${res.status} ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
@@ -146,7 +158,10 @@ export async function benchBullmq({ port, n, concurrency, samples }) {
 async function benchProduct({ origin, baseOrigin, n, concurrency, samples }) {
   const email = `bench-jobs-${Date.now().toString(36)}@example.com`;
   const { accessToken: token } = await call(origin, "/auth/v1/register", { json: { email, password: "benchmark password" } });
-  const queue = await call(origin, "/jobs/v1/queues", { token, json: { name: "bench-throughput", concurrency } });
+  const queue = await call(origin, "/jobs/v1/queues", {
+    token,
+    json: { name: "bench-throughput", concurrency, retention: { completed: { count: 1_000_000 } } }, // keep them all, as BullMQ does
+  });
   const paused = await call(origin, "/jobs/v1/queues", { token, json: { name: "bench-latency", paused: true } });
   const completedCount = async () => (await call(origin, `/jobs/v1/queues/${queue.id}`, { token })).counts.completed;
   const submitBulk = (count) =>
@@ -156,10 +171,15 @@ async function benchProduct({ origin, baseOrigin, n, concurrency, samples }) {
     });
   const until = async (target, ms) => {
     const deadline = Date.now() + ms;
+    let lastReport = Date.now();
     for (;;) {
       const done = await completedCount();
       if (done >= target) return;
       if (Date.now() > deadline) throw new Error(`jobs: ${done} of ${target} completed after ${ms / 1000} s`);
+      if (Date.now() - lastReport > 5000) {
+        lastReport = Date.now();
+        console.log(`jobs: ${done} of ${target} completed`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   };
