@@ -154,6 +154,23 @@ describe("the jobs dashboard in Chromium", () => {
     const redriven = await api<{ state: string }>("GET", `/jobs/${failing.body.id}`);
     expect(redriven.body.state).toBe("completed");
 
+    // a job waiting out a long backoff is listed as failed; "Retry now" runs it at once (and it completes)
+    const retrying = await api<{ id: string }>("POST", `/queues/${queue.id}/jobs`, {
+      name: "test.fail",
+      payload: { message: "try again later", failTimes: 1 },
+      attempts: 2,
+      backoff: { type: "fixed", delay: 3_600_000 },
+    });
+    expect(retrying.status).toBe(201);
+    const retryItem = page.locator(`#failing li[data-id="${retrying.body.id}"]`);
+    await retryItem.waitFor({ timeout: 60_000 });
+    expect(await retryItem.getAttribute("data-state")).toBe("failed");
+    expect(await retryItem.locator(".error").textContent()).toContain("try again later");
+    await retryItem.getByRole("button", { name: /^Retry now/ }).click();
+    await retryItem.waitFor({ state: "detached", timeout: 60_000 });
+    await expect.poll(() => countOf(page, "completed").textContent(), { timeout: 60_000 }).toBe("26");
+    expect((await api<{ state: string }>("GET", `/jobs/${retrying.body.id}`)).body.state).toBe("completed");
+
     // pause: the page says so, the API agrees, and a new job waits; resume: it runs
     await page.click("#pause");
     await expect.poll(() => page.textContent("#queue-state")).toBe("paused");
@@ -166,7 +183,7 @@ describe("the jobs dashboard in Chromium", () => {
     await page.click("#pause");
     await expect.poll(() => page.textContent("#queue-state")).toBe("running");
     expect((await api<Queue>("GET", `/queues/${queue.id}`)).body.paused).toBe(false);
-    await expect.poll(() => countOf(page, "completed").textContent(), { timeout: 60_000 }).toBe("26");
+    await expect.poll(() => countOf(page, "completed").textContent(), { timeout: 60_000 }).toBe("27");
 
     // and once more in dark mode (the colour pairs differ)
     await page.emulateMedia({ colorScheme: "dark" });
