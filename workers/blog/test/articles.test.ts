@@ -1,6 +1,7 @@
-import { mintToken } from "@edgeworks/testing";
+import { SELF } from "cloudflare:test";
+import { expectProblem, mintToken } from "@edgeworks/testing";
 import { describe, expect, it } from "vitest";
-import { type ArticleJson, createArticle, expectErrors, register, rw, uid } from "./helpers";
+import { type ArticleJson, createArticle, expectErrors, register, rw, uid, V1 } from "./helpers";
 
 type Page = { articles: ArticleJson[]; articlesCount: number };
 const list = async (query: string, token?: string) => {
@@ -150,6 +151,20 @@ describe("articles", () => {
     expect(res.status).toBe(201);
     const { article } = (await res.json()) as { article: ArticleJson };
     expect(article.author.username).toMatch(/^newcomer/);
+  });
+
+  it("answers 503 in each API's shape when a first write needs accounts and it is down, and writes nothing", async () => {
+    const token = await mintToken({ sub: `accounts-down${uid()}` });
+    const res = await rw("POST", "/articles", { article: { title: "Never stored", description: "d", body: "b" } }, token);
+    await expectErrors(res, 503, { accounts: ["is unavailable, retry later"] });
+    const v1 = await SELF.fetch(`${V1}/categories`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: `Never ${uid()}` }),
+    });
+    await expectProblem(v1, 503, "service_unavailable");
+    const { articles } = (await (await rw("GET", "/articles?limit=100")).json()) as { articles: ArticleJson[] };
+    expect(articles.map((a) => a.title)).not.toContain("Never stored");
   });
 
   it("answers 404 in RealWorld's shape for unknown routes under /api", async () => {

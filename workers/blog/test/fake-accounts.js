@@ -198,6 +198,8 @@ export default class FakeAccounts extends WorkerEntrypoint {
   }
 
   async getUsers(ids) {
+    // a user id starting "accounts-down" stands for an accounts outage while its directory entry is read
+    if (ids.some((id) => id.startsWith("accounts-down"))) throw new Error("fake outage");
     const byId = new Map([...users.values()].map((u) => [u.id, u]));
     return [...new Set(ids)]
       .filter((id) => byId.has(id) || /^[A-Za-z0-9_-]{1,64}$/.test(id))

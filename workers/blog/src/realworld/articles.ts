@@ -64,7 +64,7 @@ const create = createRoute({
   security: TOKEN_SECURITY,
   middleware: requiredAuth,
   request: { body: jsonBody(newArticleBody) },
-  responses: { 201: single, ...rwErrorsFor(401, 413, 415, 422, 429) },
+  responses: { 201: single, ...rwErrorsFor(401, 413, 415, 422, 429, 503) },
 });
 const get = createRoute({
   operationId: "getArticle",
@@ -86,7 +86,7 @@ const update = createRoute({
   security: TOKEN_SECURITY,
   middleware: requiredAuth,
   request: { params: slugParam, body: jsonBody(updateArticleBody) },
-  responses: { 200: single, ...rwErrorsFor(401, 403, 404, 413, 415, 422, 429) },
+  responses: { 200: single, ...rwErrorsFor(401, 403, 404, 413, 415, 422, 429, 503) },
 });
 const remove = createRoute({
   operationId: "deleteArticle",
@@ -97,7 +97,7 @@ const remove = createRoute({
   security: TOKEN_SECURITY,
   middleware: requiredAuth,
   request: { params: slugParam },
-  responses: { 204: { description: "Deleted" }, ...rwErrorsFor(401, 403, 404, 422, 429) },
+  responses: { 204: { description: "Deleted" }, ...rwErrorsFor(401, 403, 404, 422, 429, 503) },
 });
 const favorite = (method: "post" | "delete") =>
   createRoute({
@@ -109,7 +109,7 @@ const favorite = (method: "post" | "delete") =>
     security: TOKEN_SECURITY,
     middleware: requiredAuth,
     request: { params: slugParam },
-    responses: { 200: single, ...rwErrorsFor(401, 404, 422, 429) },
+    responses: { 200: single, ...rwErrorsFor(401, 404, 422, 429, 503) },
   });
 const tagList = createRoute({
   operationId: "getTags",

@@ -30,7 +30,7 @@ const create = createRoute({
   security: TOKEN_SECURITY,
   middleware: [authenticate({ required: true })],
   request: { params: slugParam, body: jsonBody(newCommentBody) },
-  responses: { 201: jsonResponse(commentEnvelope, "The new comment"), ...rwErrorsFor(401, 404, 413, 415, 422, 429) },
+  responses: { 201: jsonResponse(commentEnvelope, "The new comment"), ...rwErrorsFor(401, 404, 413, 415, 422, 429, 503) },
 });
 const remove = createRoute({
   operationId: "deleteArticleComment",
@@ -41,7 +41,7 @@ const remove = createRoute({
   security: TOKEN_SECURITY,
   middleware: [authenticate({ required: true })],
   request: { params: commentParams },
-  responses: { 204: { description: "Deleted" }, ...rwErrorsFor(401, 403, 404, 422, 429) },
+  responses: { 204: { description: "Deleted" }, ...rwErrorsFor(401, 403, 404, 422, 429, 503) },
 });
 
 export const commentsRouter = createRealWorldRouter()

@@ -4,6 +4,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
+import { AccountsError } from "../accounts";
 import { AuthError, type BlogEnv } from "../product";
 
 /** RealWorld's error body: `{"errors": {field: [message, ...]}}`. */
@@ -77,6 +78,15 @@ const MESSAGES: Partial<Record<number, [string, string]>> = {
 export function toRealWorldError(err: unknown): RealWorldError {
   if (err instanceof RealWorldError) return err;
   if (err instanceof AuthError) return new RealWorldError(401, "token", err.message, { "WWW-Authenticate": 'Token realm="blog"' });
+  // accounts unreachable where no route maps it itself (the first write of an account without a blog profile)
+  if (err instanceof AccountsError && err.status === 503) {
+    return new RealWorldError(
+      503,
+      "accounts",
+      "is unavailable, retry later",
+      err.retryAfter ? { "Retry-After": err.retryAfter } : undefined,
+    );
+  }
   if (err instanceof HTTPException && err.status === 400 && /malformed json/i.test(err.message)) {
     return new RealWorldError(422, "body", "is not valid JSON");
   }

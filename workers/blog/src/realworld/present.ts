@@ -44,7 +44,9 @@ export const rwErrors = {
   429: errorResponse(
     'Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}`',
   ),
-  503: errorResponse('Accounts is unreachable: `{"errors": {"accounts": ["is unavailable, retry later"]}}`'),
+  503: errorResponse(
+    'Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}`',
+  ),
 } as const;
 
 export const rwErrorsFor = <S extends keyof typeof rwErrors>(...statuses: S[]): Pick<typeof rwErrors, S> =>

@@ -31,7 +31,7 @@ const followRoute = (method: "post" | "delete") =>
     security: TOKEN_SECURITY,
     middleware: [authenticate({ required: true })],
     request: { params: usernameParam },
-    responses: { 200: profileResponse, ...rwErrorsFor(401, 404, 422, 429) },
+    responses: { 200: profileResponse, ...rwErrorsFor(401, 404, 422, 429, 503) },
   });
 
 export const profilesRouter = createRealWorldRouter()

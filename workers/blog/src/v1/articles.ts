@@ -18,7 +18,7 @@ import { findCategory } from "../categories.service";
 import { type BlogDb, blogDb } from "../db";
 import { authenticate, type BlogEnv, viewerOf } from "../product";
 import { applyStatusChange } from "../publishing.service";
-import { optionalSecurity, presentV1Article, presentV1ListItem } from "./present";
+import { optionalSecurity, presentV1Article, presentV1ListItem, profileUnavailable } from "./present";
 import {
   createArticleBody,
   likesSchema,
@@ -80,7 +80,7 @@ const create = createRoute({
   security,
   middleware: required,
   request: { body: jsonBody(createArticleBody) },
-  responses: { 201: single, ...errors(400, 401, 413, 415, 422, 429) },
+  responses: { 201: single, ...errors(400, 401, 413, 415, 422, 429), ...profileUnavailable },
 });
 const get = createRoute({
   operationId: "getArticleV1",
@@ -102,7 +102,7 @@ const update = createRoute({
   security,
   middleware: required,
   request: { params: slugParams, body: jsonBody(updateArticleBody) },
-  responses: { 200: single, ...errors(400, 401, 403, 404, 413, 415, 422, 429) },
+  responses: { 200: single, ...errors(400, 401, 403, 404, 413, 415, 422, 429), ...profileUnavailable },
 });
 const remove = createRoute({
   operationId: "deleteArticleV1",
@@ -113,7 +113,7 @@ const remove = createRoute({
   security,
   middleware: required,
   request: { params: slugParams },
-  responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429) },
+  responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429), ...profileUnavailable },
 });
 const drafts = createRoute({
   operationId: "listDrafts",
@@ -139,7 +139,7 @@ const likes = (method: "get" | "post" | "delete") =>
     responses: {
       200: jsonResponse(likesSchema, "The like count and whether you like it"),
       ...errors(401, 404, 422),
-      ...(method === "get" ? {} : errors(429)),
+      ...(method === "get" ? {} : { ...errors(429), ...profileUnavailable }),
     },
   });
 

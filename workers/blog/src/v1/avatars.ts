@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AVATAR_MAX_BYTES, forgetAvatars, saveAvatar } from "../avatars.service";
 import { blogDb } from "../db";
 import { authenticate, type BlogEnv, viewerOf } from "../product";
-import { publicOrigin } from "./present";
+import { profileUnavailable, publicOrigin } from "./present";
 
 const TYPES = ["image/png", "image/jpeg", "image/webp", "image/gif"] as const;
 const AVATAR_POLICY: UploadPolicy<(typeof TYPES)[number]> = { types: TYPES, maxBytes: AVATAR_MAX_BYTES, label: "Avatars" };
@@ -31,7 +31,11 @@ const upload = createRoute({
       content: Object.fromEntries(TYPES.map((t) => [t, { schema: z.string().openapi({ format: "binary" }) }])),
     },
   },
-  responses: { 201: jsonResponse(avatarSchema, "Stored; `image` is the new profile image"), ...errors(401, 413, 415, 422, 429) },
+  responses: {
+    201: jsonResponse(avatarSchema, "Stored; `image` is the new profile image"),
+    ...errors(401, 413, 415, 422, 429),
+    ...profileUnavailable,
+  },
 });
 const serve = createRoute({
   operationId: "getAvatar",

@@ -4,7 +4,7 @@ import { listArticles } from "../articles.service";
 import { categorySlugOf, createCategory, deleteCategory, findCategory, listCategories } from "../categories.service";
 import { blogDb } from "../db";
 import { authenticate, type BlogEnv, viewerOf } from "../product";
-import { optionalSecurity, presentV1ListItem } from "./present";
+import { optionalSecurity, presentV1ListItem, profileUnavailable } from "./present";
 import { categorySchema, newCategoryBody, pageQuery, v1ArticlesEnvelope } from "./validation";
 
 const tags = ["Categories"];
@@ -30,7 +30,11 @@ const create = createRoute({
   security,
   middleware: [authenticate({ required: true })],
   request: { body: jsonBody(newCategoryBody) },
-  responses: { 201: jsonResponse(z.object({ category: categorySchema }), "The category"), ...errors(400, 401, 409, 413, 415, 422, 429) },
+  responses: {
+    201: jsonResponse(z.object({ category: categorySchema }), "The category"),
+    ...errors(400, 401, 409, 413, 415, 422, 429),
+    ...profileUnavailable,
+  },
 });
 const list = createRoute({
   operationId: "listCategories",
@@ -61,7 +65,7 @@ const remove = createRoute({
   security,
   middleware: [authenticate({ required: true })],
   request: { params: categoryParams },
-  responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429) },
+  responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404, 422, 429), ...profileUnavailable },
 });
 
 export const v1CategoriesRouter = createRouter<BlogEnv>()

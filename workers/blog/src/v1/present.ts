@@ -1,4 +1,4 @@
-import { iso } from "@edgeworks/http";
+import { iso, problemSchema } from "@edgeworks/http";
 import type { Article } from "../articles.service";
 
 /** The /blog/v1 representation of an article: RealWorld's fields plus status, schedule, category and likes. */
@@ -34,3 +34,14 @@ export const publicOrigin = (env: Env, requestUrl: string) => env.PUBLIC_ORIGIN 
  * anonymous (`{}`) or Bearer; a credential that is sent but bad is 401.
  */
 export const optionalSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, {}];
+
+/**
+ * The 503 of a write that needs a credential: an account's first write makes its blog profile from its name in
+ * accounts (src/product.ts ensureViewerProfile), so accounts being unreachable then is a 503.
+ */
+export const profileUnavailable = {
+  503: {
+    description: "The accounts service is unavailable (an account's first write makes its blog profile); retry later",
+    content: { "application/problem+json": { schema: problemSchema } },
+  },
+};

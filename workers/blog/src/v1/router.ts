@@ -1,5 +1,6 @@
 import { ApiError, createRouter, onError } from "@edgeworks/http";
 import type { Context } from "hono";
+import { AccountsError } from "../accounts";
 import { AuthError, type BlogEnv } from "../product";
 import { v1ArticlesRouter } from "./articles";
 import { v1AvatarsRouter } from "./avatars";
@@ -20,6 +21,11 @@ export function v1ErrorResponse(err: unknown, c: Context): Response {
       }),
       c,
     );
+  }
+  // accounts unreachable (the first write of an account without a blog profile makes the profile from its name)
+  if (err instanceof AccountsError && err.status === 503) {
+    const headers = err.retryAfter ? { "Retry-After": err.retryAfter } : undefined;
+    return onError(new ApiError("service_unavailable", "The accounts service is unavailable, retry later", { headers }), c);
   }
   return onError(err, c);
 }
