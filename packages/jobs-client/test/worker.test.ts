@@ -97,6 +97,20 @@ describe("Worker", () => {
     ]);
   });
 
+  it("reports a thrown value that is not an Error, or an Error without a message, with a message the API accepts", async () => {
+    const odd = (await jobs.submit("q_1", { name: "odd" })).job.id;
+    const blank = (await jobs.submit("q_1", { name: "blank" })).job.id;
+    start({
+      handler: async (job) => {
+        if (job.name === "odd") throw "a string";
+        throw new Error("");
+      },
+    });
+    await until("both dead", () => state(odd) === "dead" && state(blank) === "dead");
+    expect(api.jobs.get(odd)?.failures[0]?.message).toBe("a string");
+    expect(api.jobs.get(blank)?.failures[0]).toMatchObject({ message: "Error", stack: expect.stringContaining("Error") });
+  });
+
   it("heartbeats every third of the lease, so a job longer than its lease is not stalled", async () => {
     const id = (await jobs.submit("q_1", { name: "long" })).job.id;
     start({ leaseSeconds: 1, handler: () => new Promise((r) => setTimeout(() => r("done"), 2_000)) });
