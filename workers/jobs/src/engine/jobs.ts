@@ -51,6 +51,8 @@ export class JobEngine {
   readonly metrics: MetricsStore;
   readonly schedules: ScheduleStore;
   private meta: { queue: QueueRef; settings: QueueSettings } | null | undefined;
+  /** Whether a job finished since the count-based retention last ran (a fresh instance checks once). */
+  private finishedSinceRetention = true;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -73,6 +75,7 @@ export class JobEngine {
       JSON.stringify(settings),
     );
     this.meta = { queue, settings };
+    this.finishedSinceRetention = true;
   }
 
   destroy(): void {
@@ -172,7 +175,10 @@ export class JobEngine {
       now,
       typeof patch.error === "string" ? (JSON.parse(patch.error) as JobError).message : undefined,
     );
-    if (FINISHED.has(to)) this.settleChildren(row.id, to, now);
+    if (FINISHED.has(to)) {
+      this.finishedSinceRetention = true;
+      this.settleChildren(row.id, to, now);
+    }
   }
 
   private record(row: JobRow, from: JobState | null, to: JobState, cause: string, now: number, error?: string): void {
@@ -395,15 +401,21 @@ export class JobEngine {
       { states: "'completed'", rule: retention.completed },
       { states: "'dead', 'cancelled'", rule: retention.failed },
     ];
+    let more = false;
     for (const { states, rule } of groups) {
       const old = this.sql
         .exec<{ id: string }>(`SELECT id FROM jobs WHERE state IN (${states}) AND finished_at < ? LIMIT 500`, now - rule.ageSeconds * 1000)
         .toArray();
-      const over = this.sql
-        .exec<{ id: string }>(`SELECT id FROM jobs WHERE state IN (${states}) ORDER BY finished_at DESC LIMIT 500 OFFSET ?`, rule.count)
-        .toArray();
+      // the count rule walks `count` index entries: only worth it when something finished since
+      const over = this.finishedSinceRetention
+        ? this.sql
+            .exec<{ id: string }>(`SELECT id FROM jobs WHERE state IN (${states}) ORDER BY finished_at DESC LIMIT 500 OFFSET ?`, rule.count)
+            .toArray()
+        : [];
+      if (over.length === 500) more = true;
       this.deleteJobs([...new Set([...old, ...over].map((r) => r.id))]);
     }
+    this.finishedSinceRetention = more;
   }
 
   private deleteJobs(ids: string[]): void {
