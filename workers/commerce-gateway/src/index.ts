@@ -1,3 +1,4 @@
+import { finishDocument } from "@edgeworks/http";
 import { mergedDocument } from "./docs.service";
 import { gatewayFront } from "./front";
 import { consumeLogs, pruneLogs, retentionDays } from "./logs/sink";
@@ -20,15 +21,18 @@ const DOC_CONFIG = {
   servers: [{ url: "/", description: "This origin (the front door)" }],
 };
 
+/** License, contact and the 304 of every GET, as on every product's document (packages/http `finishDocument`). */
+const finished = (doc: OpenApiDoc): OpenApiDoc => finishDocument(doc as Parameters<typeof finishDocument>[0]) as OpenApiDoc;
+
 // every /commerce/v1 request: registry, authentication (401 before any service), rate limit, log
 app.use("/commerce/v1/*", gatewayFront());
 // the gateway's own document alone (the conformance check reads it), and the merged one
-app.get("/commerce/gateway/openapi.json", (c) => c.json(app.getOpenAPI31Document(DOC_CONFIG)));
+app.get("/commerce/gateway/openapi.json", (c) => c.json(finished(app.getOpenAPI31Document(DOC_CONFIG) as unknown as OpenApiDoc)));
 app.get("/commerce/openapi.json", async (c) => {
   const registry = await loadRegistry(c.env);
   const ttl = Number(c.env.OPENAPI_CACHE_SECONDS ?? "300") * 1000;
   const own = app.getOpenAPI31Document(DOC_CONFIG) as unknown as OpenApiDoc;
-  return c.json(await mergedDocument(c.env, registry.entries, own, Number.isFinite(ttl) ? ttl : 300_000));
+  return c.json(finished(await mergedDocument(c.env, registry.entries, own, Number.isFinite(ttl) ? ttl : 300_000)));
 });
 
 commerceGateway.v1.route("/", gatewayRouter);

@@ -14,15 +14,15 @@ export interface OpenApiDoc {
   [k: string]: unknown;
 }
 
-/** Something the merge had to decide: the same operation or component name from two documents. */
+/** Something the merge had to decide: the same operation, component name or operationId from two documents. */
 export interface Collision {
-  kind: "operation" | "component";
-  /** `GET /commerce/v1/x` or `schemas/Name`. */
+  kind: "operation" | "component" | "operationId";
+  /** `GET /commerce/v1/x`, `schemas/Name` or the operationId. */
   name: string;
   /** Who kept it, and who was refused or renamed. */
   kept: string;
   other: string;
-  /** For components: the name the other's copy got (`<Service>_<Name>`). */
+  /** For components: the name the other's copy got (`<Service>_<Name>`); for operationIds: `<service><OperationId>`. */
   renamedTo?: string;
 }
 
@@ -90,7 +90,9 @@ function rewriteRefs(value: unknown, renames: Map<string, string>): unknown {
  * service only `/commerce/v1` paths the registry routes to that same service are taken. An operation
  * (method + path) two documents define is kept from the first and reported; a component two documents
  * define differently is kept under its name from the first, the other's copy renamed `<Service>_<Name>`
- * with its references rewritten, and reported; identical components are shared.
+ * with its references rewritten, and reported; identical components are shared. operationIds stay unique
+ * (client generators name methods after them): a service's operationId already taken is renamed
+ * `<service><OperationId>` (e.g. `cartGetHealth`) and reported.
  */
 export function mergeOpenApi(
   own: OpenApiDoc,
@@ -106,6 +108,12 @@ export function mergeOpenApi(
   for (const [path, item] of Object.entries(paths))
     for (const m of Object.keys(item)) if (METHODS.has(m)) owner.set(`${m.toUpperCase()} ${path}`, "gateway");
   for (const [kind, group] of Object.entries(components)) for (const name of Object.keys(group)) owner.set(`${kind}/${name}`, "gateway");
+  const operationIds = new Map<string, string>(); // operationId → who defined it
+  for (const item of Object.values(paths))
+    for (const [m, operation] of Object.entries(item)) {
+      const id = METHODS.has(m) ? operationIdOf(operation) : undefined;
+      if (id !== undefined) operationIds.set(id, "gateway");
+    }
   const tags = new Map((own.tags ?? []).map((t) => [t.name, t]));
   const problem = components.schemas?.Problem !== undefined ? { $ref: "#/components/schemas/Problem" } : { type: "object" };
 
@@ -148,7 +156,19 @@ export function mergeOpenApi(
         }
         owner.set(key, service);
         paths[path] ??= {};
-        (paths[path] as Record<string, unknown>)[method] = withGatewayResponses(rewriteRefs(operation, renames), problem);
+        let merged = withGatewayResponses(rewriteRefs(operation, renames), problem);
+        const id = operationIdOf(operation);
+        if (id !== undefined) {
+          const taken = operationIds.get(id);
+          if (taken === undefined) operationIds.set(id, service);
+          else {
+            const renamedTo = `${service}${capital(id)}`;
+            collisions.push({ kind: "operationId", name: id, kept: taken, other: service, renamedTo });
+            operationIds.set(renamedTo, service);
+            merged = { ...(merged as Json), operationId: renamedTo };
+          }
+        }
+        (paths[path] as Record<string, unknown>)[method] = merged;
       }
     }
     for (const t of doc.tags ?? []) if (!tags.has(t.name)) tags.set(t.name, t);
@@ -159,6 +179,12 @@ export function mergeOpenApi(
     collisions,
     unrouted,
   };
+}
+
+/** The operation's `operationId`, when it has a string one. */
+function operationIdOf(operation: unknown): string | undefined {
+  const id = operation && typeof operation === "object" ? (operation as { operationId?: unknown }).operationId : undefined;
+  return typeof id === "string" ? id : undefined;
 }
 
 /** The operation with the gateway's own 429/502/503 added to its responses (a service's own wording is kept). */

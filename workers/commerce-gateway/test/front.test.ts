@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { api, bearer, fakeService, fetchWith, newUser } from "./helpers";
 
-const ok = () => fakeService(() => Response.json({ ok: true }));
+/** A service that answers what the real one documents: an empty cart, an empty page of payments, a webhook ack. */
+const ok = () =>
+  fakeService((req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/commerce/v1/payments/webhooks/stripe") return Response.json({ received: true, duplicate: false, ignored: true });
+    if (path === "/commerce/v1/payments") return Response.json({ items: [], nextCursor: null });
+    return Response.json({ lines: [], itemCount: 0, amount: 0, currency: null, warnings: [] });
+  });
 
 describe("authentication at the gateway", () => {
   it("401 before any service is called: no credential, a malformed one, a bad token, an unknown API key", async () => {

@@ -13,10 +13,34 @@ export const call = api.call;
 export const newUser = (scope = "commerce:read commerce:write") => newTestUser(scope, "user_");
 export const newAdmin = () => newTestUser("*", "admin_", ["commerce:admin"]);
 
+const DOCUMENT_PATH = "/commerce/openapi.json";
+
+/**
+ * A faked service binding that still answers the real service's OpenAPI document. The response contract check
+ * (packages/testing) builds the gateway's merged document with the bindings of the request it checks, once per
+ * test file: whatever a test fakes, that document must be the real services' one (and the fake's `seen` must not
+ * count the check's request). Tests of the merge itself (`GET /commerce/openapi.json`) keep their fakes as given.
+ */
+function withRealDocument(key: string, fake: unknown): unknown {
+  const real = (env as unknown as Record<string, { fetch?: unknown } | undefined>)[key];
+  const fakeFetch = (fake as { fetch?: unknown } | null)?.fetch;
+  if (typeof fakeFetch !== "function" || typeof real?.fetch !== "function") return fake;
+  const realFetch = real.fetch.bind(real) as (req: Request) => Promise<Response>;
+  return {
+    ...(fake as object),
+    fetch: (input: RequestInfo, init?: RequestInit) => {
+      const req = new Request(input, init);
+      return new URL(req.url).pathname === DOCUMENT_PATH ? realFetch(req) : (fakeFetch as (req: Request) => Promise<Response>)(req);
+    },
+  };
+}
+
 /** Calls the gateway with some bindings replaced (a service that throws, a low rate limit). */
 export async function fetchWith(overrides: Partial<Record<keyof Env, unknown>>, path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`${ORIGIN}${path}`, init), { ...env, ...overrides } as Env, ctx);
+  const bindings =
+    path === DOCUMENT_PATH ? overrides : Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, withRealDocument(k, v)]));
+  const res = await worker.fetch(new Request(`${ORIGIN}${path}`, init), { ...env, ...bindings } as Env, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

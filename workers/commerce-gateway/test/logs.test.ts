@@ -92,7 +92,7 @@ describe("the log sink", () => {
     const sent: LogEntry[] = [];
     const logs = { sendBatch: async (msgs: { body: LogEntry }[]) => void sent.push(...msgs.map((m) => m.body)) } as unknown as Queue;
     const user = await newUser();
-    const orders = fakeService(() => Response.json({ steps: [] }));
+    const orders = fakeService(() => Response.json({ orderId: "ord_logged", status: "pending", steps: [] }));
     const res = await fetchWith({ LOGS: logs, ORDERS: orders.binding }, "/commerce/v1/orders/ord_logged/timeline", {
       headers: { ...bearer(user.token), "X-Request-Id": "req-logged" },
     });

@@ -87,6 +87,30 @@ describe("mergeOpenApi", () => {
   });
 });
 
+describe("mergeOpenApi: operationIds", () => {
+  it("stay unique: a service's operationId already taken is renamed <service><OperationId> and reported", () => {
+    const named = (operationId: string) => ({ operationId, ...op(ref("Product")) });
+    const { document, collisions } = mergeOpenApi(
+      { ...gateway, paths: { "/commerce/v1/orders/{orderId}/summary": { get: named("getOrderSummary") } } },
+      [
+        { service: "catalog", doc: { paths: { "/commerce/v1/products": { get: named("getOrderSummary") } } } },
+        { service: "payments", doc: { paths: { "/commerce/v1/payments": { get: named("listItems") } } } },
+        { service: "cart", doc: { paths: { "/commerce/v1/cart": { get: named("listItems") } } } },
+      ],
+      DEFAULT_REGISTRY,
+    );
+    const idOf = (path: string) => (document.paths?.[path]?.get as { operationId?: string } | undefined)?.operationId;
+    expect(idOf("/commerce/v1/orders/{orderId}/summary")).toBe("getOrderSummary");
+    expect(idOf("/commerce/v1/products")).toBe("catalogGetOrderSummary");
+    expect(idOf("/commerce/v1/payments")).toBe("listItems");
+    expect(idOf("/commerce/v1/cart")).toBe("cartListItems");
+    expect(collisions).toEqual([
+      { kind: "operationId", name: "getOrderSummary", kept: "gateway", other: "catalog", renamedTo: "catalogGetOrderSummary" },
+      { kind: "operationId", name: "listItems", kept: "payments", other: "cart", renamedTo: "cartListItems" },
+    ]);
+  });
+});
+
 describe("mergeOpenApi: what the gateway adds to the services' operations", () => {
   const payments: OpenApiDoc = {
     paths: {
@@ -186,6 +210,14 @@ describe("GET /commerce/openapi.json", () => {
     expect(operationOf(doc, "/commerce/v1/payments/webhooks/stripe", "post").security).toEqual([]);
     expect(operationOf(doc, "/commerce/v1/health", "get").security).toEqual([]);
     expect(operationOf(doc, "/commerce/health", "get").security).toEqual([]);
+    // every operation is named, once; the document is finished like every product's (license, contact, 304 on GETs)
+    const ids = Object.values(doc.paths ?? {}).flatMap((item) =>
+      Object.values(item).map((o) => (o as { operationId?: string } | undefined)?.operationId ?? "(none)"),
+    );
+    expect(ids).not.toContain("(none)");
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.info).toMatchObject({ license: { name: "Proprietary" }, contact: { name: "Edgeworks maintainers" } });
+    expect(Object.keys(operationOf(doc, "/commerce/v1/products", "get").responses)).toContain("304");
   });
 
   it("/commerce/docs is the reference page of the merged document", async () => {

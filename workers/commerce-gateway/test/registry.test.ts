@@ -81,7 +81,7 @@ describe("the registry in KV", () => {
 
   it("routes by what KV says: a route removed from the registry is a 404 problem, before any service", async () => {
     const user = await newUser();
-    const cart = fakeService(() => Response.json({ lines: [] }));
+    const cart = fakeService(() => Response.json({ lines: [], itemCount: 0, amount: 0, currency: null, warnings: [] }));
     const { kv } = memoryKv(DEFAULT_REGISTRY.filter((e) => e.service !== "cart"));
     await api.problem(
       fetchWith({ REGISTRY: kv, CART: cart.binding }, "/commerce/v1/cart", { headers: bearer(user.token) }),

@@ -27,6 +27,7 @@ const scoped = requireMethodScope("commerce");
 const admin = requireRole("commerce:admin");
 
 export const healthRoute = createRoute({
+  operationId: "getServicesHealth",
   security: [],
   tags: ["Gateway"],
   method: "get",
@@ -43,6 +44,7 @@ export const healthRoute = createRoute({
 });
 
 export const summaryRoute = createRoute({
+  operationId: "getOrderSummary",
   ...secured,
   tags: ["Orders"],
   method: "get",
@@ -61,6 +63,7 @@ export const summaryRoute = createRoute({
 });
 
 export const listDlqRoute = createRoute({
+  operationId: "listDeadLetters",
   ...secured,
   tags: ["Admin"],
   method: "get",
@@ -75,6 +78,7 @@ export const listDlqRoute = createRoute({
 });
 
 export const redriveDlqRoute = createRoute({
+  operationId: "redriveDeadLetters",
   ...secured,
   tags: ["Admin"],
   method: "post",
@@ -86,6 +90,7 @@ export const redriveDlqRoute = createRoute({
 });
 
 export const logsRoute = createRoute({
+  operationId: "listLogs",
   ...secured,
   tags: ["Admin"],
   method: "get",
@@ -100,6 +105,7 @@ export const logsRoute = createRoute({
 });
 
 export const reconcileRoute = createRoute({
+  operationId: "reconcileLedgers",
   ...secured,
   tags: ["Admin"],
   method: "get",
@@ -113,6 +119,7 @@ export const reconcileRoute = createRoute({
 });
 
 export const registryRoute = createRoute({
+  operationId: "getRegistry",
   ...secured,
   tags: ["Admin"],
   method: "get",
