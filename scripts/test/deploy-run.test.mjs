@@ -14,6 +14,7 @@ const settings = settingsFrom(
     STRIPE_SECRET_KEY: "sk_live_x",
     STRIPE_WEBHOOK_SECRET: "whsec_x",
     STRIPE_WEBHOOK_SECRET_COMMERCE_PAYMENTS: "whsec_y",
+    JOBS_SIGNING_SECRET: "jobs-signing-x",
   },
 );
 let root;

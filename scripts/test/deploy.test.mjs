@@ -26,6 +26,7 @@ const settings = settingsFrom(
     STRIPE_SECRET_KEY: "sk_live_x",
     STRIPE_WEBHOOK_SECRET: "whsec_x",
     STRIPE_WEBHOOK_SECRET_COMMERCE_PAYMENTS: "whsec_y",
+    JOBS_SIGNING_SECRET: "jobs-signing-x",
   },
 );
 let workers;
@@ -64,6 +65,7 @@ function provisioned() {
       "edgeworks-chat": ["VAPID_PRIVATE_KEY"],
       "edgeworks-shop": ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"],
       "edgeworks-commerce-payments": ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"],
+      "edgeworks-jobs": ["JOBS_SIGNING_SECRET"],
     },
   };
 }

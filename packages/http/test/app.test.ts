@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
-import { ApiError, createApp, errors, jsonBody, jsonResponse, mountDocs, redactPath, textField } from "../src";
+import { ApiError, createApp, errors, finishDocument, jsonBody, jsonResponse, mountDocs, redactPath, textField } from "../src";
 
 const app = createApp({ maxBodyBytes: 1024 });
 app.openapi(
@@ -121,7 +121,24 @@ describe("docs", () => {
     const op = doc.paths["/things"].post;
     expect(op.requestBody.content["application/json"].schema.required).toEqual(["name", "count"]);
     expect(Object.keys(op.responses).sort()).toEqual(["201", "400", "413", "415", "422"]);
-    expect(doc.components.securitySchemes.bearerAuth.scheme).toBe("bearer");
+    // the platform's additions (finishDocument): license and contact; a scheme no operation uses is dropped
+    expect(doc.info.license).toEqual({ name: "Proprietary", identifier: "LicenseRef-Edgeworks-Proprietary" });
+    expect(doc.info.contact).toEqual({ name: "Edgeworks maintainers" });
+    expect(doc.components.securitySchemes?.bearerAuth).toBeUndefined();
+  });
+
+  it("finishDocument adds a 304 to every GET with a 200 and keeps the schemes operations use", () => {
+    const doc = finishDocument({
+      paths: {
+        "/a": { get: { responses: { "200": {} }, security: [{ bearerAuth: [] }] }, post: { responses: { "201": {} } } },
+        "/b": { get: { responses: { "302": {} }, security: [] } },
+      },
+      components: { securitySchemes: { bearerAuth: {}, apiKey: {} } },
+    });
+    expect(Object.keys(doc.paths?.["/a"]?.get?.responses ?? {})).toEqual(["200", "304"]);
+    expect(Object.keys(doc.paths?.["/a"]?.post?.responses ?? {})).toEqual(["201"]);
+    expect(Object.keys(doc.paths?.["/b"]?.get?.responses ?? {})).toEqual(["302"]);
+    expect(Object.keys(doc.components?.securitySchemes ?? {})).toEqual(["bearerAuth"]);
   });
 
   it("serves the reference page from our own assets, HTML-escaped", async () => {
