@@ -48,7 +48,7 @@ export function spawnWrangler(args, options = {}) {
 }
 
 /** A free TCP port on loopback (as packages/testing/src/dev-server.ts finds one). */
-const freePort = () =>
+export const freePort = () =>
   new Promise((resolve, reject) => {
     const server = createServer();
     server.on("error", reject);

@@ -7,11 +7,10 @@
 //             lints it (and writes it to FILE): for working on a document before `pnpm client:gen`.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { OFFLINE_ENV, ROOT, spawnWrangler } from "./lib.mjs";
+import { freePort, OFFLINE_ENV, ROOT, spawnWrangler } from "./lib.mjs";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -50,15 +49,6 @@ function lint(files) {
   return res.status === 0 && !warned && !/Validation failed|with \d+ warnings?/.test(out);
 }
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 /** The live document of one Worker, from `wrangler dev` of its own wrangler.toml. */
 async function liveDocument(worker) {

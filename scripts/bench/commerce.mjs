@@ -17,23 +17,13 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { findWorkersEntry, ROOT, ROUTE_OVERRIDE_HEADER, spawnWrangler } from "../lib.mjs";
+import { findWorkersEntry, freePort, ROOT, ROUTE_OVERRIDE_HEADER, spawnWrangler } from "../lib.mjs";
 import { measure } from "./measure.mjs";
 
 const PASSWORD = "benchmark password";
 const STOCK = 1_000_000;
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 async function call(origin, path, { token, json, method, headers = {}, expect } = {}) {
   const res = await fetch(`${origin}${path}`, {
