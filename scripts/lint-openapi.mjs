@@ -49,7 +49,6 @@ function lint(files) {
   return res.status === 0 && !warned && !/Validation failed|with \d+ warnings?/.test(out);
 }
 
-
 /** The live document of one Worker, from `wrangler dev` of its own wrangler.toml. */
 async function liveDocument(worker) {
   const product = registry.products.find((p) => p.worker === worker);
