@@ -1,4 +1,4 @@
-import { errors, IDEMPOTENCY_NOTE, idempotency, jsonBody, jsonResponse, pageSchema } from "@edgeworks/http";
+import { errors, IDEMPOTENCY_NOTE, idempotency, jsonBody, jsonResponse, pageSchema, problemSchema } from "@edgeworks/http";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { CommerceOrdersEnv } from "../product";
 import { createHeaders, createOrderBody, listOrdersQuery, orderIdParams, orderSchema, replaySchema, timelineSchema } from "../validation";
@@ -7,7 +7,7 @@ const base = { tags: ["Orders"], security: [{ bearerAuth: [] }] };
 const unavailable = {
   503: {
     description: "A service the order needs (catalog, cart, users) is unavailable; nothing was ordered",
-    content: { "application/problem+json": { schema: z.object({ detail: z.string() }) } },
+    content: { "application/problem+json": { schema: problemSchema } },
   },
 };
 
