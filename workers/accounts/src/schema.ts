@@ -154,21 +154,8 @@ export const roleAudit = sqliteTable(
   (t) => [index("role_audit_user_created").on(t.userId, t.createdAt), check("role_audit_action", sql`action IN ('grant', 'revoke')`)],
 );
 
-/**
- * Idempotency keys of the admin mutations, kept by packages/http's idempotency() middleware (its
- * IDEMPOTENCY_DDL); `response` is null while the first request runs.
- */
-export const idempotencyKeys = sqliteTable(
-  "idempotency_keys",
-  {
-    userId: text("user_id").notNull(),
-    key: text("key").notNull(),
-    requestHash: text("request_hash").notNull(),
-    response: text("response"),
-    createdAt: integer("created_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.key] })],
-);
+// Idempotency keys of this product's retried writes, kept by packages/http's idempotency() middleware.
+export { idempotencyKeys } from "@edgeworks/http/schema";
 
 /** The mail service's outbox (packages/queue's transactional outbox, topic "mail"): every email also goes there. */
 export { queueOutbox } from "@edgeworks/queue";

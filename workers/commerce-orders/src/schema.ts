@@ -83,17 +83,5 @@ export const orderEvents = sqliteTable(
 );
 export type OrderEventRow = typeof orderEvents.$inferSelect;
 
-/**
- * Idempotency keys of `POST /orders`, kept by packages/http's idempotency() middleware (its IDEMPOTENCY_DDL).
- */
-export const idempotencyKeys = sqliteTable(
-  "idempotency_keys",
-  {
-    userId: text("user_id").notNull(),
-    key: text("key").notNull(),
-    requestHash: text("request_hash").notNull(),
-    response: text("response"),
-    createdAt: integer("created_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.key] })],
-);
+// Idempotency keys of this product's retried writes, kept by packages/http's idempotency() middleware.
+export { idempotencyKeys } from "@edgeworks/http/schema";

@@ -1,4 +1,4 @@
-import { integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The jobs product's D1 tables: the queues (who owns them and their settings) and what the kit's
@@ -30,21 +30,8 @@ export const queues = sqliteTable(
 
 export type QueueRow = typeof queues.$inferSelect;
 
-/**
- * Idempotency keys of queue creation and job submission, kept by packages/http's idempotency()
- * middleware (its IDEMPOTENCY_DDL): the first response is stored so that a retry replays it exactly.
- */
-export const idempotencyKeys = sqliteTable(
-  "idempotency_keys",
-  {
-    userId: text("user_id").notNull(),
-    key: text("key").notNull(),
-    requestHash: text("request_hash").notNull(),
-    response: text("response"),
-    createdAt: integer("created_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.key] })],
-);
+// Idempotency keys of this product's retried writes, kept by packages/http's idempotency() middleware.
+export { idempotencyKeys } from "@edgeworks/http/schema";
 
 // `email.send` writes through @edgeworks/mail's outbox (packages/queue's queue_outbox).
 export { queueOutbox } from "@edgeworks/queue";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * One row per todo. Times are epoch milliseconds; `completed` is derived from `completed_at` so the
@@ -39,19 +39,5 @@ export const todos = sqliteTable(
 
 export type TodoRow = typeof todos.$inferSelect;
 
-/**
- * Idempotency keys of creates, kept by packages/http's idempotency() middleware (its IDEMPOTENCY_DDL):
- * the first response is stored so that a retry replays it exactly; `response` is null while the first
- * request runs. The primary key (user_id, key) lets exactly one of two concurrent requests reserve a key.
- */
-export const idempotencyKeys = sqliteTable(
-  "idempotency_keys",
-  {
-    userId: text("user_id").notNull(),
-    key: text("key").notNull(),
-    requestHash: text("request_hash").notNull(),
-    response: text("response"),
-    createdAt: integer("created_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.userId, t.key] })],
-);
+// Idempotency keys of this product's retried writes, kept by packages/http's idempotency() middleware.
+export { idempotencyKeys } from "@edgeworks/http/schema";
