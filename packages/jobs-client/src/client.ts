@@ -40,7 +40,9 @@ export class JobsClient {
   readonly #fetch: typeof fetch;
 
   constructor(options: JobsClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    let base = options.baseUrl;
+    while (base.endsWith("/")) base = base.slice(0, -1); // not a /\/+$/ regex: quadratic on a long run of slashes
+    this.baseUrl = base;
     this.#token = options.token;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
