@@ -83,14 +83,15 @@ export async function startDevServer(label) {
     rmSync(state, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
+  // 18 Workers start in one wrangler dev; on a loaded 2-core machine that has taken minutes
+  const deadline = Date.now() + 300_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pnpm dev exited with ${child.exitCode}:\n${log}`);
     const up = await fetch(`${url}/health`).catch(() => null);
     if (up?.ok) return { url, stop };
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`pnpm dev did not answer /health in 120 s:\n${log}`);
+      throw new Error(`pnpm dev did not answer /health in 300 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
