@@ -1,136 +1,25 @@
-// The same-origin HTTP API through @edgeworks/client's typed clients: the session (tokens from accounts)
-// and the chat client, whose every call carries the current access token and refreshes it once when it
-// has expired.
-import { type AccountsApi, createAccountsClient, createChatClient, problemText } from "@edgeworks/client";
+// The same-origin HTTP API: the session (@edgeworks/ui's createSession: tokens from accounts, per tab) and
+// the chat client, whose every call carries the current access token and refreshes it once when it has
+// expired.
+import { createChatClient } from "@edgeworks/client";
+import { createSession } from "@edgeworks/ui/session";
 
-export type User = AccountsApi.components["schemas"]["User"];
-type Session = AccountsApi.components["schemas"]["Session"];
+export { ApiFailure, ok, type User } from "@edgeworks/ui/session";
 
-/** An HTTP failure with the problem+json `detail` (or title) as its message. */
-export class ApiFailure extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const session = createSession("chat:session");
 
-// Per tab: two tabs sharing one refresh token would race to rotate it, and accounts revokes the whole
-// family when a rotated token is presented again. A reload keeps the tab's session.
-const SESSION_KEY = "chat:session";
-
-let session: Pick<Session, "user" | "accessToken" | "refreshToken"> | null = readSession();
-let refreshing: Promise<boolean> | null = null;
-
-function readSession(): typeof session {
-  try {
-    const raw = sessionStorage.getItem(SESSION_KEY);
-    return raw ? (JSON.parse(raw) as typeof session) : null;
-  } catch {
-    return null;
-  }
-}
-
-function saveSession(next: typeof session): void {
-  session = next;
-  if (next) sessionStorage.setItem(SESSION_KEY, JSON.stringify(next));
-  else sessionStorage.removeItem(SESSION_KEY);
-}
-
-/** The logged-in user, if any. */
-export const currentUser = (): User | null => session?.user ?? null;
-
-/** The data of a typed call, or its problem+json as an ApiFailure. */
-export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-  const { data, error, response } = await call;
-  if (error !== undefined || !response.ok) throw new ApiFailure(response.status, problemText(error, response));
-  return data as T;
-}
-
-// "": the page's own origin (the front door, or chat's own route)
-const accounts = createAccountsClient("");
-
-function startSession(body: Session): User {
-  saveSession({ user: body.user, accessToken: body.accessToken, refreshToken: body.refreshToken });
-  return body.user;
-}
-
-/** Logs in with email and password; throws ApiFailure (401 for a wrong pair, 429 when limited). */
-export const logIn = async (email: string, password: string): Promise<User> =>
-  startSession(await ok(accounts.POST("/auth/v1/login", { body: { email, password } })));
-
-/** Creates an account and logs in. */
-export const register = async (email: string, password: string, name?: string): Promise<User> =>
-  startSession(await ok(accounts.POST("/auth/v1/register", { body: name ? { email, password, name } : { email, password } })));
-
-/** Ends the session on the server (best effort) and forgets it here. */
-export async function logOut(): Promise<void> {
-  const current = session;
-  saveSession(null);
-  if (!current) return;
-  const headers = { Authorization: `Bearer ${current.accessToken}` };
-  await accounts.POST("/auth/v1/logout", { body: { refreshToken: current.refreshToken }, headers }).catch(() => undefined);
-}
-
-/** Trades the refresh token for a new pair; concurrent callers share one attempt. False: logged out. */
-function refresh(): Promise<boolean> {
-  refreshing ??= (async () => {
-    const current = session;
-    if (!current) return false;
-    const res = await accounts.POST("/auth/v1/refresh", { body: { refreshToken: current.refreshToken } }).catch(() => null);
-    if (!res) return false;
-    if (!res.data) {
-      if (res.response.status === 401) saveSession(null);
-      return false;
-    }
-    const body = res.data;
-    saveSession({ user: body.user ?? current.user, accessToken: body.accessToken, refreshToken: body.refreshToken });
-    return true;
-  })().finally(() => {
-    refreshing = null;
-  });
-  return refreshing;
-}
-
-/** Called when the session is gone for good (refresh refused): the page goes back to the login form. */
-let onLoggedOut: () => void = () => undefined;
-export const whenLoggedOut = (handler: () => void): void => {
-  onLoggedOut = handler;
-};
-
-/** fetch with the session's access token; a 401 triggers one refresh and one retry (of a copy: a body is read once). */
-async function authenticatedFetch(request: Request): Promise<Response> {
-  for (let attempt = 0; ; attempt++) {
-    if (!session) {
-      onLoggedOut();
-      throw new ApiFailure(401, "Not logged in");
-    }
-    const copy = request.clone();
-    copy.headers.set("Authorization", `Bearer ${session.accessToken}`);
-    const res = await fetch(copy);
-    if (res.status === 401 && attempt === 0 && (await refresh())) continue;
-    if (res.status === 401 && !session) onLoggedOut();
-    return res;
-  }
-}
+export const { currentUser, logIn, register, logOut, whenLoggedOut } = session;
 
 /**
  * The chat API as the logged-in user, typed from chat's OpenAPI document.
  *
  * @example const { items } = await ok(chat.GET("/chat/v1/rooms", { params: { query: { limit: 100 } } }));
  */
-export const chat = createChatClient("", { fetch: authenticatedFetch });
+export const chat = createChatClient("", { fetch: session.authenticatedFetch });
 
 /**
  * An authenticated JSON call by path, for callers without a typed route (prefer `ok(chat.GET(…))`).
  *
  * @example const { ticket } = await api<{ ticket: string }>(`/chat/v1/rooms/${id}/ticket`, { method: "POST" });
  */
-export async function api<T>(path: string, init: { method?: string; json?: unknown } = {}): Promise<T> {
-  const headers: Record<string, string> = init.json === undefined ? {} : { "Content-Type": "application/json" };
-  const body = init.json === undefined ? undefined : JSON.stringify(init.json);
-  const res = await authenticatedFetch(new Request(new URL(path, location.href), { method: init.method ?? "GET", headers, body }));
-  if (!res.ok) throw new ApiFailure(res.status, problemText(await res.json().catch(() => undefined), res));
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
+export const api = session.api;

@@ -1,6 +1,7 @@
 // The chat page: log in, list and create rooms, chat live in the room named by the URL hash (#room=<id>),
 // so a reload comes back to the same room and resumes from the last seq it had seen.
 import type { ChatApi } from "@edgeworks/client";
+import { onSubmit } from "@edgeworks/ui/dom";
 import { ApiFailure, chat, currentUser, logIn, logOut, ok, register, type User, whenLoggedOut } from "./api";
 import { RoomPanel } from "./room-panel";
 import { clearRooms } from "./store";
@@ -101,19 +102,6 @@ async function enter(): Promise<void> {
 
 function refreshRooms(): void {
   if (currentUser() && document.visibilityState === "visible") loadRooms().catch(() => undefined);
-}
-
-/** A form's submit handler with the default (navigation) prevented and the form's fields as strings. */
-function onSubmit(
-  id: string,
-  handler: (fields: (name: string) => string, form: HTMLFormElement, submitter: string) => Promise<void>,
-): void {
-  byId<HTMLFormElement>(id).addEventListener("submit", (event) => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    void handler((name) => String(data.get(name) ?? "").trim(), form, (event.submitter as HTMLButtonElement | null)?.value ?? "");
-  });
 }
 
 onSubmit("login-form", async (field, form, action) => {

@@ -1,13 +1,10 @@
 // DOM rendering. User data only ever goes through textContent / attributes, never innerHTML.
+import { byId } from "@edgeworks/ui/dom";
 import type { ChatMessage } from "./protocol";
 import type { RoomState } from "./store";
 
-/** The element with this id (the page's markup is ours, so a missing one is a bug). */
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`#${id} is missing from the page`);
-  return el as T;
-}
+/** The element with this id (the page's markup is ours, so a missing one is a bug): @edgeworks/ui's. */
+export { byId };
 
 function h<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text: string): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);

@@ -1,6 +1,8 @@
 // The jobs dashboard: log in, list and create queues, and watch the queue named by the URL hash
 // (#queue=<id>): its counts per state and throughput live from its socket, its failing jobs with their
 // errors, and the buttons to retry a job, redrive the dead letter queue and pause or resume the queue.
+
+import { onSubmit } from "@edgeworks/ui/dom";
 import type { CountsFrame, StateName } from "../src/web/live-frames";
 import { ApiFailure, api, currentUser, logIn, logOut, register, type User, whenLoggedOut } from "./api";
 import { ThroughputChart } from "./chart";
@@ -175,16 +177,6 @@ async function enter(): Promise<void> {
     notify(`Could not load queues: ${errorText(err)}`);
   }
   showQueue();
-}
-
-/** A form's submit handler with the default (navigation) prevented and the form's fields as strings. */
-function onSubmit(id: string, handler: (field: (name: string) => string, form: HTMLFormElement, submitter: string) => Promise<void>): void {
-  byId<HTMLFormElement>(id).addEventListener("submit", (event) => {
-    event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    void handler((name) => String(data.get(name) ?? "").trim(), form, (event.submitter as HTMLButtonElement | null)?.value ?? "");
-  });
 }
 
 onSubmit("login-form", async (field, form, action) => {
