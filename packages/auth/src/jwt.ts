@@ -1,4 +1,5 @@
 import { createLocalJWKSet, type JSONWebKeySet, errors as joseErrors, jwtVerify } from "jose";
+import { directoryUnavailable } from "./directory";
 import { rolesFrom } from "./roles";
 
 /** Who is calling: the result of verifying an access token or an API key. */
@@ -149,8 +150,13 @@ function peekKid(token: string): string | undefined {
  */
 export function jwksFromService(service: Fetcher, path = "/auth/.well-known/jwks.json"): () => Promise<JSONWebKeySet> {
   return async () => {
-    const res = await service.fetch(`https://accounts.internal${path}`);
-    if (!res.ok) throw new Error(`JWKS fetch failed with ${res.status}`);
-    return (await res.json()) as JSONWebKeySet;
+    // accounts unreachable or failing while no keys are cached: a 503 with Retry-After (the client retries), not a 500
+    const res = await service.fetch(`https://accounts.internal${path}`).catch(() => null);
+    if (!res?.ok) throw directoryUnavailable();
+    try {
+      return (await res.json()) as JSONWebKeySet;
+    } catch {
+      throw directoryUnavailable();
+    }
   };
 }

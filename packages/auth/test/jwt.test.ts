@@ -2,7 +2,7 @@ import { createApp } from "@edgeworks/http";
 import { mintToken, TEST_AUDIENCE, TEST_ISSUER, TEST_PUBLIC_JWKS, tamper, unsignedToken } from "@edgeworks/testing";
 import type { JSONWebKeySet } from "jose";
 import { describe, expect, it } from "vitest";
-import { type AuthVariables, authenticate, createTokenVerifier, InvalidTokenError, requireScope } from "../src";
+import { type AuthVariables, authenticate, createTokenVerifier, InvalidTokenError, jwksFromService, requireScope } from "../src";
 
 const counting = (jwks: JSONWebKeySet) => {
   const calls = { n: 0 };
@@ -166,5 +166,34 @@ describe("verified-token cache", () => {
     const v = createTokenVerifier({ loadJwks: async () => TEST_PUBLIC_JWKS, issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
     const p = await v(await mintToken({ scope: "todo:read" }));
     expect(() => p.scopes.push("*")).toThrow(TypeError);
+  });
+});
+
+describe("jwksFromService (accounts' keys over the service binding)", () => {
+  const app = (service: Fetcher) => {
+    const a = createApp<{ Bindings: object; Variables: AuthVariables }>();
+    const verifier = createTokenVerifier({ loadJwks: jwksFromService(service), issuer: TEST_ISSUER, audience: TEST_AUDIENCE });
+    a.use("/p/*", authenticate({ verifier: () => verifier }));
+    a.get("/p/me", (c) => c.json({ userId: c.var.auth.userId }));
+    return a;
+  };
+  const fetcher = (answer: () => Promise<Response>) => ({ fetch: answer }) as unknown as Fetcher;
+
+  it.each([
+    ["refuses the connection", () => Promise.reject(new Error("connection refused"))],
+    ["answers 500", async () => new Response("boom", { status: 500 })],
+    ["answers something that is not JSON", async () => new Response("<html>", { status: 200 })],
+  ])("accounts that %s makes a 503 with Retry-After, not a 500", async (_, answer) => {
+    const res = await app(fetcher(answer)).request("/p/me", { headers: { Authorization: `Bearer ${await mintToken()}` } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect(await res.json()).toMatchObject({ code: "service_unavailable" });
+  });
+
+  it("verifies a token with the keys accounts serves", async () => {
+    const res = await app(fetcher(async () => Response.json(TEST_PUBLIC_JWKS))).request("/p/me", {
+      headers: { Authorization: `Bearer ${await mintToken({ sub: "user_k" })}` },
+    });
+    expect(await res.json()).toEqual({ userId: "user_k" });
   });
 });

@@ -134,9 +134,11 @@ export function documentD1Sessions(doc: OpenApiDocument, pathPrefix: string): vo
     if (!path.startsWith(pathPrefix)) continue;
     for (const op of Object.values(item)) {
       if (!op || typeof op !== "object" || Array.isArray(op)) continue;
-      const params = (op.parameters ??= []) as { in?: string; name?: string }[];
+      op.parameters ??= [];
+      const params = op.parameters as { in?: string; name?: string }[];
       if (!params.some((p) => p.in === "header" && p.name?.toLowerCase() === D1_BOOKMARK_HEADER.toLowerCase())) params.push(parameter);
-      const responses = (op.responses ??= {});
+      op.responses ??= {};
+      const responses = op.responses;
       responses["400"] ??= problem400;
       for (const [status, response] of Object.entries(responses)) {
         if (!status.startsWith("2") || !response || typeof response !== "object" || "$ref" in response) continue;

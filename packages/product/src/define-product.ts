@@ -107,6 +107,26 @@ function guardOf(
 }
 
 /**
+ * Every operation that takes a bearer credential can answer 503 (with `Retry-After`): the guard verifies tokens
+ * against accounts' keys, and fetches them over the service binding when this isolate has none cached.
+ */
+function documentGuardOutage(doc: OpenApiDocument): void {
+  const outage = {
+    description: "The identity service could not be asked for its signing keys; retry after `Retry-After` seconds",
+    headers: { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } } },
+    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+  };
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item)) {
+      if (!op || typeof op !== "object" || Array.isArray(op)) continue;
+      if (!(op.security ?? []).some((requirement) => "bearerAuth" in requirement)) continue;
+      op.responses ??= {};
+      op.responses["503"] ??= outage;
+    }
+  }
+}
+
+/**
  * Defines a product Worker the platform's way: the app with `GET <prefix>/health` and docs, one guarded
  * `/v1` router (authentication once, then the method's scope, then the per-user write limit), an open
  * router for routes with credentials of their own, typed service dependencies, and the default export.
@@ -154,7 +174,10 @@ export function defineProduct<B extends object, D = never>(options: ProductOptio
       title: options.title,
       version: options.version,
       description: options.description,
-      ...(options.d1 ? { finish: (doc: OpenApiDocument) => documentD1Sessions(doc, `${prefix}/v1/`) } : {}),
+      finish: (doc: OpenApiDocument) => {
+        documentGuardOutage(doc);
+        if (options.d1) documentD1Sessions(doc, `${prefix}/v1/`);
+      },
     });
     return app;
   };
