@@ -15,10 +15,12 @@ import {
   type JobState,
   type LeasedJob,
   type LiveEvent,
+  type OutcomeAnswer,
   type Page,
   type QueueRef,
   type QueueSettings,
   type RunMessage,
+  type RunOutcome,
   type SubmitJob,
 } from "./types";
 
@@ -627,6 +629,11 @@ export class JobEngine {
   }
 
   complete(id: string, token: string, result: unknown, now: number): Job {
+    this.recordComplete(id, token, result, now);
+    return this.view(id);
+  }
+
+  private recordComplete(id: string, token: string, result: unknown, now: number): void {
     const row = this.activeOrThrow(id, token);
     if (jsonBytes(result) > MAX_JSON_BYTES) {
       throw new ApiError("validation_failed", `A result is at most ${MAX_JSON_BYTES} bytes of JSON`, {
@@ -643,17 +650,38 @@ export class JobEngine {
       token: null,
       lease_until: null,
     });
-    return this.view(id);
   }
 
   fail(id: string, token: string, error: { message: string; stack?: string; retry?: boolean }, now: number): Job {
+    this.recordFail(id, token, error, now);
+    return this.view(id);
+  }
+
+  private recordFail(id: string, token: string, error: { message: string; stack?: string; retry?: boolean }, now: number): void {
     const row = this.activeOrThrow(id, token);
     const err = {
       message: clip(String(error.message ?? "failed"), MAX_ERROR_MESSAGE),
       stack: error.stack ? clip(error.stack, MAX_ERROR_STACK) : null,
     };
     this.failActive(row, now, err, error.retry !== false);
-    return this.view(id);
+  }
+
+  /**
+   * The built-in runner's outcomes, several in one call (each on its own: a lost lease is that item's
+   * `conflict`, the others are recorded).
+   */
+  recordOutcomes(outcomes: RunOutcome[], now: number): OutcomeAnswer[] {
+    this.configured();
+    return outcomes.map((o) => {
+      try {
+        if ("error" in o) this.recordFail(o.id, o.token, o.error, now);
+        else this.recordComplete(o.id, o.token, o.result, now);
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof ApiError) return { ok: false, code: err.code };
+        throw err;
+      }
+    });
   }
 
   /** An attempt failed: cancelled (if asked), a retry after the backoff, or dead after the last attempt. */

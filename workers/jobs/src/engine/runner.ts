@@ -3,7 +3,7 @@ import { backoffDelay, type QueueConsumer } from "@edgeworks/queue";
 import type { Result } from "@edgeworks/realtime";
 import { z } from "zod";
 import { BUILTIN_HANDLERS, type HandlerContext, isHandlerCrash, type JobHandler, PermanentError } from "../handlers/registry";
-import type { LeasedJob, RunMessage, SchedulerApi } from "./types";
+import type { LeasedJob, OutcomeAnswer, RunMessage, RunOutcome, SchedulerApi } from "./types";
 
 /** The body of a jobs-run message (src/engine/types.ts `RunMessage`). */
 export const runMessage = z.strictObject({
@@ -16,7 +16,7 @@ export const runMessage = z.strictObject({
 export const CANCEL_POLL_MS = 1000;
 const MAX_RESULT_BYTES = 128 * 1024;
 
-type Stub = Pick<SchedulerApi, "start" | "complete" | "fail" | "progress" | "log" | "heartbeat">;
+type Stub = Pick<SchedulerApi, "start" | "record" | "progress" | "log" | "heartbeat">;
 type Handlers = Record<string, { handler: JobHandler }>;
 
 /** The scheduler of a queueKey (`<ownerId>/<queueId>`). */
@@ -77,11 +77,12 @@ async function runGroup(
     return;
   }
   const leased = started.value;
+  const outcomes = new OutcomeBatch(stub);
   await Promise.all(
     items.map(async ({ message }, i) => {
       const job = leased[i];
       if (!job) return message.ack();
-      const outcome = await runOne(env, handlers, stub, job).catch((err: unknown): Outcome => {
+      const outcome = await runOne(env, handlers, stub, outcomes, job).catch((err: unknown): Outcome => {
         log(env.LOG_LEVEL, "error", "recording a job outcome failed", { jobId: job.id, error: String(err) });
         return "retry";
       });
@@ -97,13 +98,47 @@ function retry(env: Env, message: Message<unknown>, err: unknown): void {
   message.retry({ delaySeconds: backoffDelay(message.attempts, { baseSeconds: 1, maxSeconds: 30 }) });
 }
 
-/** Runs one job's attempt and records its outcome with the scheduler. */
-async function runOne(env: Env, handlers: Handlers, stub: Stub, job: LeasedJob): Promise<Outcome> {
-  const entry = handlers[job.name];
-  if (!entry) {
-    const failed = await stub.fail(job.id, job.token, { message: `No built-in handler named ${job.name}`, retry: false });
-    return failed.ok || failed.code === "conflict" ? "ack" : "retry";
+/**
+ * Outcomes finished in the same turn, recorded with one `record` call: a batch of quick jobs costs the
+ * scheduler one call instead of one per job.
+ */
+class OutcomeBatch {
+  private pending: { outcome: RunOutcome; resolve: (answer: OutcomeAnswer) => void; reject: (err: unknown) => void }[] = [];
+  private scheduled = false;
+
+  constructor(private readonly stub: Stub) {}
+
+  add(outcome: RunOutcome): Promise<OutcomeAnswer> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ outcome, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setTimeout(() => void this.flush(), 0);
+    });
   }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const items = this.pending.splice(0);
+    try {
+      const answer = await this.stub.record(items.map((item) => item.outcome));
+      items.forEach((item, i) => {
+        item.resolve(answer.ok ? (answer.value[i] ?? { ok: false, code: "internal" }) : { ok: false, code: answer.code });
+      });
+    } catch (err) {
+      for (const item of items) item.reject(err);
+    }
+  }
+}
+
+/** Ack when recorded, or when the lease was lost (another dispatch owns the job now); else retry. */
+const settled = (answer: OutcomeAnswer): Outcome => (answer.ok || answer.code === "conflict" ? "ack" : "retry");
+
+/** Runs one job's attempt and records its outcome with the scheduler. */
+async function runOne(env: Env, handlers: Handlers, stub: Stub, outcomes: OutcomeBatch, job: LeasedJob): Promise<Outcome> {
+  const { id, token } = job;
+  const entry = handlers[job.name];
+  if (!entry) return settled(await outcomes.add({ id, token, error: { message: `No built-in handler named ${job.name}`, retry: false } }));
   const controller = new AbortController();
   const lines: string[] = [];
   const flushLogs = async () => {
@@ -155,15 +190,18 @@ async function runOne(env: Env, handlers: Handlers, stub: Stub, job: LeasedJob):
     ok = false;
     failure = new PermanentError(`The result is over ${MAX_RESULT_BYTES} bytes of JSON`);
   }
-  const recorded = ok
-    ? await stub.complete(job.id, job.token, result ?? null)
-    : await stub.fail(job.id, job.token, {
-        message: failure instanceof Error ? failure.message : String(failure),
-        ...(failure instanceof Error && failure.stack ? { stack: failure.stack } : {}),
-        ...(failure instanceof PermanentError || (failure instanceof Error && failure.name === "PermanentError") ? { retry: false } : {}),
-      });
-  // conflict: the lease was lost (expired, or the job was redriven meanwhile); another dispatch owns it now
-  return recorded.ok || recorded.code === "conflict" ? "ack" : "retry";
+  const outcome: RunOutcome = ok
+    ? { id, token, result: result ?? null }
+    : {
+        id,
+        token,
+        error: {
+          message: failure instanceof Error ? failure.message : String(failure),
+          ...(failure instanceof Error && failure.stack ? { stack: failure.stack } : {}),
+          ...(failure instanceof PermanentError || (failure instanceof Error && failure.name === "PermanentError") ? { retry: false } : {}),
+        },
+      };
+  return settled(await outcomes.add(outcome));
 }
 
 /** The Worker's `queue` handler: the built-in handlers of src/handlers/registry.ts. */

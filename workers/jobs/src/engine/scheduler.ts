@@ -11,12 +11,14 @@ import type {
   Job,
   JobFilter,
   LeasedJob,
+  OutcomeAnswer,
   Page,
   QueueCounts,
   QueueMetrics,
   QueueRef,
   QueueSettings,
   RunMessage,
+  RunOutcome,
   Schedule,
   SchedulerApi,
   ScheduleSpec,
@@ -185,6 +187,10 @@ export class QueueScheduler extends DurableObject<Env> implements SchedulerApi {
 
   fail(id: string, token: string, error: { message: string; stack?: string; retry?: boolean }): Promise<Result<Job>> {
     return this.run((now) => this.engine.fail(id, token, error, now));
+  }
+
+  record(outcomes: RunOutcome[]): Promise<Result<OutcomeAnswer[]>> {
+    return this.run((now) => this.engine.recordOutcomes(outcomes, now));
   }
 
   listDead(filter: { name?: string; cursor?: string; limit?: number }): Promise<Result<Page<Job>>> {

@@ -136,6 +136,13 @@ export interface LeasedJob {
   timeout: number;
 }
 
+/** What the built-in runner reports for one job: its result, or its error (`retry: false` = permanent). */
+export type RunOutcome =
+  | { id: string; token: string; result: unknown }
+  | { id: string; token: string; error: { message: string; stack?: string; retry?: boolean } };
+/** Whether one outcome was recorded; `conflict` = the lease was lost (ack the message, the job moved on). */
+export type OutcomeAnswer = { ok: true } | { ok: false; code: string };
+
 export interface QueueCounts {
   waiting: number;
   delayed: number;
@@ -239,6 +246,8 @@ export interface SchedulerApi {
   complete(id: string, token: string, result: unknown): Promise<Result<Job>>;
   /** `retry: false` skips the remaining attempts (a permanent error). */
   fail(id: string, token: string, error: { message: string; stack?: string; retry?: boolean }): Promise<Result<Job>>;
+  /** complete/fail of many built-in jobs in one call (the runner batches the outcomes of a message batch). */
+  record(outcomes: RunOutcome[]): Promise<Result<OutcomeAnswer[]>>;
 
   listDead(filter: { name?: string; cursor?: string; limit?: number }): Promise<Result<Page<Job>>>;
   /** Replaces a dead job's payload (≤ 128 KiB) before a redrive. */
