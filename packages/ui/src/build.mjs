@@ -16,7 +16,11 @@ const hash = (text) => createHash("sha256").update(text).digest("base64url");
 
 /** @param {import("./build.mjs").PageTemplate} template */
 export function pageTemplate(template) {
-  return template.replace(SIGN_IN_MARK, () => readFileSync(SIGN_IN, "utf8").trim());
+  // the file's own leading comment (what it is) stays out of the page
+  const signIn = readFileSync(SIGN_IN, "utf8")
+    .replace(/^<!--[\s\S]*?-->\n/, "")
+    .trim();
+  return template.replace(SIGN_IN_MARK, () => signIn);
 }
 
 /** @param {import("./build.mjs").BuildPageOptions} options */
