@@ -1,6 +1,7 @@
 import { idempotencyKeyHeaders, paginationQuery, textField } from "@edgeworks/http";
 import { z } from "@hono/zod-openapi";
 import { builtinPayloadSchema } from "./builtin-payloads";
+import { nextRunAfter } from "./engine/schedules";
 import { JOB_STATES } from "./engine/types";
 
 // Request rules of the API. Lengths are checked before any pattern (textField), and what the OpenAPI
@@ -198,6 +199,32 @@ const timezone = textField({ min: 1, max: 64, pattern: /^[A-Za-z0-9_+/-]+$/, rul
   }, "Unknown time zone")
   .openapi({ description: "IANA time zone of the cron expression. Default UTC", example: "Europe/Berlin" });
 
+/** A schedule that would never fire (endAt already past, a cron like `0 0 31 2 *`) is a 422, not a dead row. */
+function refuseNeverRuns(
+  s: { cron?: string; every?: number; timezone?: string; startAt?: string; endAt?: string },
+  ctx: z.RefinementCtx,
+): void {
+  const now = Date.now();
+  let next: number | null;
+  try {
+    next = nextRunAfter(
+      {
+        cron: s.cron ?? null,
+        every: s.every ?? null,
+        timezone: s.timezone ?? "UTC",
+        startAt: s.startAt ? Date.parse(s.startAt) : null,
+        endAt: s.endAt ? Date.parse(s.endAt) : null,
+        createdAt: now,
+      },
+      now,
+    );
+  } catch {
+    return; // an invalid cron or zone: the scheduler answers it with its own message
+  }
+  if (next === null)
+    ctx.addIssue({ code: "custom", path: [s.cron === undefined ? "endAt" : "cron"], message: "Never runs (no run before endAt)" });
+}
+
 export const createScheduleBody = z
   .strictObject({
     cron: textField({ min: 1, max: 128, pattern: CRON_PATTERN, rule: "Must be a cron expression" })
@@ -211,8 +238,13 @@ export const createScheduleBody = z
     job: scheduledJob,
   })
   .superRefine((s, ctx) => {
+    // croner also reads a 7th (year) field; the API promises 5 or 6 (with seconds) and nothing else
+    const fields = s.cron?.trim().split(/\s+/).length;
+    if (fields !== undefined && fields !== 5 && fields !== 6)
+      ctx.addIssue({ code: "custom", path: ["cron"], message: "Must have 5 fields, or 6 with seconds first" });
     if ((s.cron === undefined) === (s.every === undefined))
       ctx.addIssue({ code: "custom", path: ["cron"], message: "Give cron or every (one of them)" });
     if (s.startAt && s.endAt && s.startAt >= s.endAt) ctx.addIssue({ code: "custom", path: ["endAt"], message: "Must be after startAt" });
+    else if ((s.cron === undefined) !== (s.every === undefined)) refuseNeverRuns(s, ctx);
   })
   .openapi("CreateSchedule");
