@@ -17,6 +17,8 @@ export const JOB_ID_PATTERN = /^j_q_[A-Za-z0-9]{12}_[A-Za-z0-9_-]+$/;
 export const PRINTABLE = /^[\x20-\x7e]+$/;
 /** The largest payload or result, serialized as JSON (UTF-8 bytes). */
 export const MAX_PAYLOAD_BYTES = 128 * 1024;
+/** The furthest a job may be put off: a year (delay, runAt). */
+export const MAX_DELAY_MS = 31_536_000_000;
 
 export const nameField = (what: string) =>
   textField({ min: 1, max: 64, pattern: NAME_PATTERN, rule: "Must be letters, digits, '.', '_' or '-'" }).openapi({
@@ -85,8 +87,8 @@ const submitShape = {
   ...jobOptionsShape,
   name: jobName,
   payload: z.unknown().optional().openapi({ description: "Any JSON, at most 128 KiB serialized; built-in names check its shape" }),
-  delay: int(0, 31_536_000_000, "Milliseconds from now (not with runAt)", 5000).optional(),
-  runAt: isoIn.optional().openapi({ description: "When to run, ISO-8601 with a zone (not with delay)" }),
+  delay: int(0, MAX_DELAY_MS, "Milliseconds from now, at most a year (not with runAt)", 5000).optional(),
+  runAt: isoIn.optional().openapi({ description: "When to run, ISO-8601 with a zone, at most a year ahead (not with delay)" }),
   jobId: dedupeKey
     .optional()
     .openapi({ description: "Dedupe key (1..128 printable ASCII): while its job is unfinished, a resubmit returns it (200)" }),
@@ -105,6 +107,9 @@ type SubmitLike = { name: string; payload?: unknown; delay?: number; runAt?: str
 const refineSubmit = (job: SubmitLike, ctx: z.RefinementCtx) => {
   if (job.delay !== undefined && job.runAt !== undefined)
     ctx.addIssue({ code: "custom", path: ["runAt"], message: "Give delay or runAt, not both" });
+  // the same horizon as `delay` (a year): a runAt like 9999-12-31 was a 500 from the scheduler's alarm
+  if (job.runAt !== undefined && Date.parse(job.runAt) > Date.now() + MAX_DELAY_MS)
+    ctx.addIssue({ code: "custom", path: ["runAt"], message: "Must be at most a year from now" });
   checkPayload(job.name, job.payload, ctx, ["payload"]);
 };
 

@@ -64,6 +64,7 @@ const CASES: Case[] = [
   ["runAt garbage", submit({ name: "x", runAt: "tomorrow" })],
   ["runAt in year 275760+", submit({ name: "x", runAt: "+275761-01-01T00:00:00Z" })],
   ["runAt past 9999", submit({ name: "x", runAt: "10000-01-01T00:00:00Z" })],
+  ["runAt more than a year ahead (was a 500)", submit({ name: "x", runAt: "9999-12-31T23:59:59Z" })],
   ["attempts 0", submit({ name: "x", attempts: 0 })],
   ["backoff type linear", submit({ name: "x", backoff: { type: "linear", delay: 1 } })],
   ["backoff jitter 2", submit({ name: "x", backoff: { type: "fixed", delay: 1, jitter: 2 } })],
