@@ -24,6 +24,38 @@ describe("product clients (openapi-fetch inside workerd)", () => {
     expect(seen[0]!.headers.get("Authorization")).toBe("Bearer t0k3n");
   });
 
+  it("calls an operation by its operationId, typed like the path call (todo.listTodos, chat.addMember)", async () => {
+    const { seen, fetch } = recorder(() => Response.json({ items: [], nextCursor: null }));
+    const todo = createTodoClient("http://front.door", { token: "t0k3n", fetch });
+    const { data, response } = await todo.listTodos({ params: { query: { limit: 10 } } });
+    expect(response.status).toBe(200);
+    expectTypeOf(data!.items).toEqualTypeOf<TodoApi.components["schemas"]["Todo"][]>();
+    expect(seen[0]!.url).toBe("http://front.door/todo/v1/todos?limit=10");
+    expect(seen[0]!.headers.get("Authorization")).toBe("Bearer t0k3n");
+    await todo.deleteTodo({ params: { path: { id: "a/b" } } });
+    expect([seen[1]!.method, seen[1]!.url]).toEqual(["DELETE", "http://front.door/todo/v1/todos/a%2Fb"]);
+    const chat = createChatClient("http://front.door", { fetch });
+    await chat.addMember({ params: { path: { id: "r1" } }, body: { email: "x@example.com" } });
+    expect([seen[2]!.method, seen[2]!.url]).toEqual(["POST", "http://front.door/chat/v1/rooms/r1/members"]);
+    // @ts-expect-error: the path parameter is required, as on chat.POST("/chat/v1/rooms/{id}/members")
+    expect(() => chat.addMember({ body: { email: "x@example.com" } })).toBeDefined();
+  });
+
+  it("has one method per operation of each committed document, and no more", async () => {
+    const { todoOperations, chatOperations, jobsOperations } = await import("../src/index");
+    const docOps = (doc: { paths: Record<string, Record<string, { operationId?: string }>> }) =>
+      Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
+    for (const [table, doc] of [
+      [todoOperations, await import("../openapi/todo.json")],
+      [chatOperations, await import("../openapi/chat.json")],
+      [jobsOperations, await import("../openapi/jobs.json")],
+    ] as const) {
+      const ids = docOps(doc as never);
+      expect(ids.every((id) => typeof id === "string")).toBe(true);
+      expect(Object.keys(table).sort()).toEqual([...ids].sort());
+    }
+  });
+
   it("sends a JSON body and encodes path parameters", async () => {
     const { seen, fetch } = recorder(() => Response.json({ id: "r1" }, { status: 201 }));
     const chat = createChatClient("http://front.door", { fetch });

@@ -3,4 +3,57 @@ import type { OperationTable } from "../create";
 import type { paths } from "./accounts";
 
 /** Identity's operations by `operationId`: method and path (`withOperations` makes them methods). */
-export const accountsOperations = {} as const satisfies OperationTable<paths>;
+export const accountsOperations = {
+  /** Liveness */
+  getHealth: ["GET", "/auth/health"],
+  /** Public keys that verify access tokens */
+  getJwks: ["GET", "/auth/.well-known/jwks.json"],
+  /** Page of the verification link */
+  showVerifyEmailPage: ["GET", "/auth/v1/email/verify"],
+  /** Confirm an email address with its token */
+  verifyEmail: ["POST", "/auth/v1/email/verify"],
+  /** Page of the email-change revert link */
+  showRevertEmailPage: ["GET", "/auth/v1/email/revert"],
+  /** Undo an email change with the token from the notice */
+  revertEmail: ["POST", "/auth/v1/email/revert"],
+  /** Page of the password-reset link */
+  showResetPasswordPage: ["GET", "/auth/v1/password/reset"],
+  /** Set a new password with a reset token */
+  resetPassword: ["POST", "/auth/v1/password/reset"],
+  /** Create an account and start a session */
+  register: ["POST", "/auth/v1/register"],
+  /** Start a session with email and password */
+  login: ["POST", "/auth/v1/login"],
+  /** Exchange a refresh token for a new pair */
+  refreshSession: ["POST", "/auth/v1/refresh"],
+  /** End the current session */
+  logout: ["POST", "/auth/v1/logout"],
+  /** The current user */
+  getMe: ["GET", "/auth/v1/me"],
+  /** Change the name or email */
+  updateMe: ["PATCH", "/auth/v1/me"],
+  /** Change the password */
+  changePassword: ["POST", "/auth/v1/password"],
+  /** Email a password-reset link */
+  requestPasswordReset: ["POST", "/auth/v1/password/forgot"],
+  /** Send a new verification email */
+  requestEmailVerification: ["POST", "/auth/v1/email/verify/request"],
+  /** List your active API keys */
+  listApiKeys: ["GET", "/auth/v1/api-keys"],
+  /** Create an API key */
+  createApiKey: ["POST", "/auth/v1/api-keys"],
+  /** Revoke an API key */
+  revokeApiKey: ["DELETE", "/auth/v1/api-keys/{id}"],
+  /** Find a user by email */
+  findUsers: ["GET", "/auth/v1/admin/users"],
+  /** A user's roles */
+  listUserRoles: ["GET", "/auth/v1/admin/users/{id}/roles"],
+  /** Grant a role */
+  grantRole: ["PUT", "/auth/v1/admin/users/{id}/roles/{role}"],
+  /** Revoke a role */
+  revokeRole: ["DELETE", "/auth/v1/admin/users/{id}/roles/{role}"],
+  /** Who holds a role */
+  listRoleHolders: ["GET", "/auth/v1/admin/roles/{role}/users"],
+  /** Emails that would have been sent (dev mode only) */
+  listOutbox: ["GET", "/auth/v1/dev/outbox"],
+} as const satisfies OperationTable<paths>;

@@ -3,4 +3,83 @@ import type { OperationTable } from "../create";
 import type { paths } from "./blog";
 
 /** Blog API's operations by `operationId`: method and path (`withOperations` makes them methods). */
-export const blogOperations = {} as const satisfies OperationTable<paths>;
+export const blogOperations = {
+  /** Liveness check (no authentication) */
+  getHealth: ["GET", "/blog/health"],
+  /** Register (creates an Edgeworks account and its blog profile) */
+  createUser: ["POST", "/blog/api/users"],
+  /** Log in with the Edgeworks account's email and password */
+  login: ["POST", "/blog/api/users/login"],
+  /** The current user (`token` is the credential sent) */
+  getCurrentUser: ["GET", "/blog/api/user"],
+  /** Update the current user (email and password change the Edgeworks account) */
+  updateCurrentUser: ["PUT", "/blog/api/user"],
+  /** A profile (auth optional) */
+  getProfileByUsername: ["GET", "/blog/api/profiles/{username}"],
+  /** Follow a user (idempotent) */
+  followUserByUsername: ["POST", "/blog/api/profiles/{username}/follow"],
+  /** Unfollow a user (idempotent) */
+  unfollowUserByUsername: ["DELETE", "/blog/api/profiles/{username}/follow"],
+  /** Articles by authors the caller follows */
+  getArticlesFeed: ["GET", "/blog/api/articles/feed"],
+  /** Published articles, filtered by tag, author or favorited (auth optional) */
+  getArticles: ["GET", "/blog/api/articles"],
+  /** Create and publish an article */
+  createArticle: ["POST", "/blog/api/articles"],
+  /** An article (auth optional) */
+  getArticle: ["GET", "/blog/api/articles/{slug}"],
+  /** Update your article (a new title gives a new slug; tagList replaces the tags when given) */
+  updateArticle: ["PUT", "/blog/api/articles/{slug}"],
+  /** Delete your article (with its comments and favorites) */
+  deleteArticle: ["DELETE", "/blog/api/articles/{slug}"],
+  /** Favorite an article (idempotent) */
+  createArticleFavorite: ["POST", "/blog/api/articles/{slug}/favorite"],
+  /** Unfavorite an article (idempotent) */
+  deleteArticleFavorite: ["DELETE", "/blog/api/articles/{slug}/favorite"],
+  /** Every tag of a published article, sorted */
+  getTags: ["GET", "/blog/api/tags"],
+  /** Comments of an article, oldest first (auth optional) */
+  getArticleComments: ["GET", "/blog/api/articles/{slug}/comments"],
+  /** Comment on an article */
+  createArticleComment: ["POST", "/blog/api/articles/{slug}/comments"],
+  /** Delete your comment */
+  deleteArticleComment: ["DELETE", "/blog/api/articles/{slug}/comments/{id}"],
+  /** Create an article as a draft (default), scheduled (publishAt) or published */
+  createArticleV1: ["POST", "/blog/v1/articles"],
+  /** An article: published ones for everyone, drafts and scheduled ones for their author (others 404) */
+  getArticleV1: ["GET", "/blog/v1/articles/{slug}"],
+  /** Delete your article */
+  deleteArticleV1: ["DELETE", "/blog/v1/articles/{slug}"],
+  /** Edit, publish, schedule, unpublish or categorise your article */
+  updateArticleV1: ["PATCH", "/blog/v1/articles/{slug}"],
+  /** Your drafts and scheduled articles, most recently edited first */
+  listDrafts: ["GET", "/blog/v1/drafts"],
+  /** How many like the article (auth optional) */
+  getArticleLikes: ["GET", "/blog/v1/articles/{slug}/likes"],
+  /** Like (idempotent) */
+  likeArticle: ["POST", "/blog/v1/articles/{slug}/likes"],
+  /** Unlike (idempotent) */
+  unlikeArticle: ["DELETE", "/blog/v1/articles/{slug}/likes"],
+  /** Every category with its number of published articles, by name */
+  listCategories: ["GET", "/blog/v1/categories"],
+  /** Create a category (its slug comes from the name; 409 if it exists) */
+  createCategory: ["POST", "/blog/v1/categories"],
+  /** Published articles of a category, most recent first */
+  listCategoryArticles: ["GET", "/blog/v1/categories/{category}/articles"],
+  /** Delete a category you created (its articles stay, without a category) */
+  deleteCategory: ["DELETE", "/blog/v1/categories/{category}"],
+  /** Full-text search of published articles (title weighs most), best match first */
+  searchArticles: ["GET", "/blog/v1/search"],
+  /** RSS 2.0 feed of the 20 latest published articles */
+  getRssFeed: ["GET", "/blog/v1/feed.rss"],
+  /** RSS 2.0 feed of the 20 latest published articles of an author */
+  getAuthorRssFeed: ["GET", "/blog/v1/authors/{username}/feed.rss"],
+  /** Atom 1.0 feed of the 20 latest published articles */
+  getAtomFeed: ["GET", "/blog/v1/feed.atom"],
+  /** Atom 1.0 feed of the 20 latest published articles of an author */
+  getAuthorAtomFeed: ["GET", "/blog/v1/authors/{username}/feed.atom"],
+  /** Upload your avatar (raw image body, ≤ 2 MiB); your profile image becomes its URL */
+  uploadAvatar: ["PUT", "/blog/v1/user/avatar"],
+  /** An avatar image (immutable: cached for a year, ETag / If-None-Match → 304) */
+  getAvatar: ["GET", "/blog/v1/avatars/{key}"],
+} as const satisfies OperationTable<paths>;

@@ -9,26 +9,7 @@ export interface paths {
       cookie?: never;
     };
     /** Liveness check (no authentication) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The Worker is up */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Health"];
-          };
-        };
-      };
-    };
+    get: operations["getHealth"];
     put?: never;
     post?: never;
     delete?: never;
@@ -47,84 +28,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Register (creates an Edgeworks account and its blog profile) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["NewUserRequest"];
-        };
-      };
-      responses: {
-        /** @description The user, with a token for `Authorization: Token <token>` */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["UserResponse"];
-          };
-        };
-        /** @description Already taken: `{"errors": {"username" | "email": ["has already been taken"]}}` */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body over 1 MiB */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Rate limited by accounts (login); see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Accounts is unreachable: `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    post: operations["createUser"];
     delete?: never;
     options?: never;
     head?: never;
@@ -141,84 +45,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Log in with the Edgeworks account's email and password */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["LoginUserRequest"];
-        };
-      };
-      responses: {
-        /** @description The user, with a token for `Authorization: Token <token>` */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["UserResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body over 1 MiB */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Rate limited by accounts (login); see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Accounts is unreachable: `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    post: operations["login"];
     delete?: never;
     options?: never;
     head?: never;
@@ -233,135 +60,12 @@ export interface paths {
       cookie?: never;
     };
     /** The current user (`token` is the credential sent) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The user, with a token for `Authorization: Token <token>` */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["UserResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Accounts is unreachable: `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    get: operations["getCurrentUser"];
     /**
      * Update the current user (email and password change the Edgeworks account)
      * @description RealWorld sends no current password, so changing the email or the password needs a recent login instead: a token whose login (`auth_time`) was within the last 5 minutes; later it is 403 `{"errors": {"password" or "email": ["needs a login within the last 5 minutes: log in again"]}}` and nothing changes (log in again, then retry). A password is set in accounts; the caller's session stays, so the token sent keeps working and is returned; every other session and every API key of the account end. A password is 8..256 characters; `""` and `null` are 422 (can't be blank). Needs a session token, not an API key (403). A new email is pending in accounts until its owner follows the verification link sent to it (the response still shows the current email); the current address is told, with a link that undoes the change.
      */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["UpdateUserRequest"];
-        };
-      };
-      responses: {
-        /** @description The user, with a token for `Authorization: Token <token>` */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["UserResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not yours: `{"errors": {"article" | "comment": ["forbidden"]}}` */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Already taken: `{"errors": {"username" | "email": ["has already been taken"]}}` */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body over 1 MiB */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Accounts is unreachable: `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    put: operations["updateCurrentUser"];
     post?: never;
     delete?: never;
     options?: never;
@@ -377,55 +81,7 @@ export interface paths {
       cookie?: never;
     };
     /** A profile (auth optional) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          username: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The profile, with `following` for the caller */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["ProfileResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    get: operations["getProfileByUsername"];
     put?: never;
     post?: never;
     delete?: never;
@@ -444,105 +100,9 @@ export interface paths {
     get?: never;
     put?: never;
     /** Follow a user (idempotent) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          username: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The profile, with `following` for the caller */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["ProfileResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    post: operations["followUserByUsername"];
     /** Unfollow a user (idempotent) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          username: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The profile, with `following` for the caller */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["ProfileResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    delete: operations["unfollowUserByUsername"];
     options?: never;
     head?: never;
     patch?: never;
@@ -556,49 +116,7 @@ export interface paths {
       cookie?: never;
     };
     /** Articles by authors the caller follows */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Page size, 1..100 (default 20) */
-          limit?: number;
-          /** @description Articles to skip, 0..10000 (default 0) */
-          offset?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A page of articles, most recent first (without `body`), and the total count */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["MultipleArticlesResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    get: operations["getArticlesFeed"];
     put?: never;
     post?: never;
     delete?: never;
@@ -615,117 +133,10 @@ export interface paths {
       cookie?: never;
     };
     /** Published articles, filtered by tag, author or favorited (auth optional) */
-    get: {
-      parameters: {
-        query?: {
-          /** @description Only articles with this tag */
-          tag?: string;
-          /** @description Only articles by this username */
-          author?: string;
-          /** @description Only articles favorited by this username */
-          favorited?: string;
-          /** @description Page size, 1..100 (default 20) */
-          limit?: number;
-          /** @description Articles to skip, 0..10000 (default 0) */
-          offset?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A page of articles, most recent first (without `body`), and the total count */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["MultipleArticlesResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    get: operations["getArticles"];
     put?: never;
     /** Create and publish an article */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["NewArticleRequest"];
-        };
-      };
-      responses: {
-        /** @description The article */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["SingleArticleResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body over 1 MiB */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    post: operations["createArticle"];
     delete?: never;
     options?: never;
     head?: never;
@@ -740,194 +151,12 @@ export interface paths {
       cookie?: never;
     };
     /** An article (auth optional) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The article */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["SingleArticleResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    get: operations["getArticle"];
     /** Update your article (a new title gives a new slug; tagList replaces the tags when given) */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["UpdateArticleRequest"];
-        };
-      };
-      responses: {
-        /** @description The article */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["SingleArticleResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not yours: `{"errors": {"article" | "comment": ["forbidden"]}}` */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body over 1 MiB */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    put: operations["updateArticle"];
     post?: never;
     /** Delete your article (with its comments and favorites) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not yours: `{"errors": {"article" | "comment": ["forbidden"]}}` */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    delete: operations["deleteArticle"];
     options?: never;
     head?: never;
     patch?: never;
@@ -943,105 +172,9 @@ export interface paths {
     get?: never;
     put?: never;
     /** Favorite an article (idempotent) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The article */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["SingleArticleResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    post: operations["createArticleFavorite"];
     /** Unfavorite an article (idempotent) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The article */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["SingleArticleResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    delete: operations["deleteArticleFavorite"];
     options?: never;
     head?: never;
     patch?: never;
@@ -1055,26 +188,7 @@ export interface paths {
       cookie?: never;
     };
     /** Every tag of a published article, sorted */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Tags, sorted */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["TagsResponse"];
-          };
-        };
-      };
-    };
+    get: operations["getTags"];
     put?: never;
     post?: never;
     delete?: never;
@@ -1091,128 +205,10 @@ export interface paths {
       cookie?: never;
     };
     /** Comments of an article, oldest first (auth optional) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The comments */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["MultipleCommentsResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    get: operations["getArticleComments"];
     put?: never;
     /** Comment on an article */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["NewCommentRequest"];
-        };
-      };
-      responses: {
-        /** @description The new comment */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["SingleCommentResponse"];
-          };
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body over 1 MiB */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    post: operations["createArticleComment"];
     delete?: never;
     options?: never;
     head?: never;
@@ -1230,63 +226,7 @@ export interface paths {
     put?: never;
     post?: never;
     /** Delete your comment */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-          id: number;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not yours: `{"errors": {"article" | "comment": ["forbidden"]}}` */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-        /** @description Invalid input (also malformed JSON), keyed by field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["GenericErrorModel"];
-          };
-        };
-      };
-    };
+    delete: operations["deleteArticleComment"];
     options?: never;
     head?: never;
     patch?: never;
@@ -1302,84 +242,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Create an article as a draft (default), scheduled (publishAt) or published */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["V1NewArticle"];
-        };
-      };
-      responses: {
-        /** @description The article */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["V1ArticleResponse"];
-          };
-        };
-        /** @description Malformed JSON */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body is not application/json */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["createArticleV1"];
     delete?: never;
     options?: never;
     head?: never;
@@ -1394,224 +257,15 @@ export interface paths {
       cookie?: never;
     };
     /** An article: published ones for everyone, drafts and scheduled ones for their author (others 404) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The article */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["V1ArticleResponse"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getArticleV1"];
     put?: never;
     post?: never;
     /** Delete your article */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not allowed */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    delete: operations["deleteArticleV1"];
     options?: never;
     head?: never;
     /** Edit, publish, schedule, unpublish or categorise your article */
-    patch: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["V1UpdateArticle"];
-        };
-      };
-      responses: {
-        /** @description The article */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["V1ArticleResponse"];
-          };
-        };
-        /** @description Malformed JSON */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not allowed */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body is not application/json */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    patch: operations["updateArticleV1"];
     trace?: never;
   };
   "/blog/v1/drafts": {
@@ -1622,49 +276,7 @@ export interface paths {
       cookie?: never;
     };
     /** Your drafts and scheduled articles, most recently edited first */
-    get: {
-      parameters: {
-        query?: {
-          /** @description 1..100 (default 20) */
-          limit?: number;
-          /** @description Items to skip, 0..10000 (default 0) */
-          offset?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A page of your unpublished articles */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["V1ArticlesResponse"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["listDrafts"];
     put?: never;
     post?: never;
     delete?: never;
@@ -1681,174 +293,12 @@ export interface paths {
       cookie?: never;
     };
     /** How many like the article (auth optional) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The like count and whether you like it */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Likes"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getArticleLikes"];
     put?: never;
     /** Like (idempotent) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The like count and whether you like it */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Likes"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["likeArticle"];
     /** Unlike (idempotent) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          slug: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The like count and whether you like it */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Likes"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    delete: operations["unlikeArticle"];
     options?: never;
     head?: never;
     patch?: never;
@@ -1862,119 +312,10 @@ export interface paths {
       cookie?: never;
     };
     /** Every category with its number of published articles, by name */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Categories */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              categories: components["schemas"]["Category"][];
-            };
-          };
-        };
-      };
-    };
+    get: operations["listCategories"];
     put?: never;
     /** Create a category (its slug comes from the name; 409 if it exists) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["NewCategory"];
-        };
-      };
-      responses: {
-        /** @description The category */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": {
-              category: components["schemas"]["Category"];
-            };
-          };
-        };
-        /** @description Malformed JSON */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Conflict */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body is not application/json */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    post: operations["createCategory"];
     delete?: never;
     options?: never;
     head?: never;
@@ -1989,60 +330,7 @@ export interface paths {
       cookie?: never;
     };
     /** Published articles of a category, most recent first */
-    get: {
-      parameters: {
-        query?: {
-          /** @description 1..100 (default 20) */
-          limit?: number;
-          /** @description Items to skip, 0..10000 (default 0) */
-          offset?: number;
-        };
-        header?: never;
-        path: {
-          category: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A page of articles */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["V1ArticlesResponse"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["listCategoryArticles"];
     put?: never;
     post?: never;
     delete?: never;
@@ -2062,71 +350,7 @@ export interface paths {
     put?: never;
     post?: never;
     /** Delete a category you created (its articles stay, without a category) */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          category: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Deleted */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not allowed */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    delete: operations["deleteCategory"];
     options?: never;
     head?: never;
     patch?: never;
@@ -2140,51 +364,7 @@ export interface paths {
       cookie?: never;
     };
     /** Full-text search of published articles (title weighs most), best match first */
-    get: {
-      parameters: {
-        query: {
-          /** @description 1..100 (default 20) */
-          limit?: number;
-          /** @description Items to skip, 0..10000 (default 0) */
-          offset?: number;
-          /** @description Words to find in title, description or body (all must match; the last one as a prefix) */
-          q: string;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description A page of matching articles and how many match */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["V1ArticlesResponse"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["searchArticles"];
     put?: never;
     post?: never;
     delete?: never;
@@ -2201,26 +381,7 @@ export interface paths {
       cookie?: never;
     };
     /** RSS 2.0 feed of the 20 latest published articles */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The feed */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/rss+xml": string;
-          };
-        };
-      };
-    };
+    get: operations["getRssFeed"];
     put?: never;
     post?: never;
     delete?: never;
@@ -2237,46 +398,7 @@ export interface paths {
       cookie?: never;
     };
     /** RSS 2.0 feed of the 20 latest published articles of an author */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          username: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The feed */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/rss+xml": string;
-          };
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getAuthorRssFeed"];
     put?: never;
     post?: never;
     delete?: never;
@@ -2293,26 +415,7 @@ export interface paths {
       cookie?: never;
     };
     /** Atom 1.0 feed of the 20 latest published articles */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The feed */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/atom+xml": string;
-          };
-        };
-      };
-    };
+    get: operations["getAtomFeed"];
     put?: never;
     post?: never;
     delete?: never;
@@ -2329,46 +432,7 @@ export interface paths {
       cookie?: never;
     };
     /** Atom 1.0 feed of the 20 latest published articles of an author */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          username: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The feed */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/atom+xml": string;
-          };
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getAuthorAtomFeed"];
     put?: never;
     post?: never;
     delete?: never;
@@ -2386,78 +450,7 @@ export interface paths {
     };
     get?: never;
     /** Upload your avatar (raw image body, ≤ 2 MiB); your profile image becomes its URL */
-    put: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "image/png": string;
-          "image/jpeg": string;
-          "image/webp": string;
-          "image/gif": string;
-        };
-      };
-      responses: {
-        /** @description Stored; `image` is the new profile image */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Avatar"];
-          };
-        };
-        /** @description Missing, invalid or expired credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Body is not application/json */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    put: operations["uploadAvatar"];
     post?: never;
     delete?: never;
     options?: never;
@@ -2473,56 +466,7 @@ export interface paths {
       cookie?: never;
     };
     /** An avatar image (immutable: cached for a year, ETag / If-None-Match → 304) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          key: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The image */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "image/png": string;
-            "image/jpeg": string;
-            "image/webp": string;
-            "image/gif": string;
-          };
-        };
-        /** @description Not modified */
-        304: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Not found (or not yours) */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-        /** @description Validation failed; `errors` lists each field */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/problem+json": components["schemas"]["Problem"];
-          };
-        };
-      };
-    };
+    get: operations["getAvatar"];
     put?: never;
     post?: never;
     delete?: never;
@@ -2558,7 +502,8 @@ export interface components {
      *       }
      *     }
      */
-    GenericErrorModel: {
+    RealWorldErrors: {
+      /** @description Messages by field (`body`, `title`, `token`, `article`…) */
       errors: {
         [key: string]: string[];
       };
@@ -2859,4 +804,2524 @@ export interface components {
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  getHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The Worker is up */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Health"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewUserRequest"];
+      };
+    };
+    responses: {
+      /** @description The user, with a token for `Authorization: Token <token>` */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UserResponse"];
+        };
+      };
+      /** @description Already taken: `{"errors": {"username" | "email": ["has already been taken"]}}` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body over 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LoginUserRequest"];
+      };
+    };
+    responses: {
+      /** @description The user, with a token for `Authorization: Token <token>` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UserResponse"];
+        };
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body over 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  getCurrentUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The user, with a token for `Authorization: Token <token>` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UserResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  updateCurrentUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["UpdateUserRequest"];
+      };
+    };
+    responses: {
+      /** @description The user, with a token for `Authorization: Token <token>` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UserResponse"];
+        };
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not yours: `{"errors": {"article" | "comment": ["forbidden"]}}` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Already taken: `{"errors": {"username" | "email": ["has already been taken"]}}` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body over 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  getProfileByUsername: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        username: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The profile, with `following` for the caller */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ProfileResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  followUserByUsername: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        username: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The profile, with `following` for the caller */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ProfileResponse"];
+        };
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  unfollowUserByUsername: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        username: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The profile, with `following` for the caller */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ProfileResponse"];
+        };
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  getArticlesFeed: {
+    parameters: {
+      query?: {
+        /** @description Page size, 1..100 (default 20) */
+        limit?: number;
+        /** @description Articles to skip, 0..10000 (default 0) */
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of articles, most recent first (without `body`), and the total count */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MultipleArticlesResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  getArticles: {
+    parameters: {
+      query?: {
+        /** @description Only articles with this tag */
+        tag?: string;
+        /** @description Only articles by this username */
+        author?: string;
+        /** @description Only articles favorited by this username */
+        favorited?: string;
+        /** @description Page size, 1..100 (default 20) */
+        limit?: number;
+        /** @description Articles to skip, 0..10000 (default 0) */
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of articles, most recent first (without `body`), and the total count */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MultipleArticlesResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  createArticle: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewArticleRequest"];
+      };
+    };
+    responses: {
+      /** @description The article */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SingleArticleResponse"];
+        };
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body over 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  getArticle: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The article */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SingleArticleResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  updateArticle: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["UpdateArticleRequest"];
+      };
+    };
+    responses: {
+      /** @description The article */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SingleArticleResponse"];
+        };
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not yours: `{"errors": {"article" | "comment": ["forbidden"]}}` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body over 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  deleteArticle: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not yours: `{"errors": {"article" | "comment": ["forbidden"]}}` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  createArticleFavorite: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The article */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SingleArticleResponse"];
+        };
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  deleteArticleFavorite: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The article */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SingleArticleResponse"];
+        };
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  getTags: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Tags, sorted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["TagsResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getArticleComments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The comments */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["MultipleCommentsResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  createArticleComment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewCommentRequest"];
+      };
+    };
+    responses: {
+      /** @description The new comment */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SingleCommentResponse"];
+        };
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body over 1 MiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Body is not JSON: `{"errors": {"body": ["must be JSON"]}}` */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  deleteArticleComment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+        id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing or invalid token: `{"errors": {"token": ["is missing" | "is invalid"]}}` */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not yours: `{"errors": {"article" | "comment": ["forbidden"]}}` */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Not found: `{"errors": {"article" | "profile" | "comment": ["not found"]}}` */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Invalid input (also malformed JSON), keyed by field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Rate limited (writes: 600 a minute per user; register and login: by accounts); see Retry-After: `{"errors": {"request": ["is rate limited, retry later"]}}` */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+      /** @description Accounts is unreachable (register, login, the user; and the first write of an account with no blog profile yet): `{"errors": {"accounts": ["is unavailable, retry later"]}}` */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["RealWorldErrors"];
+        };
+      };
+    };
+  };
+  createArticleV1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["V1NewArticle"];
+      };
+    };
+    responses: {
+      /** @description The article */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["V1ArticleResponse"];
+        };
+      };
+      /** @description Malformed JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The accounts service is unavailable (an account's first write makes its blog profile); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getArticleV1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The article */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["V1ArticleResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The identity service could not be asked for its signing keys; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  deleteArticleV1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The accounts service is unavailable (an account's first write makes its blog profile); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  updateArticleV1: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["V1UpdateArticle"];
+      };
+    };
+    responses: {
+      /** @description The article */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["V1ArticleResponse"];
+        };
+      };
+      /** @description Malformed JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The accounts service is unavailable (an account's first write makes its blog profile); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  listDrafts: {
+    parameters: {
+      query?: {
+        /** @description 1..100 (default 20) */
+        limit?: number;
+        /** @description Items to skip, 0..10000 (default 0) */
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of your unpublished articles */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["V1ArticlesResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The identity service could not be asked for its signing keys; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getArticleLikes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The like count and whether you like it */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Likes"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The identity service could not be asked for its signing keys; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  likeArticle: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The like count and whether you like it */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Likes"];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The accounts service is unavailable (an account's first write makes its blog profile); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  unlikeArticle: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        slug: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The like count and whether you like it */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Likes"];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The accounts service is unavailable (an account's first write makes its blog profile); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  listCategories: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Categories */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            categories: components["schemas"]["Category"][];
+          };
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createCategory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["NewCategory"];
+      };
+    };
+    responses: {
+      /** @description The category */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            category: components["schemas"]["Category"];
+          };
+        };
+      };
+      /** @description Malformed JSON */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Conflict */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The accounts service is unavailable (an account's first write makes its blog profile); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  listCategoryArticles: {
+    parameters: {
+      query?: {
+        /** @description 1..100 (default 20) */
+        limit?: number;
+        /** @description Items to skip, 0..10000 (default 0) */
+        offset?: number;
+      };
+      header?: never;
+      path: {
+        category: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of articles */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["V1ArticlesResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The identity service could not be asked for its signing keys; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  deleteCategory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        category: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not allowed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The accounts service is unavailable (an account's first write makes its blog profile); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  searchArticles: {
+    parameters: {
+      query: {
+        /** @description 1..100 (default 20) */
+        limit?: number;
+        /** @description Items to skip, 0..10000 (default 0) */
+        offset?: number;
+        /** @description Words to find in title, description or body (all must match; the last one as a prefix) */
+        q: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of matching articles and how many match */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["V1ArticlesResponse"];
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The identity service could not be asked for its signing keys; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getRssFeed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The feed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/rss+xml": string;
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getAuthorRssFeed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        username: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The feed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/rss+xml": string;
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getAtomFeed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The feed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/atom+xml": string;
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getAuthorAtomFeed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        username: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The feed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/atom+xml": string;
+        };
+      };
+      /** @description Not modified: `If-None-Match` matched the current `ETag`; no body */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  uploadAvatar: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "image/png": string;
+        "image/jpeg": string;
+        "image/webp": string;
+        "image/gif": string;
+      };
+    };
+    responses: {
+      /** @description Stored; `image` is the new profile image */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Avatar"];
+        };
+      };
+      /** @description Missing, invalid or expired credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body is not application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Rate limited; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The accounts service is unavailable (an account's first write makes its blog profile); retry later */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  getAvatar: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        key: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The image */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "image/png": string;
+          "image/jpeg": string;
+          "image/webp": string;
+          "image/gif": string;
+        };
+      };
+      /** @description Not modified */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not found (or not yours) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Validation failed; `errors` lists each field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+}

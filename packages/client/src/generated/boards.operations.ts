@@ -3,4 +3,83 @@ import type { OperationTable } from "../create";
 import type { paths } from "./boards";
 
 /** Boards API's operations by `operationId`: method and path (`withOperations` makes them methods). */
-export const boardsOperations = {} as const satisfies OperationTable<paths>;
+export const boardsOperations = {
+  /** Liveness check (no authentication) */
+  getHealth: ["GET", "/boards/health"],
+  /** The board's live event stream (WebSocket) */
+  openBoardSocket: ["GET", "/boards/v1/boards/{id}/ws"],
+  /** iCalendar feed of my due cards (`<secret>.ics`) */
+  getCalendarFeed: ["GET", "/boards/v1/calendar/{file}"],
+  /** The boards I belong to */
+  listBoards: ["GET", "/boards/v1/boards"],
+  /** Create a board (optionally from a template) */
+  createBoard: ["POST", "/boards/v1/boards"],
+  /** A board with its lists and cards in order */
+  getBoard: ["GET", "/boards/v1/boards/{id}"],
+  /** Delete a board (admins) */
+  deleteBoard: ["DELETE", "/boards/v1/boards/{id}"],
+  /** Rename a board (admins) */
+  updateBoard: ["PATCH", "/boards/v1/boards/{id}"],
+  /** Save a board as a template */
+  saveBoardAsTemplate: ["POST", "/boards/v1/boards/{id}/template"],
+  /** Add a member by email or user id (admins) */
+  addBoardMember: ["POST", "/boards/v1/boards/{id}/members"],
+  /** Remove a member (admins), or leave (yourself) */
+  removeBoardMember: ["DELETE", "/boards/v1/boards/{id}/members/{userId}"],
+  /** Change a member's role (admins) */
+  updateBoardMember: ["PATCH", "/boards/v1/boards/{id}/members/{userId}"],
+  /** The board's activity log, newest first */
+  listBoardActivity: ["GET", "/boards/v1/boards/{id}/activity"],
+  /** Search and filter the board's cards */
+  searchCards: ["GET", "/boards/v1/boards/{id}/cards"],
+  /** Cards due in a time range */
+  listDueCards: ["GET", "/boards/v1/boards/{id}/calendar"],
+  /** Add a list to a board */
+  createList: ["POST", "/boards/v1/boards/{id}/lists"],
+  /** Rename a list, mark it done, or archive it */
+  updateList: ["PATCH", "/boards/v1/lists/{listId}"],
+  /** Move a list within its board */
+  moveList: ["POST", "/boards/v1/lists/{listId}/move"],
+  /** Add a card to a list */
+  createCard: ["POST", "/boards/v1/lists/{listId}/cards"],
+  /** A card, with its ETag */
+  getCard: ["GET", "/boards/v1/cards/{id}"],
+  /** Delete a card (and its attachments) */
+  deleteCard: ["DELETE", "/boards/v1/cards/{id}"],
+  /** Change some fields of a card (archive with `archived: true`) */
+  updateCard: ["PATCH", "/boards/v1/cards/{id}"],
+  /** Move a card to a position in a list (the same or another), in one step */
+  moveCard: ["POST", "/boards/v1/cards/{id}/move"],
+  /** Add a checklist (optionally with items) */
+  addChecklist: ["POST", "/boards/v1/cards/{id}/checklists"],
+  /** Remove a checklist */
+  deleteChecklist: ["DELETE", "/boards/v1/cards/{id}/checklists/{checklistId}"],
+  /** Add an item to a checklist */
+  addChecklistItem: ["POST", "/boards/v1/cards/{id}/checklists/{checklistId}/items"],
+  /** Tick, untick or rename a checklist item */
+  updateChecklistItem: ["PATCH", "/boards/v1/cards/{id}/checklists/{checklistId}/items/{itemId}"],
+  /** Comment on a card */
+  addComment: ["POST", "/boards/v1/cards/{id}/comments"],
+  /** Delete a comment (its author or a board admin) */
+  deleteComment: ["DELETE", "/boards/v1/cards/{id}/comments/{commentId}"],
+  /** Edit your comment */
+  editComment: ["PATCH", "/boards/v1/cards/{id}/comments/{commentId}"],
+  /** Mark the card as blocked by (`blockedBy`) or blocking (`blocks`) another card of the same board */
+  addCardDependency: ["POST", "/boards/v1/cards/{id}/dependencies"],
+  /** Remove a blocker */
+  removeCardDependency: ["DELETE", "/boards/v1/cards/{id}/dependencies/{blockerId}"],
+  /** The card's activity log, newest first */
+  listCardActivity: ["GET", "/boards/v1/cards/{id}/activity"],
+  /** Attach a file to a card (raw body) */
+  uploadAttachment: ["POST", "/boards/v1/cards/{id}/attachments"],
+  /** Download an attachment (board members only) */
+  downloadAttachment: ["GET", "/boards/v1/cards/{id}/attachments/{attachmentId}"],
+  /** Remove an attachment */
+  deleteAttachment: ["DELETE", "/boards/v1/cards/{id}/attachments/{attachmentId}"],
+  /** A single-use ticket to open the board's WebSocket */
+  createBoardTicket: ["POST", "/boards/v1/boards/{id}/ticket"],
+  /** Create (or regenerate) my iCalendar feed URL */
+  createCalendarFeed: ["POST", "/boards/v1/calendar-feed"],
+  /** Revoke my iCalendar feed URL */
+  revokeCalendarFeed: ["DELETE", "/boards/v1/calendar-feed"],
+} as const satisfies OperationTable<paths>;

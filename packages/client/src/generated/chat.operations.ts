@@ -3,4 +3,59 @@ import type { OperationTable } from "../create";
 import type { paths } from "./chat";
 
 /** Chat API's operations by `operationId`: method and path (`withOperations` makes them methods). */
-export const chatOperations = {} as const satisfies OperationTable<paths>;
+export const chatOperations = {
+  /** Liveness check (no authentication) */
+  getHealth: ["GET", "/chat/health"],
+  /** The unsubscribe page of a chat email's link */
+  showUnsubscribePage: ["GET", "/chat/v1/email/unsubscribe"],
+  /** Turn chat emails off with an unsubscribe link */
+  unsubscribeFromEmails: ["POST", "/chat/v1/email/unsubscribe"],
+  /** Open the room's WebSocket */
+  openRoomSocket: ["GET", "/chat/v1/rooms/{id}/ws"],
+  /** Notifications queued for offline members (dev only) */
+  listDevOutbox: ["GET", "/chat/v1/dev/outbox"],
+  /** List my rooms */
+  listRooms: ["GET", "/chat/v1/rooms"],
+  /** Create a group room */
+  createRoom: ["POST", "/chat/v1/rooms"],
+  /** Open the one-on-one room with a user */
+  openDm: ["POST", "/chat/v1/dm"],
+  /** Get a room with its members */
+  getRoom: ["GET", "/chat/v1/rooms/{id}"],
+  /** Rename a group room (owner or admin) */
+  renameRoom: ["PATCH", "/chat/v1/rooms/{id}"],
+  /** Invite a user (owner or admin) */
+  addMember: ["POST", "/chat/v1/rooms/{id}/members"],
+  /** Remove a member (owner: anyone, admin: members); yourself: leave */
+  removeMember: ["DELETE", "/chat/v1/rooms/{id}/members/{userId}"],
+  /** Change a member's role (owner only) */
+  updateMember: ["PATCH", "/chat/v1/rooms/{id}/members/{userId}"],
+  /** Leave a group room */
+  leaveRoom: ["POST", "/chat/v1/rooms/{id}/leave"],
+  /** Message history */
+  listMessages: ["GET", "/chat/v1/rooms/{id}/messages"],
+  /** Get a WebSocket ticket */
+  createRoomTicket: ["POST", "/chat/v1/rooms/{id}/ticket"],
+  /** Upload a file to a room */
+  uploadAttachment: ["POST", "/chat/v1/rooms/{id}/attachments"],
+  /** Download a file (members only) */
+  downloadAttachment: ["GET", "/chat/v1/rooms/{id}/attachments/{attachmentId}"],
+  /** Search messages in my rooms */
+  searchMessages: ["GET", "/chat/v1/search"],
+  /** Who is online */
+  getPresence: ["GET", "/chat/v1/presence"],
+  /** My notifications */
+  listNotifications: ["GET", "/chat/v1/notifications"],
+  /** The VAPID public key for PushManager.subscribe */
+  getVapidPublicKey: ["GET", "/chat/v1/push/vapid-public-key"],
+  /** My Web Push subscriptions */
+  listPushSubscriptions: ["GET", "/chat/v1/push/subscriptions"],
+  /** Register a Web Push subscription */
+  createPushSubscription: ["POST", "/chat/v1/push/subscriptions"],
+  /** Remove a Web Push subscription */
+  deletePushSubscription: ["DELETE", "/chat/v1/push/subscriptions/{id}"],
+  /** My notification settings */
+  getNotificationSettings: ["GET", "/chat/v1/notifications/settings"],
+  /** Turn chat notification emails on or off */
+  updateNotificationSettings: ["PATCH", "/chat/v1/notifications/settings"],
+} as const satisfies OperationTable<paths>;

@@ -3,4 +3,81 @@ import type { OperationTable } from "../create";
 import type { paths } from "./commerce-gateway";
 
 /** E-commerce microservices's operations by `operationId`: method and path (`withOperations` makes them methods). */
-export const commerceGatewayOperations = {} as const satisfies OperationTable<paths>;
+export const commerceGatewayOperations = {
+  /** Liveness check (no authentication) */
+  getHealth: ["GET", "/commerce/health"],
+  /** Health of every service (no authentication) */
+  getServicesHealth: ["GET", "/commerce/v1/health"],
+  /** An order with its payment and items (aggregated) */
+  getOrderSummary: ["GET", "/commerce/v1/orders/{orderId}/summary"],
+  /** Messages parked on a dead-letter queue (commerce:admin) */
+  listDeadLetters: ["GET", "/commerce/v1/admin/dlq/{queue}"],
+  /** Send parked messages back to their queue (commerce:admin) */
+  redriveDeadLetters: ["POST", "/commerce/v1/admin/dlq/{queue}/redrive"],
+  /** Structured logs of every service (commerce:admin) */
+  listLogs: ["GET", "/commerce/v1/admin/logs"],
+  /** Orders against payments (commerce:admin) */
+  reconcileLedgers: ["GET", "/commerce/v1/admin/reconcile"],
+  /** The service registry (commerce:admin) */
+  getRegistry: ["GET", "/commerce/v1/admin/registry"],
+  /** My profile */
+  getProfile: ["GET", "/commerce/v1/me"],
+  /** Change my profile */
+  updateProfile: ["PATCH", "/commerce/v1/me"],
+  /** My addresses */
+  listAddresses: ["GET", "/commerce/v1/me/addresses"],
+  /** Add an address */
+  createAddress: ["POST", "/commerce/v1/me/addresses"],
+  /** One of my addresses */
+  getAddress: ["GET", "/commerce/v1/me/addresses/{addressId}"],
+  /** Delete an address */
+  deleteAddress: ["DELETE", "/commerce/v1/me/addresses/{addressId}"],
+  /** Change an address */
+  updateAddress: ["PATCH", "/commerce/v1/me/addresses/{addressId}"],
+  /** List products */
+  listProducts: ["GET", "/commerce/v1/products"],
+  /** Create a product (admin) */
+  createProduct: ["POST", "/commerce/v1/products"],
+  /** Get a product */
+  getProduct: ["GET", "/commerce/v1/products/{productId}"],
+  /** Delete a product (admin) */
+  deleteProduct: ["DELETE", "/commerce/v1/products/{productId}"],
+  /** Change a product (admin) */
+  updateProduct: ["PATCH", "/commerce/v1/products/{productId}"],
+  /** A product's stock (admin) */
+  getInventory: ["GET", "/commerce/v1/products/{productId}/inventory"],
+  /** Set a product's units on hand (admin) */
+  setInventory: ["PUT", "/commerce/v1/products/{productId}/inventory"],
+  /** List categories */
+  listCategories: ["GET", "/commerce/v1/categories"],
+  /** Create a category (admin) */
+  createCategory: ["POST", "/commerce/v1/categories"],
+  /** My cart */
+  getCart: ["GET", "/commerce/v1/cart"],
+  /** Empty my cart */
+  clearCart: ["DELETE", "/commerce/v1/cart"],
+  /** Set a product's quantity */
+  setCartItem: ["PUT", "/commerce/v1/cart/items/{productId}"],
+  /** Remove a product */
+  removeCartItem: ["DELETE", "/commerce/v1/cart/items/{productId}"],
+  /** The caller's orders, newest first */
+  listOrders: ["GET", "/commerce/v1/orders"],
+  /** Place an order (starts the saga) */
+  placeOrder: ["POST", "/commerce/v1/orders"],
+  /** One order */
+  getOrder: ["GET", "/commerce/v1/orders/{orderId}"],
+  /** Cancel an order */
+  cancelOrder: ["POST", "/commerce/v1/orders/{orderId}/cancel"],
+  /** The saga timeline of an order */
+  getOrderTimeline: ["GET", "/commerce/v1/orders/{orderId}/timeline"],
+  /** Replay an order's saga from its stored events (commerce:admin) */
+  replayOrder: ["POST", "/commerce/v1/admin/orders/{orderId}/replay"],
+  /** Stripe webhook endpoint (signed events) */
+  receiveStripeWebhook: ["POST", "/commerce/v1/payments/webhooks/stripe"],
+  /** List my payments */
+  listPayments: ["GET", "/commerce/v1/payments"],
+  /** Get one of my payments */
+  getPayment: ["GET", "/commerce/v1/payments/{paymentId}"],
+  /** List my notifications */
+  listNotifications: ["GET", "/commerce/v1/notifications"],
+} as const satisfies OperationTable<paths>;

@@ -11,6 +11,8 @@ import type { paths as ChatPaths } from "./chat";
 import { chatOperations } from "./chat.operations";
 import type { paths as CommerceGatewayPaths } from "./commerce-gateway";
 import { commerceGatewayOperations } from "./commerce-gateway.operations";
+import type { paths as JobsPaths } from "./jobs";
+import { jobsOperations } from "./jobs.operations";
 import type { paths as LinksPaths } from "./links";
 import { linksOperations } from "./links.operations";
 import type { paths as MailPaths } from "./mail";
@@ -32,6 +34,8 @@ export type * as ChatApi from "./chat";
 export { chatOperations } from "./chat.operations";
 export type * as CommerceGatewayApi from "./commerce-gateway";
 export { commerceGatewayOperations } from "./commerce-gateway.operations";
+export type * as JobsApi from "./jobs";
+export { jobsOperations } from "./jobs.operations";
 export type * as LinksApi from "./links";
 export { linksOperations } from "./links.operations";
 export type * as MailApi from "./mail";
@@ -44,7 +48,7 @@ export type * as TodoApi from "./todo";
 export { todoOperations } from "./todo.operations";
 
 /**
- * Identity (`/auth`): Accounts, sessions, JWT + JWKS, API keys. Call an operation by its name or a path
+ * Identity (`/auth`): Accounts, sessions, JWT + JWKS, API keys. Call an operation by its name (`accounts.getHealth()`) or a path
  * written in full (`accounts.GET("/auth/health")`).
  *
  * @example const accounts = createAccountsClient("http://127.0.0.1:8787", { token: accessToken });
@@ -56,7 +60,7 @@ export const createAccountsClient = (
   withOperations(createProductClient<AccountsPaths>(baseUrl, options), accountsOperations);
 
 /**
- * Todo API (`/todo`): Todos with tags, priorities, due dates, bulk actions. Call an operation by its name or a path
+ * Todo API (`/todo`): Todos with tags, priorities, due dates, bulk actions. Call an operation by its name (`todo.getHealth()`) or a path
  * written in full (`todo.GET("/todo/health")`).
  *
  * @example const todo = createTodoClient("http://127.0.0.1:8787", { token: accessToken });
@@ -68,7 +72,7 @@ export const createTodoClient = (
   withOperations(createProductClient<TodoPaths>(baseUrl, options), todoOperations);
 
 /**
- * URL shortener (`/links`): Short links with rules, expiry, QR codes and exact click analytics. Call an operation by its name or a path
+ * URL shortener (`/links`): Short links with rules, expiry, QR codes and exact click analytics. Call an operation by its name (`links.getHealth()`) or a path
  * written in full (`links.GET("/links/health")`).
  *
  * @example const links = createLinksClient("http://127.0.0.1:8787", { token: accessToken });
@@ -80,7 +84,7 @@ export const createLinksClient = (
   withOperations(createProductClient<LinksPaths>(baseUrl, options), linksOperations);
 
 /**
- * Notes API (`/notes`): Nested notebooks, Markdown notes, full-text search, sharing. Call an operation by its name or a path
+ * Notes API (`/notes`): Nested notebooks, Markdown notes, full-text search, sharing. Call an operation by its name (`notes.getHealth()`) or a path
  * written in full (`notes.GET("/notes/health")`).
  *
  * @example const notes = createNotesClient("http://127.0.0.1:8787", { token: accessToken });
@@ -92,7 +96,7 @@ export const createNotesClient = (
   withOperations(createProductClient<NotesPaths>(baseUrl, options), notesOperations);
 
 /**
- * Blog API (`/blog`): RealWorld-compatible blog with drafts, feeds and search. Call an operation by its name or a path
+ * Blog API (`/blog`): RealWorld-compatible blog with drafts, feeds and search. Call an operation by its name (`blog.getHealth()`) or a path
  * written in full (`blog.GET("/blog/health")`).
  *
  * @example const blog = createBlogClient("http://127.0.0.1:8787", { token: accessToken });
@@ -104,7 +108,7 @@ export const createBlogClient = (
   withOperations(createProductClient<BlogPaths>(baseUrl, options), blogOperations);
 
 /**
- * Chat API (`/chat`): Real-time rooms on Durable Objects with gapless resume. Call an operation by its name or a path
+ * Chat API (`/chat`): Real-time rooms on Durable Objects with gapless resume. Call an operation by its name (`chat.getHealth()`) or a path
  * written in full (`chat.GET("/chat/health")`).
  *
  * @example const chat = createChatClient("http://127.0.0.1:8787", { token: accessToken });
@@ -116,7 +120,7 @@ export const createChatClient = (
   withOperations(createProductClient<ChatPaths>(baseUrl, options), chatOperations);
 
 /**
- * Boards API (`/boards`): Trello-like boards with race-free ordering, live updates. Call an operation by its name or a path
+ * Boards API (`/boards`): Trello-like boards with race-free ordering, live updates. Call an operation by its name (`boards.getHealth()`) or a path
  * written in full (`boards.GET("/boards/health")`).
  *
  * @example const boards = createBoardsClient("http://127.0.0.1:8787", { token: accessToken });
@@ -128,7 +132,7 @@ export const createBoardsClient = (
   withOperations(createProductClient<BoardsPaths>(baseUrl, options), boardsOperations);
 
 /**
- * Mail service (`/mail`): One mail service for every product: outboxes drained through a Queue to Cloudflare send_email, an HTTP provider or a local capture. Call an operation by its name or a path
+ * Mail service (`/mail`): One mail service for every product: outboxes drained through a Queue to Cloudflare send_email, an HTTP provider or a local capture. Call an operation by its name (`mail.getHealth()`) or a path
  * written in full (`mail.GET("/mail/health")`).
  *
  * @example const mail = createMailClient("http://127.0.0.1:8787", { token: accessToken });
@@ -140,7 +144,7 @@ export const createMailClient = (
   withOperations(createProductClient<MailPaths>(baseUrl, options), mailOperations);
 
 /**
- * Shop API (`/shop`): Catalog, carts with exact stock reservations, coupons, Stripe checkout, orders and refunds. Call an operation by its name or a path
+ * Shop API (`/shop`): Catalog, carts with exact stock reservations, coupons, Stripe checkout, orders and refunds. Call an operation by its name (`shop.getHealth()`) or a path
  * written in full (`shop.GET("/shop/health")`).
  *
  * @example const shop = createShopClient("http://127.0.0.1:8787", { token: accessToken });
@@ -152,7 +156,7 @@ export const createShopClient = (
   withOperations(createProductClient<ShopPaths>(baseUrl, options), shopOperations);
 
 /**
- * E-commerce microservices (`/commerce`): The shop split into services: users, catalog, cart, orders (saga), payments, notifications, behind one gateway. Call an operation by its name or a path
+ * E-commerce microservices (`/commerce`): The shop split into services: users, catalog, cart, orders (saga), payments, notifications, behind one gateway. Call an operation by its name (`commerceGateway.getHealth()`) or a path
  * written in full (`commerceGateway.GET("/commerce/health")`).
  *
  * @example const commerceGateway = createCommerceGatewayClient("http://127.0.0.1:8787", { token: accessToken });
@@ -162,3 +166,15 @@ export const createCommerceGatewayClient = (
   options?: ProductClientOptions,
 ): Client<CommerceGatewayPaths> & OperationClient<CommerceGatewayPaths, typeof commerceGatewayOperations> =>
   withOperations(createProductClient<CommerceGatewayPaths>(baseUrl, options), commerceGatewayOperations);
+
+/**
+ * Job queue (`/jobs`): Queues with priorities, delays, retries, dependencies, cron schedules, external workers and a live dashboard. Call an operation by its name (`jobs.getHealth()`) or a path
+ * written in full (`jobs.GET("/jobs/health")`).
+ *
+ * @example const jobs = createJobsClient("http://127.0.0.1:8787", { token: accessToken });
+ */
+export const createJobsClient = (
+  baseUrl: string,
+  options?: ProductClientOptions,
+): Client<JobsPaths> & OperationClient<JobsPaths, typeof jobsOperations> =>
+  withOperations(createProductClient<JobsPaths>(baseUrl, options), jobsOperations);

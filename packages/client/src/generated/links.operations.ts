@@ -3,4 +3,29 @@ import type { OperationTable } from "../create";
 import type { paths } from "./links";
 
 /** URL shortener's operations by `operationId`: method and path (`withOperations` makes them methods). */
-export const linksOperations = {} as const satisfies OperationTable<paths>;
+export const linksOperations = {
+  /** Liveness check (no authentication) */
+  getHealth: ["GET", "/links/health"],
+  /** List your links */
+  listLinks: ["GET", "/links/v1/links"],
+  /** Shorten a URL */
+  createLink: ["POST", "/links/v1/links"],
+  /** Shorten up to 100 URLs at once */
+  bulkCreateLinks: ["POST", "/links/v1/links/bulk"],
+  /** Get a link */
+  getLink: ["GET", "/links/v1/links/{id}"],
+  /** Delete a link */
+  deleteLink: ["DELETE", "/links/v1/links/{id}"],
+  /** Change a link */
+  updateLink: ["PATCH", "/links/v1/links/{id}"],
+  /** Click statistics */
+  getLinkStats: ["GET", "/links/v1/links/{id}/stats"],
+  /** Click time series as an SVG chart */
+  getLinkStatsChart: ["GET", "/links/v1/links/{id}/stats.svg"],
+  /** QR code of the short URL */
+  getLinkQrCode: ["GET", "/links/v1/links/{id}/qr"],
+  /** Follow a short link (HEAD works the same) */
+  followLink: ["GET", "/{slug}"],
+  /** Unlock a password-protected link */
+  unlockLink: ["POST", "/{slug}"],
+} as const satisfies OperationTable<paths>;

@@ -3,4 +3,9 @@ import type { OperationTable } from "../create";
 import type { paths } from "./mail";
 
 /** Mail service's operations by `operationId`: method and path (`withOperations` makes them methods). */
-export const mailOperations = {} as const satisfies OperationTable<paths>;
+export const mailOperations = {
+  /** Liveness check (no authentication) */
+  getHealth: ["GET", "/mail/health"],
+  /** Emails the capture provider kept (dev mode only) */
+  listCapturedMessages: ["GET", "/mail/v1/dev/messages"],
+} as const satisfies OperationTable<paths>;

@@ -3,4 +3,85 @@ import type { OperationTable } from "../create";
 import type { paths } from "./notes";
 
 /** Notes API's operations by `operationId`: method and path (`withOperations` makes them methods). */
-export const notesOperations = {} as const satisfies OperationTable<paths>;
+export const notesOperations = {
+  /** Liveness check (no authentication) */
+  getHealth: ["GET", "/notes/health"],
+  /** Read a note through its public link */
+  getPublicNote: ["GET", "/notes/v1/public/{token}"],
+  /** A public note as an HTML page */
+  getPublicNoteHtml: ["GET", "/notes/v1/public/{token}/html"],
+  /** An attachment of a public note */
+  downloadPublicAttachment: ["GET", "/notes/v1/public/{token}/attachments/{attachmentId}"],
+  /** List notebooks */
+  listNotebooks: ["GET", "/notes/v1/notebooks"],
+  /** Create a notebook */
+  createNotebook: ["POST", "/notes/v1/notebooks"],
+  /** Get a notebook */
+  getNotebook: ["GET", "/notes/v1/notebooks/{id}"],
+  /** Delete a notebook and its subtree */
+  deleteNotebook: ["DELETE", "/notes/v1/notebooks/{id}"],
+  /** Rename or move a notebook */
+  updateNotebook: ["PATCH", "/notes/v1/notebooks/{id}"],
+  /** Export a notebook as a ZIP of Markdown files */
+  exportNotebook: ["GET", "/notes/v1/notebooks/{id}/export"],
+  /** List notes */
+  listNotes: ["GET", "/notes/v1/notes"],
+  /** Create a note */
+  createNote: ["POST", "/notes/v1/notes"],
+  /** Import a Markdown file as a note */
+  importNote: ["POST", "/notes/v1/notes/import"],
+  /** Get a note */
+  getNote: ["GET", "/notes/v1/notes/{id}"],
+  /** Move a note to the trash */
+  trashNote: ["DELETE", "/notes/v1/notes/{id}"],
+  /** Update a note */
+  updateNote: ["PATCH", "/notes/v1/notes/{id}"],
+  /** Restore a note from the trash */
+  restoreNote: ["POST", "/notes/v1/notes/{id}/restore"],
+  /** The note rendered as sanitised HTML */
+  renderNoteHtml: ["GET", "/notes/v1/notes/{id}/html"],
+  /** Export a note as Markdown or PDF */
+  exportNote: ["GET", "/notes/v1/notes/{id}/export"],
+  /** Full-text search */
+  searchNotes: ["GET", "/notes/v1/search"],
+  /** List your trashed notes */
+  listTrash: ["GET", "/notes/v1/trash"],
+  /** Empty your trash now */
+  emptyTrash: ["DELETE", "/notes/v1/trash"],
+  /** Delete a trashed note for good */
+  purgeTrashedNote: ["DELETE", "/notes/v1/trash/{id}"],
+  /** List a note's revisions */
+  listRevisions: ["GET", "/notes/v1/notes/{id}/revisions"],
+  /** Get a revision with its content */
+  getRevision: ["GET", "/notes/v1/notes/{id}/revisions/{revisionId}"],
+  /** Restore a revision */
+  restoreRevision: ["POST", "/notes/v1/notes/{id}/revisions/{revisionId}/restore"],
+  /** Who a note is shared with */
+  listNoteShares: ["GET", "/notes/v1/notes/{id}/shares"],
+  /** Share a note with a user by email */
+  shareNote: ["POST", "/notes/v1/notes/{id}/shares"],
+  /** Stop sharing a note with a user */
+  revokeNoteShare: ["DELETE", "/notes/v1/notes/{id}/shares/{userId}"],
+  /** Who a notebook is shared with */
+  listNotebookShares: ["GET", "/notes/v1/notebooks/{id}/shares"],
+  /** Share a notebook (and its subtree) with a user by email */
+  shareNotebook: ["POST", "/notes/v1/notebooks/{id}/shares"],
+  /** Stop sharing a notebook with a user */
+  revokeNotebookShare: ["DELETE", "/notes/v1/notebooks/{id}/shares/{userId}"],
+  /** What others shared with you */
+  listSharedWithMe: ["GET", "/notes/v1/shared"],
+  /** Create the note's public read-only link */
+  createPublicLink: ["POST", "/notes/v1/notes/{id}/public-link"],
+  /** Revoke the note's public link */
+  revokePublicLink: ["DELETE", "/notes/v1/notes/{id}/public-link"],
+  /** List a note's attachments */
+  listAttachments: ["GET", "/notes/v1/notes/{id}/attachments"],
+  /** Attach a file to a note */
+  uploadAttachment: ["POST", "/notes/v1/notes/{id}/attachments"],
+  /** Download an attachment */
+  downloadAttachment: ["GET", "/notes/v1/attachments/{id}"],
+  /** Delete an attachment */
+  deleteAttachment: ["DELETE", "/notes/v1/attachments/{id}"],
+  /** Your tags with their note counts */
+  listTags: ["GET", "/notes/v1/tags"],
+} as const satisfies OperationTable<paths>;

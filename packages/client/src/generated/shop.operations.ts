@@ -3,4 +3,109 @@ import type { OperationTable } from "../create";
 import type { paths } from "./shop";
 
 /** Shop API's operations by `operationId`: method and path (`withOperations` makes them methods). */
-export const shopOperations = {} as const satisfies OperationTable<paths>;
+export const shopOperations = {
+  /** Liveness check (no authentication) */
+  getHealth: ["GET", "/shop/health"],
+  /** The category tree */
+  listCategories: ["GET", "/shop/v1/categories"],
+  /** Create a category (admin) */
+  createCategory: ["POST", "/shop/v1/categories"],
+  /** A category with its breadcrumb and children */
+  getCategory: ["GET", "/shop/v1/categories/{id}"],
+  /** Delete a category (admin) */
+  deleteCategory: ["DELETE", "/shop/v1/categories/{id}"],
+  /** Rename, re-slug, reorder or move a category (admin) */
+  updateCategory: ["PATCH", "/shop/v1/categories/{id}"],
+  /** List and search products */
+  listProducts: ["GET", "/shop/v1/products"],
+  /** Create a product with its variants (admin) */
+  createProduct: ["POST", "/shop/v1/products"],
+  /** A product with its variants and images */
+  getProduct: ["GET", "/shop/v1/products/{id}"],
+  /** Delete a product (admin; soft) */
+  deleteProduct: ["DELETE", "/shop/v1/products/{id}"],
+  /** Update a product (admin) */
+  updateProduct: ["PATCH", "/shop/v1/products/{id}"],
+  /** A product's reviews, newest first */
+  listProductReviews: ["GET", "/shop/v1/products/{id}/reviews"],
+  /** Review a product you received */
+  createReview: ["POST", "/shop/v1/products/{id}/reviews"],
+  /** An image's bytes (public) */
+  getImage: ["GET", "/shop/v1/images/{id}"],
+  /** Get the cart */
+  getCart: ["GET", "/shop/v1/cart"],
+  /** Empty the cart */
+  clearCart: ["DELETE", "/shop/v1/cart"],
+  /** Add a variant to the cart */
+  addCartItem: ["POST", "/shop/v1/cart/items"],
+  /** Remove a line */
+  removeCartItem: ["DELETE", "/shop/v1/cart/items/{id}"],
+  /** Change a line's quantity */
+  setCartItemQuantity: ["PATCH", "/shop/v1/cart/items/{id}"],
+  /** Apply a coupon code */
+  applyCoupon: ["PUT", "/shop/v1/cart/coupon"],
+  /** Remove the coupon */
+  removeCoupon: ["DELETE", "/shop/v1/cart/coupon"],
+  /** Stripe webhook endpoint (signed events) */
+  receiveStripeWebhook: ["POST", "/shop/v1/stripe/webhook"],
+  /** Add a variant (admin) */
+  addVariant: ["POST", "/shop/v1/products/{id}/variants"],
+  /** Delete a variant (admin; soft) */
+  deleteVariant: ["DELETE", "/shop/v1/products/{id}/variants/{variantId}"],
+  /** Update a variant (admin) */
+  updateVariant: ["PATCH", "/shop/v1/products/{id}/variants/{variantId}"],
+  /** Add an image to a product (admin; raw body) */
+  uploadProductImage: ["POST", "/shop/v1/products/{id}/images"],
+  /** Remove an image (admin) */
+  deleteProductImage: ["DELETE", "/shop/v1/products/{id}/images/{imageId}"],
+  /** Change an image's alt text or position (admin) */
+  updateProductImage: ["PATCH", "/shop/v1/products/{id}/images/{imageId}"],
+  /** Delete your review */
+  deleteReview: ["DELETE", "/shop/v1/reviews/{id}"],
+  /** Edit your review */
+  updateReview: ["PATCH", "/shop/v1/reviews/{id}"],
+  /** Your wishlist, newest first */
+  listWishlist: ["GET", "/shop/v1/wishlist"],
+  /** Add a product to your wishlist */
+  addToWishlist: ["PUT", "/shop/v1/wishlist/{id}"],
+  /** Remove a product from your wishlist */
+  removeFromWishlist: ["DELETE", "/shop/v1/wishlist/{id}"],
+  /** List coupons (admin) */
+  listCoupons: ["GET", "/shop/v1/admin/coupons"],
+  /** Create a coupon (admin) */
+  createCoupon: ["POST", "/shop/v1/admin/coupons"],
+  /** Get a coupon (admin) */
+  getCoupon: ["GET", "/shop/v1/admin/coupons/{id}"],
+  /** Delete an unused coupon (admin) */
+  deleteCoupon: ["DELETE", "/shop/v1/admin/coupons/{id}"],
+  /** Change a coupon (admin) */
+  updateCoupon: ["PATCH", "/shop/v1/admin/coupons/{id}"],
+  /** Check out the cart: create the order and its PaymentIntent */
+  checkout: ["POST", "/shop/v1/checkout"],
+  /** The caller's orders, newest first */
+  listOrders: ["GET", "/shop/v1/orders"],
+  /** Every order, newest first (admin) */
+  listAllOrders: ["GET", "/shop/v1/admin/orders"],
+  /** One order with lines, totals, payment, refunds and timeline */
+  getOrder: ["GET", "/shop/v1/orders/{id}"],
+  /** The refunds of an order */
+  listOrderRefunds: ["GET", "/shop/v1/orders/{id}/refunds"],
+  /** Refund an order, fully or partly (admin) */
+  refundOrder: ["POST", "/shop/v1/orders/{id}/refunds"],
+  /** Mark a paid order fulfilled (admin) */
+  fulfillOrder: ["POST", "/shop/v1/orders/{id}/fulfill"],
+  /** Mark a fulfilled order delivered (admin) */
+  deliverOrder: ["POST", "/shop/v1/orders/{id}/deliver"],
+  /** Cancel an order */
+  cancelOrder: ["POST", "/shop/v1/orders/{id}/cancel"],
+  /** Sales per day or week */
+  getSalesReport: ["GET", "/shop/v1/admin/dashboard/sales"],
+  /** Sales per day or week as an SVG chart */
+  getSalesChart: ["GET", "/shop/v1/admin/dashboard/sales.svg"],
+  /** Best-selling products */
+  getTopProducts: ["GET", "/shop/v1/admin/dashboard/top-products"],
+  /** Variants running out */
+  getLowStock: ["GET", "/shop/v1/admin/dashboard/low-stock"],
+  /** Orders per state */
+  getOrdersByState: ["GET", "/shop/v1/admin/dashboard/orders-by-state"],
+} as const satisfies OperationTable<paths>;

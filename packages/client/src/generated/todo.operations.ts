@@ -3,4 +3,33 @@ import type { OperationTable } from "../create";
 import type { paths } from "./todo";
 
 /** Todo API's operations by `operationId`: method and path (`withOperations` makes them methods). */
-export const todoOperations = {} as const satisfies OperationTable<paths>;
+export const todoOperations = {
+  /** Liveness check (no authentication) */
+  getHealth: ["GET", "/todo/health"],
+  /** List todos */
+  listTodos: ["GET", "/todo/v1/todos"],
+  /** Create a todo */
+  createTodo: ["POST", "/todo/v1/todos"],
+  /** Delete all completed todos */
+  clearCompletedTodos: ["DELETE", "/todo/v1/todos"],
+  /** Complete every open todo */
+  completeAllTodos: ["POST", "/todo/v1/todos/complete-all"],
+  /** Get a todo */
+  getTodo: ["GET", "/todo/v1/todos/{id}"],
+  /** Replace a todo */
+  replaceTodo: ["PUT", "/todo/v1/todos/{id}"],
+  /** Delete a todo */
+  deleteTodo: ["DELETE", "/todo/v1/todos/{id}"],
+  /** Update some fields of a todo */
+  updateTodo: ["PATCH", "/todo/v1/todos/{id}"],
+  /** Mark a todo complete (keeps an earlier completedAt) */
+  completeTodo: ["POST", "/todo/v1/todos/{id}/complete"],
+  /** Mark a todo not complete (clears completedAt) */
+  reopenTodo: ["POST", "/todo/v1/todos/{id}/incomplete"],
+  /** List tags with their todo counts */
+  listTags: ["GET", "/todo/v1/tags"],
+  /** Remove a tag from every todo */
+  deleteTag: ["DELETE", "/todo/v1/tags/{name}"],
+  /** Rename a tag on every todo */
+  renameTag: ["PATCH", "/todo/v1/tags/{name}"],
+} as const satisfies OperationTable<paths>;
