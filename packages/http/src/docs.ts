@@ -51,7 +51,12 @@ export type OpenApiOperation = { responses?: Record<string, unknown>; security?:
 export type OpenApiDocument = {
   info?: Record<string, unknown>;
   paths?: Record<string, Record<string, OpenApiOperation>>;
-  components?: { securitySchemes?: Record<string, unknown> };
+  components?: {
+    securitySchemes?: Record<string, unknown>;
+    responses?: Record<string, unknown>;
+    parameters?: Record<string, unknown>;
+    headers?: Record<string, unknown>;
+  };
 };
 
 /**

@@ -109,7 +109,10 @@ export function checkResponse(contract: CompiledContract, facts: ResponseFacts):
   const name = found.operation.operationId ?? `${found.method.toUpperCase()} ${found.template}`;
   const where = `${name} (${facts.method.toUpperCase()} ${found.template}) answered ${facts.status}`;
   const responses = found.operation.responses ?? {};
-  const documented = responses[String(facts.status)] ?? responses[`${String(facts.status)[0]}XX`] ?? responses.default;
+  const listed = responses[String(facts.status)] ?? responses[`${String(facts.status)[0]}XX`] ?? responses.default;
+  // a shared response (`$ref: #/components/responses/X`) is read where it is defined
+  const ref = listed?.$ref?.startsWith("#/components/responses/") ? listed.$ref.slice("#/components/responses/".length) : undefined;
+  const documented = ref ? (contract.doc.components?.responses as Record<string, typeof listed> | undefined)?.[ref] : listed;
   if (!documented) {
     return {
       checked: true,
