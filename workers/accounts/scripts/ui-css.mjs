@@ -2,7 +2,9 @@
 // /auth/v1/ui.css for the pages behind the email links (a Worker has no files to read, and accounts has
 // no page build). Run after changing packages/ui/src/ui.css: `node workers/accounts/scripts/ui-css.mjs`;
 // test/email-links.test.ts fails while the copy differs from the source.
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 const css = readFileSync(new URL("../../../packages/ui/src/ui.css", import.meta.url), "utf8");
 const out = new URL("../src/pages/ui-css.ts", import.meta.url);
@@ -12,3 +14,6 @@ writeFileSync(
     "/** The shared stylesheet of @edgeworks/ui, served at /auth/v1/ui.css. */\n" +
     `export const UI_CSS = ${JSON.stringify(css)};\n`,
 );
+// as biome writes it (quotes, line breaks), so `pnpm lint` accepts the generated file as it is
+const biome = fileURLToPath(new URL("../../../node_modules/@biomejs/biome/bin/biome", import.meta.url));
+spawnSync(process.execPath, [biome, "check", "--write", fileURLToPath(out)], { stdio: "inherit" });
