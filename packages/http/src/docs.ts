@@ -59,6 +59,15 @@ export type OpenApiDocument = {
   };
 };
 
+/** Every operation of a document with its path (path-level keys that are not operations are skipped). */
+export function operationsOf(doc: OpenApiDocument): [path: string, operation: OpenApiOperation][] {
+  return Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+    Object.values(item)
+      .filter((op) => !!op && typeof op === "object" && !Array.isArray(op))
+      .map((op): [string, OpenApiOperation] => [path, op]),
+  );
+}
+
 /**
  * What the platform's middleware adds to every document: `info.license`/`contact`, and a 304 on every GET that
  * answers 200 (conditionalGet answers `If-None-Match` with 304 and no body); and it drops a security scheme no
@@ -67,11 +76,7 @@ export type OpenApiDocument = {
  */
 export function finishDocument<D extends OpenApiDocument>(doc: D): D {
   doc.info = { ...doc.info, ...DOCUMENT_INFO };
-  const used = new Set(
-    Object.values(doc.paths ?? {}).flatMap((item) =>
-      Object.values(item).flatMap((op) => (op.security ?? []).flatMap((s) => Object.keys(s))),
-    ),
-  );
+  const used = new Set(operationsOf(doc).flatMap(([, op]) => (op.security ?? []).flatMap((s) => Object.keys(s))));
   const schemes = doc.components?.securitySchemes;
   for (const name of Object.keys(schemes ?? {})) if (!used.has(name)) delete schemes?.[name];
   for (const item of Object.values(doc.paths ?? {})) {

@@ -2,7 +2,7 @@
 // from the bookmark the client sends back (`X-D1-Bookmark`) or, without one, anywhere
 // ("first-unconstrained": a nearby replica may answer). The session's latest bookmark goes back in the
 // response's `X-D1-Bookmark`, so a client that returns it reads its own writes even from a replica.
-import { ApiError, type OpenApiDocument } from "@edgeworks/http";
+import { ApiError, type OpenApiDocument, operationsOf } from "@edgeworks/http";
 import type { Context, MiddlewareHandler } from "hono";
 
 /** The request and response header that carries a D1 bookmark. */
@@ -130,21 +130,18 @@ export function documentD1Sessions(doc: OpenApiDocument, pathPrefix: string): vo
     description: "The D1 session's bookmark after this request: send it back to read your own writes",
     schema: { type: "string" },
   };
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+  for (const [path, op] of operationsOf(doc)) {
     if (!path.startsWith(pathPrefix)) continue;
-    for (const op of Object.values(item)) {
-      if (!op || typeof op !== "object" || Array.isArray(op)) continue;
-      op.parameters ??= [];
-      const params = op.parameters as { in?: string; name?: string }[];
-      if (!params.some((p) => p.in === "header" && p.name?.toLowerCase() === D1_BOOKMARK_HEADER.toLowerCase())) params.push(parameter);
-      op.responses ??= {};
-      const responses = op.responses;
-      responses["400"] ??= problem400;
-      for (const [status, response] of Object.entries(responses)) {
-        if (!status.startsWith("2") || !response || typeof response !== "object" || "$ref" in response) continue;
-        const r = response as { headers?: Record<string, unknown> };
-        r.headers = { ...r.headers, [D1_BOOKMARK_HEADER]: responseHeader };
-      }
+    op.parameters ??= [];
+    const params = op.parameters as { in?: string; name?: string }[];
+    if (!params.some((p) => p.in === "header" && p.name?.toLowerCase() === D1_BOOKMARK_HEADER.toLowerCase())) params.push(parameter);
+    op.responses ??= {};
+    const responses = op.responses;
+    responses["400"] ??= problem400;
+    for (const [status, response] of Object.entries(responses)) {
+      if (!status.startsWith("2") || !response || typeof response !== "object" || "$ref" in response) continue;
+      const r = response as { headers?: Record<string, unknown> };
+      r.headers = { ...r.headers, [D1_BOOKMARK_HEADER]: responseHeader };
     }
   }
 }

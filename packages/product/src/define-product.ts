@@ -7,6 +7,7 @@ import {
   jsonResponse,
   mountDocs,
   type OpenApiDocument,
+  operationsOf,
 } from "@edgeworks/http";
 import { limitUserWrites } from "@edgeworks/ratelimit";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
@@ -116,13 +117,10 @@ function documentGuardOutage(doc: OpenApiDocument): void {
     headers: { "Retry-After": { description: "Seconds to wait before retrying", schema: { type: "integer" } } },
     content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
   };
-  for (const item of Object.values(doc.paths ?? {})) {
-    for (const op of Object.values(item)) {
-      if (!op || typeof op !== "object" || Array.isArray(op)) continue;
-      if (!(op.security ?? []).some((requirement) => "bearerAuth" in requirement)) continue;
-      op.responses ??= {};
-      op.responses["503"] ??= outage;
-    }
+  for (const [, op] of operationsOf(doc)) {
+    if (!(op.security ?? []).some((requirement) => "bearerAuth" in requirement)) continue;
+    op.responses ??= {};
+    op.responses["503"] ??= outage;
   }
 }
 
