@@ -38,7 +38,11 @@ export function databases() {
 /** Runs wrangler synchronously, inheriting stdio; throws on failure. */
 export function wrangler(args, options = {}) {
   const res = spawnSync(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env: OFFLINE_ENV, stdio: "inherit", ...options });
-  if (res.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed with ${res.status}`);
+  if (res.status !== 0) {
+    // piped output is otherwise lost: the tail of it says why
+    const said = `${res.stdout ?? ""}${res.stderr ?? ""}`.trim().split("\n").slice(-12).join("\n");
+    throw new Error(`wrangler ${args.join(" ")} failed with ${res.status}${said ? `:\n${said}` : ""}`);
+  }
   return res;
 }
 

@@ -54,12 +54,19 @@ export function migrateAll({ persistTo = join(ROOT, ".wrangler", "state"), remot
   const failed = [];
   for (const db of dbs) {
     const where = remote ? ["--remote"] : ["--local", "--persist-to", persistTo];
-    try {
-      exec(["d1", "migrations", "apply", db.database, "-c", db.config, ...where]);
-      if (!quiet) console.log(`migrated ${db.database}`);
-    } catch (err) {
-      failed.push(`${db.database}: ${err.message}`);
-      if (!quiet) console.error(`failed to migrate ${db.database}: ${err.message}`);
+    // a second attempt: on a loaded machine the local apply's workerd now and then exits 1 without a word
+    // (seen once in CI); applied migrations are recorded, so a retry only applies what is missing
+    for (let attempt = 1; ; attempt++) {
+      try {
+        exec(["d1", "migrations", "apply", db.database, "-c", db.config, ...where]);
+        if (!quiet) console.log(`migrated ${db.database}`);
+        break;
+      } catch (err) {
+        if (attempt < 2 && !remote) continue;
+        failed.push(`${db.database}: ${err.message}`);
+        if (!quiet) console.error(`failed to migrate ${db.database}: ${err.message}`);
+        break;
+      }
     }
   }
   if (failed.length) throw new Error(`migrations failed for ${failed.length} of ${dbs.length} databases:\n${failed.join("\n")}`);

@@ -24,6 +24,24 @@ describe("pnpm db:migrate --remote", () => {
   });
 });
 
+describe("pnpm db:migrate (local)", () => {
+  it("tries a failed local apply once more and fails only when the second attempt fails too", () => {
+    const calls = [];
+    const run = (args) => {
+      calls.push(args[3]);
+      const tries = calls.filter((c) => c === args[3]).length;
+      if (args[3] === "edgeworks-todo" && tries === 1) throw new Error("workerd exited");
+      if (args[3] === "edgeworks-links") throw new Error("still broken");
+    };
+    expect(() => migrateAll({ persistTo: "/nonexistent", quiet: true, run })).toThrow(
+      /failed for 1 of \d+ databases:\nedgeworks-links: still broken$/,
+    );
+    expect(calls.filter((c) => c === "edgeworks-todo")).toHaveLength(2);
+    expect(calls.filter((c) => c === "edgeworks-links")).toHaveLength(2);
+    expect(calls.filter((c) => c === "edgeworks-blog")).toHaveLength(1);
+  });
+});
+
 describe("databaseId", () => {
   it("reads the id of the named database only", async () => {
     const { databaseId } = await import("../migrate.mjs");
