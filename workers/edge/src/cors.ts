@@ -31,7 +31,7 @@ const allowList = (raw: string) => {
  *
  * @example app.use(corsFor({ origins: (env) => env.CORS_ORIGINS ?? "", ... }));
  */
-export function corsFor(options: CorsOptions): MiddlewareHandler<{ Bindings: { CORS_ORIGINS?: string } }> {
+export function corsFor<E extends { Bindings: { CORS_ORIGINS?: string } }>(options: CorsOptions): MiddlewareHandler<E> {
   const methods = options.methods.join(", ");
   const headers = options.headers.join(", ");
   const expose = options.exposeHeaders.join(", ");

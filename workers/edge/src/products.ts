@@ -9,6 +9,8 @@ export interface Product {
   binding: ProductBinding;
   name: string;
   description: string;
+  /** A second prefix served as sent, with no front-door CORS: the API gateway's proxied traffic (`/gw`). */
+  passThrough?: string;
 }
 
 /**
@@ -16,12 +18,13 @@ export interface Product {
  * entry there; `pnpm typecheck` (scripts/check-registry.mjs) fails until wrangler.toml, tsconfig.json,
  * README.md and worker-configuration.d.ts agree with it.
  */
-export const PRODUCTS: readonly Product[] = registry.products.map(({ prefix, binding, name, description }) => ({
-  prefix,
+export const PRODUCTS: readonly Product[] = registry.products.map((entry) => ({
+  prefix: entry.prefix,
+  ...("passThrough" in entry && typeof entry.passThrough === "string" ? { passThrough: entry.passThrough } : {}),
   // JSON widens the binding to string; check-registry.mjs holds it equal to wrangler.toml's [[services]], which Env comes from
-  binding: binding as ProductBinding,
-  name,
-  description,
+  binding: entry.binding as ProductBinding,
+  name: entry.name,
+  description: entry.description,
 }));
 
 /** One product in the front door's document index (`GET /openapi.json`). */
@@ -63,7 +66,13 @@ export function routeFor(pathname: string): Product | undefined {
   return PRODUCTS.find((p) => p.binding === "LINKS");
 }
 
-/** The product whose prefix owns `pathname` (`/todo` and `/todo/...`, never `/todos`). */
+const owns = (prefix: string | undefined, pathname: string): boolean =>
+  prefix !== undefined && (pathname === prefix || pathname.startsWith(`${prefix}/`));
+
+/** The product whose prefix (or pass-through prefix) owns `pathname` (`/todo` and `/todo/...`, never `/todos`). */
 export function productFor(pathname: string): Product | undefined {
-  return PRODUCTS.find((p) => pathname === p.prefix || pathname.startsWith(`${p.prefix}/`));
+  return PRODUCTS.find((p) => owns(p.prefix, pathname) || owns(p.passThrough, pathname));
 }
+
+/** Whether `pathname` is under a product's pass-through prefix (no front-door CORS there). */
+export const isPassThrough = (pathname: string): boolean => PRODUCTS.some((p) => owns(p.passThrough, pathname));

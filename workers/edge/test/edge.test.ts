@@ -17,6 +17,10 @@ describe("routing", () => {
     ["/chat/", "chat"],
     ["/chat/v1/rooms", "chat"],
     ["/boards/v1/boards", "boards"],
+    ["/gateway/v1/workspaces", "gateway"],
+    ["/gw/acme/v1/users/7?x=1", "gateway"],
+    ["/gw", "gateway"],
+    ["/gws", "links"],
     ["/blogs", "links"],
     ["/_docs/swagger-ui-bundle.js", "docs"],
     ["/aB3-x_9", "links"],
@@ -28,6 +32,16 @@ describe("routing", () => {
     const body = await res.json<Echo>();
     expect(body.service).toBe(service);
     expect(body.url).toBe(`http://edge.test${path}`);
+  });
+
+  it("the gateway's proxied traffic gets no front-door CORS: its preflight reaches the gateway", async () => {
+    const headers = { Origin: "https://app.example.com", "Access-Control-Request-Method": "PUT" };
+    const proxied = await SELF.fetch("http://edge.test/gw/acme/v1/users", { method: "OPTIONS", headers });
+    expect(proxied.headers.get("X-Upstream")).toBe("gateway");
+    expect(proxied.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    const admin = await SELF.fetch("http://edge.test/gateway/v1/workspaces", { method: "OPTIONS", headers });
+    expect(admin.status).toBe(204);
+    expect(admin.headers.get("Access-Control-Allow-Origin")).toBe("https://app.example.com");
   });
 
   it("forwards method, headers and body", async () => {

@@ -14,7 +14,7 @@ export const GENERATED_SLUG_LENGTH = 7;
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
   // every registered product's prefix (products.json, so a product made by `pnpm new` is covered) and
   // the ones ARCHITECTURE.md plans
-  ...registry.products.map((p) => p.prefix.slice(1)),
+  ...registry.products.flatMap((p) => ("passThrough" in p ? [p.prefix, p.passThrough] : [p.prefix]).map((x) => String(x).slice(1))),
   "auth",
   "todo",
   "links",

@@ -9,6 +9,11 @@ describe("reserved slugs", () => {
     expect(isReservedSlug(word.toUpperCase())).toBe(true);
   });
 
+  test("a pass-through prefix (the gateway's gw) is reserved", () => {
+    expect(isReservedSlug("gw")).toBe(true);
+    expect(isReservedSlug("GW")).toBe(true);
+  });
+
   test("an ordinary word is not", () => {
     expect(isReservedSlug("summer-sale")).toBe(false);
   });
