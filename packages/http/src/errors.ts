@@ -20,8 +20,11 @@ export const ERROR_STATUS = {
   validation_failed: 422,
   upgrade_required: 426,
   rate_limited: 429,
+  headers_too_large: 431,
   internal: 500,
+  bad_gateway: 502,
   service_unavailable: 503,
+  gateway_timeout: 504,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -42,8 +45,11 @@ const TITLES: Record<ErrorCode, string> = {
   validation_failed: "Validation failed",
   upgrade_required: "Upgrade required",
   rate_limited: "Too many requests",
+  headers_too_large: "Request header fields too large",
   internal: "Internal server error",
+  bad_gateway: "Bad gateway",
   service_unavailable: "Service unavailable",
+  gateway_timeout: "Gateway timeout",
 };
 
 /** One field-level validation failure, as listed in a 422 problem's `errors`. */
