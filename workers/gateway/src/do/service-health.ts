@@ -1,33 +1,37 @@
 import { DurableObject } from "cloudflare:workers";
-import { ApiError } from "@edgeworks/http";
-import { asResult, type MigrationStep, migrate, type Result } from "@edgeworks/realtime";
+import { type MigrationStep, migrate } from "@edgeworks/realtime";
+import type { AttemptOutcome, CompiledService } from "../contract";
+import type { HealthStates } from "../health/types";
 
-/** The object's SQLite schema: append a step for every change, never edit a deployed one. */
-const MIGRATIONS: readonly MigrationStep[] = ["CREATE TABLE counters (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL)"];
+const MIGRATIONS: readonly MigrationStep[] = [];
 
-/**
- * One object per `idFromName(key)`: named counters in its own SQLite storage, versioned by
- * packages/realtime's `migrate`. RPC methods return a `Result` (expected failures as data); the Worker
- * `unwrap`s it into problem+json. For WebSocket rooms, add realtime's `SocketHub` (see workers/chat).
- */
+/** SKELETON (C2 is filling it in): one object per service, health and breakers of its targets. */
 export class ServiceHealth extends DurableObject<Env> {
+  /** The object's clock (epoch ms); tests replace it through runInDurableObject. */
+  now: () => number = Date.now;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // no request reaches the object before its storage is migrated
     ctx.blockConcurrencyWhile(async () => migrate(ctx.storage, MIGRATIONS));
   }
 
-  /** Adds one to the counter `name` (1..100 characters) and returns its new value. */
-  async increment(name: string): Promise<Result<number>> {
-    return asResult(() => {
-      if (name.length === 0 || name.length > 100) throw new ApiError("validation_failed", "A counter name is 1..100 characters");
-      const row = this.ctx.storage.sql
-        .exec<{ value: number }>(
-          "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-          name,
-        )
-        .one();
-      return row.value;
-    });
+  /** Sets the service's config (ignored when `version` is older than the one it has); true when applied. */
+  async configure(_service: CompiledService, _version: number): Promise<boolean> {
+    return true;
+  }
+
+  /** Records attempts' outcomes (passive health, breaker windows) and returns the states after them. */
+  async report(_outcomes: AttemptOutcome[]): Promise<HealthStates> {
+    return this.states();
+  }
+
+  /** Whether a request may probe a half-open target now. */
+  async acquireProbe(_targetId: string): Promise<boolean> {
+    return true;
+  }
+
+  /** Every target's state. */
+  async states(): Promise<HealthStates> {
+    return { version: null, at: this.now(), targets: {} };
   }
 }

@@ -1,7 +1,7 @@
-// PLACEHOLDER (integrator): the health owner replaces this module.
+// The cron: every workspace's current snapshot → syncHealth (re-arms active checks, keeps objects configured).
 
 /**
- * The cron: re-arms every service's active health checks.
+ * The scheduled handler: configures every monitored service of every workspace (WIP: C2).
  *
  * @example export default gateway.worker({ scheduled: runHealthCron });
  */
