@@ -57,6 +57,39 @@ export interface WorkerTestOptions {
   meshBindings?: Record<string, Record<string, string>>;
   /** Where the `mesh` folder names are (default: the repository's workers/; the fixtures use their own). */
   meshDir?: string | URL;
+  /**
+   * Extra Workers run beside the Worker under test (fake upstreams, stand-ins), each bound to it as a service
+   * binding named `bindAs` (when given). A `.ts` script is transpiled (types stripped, no bundling: it may
+   * import nothing but `cloudflare:*`/runtime modules); the same script may run several times under other names.
+   */
+  auxiliaryWorkers?: AuxiliaryWorker[];
+}
+
+/** One extra Worker of {@link WorkerTestOptions.auxiliaryWorkers}. */
+export interface AuxiliaryWorker {
+  /** Its Miniflare name (unique in the run). */
+  name: string;
+  /** A module Worker: `.js` as is, `.ts` with its types stripped. */
+  scriptPath: string | URL;
+  /** The service binding the Worker under test gets for it. */
+  bindAs?: string;
+  /** Its vars. */
+  bindings?: Record<string, string>;
+  compatibilityDate?: string;
+}
+
+/** The Miniflare definition of an auxiliary Worker (a `.ts` module is transpiled once per script). */
+async function auxiliaryWorker(worker: AuxiliaryWorker) {
+  const path = typeof worker.scriptPath === "string" ? worker.scriptPath : fileURLToPath(worker.scriptPath);
+  const common = { name: worker.name, compatibilityDate: worker.compatibilityDate ?? "2026-04-01", bindings: worker.bindings ?? {} };
+  if (!path.endsWith(".ts")) return { ...common, modules: true, scriptPath: path };
+  const [{ readFile }, ts] = await Promise.all([import("node:fs/promises"), import("typescript")]);
+  const source = await readFile(path, "utf8");
+  const { outputText } = ts.default.transpileModule(source, {
+    compilerOptions: { module: ts.default.ModuleKind.ESNext, target: ts.default.ScriptTarget.ES2022 },
+    fileName: path,
+  });
+  return { ...common, modules: [{ type: "ESModule" as const, path: path.replace(/\.ts$/, ".js"), contents: outputText }] };
 }
 
 /**
@@ -68,7 +101,13 @@ export interface WorkerTestOptions {
  */
 export async function workerTestConfig(options: WorkerTestOptions): Promise<ViteUserConfig> {
   const standIn = options.accountsWorker ?? (options.fakeAccounts ? fakeAccountsWorker(options.fakeAccounts) : undefined);
-  const accounts = standIn ? { serviceBindings: { ACCOUNTS: standIn.name }, workers: [standIn] } : {};
+  const aux = await Promise.all((options.auxiliaryWorkers ?? []).map(auxiliaryWorker));
+  const auxBindings = Object.fromEntries((options.auxiliaryWorkers ?? []).flatMap((w) => (w.bindAs ? [[w.bindAs, w.name] as const] : [])));
+  const accounts = standIn
+    ? { serviceBindings: { ACCOUNTS: standIn.name, ...auxBindings }, workers: [standIn, ...aux] }
+    : aux.length
+      ? { serviceBindings: auxBindings, workers: aux }
+      : {};
   const stripe = options.stripe ? await stripeBindings() : {};
   const migrations = options.migrations ?? (options.database ? migrationsDir(options.database) : undefined);
   if (!migrations) throw new Error(`workerTestConfig(${options.name}): give \`database\` or \`migrations\``);
