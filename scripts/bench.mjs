@@ -9,7 +9,9 @@
 // Then commerce (scripts/bench/commerce.mjs), under `pnpm dev` itself: orders per second end to end (placed →
 // confirmed) and the gateway's overhead (the same read through the gateway and to the catalog service directly).
 // Then jobs (scripts/bench/jobs.mjs), under `pnpm dev`: no-op jobs end to end and enqueue latency next to BullMQ on redis-server.
-// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--chat-seconds 15] [--only lean|wrangler|chat|shop|commerce|jobs]
+// Then the API gateway (scripts/bench/gateway.mjs), under `pnpm dev`: a proxied request (auth + rate limit) next to
+// the same upstream Worker called directly, at 50 connections (the issue's load, whatever --connections says).
+// Usage: node scripts/bench.mjs [--seconds 10] [--connections 10] [--chat-seconds 15] [--only lean|wrangler|chat|shop|commerce|jobs|gateway]
 import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -17,6 +19,7 @@ import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { benchChatFanout, fanoutMarkdown, writeFanoutSection } from "./bench/chat-fanout.mjs";
 import { benchCommerce, commerceMarkdown, writeCommerceSection } from "./bench/commerce.mjs";
+import { benchGateway, gatewayMarkdown, writeGatewaySection } from "./bench/gateway.mjs";
 import { benchJobs, jobsMarkdown, writeJobsSection } from "./bench/jobs.mjs";
 import { buildBundles, startLean } from "./bench/lean.mjs";
 import { measure } from "./bench/measure.mjs";
@@ -154,8 +157,9 @@ let chat;
 let shop;
 let commerce;
 let jobs;
+let gatewayResult;
 try {
-  if (values.only !== "wrangler" && values.only !== "commerce" && values.only !== "jobs") {
+  if (values.only !== "wrangler" && values.only !== "commerce" && values.only !== "jobs" && values.only !== "gateway") {
     console.log("building bundles…");
     const bundles = buildBundles(join(work, "dist"));
     const persistTo = join(work, "lean-state");
@@ -223,6 +227,12 @@ try {
     console.log("measuring jobs (pnpm dev) and BullMQ (redis-server)…");
     jobs = await benchJobs({ work: join(work, "jobs") });
   }
+  if (values.only === undefined || values.only === "gateway") {
+    for (const stop of stops.reverse()) await stop();
+    stops.length = 0;
+    console.log("measuring the API gateway (pnpm dev): proxied vs the upstream directly…");
+    gatewayResult = await benchGateway({ seconds, connections: 50, work: join(work, "gateway") });
+  }
 } finally {
   for (const stop of stops.reverse()) await stop();
   rmSync(work, { recursive: true, force: true });
@@ -278,5 +288,10 @@ if (jobs) {
   const section = jobsMarkdown(jobs);
   console.log(`\n${section}`);
   writeJobsSection(section);
+}
+if (gatewayResult) {
+  const section = gatewayMarkdown(gatewayResult);
+  console.log(`\n${section}`);
+  writeGatewaySection(section);
 }
 console.log("written to bench/results.md");

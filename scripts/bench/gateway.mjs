@@ -1,0 +1,254 @@
+// API gateway (issue 14): a proxied request next to the same upstream called directly, under `pnpm dev` itself.
+// Fairness: the upstream is the bare baseline Worker (scripts/bench/baseline.mjs, a fixed 200) in its own wrangler
+// dev, reached on the Miniflare socket behind wrangler's proxy both ways, so the direct row and the proxied rows
+// end in the same socket, runtime and Worker; only what sits in front differs. (A Node upstream would be unfair
+// the other way: Node answers ~10× faster than any Worker under wrangler dev, so the ratio would measure workerd,
+// not the gateway.) The gateway reaches it as a loopback URL target (allowed under pnpm dev, DEV_MODE=true), over
+// real TCP, as it reaches an https origin in production.
+// Rows (autocannon, C connections, S seconds each after a 2 s warm-up):
+//   a. the upstream directly (its Miniflare socket)                                  ← the reference
+//   b. the gateway Worker directly (`MF-Route-Override`), a route with no plugins     → upstream
+//   c. the gateway Worker directly, a route with `auth` (API key) + `rate-limit`       → upstream   ← the goal row
+//   d. the front door (edge → gateway, auth + rate-limit) on the Miniflare socket      → upstream
+//   e. as a client sees it: wrangler dev's proxy → front door → gateway (auth + rate-limit) → upstream
+//   f. the upstream through its own wrangler dev proxy (e's reference: the same proxy in front of it)
+// The rate limit is real (the RateLimiter Durable Object is asked on every request) but huge, so nothing is
+// refused; every proxied request is also logged through the Queue into D1, as in production.
+// Used by scripts/bench.mjs (`pnpm bench`, or `node scripts/bench.mjs --only gateway`).
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { findWorkersEntry, freePort, ROOT, ROUTE_OVERRIDE_HEADER, spawnWrangler } from "../lib.mjs";
+import { measure } from "./measure.mjs";
+
+/** The goal of issue 14: proxied req/s ≥ this × the upstream's directly (row c ÷ row a). */
+export const GATEWAY_MIN_RATIO = 0.7;
+
+async function call(origin, path, { token, json, method, headers = {}, expect } = {}) {
+  const res = await fetch(`${origin}${path}`, {
+    method: method ?? (json === undefined ? "GET" : "POST"),
+    headers: {
+      ...(json === undefined ? {} : { "Content-Type": "application/json" }),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  const text = await res.text();
+  if (expect ? res.status !== expect : !res.ok)
+    throw new Error(`${method ?? (json === undefined ? "GET" : "POST")} ${path}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function waitFor(url, { ms = 600_000, headers = {}, status } = {}) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const got = await fetch(url, { headers }).then(
+      (r) => (status ? r.status === status : r.ok),
+      () => false,
+    );
+    if (got) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+const stopGroup = async (child) => {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+};
+
+/** A workspace whose two routes proxy to `upstream`: `/plain/*` bare, `/bench/*` behind auth + a huge rate limit. */
+async function seed(origin, upstream) {
+  const run = Date.now().toString(36);
+  const { accessToken: token } = await call(origin, "/auth/v1/register", {
+    json: { email: `bench-gateway-${run}@example.com`, password: "benchmark password" },
+    expect: 201,
+  });
+  const slug = `bench-${run}`;
+  await call(origin, "/gateway/v1/workspaces", { token, json: { slug, name: "Benchmark" }, expect: 201 });
+  await call(origin, `/gateway/v1/workspaces/${slug}/config`, {
+    token,
+    method: "PUT",
+    json: {
+      services: [{ name: "upstream", algorithm: "round-robin", retries: 0, targets: [{ url: upstream }] }],
+      routes: [
+        { name: "plain", paths: ["/plain/*"], methods: ["GET"], service: "upstream" },
+        {
+          name: "bench",
+          paths: ["/bench/*"],
+          methods: ["GET"],
+          service: "upstream",
+          plugins: [
+            { name: "auth", config: { methods: ["key"] } },
+            { name: "rate-limit", config: { algorithm: "gcra", limit: 1_000_000, windowSeconds: 1, by: "consumer" } },
+          ],
+        },
+      ],
+      consumers: [{ username: "bench", groups: [] }],
+    },
+  });
+  const { key } = await call(origin, `/gateway/v1/workspaces/${slug}/consumers/bench/keys`, { token, json: {}, expect: 201 });
+  return { slug, key };
+}
+
+/**
+ * Starts pnpm dev (its own port and state; console logs of the gateway at warn) and the baseline Worker in its own
+ * wrangler dev, configures a workspace through the admin API and measures the six rows.
+ */
+export async function benchGateway({ seconds = 10, connections = 50, work } = {}) {
+  const load = loadavg()[0];
+  const dir = work ?? mkdtempSync(join(tmpdir(), "edgeworks-bench-gateway-"));
+  mkdirSync(dir, { recursive: true });
+  const [port, inspector, stripePort, basePort, baseInspector] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+  let log = "";
+  const dev = spawn(
+    process.execPath,
+    [
+      "scripts/dev.mjs",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspector),
+      "--persist-to",
+      join(dir, "state"),
+      "--log-level",
+      "error",
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        CI: "true",
+        STRIPE_FAKE_PORT: String(stripePort),
+        DEV_CRON_SECONDS: "0",
+        DEV_VARS: JSON.stringify({ gateway: { LOG_LEVEL: "warn" } }),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  dev.stdout.on("data", (d) => (log = (log + d).slice(-20_000)));
+  dev.stderr.on("data", (d) => (log = (log + d).slice(-20_000)));
+  const base = spawnWrangler(
+    [
+      "dev",
+      "-c",
+      "scripts/bench/baseline.wrangler.toml",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(basePort),
+      "--inspector-port",
+      String(baseInspector),
+      "--persist-to",
+      join(dir, "base-state"),
+      "--log-level",
+      "error",
+      "--show-interactive-dev-session=false",
+    ],
+    { stdio: "ignore", detached: true },
+  );
+  try {
+    const origin = `http://127.0.0.1:${port}`;
+    const baseOrigin = `http://127.0.0.1:${basePort}`;
+    await Promise.all([
+      waitFor(`${origin}/health`).catch((e) => Promise.reject(new Error(`${e.message}\n${log}`))),
+      waitFor(`${baseOrigin}/`),
+    ]);
+    await waitFor(`${origin}/gateway/health`);
+    const entry = await findWorkersEntry(dev.pid, { exclude: [port] });
+    const baseEntry = await findWorkersEntry(base.pid, { exclude: [basePort], probeWorker: "edgeworks-bench-baseline" });
+    if (!entry || !baseEntry) throw new Error("the Miniflare socket behind wrangler's proxy was not found (Linux only)");
+
+    const { slug, key } = await seed(origin, baseEntry);
+    const apikey = { apikey: key };
+    const toGateway = { [ROUTE_OVERRIDE_HEADER]: "edgeworks-gateway" };
+    // config takes effect within about a second
+    await waitFor(`${entry}/gw/${slug}/bench/x`, { ms: 15_000, headers: { ...apikey, ...toGateway } });
+    await waitFor(`${origin}/gw/${slug}/plain/x`, { ms: 15_000 });
+
+    const rows = [];
+    const row = async (letter, name, url, headers = {}) =>
+      rows.push({ letter, name, ...(await measure({ url, headers, connections, seconds })) });
+    await row("a", "upstream directly (bare Worker, its Miniflare socket)", `${baseEntry}/item`);
+    await row("b", "gateway Worker directly, no plugins → upstream", `${entry}/gw/${slug}/plain/item`, toGateway);
+    await row("c", "gateway Worker directly, auth (key) + rate-limit → upstream", `${entry}/gw/${slug}/bench/item`, {
+      ...apikey,
+      ...toGateway,
+    });
+    await row("d", "front door → gateway, auth + rate-limit → upstream (Miniflare socket)", `${entry}/gw/${slug}/bench/item`, apikey);
+    await row(
+      "e",
+      "client view: wrangler dev proxy → front door → gateway, auth + rate-limit → upstream",
+      `${origin}/gw/${slug}/bench/item`,
+      apikey,
+    );
+    await row("f", "upstream through its own wrangler dev proxy (e's reference)", `${baseOrigin}/item`);
+    return { config: { seconds, connections, load }, rows };
+  } catch (error) {
+    throw new Error(`${error.message}\n--- pnpm dev, last output:\n${log.slice(-5000)}`);
+  } finally {
+    await Promise.all([stopGroup(dev), stopGroup(base)]);
+    if (!work) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The results as a Markdown section for bench/results.md. */
+export function gatewayMarkdown(r) {
+  const f = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "–");
+  const by = (l) => r.rows.find((x) => x.letter === l);
+  const [a, b, c, d, e, fRow] = ["a", "b", "c", "d", "e", "f"].map(by);
+  const ref = (x) => (x.letter === "e" || x.letter === "f" ? fRow : a);
+  const ratio = c.rps / a.rps;
+  return [
+    "## API gateway",
+    "",
+    `${new Date().toISOString()} · wrangler dev (\`pnpm dev\` itself, the gateway with the whole platform) and the bare baseline Worker ` +
+      `in its own wrangler dev as the upstream · load average ${f(r.config.load)} on ${cpus().length} cores at the start · ` +
+      `autocannon ${r.config.connections} connections, ${r.config.seconds} s per row after a 2 s warm-up.`,
+    "",
+    "The same upstream both ways: the bare Worker on the Miniflare socket behind its wrangler dev proxy, which the gateway reaches as a " +
+      "loopback URL target (real TCP, allowed only under `pnpm dev`). Rows b-d are sent to pnpm dev's Miniflare socket " +
+      "(`MF-Route-Override: edgeworks-gateway` for b and c), so only what stands in front of the upstream differs. " +
+      "The rate limit asks the RateLimiter Durable Object on every request (a huge GCRA limit, nothing refused); every " +
+      "proxied request is logged through the Queue into D1.",
+    "",
+    "| row | target | req/s | p50 ms | p99 ms | × reference req/s | p99 overhead ms |",
+    "|---|---|---:|---:|---:|---:|---:|",
+    ...r.rows.map(
+      (x) =>
+        `| ${x.letter} | ${x.name} | ${f(x.rps, 0)} | ${x.p50} | ${x.p99} | ${f(x.rps / ref(x).rps, 2)} | ${x === ref(x) ? "–" : f(x.p99 - ref(x).p99, 0)} |`,
+    ),
+    "",
+    `**Proxied with auth + rate-limit (c ÷ a): ${f(ratio, 2)}× the upstream's req/s directly (goal ≥ ${GATEWAY_MIN_RATIO}: ` +
+      `${ratio >= GATEWAY_MIN_RATIO ? "met" : "NOT met"}), p50 ${c.p50} vs ${a.p50} ms, p99 ${c.p99} vs ${a.p99} ms (+${f(c.p99 - a.p99, 0)} ms).** ` +
+      `Without plugins (b ÷ a): ${f(b.rps / a.rps, 2)}×; with the front door (d ÷ a): ${f(d.rps / a.rps, 2)}×; ` +
+      `as a client sees it through wrangler dev's proxy (e ÷ f): ${f(e.rps / fRow.rps, 2)}×.`,
+    "",
+  ].join("\n");
+}
+
+/** Replaces the "## API gateway" section of bench/results.md (or appends it), keeping everything else. */
+export function writeGatewaySection(section) {
+  const file = join(ROOT, "bench", "results.md");
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n";
+  const start = current.indexOf("## API gateway");
+  if (start === -1) return writeFileSync(file, `${current.trimEnd()}\n\n${section}`);
+  const after = current.indexOf("\n## ", start + 1);
+  writeFileSync(file, `${current.slice(0, start)}${section}${after === -1 ? "" : current.slice(after + 1)}`);
+}
+
+// `node scripts/bench/gateway.mjs [seconds] [connections]` runs this part alone and prints the section.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [seconds, connections] = process.argv.slice(2).map(Number);
+  const r = await benchGateway({ seconds: seconds || undefined, connections: connections || undefined });
+  console.log(gatewayMarkdown(r));
+}
