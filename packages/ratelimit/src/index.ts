@@ -1,4 +1,5 @@
 export * from "./client";
 export * from "./gcra";
 export * from "./middleware";
-export { RateLimiter } from "./rate-limiter";
+export { type LimitSpec, type MultiDecision, RateLimiter } from "./rate-limiter";
+export * from "./windows";

@@ -2,7 +2,7 @@ import { ApiError } from "@edgeworks/http";
 import type { Context, Env as HonoEnv, MiddlewareHandler } from "hono";
 import { clientNetwork } from "./client";
 import type { RateDecision, RatePolicy } from "./gcra";
-import type { RateLimiter } from "./rate-limiter";
+import type { LimitSpec, MultiDecision, RateLimiter } from "./rate-limiter";
 
 /** The binding type a Worker declares for the RateLimiter class. */
 export type RateLimiterNamespace = DurableObjectNamespace<RateLimiter>;
@@ -14,6 +14,22 @@ export type RateLimiterNamespace = DurableObjectNamespace<RateLimiter>;
  */
 export async function consumeRateLimit(ns: RateLimiterNamespace, key: string, policy: RatePolicy, cost = 1): Promise<RateDecision> {
   return ns.get(ns.idFromName(key)).consume(policy, cost);
+}
+
+/**
+ * Asks the RateLimiter for `key` to take `cost` from every one of `limits` at once (all or none), e.g. a
+ * sliding window and a monthly quota; `at` is the caller's clock (tests inject one).
+ *
+ * @example const { allowed } = await decideRateLimit(env.RATE_LIMITER, "gw:ws:rte:ip:1.2.3.4", [{ name: "rate", algorithm: "fixed-window", policy: { limit: 5, windowMs: 1000 } }]);
+ */
+export async function decideRateLimit(
+  ns: RateLimiterNamespace,
+  key: string,
+  limits: LimitSpec[],
+  cost = 1,
+  at?: number,
+): Promise<MultiDecision> {
+  return ns.get(ns.idFromName(key)).decide(limits, cost, at);
 }
 
 /** The IETF draft `RateLimit-*` headers (delta seconds) for a decision. */

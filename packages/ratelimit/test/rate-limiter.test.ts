@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { consumeRateLimit, rateLimitHeaders } from "../src";
+import { consumeRateLimit, decideRateLimit, type RateLimiter, rateLimitHeaders } from "../src";
 
 describe("RateLimiter Durable Object", () => {
   it.each([1, 5, 25])("is exact under concurrency: a limit of %i allows exactly that many of limit+1 simultaneous calls", async (n) => {
@@ -78,6 +78,63 @@ describe("rateLimit middleware", () => {
       "RateLimit-Remaining": "0",
       "RateLimit-Reset": "2",
       "Retry-After": "1",
+    });
+  });
+});
+
+describe("RateLimiter.decide (windows, several limits at once)", () => {
+  const stubOf = (key: string) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(key));
+
+  it.each(["fixed-window", "sliding-window", "gcra"] as const)(
+    "%s is exact: 20 simultaneous calls against 7 → exactly 7 pass",
+    async (algorithm) => {
+      const key = `decide:${algorithm}:${crypto.randomUUID()}`;
+      const limit =
+        algorithm === "gcra"
+          ? { name: "rate", algorithm, policy: { limit: 7, periodMs: 3_600_000 } }
+          : { name: "rate", algorithm, policy: { limit: 7, windowMs: 3_600_000 } };
+      const at = Date.UTC(2026, 5, 1, 0, 10);
+      const outcomes = await Promise.all(Array.from({ length: 20 }, () => decideRateLimit(env.RATE_LIMITER, key, [limit], 1, at)));
+      expect(outcomes.filter((o) => o.allowed)).toHaveLength(7);
+    },
+  );
+
+  it("takes from every limit or from none: a refused request does not use the quota", async () => {
+    const key = `decide:quota:${crypto.randomUUID()}`;
+    const limits = [
+      { name: "rate", algorithm: "fixed-window", policy: { limit: 2, windowMs: 60_000 } },
+      { name: "quota", algorithm: "fixed-window", policy: { limit: 3, period: "month" } },
+    ] as const;
+    const t0 = Date.UTC(2026, 5, 1, 0, 0);
+    const run = (at: number) => decideRateLimit(env.RATE_LIMITER, key, [...limits], 1, at);
+    expect((await run(t0)).allowed).toBe(true);
+    expect((await run(t0)).allowed).toBe(true);
+    const third = await run(t0);
+    expect(third.allowed).toBe(false);
+    expect(third.decisions.map((d) => d.allowed)).toEqual([false, true]);
+    // next minute: the rate has room, the quota had 2 of 3 taken (the refusal took none)
+    expect((await run(t0 + 60_000)).allowed).toBe(true);
+    const fifth = await run(t0 + 60_000);
+    expect(fifth.decisions.map((d) => d.allowed)).toEqual([true, false]);
+    expect(fifth.decisions[1]?.retryAfterMs).toBe(Date.UTC(2026, 6, 1) - (t0 + 60_000));
+  });
+
+  it("keeps the window state until it expires (the alarm does not drop it early)", async () => {
+    const stub = stubOf(`decide:alarm:${crypto.randomUUID()}`);
+    await stub.decide([{ name: "rate", algorithm: "fixed-window", policy: { limit: 1, windowMs: 3_600_000 } }]);
+    await runDurableObjectAlarm(stub);
+    expect((await stub.decide([{ name: "rate", algorithm: "fixed-window", policy: { limit: 1, windowMs: 3_600_000 } }])).allowed).toBe(
+      false,
+    );
+    await runInDurableObject(stub, async (_instance, state) => {
+      expect(await state.storage.getAlarm()).toBeGreaterThan(Date.now());
+    });
+  });
+
+  it("refuses a call without limits or with too many", async () => {
+    const stub = stubOf(`decide:bad:${crypto.randomUUID()}`);
+    await runInDurableObject(stub, async (instance: RateLimiter) => {
+      await expect(instance.decide([])).rejects.toThrow(RangeError);
     });
   });
 });
