@@ -1,27 +1,38 @@
-import { log } from "@edgeworks/http";
-import { defineConsumer } from "@edgeworks/queue";
-import { z } from "zod";
+import { defineBatchConsumer } from "@edgeworks/queue";
+import { drizzle } from "drizzle-orm/d1";
+import { addToTotals, batchJson, insertLogs } from "./analytics/ingest";
+import { type LogRecord, proxyLogRecord } from "./analytics/record";
+import { pruneLogs } from "./analytics/retention";
 
-/** The body of a logs message; anything else is dead-lettered by the consumer, never retried. */
-export const logsMessage = z.strictObject({ itemId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-export type LogsMessage = z.infer<typeof logsMessage>;
-
-/** The producer side: one message on the LOGS_QUEUE queue (validated here too, so a bad send fails at the sender). */
-export async function sendLogs(queue: Queue<LogsMessage>, body: LogsMessage): Promise<void> {
-  await queue.send(logsMessage.parse(body));
+/** Options of {@link createLogsConsumer}; tests pin the clock. */
+export interface LogsConsumerOptions {
+  /** Epoch ms, for retention. */
+  now?: () => number;
 }
 
 /**
- * The consumer of edgeworks-gateway-logs: validated bodies, a failed message retried alone with
- * exponential backoff and jitter, invalid bodies parked on the DLQ with the reason.
+ * The consumer of edgeworks-gateway-logs (ProxyLogRecords sent by analytics/log.ts): each batch is one D1
+ * batch (one transaction) of three statements — running totals, raw rows, retention — whatever its size.
+ * Rows are keyed by the Queue message id, so a redelivered batch is counted once. An invalid body goes to
+ * LOGS_QUEUE_DLQ with the reason and is never retried; if the batch fails, each message is tried alone and
+ * only the failing ones are retried (defineBatchConsumer).
+ *
+ * @example export default { queue: createLogsConsumer({ now: () => fixedNow }) };
  */
-export const consumeLogs = defineConsumer<Env, LogsMessage>({
-  name: "gateway-logs",
-  schema: logsMessage,
-  backoff: { baseSeconds: 2, maxSeconds: 300 },
-  deadLetter: (env) => env.LOGS_QUEUE_DLQ,
-  handle: async (body, { env }) => {
-    // the work goes here; throw to retry this message (with backoff)
-    log(env.LOG_LEVEL, "info", "logs message handled", { itemId: body.itemId });
-  },
-});
+export function createLogsConsumer(options: LogsConsumerOptions = {}) {
+  const now = options.now ?? Date.now;
+  return defineBatchConsumer<Env, LogRecord>({
+    name: "gateway-logs",
+    schema: proxyLogRecord,
+    backoff: { baseSeconds: 2, maxSeconds: 300 },
+    deadLetter: (env) => env.LOGS_QUEUE_DLQ,
+    handleBatch: async (records, { env, messages }) => {
+      const db = drizzle(env.DB);
+      const json = batchJson(records.map((record, i) => ({ id: messages[i]?.id ?? crypto.randomUUID(), record })));
+      await db.batch([addToTotals(db, json), insertLogs(db, json), pruneLogs(db, now())]);
+    },
+  });
+}
+
+/** The Worker's `queue` handler. */
+export const consumeLogs = createLogsConsumer();
