@@ -1,12 +1,74 @@
 import { z } from "zod";
-import type { PluginDefinition } from "../../contract";
+import type { GatewayMiddleware, PluginDefinition } from "../../contract";
+import { pluginProblem } from "../problem";
 
-// PLACEHOLDER (integrator): the request-size-limit plugin's owner replaces this module.
-const schema = z.strictObject({});
+/** Workers accept request bodies up to 100 MB on most plans: a larger limit would never be reached. */
+const MAX_LIMIT = 100 * 1024 * 1024;
 
-/** The `request-size-limit` plugin. */
-export const plugin: PluginDefinition<typeof schema> = {
-  name: "request-size-limit",
-  schema,
-  create: () => (_ctx, next) => next(),
-};
+const schema = z.strictObject({
+  /** The largest request body passed upstream, in bytes (default 1 MiB). */
+  maxBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_LIMIT)
+    .default(1024 * 1024),
+});
+export type RequestSizeLimitConfig = z.output<typeof schema>;
+
+/**
+ * Reads `body` up to `max` bytes: the bytes, or null (and the stream cancelled) once it goes over.
+ *
+ * @example const bytes = await readUpTo(request.body, 1024);
+ */
+export async function readUpTo(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | null> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+function create(config: RequestSizeLimitConfig): GatewayMiddleware {
+  const tooLarge = `The request body is over ${config.maxBytes} bytes`;
+  return async function requestSizeLimit(ctx, next) {
+    const body = ctx.request.body;
+    if (body === null) return next();
+    const declared = ctx.request.headers.get("content-length");
+    if (declared !== null) {
+      // the runtime holds a body to its Content-Length, so the declared size is the size
+      const n = Number(declared);
+      if (!Number.isSafeInteger(n) || n < 0) return pluginProblem(ctx, "bad_request", "Content-Length is not a byte count");
+      if (n > config.maxBytes) return pluginProblem(ctx, "payload_too_large", tooLarge);
+      return next();
+    }
+    // chunked, no length: count while reading, stop at the limit (the body is buffered, at most maxBytes)
+    const bytes = await readUpTo(body, config.maxBytes);
+    if (bytes === null) return pluginProblem(ctx, "payload_too_large", tooLarge);
+    ctx.request = new Request(ctx.request, { body: bytes });
+    return next();
+  };
+}
+
+/**
+ * The `request-size-limit` plugin: `{ maxBytes }` → 413 by Content-Length, or by counting a body sent
+ * without one (chunked) while reading it.
+ *
+ * @example PLUGINS["request-size-limit"].schema.parse({ maxBytes: 65_536 })
+ */
+export const plugin: PluginDefinition<typeof schema> = { name: "request-size-limit", schema, create };
