@@ -10,7 +10,7 @@ describeConformance({
   origin: "http://gateway.test",
   prefix: "/gateway",
   worker,
-  handlers: ["fetch", "queue"],
+  handlers: ["fetch", "queue", "scheduled"],
   durableObjects: ["RateLimiter", "ServiceHealth"],
   schema,
 });
