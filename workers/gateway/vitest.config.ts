@@ -17,6 +17,7 @@ export default defineConfig(() =>
     // accounts is replaced by the fake accounts Worker, so the real token verification path runs
     fakeAccounts: { valid: {} },
     auxiliaryWorkers: upstreams,
-    bindings: { UPSTREAM_BINDINGS: upstreams.map((u) => u.bindAs).join(",") },
+    // DEV_MODE is pinned: `pnpm dev` writes DEV_MODE=true to .dev.vars, which wrangler would read here too
+    bindings: { UPSTREAM_BINDINGS: upstreams.map((u) => u.bindAs).join(","), DEV_MODE: "false" },
   }),
 );

@@ -140,7 +140,14 @@ export async function fetchTarget(env: Env, target: CompiledTarget, request: Req
   await assertTargetAllowed(env, target, defer);
   const source = new URL(request.url);
   const url = targetUrl(target, source.pathname, source.search);
-  return sendWithTimeout(env, target, url, request, options);
+  return sendWithTimeout(env, target, url, { method: request.method, headers: request.headers, body: request.body }, options);
+}
+
+/** What goes to the target besides its URL. */
+export interface OutgoingRequest {
+  method: string;
+  headers: Headers;
+  body: BodyInit | null;
 }
 
 /** The fetch itself (the target already allowed): the proxy's hot path calls it with its own URL. */
@@ -148,7 +155,7 @@ export async function sendWithTimeout(
   env: Env,
   target: CompiledTarget,
   url: string,
-  request: Request,
+  request: OutgoingRequest,
   options: TargetFetchOptions,
 ): Promise<Response> {
   const controller = new AbortController();

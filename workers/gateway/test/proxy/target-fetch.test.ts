@@ -7,6 +7,7 @@ import { fetchTarget, TargetFetchError } from "../../src/proxy/target-fetch";
 const binding = (name: string): CompiledTarget => ({ id: `tgt_${name}`, url: null, binding: name, weight: 100 });
 const urlTarget = (url: string): CompiledTarget => ({ id: "tgt_url", url, binding: null, weight: 100 });
 const devEnv = { ...env, DEV_MODE: "true" } as Env;
+const prodEnv = { ...env, DEV_MODE: "false" } as Env;
 
 async function refusal(run: Promise<unknown>): Promise<string> {
   const error = await run.then(
@@ -84,7 +85,9 @@ describe("fetchTarget to a URL", () => {
     const net = createFakeNet();
     net.upstreams.set("api.example.com", () => new Response(null, { status: 302, headers: { Location: "http://10.0.0.1/" } }));
     vi.spyOn(globalThis, "fetch").mockImplementation(net.fetch);
-    const res = await fetchTarget(env, urlTarget("https://api.example.com/base"), new Request("https://x/v1/a?b=2"), { timeoutMs: 5000 });
+    const res = await fetchTarget(prodEnv, urlTarget("https://api.example.com/base"), new Request("https://x/v1/a?b=2"), {
+      timeoutMs: 5000,
+    });
     expect(res.status).toBe(302);
     expect(net.requests.map((r) => r.url)).toEqual(["https://api.example.com/base/v1/a?b=2"]);
     expect(net.queries.sort()).toEqual(["api.example.com/A", "api.example.com/AAAA"]);
@@ -94,9 +97,9 @@ describe("fetchTarget to a URL", () => {
     const net = createFakeNet();
     net.zone.set("intranet.example.org", { A: ["10.1.2.3"] });
     vi.spyOn(globalThis, "fetch").mockImplementation(net.fetch);
-    expect(await refusal(fetchTarget(env, urlTarget("https://intranet.example.org"), new Request("https://x/"), { timeoutMs: 5000 }))).toBe(
-      "refused",
-    );
+    expect(
+      await refusal(fetchTarget(prodEnv, urlTarget("https://intranet.example.org"), new Request("https://x/"), { timeoutMs: 5000 })),
+    ).toBe("refused");
     expect(net.requests).toEqual([]);
   });
 
@@ -104,9 +107,9 @@ describe("fetchTarget to a URL", () => {
     const net = createFakeNet();
     net.dohMode = "servfail";
     vi.spyOn(globalThis, "fetch").mockImplementation(net.fetch);
-    expect(await refusal(fetchTarget(env, urlTarget("https://dnsfail.example.net"), new Request("https://x/"), { timeoutMs: 5000 }))).toBe(
-      "dns_failed",
-    );
+    expect(
+      await refusal(fetchTarget(prodEnv, urlTarget("https://dnsfail.example.net"), new Request("https://x/"), { timeoutMs: 5000 })),
+    ).toBe("dns_failed");
     expect(net.requests).toEqual([]);
   });
 
@@ -121,7 +124,7 @@ describe("fetchTarget to a URL", () => {
       "http://127.0.0.1:9999",
       "https://localhost",
     ])
-      expect(await refusal(fetchTarget(env, urlTarget(url), new Request("https://x/"), { timeoutMs: 5000 }))).toBe("refused");
+      expect(await refusal(fetchTarget(prodEnv, urlTarget(url), new Request("https://x/"), { timeoutMs: 5000 }))).toBe("refused");
     expect(net.requests).toEqual([]);
     const res = await fetchTarget(devEnv, urlTarget("http://127.0.0.1:9999"), new Request("https://x/p"), { timeoutMs: 5000 });
     expect(await res.text()).toBe("dev");
