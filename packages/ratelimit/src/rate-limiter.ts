@@ -6,6 +6,7 @@ const TAT_KEY = "tat";
 /** When the state of every {@link RateLimiter.decide} limit can be forgotten (epoch ms). */
 const EXPIRES_KEY = "exp";
 const MAX_LIMITS = 4;
+const CLEANUP_GRACE_MS = 60_000;
 
 /** One limit of a {@link RateLimiter.decide} call: its name (its state's key inside the object) and algorithm. */
 export type LimitSpec =
@@ -69,8 +70,9 @@ export class RateLimiter extends DurableObject {
     const allowed = steps.every((s) => s.decision.allowed);
     if (allowed) {
       let expires = kv.get<number>(EXPIRES_KEY) ?? 0;
-      // the alarm runs on this object's clock: an injected `at` only moves the windows, not the cleanup
-      const real = Date.now();
+      // the alarm runs on this object's clock, a minute after the state stops mattering: callers' clocks
+      // (`at`) may lag this one a little, and a window must not be forgotten while one of them is still in it
+      const real = Date.now() + CLEANUP_GRACE_MS;
       limits.forEach((limit, i) => {
         const step = steps[i];
         if (!step) return;
