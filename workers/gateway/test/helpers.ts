@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { createTestClient, mintToken } from "@edgeworks/testing";
+import { expect } from "vitest";
 
 /** The admin API's base URL. */
 export const BASE = "http://gateway.test/gateway/v1";
@@ -54,6 +55,14 @@ export async function getConfig<C = Record<string, unknown>>(token: string, slug
 /** Adds a member by email (as an owner); returns the member. */
 export async function addMember(token: string, slug: string, email: string, role: "owner" | "admin" | "viewer") {
   return api.ok<{ userId: string; role: string }>(call("POST", `/workspaces/${slug}/members`, token, { email, role }), 201);
+}
+
+/** Asserts a 412 problem of a stale `If-Match` (it names the current version as `currentVersion`). */
+export async function expectStale(res: Response | Promise<Response>, currentVersion: number): Promise<void> {
+  const r = await res;
+  expect(r.status).toBe(412);
+  expect(r.headers.get("Content-Type")).toBe("application/problem+json");
+  expect(await r.json()).toMatchObject({ status: 412, code: "precondition_failed", currentVersion });
 }
 
 /**

@@ -45,3 +45,46 @@ export const contentTypeOf = (format: ConfigFormat): string =>
 
 /** The strong ETag of a config version (`If-Match` on writes compares against it). @example etagOf(7) // "\"7\"" */
 export const etagOf = (version: number): string => `"${version}"`;
+
+/** A config document is at most this deep (plugin configs included); deeper input is refused before any recursive walk. */
+export const MAX_DEPTH = 32;
+
+/** The 422 for a document (or entry) nested deeper than {@link MAX_DEPTH}. */
+export const tooDeep = (): ApiError =>
+  new ApiError("validation_failed", "The config document is nested too deeply", {
+    errors: [{ path: "", location: "body", message: `Must be nested at most ${MAX_DEPTH} levels deep` }],
+  });
+
+/**
+ * Whether `value` nests objects/arrays deeper than `max`, walked iteratively (no recursion, so hostile input
+ * cannot exhaust the stack here) and stopping at the first level past `max`.
+ *
+ * @example nestedDeeperThan([[[1]]], 2) // true
+ */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: unknown[] = [];
+    let children = false;
+    for (const v of level) {
+      // a loop, not push(...values): a 200 000-item array would overflow the argument list
+      for (const child of Object.values(v as object)) {
+        children = true;
+        if (typeof child === "object" && child !== null) next.push(child);
+      }
+    }
+    if (children && depth + 1 > max) return true;
+    level = next;
+  }
+  return false;
+}
+
+/**
+ * Refuses (422) a document or entry nested deeper than {@link MAX_DEPTH}, before anything walks it recursively.
+ *
+ * @example checkDepth(JSON.parse(text));
+ */
+export function checkDepth(value: unknown): void {
+  if (nestedDeeperThan(value, MAX_DEPTH)) throw tooDeep();
+}

@@ -5,7 +5,7 @@ import { changeConfig, getConfig } from "../config/store";
 import { validateConfig } from "../config/validate";
 import type { ConfigDeps } from "../deps";
 import type { WorkspaceRow } from "../schema";
-import type { ConfigFormat } from "./config-io";
+import { type ConfigFormat, checkDepth, tooDeep } from "./config-io";
 
 /**
  * A request body as a config document: JSON through `JSON.parse` (400 `malformed_json`, as every JSON route
@@ -14,12 +14,24 @@ import type { ConfigFormat } from "./config-io";
  * @example const input = readConfigText('{"services":[]}', "json");
  */
 export function readConfigText(text: string, format: ConfigFormat): unknown {
-  if (format === "yaml") return parseConfigText(text, "yaml");
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError("malformed_json", "The request body is not valid JSON");
+  let value: unknown;
+  if (format === "yaml") {
+    try {
+      value = parseConfigText(text, "yaml");
+    } catch (err) {
+      // a parser recursing through thousands of nested flow collections runs out of stack: that is bad input
+      if (err instanceof RangeError) throw tooDeep();
+      throw err;
+    }
+  } else {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new ApiError("malformed_json", "The request body is not valid JSON");
+    }
   }
+  checkDepth(value);
+  return value;
 }
 
 /** What a replace (import) answers: the version now current and its document. */
@@ -44,7 +56,9 @@ export async function replaceConfig(
   if (opts.dryRun) {
     const current = await getConfig(deps, ws);
     if (opts.ifVersion !== undefined && opts.ifVersion !== current.version)
-      throw new ApiError("precondition_failed", `The config is at version ${current.version}, not ${opts.ifVersion}`);
+      throw new ApiError("precondition_failed", `The config is at version ${current.version}, not ${opts.ifVersion}`, {
+        extensions: { currentVersion: current.version },
+      });
     return { version: current.version, config: validateConfig(input, { env: deps.env, previous: current.config }), dryRun: true };
   }
   // the document as given is the whole config: the current one is ignored (ids are still kept by name)

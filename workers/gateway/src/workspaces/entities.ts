@@ -3,6 +3,7 @@ import type { GatewayConfig } from "../config/model";
 import { changeConfig, getConfig } from "../config/store";
 import type { ConfigDeps } from "../deps";
 import type { WorkspaceRow } from "../schema";
+import { checkDepth } from "./config-io";
 
 /** The kinds of things a workspace config lists, each editable on its own through the admin API. */
 export type EntityKind = "services" | "routes" | "consumers" | "issuers";
@@ -54,7 +55,10 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 function relativeErrors(err: unknown, kind: EntityKind, index: number): unknown {
   if (!(err instanceof ApiError) || err.code !== "validation_failed" || !err.errors) return err;
   const prefix = `${kind}[${index}].`;
-  const errors = err.errors.map((e) => (e.path.startsWith(prefix) ? { ...e, path: e.path.slice(prefix.length) } : e));
+  const own = `${kind}[${index}]`;
+  const errors = err.errors.map((e) =>
+    e.path === own ? { ...e, path: "" } : e.path.startsWith(prefix) ? { ...e, path: e.path.slice(prefix.length) } : e,
+  );
   return new ApiError(err.code, err.message, { errors, extensions: err.extensions, headers: err.headers });
 }
 
@@ -110,6 +114,7 @@ export async function getEntity(
  * @example const { entity } = await createEntity(deps, ws, "services", { name: "users", targets: [{ url: "https://u.example" }] });
  */
 export async function createEntity(deps: ConfigDeps, ws: WorkspaceRow, kind: EntityKind, body: Entity, opts: Options = {}) {
+  checkDepth(body);
   const { nameField, label } = KINDS[kind];
   const name = body[nameField];
   const result = await change(
@@ -130,6 +135,7 @@ export async function createEntity(deps: ConfigDeps, ws: WorkspaceRow, kind: Ent
 
 /** Applies a merge patch to an entry (its id stays); invalid results are 422 with paths relative to it. */
 export async function updateEntity(deps: ConfigDeps, ws: WorkspaceRow, kind: EntityKind, ref: string, patch: Entity, opts: Options = {}) {
+  checkDepth(patch);
   let id: unknown;
   let name: unknown;
   const result = await change(
