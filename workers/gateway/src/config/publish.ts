@@ -2,6 +2,7 @@
 // cached copy is dropped, and the services' ServiceHealth objects are (re)configured in the background.
 import type { Snapshot } from "../contract";
 import type { ConfigDeps } from "../deps";
+import { syncHealth } from "../health/sync";
 import { buildSnapshot } from "./compile";
 import { snapshotCache } from "./snapshot-cache";
 
@@ -25,6 +26,7 @@ export async function publish(deps: Pick<ConfigDeps, "db" | "env" | "defer">, wo
   await deps.env.CACHE.put(snapshotKey(workspaceId, snapshot.revision), JSON.stringify(snapshot), { expirationTtl: SNAPSHOT_TTL_SECONDS });
   // a concurrent load may have cached the pre-write revision between the first invalidate and the build
   snapshotCache.invalidate(workspaceId);
-  // TODO(A, once C2 lands src/health/sync.ts): deps.defer(syncHealth(deps.env, snapshot));
+  // health checks and breakers follow the new config off the response path (the cron re-arms them anyway)
+  deps.defer(syncHealth(deps.env, snapshot));
   return snapshot;
 }

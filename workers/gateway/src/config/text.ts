@@ -30,12 +30,14 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const message = err instanceof Error ? err.message : "Invalid JSON";
-    // V8 says "… at position N" (sometimes also "(line L column C)"): report line and column
+    const message = (err instanceof Error ? err.message : "Invalid JSON").split("\n")[0]?.slice(0, 200) ?? "Invalid JSON";
+    // V8 names a position only sometimes; JSON is (nearly) YAML flow syntax, so yaml's parser locates the error
     const at = /position (\d+)/.exec(message);
-    const [line, column] = lineColumn(text, at ? Number(at[1]) : text.length);
+    const offset = at ? Number(at[1]) : parseDocument(text, { version: "1.2" }).errors[0]?.pos[0];
+    if (offset === undefined) throw syntaxError(message);
+    const [line, column] = lineColumn(text, offset);
     const cut = message.indexOf(" in JSON at position");
-    throw syntaxError((cut >= 0 ? message.slice(0, cut) : message).slice(0, 200), line, column);
+    throw syntaxError(cut >= 0 ? message.slice(0, cut) : message, line, column);
   }
 }
 
@@ -43,8 +45,8 @@ function parseYaml(text: string): unknown {
   const doc = parseDocument(text, { version: "1.2", schema: "core", uniqueKeys: true, prettyErrors: false, merge: false, strict: true });
   const error = doc.errors[0];
   if (error) {
-    const pos = error.linePos?.[0];
-    throw syntaxError(error.message.split("\n")[0] ?? "Invalid YAML", pos?.line, pos?.col);
+    const [line, column] = lineColumn(text, error.pos[0]);
+    throw syntaxError(error.message.split("\n")[0]?.slice(0, 200) ?? "Invalid YAML", line, column);
   }
   try {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });

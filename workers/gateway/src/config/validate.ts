@@ -52,10 +52,12 @@ export function validateConfig(input: unknown, options: ValidateOptions): Gatewa
   return config;
 }
 
-const invalid = (errors: FieldError[]) =>
-  new ApiError("validation_failed", "The config is invalid", {
-    errors: errors.slice(0, MAX_ERRORS).map((e) => ({ ...e, location: "body" })),
-  });
+/** The 422: one message per path (the first; a too-long name need not also be told its pattern), at most 50. */
+function invalid(errors: FieldError[]): ApiError {
+  const byPath = new Map<string, FieldError>();
+  for (const e of errors) if (!byPath.has(e.path)) byPath.set(e.path, { ...e, location: "body" });
+  return new ApiError("validation_failed", "The config is invalid", { errors: [...byPath.values()].slice(0, MAX_ERRORS) });
+}
 
 type Add = (path: string, message: string) => void;
 
