@@ -3,6 +3,8 @@ import { type DevServer, startDev } from "../../../packages/testing/src/dev-serv
 
 // One `pnpm dev` for every e2e file of the gateway (18 Workers start in it: once is enough); the files reach it
 // through `inject("devUrl")` and each makes its own user, workspaces and upstreams, so they never share state.
+// GATEWAY_E2E_DEV_URL=http://127.0.0.1:PORT runs the files against a dev server that is already up (started with
+// the same DEV_VARS), which saves its minutes of start-up while working on the tests; CI never sets it.
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,6 +15,8 @@ declare module "vitest" {
 let dev: DevServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
+  const given = process.env.GATEWAY_E2E_DEV_URL;
+  if (given) return project.provide("devUrl", given.replace(/\/$/, ""));
   dev = await startDev({
     timeoutMs: 300_000,
     // the admin API's per-user write limit (600/min) is for people; the files configure dozens of things fast

@@ -97,12 +97,22 @@ describe("config that would open the gateway up is refused", () => {
 });
 
 describe("hostile requests", () => {
-  it("a header carrying a bare CR or a NUL is refused before it reaches the upstream", async () => {
-    const hits = upstream.hits;
-    for (const value of ["a\rInjected: yes", "a\u0000b"]) {
-      const r = await rawSocket(`GET /gw/${slug}/v1/crlf HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Evil: ${value}\r\nConnection: close\r\n\r\n`);
-      expect(r.status).toBe(400);
+  it("a CR or LF inside a header value never reaches the upstream inside a value; a NUL is refused", async () => {
+    // wrangler dev's HTTP server (like most) ends a header line at a bare CR or LF: the rest becomes a header of
+    // its own, which the client could as well have sent as one. What matters is that no value forwarded
+    // upstream carries CR/LF (which would split the upstream request), whatever the front end made of it.
+    for (const [i, value] of ["a\rInjected: yes", "a\nInjected: yes", "a\r\n Injected: folded"].entries()) {
+      const r = await rawSocket(
+        `GET /gw/${slug}/v1/crlf-${i} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Evil: ${value}\r\nConnection: close\r\n\r\n`,
+      );
+      expect([200, 400]).toContain(r.status);
+      const seen = upstream.seen.find((s) => s.path === `/v1/crlf-${i}`);
+      if (r.status === 400) expect(seen).toBeUndefined();
+      for (const v of Object.values(seen?.headers ?? {})) expect(v).not.toMatch(/[\r\n]/);
     }
+    const hits = upstream.hits;
+    const nul = await rawSocket(`GET /gw/${slug}/v1/nul HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Evil: a\u0000b\r\nConnection: close\r\n\r\n`);
+    expect(nul.status).toBe(400);
     expect(upstream.hits).toBe(hits);
   });
 
@@ -138,30 +148,43 @@ describe("hostile requests", () => {
     expect(upstream.hitsOn("/v1/upload")).toBe(0);
     expect(upstream.hits).toBe(hits);
     const fits = await gwJson<Echo>(slug, "/v1/upload", { method: "POST", body: "z".repeat(1000) });
-    expect(fits.status).toBe(200);
-    expect(fits.body.bodyBytes).toBe(1000);
+    expect({ status: fits.status, bodyBytes: fits.body.bodyBytes }).toEqual({ status: 200, bodyBytes: 1000 });
   });
 
-  it("path traversal out of the workspace, in every spelling, never reaches an upstream or the admin API", async () => {
+  it("path traversal out of the workspace, in every spelling, never reaches an upstream", async () => {
     const hits = upstream.hits;
-    const paths = [
-      `/gw/${slug}/../admin`,
-      `/gw/${slug}/../../gateway/v1/workspaces`,
-      `/gw/${slug}/%2e%2e/admin`,
-      `/gw/${slug}/%2E%2e/%2e%2E/gateway/v1/workspaces`,
-      `/gw/${slug}/.%2e/admin`,
+    // The runtime's URL parser resolves plain and %2e dot segments before any Worker runs: `/gw/<ws>/../admin`
+    // arrives as `/gw/admin` (another workspace slug: 404) and `/gw/<ws>/../../gateway/v1/…` as the admin API
+    // itself, which answers as to any caller without credentials (401).
+    const resolved: [string, number][] = [
+      [`/gw/${slug}/../admin`, 404],
+      [`/gw/${slug}/%2e%2e/admin`, 404],
+      [`/gw/${slug}/.%2e/admin`, 404],
+      [`/gw/${slug}/..\\admin`, 404], // a backslash is a slash to the URL parser
+      [`/gw/${slug}/../../gateway/v1/workspaces`, 401],
+      [`/gw/${slug}/%2E%2e/%2e%2E/gateway/v1/workspaces`, 401],
+    ];
+    for (const [path, status] of resolved) {
+      const r = await rawRequest(path);
+      expect({ path, status: r.status, type: r.headers["content-type"] }).toEqual({
+        path,
+        status,
+        type: expect.stringContaining("problem+json"),
+      });
+    }
+    // what survives the parser (encoded separators, double-encoded dots, backslashes, NUL, `//`) the proxy refuses
+    const survivors = [
+      `/gw/${slug}/v1/%252e%252e/admin`,
       `/gw/${slug}/v1/..%2f..%2fadmin`,
       `/gw/${slug}/v1/%2e%2e%2f%2e%2e%2fadmin`,
       `/gw/${slug}/v1/%2e%2e%5cadmin`,
-      `/gw/${slug}/v1/..\\admin`,
       `/gw/${slug}//admin`,
       `/gw/${slug}/v1/%00/admin`,
     ];
-    for (const path of paths) {
+    for (const path of survivors) {
       const r = await rawRequest(path);
-      expect({ path, status: [400, 404].includes(r.status) }).toEqual({ path, status: true });
-      expect(String(r.headers["content-type"])).toContain("problem+json");
-      expect(r.text).not.toContain('"items"'); // never a listing of workspaces
+      const code = r.status === 400 ? (JSON.parse(r.text) as { code: string }).code : undefined;
+      expect({ path, status: r.status, code }).toEqual({ path, status: 400, code: "bad_request" });
     }
     expect(upstream.hits).toBe(hits);
     expect(upstream.seen.some((s) => s.path.includes("..") || s.path.includes("admin"))).toBe(false);
