@@ -1,5 +1,5 @@
 import type { PluginDefinition } from "../../contract";
-import { problem } from "../transform/problem";
+import { pluginProblem } from "../problem";
 import { runCall } from "./call";
 import { merge } from "./merge";
 import { schema } from "./schema";
@@ -20,8 +20,10 @@ export const plugin: PluginDefinition<typeof schema> = {
     const failed = results.filter((r) => !r.ok).length;
     const body = merge(results, config.merge);
     if (failed === results.length) {
-      ctx.log.error = "aggregate_failed";
-      return problem(ctx.requestId, "bad_gateway", "Every upstream call of this route failed", { warnings: body.warnings });
+      return pluginProblem(ctx, "bad_gateway", "Every upstream call of this route failed", {
+        extensions: { warnings: body.warnings },
+        logCode: "aggregate_failed",
+      });
     }
     const headers = new Headers({ "content-type": "application/json" });
     if (failed > 0) headers.set("x-aggregate-partial", "true");

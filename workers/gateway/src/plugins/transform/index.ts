@@ -18,6 +18,6 @@ export const plugin: PluginDefinition<typeof schema> = {
   create: (config) => async (ctx, next) => {
     const refused = await transformRequest(ctx, config);
     if (refused) return refused;
-    return transformResponse(await next(), config, ctx.requestId);
+    return transformResponse(await next(), config, ctx);
   },
 };

@@ -1,9 +1,9 @@
 import type { ProxyContext } from "../../contract";
+import { pluginProblem as problem } from "../problem";
 import { isJsonType, mapJsonBody } from "./body";
 import { applyHeaderOps, headerOpsEmpty } from "./headers";
 import { applyBodyOps, bodyOpsEmpty } from "./json-map";
 import { expandTemplate, pathProblem, stripPrefix } from "./path";
-import { problem } from "./problem";
 import { applyQueryOps } from "./query";
 import type { TransformConfig } from "./schema";
 
@@ -17,13 +17,13 @@ function rewritePath(ctx: ProxyContext, cfg: TransformConfig): Response | null {
     const r = expandTemplate(rewrite, ctx.params);
     if (!r.ok && r.missing !== undefined) {
       // the config names a param this route's pattern does not have: the gateway's fault, not the client's
-      return problem(ctx.requestId, "bad_gateway", `The route's path rewrite uses :${r.missing}, which the matched path does not define`);
+      return problem(ctx, "bad_gateway", `The route's path rewrite uses :${r.missing}, which the matched path does not define`);
     }
-    if (!r.ok) return problem(ctx.requestId, "bad_request", `The rewritten path ${r.problem}`);
+    if (!r.ok) return problem(ctx, "bad_request", `The rewritten path ${r.problem}`);
     ctx.upstreamPath = r.path;
   }
   const unsafe = pathProblem(ctx.upstreamPath);
-  return unsafe ? problem(ctx.requestId, "bad_request", `The rewritten path ${unsafe}`) : null;
+  return unsafe ? problem(ctx, "bad_request", `The rewritten path ${unsafe}`) : null;
 }
 
 /**
@@ -51,8 +51,8 @@ export async function transformRequest(ctx: ProxyContext, cfg: TransformConfig):
   if (mapped.kind === "untouched" && cfg.strict) {
     await mapped.body?.cancel();
     return mapped.reason === "too_large"
-      ? problem(ctx.requestId, "payload_too_large", `The JSON body is larger than ${cfg.maxBodyBytes} bytes`)
-      : problem(ctx.requestId, "malformed_json", "The request body is not valid JSON");
+      ? problem(ctx, "payload_too_large", `The JSON body is larger than ${cfg.maxBodyBytes} bytes`)
+      : problem(ctx, "malformed_json", "The request body is not valid JSON");
   }
   let body: BodyInit | null;
   if (mapped.kind === "mapped") {

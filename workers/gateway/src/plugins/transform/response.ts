@@ -1,7 +1,8 @@
+import type { ProxyContext } from "../../contract";
+import { pluginProblem } from "../problem";
 import { isJsonType, mapJsonBody } from "./body";
 import { applyHeaderOps, headerOpsEmpty } from "./headers";
 import { applyBodyOps, bodyOpsEmpty } from "./json-map";
-import { problem } from "./problem";
 import type { TransformConfig } from "./schema";
 
 // The body changed, so anything describing the old bytes would now lie.
@@ -11,9 +12,13 @@ const STALE_WITH_BODY = ["content-length", "content-encoding", "etag", "content-
  * The response half of `transform`: headers, then the JSON body (≤ maxBodyBytes). Over the cap (or not
  * JSON) the body passes through untouched, or, when `strict`, the answer is a 502 problem.
  *
- * @example return transformResponse(await next(), config, ctx.requestId);
+ * @example return transformResponse(await next(), config, ctx);
  */
-export async function transformResponse(res: Response, cfg: TransformConfig, requestId: string): Promise<Response> {
+export async function transformResponse(
+  res: Response,
+  cfg: TransformConfig,
+  ctx: Pick<ProxyContext, "requestId" | "log">,
+): Promise<Response> {
   const ops = cfg.response;
   const headers = headerOpsEmpty(ops.headers) ? new Headers(res.headers) : applyHeaderOps(res.headers, ops.headers);
   const init = { status: res.status, statusText: res.statusText, headers };
@@ -25,7 +30,7 @@ export async function transformResponse(res: Response, cfg: TransformConfig, req
     if (!cfg.strict) return new Response(mapped.body, init);
     await mapped.body?.cancel();
     const why = mapped.reason === "too_large" ? `larger than ${cfg.maxBodyBytes} bytes` : "not valid JSON";
-    return problem(requestId, "bad_gateway", `The upstream's JSON response is ${why}, so the route's response mapping cannot apply`);
+    return pluginProblem(ctx, "bad_gateway", `The upstream's JSON response is ${why}, so the route's response mapping cannot apply`);
   }
   const bytes = new TextEncoder().encode(mapped.text);
   for (const h of STALE_WITH_BODY) headers.delete(h);
