@@ -65,11 +65,15 @@ export async function healthView(
   const key = `${snapshot.workspaceId}/${service.id}`;
   const stub = () => healthStub(env, snapshot.workspaceId, service.id);
   let current = cache.get(key);
-  if (current === undefined || now() - current.readAt >= VIEW_TTL_MS) current = await read(key, stub, now);
-  const states = current.states;
-  if (states !== null && (states.version === null || states.version < snapshot.version)) {
-    reconfigure(exec, key, snapshot.version, () => stub().configure(service, snapshot.version));
+  if (current === undefined || now() - current.readAt >= VIEW_TTL_MS) {
+    current = await read(key, stub, now);
+    // judged on a fresh read only: a cached copy may predate a configure that already happened
+    const version = current.states?.version;
+    if (version !== undefined && (version === null || version < snapshot.version)) {
+      reconfigure(exec, key, snapshot.version, () => stub().configure(service, snapshot.version));
+    }
   }
+  const states = current.states;
   const pending: AttemptOutcome[] = [];
   return {
     monitored: true,

@@ -1,7 +1,7 @@
 // Helpers of the health tests: a monitored service, attempt outcomes, a fresh ServiceHealth object per test
 // with a clock the test moves (no sleeping), and a scope of the fake upstream Workers per test.
 import { env, runInDurableObject } from "cloudflare:test";
-import type { AttemptOutcome, CompiledBreaker, CompiledHealthCheck, CompiledService } from "../../src/contract";
+import type { AttemptOutcome, CompiledBreaker, CompiledHealthCheck, CompiledService, Snapshot } from "../../src/contract";
 import type { ServiceHealth } from "../../src/do/service-health";
 
 /** The time every test starts at (epoch ms, a whole second). */
@@ -81,4 +81,55 @@ export async function controlUpstream(binding: "UPSTREAM_A" | "UPSTREAM_B" | "UP
   const upstream = (env as unknown as Record<string, Fetcher>)[binding] as Fetcher;
   const response = await upstream.fetch("https://upstream/__control", { method: "POST", body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`control of ${binding} answered ${response.status}`);
+}
+
+/** A snapshot of workspace `workspaceId` holding `services` (only the fields health reads matter). */
+export function snapshotOf(workspaceId: string, services: CompiledService[], version = 1): Snapshot {
+  return {
+    workspaceId,
+    slug: workspaceId
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "")
+      .slice(0, 30),
+    version,
+    revision: version,
+    hosts: [],
+    services: Object.fromEntries(services.map((s) => [s.id, s])),
+    routes: [],
+    consumers: {},
+    keyHashes: {},
+    issuers: {},
+    cacheGenerations: {},
+  };
+}
+
+type HealthStub = DurableObjectStub<ServiceHealth>;
+
+/**
+ * The test Worker's env with a SERVICE_HEALTH that records every RPC the code under test makes (by method
+ * and object name) before passing it on; `broken` makes every RPC fail, as an unreachable object would.
+ */
+export function recordingEnv(options: { broken?: boolean } = {}) {
+  const calls: string[] = [];
+  const names = new Map<string, string>();
+  const namespace = {
+    idFromName(name: string) {
+      const id = env.SERVICE_HEALTH.idFromName(name);
+      names.set(id.toString(), name);
+      return id;
+    },
+    get(id: DurableObjectId) {
+      const stub = env.SERVICE_HEALTH.get(id);
+      const name = names.get(id.toString()) ?? "?";
+      const call =
+        <M extends "states" | "report" | "configure" | "acquireProbe">(method: M) =>
+        (...args: Parameters<HealthStub[M]>) => {
+          calls.push(`${method} ${name}`);
+          if (options.broken) return Promise.reject(new Error("object unreachable"));
+          return (stub[method] as (...a: unknown[]) => unknown)(...args);
+        };
+      return { states: call("states"), report: call("report"), configure: call("configure"), acquireProbe: call("acquireProbe") };
+    },
+  };
+  return { env: { ...env, SERVICE_HEALTH: namespace } as unknown as Env, calls };
 }
