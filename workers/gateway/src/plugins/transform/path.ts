@@ -72,12 +72,15 @@ export function normalisePath(path: string): string {
   return `/${parts.join("/")}${trailing && parts.length > 0 ? "/" : ""}`;
 }
 
+const encodeSegment = (v: string): string => (v === "." || v === ".." ? v : encodeURIComponent(v));
+
 /** The outcome of expanding a template with a request's params. */
 export type Expanded = { ok: true; path: string } | { ok: false; missing?: string; problem?: string };
 
 /**
- * Fills a template's `:name` and `*` from the route params, normalises it and checks it stays safe
- * (the values come from the client's path, so the result is checked again at run time).
+ * Fills a template's `:name` and `*` from the route's (decoded) params, percent-encoding them again,
+ * normalises the result and checks it stays safe (the values come from the client's path). A `/` inside a
+ * `:name` value becomes `%2F` and is refused, like a `.`/`..` segment.
  *
  * @example expandTemplate("/users/:id/profile", { id: "7" }) // { ok: true, path: "/users/7/profile" }
  */
@@ -91,7 +94,9 @@ export function expandTemplate(template: string, params: Readonly<Record<string,
     }
     const value = params[name];
     if (value === undefined) return { ok: false, missing: name };
-    out.push(value);
+    // the router hands params over decoded; the upstream path is raw, so each segment is encoded again
+    // ("a b" → "a%20b"), except that a dot segment stays a dot segment and is refused below
+    out.push(name === "*" ? value.split("/").map(encodeSegment).join("/") : encodeSegment(value));
   }
   const path = normalisePath(`/${out.join("/")}`);
   const problem = pathProblem(path);
