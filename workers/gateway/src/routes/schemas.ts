@@ -58,7 +58,7 @@ export const memberParams = wsParams.extend({
 });
 export const addMemberBody = z
   .strictObject({
-    email: z.string().min(3).max(254).email("Must be an email address").openapi({ example: "bob@example.com" }),
+    email: z.email("Must be an email address").max(254, "Must be at most 254 characters").openapi({ example: "bob@example.com" }),
     role: roleSchema,
   })
   .openapi("AddMember");
