@@ -1,0 +1,80 @@
+// DOM helpers. User data only ever goes through textContent / attributes, never innerHTML.
+import { byId } from "@edgeworks/ui/dom";
+import type { Stats, Status } from "./api";
+
+export { byId };
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text: string): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  el.className = className;
+  el.textContent = text;
+  return el;
+}
+
+/** Shows an error above everything (or hides it with null). */
+export function notify(text: string | null): void {
+  const notice = byId("notice");
+  notice.textContent = text ?? "";
+  notice.hidden = text === null;
+}
+
+/** Reads a sentence out to screen readers (the polite live region). */
+export function announce(text: string): void {
+  byId("announcer").textContent = text;
+}
+
+export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+const ms = (v: number | null) => (v === null ? "–" : `${v} ms`);
+
+/** The last hour's totals as tiles. */
+export function renderTotals(list: HTMLElement, t: Stats): void {
+  const tiles: [string, string][] = [
+    ["requests", String(t.count)],
+    ["errors (5xx)", String(t.errors)],
+    ["error rate", `${(t.errorRate * 100).toFixed(2)} %`],
+    ["p50", ms(t.p50)],
+    ["p95", ms(t.p95)],
+    ["p99", ms(t.p99)],
+  ];
+  list.replaceChildren(
+    ...tiles.map(([label, value]) => {
+      const tile = document.createElement("div");
+      tile.append(h("dt", "", label), h("dd", "", value));
+      return tile;
+    }),
+  );
+}
+
+/** One table row per target: health and breaker as a status dot and a word (never colour alone). */
+export function renderHealth(body: HTMLElement, status: Status): void {
+  const rows: HTMLTableRowElement[] = [];
+  for (const service of status.services) {
+    for (const t of service.targets) {
+      const tr = document.createElement("tr");
+      const health = h("span", "ui-status", service.available ? (t.healthy ? "healthy" : "unhealthy") : "unknown");
+      health.dataset.status = !service.available ? "warning" : t.healthy ? "ok" : "error";
+      const breaker = h("span", "ui-status", t.breaker);
+      breaker.dataset.status = t.breaker === "closed" ? "ok" : t.breaker === "open" ? "error" : "warning";
+      const probe = t.lastProbe
+        ? `${t.lastProbe.ok ? "ok" : (t.lastProbe.error ?? "failed")} at ${new Date(t.lastProbe.at).toLocaleTimeString()}`
+        : "–";
+      const cells: (string | HTMLElement)[] = [
+        service.name,
+        t.url ?? `binding ${t.binding ?? ""}`,
+        health,
+        breaker,
+        `${t.window.requests} / ${t.window.errors} / ${t.window.slow}`,
+        probe,
+      ];
+      for (const cell of cells) {
+        const td = document.createElement("td");
+        td.append(cell);
+        tr.append(td);
+      }
+      rows.push(tr);
+    }
+  }
+  body.replaceChildren(...rows);
+  byId("health-empty").hidden = rows.length > 0;
+}
