@@ -97,3 +97,4 @@ export const workspaceHosts = sqliteTable(
 
 // Idempotency keys of retried creates (packages/http's idempotency() middleware).
 export { idempotencyKeys } from "@edgeworks/http/schema";
+export * from "./analytics/schema";

@@ -17,21 +17,19 @@ export {
   type Service,
   type Target,
 } from "./model";
-export { isHostname, NAME_PATTERN, newId, pathPatternProblem } from "./names";
+export { formatPath, isHostname, NAME_PATTERN, newId, pathPatternProblem } from "./names";
 export { publish, snapshotKey } from "./publish";
 export { loadSnapshot, SnapshotCache, type SnapshotLookup, snapshotCache } from "./snapshot-cache";
 export {
   type ChangeOptions,
   changeConfig,
-  createWorkspace,
-  deleteWorkspace,
   getConfig,
   getVersion,
   listVersions,
   rollback,
-  SLUG_PATTERN,
   type VersionInfo,
 } from "./store";
 export { allowedBindings, bindingProblem, targetProblem } from "./targets";
 export { type ConfigFormat, parseConfigText, renderConfig } from "./text";
-export { formatPath, type ValidateOptions, validateConfig } from "./validate";
+export { type ValidateOptions, validateConfig } from "./validate";
+export { createWorkspace, deleteWorkspace, SLUG_PATTERN } from "./workspace";

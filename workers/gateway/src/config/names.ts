@@ -101,3 +101,14 @@ export const requestPathField = z
   .max(512, "Must be at most 512 characters")
   .regex(/^\/[\x21-\x7e]*$/, "Must start with / and be printable ASCII without spaces")
   .refine((p) => !p.split(/[/?]/).some((s) => s === ".." || s === "."), "Must not contain . or .. segments");
+
+/**
+ * Renders a zod-style path as the 422's `routes[2].plugins[0].config.limit`.
+ *
+ * @example formatPath(["routes", 2, "name"]) // "routes[2].name"
+ */
+export const formatPath = (parts: readonly PropertyKey[]): string =>
+  parts.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+
+/** Records one problem at a path (validation collects them all). */
+export type Add = (path: string, message: string) => void;

@@ -40,6 +40,8 @@ export class SnapshotCache {
   readonly #maxStaleMs: number;
   readonly #negativeMs: number;
   readonly #maxEntries: number;
+  /** Bumped by every invalidate: a revalidation that started before one must not pass off its result as fresh. */
+  #epoch = 0;
 
   constructor(options: SnapshotCacheOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -65,6 +67,7 @@ export class SnapshotCache {
 
   /** Drops every cached copy of a workspace (after a write in this isolate). */
   invalidate(workspaceId: string): void {
+    this.#epoch++;
     for (const [key, entry] of this.#entries) if (entry.snapshot?.workspaceId === workspaceId) this.#entries.delete(key);
   }
 
@@ -74,9 +77,12 @@ export class SnapshotCache {
   }
 
   #revalidate(env: Env, key: string, lookup: SnapshotLookup, entry: Entry | undefined): Promise<Snapshot | null> {
+    const epoch = this.#epoch;
     const pending = this.#fetch(env, lookup, entry?.snapshot ?? null).then(
       (snapshot) => {
-        this.#set(key, { snapshot, checkedAt: this.#now(), pending: null });
+        // raced with a write in this isolate: keep it for this caller, but the next load checks again
+        const checkedAt = epoch === this.#epoch ? this.#now() : Number.NEGATIVE_INFINITY;
+        this.#set(key, { snapshot, checkedAt, pending: null });
         return snapshot;
       },
       (err: unknown) => {

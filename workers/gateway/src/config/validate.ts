@@ -2,17 +2,13 @@
 // document (unique names, references by name, duplicate routes, plugin configs and order, target safety)
 // and assigns ids (kept from the previous version by name, else new). Every problem is a 422 path.
 import { ApiError, type FieldError } from "@edgeworks/http";
-import type { PluginName } from "../contract";
-import { PLUGINS } from "../plugins/registry";
 import { assignIds } from "./ids";
-import { type GatewayConfig, gatewayConfigSchema, MAX_CONFIG_BYTES, type PluginEntry } from "./model";
+import { type GatewayConfig, gatewayConfigSchema, MAX_CONFIG_BYTES } from "./model";
+import { type Add, formatPath } from "./names";
+import { checkPlugins } from "./plugin-rules";
 import { bindingProblem, targetProblem } from "./targets";
 
 const MAX_ERRORS = 50;
-
-/** Renders a zod-style path as `routes[2].plugins[0].config.limit`. */
-export const formatPath = (parts: readonly PropertyKey[]): string =>
-  parts.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
 
 /** Options of {@link validateConfig}. */
 export interface ValidateOptions {
@@ -58,8 +54,6 @@ function invalid(errors: FieldError[]): ApiError {
   for (const e of errors) if (!byPath.has(e.path)) byPath.set(e.path, { ...e, location: "body" });
   return new ApiError("validation_failed", "The config is invalid", { errors: [...byPath.values()].slice(0, MAX_ERRORS) });
 }
-
-type Add = (path: string, message: string) => void;
 
 function uniqueBy<T>(items: readonly T[], keyOf: (t: T) => string, at: (i: number) => string, what: string, add: Add) {
   const seen = new Map<string, number>();
@@ -173,7 +167,7 @@ function checkRoutes(c: GatewayConfig, add: Add) {
       if (first) add(`routes[${i}].paths[${k}]`, `Duplicate route: ${first} has the same hosts, path, methods and priority`);
       else seen.set(key, `routes[${i}] (${r.name})`);
     }
-    checkPlugins(r.plugins, `routes[${i}].plugins`, c, add, false);
+    checkPlugins(r.plugins, `routes[${i}].plugins`, c, add, r.paths);
   }
 }
 
@@ -188,43 +182,6 @@ function checkConsumers(c: GatewayConfig, add: Add) {
       if (first) add(`consumers[${i}].jwt[${j}]`, `This issuer and subject already identify ${first}`);
       else subjects.set(key, consumer.username);
     }
-    checkPlugins(consumer.plugins, `consumers[${i}].plugins`, c, add, true);
-  }
-}
-
-/** Plugins that only make sense once a consumer is known need `auth` earlier in the same list. */
-const needsAuth = (p: PluginEntry): boolean => p.name === "acl" || (p.name === "rate-limit" && p.config.by === "consumer");
-
-function checkPlugins(plugins: PluginEntry[], at: string, c: GatewayConfig, add: Add, consumer: boolean) {
-  const seen = new Set<PluginName>();
-  for (const [j, p] of plugins.entries()) {
-    const here = `${at}[${j}]`;
-    if (seen.has(p.name)) add(`${here}.name`, `The plugin ${p.name} appears twice`);
-    seen.add(p.name);
-    if (consumer && (p.name === "auth" || p.name === "aggregate"))
-      add(`${here}.name`, `${p.name} cannot be overridden per consumer (it runs before the consumer is known)`);
-    if (!consumer && needsAuth(p) && !seen.has("auth")) add(`${here}.name`, `${p.name} needs the auth plugin earlier in the list`);
-    const parsed = PLUGINS[p.name].schema.safeParse(p.config);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) add(formatPath([`${here}.config`, ...issue.path]), issue.message);
-      continue;
-    }
-    checkPluginReferences(p, here, c, add);
-  }
-}
-
-/** References inside plugin configs: auth's issuer names, aggregate's service names. */
-function checkPluginReferences(p: PluginEntry, at: string, c: GatewayConfig, add: Add) {
-  if (p.name === "auth" && Array.isArray(p.config.issuers)) {
-    const issuers = new Set(c.issuers.map((s) => s.name));
-    for (const [k, name] of p.config.issuers.entries())
-      if (typeof name === "string" && !issuers.has(name)) add(`${at}.config.issuers[${k}]`, `Unknown issuer ${name}`);
-  }
-  if (p.name === "aggregate" && Array.isArray(p.config.calls)) {
-    const services = new Set(c.services.map((s) => s.name));
-    for (const [k, call] of p.config.calls.entries()) {
-      const name = (call as { service?: unknown } | null)?.service;
-      if (typeof name === "string" && !services.has(name)) add(`${at}.config.calls[${k}].service`, `Unknown service ${name}`);
-    }
+    checkPlugins(consumer.plugins, `consumers[${i}].plugins`, c, add, null);
   }
 }

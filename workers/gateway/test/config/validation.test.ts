@@ -135,6 +135,61 @@ describe("validateConfig", () => {
     expect(check(c).routes[0]?.plugins.map((p) => p.name)).toEqual(["auth", "acl"]);
   });
 
+  it("rate-limit keyed by consumer (its default) needs auth earlier; by ip does not", async () => {
+    const c = baseConfig();
+    c.routes[0] = { ...baseConfig().routes[0], plugins: [{ name: "rate-limit", config: { limit: 10, windowSeconds: 60 } }] } as never;
+    expect(await pathsOf(() => check(c))).toEqual(["routes[0].plugins[0].name"]);
+    c.routes[0] = {
+      ...baseConfig().routes[0],
+      plugins: [{ name: "rate-limit", config: { limit: 10, windowSeconds: 60, by: "ip" } }],
+    } as never;
+    expect(check(c).routes[0]?.plugins).toHaveLength(1);
+  });
+
+  it("cache before auth, acl or ip-restriction is 422 (a cached answer would skip them)", async () => {
+    const c = baseConfig();
+    c.routes[0] = {
+      ...baseConfig().routes[0],
+      plugins: [
+        { name: "cache", config: {} },
+        { name: "auth", config: {} },
+        { name: "ip-restriction", config: { allow: ["10.0.0.0/8"] } },
+      ],
+    } as never;
+    expect(await pathsOf(() => check(c))).toEqual(["routes[0].plugins[1].name", "routes[0].plugins[2].name"]);
+  });
+
+  it("path templates may only use parameters every path of the route has; aggregate calls name known services", async () => {
+    const c = baseConfig();
+    c.services.push({ name: "orders", targets: [{ url: "https://orders.example.com" }] });
+    c.routes[0] = {
+      ...baseConfig().routes[0],
+      paths: ["/v1/users/:id", "/v1/people/:id"],
+      plugins: [{ name: "transform", config: { request: { path: { rewrite: "/users/:uid" } } } }],
+    } as never;
+    c.routes.push({
+      name: "agg",
+      paths: ["/agg/:id"],
+      service: null,
+      plugins: [
+        {
+          name: "aggregate",
+          config: {
+            calls: [
+              { name: "user", service: "users", path: "/users/:id" },
+              { name: "orders", service: "nope", path: "/orders/:id/*" },
+            ],
+          },
+        },
+      ],
+    });
+    expect(await pathsOf(() => check(c))).toEqual([
+      "routes[0].plugins[0].config.request.path.rewrite",
+      "routes[1].plugins[0].config.calls[1].path",
+      "routes[1].plugins[0].config.calls[1].service",
+    ]);
+  });
+
   it("consumers' JWT identities name a configured issuer, once", async () => {
     const c = baseConfig();
     c.issuers = [{ name: "corp", issuer: "https://id.example.com/", jwksUrl: "https://id.example.com/jwks.json" }];
