@@ -8,6 +8,7 @@
 import type { CompiledService, CompiledTarget, ProxyContext } from "../contract";
 import { healthView } from "../health/view";
 import { acquire, balancerOf, hashKey } from "./balancer";
+import { replayableBody } from "./body";
 import { downstreamHeaders, upstreamHeaders } from "./headers";
 import { problem } from "./problem";
 import { watchdog } from "./stream";
@@ -17,8 +18,6 @@ import { assertTargetAllowed, type OutgoingRequest, sendWithTimeout, TargetFetch
 export const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 /** Statuses that send an idempotent request to the next target. */
 const RETRY_STATUSES = new Set([502, 503, 504]);
-/** A request body up to this size is kept for a retry; a larger (or unsized) one is sent once. */
-export const MAX_REPLAY_BYTES = 1024 * 1024;
 
 /** What `send` needs of the request's context. */
 export type SendContext = Pick<ProxyContext, "env" | "exec" | "snapshot" | "clientIp" | "log" | "requestId"> & {
@@ -44,14 +43,6 @@ function searchOf(ctx: SendContext, query: URLSearchParams): string {
   if (query.size === 0) return "";
   const serialised = query.toString();
   return serialised === ctx.originalQuery.serialised ? ctx.originalQuery.raw : `?${serialised}`;
-}
-
-/** The body to send on each attempt: the stream once, or the buffered bytes every time. */
-async function replayableBody(request: Request, attempts: number): Promise<{ body: BodyInit | null; attempts: number }> {
-  if (request.body === null || attempts <= 1) return { body: request.body, attempts };
-  const length = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (!(length <= MAX_REPLAY_BYTES)) return { body: request.body, attempts: 1 };
-  return { body: await request.arrayBuffer(), attempts };
 }
 
 /**

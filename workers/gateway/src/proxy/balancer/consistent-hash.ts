@@ -63,11 +63,11 @@ export function consistentHash(targets: readonly CompiledTarget[], fallback: Bal
 }
 
 /**
- * The target a key maps to when all of `targets` are eligible (tests and tools).
+ * Where keys map when all of `targets` are eligible (tests and tools): the ring is built once.
  *
- * @example ringOwner(service.targets, "user-42") // "tgt_…"
+ * @example const owner = ringOwners(service.targets); owner("user-42") // "tgt_…"
  */
-export function ringOwner(targets: readonly CompiledTarget[], key: string): string | null {
+export function ringOwners(targets: readonly CompiledTarget[]): (key: string) => string | null {
   const ring = buildRing(targets);
-  return ring.hashes.length === 0 ? null : (ring.owners[firstAtOrAfter(ring, hash32(key))] as string);
+  return (key) => (ring.hashes.length === 0 ? null : (ring.owners[firstAtOrAfter(ring, hash32(key))] as string));
 }
