@@ -1,8 +1,10 @@
 import { ApiError } from "@edgeworks/http";
+import { and, eq } from "drizzle-orm";
 import { purgeRoute } from "../config";
 import { getConfig } from "../config/store";
 import type { ConfigDeps } from "../deps";
-import type { WorkspaceRow } from "../schema";
+import { purgeKey } from "../plugins/cache/purge";
+import { cacheGenerations, type WorkspaceRow } from "../schema";
 import { findEntity } from "./entities";
 
 /**
@@ -20,7 +22,18 @@ export async function purgeCache(deps: ConfigDeps, ws: WorkspaceRow, input: { ro
     await purgeRoute(deps, ws, routeId);
     return { purged: 1 };
   }
-  throw new ApiError("validation_failed", "Purging one path is not available yet", {
-    errors: [{ path: "path", location: "body", message: "Not supported yet; purge the whole route" }],
-  });
+  // one entry: its key needs the route's current generation, as the proxy's snapshot has it
+  const generation = await currentGeneration(deps, ws.id, routeId);
+  const purged = await purgeKey(deps.env, { workspaceId: ws.id, cacheGenerations: { [routeId]: generation } }, { id: routeId }, input.path);
+  return { purged };
+}
+
+/** The route's cache generation (0 until its first purge), the number every one of its cache keys carries. */
+async function currentGeneration(deps: ConfigDeps, workspaceId: string, routeId: string): Promise<number> {
+  const [row] = await deps.db
+    .select({ generation: cacheGenerations.generation })
+    .from(cacheGenerations)
+    .where(and(eq(cacheGenerations.workspaceId, workspaceId), eq(cacheGenerations.routeId, routeId)))
+    .limit(1);
+  return row?.generation ?? 0;
 }

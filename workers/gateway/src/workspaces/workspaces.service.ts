@@ -1,8 +1,9 @@
 import { ApiError, decodeCursor, encodeCursor, iso, toPage } from "@edgeworks/http";
 import { and, asc, eq, gt } from "drizzle-orm";
-import { createWorkspace as createWorkspaceRow } from "../config/store";
+import { forgetWorkspaceAnalytics } from "../analytics/forget";
+import { createWorkspace as createWorkspaceRow, deleteWorkspace as deleteWorkspaceData } from "../config/store";
 import type { ConfigDeps, ServiceDeps } from "../deps";
-import { cacheGenerations, configVersions, consumerKeys, type WorkspaceRow, workspaceHosts, workspaceMembers, workspaces } from "../schema";
+import { type WorkspaceRow, workspaceMembers, workspaces } from "../schema";
 import { type Role, resolveWorkspace } from "./access";
 
 /** A workspace as the admin API shows it: with the caller's role and the current config version. */
@@ -78,19 +79,13 @@ export async function renameWorkspace(deps: ServiceDeps, slug: string, input: { 
   return toWorkspace(row, role);
 }
 
-/** Deletes a workspace with its config history, keys and members (owners only); its proxied traffic stops. */
+/**
+ * Deletes a workspace (owners only): the config layer removes its rows and this isolate's snapshot (its
+ * proxied traffic is 404 everywhere within ~1 s), then its analytics go (logs still in the queue may add a
+ * few rows later; retention prunes them).
+ */
 export async function deleteWorkspace(deps: ServiceDeps, slug: string): Promise<void> {
   const { workspace } = await resolveWorkspace(deps, slug, "owner");
-  const { db } = deps;
-  const id = workspace.id;
-  // one batch (one transaction): the proxy's next revalidation by slug finds nothing and answers 404;
-  // snapshots in KV are immutable per revision and expire on their own
-  await db.batch([
-    db.delete(consumerKeys).where(eq(consumerKeys.workspaceId, id)),
-    db.delete(cacheGenerations).where(eq(cacheGenerations.workspaceId, id)),
-    db.delete(workspaceHosts).where(eq(workspaceHosts.workspaceId, id)),
-    db.delete(configVersions).where(eq(configVersions.workspaceId, id)),
-    db.delete(workspaceMembers).where(eq(workspaceMembers.workspaceId, id)),
-    db.delete(workspaces).where(eq(workspaces.id, id)),
-  ]);
+  await deleteWorkspaceData(deps, workspace);
+  await deps.db.batch(forgetWorkspaceAnalytics(deps.db, workspace.id));
 }
