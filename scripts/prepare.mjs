@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { buildChatWeb } from "../workers/chat/web/build.mjs";
+import { buildGatewayWeb } from "../workers/gateway/web/build.mjs";
 import { buildJobsWeb } from "../workers/jobs/web/build.mjs";
 import { ROOT } from "./lib.mjs";
 
@@ -26,3 +27,5 @@ for (const [from, name] of files) {
 buildChatWeb();
 // The jobs dashboard (workers/jobs/web), the same way.
 buildJobsWeb();
+// The gateway dashboard (workers/gateway/web), the same way.
+buildGatewayWeb();
