@@ -29,8 +29,9 @@ export const purgeRoute = createRoute({
   path: "/workspaces/{ws}/cache/purge",
   summary: "Purge cached responses",
   description:
-    "A route alone: every response the `cache` plugin stored for it (its generation is bumped, so old entries are never " +
-    "read again; `purged` is 1). With `path`: that one entry in this location's cache (`purged` is 0 or 1). Admins.",
+    "A route alone: every response the `cache` plugin stored for it, everywhere (its generation is bumped, so old entries " +
+    "are never read again; `purged` is 1). With `path` (path and query under the workspace): that entry, every variant " +
+    "of it, in the data centre that answers (the Cache API is per location; `purged` is 0 or 1). Admins.",
   request: { params: wsParams, body: jsonBody(purgeBody) },
   responses: {
     200: jsonResponse(z.object({ purged: z.number().int().openapi({ example: 1 }) }).openapi("PurgeResult"), "Purged"),
