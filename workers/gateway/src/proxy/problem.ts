@@ -23,7 +23,6 @@ export function problem(code: ErrorCode, detail: string, instance?: string, head
  * @example catch (error) { return thrownProblem(error, ctx.requestId); }
  */
 export function thrownProblem(error: unknown, instance?: string): Response {
-  console.log("THROWN", error instanceof Error ? error.stack : String(error));
   const apiError = error instanceof ApiError ? error : new ApiError("internal", "An unexpected error occurred");
   return new Response(JSON.stringify(apiError.toProblem(instance)), {
     status: apiError.status,

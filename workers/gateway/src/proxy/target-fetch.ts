@@ -7,9 +7,12 @@
 import { DnsLookupError, DOH_TIMEOUT_MS, dnsCheckEnabled, hostToResolve, resolveVerdict, targetUrlProblem } from "@edgeworks/egress";
 import type { CompiledTarget } from "../contract";
 
-export type TargetFetchErrorCode = "refused" | "dns_failed" | "timeout" | "network";
+export type TargetFetchErrorCode = "refused" | "dns_failed" | "timeout" | "network" | "aborted";
 
-/** Why a target produced no response: refused by the SSRF rules, DNS failed, no headers in time, or a network error. */
+/**
+ * Why a target produced no response: refused by the SSRF rules, DNS failed, no headers in time, a network
+ * error, or the caller's own signal aborted it.
+ */
 export class TargetFetchError extends Error {
   override name = "TargetFetchError";
   constructor(
@@ -182,6 +185,7 @@ export async function sendWithTimeout(
     return await Promise.race([sent, timedOut]);
   } catch (error) {
     if (error instanceof TargetFetchError) throw error;
+    if (options.signal?.aborted) throw new TargetFetchError("aborted", "The caller gave up");
     throw new TargetFetchError("network", error instanceof Error ? error.message : String(error));
   } finally {
     if (timer !== null) clearTimeout(timer);

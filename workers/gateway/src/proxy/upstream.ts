@@ -88,48 +88,55 @@ export function createSend(ctx: SendContext): ProxyContext["send"] {
         const release = acquire(target.id);
         const started = Date.now();
         let res: Response | null = null;
+        let error: TargetFetchError | null = null;
         try {
           await assertTargetAllowed(ctx.env, target, defer);
-          res = await sendWithTimeout(ctx.env, target, targetUrl(target, path, search), outgoing, {
-            timeoutMs: service.connectTimeoutMs,
-            defer,
-          });
-        } catch (error) {
-          lastError = error instanceof TargetFetchError ? error : new TargetFetchError("network", String(error));
+          const init = { timeoutMs: service.connectTimeoutMs, defer, signal: request.signal };
+          res = await sendWithTimeout(ctx.env, target, targetUrl(target, path, search), outgoing, init);
+        } catch (thrown) {
+          error = thrown instanceof TargetFetchError ? thrown : new TargetFetchError("network", String(thrown));
         }
         const latencyMs = Date.now() - started;
         waited += latencyMs;
-        const failed = res === null || res.status >= 500;
-        if (lastError?.code !== "refused" || res !== null)
-          health.report({
-            targetId: target.id,
-            at: started,
-            failed,
-            timedOut: res === null && lastError?.code === "timeout",
-            latencyMs,
-            status: res?.status ?? null,
-          });
-        const retryable = res === null || RETRY_STATUSES.has(res.status);
-        if (res !== null && (!retryable || attempt >= attempts)) return stream(res, service, release);
+        // the caller gave up (aggregate's timeout, a client gone): not the target's fault, nothing more to try
+        if (error?.code === "aborted") {
+          release();
+          lastError = error;
+          break;
+        }
+        // a refused target is a config matter, not the target's health
+        if (error?.code !== "refused") {
+          const failed = res === null || res.status >= 500;
+          const timedOut = error?.code === "timeout";
+          health.report({ targetId: target.id, at: started, failed, timedOut, latencyMs, status: res?.status ?? null });
+        }
+        if (res !== null && (!RETRY_STATUSES.has(res.status) || attempt >= attempts)) {
+          last?.body?.cancel().catch(() => undefined);
+          return stream(res, service, release);
+        }
         release();
         if (res !== null) {
           last?.body?.cancel().catch(() => undefined);
           last = res;
-          lastError = null;
         }
+        lastError = error;
       }
       if (last !== null) return stream(last, service, () => undefined);
-      if (lastError === null) return noTarget(ctx, service);
-      const timedOut = lastError?.code === "timeout";
-      ctx.log.error = timedOut ? "timeout" : (lastError?.code ?? "bad_gateway");
-      return timedOut
-        ? problem("gateway_timeout", `No answer from service ${service.name} within ${service.connectTimeoutMs} ms`, ctx.requestId)
-        : problem("bad_gateway", `Service ${service.name} could not be reached`, ctx.requestId);
+      return lastError === null ? noTarget(ctx, service) : failure(ctx, service, lastError);
     } finally {
       ctx.log.upstreamLatencyMs = (ctx.log.upstreamLatencyMs ?? 0) + waited;
       health.flush();
     }
   };
+}
+
+/** No attempt produced a response: 504 after a header timeout (or the caller's abort), else 502. */
+function failure(ctx: SendContext, service: CompiledService, error: TargetFetchError): Response {
+  const timedOut = error.code === "timeout" || error.code === "aborted";
+  ctx.log.error = error.code === "network" ? "bad_gateway" : error.code;
+  return timedOut
+    ? problem("gateway_timeout", `No answer from service ${service.name} within ${service.connectTimeoutMs} ms`, ctx.requestId)
+    : problem("bad_gateway", `Service ${service.name} could not be reached`, ctx.requestId);
 }
 
 /** 503: every target is out (unhealthy, breaker open, or half-open with no probe left). */
