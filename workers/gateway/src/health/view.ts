@@ -1,13 +1,13 @@
 // The proxy's view of a service's health: ServiceHealth's states cached in isolate memory for ≤ 1 s, and
-// the outcomes of one request's attempts sent back in one RPC after the response (exec.waitUntil).
+// the outcomes of a request's attempts handed to the isolate's outbox once, after its attempts (sent to the
+// object in exec.waitUntil, together with other requests' of the same 100 ms).
 
 import type { AttemptOutcome, CompiledService, Snapshot, TargetState } from "../contract";
-import type { ServiceHealth } from "../do/service-health";
+import { drop, freshCopy, keep, READ_TIMEOUT_MS, readStates, within } from "./cache";
+import { sendOutcomes } from "./outbox";
 import { healthStub, isMonitored } from "./stub";
-import type { HealthStates } from "./types";
 
-/** How long an isolate trusts the states it read (ms): a breaker opened elsewhere is seen within this. */
-export const VIEW_TTL_MS = 1000;
+export { clearHealthCache, VIEW_TTL_MS } from "./cache";
 
 /** What the proxy asks about one service during one request. */
 export interface HealthView {
@@ -17,9 +17,12 @@ export interface HealthView {
   state(targetId: string): TargetState;
   /** Records one attempt's outcome; sent with the others by `flush()`. */
   report(outcome: AttemptOutcome): void;
-  /** Sends the reported outcomes in one RPC in `exec.waitUntil` (call it once, when the request's attempts are over). */
+  /**
+   * Hands the reported outcomes to the object (one RPC within FLUSH_DELAY_MS, shared with the isolate's other
+   * requests, in `exec.waitUntil`). Call it once, when the request's attempts are over.
+   */
   flush(): void;
-  /** For a half-open target: whether this request may be one of its probes (false when the object is unreachable). */
+  /** For a half-open target: whether this request may be one of its probes (false when the object is unreachable or slow). */
   acquireProbe(targetId: string): Promise<boolean>;
 }
 
@@ -33,19 +36,14 @@ const UNMONITORED: HealthView = Object.freeze({
   acquireProbe: async () => true,
 });
 
-interface Cached {
-  states: HealthStates | null;
-  readAt: number;
-}
-const cache = new Map<string, Cached>();
-const reading = new Map<string, Promise<Cached>>();
 const configuring = new Set<string>();
 
 /**
  * The health view of `service` for one request. Unmonitored services answer at once without any I/O;
  * monitored ones read the service's ServiceHealth states when this isolate's copy is older than 1 s
- * (concurrent requests share one read). When the object is unreachable the view fails open (last known
- * states, else all healthy): losing the health store must not take every service down. When the object
+ * (concurrent requests share one read, waited on for at most READ_TIMEOUT_MS). When the object is
+ * unreachable or slow the view fails open (last known states, else all healthy): losing the health store
+ * must not take every service down. When the object
  * was configured with an older config version than `snapshot`'s, it is configured in the background.
  *
  * @example
@@ -64,9 +62,9 @@ export async function healthView(
   if (!isMonitored(service)) return UNMONITORED;
   const key = `${snapshot.workspaceId}/${service.id}`;
   const stub = () => healthStub(env, snapshot.workspaceId, service.id);
-  let current = cache.get(key);
-  if (current === undefined || now() - current.readAt >= VIEW_TTL_MS) {
-    current = await read(key, stub, now);
+  let current = freshCopy(key, now());
+  if (current === undefined) {
+    current = await readStates(key, () => stub().states(), now);
     // judged on a fresh read only: a cached copy may predate a configure that already happened
     const version = current.states?.version;
     if (version !== undefined && (version === null || version < snapshot.version)) {
@@ -89,36 +87,23 @@ export async function healthView(
     },
     flush() {
       if (pending.length === 0) return;
-      const batch = pending.splice(0);
-      exec.waitUntil(
-        stub()
-          .report(batch)
-          .then((fresh) => cache.set(key, { states: fresh, readAt: now() }))
-          .catch(() => {}),
+      sendOutcomes(
+        exec,
+        key,
+        pending.splice(0),
+        (batch) => stub().report(batch),
+        (fresh) => keep(key, fresh, now()),
       );
     },
     acquireProbe: (targetId) =>
-      stub()
-        .acquireProbe(targetId)
-        .catch(() => false),
+      within(
+        stub()
+          .acquireProbe(targetId)
+          .catch(() => false),
+        READ_TIMEOUT_MS,
+        () => false,
+      ),
   };
-}
-
-/** One read per service per isolate at a time; a failed read keeps the last states (or none) for another second. */
-function read(key: string, stub: () => DurableObjectStub<ServiceHealth>, now: () => number): Promise<Cached> {
-  const running = reading.get(key);
-  if (running !== undefined) return running;
-  const promise = stub()
-    .states()
-    .then((states): Cached => ({ states, readAt: now() }))
-    .catch((): Cached => ({ states: cache.get(key)?.states ?? null, readAt: now() }))
-    .then((fresh) => {
-      cache.set(key, fresh);
-      return fresh;
-    })
-    .finally(() => reading.delete(key));
-  reading.set(key, promise);
-  return promise;
 }
 
 /** Configures an object that missed a publish, once per (service, version) per isolate. */
@@ -130,17 +115,7 @@ function reconfigure(exec: ExecutionContext, key: string, version: number, confi
   configuring.add(id);
   exec.waitUntil(
     configure()
-      .then(() => cache.delete(key))
+      .then(() => drop(key))
       .catch(() => configuring.delete(id)),
   );
-}
-
-/**
- * Forgets this isolate's cached states (tests: see a change at once instead of within a second).
- *
- * @example clearHealthCache();
- */
-export function clearHealthCache(): void {
-  cache.clear();
-  configuring.clear();
 }

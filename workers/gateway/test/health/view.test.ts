@@ -82,6 +82,36 @@ describe("healthView", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("sends the outcomes of requests that finish together in one report", async () => {
+    const { env: recEnv, calls } = recordingEnv();
+    const ws = wsId();
+    const svc = service({ breaker: BREAKER });
+    await healthStub(env, ws, svc.id).configure(svc, 1);
+    const execs = Array.from({ length: 4 }, () => createExecutionContext());
+    const views = await Promise.all(execs.map((exec) => healthView(recEnv, exec, snapshotOf(ws, [svc]), svc)));
+    for (const view of views) {
+      for (const outcome of outcomes("tgt_b", 3, { failed: 1, at: Date.now() })) view.report(outcome);
+      view.flush();
+    }
+    await Promise.all(execs.map((exec) => waitOnExecutionContext(exec)));
+    expect(calls).toEqual([`states ${ws}/${svc.id}`, `report ${ws}/${svc.id}`]);
+    expect((await healthStub(env, ws, svc.id).states()).targets.tgt_b?.window).toEqual({ requests: 12, errors: 4, slow: 0 });
+  });
+
+  it("does not wait on an object that does not answer: all healthy after READ_TIMEOUT_MS, no probe", async () => {
+    const hung = new Promise<never>(() => {});
+    const namespace = { idFromName: () => ({}), get: () => ({ states: () => hung, acquireProbe: () => hung }) };
+    const svc = service({ breaker: BREAKER });
+    const view = await healthView(
+      { ...env, SERVICE_HEALTH: namespace } as unknown as Env,
+      createExecutionContext(),
+      snapshotOf(wsId(), [svc]),
+      svc,
+    );
+    expect(view.state("tgt_a")).toEqual({ healthy: true, breaker: "closed" });
+    expect(await view.acquireProbe("tgt_a")).toBe(false);
+  });
+
   it("sees an open breaker turn half-open at its time, and asks the object for a probe", async () => {
     const ws = wsId();
     const svc = service({ breaker: { ...BREAKER, halfOpenProbes: 1, openSeconds: 5 } });
