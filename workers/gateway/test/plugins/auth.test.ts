@@ -5,7 +5,9 @@ import type { Snapshot } from "../../src/contract";
 import { plugin } from "../../src/plugins/auth";
 import { sha256Hex } from "../../src/plugins/auth/credentials";
 import { clearJwksCache, JWKS_REFETCH_FLOOR_MS } from "../../src/plugins/auth/jwks";
+import { api, call, gw } from "../helpers";
 import { fakeConsumer, fakeContext, fakeSnapshot } from "../support/context";
+import { gatewayWith } from "../support/e2e";
 
 const KEY = "ewg_0123456789abcdefghijABCDEFGHIJ01";
 const OTHER_WS_KEY = "ewg_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
@@ -275,3 +277,46 @@ function unsigned(payload: Claims): string {
   const b64 = (v: unknown) => btoa(JSON.stringify(v)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
   return `${b64({ alg: "none", typ: "JWT", kid: "k1" })}.${b64(payload)}.`;
 }
+
+describe("auth through the proxy (/gw/<slug>/…)", () => {
+  it("a key passes its own workspace's routes only; the upstream never sees it; a revoked key is 401 at once", async () => {
+    const one = await gatewayWith([{ name: "auth", config: {} }], { consumers: [{ username: "alice" }] });
+    const two = await gatewayWith([{ name: "auth", config: {} }], { consumers: [{ username: "mallory" }] });
+    const ok = await gw(one.slug, "/v1/me", { headers: { apikey: one.keys.alice ?? "" } });
+    expect(ok.status).toBe(200);
+    const echo = (await ok.json()) as { headers: Record<string, string> };
+    expect(echo.headers.apikey).toBeUndefined();
+    expect(JSON.stringify(echo)).not.toContain(one.keys.alice);
+    // mallory's key is live, in the other workspace
+    const cross = await gw(one.slug, "/v1/me", { headers: { Authorization: `Bearer ${two.keys.mallory}` } });
+    expect(cross.status).toBe(401);
+    expect(cross.headers.get("WWW-Authenticate")).toContain("Bearer");
+    expect(await cross.json()).toMatchObject({ code: "unauthorized" });
+    expect((await gw(one.slug, "/v1/me")).status).toBe(401);
+    // revoke alice's key through the admin API: the next request is refused
+    const list = await api.ok<{ items: { id: string }[] }>(call("GET", `/workspaces/${one.slug}/consumers/alice/keys`, one.token));
+    const keyId = list.items[0]?.id ?? "";
+    const revoked = await call("DELETE", `/workspaces/${one.slug}/consumers/alice/keys/${keyId}`, one.token);
+    expect(revoked.status).toBeLessThan(300);
+    expect((await gw(one.slug, "/v1/me", { headers: { apikey: one.keys.alice ?? "" } })).status).toBe(401);
+  });
+
+  it("acl after auth: a consumer outside the allowed group is 403 through the proxy", async () => {
+    const ws = await gatewayWith(
+      [
+        { name: "auth", config: {} },
+        { name: "acl", config: { allow: ["partners"] } },
+      ],
+      {
+        consumers: [
+          { username: "in", groups: ["partners"] },
+          { username: "out", groups: ["others"] },
+        ],
+      },
+    );
+    expect((await gw(ws.slug, "/v1/x", { headers: { apikey: ws.keys.in ?? "" } })).status).toBe(200);
+    const out = await gw(ws.slug, "/v1/x", { headers: { apikey: ws.keys.out ?? "" } });
+    expect(out.status).toBe(403);
+    expect(await out.json()).toMatchObject({ code: "forbidden" });
+  });
+});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { originAllowed, plugin } from "../../src/plugins/cors";
+import { gw } from "../helpers";
 import { fakeContext } from "../support/context";
+import { gatewayWith } from "../support/e2e";
 
 const config = { origins: ["https://app.example.com", "https://*.partner.example"], credentials: true, exposeHeaders: ["X-Total"] };
 const mw = (c: unknown = config) => plugin.create(plugin.schema.parse(c), fakeContext().route);
@@ -88,5 +90,28 @@ describe("cors plugin", () => {
     expect(plugin.schema.safeParse({ origins: ["https://a.example"], methods: ["get"] }).success).toBe(false);
     expect(plugin.schema.safeParse({ origins: [] }).success).toBe(false);
     expect(plugin.schema.safeParse({ origins: ["https://a.example"], maxAge: 86_401 }).success).toBe(false);
+  });
+});
+
+describe("cors through the proxy (/gw/<slug>/…)", () => {
+  it("answers the preflight at the gateway and never reflects an unlisted origin from the upstream", async () => {
+    const ws = await gatewayWith([{ name: "cors", config: { origins: ["https://app.example.com"] } }]);
+    const pre = await gw(ws.slug, "/v1/x", {
+      method: "OPTIONS",
+      headers: { Origin: "https://app.example.com", "Access-Control-Request-Method": "POST" },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("Access-Control-Allow-Origin")).toBe("https://app.example.com");
+    // the fake upstream is told to answer with a reflected ACAO: the gateway drops it
+    const evil = await gw(ws.slug, "/v1/x", {
+      headers: {
+        Origin: "https://evil.example",
+        "x-fake-headers": JSON.stringify({ "Access-Control-Allow-Origin": "https://evil.example" }),
+      },
+    });
+    expect(evil.status).toBe(200);
+    expect(evil.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    const good = await gw(ws.slug, "/v1/x", { headers: { Origin: "https://app.example.com" } });
+    expect(good.headers.get("Access-Control-Allow-Origin")).toBe("https://app.example.com");
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { plugin } from "../../src/plugins/ip-restriction";
 import { addressToBigInt, inAnyCidr, parseCidr } from "../../src/plugins/ip-restriction/cidr";
+import { gw } from "../helpers";
 import { fakeContext } from "../support/context";
+import { gatewayWith } from "../support/e2e";
 
 const statusFor = async (config: unknown, clientIp: string) => {
   const ctx = fakeContext({ clientIp });
@@ -65,5 +67,19 @@ describe("ip-restriction plugin", () => {
     expect(plugin.schema.safeParse({ allow: ["example.com"] }).success).toBe(false);
     expect(plugin.schema.safeParse({ deny: ["10.0.0.0/8 "] }).success).toBe(false);
     expect(plugin.schema.safeParse({ deny: Array.from({ length: 1001 }, () => "10.0.0.1") }).success).toBe(false);
+  });
+});
+
+describe("ip-restriction through the proxy (/gw/<slug>/…)", () => {
+  it("refuses a client outside the allow list by its CF-Connecting-IP, lets one inside through", async () => {
+    const ws = await gatewayWith([{ name: "ip-restriction", config: { allow: ["198.51.100.0/24", "2001:db8::/48"] } }]);
+    const from = (ip: string) => gw(ws.slug, "/v1/x", { headers: { "CF-Connecting-IP": ip } });
+    expect((await from("198.51.100.20")).status).toBe(200);
+    expect((await from("2001:db8:0:5::1")).status).toBe(200);
+    const out = await from("203.0.113.9");
+    expect(out.status).toBe(403);
+    expect(await out.json()).toMatchObject({ code: "forbidden" });
+    // X-Real-IP is not trusted outside development: it cannot talk its way in
+    expect((await gw(ws.slug, "/v1/x", { headers: { "CF-Connecting-IP": "203.0.113.9", "X-Real-IP": "198.51.100.20" } })).status).toBe(403);
   });
 });

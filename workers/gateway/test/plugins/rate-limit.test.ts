@@ -2,7 +2,9 @@ import type { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConsumerIdentity } from "../../src/contract";
 import { plugin } from "../../src/plugins/rate-limit";
+import { gw } from "../helpers";
 import { fakeContext, fakeRoute, fakeSnapshot } from "../support/context";
+import { gatewayWith } from "../support/e2e";
 
 /** A fresh workspace per test, so buckets (Durable Objects keyed by workspace) never carry over. */
 const fresh = () => fakeSnapshot({ workspaceId: `ws_${crypto.randomUUID()}` });
@@ -146,5 +148,50 @@ describe("rate-limit plugin", () => {
     expect(plugin.schema.safeParse({ limit: 0 }).success).toBe(false);
     expect(plugin.schema.safeParse({ limit: 1, quota: { limit: 5, period: "week" } }).success).toBe(false);
     expect(plugin.schema.parse({ limit: 5 })).toEqual({ algorithm: "sliding-window", limit: 5, windowSeconds: 60, by: "consumer" });
+  });
+});
+
+describe("rate-limit through the proxy (/gw/<slug>/…)", () => {
+  it("limit 5, 25 concurrent requests from one consumer → exactly 5 pass; another consumer is untouched", async () => {
+    const ws = await gatewayWith(
+      [
+        { name: "auth", config: {} },
+        { name: "rate-limit", config: { algorithm: "sliding-window", limit: 5, windowSeconds: 3600, by: "consumer" } },
+      ],
+      { consumers: [{ username: "alice" }, { username: "bob" }] },
+    );
+    const as = (who: string) => gw(ws.slug, "/v1/items", { headers: { apikey: ws.keys[who] ?? "" } });
+    const burst = await Promise.all(Array.from({ length: 25 }, () => as("alice")));
+    expect(burst.filter((r) => r.status === 200)).toHaveLength(5);
+    const refused = burst.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(20);
+    expect(refused[0]?.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect(refused[0]?.headers.get("RateLimit-Remaining")).toBe("0");
+    expect(await refused[0]?.json()).toMatchObject({ code: "rate_limited" });
+    const bob = await as("bob");
+    expect(bob.status).toBe(200);
+    expect(bob.headers.get("RateLimit-Limit")).toBe("5");
+    expect(bob.headers.get("RateLimit-Remaining")).toBe("4");
+    expect(bob.headers.get("RateLimit-Policy")).toBe("5;w=3600");
+    await Promise.all(burst.filter((r) => !r.bodyUsed).map((r) => r.body?.cancel()));
+  });
+
+  it("a consumer's override replaces the route's limit once auth knows who it is", async () => {
+    const ws = await gatewayWith(
+      [
+        { name: "auth", config: {} },
+        { name: "rate-limit", config: { algorithm: "fixed-window", limit: 1, windowSeconds: 3600 } },
+      ],
+      {
+        consumers: [
+          { username: "gold", plugins: [{ name: "rate-limit", config: { algorithm: "fixed-window", limit: 3, windowSeconds: 3600 } }] },
+          { username: "basic" },
+        ],
+      },
+    );
+    const as = (who: string) => gw(ws.slug, "/v1/x", { headers: { apikey: ws.keys[who] ?? "" } });
+    const gold = [await as("gold"), await as("gold"), await as("gold"), await as("gold")].map((r) => r.status);
+    expect(gold).toEqual([200, 200, 200, 429]);
+    expect([(await as("basic")).status, (await as("basic")).status]).toEqual([200, 429]);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { plugin } from "../../src/plugins/request-size-limit";
+import { gw } from "../helpers";
 import { fakeContext, type SentCall } from "../support/context";
+import { gatewayWith } from "../support/e2e";
 
 const mw = (maxBytes: number) => plugin.create(plugin.schema.parse({ maxBytes }), fakeContext().route);
 const bodyOf = async (call: SentCall) => Response.json({ size: (await call.request.arrayBuffer()).byteLength });
@@ -54,5 +56,20 @@ describe("request-size-limit plugin", () => {
     expect(plugin.schema.safeParse({ maxBytes: 100 * 1024 * 1024 + 1 }).success).toBe(false);
     expect(plugin.schema.safeParse({ maxBytes: 1.5 }).success).toBe(false);
     expect(plugin.schema.parse({})).toEqual({ maxBytes: 1024 * 1024 });
+  });
+});
+
+describe("request-size-limit through the proxy (/gw/<slug>/…)", () => {
+  it("413 by Content-Length and by a chunked body's count; a body within the limit arrives whole", async () => {
+    const ws = await gatewayWith([{ name: "request-size-limit", config: { maxBytes: 1000 } }]);
+    const post = (body: BodyInit) => gw(ws.slug, "/v1/upload", { method: "POST", body });
+    const big = await post("x".repeat(1001));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ code: "payload_too_large" });
+    const streamed = await post(chunked(20, 100));
+    expect(streamed.status).toBe(413);
+    const fits = await post(chunked(10, 100));
+    expect(fits.status).toBe(200);
+    expect(((await fits.json()) as { body: string }).body).toHaveLength(1000);
   });
 });
