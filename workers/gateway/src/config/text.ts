@@ -65,9 +65,33 @@ function parseYaml(text: string): unknown {
  */
 export function parseConfigText(text: string, format: ConfigFormat): unknown {
   if (text.length > MAX_CONFIG_BYTES || new TextEncoder().encode(text).byteLength > MAX_CONFIG_BYTES) throw tooLarge("");
+  const depth = bracketDepth(text);
+  if (depth > MAX_DEPTH) throw syntaxError(`Nested deeper than ${MAX_DEPTH} levels of [ and {`);
   const value = format === "json" ? parseJson(text) : parseYaml(text);
-  if (new TextEncoder().encode(JSON.stringify(value) ?? "").byteLength > MAX_CONFIG_BYTES) throw tooLarge("once expanded");
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? "";
+  } catch {
+    // a YAML alias inside its own anchor (`a: &a [*a]`) makes a cycle
+    throw syntaxError("An alias refers to a node that contains it");
+  }
+  if (new TextEncoder().encode(json).byteLength > MAX_CONFIG_BYTES) throw tooLarge("once expanded");
   return value;
+}
+
+/** Nesting a config never needs (the model is ~6 deep; plugin configs a few more). */
+export const MAX_DEPTH = 64;
+
+/** The deepest nesting of `[`/`{` (quotes not considered: a string of 64 unclosed brackets is refused too). Linear. */
+function bracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x5b || ch === 0x7b) max = Math.max(max, ++depth);
+    else if ((ch === 0x5d || ch === 0x7d) && depth > 0) depth--;
+  }
+  return max;
 }
 
 /**

@@ -25,7 +25,14 @@ export interface ValidateOptions {
  * @example const config = validateConfig(JSON.parse(body), { env, previous: current.config });
  */
 export function validateConfig(input: unknown, options: ValidateOptions): GatewayConfig {
-  const size = new TextEncoder().encode(JSON.stringify(input) ?? "").byteLength;
+  let json: string;
+  try {
+    json = JSON.stringify(input) ?? "";
+  } catch {
+    // a cycle, or nesting deeper than the stack: no config looks like that
+    throw invalid([{ path: "", message: "The document is cyclic or nested too deeply" }]);
+  }
+  const size = new TextEncoder().encode(json).byteLength;
   if (size > MAX_CONFIG_BYTES) throw new ApiError("payload_too_large", `The config is ${size} bytes; at most ${MAX_CONFIG_BYTES}`);
   const parsed = gatewayConfigSchema.safeParse(input);
   if (!parsed.success) {
