@@ -320,3 +320,30 @@ describe("auth through the proxy (/gw/<slug>/…)", () => {
     expect(await out.json()).toMatchObject({ code: "forbidden" });
   });
 });
+
+describe("JWT through the proxy (/gw/<slug>/…)", () => {
+  it("an issuer configured through the admin API: a valid token reaches the upstream as its consumer, a forged one is 401", async () => {
+    const ws = await gatewayWith([{ name: "auth", config: { methods: ["jwt"], issuers: ["corp"] } }], {
+      extra: {
+        issuers: [
+          {
+            name: "corp",
+            issuer: ISS,
+            jwksUrl: `https://${JWKS_HOST}/jwks.json`,
+            audiences: ["api"],
+            requiredClaims: { tier: "gold" },
+            algorithms: ["RS256"],
+          },
+        ],
+        consumers: [{ username: "alice", jwt: [{ issuer: "corp", subject: "user-1" }] }],
+      },
+    });
+    const ok = await gw(ws.slug, "/v1/me", { headers: { Authorization: `Bearer ${await token()}` } });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { headers: Record<string, string> }).headers.authorization).toBeUndefined();
+    const forged = await token({}, { key: (await generateKeyPair("RS256")).privateKey });
+    const bad = await gw(ws.slug, "/v1/me", { headers: { Authorization: `Bearer ${forged}` } });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
+  });
+});
