@@ -1,6 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
-import { expect, inject } from "vitest";
+import { expect } from "vitest";
 
 export type { Echo } from "./upstream";
 
@@ -9,8 +9,18 @@ export type { Echo } from "./upstream";
 // deadline (logs and health travel through queues and Durable Objects: never a fixed sleep), and raw HTTP for
 // the inputs `fetch` would clean up before sending (dot segments, CR/LF).
 
-/** The front door of the `pnpm dev` this project started. */
-export const devUrl = (): string => inject("devUrl");
+let baseUrl: string | undefined;
+
+/** Sets the front door the suites talk to (gateway.e2e.test.ts, once its dev server answers). */
+export function useDevServer(url: string): void {
+  baseUrl = url.replace(/\/$/, "");
+}
+
+/** The front door of the `pnpm dev` the suites run against. */
+export function devUrl(): string {
+  if (!baseUrl) throw new Error("no dev server yet (useDevServer)");
+  return baseUrl;
+}
 
 /** A JSON answer: status, headers and the parsed body (the text when it is not JSON). */
 export interface Reply<T = Record<string, unknown>> {
