@@ -3,6 +3,9 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createWorkspace, gw, newUser, putConfig } from "../helpers";
 
+/** The fake upstream Worker B (bound by vitest.config.ts, not part of the Worker's generated Env). */
+const upstreamB = (env as unknown as { UPSTREAM_B: Fetcher }).UPSTREAM_B;
+
 interface Echo {
   name: string;
   path: string;
@@ -43,7 +46,7 @@ async function workspace(timeoutMs = 5000) {
 
 /** Makes the next `n` requests of `scope` on upstream B fail with `status`. */
 async function failB(scope: string, n: number, status = 500) {
-  const res = await env.UPSTREAM_B.fetch("http://upstream/__control", {
+  const res = await upstreamB.fetch("http://upstream/__control", {
     method: "POST",
     body: JSON.stringify({ scope, reset: true, failNext: n, failStatus: status }),
   });
@@ -77,7 +80,7 @@ describe("aggregate through the proxy", () => {
   it("gives up on a slow call after timeoutMs and answers with the others", async () => {
     const ws = await workspace(50);
     const scope = `agg-${crypto.randomUUID()}`;
-    const slow = await env.UPSTREAM_B.fetch("http://upstream/__control", {
+    const slow = await upstreamB.fetch("http://upstream/__control", {
       method: "POST",
       body: JSON.stringify({ scope, delayMs: 1000 }),
     });
