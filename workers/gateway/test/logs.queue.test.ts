@@ -88,6 +88,16 @@ describe("the logs consumer", () => {
     expect(await rowsOf(ws)).toHaveLength(3);
   });
 
+  it("cuts an over-long path and error text instead of dead-lettering the request's log", async () => {
+    const ws = wsId();
+    const { env: spied, dlq } = spiedEnv();
+    const id = `msg_${crypto.randomUUID()}`;
+    await deliver([record({ workspaceId: ws, path: `/${"p".repeat(1000)}`, error: "e".repeat(300), latencyMs: 2.5 })], spied as Env, [id]);
+    expect(dlq.send).not.toHaveBeenCalled();
+    const [row] = await rowsOf(ws);
+    expect([row?.path.length, row?.error?.length, row?.latencyMs]).toEqual([512, 200, 3]);
+  });
+
   it("prunes rows older than 7 days in the same batch, keeping newer ones and the running totals", async () => {
     const ws = wsId();
     const day = 24 * 60 * 60 * 1000;

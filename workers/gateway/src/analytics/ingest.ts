@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../deps";
-import type { LogRecord } from "./record";
+import { ERROR_STATUS_MIN, type LogRecord } from "./record";
 import { gatewayLogs, gatewayLogTotals } from "./schema";
 import { BUCKETS_MS } from "./totals";
 
@@ -49,7 +49,7 @@ export function addToTotals(db: Db, json: string) {
     .insert(gatewayLogTotals)
     .select(
       sql`SELECT ${field("workspaceId")} AS w, coalesce(${field("routeId")}, '') AS r, ${field("status")} AS s,
-        count(*), sum(${field("status")} >= 500), sum(${latency}), ${sql.join(buckets, sql`, `)}
+        count(*), sum(${field("status")} >= ${sql.raw(String(ERROR_STATUS_MIN))}), sum(${latency}), ${sql.join(buckets, sql`, `)}
       FROM json_each(${json})
       WHERE NOT EXISTS (SELECT 1 FROM gateway_logs g WHERE g.id = ${field("id")})
       GROUP BY w, r, s`,

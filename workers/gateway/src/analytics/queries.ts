@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../deps";
+import { ERROR_STATUS_MIN } from "./record";
 
 // Analytics over the raw logs of one workspace and time range: counts, errors and exact nearest-rank
 // percentiles, per group and in total, in one statement (SQL window functions rank each group's latencies).
@@ -11,7 +12,7 @@ export type GroupBy = (typeof GROUP_BY)[number];
 /** The stats of a set of requests. Percentiles are null when there are none. */
 export interface Stats {
   count: number;
-  /** Responses with status ≥ 500 (record.ts `isError`). */
+  /** Responses with status ≥ ERROR_STATUS_MIN (500). */
   errors: number;
   /** errors / count, 0 when count is 0. */
   errorRate: number;
@@ -76,7 +77,7 @@ export async function analytics(
       UNION ALL
       SELECT 1 AS total, NULL AS k, l, status, row_number() OVER (ORDER BY l) AS rn, count(*) OVER () AS n FROM base
     )
-    SELECT total, k, count(*) AS count, sum(status >= 500) AS errors,
+    SELECT total, k, count(*) AS count, sum(status >= ${sql.raw(String(ERROR_STATUS_MIN))}) AS errors,
       ${percentile(50)} AS p50, ${percentile(95)} AS p95, ${percentile(99)} AS p99
     FROM ranked GROUP BY total, k`);
   const total = raw.find((r) => r.total === 1);

@@ -35,7 +35,12 @@ export const proxyLogRecord = z.object({
   cache: z.enum(["HIT", "MISS", "BYPASS"]).nullable(),
   bytesIn: bytes,
   bytesOut: bytes,
-  error: z.string().max(64).nullable(),
+  // a short code by contract; a longer text is cut rather than dead-lettered (the request still happened)
+  error: z
+    .string()
+    .max(8192)
+    .transform((e) => e.slice(0, 200))
+    .nullable(),
 });
 
 /** A validated record (same fields as ProxyLogRecord). */
@@ -48,4 +53,4 @@ void _accepts;
 void _yields;
 
 /** The one definition of an error in analytics and metrics: the gateway or the upstream answered 5xx. */
-export const isError = (status: number): boolean => status >= 500;
+export const ERROR_STATUS_MIN = 500;
