@@ -197,8 +197,13 @@ export async function benchGateway({ seconds = 10, connections = 50, work } = {}
     await waitFor(`${origin}/gw/${slug}/plain/x`, { ms: 60_000 });
 
     const rows = [];
-    const row = async (letter, name, url, headers = {}) =>
-      rows.push({ letter, name, ...(await measureRow({ url, headers, connections, seconds })) });
+    const row = async (letter, name, url, headers = {}) => {
+      const m = await measureRow({ url, headers, connections, seconds });
+      console.log(
+        `gateway bench ${letter}. ${name}: ${m.rps.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms (${m.failed} of ${m.total} not 2xx)`,
+      );
+      rows.push({ letter, name, ...m });
+    };
     await row("a", "upstream directly (bare Worker, its Miniflare socket)", `${baseEntry}/item`);
     await row("b", "gateway Worker directly, no plugins → upstream", `${entry}/gw/${slug}/plain/item`, toGateway);
     await row("c", "gateway Worker directly, auth (key) + rate-limit → upstream", `${entry}/gw/${slug}/bench/item`, {
