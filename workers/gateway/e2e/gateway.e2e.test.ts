@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
 import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
+import { dashboardSuite } from "./dashboard";
 import { useDevServer } from "./harness";
 import { hostileSuite } from "./hostile";
 import { policiesSuite } from "./policies";
@@ -34,3 +35,4 @@ routingSuite();
 resilienceSuite();
 policiesSuite();
 hostileSuite();
+dashboardSuite();
