@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Admin, adminFor, type Echo, eventually, expectProblem, gwJson, type Reply, signUp, slugOf } from "./harness";
+import { policiesYaml } from "./policies-config";
 import { startUpstream, type Upstream } from "./upstream";
 
 // The plugins on live traffic, configured by importing a YAML document: API keys (shown once, never sent
@@ -11,52 +12,6 @@ let admin: Admin;
 let slug: string;
 let upstream: Upstream;
 const keys: Record<string, string> = {};
-
-const yamlConfig = (url: string) => `
-hosts: []
-issuers: []
-services:
-  - name: api
-    algorithm: round-robin
-    targets:
-      - url: ${url}
-routes:
-  - name: keyed
-    paths: [/v1/keyed]
-    service: api
-    plugins:
-      - name: auth
-        config: { methods: [key] }
-  - name: limited
-    paths: [/v1/limited]
-    service: api
-    plugins:
-      - name: auth
-        config: { methods: [key] }
-      - name: rate-limit
-        config: { algorithm: fixed-window, limit: 10, windowSeconds: 3600, by: consumer }
-  - name: cached
-    paths: [/v1/cached/*]
-    methods: [GET, HEAD]
-    service: api
-    plugins:
-      - name: cache
-        config: { ttlSeconds: 300 }
-  - name: mine
-    paths: [/v1/mine/*]
-    methods: [GET]
-    service: api
-    plugins:
-      - name: auth
-        config: { methods: [key], hideCredentials: false }
-      - name: cache
-        config: { ttlSeconds: 300, varyHeaders: [Authorization] }
-consumers:
-  - username: alice
-    groups: [staff]
-  - username: bob
-    groups: []
-`;
 
 /** Creates an API key for the consumer and checks the one-time answer. */
 async function newKey(a: Admin, ws: string, consumer: string): Promise<{ id: string; key: string }> {
@@ -79,7 +34,7 @@ export function policiesSuite(): void {
       admin = adminFor(await signUp("policies"));
       slug = slugOf("policies");
       await admin.ok("POST", "/workspaces", { slug, name: "Policies e2e" }, 201);
-      const put = await admin.call<{ version: number }>("PUT", `/workspaces/${slug}/config`, yamlConfig(upstream.url), {
+      const put = await admin.call<{ version: number }>("PUT", `/workspaces/${slug}/config`, policiesYaml(upstream.url), {
         "Content-Type": "application/yaml",
       });
       expect(put.status).toBe(200);
