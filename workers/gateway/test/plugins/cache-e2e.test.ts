@@ -85,4 +85,18 @@ describe("cache through the proxy", () => {
     expect(purged).toEqual({ purged: 1 });
     expect((await get(ws.slug, "/v1/items")).xCache).toBe("MISS");
   });
+
+  it("purge by key (admin API) drops that path only; the same query in another order names it", async () => {
+    const ws = await gatewayWith([{ name: "cache", config: {} }]);
+    await get(ws.slug, "/v1/items/7?b=1&a=2");
+    await untilHit(ws.slug, "/v1/items/7?b=1&a=2");
+    await get(ws.slug, "/v1/items/8");
+    await untilHit(ws.slug, "/v1/items/8");
+    const purge = (path: string) =>
+      api.ok<{ purged: number }>(call("POST", `/workspaces/${ws.slug}/cache/purge`, ws.token, { route: "all", path }));
+    expect(await purge("/v1/items/7?a=2&b=1")).toEqual({ purged: 1 });
+    expect(await purge("/v1/items/7?a=2&b=1")).toEqual({ purged: 0 });
+    expect((await get(ws.slug, "/v1/items/7?b=1&a=2")).xCache).toBe("MISS");
+    expect((await get(ws.slug, "/v1/items/8")).xCache).toBe("HIT");
+  });
 });
