@@ -126,6 +126,11 @@ describe("auth plugin: API keys", () => {
     await expect401(await run({ apikey: "ewg_wrong" }, { anonymous: true }));
   });
 
+  it("ignores credentials over 8 KiB (nothing unbounded is hashed or parsed) and refuses them as absent", async () => {
+    await expect401(await run({ apikey: `ewg_${"a".repeat(9000)}` }), false);
+    await expect401(await run({ Authorization: `Bearer ${"a".repeat(9000)}` }), false);
+  });
+
   it("reads a key from the query only when keyQuery is set, and removes it from the upstream query", async () => {
     await expect401(await run({}, {}, { request: `/v1/x?apikey=${KEY}` }), false);
     const r = await run({}, { keyQuery: "apikey" }, { request: `/v1/x?apikey=${KEY}&a=1` });

@@ -1,9 +1,11 @@
 import type { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConsumerIdentity } from "../../src/contract";
+import { plugin as auth } from "../../src/plugins/auth";
+import { sha256Hex } from "../../src/plugins/auth/credentials";
 import { plugin } from "../../src/plugins/rate-limit";
 import { gw } from "../helpers";
-import { fakeContext, fakeRoute, fakeSnapshot } from "../support/context";
+import { fakeConsumer, fakeContext, fakeRoute, fakeSnapshot } from "../support/context";
 import { gatewayWith } from "../support/e2e";
 
 /** A fresh workspace per test, so buckets (Durable Objects keyed by workspace) never carry over. */
@@ -113,6 +115,22 @@ describe("rate-limit plugin", () => {
     expect((await hit(byHeader, { snapshot: s2, at: T0, headers: { "X-Tenant": "a" } })).status).toBe(200);
     expect((await hit(byHeader, { snapshot: s2, at: T0, headers: { "X-Tenant": "a" } })).status).toBe(429);
     expect((await hit(byHeader, { snapshot: s2, at: T0, headers: { "X-Tenant": "b" } })).status).toBe(200);
+  });
+
+  it("by key: two keys of one consumer have a bucket each (the key auth accepted, hashed)", async () => {
+    const keyA = "ewg_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const keyB = "ewg_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    const snapshot = fakeSnapshot({
+      workspaceId: `ws_${crypto.randomUUID()}`,
+      consumers: { csm_1: fakeConsumer({ id: "csm_1" }) },
+      keyHashes: { [await sha256Hex(keyA)]: "csm_1", [await sha256Hex(keyB)]: "csm_1" },
+    });
+    const limit = plugin.create(plugin.schema.parse({ algorithm: "fixed-window", limit: 1, windowSeconds: 3600, by: "key" }), fakeRoute());
+    const authMw = auth.create(auth.schema.parse({}), fakeRoute());
+    const as = (key: string) => fakeContext({ snapshot, receivedAt: T0, init: { headers: { apikey: key } } }).run(authMw, limit);
+    expect((await as(keyA)).status).toBe(200);
+    expect((await as(keyA)).status).toBe(429);
+    expect((await as(keyB)).status).toBe(200);
   });
 
   it("monthly quota: refused until the first of next month (UTC), and a rate refusal does not use it", async () => {
