@@ -43,7 +43,8 @@ export interface ChangeOptions {
 
 /**
  * Applies `mutate` to (a copy of) the current config, validates the result and stores it as the next
- * version, then publishes it. A lost race is retried on the newer version; 412 `precondition_failed` when
+ * version, then publishes it. A lost race is retried on the newer version (so `mutate` may run more than
+ * once and must be a pure function of its argument); 412 `precondition_failed` when
  * `ifVersion` is stale; 422/413 from validation; 409 when the workspace keeps changing under it.
  *
  * @example await changeConfig(deps, ws, (c) => ({ ...c, hosts: [...c.hosts, "api.example.com"] }), { message: "add host" });
