@@ -1,5 +1,5 @@
 import { createFakeNet, type FakeNet } from "@edgeworks/egress/testing";
-import { exportJWK, exportSPKI, generateKeyPair, type JWK, SignJWT } from "jose";
+import { exportSPKI, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Snapshot } from "../../src/contract";
 import { plugin } from "../../src/plugins/auth";
@@ -8,21 +8,20 @@ import { clearJwksCache, JWKS_REFETCH_FLOOR_MS } from "../../src/plugins/auth/jw
 import { api, call, gw } from "../helpers";
 import { fakeConsumer, fakeContext, fakeSnapshot } from "../support/context";
 import { gatewayWith } from "../support/e2e";
+import { ISS, type IssuerKeys, issuerKeys, JWKS_HOST, signToken, type TokenOptions, unsignedToken } from "../support/jwt";
 
 const KEY = "ewg_0123456789abcdefghijABCDEFGHIJ01";
 const OTHER_WS_KEY = "ewg_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
-const ISS = "https://login.example.com/";
-const JWKS_HOST = "login.example.com";
 
 let snapshot: Snapshot;
-let keys: Awaited<ReturnType<typeof generateKeyPair>>;
+let keys: IssuerKeys;
 let jwk: JWK;
 let net: FakeNet;
 let served: JWK[];
 
 beforeAll(async () => {
-  keys = await generateKeyPair("RS256", { extractable: true });
-  jwk = { ...(await exportJWK(keys.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+  keys = await issuerKeys("k1");
+  jwk = keys.jwk;
   snapshot = fakeSnapshot({
     consumers: {
       csm_1: fakeConsumer({ id: "csm_1", username: "alice", groups: ["partners"], jwt: [{ issuer: "corp", subject: "user-1" }] }),
@@ -51,19 +50,8 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 const jwksFetches = () => net.requests.filter((r) => r.url.includes("/jwks.json")).length;
-
-type Claims = Record<string, unknown>;
-const token = (claims: Claims = {}, options: { kid?: string; key?: CryptoKey; now?: number } = {}) => {
-  const now = Math.floor((options.now ?? Date.now()) / 1000);
-  return new SignJWT({ tier: "gold", ...claims })
-    .setProtectedHeader({ alg: "RS256", kid: options.kid ?? "k1" })
-    .setIssuer(ISS)
-    .setSubject("user-1")
-    .setAudience("api")
-    .setIssuedAt(now)
-    .setExpirationTime(now + 300)
-    .sign(options.key ?? keys.privateKey);
-};
+const token = (claims: Record<string, unknown> = {}, options: TokenOptions & { key?: CryptoKey } = {}) =>
+  signToken(options.key ?? keys.privateKey, claims, options);
 
 const run = async (
   headers: Record<string, string>,
@@ -162,53 +150,17 @@ describe("auth plugin: JWT", () => {
 
   it.each([
     ["a bad signature", async () => token({}, { key: (await generateKeyPair("RS256")).privateKey })],
-    [
-      "the wrong audience",
-      async () =>
-        new SignJWT({ tier: "gold" })
-          .setProtectedHeader({ alg: "RS256", kid: "k1" })
-          .setIssuer(ISS)
-          .setSubject("user-1")
-          .setAudience("other")
-          .setExpirationTime("5m")
-          .sign(keys.privateKey),
-    ],
+    ["the wrong audience", async () => token({}, { aud: "other" })],
     ["an expired token", async () => token({}, { now: Date.now() - 3_600_000 })],
     ["a missing required claim", async () => token({ tier: undefined })],
     ["a required claim with another value", async () => token({ tier: "bronze" })],
+    ["no exp", async () => token({}, { noExp: true })],
+    ["an unknown issuer", async () => token({}, { iss: "https://evil.example/" })],
+    ["a subject that is no consumer", async () => token({}, { sub: "user-2" })],
     [
-      "no exp",
-      async () =>
-        new SignJWT({ tier: "gold" })
-          .setProtectedHeader({ alg: "RS256", kid: "k1" })
-          .setIssuer(ISS)
-          .setSubject("user-1")
-          .setAudience("api")
-          .sign(keys.privateKey),
+      "alg none",
+      async () => unsignedToken({ iss: ISS, sub: "user-1", aud: "api", tier: "gold", exp: Math.floor(Date.now() / 1000) + 300 }),
     ],
-    [
-      "an unknown issuer",
-      async () =>
-        new SignJWT({ tier: "gold" })
-          .setProtectedHeader({ alg: "RS256", kid: "k1" })
-          .setIssuer("https://evil.example/")
-          .setSubject("user-1")
-          .setAudience("api")
-          .setExpirationTime("5m")
-          .sign(keys.privateKey),
-    ],
-    [
-      "a subject that is no consumer",
-      async () =>
-        new SignJWT({ tier: "gold" })
-          .setProtectedHeader({ alg: "RS256", kid: "k1" })
-          .setIssuer(ISS)
-          .setSubject("user-2")
-          .setAudience("api")
-          .setExpirationTime("5m")
-          .sign(keys.privateKey),
-    ],
-    ["alg none", async () => unsigned({ iss: ISS, sub: "user-1", aud: "api", tier: "gold", exp: Math.floor(Date.now() / 1000) + 300 })],
     [
       "HS256 keyed with the issuer's public key (algorithm confusion)",
       async () =>
@@ -226,13 +178,7 @@ describe("auth plugin: JWT", () => {
   });
 
   it("lets an unmapped subject in with allowUnmapped, as an identity without groups", async () => {
-    const t = await new SignJWT({ tier: "gold" })
-      .setProtectedHeader({ alg: "RS256", kid: "k1" })
-      .setIssuer(ISS)
-      .setSubject("user-2")
-      .setAudience("api")
-      .setExpirationTime("5m")
-      .sign(keys.privateKey);
+    const t = await token({}, { sub: "user-2" });
     const r = await run({ Authorization: `Bearer ${t}` }, { ...jwtConfig, jwt: { allowUnmapped: true } });
     expect(r.res.status).toBe(200);
     expect(r.ctx.consumer).toMatchObject({ id: "jwt:corp:user-2", username: "user-2", groups: [], via: "jwt" });
@@ -242,8 +188,8 @@ describe("auth plugin: JWT", () => {
     const t0 = Date.now();
     expect((await run({ Authorization: `Bearer ${await token({}, { now: t0 })}` }, jwtConfig, { at: t0 })).res.status).toBe(200);
     // the issuer rotates to k2
-    const next = await generateKeyPair("RS256", { extractable: true });
-    served = [jwk, { ...(await exportJWK(next.publicKey)), kid: "k2", alg: "RS256" }];
+    const next = await issuerKeys("k2");
+    served = [jwk, next.jwk];
     const rotated = await token({}, { kid: "k2", key: next.privateKey, now: t0 });
     // within the floor: made-up or new kids do not make the gateway fetch again
     await expect401(await run({ Authorization: `Bearer ${rotated}` }, jwtConfig, { at: t0 + 1000 }));
@@ -276,12 +222,6 @@ describe("auth plugin: JWT", () => {
     expect(net.requests.filter((q) => q.url.includes(host))).toHaveLength(0);
   });
 });
-
-/** An `alg: none` token (jose will not make one). */
-function unsigned(payload: Claims): string {
-  const b64 = (v: unknown) => btoa(JSON.stringify(v)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-  return `${b64({ alg: "none", typ: "JWT", kid: "k1" })}.${b64(payload)}.`;
-}
 
 describe("auth through the proxy (/gw/<slug>/…)", () => {
   it("a key passes its own workspace's routes only; the upstream never sees it; a revoked key is 401 at once", async () => {
