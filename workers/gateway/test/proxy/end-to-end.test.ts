@@ -75,4 +75,18 @@ describe("proxied traffic of a workspace configured through the admin API", () =
     expect(encoded.status).toBe(400);
     await encoded.body?.cancel();
   });
+
+  it("a workspace's own host reaches its routes without /gw/<slug>; an unknown host is the admin app's", async () => {
+    const other = (await createWorkspace(token)).slug;
+    const host = `${other}.api-host.test`;
+    await putConfig(token, other, config({ hosts: [host] }));
+    const res = await SELF.fetch(`http://${host}/v1/users/7`);
+    expect(res.status).toBe(200);
+    expect((await res.json()) as Echo).toMatchObject({ path: "/v1/users/7" });
+    const unknown = await SELF.fetch("http://nobody.api-host.test/v1/users/7");
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: "not_found", detail: "No route for GET /v1/users/7" });
+    const admin = await SELF.fetch(`http://${host}/gateway/health`);
+    expect(admin.status).toBe(200);
+  });
 });
