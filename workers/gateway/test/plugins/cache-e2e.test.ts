@@ -2,7 +2,7 @@
 // The proxy stores in waitUntil, which SELF.fetch does not wait for: `untilHit` asks again (briefly) until
 // the entry is there.
 import { describe, expect, it, vi } from "vitest";
-import { api, call, gw } from "../helpers";
+import { api, call, createWorkspace, gw, newUser } from "../helpers";
 import { gatewayWith } from "../support/e2e";
 
 interface Echo {
@@ -98,5 +98,26 @@ describe("cache through the proxy", () => {
     expect(await purge("/v1/items/7?a=2&b=1")).toEqual({ purged: 0 });
     expect((await get(ws.slug, "/v1/items/7?b=1&a=2")).xCache).toBe("MISS");
     expect((await get(ws.slug, "/v1/items/8")).xCache).toBe("HIT");
+  });
+
+  it("a config that caches before auth is refused (422): a stored answer would skip the check", async () => {
+    const user = await newUser();
+    const ws = await createWorkspace(user.token);
+    const res = call("PUT", `/workspaces/${ws.slug}/config`, user.token, {
+      services: [{ name: "up", targets: [{ binding: "UPSTREAM_A" }] }],
+      routes: [
+        {
+          name: "all",
+          paths: ["/v1/*"],
+          service: "up",
+          plugins: [
+            { name: "cache", config: {} },
+            { name: "auth", config: {} },
+          ],
+        },
+      ],
+    });
+    await api.problem(res, 422, "validation_failed", ["routes[0].plugins[1].name"]);
+    expect((await api.ok<{ version: number }>(call("GET", `/workspaces/${ws.slug}/config`, user.token))).version).toBe(1);
   });
 });
