@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { defineSecuritySuite, extraBadCredentials, hostile, type SecurityRoute } from "@edgeworks/testing";
-import { beforeAll } from "vitest";
+import { beforeAll, vi } from "vitest";
 import { addMember, api, BASE, call, createWorkspace, newUser, putConfig } from "./helpers";
 
 // Every route under /gateway/v1. Placeholders: WS (the owner's workspace), SVC/RTE/CSM (entry ids), ISS (an issuer
@@ -52,6 +52,10 @@ const ROUTES: SecurityRoute[] = [
   { method: "DELETE", path: "/workspaces/WS/issuers/ISS", read: false },
   { method: "POST", path: "/workspaces/WS/cache/purge", body: { route: "RTE" }, read: false },
 ];
+
+// the "nothing changed" checks read six lists of the owner's workspace; on a loaded machine that alone can
+// pass the default 5 s, which reported a timeout as "changed"
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 30_000 });
 
 let owner = { id: "", token: "" };
 const ids = { WS: "", SVC: "", RTE: "", CSM: "", ISS: "idp", KEY: "", MEMBER: "" };
