@@ -1,5 +1,5 @@
 // The plugin rules of a config: each plugin's config against its own schema, at most once per list, the
-// order security needs (acl and consumer-keyed rate limits after auth; cache never before auth, acl or
+// order security needs (acl and rate limits by consumer or key after auth; cache never before auth, acl or
 // ip-restriction, or a cached answer would skip them), and references inside plugin configs (auth's issuers,
 // aggregate's services, path templates' :params, which every path pattern of the route must have).
 import type { PluginName } from "../contract";
@@ -32,9 +32,12 @@ export function checkPlugins(plugins: PluginEntry[], at: string, c: GatewayConfi
       continue;
     }
     const config = parsed.data as Record<string, unknown>;
-    const needsAuth = p.name === "acl" || (p.name === "rate-limit" && config.by === "consumer");
+    const needsAuth = p.name === "acl" || (p.name === "rate-limit" && (config.by === "consumer" || config.by === "key"));
     if (!consumer && needsAuth && !plugins.slice(0, j).some((q) => q.name === "auth"))
-      add(`${here}.name`, `${p.name}${p.name === "rate-limit" ? " by consumer" : ""} needs the auth plugin earlier in the list`);
+      add(
+        `${here}.name`,
+        `${p.name}${p.name === "rate-limit" ? ` by ${String(config.by)}` : ""} needs the auth plugin earlier in the list`,
+      );
     checkReferences(p.name, config, here, c, add, routePaths);
   }
 }

@@ -135,9 +135,14 @@ describe("validateConfig", () => {
     expect(check(c).routes[0]?.plugins.map((p) => p.name)).toEqual(["auth", "acl"]);
   });
 
-  it("rate-limit keyed by consumer (its default) needs auth earlier; by ip does not", async () => {
+  it("rate-limit keyed by consumer (its default) or key needs auth earlier; by ip does not", async () => {
     const c = baseConfig();
     c.routes[0] = { ...baseConfig().routes[0], plugins: [{ name: "rate-limit", config: { limit: 10, windowSeconds: 60 } }] } as never;
+    expect(await pathsOf(() => check(c))).toEqual(["routes[0].plugins[0].name"]);
+    c.routes[0] = {
+      ...baseConfig().routes[0],
+      plugins: [{ name: "rate-limit", config: { limit: 10, windowSeconds: 60, by: "key" } }],
+    } as never;
     expect(await pathsOf(() => check(c))).toEqual(["routes[0].plugins[0].name"]);
     c.routes[0] = {
       ...baseConfig().routes[0],
