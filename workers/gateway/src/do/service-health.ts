@@ -22,6 +22,8 @@ const MAX_OUTCOMES = 1000;
  * `configure()` (on publish and every cron minute) sets the config and arms the active checks, which the
  * alarm runs every `intervalSeconds`. RPC methods return plain values: their input is the gateway's own
  * compiled config, so there is no expected failure to carry as a Result.
+ *
+ * @example const states = await env.SERVICE_HEALTH.get(env.SERVICE_HEALTH.idFromName(`${ws}/${svc}`)).states();
  */
 export class ServiceHealth extends DurableObject<Env> {
   /** The object's clock (epoch ms) for every decision; tests replace it through runInDurableObject. */

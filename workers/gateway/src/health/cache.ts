@@ -22,13 +22,21 @@ const reading = new Map<string, Promise<Cached>>();
 /** Services in the map at most; the least recently read go first (Map order). */
 const MAX_ENTRIES = 5000;
 
-/** The copy of `key` younger than VIEW_TTL_MS, or undefined. */
+/**
+ * The copy of `key` younger than VIEW_TTL_MS, or undefined.
+ *
+ * @example const copy = freshCopy(key, Date.now()) ?? (await readStates(key, () => stub.states(), Date.now));
+ */
 export function freshCopy(key: string, now: number): Cached | undefined {
   const copy = cache.get(key);
   return copy !== undefined && now - copy.readAt < VIEW_TTL_MS ? copy : undefined;
 }
 
-/** Keeps `states` (a read's or a report's answer) as the copy of `key`. */
+/**
+ * Keeps `states` (a read's or a report's answer) as the copy of `key`.
+ *
+ * @example keep(key, await stub.report(batch), Date.now());
+ */
 export function keep(key: string, states: HealthStates | null, now: number): Cached {
   const copy = { states, readAt: now };
   cache.delete(key);
@@ -37,7 +45,11 @@ export function keep(key: string, states: HealthStates | null, now: number): Cac
   return copy;
 }
 
-/** Drops the copy of `key` (after this isolate configured its object). */
+/**
+ * Drops the copy of `key` (after this isolate configured its object).
+ *
+ * @example await stub.configure(service, version); drop(key);
+ */
 export function drop(key: string): void {
   cache.delete(key);
 }
@@ -46,6 +58,8 @@ export function drop(key: string): void {
  * Reads the states of `key` with `states()`, one read at a time per service in this isolate; waits at most
  * READ_TIMEOUT_MS. A failed or late read keeps the last known states (else null) for another VIEW_TTL_MS, so a
  * slow or lost object costs one wait per second per isolate, not one per request.
+ *
+ * @example const { states } = await readStates(key, () => stub.states(), Date.now);
  */
 export async function readStates(key: string, states: () => Promise<HealthStates>, now: () => number): Promise<Cached> {
   let shared = reading.get(key);

@@ -3,17 +3,14 @@
 
 import type { AttemptOutcome, CompiledService } from "../contract";
 import { bucketOf, isSlow, shouldOpen } from "./breaker";
+import { clearProbes, grantProbe, probesInFlight, releaseProbe } from "./leases";
 import {
   addToBucket,
-  clearProbes,
   clearWindow,
-  grantProbe,
   parseProbe,
-  probesInFlight,
   readTarget,
   readTargets,
   reconcileTargets,
-  releaseProbe,
   type StoredConfig,
   updateTarget,
   windowCounts,
@@ -26,7 +23,11 @@ export const PASSIVE_RETRY_MS = 30_000;
 /** A granted half-open probe whose outcome never arrives frees its slot after connect timeout + this (ms). */
 export const PROBE_LEASE_EXTRA_MS = 10_000;
 
-/** Applies a config (unless older than the stored one); resets what the new config no longer watches. */
+/**
+ * Applies a config (unless older than the stored one); resets what the new config no longer watches.
+ *
+ * @example const applied = storage.transactionSync(() => applyConfig(sql, readConfig(sql), service, 7, now));
+ */
 export function applyConfig(sql: SqlStorage, stored: StoredConfig | null, service: CompiledService, version: number, now: number): boolean {
   if (stored !== null && version < stored.version) return false;
   writeConfig(sql, service, version, now);
@@ -56,7 +57,11 @@ function restore(sql: SqlStorage, by: "passive" | "active", now: number): void {
   );
 }
 
-/** Moves what time has changed: open breakers past openSeconds → half-open; passive outs past their retry → back in. */
+/**
+ * Moves what time has changed: open breakers past openSeconds → half-open; passive outs past their retry → back in.
+ *
+ * @example settle(sql, config, now); // then read the targets
+ */
 export function settle(sql: SqlStorage, config: StoredConfig, now: number): void {
   const { breaker, healthCheck } = config.service;
   if (breaker !== null) {
@@ -76,7 +81,11 @@ export function settle(sql: SqlStorage, config: StoredConfig, now: number): void
   }
 }
 
-/** Records live attempts: consecutive failures (passive health) and the breaker's window or half-open probes. */
+/**
+ * Records live attempts: consecutive failures (passive health) and the breaker's window or half-open probes.
+ *
+ * @example storage.transactionSync(() => recordOutcomes(sql, config, outcomes, now));
+ */
 export function recordOutcomes(sql: SqlStorage, config: StoredConfig, outcomes: readonly AttemptOutcome[], now: number): void {
   const { breaker, passiveUnhealthyThreshold: threshold } = config.service;
   settle(sql, config, now);
@@ -117,7 +126,11 @@ function closeBreaker(sql: SqlStorage, targetId: string): void {
   clearProbes(sql, targetId);
 }
 
-/** Grants a half-open probe when fewer than halfOpenProbes are in flight; closed → yes, open → no. */
+/**
+ * Grants a half-open probe when fewer than halfOpenProbes are in flight; closed → yes, open → no.
+ *
+ * @example const granted = storage.transactionSync(() => acquire(sql, config, "tgt_a", now));
+ */
 export function acquire(sql: SqlStorage, config: StoredConfig, targetId: string, now: number): boolean {
   const { breaker, connectTimeoutMs } = config.service;
   if (breaker === null) return true;
@@ -130,7 +143,11 @@ export function acquire(sql: SqlStorage, config: StoredConfig, targetId: string,
   return true;
 }
 
-/** Records one active health-check probe: unhealthyThreshold failures in a row out, healthyThreshold passes in a row back. */
+/**
+ * Records one active health-check probe: unhealthyThreshold failures in a row out, healthyThreshold passes in a row back.
+ *
+ * @example recordProbe(sql, config, "tgt_a", { at: now, ok: false, status: 503, error: "status 503" }, now);
+ */
 export function recordProbe(sql: SqlStorage, config: StoredConfig, targetId: string, result: ProbeResult, now: number): void {
   const check = config.service.healthCheck;
   const row = readTarget(sql, targetId);
@@ -148,7 +165,11 @@ export function recordProbe(sql: SqlStorage, config: StoredConfig, targetId: str
   });
 }
 
-/** Every target's state and numbers, in the service's target order. */
+/**
+ * Every target's state and numbers, in the service's target order.
+ *
+ * @example return statesOf(sql, readConfig(sql), now);
+ */
 export function statesOf(sql: SqlStorage, config: StoredConfig | null, now: number): HealthStates {
   if (config === null) return { version: null, at: now, targets: {} };
   settle(sql, config, now);

@@ -3,6 +3,7 @@
 import type { MigrationStep } from "@edgeworks/realtime";
 import type { CompiledService } from "../contract";
 import { type WindowCounts, windowStart } from "./breaker";
+import { clearProbes } from "./leases";
 import type { ProbeResult } from "./types";
 
 /** The object's schema: append a step for every change, never edit a deployed one. */
@@ -52,11 +53,21 @@ export interface StoredConfig {
   configuredAt: number;
 }
 
+/**
+ * The stored config (null before the first configure).
+ *
+ * @example const config = readConfig(ctx.storage.sql); if (config === null) return true;
+ */
 export function readConfig(sql: SqlStorage): StoredConfig | null {
   const row = sql.exec<{ version: number; service: string; configured_at: number }>("SELECT * FROM config").toArray()[0];
   return row === undefined ? null : { version: row.version, service: JSON.parse(row.service), configuredAt: row.configured_at };
 }
 
+/**
+ * Stores the config and when it was (re)configured.
+ *
+ * @example writeConfig(sql, service, 7, now);
+ */
 export function writeConfig(sql: SqlStorage, service: CompiledService, version: number, now: number): void {
   sql.exec(
     "INSERT INTO config (id, version, service, configured_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, service = excluded.service, configured_at = excluded.configured_at",
@@ -66,15 +77,29 @@ export function writeConfig(sql: SqlStorage, service: CompiledService, version: 
   );
 }
 
+/**
+ * Every target row.
+ *
+ * @example for (const row of readTargets(sql)) console.log(row.target_id, row.breaker);
+ */
 export function readTargets(sql: SqlStorage): TargetRow[] {
   return sql.exec<TargetRow>("SELECT * FROM targets").toArray();
 }
 
+/**
+ * One target row (null when the config has no such target).
+ *
+ * @example const row = readTarget(sql, "tgt_a"); if (row?.breaker === "open") return false;
+ */
 export function readTarget(sql: SqlStorage, targetId: string): TargetRow | null {
   return sql.exec<TargetRow>("SELECT * FROM targets WHERE target_id = ?", targetId).toArray()[0] ?? null;
 }
 
-/** Writes the given columns of one target. */
+/**
+ * Writes the given columns of one target.
+ *
+ * @example updateTarget(sql, "tgt_a", { breaker: "open", opened_at: now });
+ */
 export function updateTarget(sql: SqlStorage, targetId: string, changes: Partial<Omit<TargetRow, "target_id">>): void {
   const columns = Object.keys(changes);
   if (columns.length === 0) return;
@@ -86,7 +111,11 @@ export function updateTarget(sql: SqlStorage, targetId: string, changes: Partial
   );
 }
 
-/** Keeps exactly the service's targets: new ones start healthy and closed, removed ones are forgotten. */
+/**
+ * Keeps exactly the service's targets: new ones start healthy and closed, removed ones are forgotten.
+ *
+ * @example reconcileTargets(sql, service.targets.map((t) => t.id));
+ */
 export function reconcileTargets(sql: SqlStorage, targetIds: readonly string[]): void {
   const keep = new Set(targetIds);
   for (const row of readTargets(sql)) if (!keep.has(row.target_id)) forgetTarget(sql, row.target_id);
@@ -99,7 +128,11 @@ function forgetTarget(sql: SqlStorage, targetId: string): void {
   clearProbes(sql, targetId);
 }
 
-/** Adds one attempt to a target's bucket. */
+/**
+ * Adds one attempt to a target's bucket.
+ *
+ * @example addToBucket(sql, "tgt_a", Math.floor(now / 1000), true, false);
+ */
 export function addToBucket(sql: SqlStorage, targetId: string, second: number, failed: boolean, slow: boolean): void {
   sql.exec(
     "INSERT INTO buckets (target_id, second, requests, errors, slow) VALUES (?, ?, 1, ?, ?) ON CONFLICT (target_id, second) DO UPDATE SET requests = requests + 1, errors = errors + excluded.errors, slow = slow + excluded.slow",
@@ -110,7 +143,11 @@ export function addToBucket(sql: SqlStorage, targetId: string, second: number, f
   );
 }
 
-/** A target's counts over the window ending now (older buckets are deleted on the way). */
+/**
+ * A target's counts over the window ending now (older buckets are deleted on the way).
+ *
+ * @example const { requests, errors } = windowCounts(sql, "tgt_a", now, 30);
+ */
 export function windowCounts(sql: SqlStorage, targetId: string, now: number, windowSeconds: number): WindowCounts {
   const start = windowStart(now, windowSeconds);
   sql.exec("DELETE FROM buckets WHERE target_id = ? AND second < ?", targetId, start);
@@ -123,31 +160,21 @@ export function windowCounts(sql: SqlStorage, targetId: string, now: number, win
   return { requests: Number(row.requests), errors: Number(row.errors), slow: Number(row.slow) };
 }
 
+/**
+ * Forgets a target's breaker window (every target's without `targetId`).
+ *
+ * @example clearWindow(sql, "tgt_a"); // the breaker just opened or closed
+ */
 export function clearWindow(sql: SqlStorage, targetId?: string): void {
   if (targetId === undefined) sql.exec("DELETE FROM buckets");
   else sql.exec("DELETE FROM buckets WHERE target_id = ?", targetId);
 }
 
-/** Half-open probes granted and not yet reported (nor expired). */
-export function probesInFlight(sql: SqlStorage, targetId: string, now: number): number {
-  sql.exec("DELETE FROM probes WHERE expires_at <= ?", now);
-  return Number(sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM probes WHERE target_id = ?", targetId).one().n);
-}
-
-export function grantProbe(sql: SqlStorage, targetId: string, expiresAt: number): void {
-  sql.exec("INSERT INTO probes (target_id, expires_at) VALUES (?, ?)", targetId, expiresAt);
-}
-
-/** A probe's outcome arrived: its lease (the oldest) is released. */
-export function releaseProbe(sql: SqlStorage, targetId: string): void {
-  sql.exec("DELETE FROM probes WHERE id = (SELECT id FROM probes WHERE target_id = ? ORDER BY id LIMIT 1)", targetId);
-}
-
-export function clearProbes(sql: SqlStorage, targetId?: string): void {
-  if (targetId === undefined) sql.exec("DELETE FROM probes");
-  else sql.exec("DELETE FROM probes WHERE target_id = ?", targetId);
-}
-
+/**
+ * The stored last probe, parsed.
+ *
+ * @example lastProbe: parseProbe(row.last_probe)
+ */
 export function parseProbe(text: string | null): ProbeResult | null {
   return text === null ? null : (JSON.parse(text) as ProbeResult);
 }
