@@ -51,6 +51,10 @@ const ROUTES: SecurityRoute[] = [
   { method: "PATCH", path: "/workspaces/WS/issuers/ISS", body: { audiences: ["x"] }, read: false },
   { method: "DELETE", path: "/workspaces/WS/issuers/ISS", read: false },
   { method: "POST", path: "/workspaces/WS/cache/purge", body: { route: "RTE" }, read: false },
+  // observability (src/analytics/routes.ts)
+  { method: "GET", path: "/workspaces/WS/analytics", read: true },
+  { method: "GET", path: "/workspaces/WS/metrics", read: true },
+  { method: "GET", path: "/workspaces/WS/status", read: true },
 ];
 
 // the "nothing changed" checks read six lists of the owner's workspace; on a loaded machine that alone can
