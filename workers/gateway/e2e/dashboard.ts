@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildGatewayWeb } from "../web/build.mjs";
 import { adminFor, devUrl, eventually, gw, slugOf } from "./harness";
@@ -8,9 +9,21 @@ import { startUpstream, type Upstream } from "./upstream";
 // The dashboard at /gateway/ in a real Chromium (Debian's /usr/bin/chromium through playwright-core): traffic
 // through /gw/<slug>/… (some of it failing), its logs through the queue into D1, then the page: log in, pick
 // the workspace, the last hour's totals, the three charts drawn, the target's row; no console errors (the
-// strict CSP included). Written by E (observability); passed once against pnpm dev on 2026-12-05.
+// strict CSP included), no axe-core WCAG A/AA violations logged out and in, light and dark.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PASSWORD = "correct horse battery staple";
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now, one "rule: elements" line per violation (run through DevTools, so the CSP allows it). */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    type Results = { violations: { id: string; nodes: { target: string[] }[] }[] };
+    const { axe } = window as unknown as { axe: { run: (context: Document, options: object) => Promise<Results> } };
+    const { violations } = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
+    return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
 
 export function dashboardSuite(): void {
   describe("the dashboard (e2e/dashboard.ts)", () => {
@@ -72,6 +85,8 @@ export function dashboardSuite(): void {
       });
       page.on("pageerror", (e) => problems.push(e.message));
       await page.goto(`${devUrl()}/gateway/`);
+      await page.waitForSelector("#login-view", { state: "visible" });
+      expect(await axeViolations(page)).toEqual([]);
       await page.fill('#login-form input[name="email"]', email);
       await page.fill('#login-form input[name="password"]', PASSWORD);
       await page.click('#login-form button[value="login"]');
@@ -85,6 +100,10 @@ export function dashboardSuite(): void {
       expect(await page.locator("#latency-chart path.p95").count()).toBe(1);
       expect(await page.locator("#health-rows tr").count()).toBe(1);
       expect(await page.locator("#health-rows tr td").nth(2).textContent()).toBe("healthy");
+      // the dashboard with its charts and table, light and dark (the colour pairs differ)
+      expect(await axeViolations(page)).toEqual([]);
+      await page.emulateMedia({ colorScheme: "dark" });
+      expect(await axeViolations(page)).toEqual([]);
       expect(problems).toEqual([]);
     });
   });
