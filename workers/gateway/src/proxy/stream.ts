@@ -12,35 +12,51 @@ export class ReadTimeoutError extends Error {
 
 /**
  * `body` with a watchdog on the gap between chunks; `onDone` runs once when it ends (done, errored or cancelled).
+ * One timer per stream, re-armed on every chunk (no per-read promise race: this is on every proxied response).
  *
  * @example new Response(watchdog(res.body, service.readTimeoutMs, release), res)
  */
 export function watchdog(body: ReadableStream<Uint8Array>, gapMs: number, onDone: () => void): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let finished = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stalled: (() => void) | null = null;
   const finish = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
     if (finished) return;
     finished = true;
     onDone();
   };
+  const arm = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => stalled?.(), gapMs);
+  };
   return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ReadTimeoutError(gapMs)), gapMs);
-      });
-      try {
-        const { done, value } = await Promise.race([reader.read(), stalled]);
-        if (done) {
-          controller.close();
-          finish();
-        } else controller.enqueue(value);
-      } catch (error) {
+    start(controller) {
+      stalled = () => {
+        const error = new ReadTimeoutError(gapMs);
         controller.error(error);
         finish();
         reader.cancel(error).catch(() => undefined);
-      } finally {
-        if (timer !== null) clearTimeout(timer);
+      };
+      arm();
+    },
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (finished) return;
+        if (done) {
+          finish();
+          controller.close();
+          return;
+        }
+        arm();
+        controller.enqueue(value);
+      } catch (error) {
+        if (finished) return;
+        finish();
+        controller.error(error);
       }
     },
     cancel(reason) {

@@ -91,7 +91,24 @@ async function privateAddressOf(env: Env, host: string, defer: (p: Promise<unkno
   return pending;
 }
 
-/** Throws a `refused`/`dns_failed` TargetFetchError unless the URL target may be requested now. */
+/** What is known about a URL target without I/O: refused (why), dev loopback (no DNS), or a host to resolve. */
+type UrlVerdict = { problem: string } | { dev: true } | { host: string | null };
+const urlVerdicts = new WeakMap<CompiledTarget, { devMode: string; verdict: UrlVerdict }>();
+
+function urlVerdictOf(env: Env, target: CompiledTarget, url: string): UrlVerdict {
+  const cached = urlVerdicts.get(target);
+  if (cached && cached.devMode === env.DEV_MODE) return cached.verdict;
+  let verdict: UrlVerdict;
+  if (isDevLoopback(env, new URL(url))) verdict = { dev: true };
+  else {
+    const problem = staticProblem(url);
+    verdict = problem ? { problem } : { host: hostToResolve(url) };
+  }
+  urlVerdicts.set(target, { devMode: env.DEV_MODE, verdict });
+  return verdict;
+}
+
+/** Throws a `refused`/`dns_failed` TargetFetchError unless the target may be requested now. */
 export async function assertTargetAllowed(env: Env, target: CompiledTarget, defer: (p: Promise<unknown>) => void): Promise<void> {
   if (target.binding !== null) {
     if (!upstreamBindings(env).has(target.binding) || !(env as unknown as Record<string, unknown>)[target.binding])
@@ -99,20 +116,17 @@ export async function assertTargetAllowed(env: Env, target: CompiledTarget, defe
     return;
   }
   if (!target.url) throw new TargetFetchError("refused", "The target has neither a URL nor a binding");
-  const url = new URL(target.url);
-  if (isDevLoopback(env, url)) return;
-  const problem = staticProblem(target.url);
-  if (problem) throw new TargetFetchError("refused", problem);
-  const host = hostToResolve(target.url);
-  if (host === null || !dnsCheckEnabled(env)) return;
+  const verdict = urlVerdictOf(env, target, target.url);
+  if ("problem" in verdict) throw new TargetFetchError("refused", verdict.problem);
+  if ("dev" in verdict || verdict.host === null || !dnsCheckEnabled(env)) return;
   let privateAddress: string | null;
   try {
-    privateAddress = await privateAddressOf(env, host, defer);
+    privateAddress = await privateAddressOf(env, verdict.host, defer);
   } catch (error) {
     if (error instanceof DnsLookupError) throw new TargetFetchError("dns_failed", error.message);
     throw error;
   }
-  if (privateAddress) throw new TargetFetchError("refused", `${host} resolves to a private address`);
+  if (privateAddress) throw new TargetFetchError("refused", `${verdict.host} resolves to a private address`);
 }
 
 /**
