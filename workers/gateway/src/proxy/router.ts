@@ -12,6 +12,8 @@ interface Entry {
   methods: Set<string> | null;
   exactHosts: Set<string> | null;
   suffixes: string[];
+  /** The route has the cors plugin: it answers CORS preflights whatever its methods. */
+  cors: boolean;
 }
 
 export type RouteMatch = { route: CompiledRoute; params: Record<string, string> } | { allow: string[] } | null;
@@ -40,6 +42,7 @@ function compile(snapshot: Snapshot): Entry[] {
         methods: route.methods.length ? new Set(route.methods) : null,
         exactHosts: route.hosts.length ? new Set(exact) : null,
         suffixes,
+        cors: route.plugins.some((p) => p.name === "cors"),
         literals: segments.filter((s) => !s.startsWith(":")).length,
         index: routeIndex * 1000 + pathIndex,
         priority: route.priority,
@@ -91,11 +94,13 @@ function pathMatch(entry: Entry, parts: string[]): Record<string, string> | null
 
 /**
  * The route for `method` `host` `path` (the path under the workspace, raw), with its parameters; `{ allow }`
- * when routes match the path but not the method (405); null when nothing matches (404).
+ * when routes match the path but not the method (405); null when nothing matches (404). A CORS preflight
+ * (`preflight`: OPTIONS with Access-Control-Request-Method) also matches a route with the cors plugin whatever
+ * its methods, so that the plugin answers it (a browser would otherwise fail every non-simple call).
  *
  * @example matchRoute(snapshot, "GET", "api.example.com", "/v1/users/7") // { route, params: { id: "7" } }
  */
-export function matchRoute(snapshot: Snapshot, method: string, host: string, path: string): RouteMatch {
+export function matchRoute(snapshot: Snapshot, method: string, host: string, path: string, preflight = false): RouteMatch {
   let table = tables.get(snapshot);
   if (!table) {
     table = compile(snapshot);
@@ -107,7 +112,7 @@ export function matchRoute(snapshot: Snapshot, method: string, host: string, pat
     if (!hostMatches(entry, host)) continue;
     const params = pathMatch(entry, parts);
     if (params === null) continue;
-    if (entry.methods === null || entry.methods.has(method)) return { route: entry.route, params };
+    if (entry.methods === null || entry.methods.has(method) || (preflight && entry.cors)) return { route: entry.route, params };
     allow ??= new Set();
     for (const m of entry.methods) allow.add(m);
   }

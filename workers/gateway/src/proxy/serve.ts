@@ -77,7 +77,8 @@ export async function serveWorkspace(
     bytesOut: 0,
     error: null,
   };
-  const match = matchRoute(snapshot, request.method, url.hostname.toLowerCase(), path);
+  const preflight = request.method === "OPTIONS" && request.headers.has("access-control-request-method");
+  const match = matchRoute(snapshot, request.method, url.hostname.toLowerCase(), path, preflight);
   if (match === null) {
     log.error = "no_route";
     return finish({ env, exec }, log, problem("not_found", `No route matches ${request.method} ${path.slice(0, 200)}`, requestId));

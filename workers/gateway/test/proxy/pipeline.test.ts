@@ -86,6 +86,22 @@ describe("the plugin pipeline", () => {
     expect(problem).toMatchObject({ code: "internal", detail: "An unexpected error occurred" });
   });
 
+  it("a CORS preflight reaches the cors plugin of a route limited to other methods (it answers; no upstream call)", async () => {
+    const scope = crypto.randomUUID();
+    const cors = plugin("cors", { origins: ["https://app.example.com"], methods: ["GET", "PUT"] });
+    const snap = snapshot({ routes: [route({ methods: ["GET", "PUT"], plugins: [cors] })] });
+    const res = await through(snap, `/v1/x?fake-scope=${scope}`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example.com", "access-control-request-method": "PUT" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("https://app.example.com");
+    expect(await seen("A", scope)).toEqual([]);
+    const plain = await through(snap, "/v1/x", { method: "OPTIONS" });
+    expect(plain.status).toBe(405);
+    await plain.body?.cancel();
+  });
+
   it("a route without a service and no plugin answering → 502 problem", async () => {
     const res = await through(snapshot({ routes: [route({ serviceId: null })] }), "/v1/x");
     expect(res.status).toBe(502);

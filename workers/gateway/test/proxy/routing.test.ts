@@ -55,6 +55,18 @@ describe("router", () => {
     expect(matchRoute(snap, "POST", "h", "/v1/a")).toEqual({ allow: ["DELETE", "GET"] });
     expect(matchRoute(snap, "POST", "h", "/v1/a/b")).toEqual({ allow: ["GET"] });
   });
+
+  it("a CORS preflight matches a route with the cors plugin whatever its methods; other OPTIONS get 405", () => {
+    const snap = snapshot({
+      routes: [
+        route({ id: "cors", methods: ["GET", "POST"], plugins: [{ name: "cors", config: {} }] }),
+        route({ id: "plain", paths: ["/v2/*"], methods: ["GET"] }),
+      ],
+    });
+    expect(matchRoute(snap, "OPTIONS", "h", "/v1/a", true)).toMatchObject({ route: { id: "cors" } });
+    expect(matchRoute(snap, "OPTIONS", "h", "/v1/a", false)).toEqual({ allow: ["GET", "POST"] });
+    expect(matchRoute(snap, "OPTIONS", "h", "/v2/a", true)).toEqual({ allow: ["GET"] });
+  });
 });
 
 describe("what goes upstream and comes back", () => {
