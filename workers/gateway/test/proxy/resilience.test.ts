@@ -10,7 +10,10 @@ const pair = (overrides: Parameters<typeof service>[0] = {}) =>
 /** The test env with LOGS_QUEUE replaced by a recorder. */
 function recording(): { env: Env; records: ProxyLogRecord[] } {
   const records: ProxyLogRecord[] = [];
-  const queue = { send: async (r: ProxyLogRecord) => void records.push(r), sendBatch: async () => undefined };
+  const queue = {
+    send: async (r: ProxyLogRecord) => void records.push(r),
+    sendBatch: async (messages: { body: ProxyLogRecord }[]) => void records.push(...messages.map((m) => m.body)),
+  };
   return { env: { ...env, LOGS_QUEUE: queue } as unknown as Env, records };
 }
 
