@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { defineSecuritySuite, extraBadCredentials, hostile, type SecurityRoute } from "@edgeworks/testing";
 import { beforeAll, vi } from "vitest";
-import { addMember, api, BASE, call, createWorkspace, newUser, putConfig } from "./helpers";
+import { addMember, api, BASE, call, createWorkspace, newUser } from "./helpers";
 
 // Every route under /gateway/v1. Placeholders: WS (the owner's workspace), SVC/RTE/CSM (entry ids), ISS (an issuer
 // name), KEY (an API key id), MEMBER (a member's user id). Add each new route here.

@@ -11,6 +11,8 @@ import type { paths as ChatPaths } from "./chat";
 import { chatOperations } from "./chat.operations";
 import type { paths as CommerceGatewayPaths } from "./commerce-gateway";
 import { commerceGatewayOperations } from "./commerce-gateway.operations";
+import type { paths as GatewayPaths } from "./gateway";
+import { gatewayOperations } from "./gateway.operations";
 import type { paths as JobsPaths } from "./jobs";
 import { jobsOperations } from "./jobs.operations";
 import type { paths as LinksPaths } from "./links";
@@ -34,6 +36,8 @@ export type * as ChatApi from "./chat";
 export { chatOperations } from "./chat.operations";
 export type * as CommerceGatewayApi from "./commerce-gateway";
 export { commerceGatewayOperations } from "./commerce-gateway.operations";
+export type * as GatewayApi from "./gateway";
+export { gatewayOperations } from "./gateway.operations";
 export type * as JobsApi from "./jobs";
 export { jobsOperations } from "./jobs.operations";
 export type * as LinksApi from "./links";
@@ -178,3 +182,15 @@ export const createJobsClient = (
   options?: ProductClientOptions,
 ): Client<JobsPaths> & OperationClient<JobsPaths, typeof jobsOperations> =>
   withOperations(createProductClient<JobsPaths>(baseUrl, options), jobsOperations);
+
+/**
+ * API gateway (`/gateway`): Workspaces of services, routes and consumers: plugins (auth, exact rate limits, transforms, caching), load balancing, health checks, circuit breakers, analytics. Call an operation by its name (`gateway.getHealth()`) or a path
+ * written in full (`gateway.GET("/gateway/health")`).
+ *
+ * @example const gateway = createGatewayClient("http://127.0.0.1:8787", { token: accessToken });
+ */
+export const createGatewayClient = (
+  baseUrl: string,
+  options?: ProductClientOptions,
+): Client<GatewayPaths> & OperationClient<GatewayPaths, typeof gatewayOperations> =>
+  withOperations(createProductClient<GatewayPaths>(baseUrl, options), gatewayOperations);

@@ -32,7 +32,7 @@ describe("logRequest", () => {
     logRequest(envWith({ sendBatch: other }), ctx, record({ requestId: "elsewhere" }));
     await waitOnExecutionContext(ctx);
     expect(sendBatch).toHaveBeenCalledTimes(1);
-    expect((sendBatch.mock.calls[0]?.[0] as unknown[]).length).toBe(100);
+    expect(sendBatch.mock.calls[0]?.[0]).toHaveLength(100);
     expect(other.mock.calls).toEqual([[[{ body: expect.objectContaining({ requestId: "elsewhere" }) }]]]);
   });
 
