@@ -14,47 +14,16 @@
 //    The gateway's overhead is c ÷ d (auth, per-consumer rate limit through the RateLimiter Durable Object,
 //    registry, one service-binding hop); the bare Worker (e) on its own socket the same way is the ceiling.
 // Used by scripts/bench.mjs (`pnpm bench`, or `node scripts/bench.mjs --only commerce`).
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { findWorkersEntry, freePort, ROOT, ROUTE_OVERRIDE_HEADER, spawnWrangler } from "../lib.mjs";
+import { findWorkersEntry, ROOT, ROUTE_OVERRIDE_HEADER } from "../lib.mjs";
 import { measure } from "./measure.mjs";
+import { call, startBenchStack, waitFor } from "./stack.mjs";
 
 const PASSWORD = "benchmark password";
 const STOCK = 1_000_000;
-
-async function call(origin, path, { token, json, method, headers = {}, expect } = {}) {
-  const res = await fetch(`${origin}${path}`, {
-    method: method ?? (json === undefined ? "GET" : "POST"),
-    headers: {
-      ...(json === undefined ? {} : { "Content-Type": "application/json" }),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  const text = await res.text();
-  if (expect ? res.status !== expect : !res.ok)
-    throw new Error(`${method ?? (json === undefined ? "GET" : "POST")} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function waitFor(url, ms = 600_000, headers = {}) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (
-      await fetch(url, { headers }).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 /** A registered, verified user (accounts' dev outbox, DEV_MODE under pnpm dev). */
 async function register(origin, email) {
@@ -83,7 +52,6 @@ export async function benchCommerce({ seconds = 10, connections = 10, buyers = 2
   const load = loadavg()[0];
   const dir = work ?? mkdtempSync(join(tmpdir(), "edgeworks-bench-commerce-"));
   mkdirSync(dir, { recursive: true });
-  const [port, inspector, stripePort, basePort, baseInspector] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
   const quiet = Object.fromEntries(
     ["gateway", "users", "catalog", "cart", "orders", "payments", "notifications"].map((s) => [`commerce-${s}`, { LOG_LEVEL: "warn" }]),
   );
@@ -91,65 +59,9 @@ export async function benchCommerce({ seconds = 10, connections = 10, buyers = 2
   const run = Date.now().toString(36);
   const rootEmail = `bench-commerce-root-${run}@example.com`;
   quiet.accounts = { ADMIN_EMAILS: rootEmail };
-  let log = "";
-  const dev = spawn(
-    process.execPath,
-    [
-      "scripts/dev.mjs",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(inspector),
-      "--persist-to",
-      join(dir, "state"),
-      "--log-level",
-      "error",
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, CI: "true", STRIPE_FAKE_PORT: String(stripePort), DEV_VARS: JSON.stringify(quiet) },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
-  dev.stdout.on("data", (d) => (log = (log + d).slice(-20_000)));
-  dev.stderr.on("data", (d) => (log = (log + d).slice(-20_000)));
-  const base = spawnWrangler(
-    [
-      "dev",
-      "-c",
-      "scripts/bench/baseline.wrangler.toml",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(basePort),
-      "--inspector-port",
-      String(baseInspector),
-      "--persist-to",
-      join(dir, "base-state"),
-      "--log-level",
-      "error",
-      "--show-interactive-dev-session=false",
-    ],
-    { stdio: "ignore", detached: true },
-  );
-  const stopGroup = async (child) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      return;
-    }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-  };
+  const stack = await startBenchStack({ dir, devVars: quiet });
+  const { origin, baseOrigin, dev, base, port, basePort } = stack;
   try {
-    const origin = `http://127.0.0.1:${port}`;
-    const baseOrigin = `http://127.0.0.1:${basePort}`;
-    await Promise.all([
-      waitFor(`${origin}/health`).catch((e) => Promise.reject(new Error(`${e.message}\n${log}`))),
-      waitFor(`${baseOrigin}/`),
-    ]);
     await waitFor(`${origin}/commerce/v1/health`);
     const entry = await findWorkersEntry(dev.pid, { exclude: [port] });
     const baseEntry = await findWorkersEntry(base.pid, { exclude: [basePort], probeWorker: "edgeworks-bench-baseline" });
@@ -252,7 +164,7 @@ export async function benchCommerce({ seconds = 10, connections = 10, buyers = 2
       reconcile: { orders: reconcile.orders, totalDifference: reconcile.totalDifference },
     };
   } finally {
-    await Promise.all([stopGroup(dev), stopGroup(base)]);
+    await stack.stop();
     if (!work) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -15,55 +15,15 @@
 // The rate limit is real (the RateLimiter Durable Object is asked on every request) but huge, so nothing is
 // refused; every proxied request is also logged through the Queue into D1, as in production.
 // Used by scripts/bench.mjs (`pnpm bench`, or `node scripts/bench.mjs --only gateway`).
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { findWorkersEntry, freePort, ROOT, ROUTE_OVERRIDE_HEADER, spawnWrangler } from "../lib.mjs";
+import { findWorkersEntry, ROOT, ROUTE_OVERRIDE_HEADER } from "../lib.mjs";
+import { call, startBenchStack, waitFor } from "./stack.mjs";
 
 /** The goal of issue 14: proxied req/s ≥ this × the upstream's directly (row c ÷ row a). */
 export const GATEWAY_MIN_RATIO = 0.7;
-
-async function call(origin, path, { token, json, method, headers = {}, expect } = {}) {
-  const res = await fetch(`${origin}${path}`, {
-    method: method ?? (json === undefined ? "GET" : "POST"),
-    headers: {
-      ...(json === undefined ? {} : { "Content-Type": "application/json" }),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  const text = await res.text();
-  if (expect ? res.status !== expect : !res.ok)
-    throw new Error(`${method ?? (json === undefined ? "GET" : "POST")} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function waitFor(url, { ms = 600_000, headers = {}, status } = {}) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const got = await fetch(url, { headers }).then(
-      (r) => (status ? r.status === status : r.ok),
-      () => false,
-    );
-    if (got) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-const stopGroup = async (child) => {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-};
 
 const run = (opts) => new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))));
 
@@ -128,62 +88,9 @@ export async function benchGateway({ seconds = 10, connections = 50, work } = {}
   const load = loadavg()[0];
   const dir = work ?? mkdtempSync(join(tmpdir(), "edgeworks-bench-gateway-"));
   mkdirSync(dir, { recursive: true });
-  const [port, inspector, stripePort, basePort, baseInspector] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
-  let log = "";
-  const dev = spawn(
-    process.execPath,
-    [
-      "scripts/dev.mjs",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(inspector),
-      "--persist-to",
-      join(dir, "state"),
-      "--log-level",
-      "error",
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CI: "true",
-        STRIPE_FAKE_PORT: String(stripePort),
-        DEV_CRON_SECONDS: "0",
-        DEV_VARS: JSON.stringify({ gateway: { LOG_LEVEL: "warn" } }),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
-  dev.stdout.on("data", (d) => (log = (log + d).slice(-20_000)));
-  dev.stderr.on("data", (d) => (log = (log + d).slice(-20_000)));
-  const base = spawnWrangler(
-    [
-      "dev",
-      "-c",
-      "scripts/bench/baseline.wrangler.toml",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(basePort),
-      "--inspector-port",
-      String(baseInspector),
-      "--persist-to",
-      join(dir, "base-state"),
-      "--log-level",
-      "error",
-      "--show-interactive-dev-session=false",
-    ],
-    { stdio: "ignore", detached: true },
-  );
+  const stack = await startBenchStack({ dir, devVars: { gateway: { LOG_LEVEL: "warn" } }, env: { DEV_CRON_SECONDS: "0" } });
+  const { origin, baseOrigin, dev, base, port, basePort } = stack;
   try {
-    const origin = `http://127.0.0.1:${port}`;
-    const baseOrigin = `http://127.0.0.1:${basePort}`;
-    await Promise.all([
-      waitFor(`${origin}/health`).catch((e) => Promise.reject(new Error(`${e.message}\n${log}`))),
-      waitFor(`${baseOrigin}/`),
-    ]);
     await waitFor(`${origin}/gateway/health`);
     const entry = await findWorkersEntry(dev.pid, { exclude: [port] });
     const baseEntry = await findWorkersEntry(base.pid, { exclude: [basePort], probeWorker: "edgeworks-bench-baseline" });
@@ -220,9 +127,9 @@ export async function benchGateway({ seconds = 10, connections = 50, work } = {}
     await row("f", "upstream through its own wrangler dev proxy (e's reference)", `${baseOrigin}/item`);
     return { config: { seconds, connections, load }, rows };
   } catch (error) {
-    throw new Error(`${error.message}\n--- pnpm dev, last output:\n${log.slice(-5000)}`);
+    throw new Error(`${error.message}\n--- pnpm dev, last output:\n${stack.log().slice(-5000)}`);
   } finally {
-    await Promise.all([stopGroup(dev), stopGroup(base)]);
+    await stack.stop();
     if (!work) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -16,17 +16,8 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, spawnWrangler } from "../lib.mjs";
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+import { freePort, ROOT } from "../lib.mjs";
+import { call, startBenchStack, stopGroup, waitFor } from "./stack.mjs";
 
 const percentile = (sorted, p) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN;
@@ -38,58 +29,6 @@ const stats = (samples) => {
     max: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
     mean: sorted.reduce((a, b) => a + b, 0) / Math.max(sorted.length, 1),
   };
-};
-
-async function call(origin, path, { token, json, method } = {}) {
-  const send = () =>
-    fetch(`${origin}${path}`, {
-      method: method ?? (json === undefined ? "GET" : "POST"),
-      headers: {
-        ...(json === undefined ? {} : { "Content-Type": "application/json" }),
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-  // a read survives a dropped connection (wrangler dev reloads a Worker when its files change); a write does not
-  let res;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      res = await send();
-      break;
-    } catch (error) {
-      if (json !== undefined || attempt >= 5) throw error;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method ?? (json === undefined ? "GET" : "POST")} ${path}: ${res.status} ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-async function waitFor(url, ms = 600_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-const stopGroup = async (child) => {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
 };
 
 /** redis-server on a free port, no RDB/AOF; apt-get installs it first when it is missing. */
@@ -219,71 +158,23 @@ export async function benchJobs({ n = 2000, concurrency = 50, samples = 300, wor
   const load = loadavg()[0];
   const dir = work ?? mkdtempSync(join(tmpdir(), "edgeworks-bench-jobs-"));
   mkdirSync(join(dir, "redis"), { recursive: true });
-  const [port, inspector, stripePort, basePort, baseInspector] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
-  let log = "";
-  const dev = spawn(
-    process.execPath,
-    [
-      "scripts/dev.mjs",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(inspector),
-      "--persist-to",
-      join(dir, "state"),
-      "--log-level",
-      "error",
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        CI: "true",
-        STRIPE_FAKE_PORT: String(stripePort),
-        DEV_VARS: JSON.stringify({ jobs: { WRITE_RATE_LIMIT_PER_MINUTE: "100000000", LOG_LEVEL: "warn" } }),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
-  dev.stdout.on("data", (d) => (log = (log + d).slice(-20_000)));
-  dev.stderr.on("data", (d) => (log = (log + d).slice(-20_000)));
-  const base = spawnWrangler(
-    [
-      "dev",
-      "-c",
-      "scripts/bench/baseline.wrangler.toml",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(basePort),
-      "--inspector-port",
-      String(baseInspector),
-      "--persist-to",
-      join(dir, "base-state"),
-      "--log-level",
-      "error",
-      "--show-interactive-dev-session=false",
-    ],
-    { stdio: "ignore", detached: true },
-  );
+  const stack = await startBenchStack({
+    dir,
+    devVars: { jobs: { WRITE_RATE_LIMIT_PER_MINUTE: "100000000", LOG_LEVEL: "warn" } },
+  });
+  const { origin, baseOrigin } = stack;
+  const log = () => stack.log();
   let redis;
   try {
     redis = await startRedis(join(dir, "redis"));
     const bullmq = await benchBullmq({ port: redis.port, n, concurrency, samples });
-    const origin = `http://127.0.0.1:${port}`;
-    const baseOrigin = `http://127.0.0.1:${basePort}`;
-    await Promise.all([
-      waitFor(`${origin}/health`).catch((e) => Promise.reject(new Error(`${e.message}\n${log}`))),
-      waitFor(`${baseOrigin}/`),
-    ]);
     await waitFor(`${origin}/jobs/health`);
     const product = await benchProduct({ origin, baseOrigin, n, concurrency, samples }).catch((e) =>
-      Promise.reject(new Error(`${e.message}\n--- pnpm dev, last output:\n${log.slice(-5000)}`)),
+      Promise.reject(new Error(`${e.message}\n--- pnpm dev, last output:\n${log().slice(-5000)}`)),
     );
     return { config: { n, concurrency, samples, load, redis: redis.version }, product, bullmq };
   } finally {
-    await Promise.all([stopGroup(dev), stopGroup(base), stopGroup(redis?.child)]);
+    await Promise.all([stack.stop(), stopGroup(redis?.child)]);
     if (!work) rmSync(dir, { recursive: true, force: true });
   }
 }

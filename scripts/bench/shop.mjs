@@ -15,6 +15,7 @@ import { ROOT } from "../lib.mjs";
 import { migrateAll } from "../migrate.mjs";
 import { startLean } from "./lean.mjs";
 import { pool } from "./measure.mjs";
+import { call } from "./stack.mjs";
 
 const PASSWORD = "benchmark password";
 const STOCK = 1_000_000;
@@ -23,22 +24,6 @@ const signingKey = () => {
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   return JSON.stringify([{ ...privateKey.export({ format: "jwk" }), kid: "bench-shop", alg: "ES256", use: "sig" }]);
 };
-
-async function call(origin, path, { token, json, method, headers = {}, expect } = {}) {
-  const res = await fetch(`${origin}${path}`, {
-    method: method ?? (json === undefined ? "GET" : "POST"),
-    headers: {
-      ...(json === undefined ? {} : { "Content-Type": "application/json" }),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: json === undefined ? undefined : JSON.stringify(json),
-  });
-  const text = await res.text();
-  if (expect ? res.status !== expect : !res.ok)
-    throw new Error(`${method ?? (json === undefined ? "GET" : "POST")} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
 
 /** The verification token accounts queued for `email` (dev outbox, DEV_MODE). */
 async function verificationToken(origin, email) {
