@@ -1,7 +1,8 @@
 // The sign-in session of a web page, in the browser: tokens from accounts through @edgeworks/client's typed
 // accounts client, kept per tab, sent with every call to the page's API and refreshed once when expired.
-// Used by the chat page and the jobs dashboard (their web/api.ts).
+// Used by the chat page and the jobs and gateway dashboards (their web/api.ts).
 import { type AccountsApi, createAccountsClient, problemText } from "@edgeworks/client";
+import { byId, errorText, notify, onSubmit } from "./dom";
 
 export type User = AccountsApi.components["schemas"]["User"];
 type Session = AccountsApi.components["schemas"]["Session"];
@@ -137,4 +138,30 @@ export function createSession(key: string): PageSession {
       return (res.status === 204 ? undefined : await res.json()) as T;
     },
   };
+}
+
+/**
+ * Wires a dashboard's `#login-form`: logs in (or registers, when the submitting button's value is
+ * "register") with its email, password and optional name fields, then resets the form, clears the
+ * notice, runs `enter` and moves focus to `focus`; a 401 shows "Wrong email or password", any other
+ * failure its message.
+ *
+ * @example onSignIn({ logIn, register }, { enter, focus: "queues-title" });
+ */
+export function onSignIn(
+  session: Pick<PageSession, "logIn" | "register">,
+  options: { enter: () => Promise<void>; focus: string; form?: string },
+): void {
+  onSubmit(options.form ?? "login-form", async (field, form, action) => {
+    try {
+      if (action === "register") await session.register(field("email"), field("password"), field("name") || undefined);
+      else await session.logIn(field("email"), field("password"));
+      form.reset();
+      notify(null);
+      await options.enter();
+      byId(options.focus).focus();
+    } catch (err) {
+      notify(err instanceof ApiFailure && err.status === 401 ? "Wrong email or password" : errorText(err));
+    }
+  });
 }

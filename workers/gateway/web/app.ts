@@ -4,8 +4,8 @@
 // Refreshed every 15 s while the tab is visible.
 
 import { onSubmit } from "@edgeworks/ui/dom";
+import { onSignIn } from "@edgeworks/ui/session";
 import {
-  ApiFailure,
   api,
   currentUser,
   logIn,
@@ -136,18 +136,7 @@ function leave(): void {
   showLoggedIn(null);
 }
 
-onSubmit("login-form", async (field, form, action) => {
-  try {
-    if (action === "register") await register(field("email"), field("password"), field("name") || undefined);
-    else await logIn(field("email"), field("password"));
-    form.reset();
-    notify(null);
-    await enter();
-    byId("workspaces-title").focus();
-  } catch (err) {
-    notify(err instanceof ApiFailure && err.status === 401 ? "Wrong email or password" : errorText(err));
-  }
-});
+onSignIn({ logIn, register }, { enter, focus: "workspaces-title" });
 
 onSubmit("create-workspace-form", async (field, form) => {
   try {

@@ -1,8 +1,8 @@
 // The dashboard's SVG charts, drawn with DOM calls (no library, nothing inline, so the strict CSP holds):
 // one value per minute over the last hour, as bars (counts) or a line (rates, latency). A minute without
 // traffic is a gap in a line and an empty slot in bars.
+import { el, niceMax } from "@edgeworks/ui/svg";
 
-const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 600;
 const HEIGHT = 160;
 const PAD = { left: 40, right: 8, top: 8, bottom: 18 };
@@ -12,21 +12,6 @@ export interface Series {
   className: string;
   kind: "bars" | "line";
   values: (number | null)[];
-}
-
-function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/** A y-axis top that is a round number (1, 2, 5, 10, 20, 50, …) at or above `max`. */
-export function niceMax(max: number): number {
-  if (max <= 1) return 1;
-  const step = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 2, 5, 10]) if (m * step >= max) return m * step;
-  return 10 * step;
 }
 
 /**

@@ -3,8 +3,9 @@
 // errors, and the buttons to retry a job, redrive the dead letter queue and pause or resume the queue.
 
 import { onSubmit } from "@edgeworks/ui/dom";
+import { onSignIn } from "@edgeworks/ui/session";
 import type { CountsFrame, StateName } from "../src/web/live-frames";
-import { ApiFailure, api, currentUser, logIn, logOut, register, type User, whenLoggedOut } from "./api";
+import { api, currentUser, logIn, logOut, register, type User, whenLoggedOut } from "./api";
 import { ThroughputChart } from "./chart";
 import { type ConnectionStatus, type LiveFrame, openLive } from "./live-socket";
 import { announce, byId, errorText, h, notify, renderCounts } from "./view";
@@ -179,18 +180,7 @@ async function enter(): Promise<void> {
   showQueue();
 }
 
-onSubmit("login-form", async (field, form, action) => {
-  try {
-    if (action === "register") await register(field("email"), field("password"), field("name") || undefined);
-    else await logIn(field("email"), field("password"));
-    form.reset();
-    notify(null);
-    await enter();
-    byId("queues-title").focus();
-  } catch (err) {
-    notify(err instanceof ApiFailure && err.status === 401 ? "Wrong email or password" : errorText(err));
-  }
-});
+onSignIn({ logIn, register }, { enter, focus: "queues-title" });
 
 onSubmit("create-queue-form", async (field, form) => {
   try {

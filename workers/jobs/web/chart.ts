@@ -1,7 +1,7 @@
 // The live throughput chart: completed and failed jobs per second over the last minute, drawn as SVG
 // from the `counts` frames of the queue's live socket (at most one a second). No library, nothing inline.
+import { el, niceMax } from "@edgeworks/ui/svg";
 
-const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 600;
 const HEIGHT = 160;
 const PAD = { left: 36, right: 8, top: 8, bottom: 18 };
@@ -11,21 +11,6 @@ export const WINDOW_SECONDS = 60;
 interface Sample {
   completed: number;
   failed: number;
-}
-
-function el<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string>, text?: string): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/** A y-axis top that is a round number (1, 2, 5, 10, 20, 50, …) at or above `max`. */
-export function niceMax(max: number): number {
-  if (max <= 1) return 1;
-  const step = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 2, 5, 10]) if (m * step >= max) return m * step;
-  return 10 * step;
 }
 
 /** Samples by the second they were taken in; seconds without a frame count as zero. */
