@@ -31,7 +31,7 @@ export function pageConformance(options: PageConformanceOptions): () => Promise<
   const page = async () => {
     const res = await fetch(`${origin}${base}/`);
     expect(res.status).toBe(200);
-    return { res, html: (await res.text()).replace(/<!--[\s\S]*?-->/g, "") };
+    return { res, html: withoutComments(await res.text()) };
   };
 
   it(`${base} redirects to ${base}/`, async () => {
@@ -86,10 +86,25 @@ export function pageConformance(options: PageConformanceOptions): () => Promise<
   return page;
 }
 
+/** `html` without its `<!-- … -->` comments (a scan, not a lazy regex: linear on any input). */
+function withoutComments(html: string): string {
+  let out = "";
+  let at = 0;
+  for (let open = html.indexOf("<!--"); open !== -1; open = html.indexOf("<!--", at)) {
+    out += html.slice(at, open);
+    const close = html.indexOf("-->", open + 4);
+    if (close === -1) return out;
+    at = close + 3;
+  }
+  return out + html.slice(at);
+}
+
 /** Every `<input>` in `html` is inside a `<label>` or named by one's `for`. */
 export function expectInputsLabelled(html: string): void {
-  const labelled = new Set([...html.matchAll(/<label[^>]*\sfor="([^"]+)"/g)].map((m) => m[1]));
-  for (const m of html.matchAll(/<input\b[^>]*>/g)) {
+  // [^<>]* (not [^>]*): a tag's scan ends at the next "<", so the global scans stay linear
+  const labels = [...html.matchAll(/<label\b[^<>]*>/g)].map((m) => m[0].match(/\sfor="([^"]+)"/)?.[1]);
+  const labelled = new Set(labels.filter((id) => id !== undefined));
+  for (const m of html.matchAll(/<input\b[^<>]*>/g)) {
     const id = m[0].match(/\sid="([^"]+)"/)?.[1];
     const before = html.slice(0, m.index);
     const insideLabel = before.lastIndexOf("<label") > before.lastIndexOf("</label>");
