@@ -42,7 +42,12 @@ export async function replayableBody(request: Request, attempts: number): Promis
   return { body: rest, attempts: 1 };
 }
 
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
+/**
+ * The chunks as one array of `size` bytes (their total).
+ *
+ * @example concat([a, b], a.byteLength + b.byteLength)
+ */
+export function concat(chunks: Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {

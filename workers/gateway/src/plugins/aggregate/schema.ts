@@ -1,13 +1,5 @@
 import { z } from "zod";
-import { templateProblem } from "../transform/path";
-
-const template = z
-  .string()
-  .max(2048)
-  .superRefine((t, ctx) => {
-    const problem = templateProblem(t);
-    if (problem) ctx.addIssue({ code: "custom", message: `path ${problem}` });
-  });
+import { pathTemplate } from "../transform/schema";
 
 /** One upstream call: its result goes under `name` in the merged body. */
 const call = z.strictObject({
@@ -18,7 +10,7 @@ const call = z.strictObject({
   /** A service of the workspace, by name. */
   service: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "must be a service name"),
   /** Upstream path template: `/users/:id`, `:name` and a final `*` from the route's params. */
-  path: template,
+  path: pathTemplate,
   method: z.literal("GET").default("GET"),
   /** Send the client's query string along (default false: each call gets exactly its path). */
   forwardQuery: z.boolean().default(false),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { GatewayMiddleware, PluginDefinition } from "../../contract";
+import { concat } from "../../proxy/body";
 import { pluginProblem } from "../problem";
 
 /** Workers accept request bodies up to 100 MB on most plans: a larger limit would never be reached. */
@@ -35,13 +36,7 @@ export async function readUpTo(body: ReadableStream<Uint8Array>, max: number): P
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
+  return concat(chunks, size);
 }
 
 function create(config: RequestSizeLimitConfig): GatewayMiddleware {

@@ -4,7 +4,8 @@ import { bodyOps } from "./json-map";
 import { templateProblem } from "./path";
 import { queryOps } from "./query";
 
-const template = z
+/** A path template (`/v2/users/:id`, a final `*`), refused at config time when it could escape or is malformed. */
+export const pathTemplate = z
   .string()
   .max(2048)
   .superRefine((t, ctx) => {
@@ -17,7 +18,7 @@ const template = z
  * whose `:name` and final `*` come from the matched route's params (`/v2/users/:id`). Not both.
  */
 const pathOps = z
-  .strictObject({ stripPrefix: template.optional(), rewrite: template.optional() })
+  .strictObject({ stripPrefix: pathTemplate.optional(), rewrite: pathTemplate.optional() })
   .refine((p) => !(p.stripPrefix !== undefined && p.rewrite !== undefined), "use either stripPrefix or rewrite, not both")
   .refine((p) => !p.stripPrefix?.includes(":") && !p.stripPrefix?.includes("*"), "stripPrefix is a literal path (no :params or *)");
 
