@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
 import { dashboardSuite } from "./dashboard";
 import { useDevServer } from "./harness";
@@ -26,6 +26,13 @@ beforeAll(async () => {
     env: { DEV_VARS: JSON.stringify({ gateway: { WRITE_RATE_LIMIT_PER_MINUTE: "100000" } }) },
   });
   useDevServer(dev.url);
+});
+// a failure in CI leaves only the assertion: the dev server's errors and reloads around it are printed with it
+afterEach((context) => {
+  if (context.task.result?.state !== "fail" || !dev) return;
+  const lines = dev.output().split("\n");
+  const notable = lines.filter((line) => /error|exception|restart|reload|unavailable/i.test(line)).slice(-40);
+  console.error(`dev server output (notable lines of ${lines.length}):\n${notable.join("\n")}`);
 });
 afterAll(async () => {
   await dev?.stop();

@@ -153,7 +153,10 @@ export function hostileSuite(): void {
         expect(upstream.hitsOn("/v1/upload")).toBe(0);
         expect(upstream.hits).toBe(hits);
         const fits = await gwJson<Echo>(slug, "/v1/upload", { method: "POST", body: "z".repeat(1000) });
-        expect({ status: fits.status, bodyBytes: fits.body.bodyBytes }).toEqual({ status: 200, bodyBytes: 1000 });
+        expect({ status: fits.status, bodyBytes: fits.body.bodyBytes }, JSON.stringify(fits.body).slice(0, 600)).toEqual({
+          status: 200,
+          bodyBytes: 1000,
+        });
       });
 
       it("path traversal out of the workspace, in every spelling, never reaches an upstream", async () => {

@@ -1,5 +1,6 @@
 // The proxy's hot path: a workspace's Snapshot by slug or host. Isolate memory first (fresh < 1 s: as is;
-// stale < 10 s: served while one revalidation runs in waitUntil; older or absent: awaited). Revalidating reads
+// stale < 10 s: served while one revalidation runs in waitUntil; older or absent: awaited, and a stale copy is
+// still served if that read fails). Revalidating reads
 // one indexed D1 row (the revision pointer); only a changed revision reads the immutable KV entry, and a KV
 // miss compiles from D1 and fills KV. Unknown workspaces are negative-cached for 1 s.
 
@@ -62,7 +63,11 @@ export class SnapshotCache {
       return entry.snapshot;
     }
     if (entry && age < this.#negativeMs) return null;
-    return entry?.pending ?? this.#revalidate(env, key, lookup, entry);
+    const pending = entry?.pending ?? this.#revalidate(env, key, lookup, entry);
+    if (!entry?.snapshot) return pending;
+    // stale-if-error: when D1 or KV cannot be read, the last snapshot this isolate had keeps serving
+    const stale = entry.snapshot;
+    return pending.catch(() => stale);
   }
 
   /** Drops every cached copy of a workspace (after a write in this isolate). */

@@ -3,12 +3,13 @@
 // Worker owns that route directly); an unknown host falls through to the app. Refusals that need no config
 // (traversal, oversized headers) come first; the workspace's snapshot comes from isolate memory on the hot path.
 
+import { log } from "@edgeworks/http";
 import { loadSnapshot } from "../config";
 import type { Snapshot } from "../contract";
 import { gateway } from "../product";
-import { problem } from "./problem";
+import { problem, thrownProblem } from "./problem";
 import { pathProblem, requestProblem } from "./refuse";
-import { serveWorkspace } from "./serve";
+import { type Arrival, serveWorkspace } from "./serve";
 
 /** How the handler finds the workspace's snapshot (tests may give their own). */
 export type SnapshotSource = (env: Env, exec: ExecutionContext, lookup: { slug: string } | { host: string }) => Promise<Snapshot | null>;
@@ -45,9 +46,36 @@ export async function proxyBySlug(request: Request, env: Env, ctx: ExecutionCont
   const bad = pathProblem(path);
   if (bad) return problem("bad_request", bad, requestId);
   if (!SLUG.test(slug)) return problem("not_found", "Workspace not found", requestId);
-  const snapshot = await source(env, ctx, { slug });
+  let snapshot: Snapshot | null;
+  try {
+    snapshot = await source(env, ctx, { slug });
+  } catch (error) {
+    return unavailable(env, error, requestId);
+  }
   if (!snapshot) return problem("not_found", "Workspace not found", requestId);
-  return serveWorkspace(request, env, ctx, snapshot, { path, url, receivedAt, requestId });
+  return serveGuarded(request, env, ctx, snapshot, { path, url, receivedAt, requestId });
+}
+
+/** The config store could not be read and no copy of the workspace was at hand: 503 (retry in a second). */
+function unavailable(env: Env, error: unknown, requestId: string): Response {
+  log(env.LOG_LEVEL, "error", "gateway config unreadable", { requestId, error: error instanceof Error ? error.message : String(error) });
+  return problem("service_unavailable", "The workspace's configuration cannot be read right now", requestId, { "Retry-After": "1" });
+}
+
+/**
+ * serveWorkspace, with anything it throws answered here as a 500 problem (logged, no details): an exception
+ * never escapes to the front door, which could only call the whole gateway unavailable.
+ */
+async function serveGuarded(request: Request, env: Env, ctx: ExecutionContext, snapshot: Snapshot, arrival: Arrival): Promise<Response> {
+  try {
+    return await serveWorkspace(request, env, ctx, snapshot, arrival);
+  } catch (error) {
+    log(env.LOG_LEVEL, "error", "gateway proxy failed", {
+      requestId: arrival.requestId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return thrownProblem(error, arrival.requestId);
+  }
 }
 
 /** A workspace's own host (production); an unknown host is the admin app's (its 404s included). */
@@ -60,5 +88,5 @@ async function proxyByHost(request: Request, env: Env, ctx: ExecutionContext, ur
   if (refusal) return problem(refusal.code, refusal.detail, requestId);
   const bad = pathProblem(url.pathname);
   if (bad) return problem("bad_request", bad, requestId);
-  return serveWorkspace(request, env, ctx, snapshot, { path: url.pathname, url, receivedAt, requestId });
+  return serveGuarded(request, env, ctx, snapshot, { path: url.pathname, url, receivedAt, requestId });
 }

@@ -116,6 +116,29 @@ describe("snapshot cache", () => {
     expect((await cache.load(env, exec, { slug: ws.slug }))?.version).toBe(4);
   });
 
+  it("stale-if-error: when D1 cannot be read, an old copy keeps serving; with no copy the error is the caller's", async () => {
+    const { deps, ws } = await newWorkspace();
+    await changeConfig(deps, ws, () => baseInput(), { message: "v2" });
+    let t = 0;
+    const cache = new SnapshotCache({ now: () => t });
+    const { exec } = fakeExec();
+    expect((await cache.load(env, exec, { slug: ws.slug }))?.version).toBe(2);
+    const broken = {
+      ...env,
+      DB: {
+        prepare: () => {
+          throw new Error("D1 is down");
+        },
+      } as unknown as D1Database,
+    };
+    t += 60_000; // far too old to serve without asking: the read is awaited, fails, and the copy answers
+    expect((await cache.load(broken, exec, { slug: ws.slug }))?.version).toBe(2);
+    await expect(new SnapshotCache().load(broken, exec, { slug: ws.slug })).rejects.toThrow(/D1 is down/);
+    t += 60_000; // and the cache recovers once D1 answers again
+    await changeConfig(deps, ws, (c) => ({ ...c, routes: [] }), { message: "v3" });
+    expect((await cache.load(env, exec, { slug: ws.slug }))?.version).toBe(3);
+  });
+
   it("a KV miss compiles from D1 and fills KV", async () => {
     const { deps, ws } = await newWorkspace();
     await changeConfig(deps, ws, () => baseInput(), { message: "v2" });

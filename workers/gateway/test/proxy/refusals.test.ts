@@ -1,5 +1,6 @@
-import { SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { proxyBySlug } from "../../src/proxy/handle";
 import { route, seen, snapshot, through } from "./support";
 
 const PROBLEM = "application/problem+json";
@@ -75,6 +76,26 @@ describe("workspace and route misses", () => {
     const res = await through(snap, "/v1/x", { method: "POST", body: "{}" });
     await expectProblem(res, 405, "method_not_allowed");
     expect(res.headers.get("Allow")).toBe("GET, HEAD, PUT");
+  });
+
+  it("a config store that cannot be read is a 503 problem with Retry-After, never an exception", async () => {
+    const url = new URL("http://gateway.test/gw/some-workspace/v1/x");
+    const res = await proxyBySlug(new Request(url), env, createExecutionContext(), url, async () => {
+      throw new Error("D1_ERROR: database is locked");
+    });
+    const body = await expectProblem(res, 503, "service_unavailable");
+    expect(res.headers.get("Retry-After")).toBe("1");
+    expect(JSON.stringify(body)).not.toContain("D1_ERROR");
+  });
+
+  it("anything the proxy throws past the plugins is a 500 problem without details", async () => {
+    const snap = snapshot();
+    const url = new URL(`http://gateway.test/gw/${snap.slug}/v1/x`);
+    // a snapshot whose routes cannot be walked: the router itself throws
+    const broken = { ...snap, routes: null } as unknown as typeof snap;
+    const res = await proxyBySlug(new Request(url), env, createExecutionContext(), url, async () => broken);
+    const body = await expectProblem(res, 500, "internal");
+    expect(JSON.stringify(body)).not.toMatch(/TypeError|null|at /);
   });
 
   it("the admin app still answers /gateway/…", async () => {
