@@ -148,6 +148,10 @@ export async function workerTestConfig(options: WorkerTestOptions): Promise<Vite
       name: options.name,
       root: fileURLToPath(options.dir),
       include: ["test/**/*.test.ts"],
+      // CI shares 2 cores among every project at once: a test that takes 3 s alone can take 6 s there. A limit
+      // is for a test that hangs, never a performance check (pnpm bench measures speed)
+      testTimeout: 20_000,
+      hookTimeout: 30_000,
       setupFiles: [
         fileURLToPath(new URL("./setup-migrations.ts", import.meta.url)),
         // every response a test receives is checked against the product's OpenAPI document
