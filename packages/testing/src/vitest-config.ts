@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import type { ViteUserConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 import { startStripeFake } from "../../stripe-fake/src/index.mjs";
 import { meshWorkers } from "./mesh.ts";
 import { type FakeApiKeys, fakeAccountsWorker, migrationsDir } from "./node.ts";
@@ -10,6 +11,18 @@ import { type FakeApiKeys, fakeAccountsWorker, migrationsDir } from "./node.ts";
 export const TEST_STRIPE_SECRET_KEY = "sk_test_edgeworks";
 /** The webhook signing secret of the stand-in's `pull://tests` endpoint under `stripe: true`. */
 export const TEST_STRIPE_WEBHOOK_SECRET = "whsec_test_edgeworks";
+
+/**
+ * The `[vars]` of the Worker's wrangler.toml, given again as bindings: wrangler also reads the Worker's
+ * `.dev.vars`, which `pnpm dev` writes (DEV_MODE="true", a dev server's DEV_VARS), so without this a test would
+ * see dev values or not depending on whether an e2e project had started a dev server earlier in the run.
+ * Tests see the deployed defaults; `bindings` changes them on purpose. (Secrets that only .dev.vars holds stay
+ * unset unless `bindings` gives them: a fresh clone has no .dev.vars either.)
+ */
+function configuredVars(dir: URL): Record<string, unknown> {
+  const config = unstable_readConfig({ config: fileURLToPath(new URL("./wrangler.toml", dir)) }, { hideWarnings: true });
+  return { ...config.vars };
+}
 
 /**
  * One Stripe stand-in per vitest project run (started while the config loads, so its port can be a
@@ -128,6 +141,7 @@ export async function workerTestConfig(options: WorkerTestOptions): Promise<Vite
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           bindings: {
+            ...(configuredVars(options.dir) as Record<string, string>),
             TEST_MIGRATIONS: await readD1Migrations(typeof migrations === "string" ? migrations : fileURLToPath(migrations)),
             LOG_LEVEL: "silent",
             ...stripe,
