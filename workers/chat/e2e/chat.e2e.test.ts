@@ -1,17 +1,8 @@
+import { axeViolations } from "@edgeworks/testing/browser";
 import type { WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import {
-  axeViolations,
-  enterRoom,
-  type Harness,
-  pendingCount,
-  type Registered,
-  send,
-  shownSeqs,
-  shownTexts,
-  startHarness,
-} from "./harness";
+import { enterRoom, type Harness, pendingCount, type Registered, send, shownSeqs, shownTexts, startHarness } from "./harness";
 
 let chat: Harness;
 beforeAll(async () => {

@@ -1,14 +1,11 @@
 // The e2e harness: `pnpm dev` (or CHAT_E2E_URL) plus Debian's Chromium through playwright-core, and
 // the few steps every test takes (register over the typed API client, log in through the page, read the DOM).
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { type ChatApi, type Client, createAccountsClient, createChatClient } from "@edgeworks/client";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { launchChromium } from "@edgeworks/testing/browser";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
 import { startDev } from "../../../packages/testing/src/dev-server.ts";
 
-// Debian's package; CI installs it with `apt-get install -y chromium`. Override with CHROMIUM_PATH.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const PASSWORD = "correct horse battery staple";
 
 export interface Registered {
@@ -36,28 +33,12 @@ export interface Harness {
 
 /** Starts the dev server (unless CHAT_E2E_URL names a running one) and Chromium; fails clearly without it. */
 export async function startHarness(): Promise<Harness> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: this test drives a real browser (apt-get install -y chromium, or set CHROMIUM_PATH)`,
-    );
-  }
   const running = process.env.CHAT_E2E_URL;
-  const [dev, browser]: [{ url: string; stop: () => Promise<void> }, Browser] = await Promise.all([
-    running ? { url: running.replace(/\/$/, ""), stop: async () => undefined } : startDev(),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-quic",
-      ],
-    }),
-  ]);
+  // Chromium first: without it the test fails at once, before a dev server is started for nothing
+  const browser: Browser = await launchChromium();
+  const dev: { url: string; stop: () => Promise<void> } = running
+    ? { url: running.replace(/\/$/, ""), stop: async () => undefined }
+    : await startDev();
 
   const api: Harness["api"] = (token) => createChatClient(dev.url, { token });
   const accounts = createAccountsClient(dev.url);
@@ -111,24 +92,6 @@ export const pendingCount = (page: Page) => page.$$eval("#messages li.pending", 
 export async function enterRoom(page: Page, roomName: string): Promise<void> {
   await page.getByRole("button", { name: roomName, exact: true }).click();
   await page.waitForSelector("#connection[data-status=online]");
-}
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-interface AxeResults {
-  violations: { id: string; nodes: { target: string[] }[] }[];
-}
-
-/**
- * axe-core's WCAG 2.0 and 2.1 A/AA rules (labels, names, contrast, landmarks, ARIA) on the page as it is
- * now, one "rule: elements" line per violation. Evaluated through DevTools, so the page's CSP allows it.
- */
-export async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    const { axe } = window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResults> } };
-    const { violations } = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
-    return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
 }
 
 /** Types a message and presses Enter. */

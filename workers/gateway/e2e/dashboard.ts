@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { axeViolations, launchChromium } from "@edgeworks/testing/browser";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildGatewayWeb } from "../web/build.mjs";
 import { adminFor, devUrl, eventually, gw, slugOf } from "./harness";
@@ -10,21 +9,7 @@ import { startUpstream, type Upstream } from "./upstream";
 // through /gw/<slug>/… (some of it failing), its logs through the queue into D1, then the page: log in, pick
 // the workspace, the last hour's totals, the three charts drawn, the target's row; no console errors (the
 // strict CSP included), no axe-core WCAG A/AA violations logged out and in, light and dark.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PASSWORD = "correct horse battery staple";
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now, one "rule: elements" line per violation (run through DevTools, so the CSP allows it). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    type Results = { violations: { id: string; nodes: { target: string[] }[] }[] };
-    const { axe } = window as unknown as { axe: { run: (context: Document, options: object) => Promise<Results> } };
-    const { violations } = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
-    return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
-}
-
 export function dashboardSuite(): void {
   describe("the dashboard (e2e/dashboard.ts)", () => {
     let browser: Browser;
@@ -33,13 +18,8 @@ export function dashboardSuite(): void {
     let slug: string;
 
     beforeAll(async () => {
-      if (!existsSync(CHROMIUM))
-        throw new Error(`Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
       buildGatewayWeb();
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-      });
+      browser = await launchChromium();
       upstream = await startUpstream("dash");
       email = `gw-dash-${Date.now().toString(36)}@example.com`;
       const res = await fetch(`${devUrl()}/auth/v1/register`, {

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { axeViolations, launchChromium } from "@edgeworks/testing/browser";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDev } from "../../../packages/testing/src/dev-server.ts";
 import { buildJobsWeb } from "../web/build.mjs";
@@ -10,7 +9,6 @@ import { buildJobsWeb } from "../web/build.mjs";
 // jobs complete, see a dead job with its error, redrive it, and pause/resume the queue, each change shown
 // by the page and confirmed by the API. The page's own console must stay free of errors (the CSP included).
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PASSWORD = "correct horse battery staple";
 
 let dev: DevServer;
@@ -34,35 +32,13 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<{ s
   return { status: res.status, body: (await res.json()) as T };
 }
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now, one "rule: elements" line per violation (run through DevTools, so the CSP allows it). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  return page.evaluate(async () => {
-    type Results = { violations: { id: string; nodes: { target: string[] }[] }[] };
-    const { axe } = window as unknown as { axe: { run: (context: Document, options: object) => Promise<Results> } };
-    const { violations } = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
-    return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
-}
-
 const countOf = (page: Page, state: string) => page.locator(`#counts [data-state="${state}"] dd`);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}: this test drives a real browser (apt-get install -y chromium, or set CHROMIUM_PATH)`,
-    );
-  }
   buildJobsWeb();
-  [dev, browser] = await Promise.all([
-    startDev({ timeoutMs: 300_000 }),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-sync"],
-    }),
-  ]);
+  // Chromium first: without it the test fails at once, before a dev server is started for nothing
+  browser = await launchChromium();
+  dev = await startDev({ timeoutMs: 300_000 });
   email = `jobs-dashboard-${Date.now()}@example.com`;
   const res = await fetch(`${dev.url}/auth/v1/register`, {
     method: "POST",
