@@ -2,6 +2,7 @@
 // the jobs dashboard does) and the gateway's admin API, every call with the current access token (refreshed
 // once when it has expired).
 import { createSession } from "@edgeworks/ui/session";
+import type { components } from "../../../packages/client/src/generated/gateway";
 
 export { ApiFailure, type User } from "@edgeworks/ui/session";
 
@@ -16,41 +17,17 @@ export const { currentUser, logIn, register, logOut, whenLoggedOut } = session;
  */
 export const api = session.api;
 
+// The admin API's shapes, from the types generated out of its OpenAPI document (packages/client), so the page
+// cannot drift from what the server answers.
+type Schemas = components["schemas"];
 /** A workspace as the picker uses it. */
-export interface Workspace {
-  slug: string;
-  name: string;
-  role: string;
-}
-
-/** One row of `GET …/analytics` (see the OpenAPI document). */
-export interface Stats {
-  key?: string | null;
-  count: number;
-  errors: number;
-  errorRate: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
+export type Workspace = Schemas["Workspace"];
+/** `GET …/analytics`: its totals and each row (see the OpenAPI document). */
+export type Analytics = Schemas["Analytics"];
+/** One row of `GET …/analytics`, or its totals. */
+export type Stats = Schemas["AnalyticsStats"];
 /** `GET …/status`: services → targets. */
-export interface Status {
-  version: number;
-  services: {
-    name: string;
-    available: boolean;
-    targets: {
-      targetId: string;
-      url: string | null;
-      binding: string | null;
-      healthy: boolean;
-      breaker: "closed" | "open" | "half-open";
-      window: { requests: number; errors: number; slow: number };
-      lastProbe: { at: string; ok: boolean; status: number | null; error: string | null } | null;
-    }[];
-  }[];
-}
+export type Status = Schemas["WorkspaceStatus"];
 
 /** `/gateway/v1/workspaces/<slug>` with the slug encoded. */
 export const workspacePath = (slug: string) => `/gateway/v1/workspaces/${encodeURIComponent(slug)}`;

@@ -6,6 +6,7 @@
 import { onSubmit } from "@edgeworks/ui/dom";
 import { onSignIn } from "@edgeworks/ui/session";
 import {
+  type Analytics,
   api,
   currentUser,
   logIn,
@@ -58,7 +59,7 @@ async function loadWorkspaces(): Promise<void> {
 }
 
 /** One value per minute of the hour (null where a minute had no traffic). */
-function perMinute(rows: Stats[], start: number, pick: (r: Stats) => number | null): (number | null)[] {
+function perMinute(rows: Analytics["rows"], start: number, pick: (r: Stats) => number | null): (number | null)[] {
   const byMinute = new Map(rows.map((r) => [Date.parse(r.key ?? ""), r]));
   return Array.from({ length: MINUTES }, (_, i) => {
     const row = byMinute.get(start + i * 60_000);
@@ -73,7 +74,7 @@ async function refresh(): Promise<void> {
   const start = Math.floor(now / 60_000) * 60_000 - (MINUTES - 1) * 60_000;
   const range = `from=${new Date(start).toISOString()}&to=${new Date(now + 1).toISOString()}`;
   const [analytics, status] = await Promise.all([
-    api<{ totals: Stats; rows: Stats[] }>(`${workspacePath(slug)}/analytics?groupBy=minute&${range}`),
+    api<Analytics>(`${workspacePath(slug)}/analytics?groupBy=minute&${range}`),
     api<Status>(`${workspacePath(slug)}/status`),
   ]);
   if (slug !== openSlug()) return;
