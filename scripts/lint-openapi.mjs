@@ -80,7 +80,7 @@ async function liveDocument(worker) {
 
 /**
  * The checks that replace Redocly's operation-2xx-response and operation-4xx-response (see redocly.yaml), and
- * camelCase operationIds: returns one line per finding.
+ * an operationId on every operation, camelCase: returns one line per finding.
  */
 function ownChecks(file) {
   const doc = JSON.parse(readFileSync(file, "utf8"));
@@ -99,7 +99,8 @@ function ownChecks(file) {
       if ((takesInput || needsCredentials) && !codes.some((c) => /^4(\d\d|XX)$/.test(c))) {
         findings.push(`${where}: takes input or credentials but documents no 4XX response`);
       }
-      if (op.operationId && !/^[a-z][A-Za-z0-9]{0,79}$/.test(op.operationId)) {
+      if (!op.operationId) findings.push(`${where}: no operationId (client generators and the typed clients name methods by it)`);
+      else if (!/^[a-z][A-Za-z0-9]{0,79}$/.test(op.operationId)) {
         findings.push(`${where}: operationId ${JSON.stringify(op.operationId)} is not camelCase`);
       }
     }
