@@ -28,7 +28,7 @@ const DRAIN_MS = 1000;
 
 /** Reads and discards what is left of `reader`, up to DRAIN_BYTES and DRAIN_MS; cancels it beyond. */
 async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const late = new Promise<"late">((resolve) => {
     timer = setTimeout(() => resolve("late"), DRAIN_MS);
   });
