@@ -11,11 +11,16 @@ describe("a deleted message's text is gone from the replay and from storage", ()
     const a = await connect(alice, room.id);
     const kept = await a.post("kept message");
     const gone = await a.post("original secret");
-    a.send({ type: "edit", messageId: gone.id, text: "edited secret one" });
-    a.send({ type: "edit", messageId: gone.id, text: "edited secret two" });
-    a.send({ type: "edit", messageId: kept.id, text: "kept, edited" });
-    a.send({ type: "delete", messageId: gone.id });
-    await a.take((f) => f.type === "deleted");
+    // each change waits for its own broadcast, so the seqs asserted below do not depend on how
+    // the runtime schedules frames sent back to back
+    const change = async (frame: { type: "edit" | "delete"; messageId: string; text?: string }) => {
+      a.send(frame);
+      await a.take((f) => f.type === (frame.type === "edit" ? "edited" : "deleted") && f.messageId === frame.messageId);
+    };
+    await change({ type: "edit", messageId: gone.id, text: "edited secret one" });
+    await change({ type: "edit", messageId: gone.id, text: "edited secret two" });
+    await change({ type: "edit", messageId: kept.id, text: "kept, edited" });
+    await change({ type: "delete", messageId: gone.id });
     await a.close();
 
     const replay = await connect(alice, room.id, 0);
@@ -47,6 +52,7 @@ describe("a deleted message's text is gone from the replay and from storage", ()
     const a = await connect(alice, room.id);
     const m = await a.post("old secret");
     a.send({ type: "edit", messageId: m.id, text: "old edited secret" });
+    await a.take((f) => f.type === "edited");
     a.send({ type: "delete", messageId: m.id });
     await a.take((f) => f.type === "deleted");
     await a.close();
