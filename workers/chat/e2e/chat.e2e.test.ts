@@ -231,6 +231,31 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     await f.context.close();
   });
 
+  it("frames a client sends back to back are applied in the order they were sent", async () => {
+    const ivy = await chat.registerUser("ivy", "Ivy");
+    const room = await chat.api(ivy.accessToken).POST("/chat/v1/rooms", { body: { name: `e2e order ${Date.now()}` } });
+    expect(room.response.status).toBe(201);
+    const ticket = await chat.api(ivy.accessToken).POST("/chat/v1/rooms/{id}/ticket", { params: { path: { id: room.data!.id } } });
+    const ws = new WebSocket(`${chat.url.replace(/^http/, "ws")}/chat/v1/rooms/${room.data!.id}/ws?ticket=${ticket.data!.ticket}`);
+    const frames: { type: string; seq?: number; id?: string; text?: string }[] = [];
+    ws.on("message", (data) => frames.push(JSON.parse(String(data))));
+    await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+    await expect.poll(() => frames.some((f) => f.type === "ready")).toBe(true);
+    ws.send(JSON.stringify({ type: "message", clientId: "order-1", text: "draft" }));
+    await expect.poll(() => frames.find((f) => f.type === "ack")).toBeTruthy();
+    const messageId = frames.find((f) => f.type === "ack")!.id;
+    // twelve edits in one burst (the member's bucket allows 20 changes per 10 s): the last one sent is the text kept
+    const texts = Array.from({ length: 12 }, (_, i) => `draft v${i + 1}`);
+    for (const text of texts) ws.send(JSON.stringify({ type: "edit", messageId, text }));
+    await expect.poll(() => frames.filter((f) => f.type === "edited").length).toBe(texts.length);
+    const edits = frames.filter((f) => f.type === "edited");
+    expect(edits.map((f) => f.text)).toEqual(texts);
+    expect(edits.map((f) => f.seq)).toEqual(texts.map((_, i) => (edits[0]?.seq ?? 0) + i));
+    const page = await chat.api(ivy.accessToken).GET("/chat/v1/rooms/{id}/messages", { params: { path: { id: room.data!.id } } });
+    expect(page.data?.items.map((m) => m?.text)).toEqual(["draft v12"]);
+    ws.close();
+  });
+
   it("a dropped connection comes back with what was missed, and sends what was typed while offline", async () => {
     const [gil, hal] = await Promise.all([chat.registerUser("gil", "Gil"), chat.registerUser("hal", "Hal")]);
     const roomName = `e2e drop ${Date.now()}`;

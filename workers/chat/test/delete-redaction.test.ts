@@ -11,12 +11,9 @@ describe("a deleted message's text is gone from the replay and from storage", ()
     const a = await connect(alice, room.id);
     const kept = await a.post("kept message");
     const gone = await a.post("original secret");
-    // each change waits for its own broadcast, so the seqs asserted below do not depend on how
-    // the runtime schedules frames sent back to back
-    const change = async (frame: { type: "edit" | "delete"; messageId: string; text?: string }) => {
-      a.send(frame);
-      await a.take((f) => f.type === (frame.type === "edit" ? "edited" : "deleted") && f.messageId === frame.messageId);
-    };
+    // one change at a time, so the seqs asserted below are known (TestSocket.exchange)
+    const change = (frame: { type: "edit" | "delete"; messageId: string; text?: string }) =>
+      a.exchange(frame, (f) => f.type === (frame.type === "edit" ? "edited" : "deleted") && f.messageId === frame.messageId);
     await change({ type: "edit", messageId: gone.id, text: "edited secret one" });
     await change({ type: "edit", messageId: gone.id, text: "edited secret two" });
     await change({ type: "edit", messageId: kept.id, text: "kept, edited" });
@@ -51,8 +48,7 @@ describe("a deleted message's text is gone from the replay and from storage", ()
     const room = await createRoom(alice);
     const a = await connect(alice, room.id);
     const m = await a.post("old secret");
-    a.send({ type: "edit", messageId: m.id, text: "old edited secret" });
-    await a.take((f) => f.type === "edited");
+    await a.exchange({ type: "edit", messageId: m.id, text: "old edited secret" }, (f) => f.type === "edited");
     a.send({ type: "delete", messageId: m.id });
     await a.take((f) => f.type === "deleted");
     await a.close();

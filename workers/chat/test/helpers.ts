@@ -104,6 +104,16 @@ export class TestSocket {
     return this.closed;
   }
 
+  /**
+   * Sends a frame and waits for the first frame matching `answer`. Frames sent back to back through
+   * vitest-pool-workers' SELF.fetch socket can reach the room in another order (a real client's socket under
+   * wrangler dev keeps them in order), so a test whose assertions depend on that order sends one at a time.
+   */
+  async exchange(frame: unknown, answer: (f: Frame) => boolean): Promise<Frame> {
+    this.send(frame);
+    return this.take(answer);
+  }
+
   /** Sends a message and waits for its ack. */
   async post(text: string, clientId = crypto.randomUUID()): Promise<Frame> {
     this.send({ type: "message", clientId, text });

@@ -20,8 +20,8 @@ describe("resume with since", () => {
 
     // while bob is away: messages, an edit, a reaction and a delete
     const m3 = await a.post("missed 3");
-    a.send({ type: "edit", messageId: m3.id, text: "missed 3 (edited)" });
-    a.send({ type: "react", messageId: m3.id, emoji: "🔥" });
+    await a.exchange({ type: "edit", messageId: m3.id, text: "missed 3 (edited)" }, (f) => f.type === "edited");
+    await a.exchange({ type: "react", messageId: m3.id, emoji: "🔥" }, (f) => f.type === "reaction");
     const m4 = await a.post("missed 4");
     a.send({ type: "delete", messageId: m4.id });
     await a.take((f) => f.type === "deleted");

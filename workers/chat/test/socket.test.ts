@@ -69,7 +69,7 @@ describe("messages and acks", () => {
     const m1 = await a.post("one");
     b.send({ type: "react", messageId: m1.id, emoji: "👍" });
     await a.take((f) => f.type === "reaction"); // two sockets: wait so the order is known
-    a.send({ type: "edit", messageId: m1.id, text: "one (edited)" });
+    await a.exchange({ type: "edit", messageId: m1.id, text: "one (edited)" }, (f) => f.type === "edited");
     const m2 = await a.post("two");
     a.send({ type: "delete", messageId: m2.id });
     await b.take((f) => f.type === "deleted");
