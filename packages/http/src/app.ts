@@ -1,8 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Env as HonoEnv, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { etag } from "hono/etag";
 import { requestId } from "hono/request-id";
+import { readUpTo } from "./body";
 import { ApiError, onError, onNotFound } from "./errors";
 import { requestLogger } from "./logging";
 import { validationHook } from "./validation";
@@ -42,23 +42,27 @@ export interface UploadLimit {
 
 /**
  * Middleware answering 413 with a problem body when the request body exceeds `maxBytes`; requests
- * that `uploads.when` picks out are held to `uploads.maxBytes` instead.
+ * that `uploads.when` picks out are held to `uploads.maxBytes` instead. A declared Content-Length is
+ * trusted (the runtime holds the body to it); a body without one (chunked) is read up to the limit and
+ * buffered, and one that goes over is drained within bounds before the 413 (see readUpTo).
  *
  * @example app.use(limitBody(64 * 1024, { maxBytes: 10 * 1024 * 1024, when: (c) => c.req.path.endsWith("/files") }));
  */
 export function limitBody(maxBytes = DEFAULT_BODY_LIMIT, uploads?: UploadLimit): MiddlewareHandler {
-  const limit = (max: number) =>
-    bodyLimit({
-      maxSize: max,
-      onError: () => {
-        throw new ApiError("payload_too_large", `The request body exceeds ${max} bytes`);
-      },
-    });
-  const body = limit(maxBytes);
-  if (!uploads) return body;
-  const upload = limit(uploads.maxBytes);
   return async function limitBodies(c, next) {
-    return uploads.when(c) ? upload(c, next) : body(c, next);
+    const raw = c.req.raw;
+    if (!raw.body) return next();
+    const max = uploads?.when(c) ? uploads.maxBytes : maxBytes;
+    const tooLarge = () => new ApiError("payload_too_large", `The request body exceeds ${max} bytes`);
+    const declared = raw.headers.get("content-length");
+    if (declared !== null && !raw.headers.has("transfer-encoding")) {
+      if (Number.parseInt(declared, 10) > max) throw tooLarge();
+      return next();
+    }
+    const bytes = await readUpTo(raw.body, max);
+    if (bytes === null) throw tooLarge();
+    c.req.raw = new Request(raw, { body: bytes });
+    return next();
   };
 }
 

@@ -1,4 +1,5 @@
 export * from "./app";
+export * from "./body";
 export * from "./dev-only";
 export * from "./docs";
 export * from "./errors";

@@ -181,6 +181,41 @@ describe("upload body limit", () => {
   });
 });
 
+describe("a chunked body (no Content-Length)", () => {
+  const app = createApp({ maxBodyBytes: 4096 });
+  app.post("/json", async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+  const chunked = (chunks: number, onPull: () => void = () => undefined) => {
+    let sent = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        onPull();
+        if (sent++ >= chunks) controller.close();
+        else controller.enqueue(new Uint8Array(1024).fill(120));
+      },
+    });
+  };
+  const post = (body: ReadableStream<Uint8Array>) =>
+    app.request("/json", { method: "POST", body, duplex: "half" } as RequestInit & { duplex: "half" });
+
+  it("within the limit reaches the handler whole", async () => {
+    const res = await post(chunked(4));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ bytes: 4096 });
+  });
+
+  it("over the limit is 413, after the rest of a slightly longer one was read (the connection stays usable)", async () => {
+    let pulls = 0;
+    const res = await post(
+      chunked(20, () => {
+        pulls++;
+      }),
+    );
+    expect(res.status).toBe(413);
+    expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+    expect(pulls).toBe(21); // all twenty chunks and the end: drained, not cut
+  });
+});
+
 describe("request ids", () => {
   const raw = createApp();
   raw.get("/built", () => new Response("bytes", { headers: { "Content-Type": "application/octet-stream" } }));

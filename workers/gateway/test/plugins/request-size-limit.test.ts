@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DRAIN_BYTES, plugin, readUpTo } from "../../src/plugins/request-size-limit";
+import { plugin } from "../../src/plugins/request-size-limit";
 import { gw } from "../helpers";
 import { fakeContext, type SentCall } from "../support/context";
 import { gatewayWith } from "../support/e2e";
@@ -39,49 +39,6 @@ describe("request-size-limit plugin", () => {
     const res = await ctx.run(mw(100));
     expect(res.status).toBe(413);
     expect(ctx.sent).toHaveLength(0);
-  });
-
-  it("after refusing a chunked body, reads the rest of a slightly longer one (so the connection stays usable)", async () => {
-    let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (pulled++ >= 50) controller.close();
-        else controller.enqueue(new Uint8Array(1024));
-      },
-    });
-    expect(await readUpTo(body, 4096)).toBeNull();
-    expect(pulled).toBe(51); // every chunk read, then the end
-  });
-
-  it("stops draining past DRAIN_BYTES, or when the body stalls, and cancels the stream", async () => {
-    let pulled = 0;
-    let cancelled = false;
-    const endless = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled++;
-        controller.enqueue(new Uint8Array(64 * 1024));
-      },
-      cancel() {
-        cancelled = true;
-      },
-    });
-    expect(await readUpTo(endless, 1024)).toBeNull();
-    expect(cancelled).toBe(true);
-    expect(pulled * 64 * 1024).toBeLessThanOrEqual(DRAIN_BYTES + 3 * 64 * 1024);
-    let stalledCancelled = false;
-    let first = true;
-    const stalled = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (first) controller.enqueue(new Uint8Array(2048));
-        first = false;
-        return new Promise(() => undefined); // never sends more
-      },
-      cancel() {
-        stalledCancelled = true;
-      },
-    });
-    expect(await readUpTo(stalled, 1024)).toBeNull();
-    expect(stalledCancelled).toBe(true);
   });
 
   it("passes a chunked body within the limit, whole", async () => {

@@ -1,6 +1,6 @@
+import { readUpTo } from "@edgeworks/http";
 import { z } from "zod";
 import type { GatewayMiddleware, PluginDefinition } from "../../contract";
-import { concat } from "../../proxy/body";
 import { pluginProblem } from "../problem";
 
 /** Workers accept request bodies up to 100 MB on most plans: a larger limit would never be reached. */
@@ -16,59 +16,6 @@ const schema = z.strictObject({
     .default(1024 * 1024),
 });
 export type RequestSizeLimitConfig = z.output<typeof schema>;
-
-/**
- * After a refusal, at most this much more of a chunked body (bytes), for at most DRAIN_MS, is read and thrown
- * away before the 413 goes out, as Go's net/http does with 256 KiB: a client that sent a little too much gets
- * its answer on a connection that stays usable, instead of one cut mid-body (wrangler dev's proxy then also
- * broke the next request on it). A longer or slower body is cut off.
- */
-export const DRAIN_BYTES = 256 * 1024;
-const DRAIN_MS = 1000;
-
-/** Reads and discards what is left of `reader`, up to DRAIN_BYTES and DRAIN_MS; cancels it beyond. */
-async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const late = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), DRAIN_MS);
-  });
-  try {
-    for (let left = DRAIN_BYTES; left >= 0; ) {
-      const next = await Promise.race([reader.read(), late]);
-      if (next === "late") break;
-      if (next.done) return;
-      left -= next.value.byteLength;
-    }
-    await reader.cancel();
-  } catch {
-    // the client went away: nothing left to drain
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * Reads `body` up to `max` bytes: the bytes, or null once it goes over (the rest drained within bounds, or
- * the stream cancelled).
- *
- * @example const bytes = await readUpTo(request.body, 1024);
- */
-export async function readUpTo(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | null> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await drain(reader);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return concat(chunks, size);
-}
 
 function create(config: RequestSizeLimitConfig): GatewayMiddleware {
   const tooLarge = `The request body is over ${config.maxBytes} bytes`;
