@@ -5,7 +5,7 @@
 // (401/403/404/422) would otherwise break the gateway's own request ("Can't read from request stream after
 // response has been sent"; the front door then answers 503 "Your worker restarted mid-request").
 import { CORRELATION_ID_HEADER, REQUEST_ID_HEADER } from "@edgeworks/commerce-contracts";
-import { ApiError, DEFAULT_BODY_LIMIT, PROBLEM_CONTENT_TYPE } from "@edgeworks/http";
+import { ApiError, DEFAULT_BODY_LIMIT, PROBLEM_CONTENT_TYPE, readUpTo } from "@edgeworks/http";
 import type { Context } from "hono";
 import type { GatewayEnv } from "./product";
 import { routeFor } from "./registry";
@@ -14,29 +14,11 @@ import { badGateway, bindingOf, serviceUnavailable, stripHopByHop } from "./upst
 /** Headers a caller may not pass to a service (the front door and the gateway set them). */
 const NOT_FORWARDED = ["x-forwarded-host", "x-forwarded-prefix"];
 
-/** The whole body of `request`, or null when it has none; a body over `maxBytes` is a 413 problem (read no further). */
+/** The whole body of `request`, or null when it has none; a body over `maxBytes` is a 413 problem (its rest drained within bounds: readUpTo). */
 export async function readBody(request: Request, maxBytes = DEFAULT_BODY_LIMIT): Promise<Uint8Array | null> {
   if (!request.body) return null;
-  const tooLarge = () => new ApiError("payload_too_large", `The request body exceeds ${maxBytes} bytes`);
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    parts.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    body.set(part, offset);
-    offset += part.byteLength;
-  }
+  const body = await readUpTo(request.body, maxBytes);
+  if (body === null) throw new ApiError("payload_too_large", `The request body exceeds ${maxBytes} bytes`);
   return body;
 }
 

@@ -1,4 +1,4 @@
-import { ApiError, log, PROBLEM_CONTENT_TYPE, redactUrl, toApiError } from "@edgeworks/http";
+import { ApiError, log, PROBLEM_CONTENT_TYPE, readUpTo, redactUrl, toApiError } from "@edgeworks/http";
 import { NO_STORE } from "./guards";
 import { errorPage, PAGE_HEADERS } from "./pages";
 
@@ -69,30 +69,13 @@ export function logRequest(x: Exchange, status: number, startedAt: number): void
 
 /**
  * The request body, refused with 413 past `maxBytes` whether or not it declares a Content-Length
- * (a chunked body is counted while it is read).
+ * (a chunked body is counted while it is read, and its rest drained within bounds: readUpTo).
  */
 export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = () => new ApiError("payload_too_large", `The request body exceeds ${maxBytes} bytes`);
   if (Number(request.headers.get("Content-Length") ?? 0) > maxBytes) throw tooLarge();
   if (!request.body) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  const body = await readUpTo(request.body, maxBytes);
+  if (body === null) throw tooLarge();
+  return body;
 }
