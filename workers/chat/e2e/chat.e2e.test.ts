@@ -1,7 +1,7 @@
 import { axeViolations } from "@edgeworks/testing/browser";
 import type { WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import { enterRoom, type Harness, pendingCount, type Registered, send, shownSeqs, shownTexts, startHarness } from "./harness";
 
 let chat: Harness;
@@ -203,9 +203,7 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     expect(room.response.status).toBe(201);
     // 57 messages from Node, 19 per member (a member may post 20 per 10 s)
     for (const [u, user] of [dee, eve, fay].entries()) {
-      const ticket = await chat.api(user.accessToken).POST("/chat/v1/rooms/{id}/ticket", { params: { path: { id: room.data!.id } } });
-      const ws = new WebSocket(`${chat.url.replace(/^http/, "ws")}/chat/v1/rooms/${room.data!.id}/ws?ticket=${ticket.data!.ticket}`);
-      await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+      const { ws } = await chat.openSocket(user, room.data!.id);
       for (let i = 0; i < 19; i++) {
         const acked = new Promise<void>((resolve) => {
           const onFrame = (data: WebSocket.RawData) => {
@@ -235,11 +233,7 @@ describe("chat page under pnpm dev, two Chromium pages through the front door", 
     const ivy = await chat.registerUser("ivy", "Ivy");
     const room = await chat.api(ivy.accessToken).POST("/chat/v1/rooms", { body: { name: `e2e order ${Date.now()}` } });
     expect(room.response.status).toBe(201);
-    const ticket = await chat.api(ivy.accessToken).POST("/chat/v1/rooms/{id}/ticket", { params: { path: { id: room.data!.id } } });
-    const ws = new WebSocket(`${chat.url.replace(/^http/, "ws")}/chat/v1/rooms/${room.data!.id}/ws?ticket=${ticket.data!.ticket}`);
-    const frames: { type: string; seq?: number; id?: string; text?: string }[] = [];
-    ws.on("message", (data) => frames.push(JSON.parse(String(data))));
-    await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+    const { ws, frames } = await chat.openSocket(ivy, room.data!.id);
     await expect.poll(() => frames.some((f) => f.type === "ready")).toBe(true);
     ws.send(JSON.stringify({ type: "message", clientId: "order-1", text: "draft" }));
     await expect.poll(() => frames.find((f) => f.type === "ack")).toBeTruthy();

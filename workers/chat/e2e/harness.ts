@@ -4,6 +4,7 @@ import { type ChatApi, type Client, createAccountsClient, createChatClient } fro
 import { launchChromium } from "@edgeworks/testing/browser";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expect } from "vitest";
+import WebSocket from "ws";
 import { startDev } from "../../../packages/testing/src/dev-server.ts";
 
 export const PASSWORD = "correct horse battery staple";
@@ -13,6 +14,9 @@ export interface Registered {
   accessToken: string;
   user: { id: string };
 }
+
+/** A server frame as a Node socket receives it (the fields the tests read). */
+export type Frame = { type: string; seq?: number; id?: string; text?: string };
 
 export interface ChatPage {
   context: BrowserContext;
@@ -28,6 +32,8 @@ export interface Harness {
   registerUser: (label: string, name: string) => Promise<Registered>;
   /** A browser context of its own (its own storage), logged in through the page; `beforeLoad` runs before it loads. */
   openChat: (user: Registered, beforeLoad?: (page: Page) => Promise<void>) => Promise<ChatPage>;
+  /** A room's socket from Node, as a client opens it (ticket, then upgrade); `frames` collects every frame from the start. */
+  openSocket: (user: Registered, roomId: string) => Promise<{ ws: WebSocket; frames: Frame[] }>;
   stop: () => Promise<void>;
 }
 
@@ -68,11 +74,22 @@ export async function startHarness(): Promise<Harness> {
     return { context, page, problems };
   };
 
+  const openSocket: Harness["openSocket"] = async (user, roomId) => {
+    const ticket = await api(user.accessToken).POST("/chat/v1/rooms/{id}/ticket", { params: { path: { id: roomId } } });
+    expect(ticket.response.status).toBe(201);
+    const ws = new WebSocket(`${dev.url.replace(/^http/, "ws")}/chat/v1/rooms/${roomId}/ws?ticket=${ticket.data!.ticket}`);
+    const frames: Frame[] = [];
+    ws.on("message", (data) => frames.push(JSON.parse(String(data))));
+    await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+    return { ws, frames };
+  };
+
   return {
     url: dev.url,
     api,
     registerUser,
     openChat,
+    openSocket,
     stop: async () => {
       await browser.close();
       await dev.stop();
